@@ -1,0 +1,56 @@
+// Builds the extension host bundle, the CLI, and the webview bundles with esbuild.
+// `--watch` rebuilds on change (used by the F5 launch task); `--production` minifies.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const dist = join(root, 'dist');
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(join(dist, 'webview'), { recursive: true });
+// sql.js's WASM ships beside the bundle and is loaded lazily, when the index is first opened.
+copyFileSync(join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), join(dist, 'sql-wasm.wasm'));
+copyFileSync(join(root, 'node_modules/@vscode/codicons/dist/codicon.css'), join(dist, 'webview/codicon.css'));
+copyFileSync(join(root, 'node_modules/@vscode/codicons/dist/codicon.ttf'), join(dist, 'webview/codicon.ttf'));
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+  absWorkingDir: root,
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: { compare: 'webview/compare/main.ts' },
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+  },
+];
+
+if (watch) {
+  for (const options of builds) {
+    const ctx = await esbuild.context(options);
+    await ctx.watch();
+  }
+  console.log('[watch] build finished, watching for changes');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

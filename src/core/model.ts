@@ -1,0 +1,164 @@
+// Domain types shared by the index, the CLI and the editor adapters.
+// Names follow docs/architecture.md: run, experiment, metric, param, tag, note, artifact, model, push.
+
+export type RunStatus = 'running' | 'finished' | 'failed' | 'killed' | 'crashed';
+
+/** A param or summary value as decoded from the log (non-finite floats become numbers again). */
+export type ParamValue = string | number | boolean | null | ParamValue[] | { [key: string]: ParamValue };
+
+export interface MetricSummary {
+  last: number;
+  min: number;
+  max: number;
+  count: number;
+  lastStep: number;
+}
+
+/** One row of the runs list: what trees, tables and filters need. */
+export interface RunRow {
+  id: string;
+  experiment: string;
+  name: string;
+  status: RunStatus;
+  /** Milliseconds since the epoch. */
+  startedAt: number;
+  endedAt?: number;
+  lastEventAt: number;
+  user?: string;
+  host?: string;
+  script?: string;
+  notebook?: string;
+  gitCommit?: string;
+  notes: string;
+  tags: string[];
+  params: Record<string, ParamValue>;
+  metrics: Record<string, MetricSummary>;
+  /** Lines of this run's log that could not be used. */
+  skippedLines: number;
+}
+
+export interface GitLineage {
+  commit?: string;
+  branch?: string;
+  remote?: string;
+  dirty?: boolean;
+  diff?: string;
+  diffTruncated?: boolean;
+  root?: string;
+}
+
+export interface Lineage {
+  user?: string;
+  host?: string;
+  pid?: number;
+  argv?: string[];
+  script?: string;
+  cwd?: string;
+  python?: string;
+  platform?: string;
+  git?: GitLineage;
+  notebook?: { path?: string; session?: string };
+  packages?: Record<string, string>;
+}
+
+export interface Artifact {
+  name: string;
+  path: string;
+  type: string;
+  size: number;
+  sha256: string;
+  files?: number;
+  copied?: boolean;
+  metadata?: Record<string, ParamValue>;
+}
+
+/** A notebook cell that logged to a run (matched by execution count and source hash). */
+export interface CellLink {
+  runId: string;
+  notebook: string;
+  exec: number | null;
+  hash: string;
+  /** Latest value of each metric this cell logged. */
+  latest: Record<string, number>;
+  lastStep: number;
+}
+
+export interface PushRecord {
+  runId: string;
+  artifact: string;
+  registry: string;
+  reference: string;
+  digest?: string;
+  version?: string;
+  user?: string;
+  at: number;
+}
+
+export interface RunDetail extends RunRow {
+  lineage: Lineage;
+  summary: Record<string, ParamValue>;
+  artifacts: Artifact[];
+  pushes: PushRecord[];
+  /** Folder of the run (…/.trialbook/runs/<id>). */
+  dir: string;
+  sdk?: { name?: string; version?: string };
+  group?: string;
+  rank?: number;
+}
+
+export type XAxis = 'step' | 'relative' | 'wall';
+
+export interface SeriesRequest {
+  runIds: string[];
+  keys: string[];
+  xAxis: XAxis;
+  /** Points per line after downsampling (extremes kept, deterministic). */
+  maxPoints: number;
+}
+
+export interface SeriesLine {
+  runId: string;
+  key: string;
+  /** x per point: step, seconds since run start, or epoch milliseconds. */
+  x: number[];
+  /** y per point; NaN and ±Infinity are kept as numbers. */
+  y: number[];
+  /** Points stored before downsampling. */
+  totalPoints: number;
+}
+
+export interface RunQuery {
+  /** Filter expression, see docs/filter-language.md. */
+  filter?: string;
+  /** Sort key: a column (`name`, `started`, `status`, …) or a metric/param name; prefix `-` for descending. */
+  sort?: string;
+  experiment?: string;
+  limit?: number;
+}
+
+export interface IngestProblem {
+  runId: string;
+  file: string;
+  /** 1-based line number in the file. */
+  line: number;
+  reason: string;
+}
+
+export interface SyncReport {
+  /** Runs added or changed by this sync. */
+  changed: string[];
+  removed: string[];
+  problems: IngestProblem[];
+}
+
+export interface ParamComparison {
+  keys: string[];
+  /** runId → key → value (missing when the run has no such param). */
+  values: Record<string, Record<string, ParamValue>>;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}

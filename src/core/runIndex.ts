@@ -1,0 +1,39 @@
+import type {
+  CellLink, Logger, ParamComparison, PushRecord, RunDetail, RunQuery, RunRow, SeriesLine, SeriesRequest, SyncReport,
+} from './model';
+
+/**
+ * The workspace's index over every run's event log (.trialbook/trialbook.db through sql.js).
+ * Everything in it can be rebuilt from the logs.
+ */
+export interface RunIndex {
+  /** Ingest what was appended to the logs since the last sync; new, changed and deleted runs. */
+  sync(): Promise<SyncReport>;
+  listRuns(query?: RunQuery): RunRow[];
+  getRun(id: string): RunDetail | undefined;
+  experiments(): string[];
+  series(request: SeriesRequest): SeriesLine[];
+  compareParams(runIds: string[], onlyDifferent: boolean): ParamComparison;
+  /** Cells of one notebook (absolute path) that logged to any run. */
+  cellLinks(notebookPath: string): CellLink[];
+  recordPush(push: PushRecord): void;
+  /** Drop the database and ingest every log again. */
+  rebuild(onProgress?: (done: number, total: number) => void): Promise<SyncReport>;
+  /** Write the database to disk now (atomic). Writes are otherwise debounced. */
+  save(): Promise<void>;
+  close(): Promise<void>;
+  /** False when another process holds the writer lock: this index then only reads and follows. */
+  readonly isWriter: boolean;
+}
+
+export interface OpenIndexOptions {
+  /** The workspace's `.trialbook` folder. */
+  trialbookDir: string;
+  /** Path of sql-wasm.wasm (the extension ships it in dist/). */
+  wasmPath: string;
+  log: Logger;
+  /** Seconds without any event before a run without `run_end` counts as crashed (default 30). */
+  crashAfterSeconds?: number;
+  /** Debounce of database saves in milliseconds (default 2000). */
+  saveDelayMs?: number;
+}

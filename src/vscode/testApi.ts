@@ -1,0 +1,34 @@
+// What `activate` returns: a small read-only surface that the integration tests (inside a real VS Code)
+// use to see what the views and panels hold, without scraping the DOM.
+import type { RunStatus } from '../core/model';
+
+export interface RunsTreeRunItem {
+  id: string;
+  label: string;
+  description: string;
+  status: RunStatus;
+}
+
+export interface RunsTreeExperimentItem {
+  experiment: string;
+  runs: RunsTreeRunItem[];
+}
+
+export interface ComparePanelInfo {
+  runIds: string[];
+  metrics: string[];
+  /** True once the webview sent its ready message and received data. */
+  ready: boolean;
+  /** Points per line in the last series message sent to the webview, by `${runId}/${metric}`. */
+  pointsSent: Record<string, number>;
+}
+
+export interface TrialbookApi {
+  /** The `.trialbook` folder the extension watches, if a workspace is open. */
+  trialbookDir(): string | undefined;
+  /** Ingest changes now and resolve when the views reflect them. */
+  refresh(): Promise<void>;
+  /** The Runs tree as a user would see it, fully expanded. */
+  runsTree(): Promise<RunsTreeExperimentItem[]>;
+  comparePanels(): ComparePanelInfo[];
+}

@@ -1,0 +1,150 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { openRunIndex } from '../core/openRunIndex';
+import type { Logger, SyncReport } from '../core/model';
+import type { RunIndex } from '../core/runIndex';
+
+export interface IndexHostOptions {
+  trialbookDir: string;
+  wasmPath: string;
+  log: Logger;
+  crashAfterSeconds: number;
+  pollIntervalSeconds: number;
+}
+
+/**
+ * Owns the workspace's RunIndex: opens it lazily (never on the activation path), keeps it in step with
+ * the logs through a file-system watcher plus a slow poll (file events are not delivered on every file
+ * system), and tells listeners what changed.
+ */
+export class IndexHost implements vscode.Disposable {
+  private opening: Promise<RunIndex> | undefined;
+  private index: RunIndex | undefined;
+  private syncing: Promise<void> | undefined;
+  private syncAgain = false;
+  private debounce: NodeJS.Timeout | undefined;
+  private poll: NodeJS.Timeout | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changeEmitter = new vscode.EventEmitter<SyncReport>();
+  /** Fires after each sync that changed something, and on every poll while runs are active (ages, crash detection). */
+  readonly onDidChange = this.changeEmitter.event;
+  private anyRunning = false;
+  private disposed = false;
+
+  constructor(private readonly options: IndexHostOptions) {
+    const pattern = new vscode.RelativePattern(vscode.Uri.file(path.dirname(options.trialbookDir)), '.trialbook/runs/**');
+    const watcher = vscode.workspace.createFileSystemWatcher(pattern);
+    const onEvent = (): void => this.scheduleSync(100);
+    this.disposables.push(watcher, watcher.onDidChange(onEvent), watcher.onDidCreate(onEvent), watcher.onDidDelete(onEvent), this.changeEmitter);
+  }
+
+  get trialbookDir(): string {
+    return this.options.trialbookDir;
+  }
+
+  /** The index, opened on first use. */
+  get(): Promise<RunIndex> {
+    if (!this.opening) {
+      this.opening = this.open();
+    }
+    return this.opening;
+  }
+
+  /** The index if it is already open (for cheap, synchronous callers such as tree item lookups). */
+  peek(): RunIndex | undefined {
+    return this.index;
+  }
+
+  /** Ingest changes now; resolves when listeners have been told. */
+  async refresh(): Promise<void> {
+    await this.get();
+    await this.sync();
+  }
+
+  async rebuild(onProgress: (done: number, total: number) => void): Promise<SyncReport> {
+    const index = await this.get();
+    const report = await index.rebuild(onProgress);
+    this.changeEmitter.fire(report);
+    return report;
+  }
+
+  scheduleSync(delayMs: number): void {
+    if (this.disposed || !this.index) {
+      return;
+    }
+    if (this.debounce) {
+      clearTimeout(this.debounce);
+    }
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      void this.sync();
+    }, delayMs);
+  }
+
+  private async open(): Promise<RunIndex> {
+    const started = Date.now();
+    const index = await openRunIndex({
+      trialbookDir: this.options.trialbookDir,
+      wasmPath: this.options.wasmPath,
+      log: this.options.log,
+      crashAfterSeconds: this.options.crashAfterSeconds,
+    });
+    this.index = index;
+    this.options.log.info(`Index opened in ${Date.now() - started} ms (${index.isWriter ? 'writer' : 'reader: another window writes the database'})`);
+    if (index.openNotice) {
+      void vscode.window.showWarningMessage(`Trialbook: ${index.openNotice}`);
+    }
+    await this.sync();
+    this.poll = setInterval(() => this.scheduleSync(0), Math.max(500, this.options.pollIntervalSeconds * 1000));
+    return index;
+  }
+
+  /** One sync at a time; a request during a sync runs once more afterwards. */
+  private async sync(): Promise<void> {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return this.syncing;
+    }
+    const index = this.index;
+    if (!index) {
+      return;
+    }
+    this.syncing = (async () => {
+      do {
+        this.syncAgain = false;
+        try {
+          const report = await index.sync();
+          const changed = report.changed.length > 0 || report.removed.length > 0;
+          const wasRunning = this.anyRunning;
+          this.anyRunning = index.listRuns({ filter: 'status = running' }).length > 0;
+          if (changed || this.anyRunning || wasRunning) {
+            this.changeEmitter.fire(report);
+          }
+        } catch (err) {
+          this.options.log.error(`Sync failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        }
+      } while (this.syncAgain && !this.disposed);
+    })();
+    try {
+      await this.syncing;
+    } finally {
+      this.syncing = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.dispose();
+    if (this.opening) {
+      const index = await this.opening.catch(() => undefined);
+      await index?.close();
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.debounce) clearTimeout(this.debounce);
+    if (this.poll) clearInterval(this.poll);
+    for (const d of this.disposables) d.dispose();
+    this.disposables.length = 0;
+  }
+}

@@ -1,0 +1,137 @@
+import * as vscode from 'vscode';
+import type { RunRow, RunStatus } from '../core/model';
+import type { IndexHost } from './indexHost';
+import { formatNumber, formatParam, runDescription } from './runFormat';
+import type { RunsTreeExperimentItem } from './testApi';
+import { ContextKey } from './commandIds';
+
+export interface ExperimentNode {
+  kind: 'experiment';
+  name: string;
+  runs: RunRow[];
+}
+
+export interface RunNode {
+  kind: 'run';
+  run: RunRow;
+}
+
+export type RunsTreeNode = ExperimentNode | RunNode;
+
+const statusIcons: Record<RunStatus, vscode.ThemeIcon> = {
+  running: new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor('charts.blue')),
+  finished: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  failed: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  crashed: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+  killed: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+};
+
+/** Experiments → runs. Ids are stable so refreshes keep selection and expansion. */
+export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<RunsTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly host: IndexHost, private readonly keyMetric: () => string) {
+    this.subscription = host.onDidChange(() => this.changeEmitter.fire(undefined));
+  }
+
+  refresh(): void {
+    this.changeEmitter.fire(undefined);
+  }
+
+  async getChildren(element?: RunsTreeNode): Promise<RunsTreeNode[]> {
+    if (element) {
+      return element.kind === 'experiment' ? element.runs.map((run) => ({ kind: 'run', run })) : [];
+    }
+    return this.experiments();
+  }
+
+  async experiments(): Promise<ExperimentNode[]> {
+    const index = await this.host.get();
+    const runs = index.listRuns({ sort: '-started' });
+    void vscode.commands.executeCommand('setContext', ContextKey.hasRuns, runs.length > 0);
+    const byExperiment = new Map<string, RunRow[]>();
+    for (const run of runs) {
+      const list = byExperiment.get(run.experiment) ?? [];
+      list.push(run);
+      byExperiment.set(run.experiment, list);
+    }
+    // Experiments in order of their most recent run (runs are already newest first).
+    return [...byExperiment.entries()].map(([name, list]) => ({ kind: 'experiment', name, runs: list }));
+  }
+
+  getTreeItem(node: RunsTreeNode): vscode.TreeItem {
+    if (node.kind === 'experiment') {
+      const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `experiment:${node.name}`;
+      item.iconPath = new vscode.ThemeIcon('beaker');
+      const running = node.runs.filter((r) => r.status === 'running').length;
+      item.description = `${node.runs.length} run${node.runs.length === 1 ? '' : 's'}${running ? ` · ${running} running` : ''}`;
+      item.contextValue = 'experiment';
+      return item;
+    }
+    const run = node.run;
+    const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
+    item.id = `run:${run.id}`;
+    item.iconPath = statusIcons[run.status];
+    item.description = runDescription(run, this.keyMetric(), Date.now());
+    item.tooltip = runTooltip(run);
+    item.contextValue = `run.${run.status}${run.script || run.notebook ? '.source' : ''}`;
+    item.accessibilityInformation = { label: `${run.name}, ${run.status}, ${item.description}` };
+    return item;
+  }
+
+  /** What the Runs view shows, for the integration tests. */
+  async snapshot(): Promise<RunsTreeExperimentItem[]> {
+    const experiments = await this.experiments();
+    return experiments.map((e) => ({
+      experiment: e.name,
+      runs: e.runs.map((run) => ({
+        id: run.id,
+        label: run.name,
+        description: runDescription(run, this.keyMetric(), Date.now()),
+        status: run.status,
+      })),
+    }));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changeEmitter.dispose();
+  }
+}
+
+/** Tooltip built with appendText/appendCodeblock: run-supplied text is never interpreted as Markdown. */
+function runTooltip(run: RunRow): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, false);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  md.appendMarkdown('**');
+  md.appendText(run.name);
+  md.appendMarkdown('** — ');
+  md.appendText(`${run.status} · ${run.experiment} · ${run.id}`);
+  md.appendMarkdown('\n\n');
+  const lines: string[] = [];
+  if (run.notes) lines.push(`Notes: ${run.notes}`);
+  const params = Object.entries(run.params);
+  if (params.length) {
+    lines.push('Params:');
+    for (const [k, v] of params.slice(0, 20)) lines.push(`  ${k} = ${formatParam(v)}`);
+    if (params.length > 20) lines.push(`  … ${params.length - 20} more`);
+  }
+  const metrics = Object.entries(run.metrics).filter(([k]) => !k.startsWith('system/'));
+  if (metrics.length) {
+    lines.push('Metrics (last / min / max):');
+    for (const [k, m] of metrics.slice(0, 20)) {
+      lines.push(`  ${k}: ${formatNumber(m.last)} / ${formatNumber(m.min)} / ${formatNumber(m.max)}  (${m.count} points)`);
+    }
+  }
+  if (run.gitCommit) lines.push(`Git commit: ${run.gitCommit.slice(0, 12)}`);
+  if (run.tags.length) lines.push(`Tags: ${run.tags.join(', ')}`);
+  if (run.script) lines.push(`Script: ${run.script}`);
+  if (run.notebook) lines.push(`Notebook: ${run.notebook}`);
+  if (run.skippedLines) lines.push(`⚠ ${run.skippedLines} unreadable log line(s) skipped — see Trialbook: Show Log`);
+  md.appendCodeblock(lines.join('\n'), 'text');
+  return md;
+}

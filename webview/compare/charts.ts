@@ -1,0 +1,127 @@
+import {
+  Chart, LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip,
+  type ChartDataset, type ChartOptions, type ScatterDataPoint,
+} from 'chart.js';
+import zoomPlugin from 'chartjs-plugin-zoom';
+import type { CompareData, CompareRun, XAxisKind } from '../../src/shared/protocol';
+import { smooth } from './smoothing';
+import { formatValue, formatX, xAxisLabels } from './format';
+
+// Register only what the comparison draws: keeps the webview bundle small.
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
+
+export interface ChartView {
+  smoothing: number;
+  logScale: boolean;
+  hidden: ReadonlySet<string>;
+}
+
+interface RawLine {
+  run: CompareRun;
+  xs: number[];
+  ys: Array<number | null>;
+}
+
+function cssVar(name: string, fallback: string): string {
+  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+}
+
+/** One chart per metric; keeps raw points so smoothing and visibility redraw without asking the host. */
+export class MetricChart {
+  readonly chart: Chart<'line', ScatterDataPoint[]>;
+  private readonly lines: RawLine[];
+
+  constructor(readonly canvas: HTMLCanvasElement, readonly metric: string, data: CompareData, view: ChartView) {
+    const runs = new Map(data.runs.map((r) => [r.id, r]));
+    this.lines = [];
+    for (const line of data.lines) {
+      const run = runs.get(line.runId);
+      if (line.metric !== metric || !run) continue;
+      const xs: number[] = [];
+      const ys: Array<number | null> = [];
+      for (let i = 0; i < line.points.length; i += 2) {
+        xs.push(line.points[i] as number);
+        ys.push(line.points[i + 1]);
+      }
+      this.lines.push({ run, xs, ys });
+    }
+    const fg = cssVar('--vscode-foreground', '#888');
+    const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)');
+    const xAxis: XAxisKind = data.xAxis;
+    const options: ChartOptions<'line'> = {
+      animation: false,
+      parsing: false,
+      normalized: true,
+      responsive: true,
+      maintainAspectRatio: false,
+      spanGaps: false,
+      interaction: { mode: 'nearest', intersect: false },
+      elements: { point: { radius: 0, hoverRadius: 3 }, line: { borderWidth: 1.5, tension: 0 } },
+      scales: {
+        x: {
+          type: 'linear',
+          title: { display: true, text: xAxisLabels[xAxis], color: fg },
+          ticks: { color: fg, maxTicksLimit: 8, callback: (v) => formatX(Number(v), xAxis) },
+          grid: { color: grid },
+        },
+        y: {
+          type: view.logScale ? 'logarithmic' : 'linear',
+          ticks: { color: fg, maxTicksLimit: 6, callback: (v) => formatValue(Number(v)) },
+          grid: { color: grid },
+        },
+      },
+      plugins: {
+        tooltip: {
+          callbacks: {
+            title: (items) => (items[0] ? `${xAxisLabels[xAxis]} ${formatX(items[0].parsed.x ?? 0, xAxis)}` : ''),
+            label: (item) => `${(item.dataset as { label?: string }).label ?? ''}: ${formatValue(item.parsed.y)}`,
+          },
+        },
+        zoom: {
+          zoom: { drag: { enabled: true, backgroundColor: 'rgba(100,150,255,0.15)' }, wheel: { enabled: false }, mode: 'x' },
+          pan: { enabled: false },
+        },
+      },
+    };
+    this.chart = new Chart(canvas, { type: 'line', data: { datasets: this.datasets(view) }, options });
+  }
+
+  private datasets(view: ChartView): Array<ChartDataset<'line', ScatterDataPoint[]>> {
+    return this.lines.map((line) => {
+      const ys = smooth(line.ys, view.smoothing);
+      const points: ScatterDataPoint[] = new Array(line.xs.length);
+      for (let i = 0; i < line.xs.length; i++) points[i] = { x: line.xs[i], y: ys[i] as number };
+      return {
+        label: line.run.name,
+        data: points,
+        borderColor: line.run.color,
+        backgroundColor: line.run.color,
+        hidden: view.hidden.has(line.run.id),
+      };
+    });
+  }
+
+  /** Redraw after a smoothing, scale or visibility change, without rebuilding the chart. */
+  update(view: ChartView): void {
+    this.chart.data.datasets = this.datasets(view);
+    const y = this.chart.options.scales?.y;
+    if (y) (y as { type: string }).type = view.logScale ? 'logarithmic' : 'linear';
+    this.chart.update('none');
+  }
+
+  resetZoom(): void {
+    (this.chart as unknown as { resetZoom(): void }).resetZoom();
+  }
+
+  png(): string {
+    return this.chart.toBase64Image('image/png', 1);
+  }
+
+  get lineCount(): number {
+    return this.lines.length;
+  }
+
+  destroy(): void {
+    this.chart.destroy();
+  }
+}

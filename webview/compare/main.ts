@@ -1,0 +1,198 @@
+import type { CompareData, CompareToHostMessage, CompareViewState, HostToCompareMessage, XAxisKind } from '../../src/shared/protocol';
+import { connectToHost } from '../shared/vscodeApi';
+import { clear, el } from '../shared/dom';
+import { MetricChart, type ChartView } from './charts';
+import { paramsTable, summaryTable } from './tables';
+import { xAxisLabels } from './format';
+
+const host = connectToHost<CompareToHostMessage, CompareViewState>();
+const saved = host.getState();
+const view: CompareViewState & { hidden: Set<string> } = {
+  runIds: saved?.runIds ?? [],
+  selectedMetrics: saved?.selectedMetrics ?? [],
+  xAxis: saved?.xAxis ?? 'step',
+  smoothing: saved?.smoothing ?? 0,
+  logScale: saved?.logScale ?? false,
+  onlyDifferentParams: saved?.onlyDifferentParams ?? false,
+  hidden: new Set<string>(),
+};
+let data: CompareData | undefined;
+let charts: MetricChart[] = [];
+
+const app = document.getElementById('app') as HTMLElement;
+const status = el('div', { className: 'status', attrs: { role: 'status' } }, 'Loading runs…');
+const metricsList = el('div', { className: 'metric-options' });
+const metricsSummary = el('summary', {}, 'Metrics');
+const metricsPicker = el('details', { className: 'metrics-picker' }, metricsSummary, metricsList);
+const xAxisSelect = el('select', { attrs: { 'aria-label': 'X axis' } },
+  ...(['step', 'relative', 'wall'] as XAxisKind[]).map((k) => el('option', { attrs: { value: k } }, xAxisLabels[k])));
+const smoothingInput = el('input', { attrs: { type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing', id: 'smoothing' } });
+const smoothingValue = el('output', { attrs: { for: 'smoothing' } });
+const logInput = el('input', { attrs: { type: 'checkbox', id: 'log-scale' } });
+const resetZoom = el('button', { title: 'Drag across a chart to zoom; this resets every chart' }, 'Reset zoom');
+const exportCsv = el('button', {}, 'Export CSV');
+const legend = el('div', { className: 'legend', attrs: { role: 'group', 'aria-label': 'Runs (click to hide or show)' } });
+const chartsBox = el('div', { className: 'charts' });
+const onlyDiffInput = el('input', { attrs: { type: 'checkbox', id: 'only-diff' } });
+const paramsBox = el('div', { className: 'table-box' });
+const summaryBox = el('div', { className: 'table-box' });
+
+app.append(
+  el('header', { className: 'toolbar' },
+    metricsPicker,
+    el('label', {}, 'X axis ', xAxisSelect),
+    el('label', { className: 'smoothing' }, 'Smoothing ', smoothingInput, smoothingValue),
+    el('label', {}, logInput, ' Log scale'),
+    resetZoom,
+    exportCsv),
+  status,
+  legend,
+  chartsBox,
+  el('section', {}, el('h2', {}, 'Params ', el('label', { className: 'inline' }, onlyDiffInput, ' Only differences')), paramsBox),
+  el('section', {}, el('h2', {}, 'Metrics summary'), summaryBox),
+);
+
+xAxisSelect.value = view.xAxis;
+smoothingInput.value = String(view.smoothing);
+smoothingValue.textContent = view.smoothing.toFixed(2);
+logInput.checked = view.logScale;
+onlyDiffInput.checked = view.onlyDifferentParams;
+
+function saveState(): void {
+  const state: CompareViewState = {
+    runIds: view.runIds, selectedMetrics: view.selectedMetrics, xAxis: view.xAxis,
+    smoothing: view.smoothing, logScale: view.logScale, onlyDifferentParams: view.onlyDifferentParams,
+  };
+  host.setState(state);
+  host.post({ type: 'stateChanged', state });
+}
+
+function chartView(): ChartView {
+  return { smoothing: view.smoothing, logScale: view.logScale, hidden: view.hidden };
+}
+
+const visible = (id: string): boolean => !view.hidden.has(id);
+
+function renderTables(): void {
+  if (!data) return;
+  clear(paramsBox);
+  paramsBox.append(paramsTable(data, view.onlyDifferentParams, visible));
+  clear(summaryBox);
+  summaryBox.append(summaryTable(data, visible));
+}
+
+function renderLegend(): void {
+  if (!data) return;
+  clear(legend);
+  for (const run of data.runs) {
+    const swatch = el('span', { className: 'swatch' });
+    swatch.style.background = run.color;
+    const item = el('button', { className: `legend-item${view.hidden.has(run.id) ? ' off' : ''}`, title: `${run.experiment} · ${run.status} · ${run.id}`, attrs: { 'aria-pressed': String(!view.hidden.has(run.id)) } }, swatch, run.name);
+    item.addEventListener('click', () => {
+      if (view.hidden.has(run.id)) view.hidden.delete(run.id);
+      else view.hidden.add(run.id);
+      renderLegend();
+      for (const chart of charts) chart.update(chartView());
+      renderTables();
+    });
+    legend.append(item);
+  }
+}
+
+function renderMetricPicker(): void {
+  if (!data) return;
+  clear(metricsList);
+  const selected = new Set(data.selectedMetrics);
+  for (const metric of data.metrics) {
+    const box = el('input', { attrs: { type: 'checkbox' } });
+    box.checked = selected.has(metric);
+    box.addEventListener('change', () => {
+      const next = [...metricsList.querySelectorAll('input')].filter((i) => i.checked).map((i) => i.dataset.metric as string);
+      view.selectedMetrics = next;
+      saveState();
+      host.post({ type: 'setView', selectedMetrics: next, xAxis: view.xAxis });
+    });
+    box.dataset.metric = metric;
+    metricsList.append(el('label', {}, box, ' ', metric));
+  }
+  metricsSummary.textContent = `Metrics (${data.selectedMetrics.length} of ${data.metrics.length})`;
+}
+
+function renderCharts(): void {
+  if (!data) return;
+  for (const chart of charts) chart.destroy();
+  charts = [];
+  clear(chartsBox);
+  for (const metric of data.selectedMetrics) {
+    const canvas = el('canvas', { attrs: { 'aria-label': `${metric} chart`, role: 'img' } });
+    const png = el('button', { className: 'small', title: `Save the ${metric} chart as PNG` }, 'PNG');
+    const card = el('div', { className: 'chart-card', attrs: { 'data-metric': metric } },
+      el('div', { className: 'chart-title' }, el('h3', {}, metric), png),
+      el('div', { className: 'chart-body' }, canvas));
+    chartsBox.append(card);
+    const started = performance.now();
+    const chart = new MetricChart(canvas, metric, data, chartView());
+    charts.push(chart);
+    host.post({ type: 'drawn', metric, lines: chart.lineCount, ms: performance.now() - started });
+    png.addEventListener('click', () => host.post({ type: 'savePng', metric, dataUrl: chart.png() }));
+  }
+}
+
+function render(next: CompareData): void {
+  data = next;
+  view.runIds = next.runs.map((r) => r.id);
+  view.selectedMetrics = next.selectedMetrics;
+  view.xAxis = next.xAxis;
+  xAxisSelect.value = next.xAxis;
+  saveState();
+  status.textContent = next.runs.length === 0
+    ? 'None of these runs exist any more.'
+    : next.metrics.length === 0 ? 'These runs have not logged any metrics yet.' : '';
+  status.hidden = status.textContent === '';
+  renderMetricPicker();
+  renderLegend();
+  renderCharts();
+  renderTables();
+  document.body.dataset.drawn = String(Date.now());
+}
+
+xAxisSelect.addEventListener('change', () => {
+  view.xAxis = xAxisSelect.value as XAxisKind;
+  saveState();
+  host.post({ type: 'setView', selectedMetrics: view.selectedMetrics, xAxis: view.xAxis });
+});
+smoothingInput.addEventListener('input', () => {
+  view.smoothing = Number(smoothingInput.value);
+  smoothingValue.textContent = view.smoothing.toFixed(2);
+  const started = performance.now();
+  for (const chart of charts) chart.update(chartView());
+  document.body.dataset.smoothMs = String(performance.now() - started);
+  saveState();
+});
+logInput.addEventListener('change', () => {
+  view.logScale = logInput.checked;
+  for (const chart of charts) chart.update(chartView());
+  saveState();
+});
+onlyDiffInput.addEventListener('change', () => {
+  view.onlyDifferentParams = onlyDiffInput.checked;
+  renderTables();
+  saveState();
+});
+resetZoom.addEventListener('click', () => charts.forEach((c) => c.resetZoom()));
+exportCsv.addEventListener('click', () => host.post({ type: 'exportCsv' }));
+
+window.addEventListener('message', (event: MessageEvent<HostToCompareMessage>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'data':
+      render(message.data);
+      break;
+    case 'error':
+      status.hidden = false;
+      status.textContent = message.message;
+      break;
+  }
+});
+
+host.post({ type: 'ready', state: saved });

@@ -1,0 +1,21 @@
+// Exponential moving average as TensorBoard draws it: debiased so early points are not pulled towards zero,
+// and non-finite points passed through untouched (a NaN loss must stay visible, not poison the average).
+
+export function smooth(values: ReadonlyArray<number | null>, weight: number): Array<number | null> {
+  if (weight <= 0) return values.slice();
+  const w = Math.min(weight, 0.999);
+  const out: Array<number | null> = new Array(values.length);
+  let last = 0;
+  let debias = 0;
+  for (let i = 0; i < values.length; i++) {
+    const y = values[i];
+    if (y === null || !Number.isFinite(y)) {
+      out[i] = y;
+      continue;
+    }
+    last = last * w + (1 - w) * y;
+    debias = debias * w + (1 - w);
+    out[i] = last / debias;
+  }
+  return out;
+}

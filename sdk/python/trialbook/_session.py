@@ -1,0 +1,280 @@
+"""Process-wide state: the current run, init(), and the exit paths (atexit, SIGTERM,
+uncaught exceptions) that make sure every run gets its last events and a run_end."""
+import atexit
+import os
+import signal
+import sys
+import threading
+import time
+import warnings
+
+from . import _ids, _lineage, _notebook, _paths
+from ._capture import parse_capture
+from ._run import Run, read_state
+from ._system import SystemSampler
+from ._values import cap_notes, check_key, tag_list, user_stacklevel, value_map
+from ._writer import EventWriter, FORMAT_VERSION
+from ._version import __version__
+
+_lock = threading.RLock()
+_current = None
+_active = []
+_hooks_installed = False
+_previous_sigterm = None
+_uncaught = None  # (type, value) of an exception that ended the program
+_terminated = False
+_version_checked = False
+
+
+def current():
+    return _current
+
+
+def forget(run):
+    global _current
+    with _lock:
+        if run in _active:
+            _active.remove(run)
+        if _current is run:
+            _current = None
+
+
+def init(experiment=None, name=None, config=None, tags=None, notes=None, dir=None, resume=None,
+         group=None, all_ranks=False, system_metrics=True, flush_interval=1.0,
+         heartbeat_interval=5.0, capture=None):
+    """Start a run (finishing the current one, if any) and make it current."""
+    global _current
+    check_format_version()
+    if experiment is None:
+        experiment = os.environ.get("TRIALBOOK_EXPERIMENT") or "default"
+    _check_name(experiment, "experiment")
+    if name is not None:
+        _check_name(name, "name")
+    encoded_config = value_map(config, "config") if config is not None else {}
+    tags = tag_list(tags)
+    notes = cap_notes(notes)
+    if group is not None:
+        _check_name(group, "group")
+
+    rank = _env_int("RANK")
+    if rank is None:
+        rank = _env_int("LOCAL_RANK")
+    world = _env_int("WORLD_SIZE")
+    distributed = rank is not None and (world is None or world > 1)
+    if distributed and all_ranks and group is None:
+        group = (os.environ.get("TORCHELASTIC_RUN_ID")
+                 or ("%s-%s-%s" % (experiment, os.environ.get("MASTER_ADDR", "local"), os.environ["MASTER_PORT"])
+                     if os.environ.get("MASTER_PORT") else experiment))[:250]
+
+    with _lock:
+        previous = _current
+    if previous is not None:
+        previous.finish()  # re-running a notebook's init cell starts a fresh run
+
+    root = _paths.find_trialbook_dir(dir)
+    if distributed and rank != 0 and not all_ranks:
+        run = Run(_ids.new_run_id(), root, experiment, name or "rank-%d" % rank, disabled=True,
+                  group=group, rank=rank)
+        _apply_local(run, config, tags, notes)
+        with _lock:
+            _current = run
+        return run
+
+    enabled = parse_capture(capture)
+    if resume:
+        run_id = str(resume)
+        state = _resume_state(root, run_id)
+    else:
+        run_id = _ids.new_run_id()
+        state = None
+    if state is not None:
+        experiment = state["experiment"] or experiment
+        name = name or state["name"]
+        group = group or state["group"]
+    if name is None:
+        name = ("%s-rank%d" % (group, rank))[:250] if distributed and all_ranks else _ids.default_name(run_id)
+
+    writer = EventWriter(os.path.join(root, "runs", run_id), flush_interval, heartbeat_interval)
+    writer.open(truncate_partial=state is not None)
+
+    shell = _notebook.ipython_shell()
+    notebook = _notebook.notebook_info(shell) if shell is not None else None
+    cells = None
+    if shell is not None and "notebook" in enabled and hasattr(shell, "history_manager"):
+        cells = _notebook.CellTracker(shell, (notebook or {}).get("path"))
+
+    problems = []
+    lineage = _lineage.capture_lineage(enabled, writer.run_dir, notebook, problems.append)
+
+    run = Run(run_id, root, experiment, name, writer=writer, cell_tracker=cells,
+              start_step=state["next_step"] if state else 0, last=state["last"] if state else None,
+              group=group, rank=rank if distributed else None)
+    start = {"run_id": run_id, "experiment": experiment, "name": name}
+    merged_config = dict(state["config"]) if state else {}
+    merged_config.update(config or {})
+    if state:
+        merged_encoded = value_map(state["config"], "config")
+        merged_encoded.update(encoded_config)
+        encoded_config = merged_encoded
+        tags = tags or state["tags"]
+        notes = notes if notes is not None else state["notes"]
+        run.summary._values.update(state["summary"])
+    if notes is not None:
+        start["notes"] = notes
+    start["tags"] = tags
+    start["config"] = encoded_config
+    if state is not None:
+        start["resumed"] = True
+    if group is not None:
+        start["group"] = group
+    if distributed:
+        start["rank"] = rank
+    start["lineage"] = lineage
+    start["sdk"] = {"name": "trialbook-python", "version": __version__}
+    writer.put("run_start", start)
+    for problem in problems:
+        writer.put("warning", {"message": "trialbook: " + problem})
+    dict.update(run.config, merged_config)
+    run._tags = list(tags)
+    run._notes = notes
+    writer.flush()  # run_start is on disk before training begins
+    writer.start()
+
+    if "system" in enabled and system_metrics:
+        interval = 10.0 if system_metrics is True else float(system_metrics)
+        run._sampler = SystemSampler(run._log_system, interval)
+        run._sampler.start()
+
+    with _lock:
+        _active.append(run)
+        _current = run
+    _install_hooks()
+    return run
+
+
+def _apply_local(run, config, tags, notes):
+    if config is not None:
+        dict.update(run.config, dict(config) if hasattr(config, "items") else {})
+    run._tags = list(tags)
+    run._notes = notes
+
+
+def _resume_state(root, run_id):
+    path = os.path.join(root, "runs", run_id, "events.jsonl")
+    if not os.path.isfile(path):
+        raise ValueError(
+            "trialbook: cannot resume run %r: %s does not exist. Check the run id (see the "
+            "Trialbook sidebar or .trialbook/runs/) and the folder (dir= or TRIALBOOK_DIR)." % (run_id, path))
+    return read_state(path)
+
+
+def _check_name(value, what):
+    if not isinstance(value, str) or not 1 <= len(value) <= 250:
+        raise ValueError("trialbook: %s must be a string of 1 to 250 characters, got %r" % (what, value))
+
+
+def _env_int(name):
+    text = os.environ.get(name)
+    if text is None or text.strip() == "":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+def check_format_version():
+    """The extension sets TRIALBOOK_FORMAT_VERSION in its terminals; say once, clearly,
+    when this SDK writes a different format than that extension reads."""
+    global _version_checked
+    if _version_checked:
+        return
+    _version_checked = True
+    text = os.environ.get("TRIALBOOK_FORMAT_VERSION")
+    if not text:
+        return
+    try:
+        wanted = int(text)
+    except ValueError:
+        wanted = None
+    if wanted == FORMAT_VERSION:
+        return
+    advice = ("run \"Trialbook: Install Python SDK…\" from the command palette to install the SDK "
+              "bundled with the extension into this interpreter")
+    if wanted is not None and wanted < FORMAT_VERSION:
+        advice = "update the Trialbook extension, or " + advice
+    warnings.warn(
+        "trialbook: this Python SDK (%s) writes event format version %d, but the Trialbook "
+        "extension expects version %s (TRIALBOOK_FORMAT_VERSION). Runs may not show up "
+        "correctly; %s." % (__version__, FORMAT_VERSION, text, advice), UserWarning, stacklevel=user_stacklevel())
+
+
+# -- exit paths -------------------------------------------------------------------------
+def _install_hooks():
+    global _hooks_installed, _previous_sigterm
+    if _hooks_installed:
+        return
+    _hooks_installed = True
+    atexit.register(_at_exit)
+    previous_hook = sys.excepthook
+
+    def excepthook(exc_type, exc, tb):
+        global _uncaught
+        _uncaught = (exc_type, exc)
+        previous_hook(exc_type, exc, tb)
+
+    sys.excepthook = excepthook
+    if threading.current_thread() is threading.main_thread():
+        try:
+            previous = signal.getsignal(signal.SIGTERM)
+            if previous is not signal.SIG_IGN:  # a process that ignores SIGTERM keeps doing so
+                _previous_sigterm = previous
+                signal.signal(signal.SIGTERM, _on_sigterm)
+        except (ValueError, OSError, AttributeError):
+            pass
+
+
+def _exit_status():
+    if _terminated:
+        return "killed", "terminated by SIGTERM"
+    if _uncaught is not None:
+        exc_type, exc = _uncaught
+        if issubclass(exc_type, KeyboardInterrupt):
+            return "killed", "KeyboardInterrupt"
+        return "failed", "%s: %s" % (exc_type.__name__, exc)
+    return "finished", None
+
+
+def _at_exit():
+    status, error = _exit_status()
+    for run in list(_active):
+        try:
+            run._end(status, error)
+        except Exception:
+            pass
+
+
+def _on_sigterm(signum, frame):
+    global _terminated
+    _terminated = True
+    previous = _previous_sigterm
+    if callable(previous):
+        # The program has its own handler (e.g. checkpoint, then exit): write what we
+        # have and let it decide; the run ends as killed when the process exits.
+        for run in list(_active):
+            if run._writer is not None:
+                if run._acc is not None:
+                    run._commit_acc()
+                run._writer.flush(timeout=2.0)
+        previous(signum, frame)
+        return
+    for run in list(_active):
+        try:
+            run._end("killed", "terminated by SIGTERM", lock_timeout=2.0)
+        except Exception:
+            pass
+    # Then die as the default action would, so the parent sees "killed by SIGTERM".
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(1.0)
+    os._exit(128 + signal.SIGTERM)

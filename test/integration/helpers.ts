@@ -1,0 +1,117 @@
+// Shared helpers for the integration suite: the extension's test API, the workspace the runner
+// opened, run logs written as a tracking client would, and the real Python SDK in a child process.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import type { TrialbookApi, RunsTreeExperimentItem, RunsTreeRunItem } from '../../src/vscode/testApi';
+
+export const EXTENSION_ID = 'trialbook.trialbook';
+
+export async function activateTrialbook(): Promise<{ extension: vscode.Extension<TrialbookApi>; api: TrialbookApi }> {
+  const extension = vscode.extensions.getExtension<TrialbookApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`extension ${EXTENSION_ID} is not loaded in this VS Code`);
+  const api = await extension.activate();
+  return { extension, api };
+}
+
+export function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder is open; the runner opens a copy of test/fixtures/workspace');
+  return folder.uri.fsPath;
+}
+
+/** The repo root: given by the runner, else derived from this file's place in out/test/integration. */
+export function repoRoot(): string {
+  return process.env.TRIALBOOK_REPO ?? resolve(__dirname, '..', '..', '..');
+}
+
+/** A run id in the documented format, unique per call. */
+export function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('.', '').replace('Z', '');
+  return `${stamp}-${randomBytes(5).toString('hex')}`;
+}
+
+export interface FixtureRun {
+  id: string;
+  experiment: string;
+  name: string;
+  logFile: string;
+}
+
+function event(t: string, fields: Record<string, unknown>): string {
+  return `${JSON.stringify({ v: 1, t, ts: Date.now() / 1000, ...fields })}\n`;
+}
+
+/** Writes `run_start`, `points` loss values and (unless `finished` is false) `run_end`, as one client would. */
+export function writeFixtureRun(options: {
+  experiment: string;
+  name: string;
+  points: number;
+  finished?: boolean;
+  config?: Record<string, unknown>;
+}): FixtureRun {
+  const id = newRunId();
+  const dir = join(workspaceDir(), '.trialbook', 'runs', id);
+  mkdirSync(dir, { recursive: true });
+  const lines = [event('run_start', { run_id: id, experiment: options.experiment, name: options.name, config: options.config ?? {}, tags: [] })];
+  for (let step = 0; step < options.points; step++) {
+    lines.push(event('metrics', { step, values: { loss: 1 / (step + 1) } }));
+  }
+  if (options.finished !== false) lines.push(event('run_end', { status: 'finished' }));
+  const logFile = join(dir, 'events.jsonl');
+  writeFileSync(logFile, lines.join(''));
+  return { id, experiment: options.experiment, name: options.name, logFile };
+}
+
+export function appendToLog(run: FixtureRun, text: string): void {
+  appendFileSync(run.logFile, text);
+}
+
+export function endEvent(status: 'finished' | 'failed' | 'killed'): string {
+  return event('run_end', { status });
+}
+
+export function findRun(tree: RunsTreeExperimentItem[], runId: string): { experiment: string; run: RunsTreeRunItem } | undefined {
+  for (const experiment of tree) {
+    const run = experiment.runs.find((r) => r.id === runId);
+    if (run) return { experiment: experiment.experiment, run };
+  }
+  return undefined;
+}
+
+/** Polls `probe` until it returns a value, or fails with `what` and the last value seen. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const WALKING_SKELETON_SCRIPT = [
+  'import trialbook',
+  'run = trialbook.init(experiment="demo", config={"lr": 0.01})',
+  'for step in range(100):',
+  '    run.log({"loss": 1 / (step + 1)})',
+  'run.finish()',
+  'print(run.id)',
+].join('\n');
+
+/** Runs a Python script with Debian's interpreter and the repo's SDK; resolves with its stdout. */
+export function runPython(script: string, cwd: string): Promise<string> {
+  const env = {
+    ...process.env,
+    PYTHONPATH: join(repoRoot(), 'sdk', 'python'),
+    TRIALBOOK_DIR: join(cwd, '.trialbook'),
+  };
+  return new Promise((resolvePython, reject) => {
+    execFile('/usr/bin/python3', ['-c', script], { cwd, env, timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`python3 failed: ${error.message}\n${stderr}`));
+      else resolvePython(stdout);
+    });
+  });
+}

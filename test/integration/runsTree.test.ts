@@ -1,0 +1,47 @@
+import * as assert from 'node:assert/strict';
+import { activateTrialbook, appendToLog, endEvent, findRun, waitFor, writeFixtureRun } from './helpers';
+
+suite('Runs tree', () => {
+  test('a run written to .trialbook/runs appears under its experiment after refresh()', async () => {
+    const { api } = await activateTrialbook();
+    const run = writeFixtureRun({ experiment: 'fixture-refresh', name: 'steady-heron', points: 5 });
+    await api.refresh();
+    const found = findRun(await api.runsTree(), run.id);
+    assert.ok(found, `run ${run.id} is not in the tree`);
+    assert.equal(found.experiment, 'fixture-refresh');
+    assert.equal(found.run.label, 'steady-heron');
+    assert.equal(found.run.status, 'finished');
+  });
+
+  test('a new run and its status changes appear without refresh() (the watcher)', async () => {
+    const { api } = await activateTrialbook();
+    const run = writeFixtureRun({ experiment: 'fixture-watch', name: 'quick-lynx', points: 3, finished: false });
+    const running = await waitFor('the unfinished run to appear as running', async () => {
+      const found = findRun(await api.runsTree(), run.id);
+      return found?.run.status === 'running' ? found : undefined;
+    }, 3000);
+    assert.equal(running.experiment, 'fixture-watch');
+    appendToLog(run, endEvent('failed'));
+    await waitFor('the run to turn failed', async () => (findRun(await api.runsTree(), run.id)?.run.status === 'failed' ? true : undefined), 3000);
+  });
+
+  test('a malformed or truncated line does not stop ingestion', async () => {
+    const { api } = await activateTrialbook();
+    const broken = writeFixtureRun({ experiment: 'fixture-bad-lines', name: 'broken-log', points: 4, finished: false });
+    appendToLog(broken, '{"v":1,"t":"metrics","ts":1,"step":9,"values":{"loss":\n');
+    appendToLog(broken, 'this is not json\n');
+    appendToLog(broken, endEvent('finished'));
+    appendToLog(broken, '{"v":1,"t":"metrics","ts":1,"st'); // truncated: no newline yet
+    const healthy = writeFixtureRun({ experiment: 'fixture-bad-lines', name: 'healthy-log', points: 4 });
+    await api.refresh();
+    const tree = await api.runsTree();
+    const foundBroken = findRun(tree, broken.id);
+    const foundHealthy = findRun(tree, healthy.id);
+    assert.ok(foundHealthy, 'a run beside the broken log is missing');
+    assert.equal(foundHealthy.run.status, 'finished');
+    assert.ok(foundBroken, 'the run with bad lines is missing');
+    // The valid lines after the bad ones are still read: the run_end arrived.
+    assert.equal(foundBroken.run.status, 'finished');
+    assert.match(foundBroken.run.description, /loss 0\.25\b/);
+  });
+});

@@ -70,7 +70,7 @@ def metric_value(key, value):
         else:
             return value if value - value == 0.0 else nonfinite_name(value)
     raise TypeError(
-        "trialbook: metric %r has value %r of type %s; metric values must be numbers "
+        "trialbook: metric %r has value %s of type %s; metric values must be numbers "
         "(int, float, bool, or a NumPy/PyTorch scalar). Put text in run.config or run.notes, "
         "and log arrays one number per key." % (key, _short(original), type(original).__name__))
 

@@ -17,8 +17,21 @@ copyFileSync(join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), join(dist, 's
 copyFileSync(join(root, 'node_modules/@vscode/codicons/dist/codicon.css'), join(dist, 'webview/codicon.css'));
 copyFileSync(join(root, 'node_modules/@vscode/codicons/dist/codicon.ttf'), join(dist, 'webview/codicon.ttf'));
 
+// Prints the markers that the F5 task's background problem matcher waits for (.vscode/tasks.json).
+const watchMarkers = {
+  name: 'watch-markers',
+  setup(build) {
+    build.onStart(() => console.log('[watch] build started'));
+    build.onEnd((result) => {
+      for (const e of result.errors) console.log(`✘ [ERROR] ${e.text} ${e.location ? `${e.location.file}:${e.location.line}` : ''}`);
+      console.log('[watch] build finished');
+    });
+  },
+};
+
 const common = {
   bundle: true,
+  plugins: watch ? [watchMarkers] : [],
   sourcemap: !production,
   minify: production,
   logLevel: 'info',
@@ -50,7 +63,6 @@ if (watch) {
     const ctx = await esbuild.context(options);
     await ctx.watch();
   }
-  console.log('[watch] build finished, watching for changes');
 } else {
   await Promise.all(builds.map((options) => esbuild.build(options)));
 }

@@ -1,0 +1,26 @@
+// Installs the extension unpacked into a code-server extensions folder, as
+// `<publisher>.<name>-<version>/`, by linking the parts the installed extension needs (the same
+// parts `.vscodeignore` ships); code-server then loads it like a marketplace install.
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+const SHIPPED = ['package.json', 'README.md', 'LICENSE', 'dist', 'media', 'examples', 'sdk'];
+
+/**
+ * @param {string} root the repo root (with a built dist/)
+ * @param {string} extensionsDir
+ * @returns {{ id: string, dir: string }}
+ */
+export function installExtensionUnpacked(root, extensionsDir) {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  if (!existsSync(join(root, 'dist', 'extension.js'))) {
+    throw new Error(`${join(root, 'dist', 'extension.js')} is missing: run \`npm run build\` first`);
+  }
+  const id = `${manifest.publisher}.${manifest.name}`;
+  const dir = join(extensionsDir, `${id}-${manifest.version}`);
+  mkdirSync(dir, { recursive: true });
+  for (const entry of SHIPPED) {
+    if (existsSync(join(root, entry))) symlinkSync(join(root, entry), join(dir, entry));
+  }
+  return { id, dir };
+}

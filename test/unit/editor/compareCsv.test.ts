@@ -1,0 +1,20 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { compareCsv, defaultMetrics } from '../../../src/vscode/compareData';
+import type { CompareData } from '../../../src/shared/protocol';
+
+test('CSV quotes run-supplied names and keeps gaps for non-finite values', () => {
+  const data: CompareData = {
+    runs: [{ id: 'r1', name: 'a,"b"', experiment: 'e', status: 'finished', color: 'red' }],
+    metrics: ['loss'], selectedMetrics: ['loss'], xAxis: 'step',
+    lines: [{ runId: 'r1', metric: 'loss', points: [0, 1.5, 1, null], totalPoints: 2 }],
+    params: {}, summaries: {},
+  };
+  assert.equal(compareCsv(data), 'run,run_id,metric,step,value\n"a,""b""",r1,loss,0,1.5\n"a,""b""",r1,loss,1,\n');
+});
+
+test('default metrics prefer the run\'s own over system metrics', () => {
+  assert.deepEqual(defaultMetrics(['acc', 'loss', 'system/cpu']), ['acc', 'loss']);
+  assert.deepEqual(defaultMetrics(['system/cpu']), ['system/cpu']);
+  assert.equal(defaultMetrics(Array.from({ length: 10 }, (_, i) => `m${i}`)).length, 6);
+});

@@ -1,0 +1,86 @@
+// Where a layer's bytes come from: a file read from any offset, or a folder's tar regenerated on demand.
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fsp } from 'node:fs';
+import { listTree, tarStream, type TarEntry } from './tarLayer';
+
+export interface BlobSource {
+  /** Bytes from `start` to the end. */
+  open(start: number): AsyncIterable<Buffer>;
+}
+
+export interface Blob {
+  digest: string;
+  size: number;
+  mediaType: string;
+  source: BlobSource;
+}
+
+export function bufferSource(buf: Buffer): BlobSource {
+  return {
+    async *open(start: number) { if (start < buf.length) yield buf.subarray(start); },
+  };
+}
+
+export function fileSource(file: string): BlobSource {
+  return {
+    open(start: number) { return createReadStream(file, { start, highWaterMark: 1024 * 1024 }); },
+  };
+}
+
+export function tarSource(entries: TarEntry[]): BlobSource {
+  return {
+    async *open(start: number) {
+      let skipped = 0;
+      for await (const chunk of tarStream(entries)) {
+        if (skipped >= start) { yield chunk; continue; }
+        const need = start - skipped;
+        if (chunk.length <= need) { skipped += chunk.length; continue; }
+        skipped = start;
+        yield chunk.subarray(need);
+      }
+    },
+  };
+}
+
+export function sha256Hex(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+export async function digestOf(source: BlobSource, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of source.open(0)) {
+    if (signal?.aborted) throw Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+/**
+ * Digests keyed by what identifies unchanged content (path, size, mtime, inode), so a re-push of an
+ * unchanged model does not read its bytes again. In memory for the process's lifetime.
+ */
+const digestCache = new Map<string, { sha256: string; size: number }>();
+
+export async function fileDigest(file: string, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
+  const st = await fsp.stat(file);
+  const key = `f|${file}|${st.size}|${st.mtimeMs}|${st.ino}`;
+  const hit = digestCache.get(key);
+  if (hit) return hit;
+  const result = await digestOf(fileSource(file), signal);
+  if (result.size !== st.size) throw new Error(`${file} changed while it was being read; try again when it is no longer written to.`);
+  digestCache.set(key, result);
+  return result;
+}
+
+export async function tarDigest(folder: string, entries: TarEntry[], signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
+  const key = `t|${folder}|${entries.map((e) => `${e.name}:${e.type}:${e.size}:${e.mtimeMs}:${e.linkname ?? ''}`).join('|')}`;
+  const hit = digestCache.get(key);
+  if (hit) return hit;
+  const result = await digestOf(tarSource(entries), signal);
+  digestCache.set(key, result);
+  return result;
+}
+
+export { listTree };

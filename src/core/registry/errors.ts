@@ -1,0 +1,73 @@
+// Errors a push can end with: each names the registry and says what to do, and never carries secrets.
+
+export type RegistryErrorCode =
+  | 'auth'          // credentials missing or rejected
+  | 'denied'        // authenticated but not allowed
+  | 'not-found'     // host, repository, model or run not found
+  | 'unreachable'   // DNS failure, refused connection, timeout
+  | 'protocol'      // the server answered something that is not the registry API
+  | 'server'        // 5xx after retries
+  | 'rejected'      // 4xx: the server refused the request (bad name, invalid manifest, limits)
+  | 'cancelled'
+  | 'input';        // bad local input (missing file, bad target)
+
+export class RegistryError extends Error {
+  override readonly name = 'RegistryError';
+  constructor(
+    readonly code: RegistryErrorCode,
+    message: string,
+    /** HTTP status when the error came from a response. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Node socket error codes worth retrying while a push is under way (server restart, dropped link). */
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+
+export function socketErrorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function isTransient(err: unknown): boolean {
+  if (err instanceof RegistryError) return err.code === 'server';
+  const code = socketErrorCode(err);
+  if (code !== undefined) return TRANSIENT_CODES.has(code);
+  return err instanceof Error && /socket hang up|aborted/i.test(err.message) && !(err.name === 'AbortError');
+}
+
+/** Turns a socket-level failure into a message that names the registry and what to do. */
+export function describeNetworkError(err: unknown, registry: string): RegistryError {
+  if (err instanceof RegistryError) return err;
+  const code = socketErrorCode(err);
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new RegistryError('unreachable', `Registry ${registry}: host not found. Check the registry address for typos and that this machine's DNS can resolve it.`);
+    case 'ECONNREFUSED':
+      return new RegistryError('unreachable', `Registry ${registry}: connection refused. Check the port and that the registry server is running.`);
+    case 'ETIMEDOUT':
+      return new RegistryError('unreachable', `Registry ${registry}: connection timed out. Check the address, a proxy or a firewall between here and the registry.`);
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return new RegistryError('unreachable', `Registry ${registry}: the connection was dropped repeatedly. Check that the server is up and try again; the next push resumes where blobs are already stored.`);
+    case 'EPROTO':
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+      return new RegistryError('protocol', `Registry ${registry}: TLS handshake failed (${code}). If the registry only speaks plain HTTP, mark it insecure (--insecure / "insecure": true).`);
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'CERT_HAS_EXPIRED':
+      return new RegistryError('protocol', `Registry ${registry}: its TLS certificate is not trusted (${code}). Add its CA to NODE_EXTRA_CA_CERTS, or fix the certificate.`);
+    default: {
+      const detail = err instanceof Error ? err.message : String(err);
+      return new RegistryError('unreachable', `Registry ${registry}: network error (${code ?? detail}). Check the connection and try again.`);
+    }
+  }
+}
+
+export function cancelledError(registry: string): RegistryError {
+  return new RegistryError('cancelled', `Push to ${registry} cancelled; nothing was recorded and no manifest was written.`);
+}

@@ -1,0 +1,99 @@
+// Contract of a push: what the caller (VS Code command or CLI) hands in and gets back.
+import type { PushRecord, RunDetail } from '../model';
+
+/** How to authenticate; secrets live only in this object and never reach logs, errors or records. */
+export type Credentials =
+  | { kind: 'anonymous' }
+  | { kind: 'basic'; username: string; password: string }
+  | { kind: 'token'; token: string };
+
+export interface OciTarget {
+  kind: 'oci';
+  /** `host` or `host:port`, as written in references. */
+  registry: string;
+  repository: string;
+  tag: string;
+  /** Plain HTTP allowed for a non-loopback host (loopback is always allowed). */
+  insecure: boolean;
+}
+
+export interface MlflowTarget {
+  kind: 'mlflow';
+  /** Tracking server base URL, e.g. `https://mlflow.example.com` (no trailing slash). */
+  trackingUri: string;
+  modelName: string;
+  /** Experiment the mirrored run goes to; defaults to the Trialbook run's experiment. */
+  experiment?: string;
+}
+
+export type PushTarget = OciTarget | MlflowTarget;
+
+export interface PushRequest {
+  run: RunDetail;
+  /** Absolute path of the model: a file or a folder. */
+  modelPath: string;
+  /** Artifact name recorded with the push (the run's artifact name, or the file name). */
+  artifactName: string;
+  target: PushTarget;
+  credentials: Credentials;
+  /** Second tag (OCI) or alias (MLflow), e.g. `staging`. */
+  alias?: string;
+  description?: string;
+  /** Who pushes, recorded with the push. */
+  user?: string;
+}
+
+export interface PushLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface PushHooks {
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+  log?: PushLog;
+}
+
+/** One file as it will be sent. */
+export interface PlannedFile {
+  /** Path inside the model, as recorded in the registry (`org.cncf.model.filepath`). */
+  filepath: string;
+  /** Absolute path on disk (a folder for tar layers). */
+  source: string;
+  size: number;
+  sha256: string;
+  mediaType: string;
+}
+
+export interface PushPlan {
+  target: PushTarget;
+  /** Human-readable destination, e.g. `registry.example.com/team/model:1.4.0`. */
+  destination: string;
+  files: PlannedFile[];
+  totalBytes: number;
+  /** Lineage that travels with the model (manifest annotations or MLflow tags). */
+  lineage: Record<string, string>;
+}
+
+export interface PushResult {
+  record: PushRecord;
+  /** Bytes actually transferred (0 when everything was already there). */
+  uploadedBytes: number;
+  /** True when the registry already held every blob. */
+  upToDate: boolean;
+}
+
+export interface VerifyDifference {
+  filepath: string;
+  problem: 'missing-remote' | 'missing-local' | 'digest-mismatch' | 'size-mismatch';
+  local?: { size: number; sha256: string };
+  remote?: { size: number; sha256: string };
+}
+
+export interface VerifyResult {
+  reference: string;
+  manifestDigest: string;
+  matches: boolean;
+  differences: VerifyDifference[];
+  files: { filepath: string; size: number; sha256: string }[];
+}

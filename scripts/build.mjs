@@ -1,7 +1,7 @@
 // Builds the extension host bundle, the CLI, and the webview bundles with esbuild.
 // `--watch` rebuilds on change (used by the F5 launch task); `--production` minifies.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,7 +50,12 @@ const builds = [
   },
   {
     ...common,
-    entryPoints: { compare: 'webview/compare/main.ts' },
+    // Every webview app is a folder of webview/ with a main.ts; each becomes dist/webview/<folder>.js.
+    entryPoints: Object.fromEntries(
+      readdirSync(join(root, 'webview'), { withFileTypes: true })
+        .filter((d) => d.isDirectory() && existsSync(join(root, 'webview', d.name, 'main.ts')))
+        .map((d) => [d.name, `webview/${d.name}/main.ts`]),
+    ),
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'iife',

@@ -1,0 +1,74 @@
+"""Notebooks in a real Jupyter kernel (ipykernel + nbclient): cell links, runs across cells, re-init."""
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+from helpers import SdkTestCase, REPO_ROOT, metrics_of
+
+FIXTURES = os.path.join(REPO_ROOT, "test", "fixtures", "notebooks")
+RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "run_notebook.py")
+
+
+def output_text(cell):
+    text = ""
+    for output in cell.get("outputs", []):
+        part = output.get("text", "")
+        text += part if isinstance(part, str) else "".join(part)
+    return text
+
+
+class NotebookTest(SdkTestCase):
+    def execute(self, name):
+        out = os.path.join(self.tmp, name)
+        proc = subprocess.run([sys.executable, RUNNER, os.path.join(FIXTURES, name), out, self.tmp],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=180)
+        self.assertEqual(proc.returncode, 0, proc.stderr.decode()[-3000:])
+        with open(out, encoding="utf-8") as handle:
+            notebook = json.load(handle)
+        cells = {}
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "code":
+                source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+                cells[cell["execution_count"]] = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+        return out, notebook, cells
+
+    def test_cell_links_match_the_executed_cells(self):
+        out, notebook, cells = self.execute("train.ipynb")
+        events = self.events()
+        start = events[0]
+        self.assertEqual(start["lineage"]["notebook"], {"path": out, "session": out})
+        metrics = metrics_of(events)
+        self.assertEqual([e["values"] for e in metrics], [{"loss": 1.0}, {"loss": 0.5}, {"loss": 1.0 / 3}, {"accuracy": 0.9}])
+        # the loop cell (2nd code cell) logged three steps, the evaluation cell (3rd) one
+        code_cells = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+        loop_exec, eval_exec = code_cells[1]["execution_count"], code_cells[2]["execution_count"]
+        self.assertEqual([e["cell"]["exec"] for e in metrics], [loop_exec] * 3 + [eval_exec])
+        for event in metrics:
+            self.assertEqual(event["cell"]["hash"], cells[event["cell"]["exec"]])
+            self.assertEqual(event["cell"]["notebook"], out)
+        self.assertEqual(events[-1]["status"], "finished")
+        printed = output_text(code_cells[-1])
+        self.assertEqual(printed.strip(), start["run_id"])  # the run stayed open across cells
+
+    def test_rerunning_init_finishes_the_previous_run_and_kernel_exit_ends_the_last(self):
+        out, notebook, cells = self.execute("reinit.ipynb")
+        code_cells = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+        first_id, second_id = output_text(code_cells[-1]).split()
+        logs = self.all_events()
+        self.assertEqual(sorted(logs), sorted([first_id, second_id]))
+        first, second = logs[first_id], logs[second_id]
+        self.assertEqual(first[-1]["status"], "finished")
+        self.assertLess(first[-1]["ts"], second[0]["ts"])  # finished when the init cell ran again
+        self.assertEqual([e["values"]["loss"] for e in metrics_of(first)], [1.0])
+        self.assertEqual([(e["step"], e["values"]["loss"]) for e in metrics_of(second)], [(0, 0.5), (1, 0.25)])
+        self.assertEqual(second[-1]["t"], "run_end")  # written at kernel shutdown
+        self.assertEqual(second[-1]["status"], "finished")
+        for event in metrics_of(first) + metrics_of(second):
+            self.assertEqual(event["cell"]["hash"], cells[event["cell"]["exec"]])
+
+
+if __name__ == "__main__":
+    unittest.main()

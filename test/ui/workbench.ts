@@ -1,0 +1,56 @@
+// Page object for the code-server workbench: the few parts of VS Code's UI the tests drive, with
+// the selectors in one place (they follow VS Code's DOM, which changes between versions).
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+
+export class Workbench {
+  constructor(private readonly page: Page) {}
+
+  async waitReady(timeoutMs = 90_000): Promise<void> {
+    await this.page.locator('div.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });
+    // The activity bar is rendered once extensions' view containers are registered.
+    await this.page.locator('.activitybar').waitFor({ state: 'visible', timeout: timeoutMs });
+  }
+
+  activityBarItem(title: string): Locator {
+    return this.page.locator(`.activitybar .action-item a.action-label[aria-label^="${title}"]`);
+  }
+
+  async openViewContainer(title: string): Promise<Locator> {
+    const item = this.activityBarItem(title);
+    await item.waitFor({ state: 'visible', timeout: 30_000 });
+    const expanded = await item.locator('xpath=..').getAttribute('aria-pressed');
+    if (expanded !== 'true') await item.click();
+    const sidebar = this.page.locator('.part.sidebar');
+    await sidebar.locator('.composite.title', { hasText: title }).waitFor({ state: 'visible', timeout: 15_000 });
+    return sidebar;
+  }
+
+  treeRow(container: Locator, label: string): Locator {
+    return container.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) });
+  }
+
+  /** Opens the command palette and runs the command whose label is `label`, waiting for the exact entry. */
+  async runCommand(label: string): Promise<void> {
+    await this.page.locator('div.monaco-workbench').click({ position: { x: 600, y: 10 } }).catch(() => undefined);
+    await this.page.keyboard.press('F1');
+    const input = this.quickInput().locator('input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.pressSequentially(label, { delay: 10 });
+    const focused = this.quickInput().locator('.monaco-list-row.focused');
+    await focused.filter({ hasText: label }).waitFor({ state: 'visible', timeout: 10_000 });
+    await this.page.keyboard.press('Enter');
+  }
+
+  quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  quickPickRows(): Locator {
+    return this.quickInput().locator('.quick-input-list .monaco-list-row');
+  }
+
+  /** The content frame of the visible webview (VS Code nests it: outer iframe, then #active-frame). */
+  activeWebview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+  }
+}

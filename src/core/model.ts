@@ -104,6 +104,10 @@ export interface RunDetail extends RunRow {
   sdk?: { name?: string; version?: string };
   group?: string;
   rank?: number;
+  /** Messages of the run's `warning` events (at most 100). */
+  warnings?: string[];
+  /** The `error` of the run's `run_end`, when it failed. */
+  error?: string;
 }
 
 export type XAxis = 'step' | 'relative' | 'wall';

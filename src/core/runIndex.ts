@@ -24,6 +24,10 @@ export interface RunIndex {
   close(): Promise<void>;
   /** False when another process holds the writer lock: this index then only reads and follows. */
   readonly isWriter: boolean;
+  /** Set when opening had to recover (e.g. a corrupt database moved aside and rebuilt): tell the user once. */
+  readonly openNotice?: string;
+  /** Names of the metrics logged by the given runs (all runs when omitted), sorted. */
+  metricKeys?(runIds?: string[]): string[];
 }
 
 export interface OpenIndexOptions {
@@ -36,4 +40,8 @@ export interface OpenIndexOptions {
   crashAfterSeconds?: number;
   /** Debounce of database saves in milliseconds (default 2000). */
   saveDelayMs?: number;
+  /** Never write the database nor take the writer lock (e.g. a CLI query that must not interfere). */
+  readOnly?: boolean;
+  /** Current time in epoch ms, for crashed-status derivation (tests). Defaults to Date.now. */
+  now?: () => number;
 }

@@ -1,0 +1,54 @@
+// Downsampling for charts: min/max buckets. Splits the points into equal index buckets and keeps, per bucket,
+// the lowest and highest value (in x order), so every peak and trough survives; deterministic, O(n).
+// A bucket holding NaN also keeps its first NaN so a diverged loss stays visible; ±Infinity are extremes like any other.
+
+export interface Downsampled { x: number[]; y: number[] }
+
+export function downsampleMinMax(xs: ArrayLike<number>, ys: ArrayLike<number>, count: number, maxPoints: number): Downsampled {
+  const x: number[] = [];
+  const y: number[] = [];
+  if (count <= maxPoints || maxPoints < 4) {
+    const n = Math.min(count, Math.max(maxPoints, 0));
+    // When maxPoints < 4 there is no room for extremes; keep evenly spaced points instead.
+    const stride = count <= maxPoints ? 1 : count / Math.max(n, 1);
+    for (let k = 0; k < n; k++) {
+      const i = Math.floor(k * stride);
+      x.push(xs[i] as number);
+      y.push(ys[i] as number);
+    }
+    return { x, y };
+  }
+  let hasNaN = false;
+  for (let i = 0; i < count; i++) if (ys[i] !== ys[i]) { hasNaN = true; break; }
+  // First and last points are always kept, the rest of the budget goes to buckets of 2 (or 3 with NaN) points.
+  const perBucket = hasNaN ? 3 : 2;
+  const buckets = Math.max(1, Math.floor((maxPoints - 2) / perBucket));
+  x.push(xs[0] as number);
+  y.push(ys[0] as number);
+  const inner = count - 2;
+  for (let b = 0; b < buckets; b++) {
+    const start = 1 + Math.floor((b * inner) / buckets);
+    const end = 1 + Math.floor(((b + 1) * inner) / buckets);
+    if (end <= start) continue;
+    let lo = -1;
+    let hi = -1;
+    let nan = -1;
+    for (let i = start; i < end; i++) {
+      const v = ys[i] as number;
+      if (v !== v) { if (nan < 0) nan = i; continue; }
+      if (lo < 0 || v < (ys[lo] as number)) lo = i;
+      if (hi < 0 || v > (ys[hi] as number)) hi = i;
+    }
+    const picks = [lo, hi, nan].filter((i) => i >= 0).sort((a, b2) => a - b2);
+    let prev = -1;
+    for (const i of picks) {
+      if (i === prev) continue;
+      prev = i;
+      x.push(xs[i] as number);
+      y.push(ys[i] as number);
+    }
+  }
+  x.push(xs[count - 1] as number);
+  y.push(ys[count - 1] as number);
+  return { x, y };
+}

@@ -1,0 +1,115 @@
+// Reads the complete lines appended to a log since a byte offset, in bounded chunks (a 1 GB log never becomes one
+// string). A trailing line without its newline is left for the next read: its writer may still be writing it.
+import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import { MAX_LINE_BYTES } from './eventValidation';
+
+const CHUNK_BYTES = 4 * 1024 * 1024;
+export const HEAD_BYTES = 4096;
+
+/** One complete line: its text, or why its bytes cannot be a line of the format. */
+export type TailLine = { text: string } | { invalid: string };
+
+export interface TailResult {
+  /** Offset just past the last complete line read. */
+  offset: number;
+  /** Number of the last complete line read (1-based; equals `fromLine` when nothing was read). */
+  line: number;
+}
+
+/**
+ * Calls `onLine` for every complete line after `fromOffset` (`fromLine` lines were read before it).
+ * `onBatch` runs after each chunk so callers can flush buffers and keep memory bounded.
+ */
+export async function readAppendedLines(
+  file: string, fromOffset: number, fromLine: number,
+  onLine: (line: TailLine, lineNo: number) => void,
+  onBatch?: () => void,
+): Promise<TailResult> {
+  const fd = await fsp.open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    let pos = fromOffset;
+    let committed = fromOffset;
+    let lineNo = fromLine;
+    let carry: Buffer[] = [];
+    let carryBytes = 0;
+    let oversized = false;
+    const emit = (bytes: Buffer): void => {
+      lineNo++;
+      if (!isUtf8(bytes)) onLine({ invalid: 'not valid UTF-8' }, lineNo);
+      else onLine({ text: bytes.toString('utf8') }, lineNo);
+    };
+    for (;;) {
+      const { bytesRead } = await fd.read(buf, 0, CHUNK_BYTES, pos);
+      if (bytesRead === 0) break;
+      const data = buf.subarray(0, bytesRead);
+      const chunkStart = pos;
+      pos += bytesRead;
+      const last = data.lastIndexOf(10);
+      if (last < 0) {
+        // No line ends in this chunk: it all belongs to one (long) line.
+        if (!oversized) {
+          carry.push(Buffer.from(data));
+          carryBytes += data.length;
+          if (carryBytes > MAX_LINE_BYTES) { oversized = true; carry = []; carryBytes = 0; }
+        }
+        continue;
+      }
+      const first = data.indexOf(10);
+      if (oversized) {
+        lineNo++;
+        onLine({ invalid: `line longer than ${MAX_LINE_BYTES} bytes` }, lineNo);
+      } else {
+        const head = data.subarray(0, first);
+        if (carryBytes + head.length > MAX_LINE_BYTES) {
+          lineNo++;
+          onLine({ invalid: `line longer than ${MAX_LINE_BYTES} bytes` }, lineNo);
+        } else {
+          emit(carry.length > 0 ? Buffer.concat([...carry, head]) : head);
+        }
+      }
+      oversized = false;
+      carry = [];
+      carryBytes = 0;
+      if (last > first) {
+        const body = data.subarray(first + 1, last);
+        if (isUtf8(body)) {
+          // Fast path: one decode for the whole chunk (0x0A never occurs inside a multi-byte UTF-8 sequence).
+          const lines = body.toString('utf8').split('\n');
+          for (const text of lines) { lineNo++; onLine({ text }, lineNo); }
+        } else {
+          let start = 0;
+          while (start <= body.length) {
+            let end = body.indexOf(10, start);
+            if (end < 0) end = body.length;
+            emit(body.subarray(start, end));
+            start = end + 1;
+          }
+        }
+      }
+      committed = chunkStart + last + 1;
+      const rest = data.subarray(last + 1);
+      if (rest.length > 0) { carry.push(Buffer.from(rest)); carryBytes = rest.length; }
+      onBatch?.();
+    }
+    return { offset: committed, line: lineNo };
+  } finally {
+    await fd.close();
+  }
+}
+
+/** Hash of the first `length` bytes of a file ('' when it is shorter). */
+export async function headHash(file: string, length: number): Promise<string> {
+  if (length <= 0) return '';
+  const fd = await fsp.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await fd.read(buf, 0, length, 0);
+    if (bytesRead < length) return '';
+    return createHash('sha1').update(buf).digest('hex');
+  } finally {
+    await fd.close();
+  }
+}

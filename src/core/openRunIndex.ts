@@ -1,0 +1,463 @@
+// The workspace index: ingests run logs into sql.js, answers queries, persists atomically, one writer per database.
+import { promises as fsp, existsSync, appendFileSync, readFileSync, renameSync, statSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Database, SqlJsStatic } from 'sql.js';
+import { checkDatabaseBytes, corruptName, writeFileAtomic } from './dbFile';
+import { downsampleMinMax } from './downsample';
+import { parseEventLine } from './eventValidation';
+import { compileFilter } from './filterLanguage';
+import { HEAD_BYTES, headHash, readAppendedLines } from './logTail';
+import type {
+  CellLink, ParamComparison, PushRecord, RunDetail, RunQuery, RunRow, SeriesLine, SeriesRequest, SyncReport,
+} from './model';
+import type { OpenIndexOptions, RunIndex } from './runIndex';
+import { compareParamValues, sortRuns } from './runQueries';
+import { applyEvent, newRunState, toRunDetail, toRunRow, type RunState } from './runState';
+import { loadSqlJs } from './sqlEngine';
+import { deleteRun, insertPush, loadPushes, loadRuns, readSeries, refreshExperiments, RunWriter } from './store';
+import { migrate, NewerSchemaError } from './storeSchema';
+import { WriterLock } from './writerLock';
+
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** Points buffered per run before they are packed into chunks, to bound memory on huge logs. */
+const FLUSH_POINTS = 1_000_000;
+const MAX_PROBLEMS_PER_SYNC = 10_000;
+const MAX_WARNINGS_PER_RUN = 20;
+const PUSHES_CURSOR = '.pushes';
+
+interface FileIdentity { mtimeMs: number; size: number; ino: number }
+
+class WorkspaceIndex implements RunIndex {
+  openNotice?: string;
+  private db!: Database;
+  private runs = new Map<string, RunState>();
+  private pushes: PushRecord[] = [];
+  private pushOffset = 0;
+  private nextSeriesId = 1;
+  private dirty = false;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  /** Set when the database on disk is from a newer Trialbook: never write it. */
+  private frozen = false;
+  private loadedFrom: FileIdentity | undefined;
+  private readonly lock: WriterLock;
+  readonly dbPath: string;
+  private readonly runsDir: string;
+  private readonly pushesPath: string;
+  private readonly crashAfter: number;
+  private readonly saveDelay: number;
+  private readonly now: () => number;
+
+  constructor(private readonly sql: SqlJsStatic, private readonly options: OpenIndexOptions) {
+    this.dbPath = join(options.trialbookDir, 'trialbook.db');
+    this.runsDir = join(options.trialbookDir, 'runs');
+    this.pushesPath = join(options.trialbookDir, 'pushes.jsonl');
+    this.crashAfter = options.crashAfterSeconds ?? 30;
+    this.saveDelay = options.saveDelayMs ?? 2000;
+    this.now = options.now ?? Date.now;
+    this.lock = new WriterLock(`${this.dbPath}.lock`, () => {
+      options.log.warn('Trialbook: another window took over the database writer lock; this window now only reads.');
+    });
+  }
+
+  get isWriter(): boolean {
+    return this.lock.isHeld;
+  }
+
+  /** Opening: take the lock if allowed, load the database (or recover). */
+  open(): void {
+    this.tryBecomeWriter();
+    this.loadFromDisk(true);
+  }
+
+  private tryBecomeWriter(): boolean {
+    if (this.options.readOnly || this.frozen || this.lock.isHeld || !existsSync(this.options.trialbookDir)) return this.lock.isHeld;
+    try {
+      return this.lock.tryAcquire();
+    } catch (err) {
+      this.options.log.warn(`Trialbook: cannot create the writer lock (${String(err)}); reading only.`);
+      return false;
+    }
+  }
+
+  private freshDb(): void {
+    this.db?.close();
+    this.db = new this.sql.Database();
+    migrate(this.db);
+    this.runs = new Map();
+    this.pushes = [];
+    this.pushOffset = 0;
+    this.nextSeriesId = 1;
+  }
+
+  private identity(): FileIdentity | undefined {
+    try {
+      const s = statSync(this.dbPath);
+      return { mtimeMs: s.mtimeMs, size: s.size, ino: s.ino };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Replaces the in-memory database with the file's content; recovers from a corrupt or newer file. */
+  private loadFromDisk(first: boolean): void {
+    const identity = this.identity();
+    if (!identity) { this.freshDb(); this.loadedFrom = undefined; return; }
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(this.dbPath);
+    } catch (err) {
+      this.options.log.warn(`Trialbook: cannot read ${this.dbPath} (${String(err)}); indexing in memory.`);
+      this.freshDb();
+      return;
+    }
+    let db: Database | undefined;
+    try {
+      const problem = checkDatabaseBytes(bytes);
+      if (problem) throw new Error(problem);
+      db = new this.sql.Database(bytes);
+      const versionBefore = db.exec("SELECT 1 FROM sqlite_master WHERE name = 'meta'").length;
+      migrate(db);
+      const loaded = loadRuns(db);
+      this.db?.close();
+      this.db = db;
+      this.runs = loaded.runs;
+      this.nextSeriesId = loaded.nextSeriesId;
+      this.pushes = loadPushes(db);
+      const cursor = db.exec(`SELECT byte_offset FROM log_files WHERE name = '${PUSHES_CURSOR}'`)[0]?.values[0]?.[0];
+      this.pushOffset = typeof cursor === 'number' ? cursor : 0;
+      this.loadedFrom = identity;
+      if (versionBefore === 0) this.markDirty();
+    } catch (err) {
+      db?.close();
+      if (err instanceof NewerSchemaError) {
+        this.frozen = true;
+        this.lock.release();
+        this.openNotice = `Trialbook: ${err.message}. It is left untouched; this window indexes the logs in memory only. Update Trialbook to use it.`;
+        this.options.log.warn(this.openNotice);
+        this.freshDb();
+        return;
+      }
+      const reason = err instanceof Error ? err.message : String(err);
+      if (this.isWriter) {
+        const aside = corruptName(this.dbPath, new Date(this.now()));
+        try {
+          renameSync(this.dbPath, aside);
+        } catch { /* it may already be gone */ }
+        this.openNotice = `Trialbook: the database could not be opened (${reason}). It was moved to ${aside} and is being rebuilt from the run logs; nothing is lost.`;
+      } else {
+        this.openNotice = `Trialbook: the database could not be opened (${reason}); this window indexes the logs in memory until the writing window rebuilds it.`;
+      }
+      if (first || this.isWriter) this.options.log.warn(this.openNotice);
+      this.freshDb();
+      this.loadedFrom = undefined;
+      if (this.isWriter) this.markDirty();
+    }
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn, fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  private markDirty(): void {
+    this.dirty = true;
+    if (!this.isWriter || this.frozen || this.closed) return;
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.save().catch((err: unknown) => this.options.log.error(`Trialbook: saving the database failed: ${String(err)}`));
+    }, this.saveDelay);
+    this.saveTimer.unref();
+  }
+
+  sync(): Promise<SyncReport> {
+    return this.serial(() => this.syncNow());
+  }
+
+  private async syncNow(onProgress?: (done: number, total: number) => void): Promise<SyncReport> {
+    if (this.closed) throw new Error('the index is closed');
+    const report: SyncReport = { changed: [], removed: [], problems: [] };
+    if (!this.isWriter) {
+      const wasReader = !this.isWriter;
+      if (this.tryBecomeWriter() && wasReader) {
+        this.loadFromDisk(false);
+      } else {
+        const id = this.identity();
+        const changed = id && (!this.loadedFrom || id.mtimeMs !== this.loadedFrom.mtimeMs || id.size !== this.loadedFrom.size || id.ino !== this.loadedFrom.ino);
+        if (changed && !this.frozen) this.loadFromDisk(false);
+      }
+    }
+    let names: string[] = [];
+    try {
+      names = (await fsp.readdir(this.runsDir, { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_ID.test(d.name)).map((d) => d.name);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    const present = new Set<string>();
+    let done = 0;
+    for (const name of names) {
+      const file = join(this.runsDir, name, 'events.jsonl');
+      let st;
+      try {
+        st = await fsp.stat(file);
+      } catch {
+        onProgress?.(++done, names.length);
+        continue;
+      }
+      present.add(name);
+      if (await this.ingestRun(name, file, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino }, report)) report.changed.push(name);
+      onProgress?.(++done, names.length);
+    }
+    const gone = [...this.runs.keys()].filter((id) => !present.has(id));
+    if (gone.length > 0) {
+      this.db.exec('BEGIN');
+      for (const id of gone) {
+        deleteRun(this.db, this.runs.get(id) as RunState);
+        this.runs.delete(id);
+        report.removed.push(id);
+      }
+      this.db.exec('COMMIT');
+    }
+    if (this.ingestPushes()) this.markDirty();
+    if (report.changed.length > 0 || report.removed.length > 0) {
+      this.db.exec('BEGIN');
+      refreshExperiments(this.db);
+      this.db.exec('COMMIT');
+      this.markDirty();
+    }
+    return report;
+  }
+
+  /** Ingests what is new in one run's log; true when the run changed. */
+  private async ingestRun(id: string, file: string, st: FileIdentity, report: SyncReport): Promise<boolean> {
+    let run = this.runs.get(id);
+    const c = run?.cursor;
+    if (run && c && c.size === st.size && c.mtimeMs === st.mtimeMs && c.ino === st.ino) return false;
+    let reset = !run || !c || c.ino !== st.ino || st.size < c.offset;
+    if (!reset && c && c.headLength > 0 && (await headHash(file, c.headLength)) !== c.headHash) reset = true;
+    if (reset && run) {
+      this.db.exec('BEGIN');
+      deleteRun(this.db, run);
+      this.db.exec('COMMIT');
+      this.runs.delete(id);
+      run = undefined;
+    }
+    const state = run ?? newRunState(id, join(this.runsDir, id));
+    const writer = new RunWriter(this.db);
+    let pendingPoints = 0;
+    let warned = 0;
+    const startLine = state.cursor.line;
+    try {
+      const result = await readAppendedLines(file, state.cursor.offset, state.cursor.line, (line, lineNo) => {
+        const ev = 'text' in line ? parseEventLine(line.text) : line;
+        if ('invalid' in ev) {
+          state.skippedLines++;
+          if (report.problems.length < MAX_PROBLEMS_PER_SYNC) report.problems.push({ runId: id, file, line: lineNo, reason: ev.invalid });
+          if (warned++ < MAX_WARNINGS_PER_RUN) this.options.log.warn(`${file}:${lineNo}: ${ev.invalid}; line skipped.`);
+          return;
+        }
+        if (ev.t === 'metrics') for (const _k in ev.values) pendingPoints++;
+        applyEvent(state, ev);
+      }, () => {
+        if (pendingPoints < FLUSH_POINTS) return;
+        this.db.exec('BEGIN');
+        writer.flushSeries(state, () => this.nextSeriesId++);
+        this.db.exec('COMMIT');
+        pendingPoints = 0;
+      });
+      if (warned > MAX_WARNINGS_PER_RUN) this.options.log.warn(`${file}: ${warned - MAX_WARNINGS_PER_RUN} more lines skipped (not listed).`);
+      state.cursor.offset = result.offset;
+      state.cursor.line = result.line;
+      state.cursor.size = st.size;
+      state.cursor.mtimeMs = st.mtimeMs;
+      state.cursor.ino = st.ino;
+      if (state.cursor.headLength < HEAD_BYTES && result.offset > state.cursor.headLength) {
+        state.cursor.headLength = Math.min(HEAD_BYTES, result.offset);
+        state.cursor.headHash = await headHash(file, state.cursor.headLength);
+      }
+      this.db.exec('BEGIN');
+      writer.flushSeries(state, () => this.nextSeriesId++);
+      writer.writeRun(state);
+      this.db.exec('COMMIT');
+    } finally {
+      writer.close();
+    }
+    this.runs.set(id, state);
+    return reset || state.cursor.line !== startLine;
+  }
+
+  /** Reads pushes appended to pushes.jsonl (the durable record: the database is rebuildable, pushes are not). */
+  private ingestPushes(): boolean {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.pushesPath);
+    } catch {
+      return false;
+    }
+    if (bytes.length < this.pushOffset) { this.pushOffset = 0; this.pushes = []; this.db.exec('DELETE FROM pushes'); }
+    const end = bytes.lastIndexOf(10) + 1;
+    if (end <= this.pushOffset) return false;
+    const text = bytes.subarray(this.pushOffset, end).toString('utf8');
+    this.db.exec('BEGIN');
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      try {
+        const p = JSON.parse(line) as Partial<PushRecord>;
+        if (typeof p.runId !== 'string' || typeof p.artifact !== 'string' || typeof p.registry !== 'string' || typeof p.reference !== 'string' || typeof p.at !== 'number') {
+          throw new Error('missing fields');
+        }
+        const push: PushRecord = { runId: p.runId, artifact: p.artifact, registry: p.registry, reference: p.reference, at: p.at };
+        if (typeof p.digest === 'string') push.digest = p.digest;
+        if (typeof p.version === 'string') push.version = p.version;
+        if (typeof p.user === 'string') push.user = p.user;
+        this.pushes.push(push);
+        insertPush(this.db, push);
+      } catch (err) {
+        this.options.log.warn(`${this.pushesPath}: unusable push record skipped (${String(err)}).`);
+      }
+    }
+    this.pushOffset = end;
+    this.db.run(`INSERT OR REPLACE INTO log_files (name, byte_offset, line, size, mtime_ms, ino, head_hash, head_length)
+      VALUES (?, ?, 0, ?, 0, 0, '', 0)`, [PUSHES_CURSOR, end, bytes.length]);
+    this.db.exec('COMMIT');
+    return true;
+  }
+
+  recordPush(push: PushRecord): void {
+    mkdirSync(this.options.trialbookDir, { recursive: true });
+    // One write of one line with O_APPEND: concurrent windows cannot interleave within it.
+    appendFileSync(this.pushesPath, `${JSON.stringify(push)}\n`);
+    if (this.ingestPushes()) this.markDirty();
+  }
+
+  private rows(): RunRow[] {
+    const now = this.now();
+    return [...this.runs.values()].map((r) => toRunRow(r, now, this.crashAfter));
+  }
+
+  listRuns(query: RunQuery = {}): RunRow[] {
+    let rows = this.rows();
+    if (query.experiment !== undefined) rows = rows.filter((r) => r.experiment === query.experiment);
+    if (query.filter && query.filter.trim()) {
+      const predicate = compileFilter(query.filter);
+      rows = rows.filter(predicate);
+    }
+    rows = sortRuns(rows, query.sort);
+    if (query.limit !== undefined && query.limit >= 0) rows = rows.slice(0, query.limit);
+    return rows;
+  }
+
+  getRun(id: string): RunDetail | undefined {
+    const run = this.runs.get(id);
+    if (!run) return undefined;
+    return toRunDetail(run, this.now(), this.crashAfter, this.pushes.filter((p) => p.runId === id));
+  }
+
+  experiments(): string[] {
+    return [...new Set([...this.runs.values()].map((r) => r.experiment))].sort();
+  }
+
+  metricKeys(runIds?: string[]): string[] {
+    const keys = new Set<string>();
+    const runs = runIds ? runIds.map((id) => this.runs.get(id)).filter((r): r is RunState => r !== undefined) : [...this.runs.values()];
+    for (const r of runs) for (const k of r.metrics.keys()) keys.add(k);
+    return [...keys].sort();
+  }
+
+  series(request: SeriesRequest): SeriesLine[] {
+    const lines: SeriesLine[] = [];
+    const axis = request.xAxis === 'step' ? 'step' : 'time';
+    for (const runId of request.runIds) {
+      const run = this.runs.get(runId);
+      if (!run) continue;
+      for (const key of request.keys) {
+        const m = run.metrics.get(key);
+        if (!m || m.seriesId === 0) continue;
+        const { xs, ys, n } = readSeries(this.db, m.seriesId, axis);
+        if (request.xAxis === 'relative') for (let i = 0; i < n; i++) xs[i] = (xs[i]! - run.startedAt) / 1000;
+        let sorted = true;
+        for (let i = 1; i < n; i++) if (xs[i]! < xs[i - 1]!) { sorted = false; break; }
+        let sx: ArrayLike<number> = xs;
+        let sy: ArrayLike<number> = ys;
+        if (!sorted) {
+          // A resumed run can log a step again; order by x, keeping log order among equal x (stable sort).
+          const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => xs[a]! - xs[b]! || a - b);
+          sx = Float64Array.from(order, (i) => xs[i]!);
+          sy = Float64Array.from(order, (i) => ys[i]!);
+        }
+        const d = downsampleMinMax(sx, sy, n, Math.max(1, Math.floor(request.maxPoints)));
+        lines.push({ runId, key, x: d.x, y: d.y, totalPoints: n });
+      }
+    }
+    return lines;
+  }
+
+  compareParams(runIds: string[], onlyDifferent: boolean): ParamComparison {
+    const now = this.now();
+    const rows = runIds.map((id) => this.runs.get(id)).filter((r): r is RunState => r !== undefined).map((r) => toRunRow(r, now, this.crashAfter));
+    return compareParamValues(rows, onlyDifferent);
+  }
+
+  cellLinks(notebookPath: string): CellLink[] {
+    const wanted = resolve(notebookPath);
+    const out: CellLink[] = [];
+    for (const run of this.runs.values()) {
+      for (const c of run.cells.values()) if (c.notebook === notebookPath || (c.notebook !== '' && resolve(c.notebook) === wanted)) out.push({ ...c, latest: { ...c.latest } });
+    }
+    return out.sort((a, b) => (a.exec ?? -1) - (b.exec ?? -1) || (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+  }
+
+  rebuild(onProgress?: (done: number, total: number) => void): Promise<SyncReport> {
+    return this.serial(async () => {
+      this.freshDb();
+      const report = await this.syncNow(onProgress);
+      this.markDirty();
+      if (this.isWriter && !this.frozen) await this.saveNow();
+      return report;
+    });
+  }
+
+  save(): Promise<void> {
+    return this.serial(() => this.saveNow());
+  }
+
+  private async saveNow(): Promise<void> {
+    if (!this.isWriter || this.frozen || !this.dirty) return;
+    if (this.saveTimer) { clearTimeout(this.saveTimer); this.saveTimer = undefined; }
+    this.dirty = false;
+    try {
+      const bytes = this.db.export();
+      await writeFileAtomic(this.dbPath, bytes);
+      this.loadedFrom = this.identity();
+    } catch (err) {
+      this.dirty = true;
+      throw err;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.serial(async () => {
+      if (this.closed) return;
+      try {
+        await this.saveNow();
+      } finally {
+        this.closed = true;
+        if (this.saveTimer) clearTimeout(this.saveTimer);
+        this.lock.release();
+        this.db.close();
+      }
+    });
+  }
+}
+
+/** Opens the index of a workspace's `.trialbook` folder. Call `sync()` to ingest the logs. */
+export async function openRunIndex(options: OpenIndexOptions): Promise<RunIndex> {
+  const sql = await loadSqlJs(options.wasmPath);
+  const index = new WorkspaceIndex(sql, options);
+  index.open();
+  return index;
+}
+

@@ -1,0 +1,190 @@
+// A run as the index holds it in memory while ingesting: metadata, summaries, cell links, and points not yet stored.
+import { metricValue, setOwn, type RunEvent } from './eventValidation';
+import type { Artifact, CellLink, Lineage, MetricSummary, ParamValue, RunDetail, RunRow, RunStatus } from './model';
+import { PointBuffer } from './seriesCodec';
+
+/** Where ingest stopped in a run's log, and what identified the file then. */
+export interface LogCursor {
+  /** Byte offset just past the last complete (newline-terminated) line. */
+  offset: number;
+  /** Lines read so far (the next line's number is line + 1). */
+  line: number;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  /** Hash of the first headLength bytes, to notice a log replaced by another of equal or greater size. */
+  headHash: string;
+  headLength: number;
+}
+
+export interface MetricState {
+  summary: MetricSummary;
+  seriesId: number;
+  /** Number of chunks stored and points in the last one (it is rewritten while it fills). */
+  chunks: number;
+  tailPoints: number;
+}
+
+export interface RunState {
+  id: string;
+  dir: string;
+  hasStart: boolean;
+  experiment: string;
+  name: string;
+  notes: string;
+  tags: string[];
+  params: Record<string, ParamValue>;
+  summary: Record<string, ParamValue>;
+  metrics: Map<string, MetricState>;
+  /** Epoch ms; 0 until the first event. */
+  startedAt: number;
+  endedAt?: number;
+  lastEventAt: number;
+  endStatus?: 'finished' | 'failed' | 'killed';
+  error?: string;
+  lineage: Lineage;
+  artifacts: Artifact[];
+  sdk?: { name?: string; version?: string };
+  group?: string;
+  rank?: number;
+  skippedLines: number;
+  warnings: string[];
+  cells: Map<string, CellLink>;
+  cursor: LogCursor;
+  /** Points read but not yet written to the store, by metric. */
+  pending: Map<string, PointBuffer>;
+}
+
+export const DEFAULT_EXPERIMENT = 'default';
+const MAX_WARNINGS = 100;
+
+export function emptyCursor(): LogCursor {
+  return { offset: 0, line: 0, size: 0, mtimeMs: 0, ino: 0, headHash: '', headLength: 0 };
+}
+
+export function newRunState(id: string, dir: string): RunState {
+  return {
+    id, dir, hasStart: false, experiment: DEFAULT_EXPERIMENT, name: id, notes: '', tags: [], params: {}, summary: {},
+    metrics: new Map(), startedAt: 0, lastEventAt: 0, lineage: {}, artifacts: [], skippedLines: 0, warnings: [],
+    cells: new Map(), cursor: emptyCursor(), pending: new Map(),
+  };
+}
+
+export function cellKey(notebook: string, exec: number | null, hash: string): string {
+  return `${notebook}\u0000${exec ?? ''}\u0000${hash}`;
+}
+
+function applyMetrics(run: RunState, ev: Extract<RunEvent, { t: 'metrics' }>): void {
+  const timeMs = ev.ts * 1000;
+  const values = ev.values;
+  let cell: CellLink | undefined;
+  if (ev.cell) {
+    const notebook = ev.cell.notebook ?? run.lineage.notebook?.path ?? '';
+    const key = cellKey(notebook, ev.cell.exec, ev.cell.hash);
+    cell = run.cells.get(key);
+    if (!cell) {
+      cell = { runId: run.id, notebook, exec: ev.cell.exec, hash: ev.cell.hash, latest: {}, lastStep: ev.step };
+      run.cells.set(key, cell);
+    }
+    cell.lastStep = ev.step;
+  }
+  for (const key in values) {
+    const v = metricValue(values[key] as number | string);
+    let m = run.metrics.get(key);
+    if (!m) {
+      m = { summary: { last: v, min: Number.NaN, max: Number.NaN, count: 0, lastStep: ev.step }, seriesId: 0, chunks: 0, tailPoints: 0 };
+      run.metrics.set(key, m);
+    }
+    const s = m.summary;
+    s.last = v;
+    s.lastStep = ev.step;
+    s.count++;
+    // min/max ignore NaN so one diverged step does not hide the range; they stay NaN only if every value was NaN.
+    if (v === v) {
+      if (!(v >= s.min)) s.min = v;
+      if (!(v <= s.max)) s.max = v;
+    }
+    let buf = run.pending.get(key);
+    if (!buf) { buf = new PointBuffer(); run.pending.set(key, buf); }
+    buf.push(ev.step, timeMs, v);
+    if (cell) setOwn(cell.latest, key, v);
+  }
+}
+
+/** Applies one valid event to the run (events arrive in log order). */
+export function applyEvent(run: RunState, ev: RunEvent): void {
+  const ms = ev.ts * 1000;
+  if (ms > run.lastEventAt) run.lastEventAt = ms;
+  if (run.startedAt === 0 || (!run.hasStart && ev.t === 'run_start')) run.startedAt = ms;
+  switch (ev.t) {
+    case 'metrics': applyMetrics(run, ev); break;
+    case 'run_start':
+      if (!run.hasStart || !ev.resumed) {
+        run.experiment = ev.experiment;
+        run.name = ev.name;
+      }
+      run.hasStart = true;
+      if (ev.notes !== undefined) run.notes = ev.notes;
+      if (ev.tags) run.tags = [...ev.tags];
+      if (ev.config) for (const k of Object.keys(ev.config)) setOwn(run.params, k, ev.config[k] as ParamValue);
+      if (ev.lineage) run.lineage = ev.lineage;
+      if (ev.sdk) run.sdk = ev.sdk;
+      if (ev.group !== undefined) run.group = ev.group;
+      if (ev.rank !== undefined) run.rank = ev.rank;
+      // A resumed run is running again until its next run_end.
+      delete run.endStatus;
+      delete run.endedAt;
+      delete run.error;
+      break;
+    case 'params': for (const k of Object.keys(ev.params)) setOwn(run.params, k, ev.params[k] as ParamValue); break;
+    case 'summary': for (const k of Object.keys(ev.summary)) setOwn(run.summary, k, ev.summary[k] as ParamValue); break;
+    case 'tags': run.tags = [...ev.tags]; break;
+    case 'notes': run.notes = ev.notes; break;
+    case 'artifact': run.artifacts.push(ev.artifact); break;
+    case 'run_end':
+      run.endStatus = ev.status;
+      run.endedAt = ms;
+      if (ev.error !== undefined) run.error = ev.error; else delete run.error;
+      break;
+    case 'warning':
+      if (run.warnings.length < MAX_WARNINGS) run.warnings.push(ev.message);
+      break;
+    case 'other': break;
+  }
+}
+
+export function deriveStatus(run: RunState, nowMs: number, crashAfterSeconds: number): RunStatus {
+  if (run.endStatus) return run.endStatus;
+  return nowMs - run.lastEventAt > crashAfterSeconds * 1000 ? 'crashed' : 'running';
+}
+
+export function toRunRow(run: RunState, nowMs: number, crashAfterSeconds: number): RunRow {
+  const metrics: Record<string, MetricSummary> = {};
+  for (const [k, m] of run.metrics) setOwn(metrics, k, { ...m.summary });
+  const row: RunRow = {
+    id: run.id, experiment: run.experiment, name: run.name, status: deriveStatus(run, nowMs, crashAfterSeconds),
+    startedAt: run.startedAt, lastEventAt: run.lastEventAt, notes: run.notes, tags: [...run.tags],
+    params: { ...run.params }, metrics, skippedLines: run.skippedLines,
+  };
+  if (run.endedAt !== undefined) row.endedAt = run.endedAt;
+  const l = run.lineage;
+  if (l.user !== undefined) row.user = l.user;
+  if (l.host !== undefined) row.host = l.host;
+  if (l.script !== undefined) row.script = l.script;
+  if (l.notebook?.path !== undefined) row.notebook = l.notebook.path;
+  if (l.git?.commit !== undefined) row.gitCommit = l.git.commit;
+  return row;
+}
+
+export function toRunDetail(run: RunState, nowMs: number, crashAfterSeconds: number, pushes: RunDetail['pushes']): RunDetail {
+  const detail: RunDetail = {
+    ...toRunRow(run, nowMs, crashAfterSeconds),
+    lineage: run.lineage, summary: { ...run.summary }, artifacts: [...run.artifacts], pushes, dir: run.dir,
+    warnings: [...run.warnings],
+  };
+  if (run.sdk) detail.sdk = run.sdk;
+  if (run.group !== undefined) detail.group = run.group;
+  if (run.rank !== undefined) detail.rank = run.rank;
+  if (run.error !== undefined) detail.error = run.error;
+  return detail;
+}

@@ -1,0 +1,153 @@
+// Packed metric series: one BLOB holds up to CHUNK_POINTS points of one (run, metric).
+//
+// Layout (little endian):
+//   0  u8  format (1)          1  u8  flags (bit 0: values are float32)    2..3 reserved
+//   4  u32 n (points)
+//   8  values: n × float64, or n × float32 when every value of the chunk is exactly a float32 (lossless either way)
+//   …  float64 first step, float64 first wall time (epoch ms)
+//   …  n-1 zigzag varints: step deltas, then n-1 zigzag varints: wall-time deltas in whole milliseconds
+//
+// Values are stored exactly (float64 unless float32 loses nothing), so plots and exports show what was
+// logged; steps are usually +1 and times a few hundred ms apart, so both cost 1–2 bytes: ≈ 11 bytes a point.
+// Wall times keep millisecond resolution.
+
+export const CHUNK_POINTS = 8192;
+const HEADER = 8;
+
+/** Growable columns of points as they arrive from a log. */
+export class PointBuffer {
+  steps: Float64Array;
+  times: Float64Array;
+  values: Float64Array;
+  length = 0;
+
+  constructor(capacity = 64) {
+    this.steps = new Float64Array(capacity);
+    this.times = new Float64Array(capacity);
+    this.values = new Float64Array(capacity);
+  }
+
+  push(step: number, timeMs: number, value: number): void {
+    if (this.length === this.steps.length) this.grow(this.length * 2);
+    const i = this.length++;
+    this.steps[i] = step;
+    this.times[i] = timeMs;
+    this.values[i] = value;
+  }
+
+  private grow(capacity: number): void {
+    const copy = (a: Float64Array): Float64Array => { const b = new Float64Array(capacity); b.set(a.subarray(0, this.length)); return b; };
+    this.steps = copy(this.steps);
+    this.times = copy(this.times);
+    this.values = copy(this.values);
+  }
+}
+
+function zigzag(d: number): number {
+  return d >= 0 ? d * 2 : -d * 2 - 1;
+}
+
+function unzigzag(z: number): number {
+  return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+}
+
+function writeVarint(out: Uint8Array, pos: number, z: number): number {
+  while (z >= 0x80) {
+    out[pos++] = (z % 0x80) | 0x80;
+    z = Math.floor(z / 0x80);
+  }
+  out[pos++] = z;
+  return pos;
+}
+
+/** Encodes points [from, to) of the columns into one chunk. */
+export function encodeChunk(steps: ArrayLike<number>, times: ArrayLike<number>, values: ArrayLike<number>, from: number, to: number): Uint8Array {
+  const n = to - from;
+  let f32 = true;
+  for (let i = from; i < to; i++) {
+    const v = values[i] as number;
+    if (Math.fround(v) !== v && v === v) { f32 = false; break; }
+  }
+  const vb = f32 ? 4 : 8;
+  // Worst case 10 bytes per varint (values up to 2^53 after zigzag need at most 8).
+  const buf = new Uint8Array(HEADER + vb * n + 16 + 20 * n);
+  const view = new DataView(buf.buffer);
+  buf[0] = 1;
+  buf[1] = f32 ? 1 : 0;
+  view.setUint32(4, n, true);
+  let pos = HEADER;
+  if (f32) {
+    for (let i = from; i < to; i++, pos += 4) view.setFloat32(pos, values[i] as number, true);
+  } else {
+    for (let i = from; i < to; i++, pos += 8) view.setFloat64(pos, values[i] as number, true);
+  }
+  view.setFloat64(pos, n > 0 ? (steps[from] as number) : 0, true);
+  view.setFloat64(pos + 8, n > 0 ? Math.round(times[from] as number) : 0, true);
+  pos += 16;
+  for (let i = from + 1; i < to; i++) pos = writeVarint(buf, pos, zigzag((steps[i] as number) - (steps[i - 1] as number)));
+  for (let i = from + 1; i < to; i++) pos = writeVarint(buf, pos, zigzag(Math.round(times[i] as number) - Math.round(times[i - 1] as number)));
+  return buf.slice(0, pos);
+}
+
+export function chunkLength(chunk: Uint8Array): number {
+  return new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength).getUint32(4, true);
+}
+
+export type ChunkAxis = 'step' | 'time';
+
+/**
+ * Decodes a chunk into `ys` (values) and `xs` (steps or wall-time ms) starting at `offset`.
+ * Returns the number of points written.
+ */
+export function decodeChunkInto(chunk: Uint8Array, axis: ChunkAxis, xs: Float64Array, ys: Float64Array, offset: number): number {
+  if (chunk[0] !== 1) throw new Error(`unknown series chunk format ${chunk[0] ?? 'none'}`);
+  const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  const n = view.getUint32(4, true);
+  const f32 = (chunk[1]! & 1) === 1;
+  let pos = HEADER;
+  if (f32) {
+    for (let i = 0; i < n; i++, pos += 4) ys[offset + i] = view.getFloat32(pos, true);
+  } else if ((chunk.byteOffset + HEADER) % 8 === 0) {
+    ys.set(new Float64Array(chunk.buffer, chunk.byteOffset + HEADER, n), offset);
+    pos += 8 * n;
+  } else {
+    for (let i = 0; i < n; i++, pos += 8) ys[offset + i] = view.getFloat64(pos, true);
+  }
+  const firstStep = view.getFloat64(pos, true);
+  const firstTime = view.getFloat64(pos + 8, true);
+  pos += 16;
+  if (n === 0) return 0;
+  let x = axis === 'step' ? firstStep : firstTime;
+  xs[offset] = x;
+  if (axis === 'time') pos = skipVarints(chunk, pos, n - 1);
+  for (let i = 1; i < n; i++) {
+    // Inline varint read; the multiply path keeps values above 2^31 exact.
+    let b = chunk[pos++]!;
+    let z = b & 0x7f;
+    let scale = 0x80;
+    while (b & 0x80) {
+      b = chunk[pos++]!;
+      z += (b & 0x7f) * scale;
+      scale *= 0x80;
+    }
+    x += (z & 1) === 0 && z < 0x80000000 ? z >>> 1 : unzigzag(z);
+    xs[offset + i] = x;
+  }
+  return n;
+}
+
+function skipVarints(chunk: Uint8Array, pos: number, count: number): number {
+  for (let i = 0; i < count; i++) while (chunk[pos++]! & 0x80) { /* continuation byte */ }
+  return pos;
+}
+
+/** Decodes a whole chunk into fresh columns (used when appending to a partly filled last chunk). */
+export function decodeChunk(chunk: Uint8Array): { steps: Float64Array; times: Float64Array; values: Float64Array } {
+  const n = chunkLength(chunk);
+  const steps = new Float64Array(n);
+  const times = new Float64Array(n);
+  const values = new Float64Array(n);
+  decodeChunkInto(chunk, 'step', steps, values, 0);
+  decodeChunkInto(chunk, 'time', times, values, 0);
+  return { steps, times, values };
+}

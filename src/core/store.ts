@@ -1,0 +1,286 @@
+// Reads and writes runs in the sql.js database. Metadata rows are small and rewritten per changed run; metric
+// points go into packed chunks (seriesCodec) so ingest never inserts a row per point.
+import type { Database, SqlValue, Statement } from 'sql.js';
+import type { Artifact, CellLink, Lineage, ParamValue, PushRecord } from './model';
+import { CHUNK_POINTS, decodeChunk, decodeChunkInto, encodeChunk, type ChunkAxis } from './seriesCodec';
+import { newRunState, type MetricState, type RunState } from './runState';
+
+/** JSON with non-finite numbers as {"$float": …}, as in the event format. */
+export function encodeJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => {
+    if (typeof v === 'number' && !Number.isFinite(v)) return { $float: Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity' };
+    return v;
+  });
+}
+
+export function decodeJson<T>(text: string): T {
+  return JSON.parse(text, (_k, v: unknown) => {
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const keys = Object.keys(v);
+      const f = (v as Record<string, unknown>).$float;
+      if (keys.length === 1 && (f === 'NaN' || f === 'Infinity' || f === '-Infinity')) {
+        return f === 'NaN' ? Number.NaN : f === 'Infinity' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+      }
+    }
+    return v;
+  }) as T;
+}
+
+/** SQLite stores NaN as NULL; read it back as NaN. */
+function num(v: SqlValue | undefined): number {
+  return typeof v === 'number' ? v : Number.NaN;
+}
+
+function optStr(v: SqlValue | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function rows(db: Database, sql: string, params: SqlValue[] = []): SqlValue[][] {
+  const stmt = db.prepare(sql);
+  try {
+    stmt.bind(params);
+    const out: SqlValue[][] = [];
+    while (stmt.step()) out.push(stmt.get());
+    return out;
+  } finally {
+    stmt.free();
+  }
+}
+
+export interface LoadedRuns {
+  runs: Map<string, RunState>;
+  nextSeriesId: number;
+}
+
+/** Loads every run's metadata (not its points) into memory. */
+export function loadRuns(db: Database): LoadedRuns {
+  const runs = new Map<string, RunState>();
+  for (const r of rows(db, `SELECT id, experiment, name, has_start, end_status, error, started_at, ended_at, last_event_at,
+      notes, grp, rank, skipped_lines, dir, lineage, summary, sdk, warnings FROM runs`)) {
+    const run = newRunState(String(r[0]), String(r[13]));
+    run.experiment = String(r[1]);
+    run.name = String(r[2]);
+    run.hasStart = r[3] === 1;
+    const end = optStr(r[4]);
+    if (end === 'finished' || end === 'failed' || end === 'killed') run.endStatus = end;
+    const error = optStr(r[5]); if (error !== undefined) run.error = error;
+    run.startedAt = num(r[6]);
+    if (typeof r[7] === 'number') run.endedAt = r[7];
+    run.lastEventAt = num(r[8]);
+    run.notes = String(r[9]);
+    const group = optStr(r[10]); if (group !== undefined) run.group = group;
+    if (typeof r[11] === 'number') run.rank = r[11];
+    run.skippedLines = num(r[12]);
+    run.lineage = decodeJson<Lineage>(String(r[14]));
+    run.summary = decodeJson<Record<string, ParamValue>>(String(r[15]));
+    const sdk = optStr(r[16]); if (sdk !== undefined) run.sdk = JSON.parse(sdk) as { name?: string; version?: string };
+    run.warnings = JSON.parse(String(r[17])) as string[];
+    runs.set(run.id, run);
+  }
+  for (const r of rows(db, 'SELECT run_id, key, json FROM params')) {
+    const run = runs.get(String(r[0]));
+    if (run) Object.defineProperty(run.params, String(r[1]), { value: decodeJson<ParamValue>(String(r[2])), enumerable: true, writable: true, configurable: true });
+  }
+  for (const r of rows(db, 'SELECT run_id, tag FROM tags ORDER BY rowid')) runs.get(String(r[0]))?.tags.push(String(r[1]));
+  let maxSeries = 0;
+  for (const r of rows(db, 'SELECT run_id, key, last, min, max, count, last_step, series_id, chunks, tail_points FROM metrics')) {
+    const run = runs.get(String(r[0]));
+    const seriesId = num(r[7]);
+    if (seriesId > maxSeries) maxSeries = seriesId;
+    if (!run) continue;
+    run.metrics.set(String(r[1]), {
+      summary: { last: num(r[2]), min: num(r[3]), max: num(r[4]), count: num(r[5]), lastStep: num(r[6]) },
+      seriesId, chunks: num(r[8]), tailPoints: num(r[9]),
+    });
+  }
+  for (const r of rows(db, 'SELECT run_id, name, path, type, size, sha256, files, copied, metadata FROM artifacts ORDER BY run_id, seq')) {
+    const run = runs.get(String(r[0]));
+    if (!run) continue;
+    const a: Artifact = { name: String(r[1]), path: String(r[2]), type: String(r[3]), size: num(r[4]), sha256: String(r[5]) };
+    if (typeof r[6] === 'number') a.files = r[6];
+    if (typeof r[7] === 'number') a.copied = r[7] === 1;
+    if (typeof r[8] === 'string') a.metadata = decodeJson<Record<string, ParamValue>>(r[8]);
+    run.artifacts.push(a);
+  }
+  for (const r of rows(db, 'SELECT run_id, notebook, exec, hash, latest, last_step FROM cell_links ORDER BY run_id, seq')) {
+    const run = runs.get(String(r[0]));
+    if (!run) continue;
+    const link: CellLink = {
+      runId: run.id, notebook: String(r[1]), exec: typeof r[2] === 'number' ? r[2] : null, hash: String(r[3]),
+      latest: decodeJson<Record<string, number>>(String(r[4])), lastStep: num(r[5]),
+    };
+    run.cells.set(`${link.notebook}\u0000${link.exec ?? ''}\u0000${link.hash}`, link);
+  }
+  for (const r of rows(db, 'SELECT name, byte_offset, line, size, mtime_ms, ino, head_hash, head_length FROM log_files')) {
+    const run = runs.get(String(r[0]));
+    if (!run) continue;
+    run.cursor = {
+      offset: num(r[1]), line: num(r[2]), size: num(r[3]), mtimeMs: num(r[4]), ino: num(r[5]),
+      headHash: String(r[6]), headLength: num(r[7]),
+    };
+  }
+  return { runs, nextSeriesId: maxSeries + 1 };
+}
+
+const RUN_TABLES = ['runs', 'params', 'tags', 'metrics', 'artifacts', 'cell_links'] as const;
+
+/** Removes a run and its points. */
+export function deleteRun(db: Database, run: RunState): void {
+  for (const m of run.metrics.values()) db.run('DELETE FROM series_chunks WHERE series_id = ?', [m.seriesId]);
+  for (const t of RUN_TABLES) db.run(`DELETE FROM ${t} WHERE ${t === 'runs' ? 'id' : 'run_id'} = ?`, [run.id]);
+  db.run('DELETE FROM log_files WHERE name = ?', [run.id]);
+  refreshExperiments(db);
+}
+
+export function refreshExperiments(db: Database): void {
+  db.run('DELETE FROM experiments WHERE name NOT IN (SELECT experiment FROM runs)');
+  db.run('INSERT OR IGNORE INTO experiments (name) SELECT DISTINCT experiment FROM runs');
+}
+
+function paramType(v: ParamValue): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+/** Statements reused across the runs of one sync (prepared once, freed by `close`). */
+export class RunWriter {
+  private readonly stmts = new Map<string, Statement>();
+
+  constructor(private readonly db: Database) {}
+
+  private stmt(sql: string): Statement {
+    let s = this.stmts.get(sql);
+    if (!s) { s = this.db.prepare(sql); this.stmts.set(sql, s); }
+    return s;
+  }
+
+  private exec(sql: string, params: SqlValue[]): void {
+    const s = this.stmt(sql);
+    s.run(params);
+  }
+
+  /** Rewrites the run's metadata rows (cheap: a run has few of them). Points are written by `flushSeries`. */
+  writeRun(run: RunState): void {
+    const id = run.id;
+    for (const t of ['params', 'tags', 'metrics', 'artifacts', 'cell_links'] as const) this.exec(`DELETE FROM ${t} WHERE run_id = ?`, [id]);
+    const l = run.lineage;
+    this.exec(`INSERT OR REPLACE INTO runs (id, experiment, name, has_start, end_status, error, started_at, ended_at, last_event_at,
+        user, host, script, notebook, git_commit, notes, grp, rank, skipped_lines, dir, lineage, summary, sdk, warnings)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      id, run.experiment, run.name, run.hasStart ? 1 : 0, run.endStatus ?? null, run.error ?? null, run.startedAt,
+      run.endedAt ?? null, run.lastEventAt, l.user ?? null, l.host ?? null, l.script ?? null, l.notebook?.path ?? null,
+      l.git?.commit ?? null, run.notes, run.group ?? null, run.rank ?? null, run.skippedLines, run.dir,
+      encodeJson(run.lineage), encodeJson(run.summary), run.sdk ? JSON.stringify(run.sdk) : null, JSON.stringify(run.warnings),
+    ]);
+    this.exec('INSERT OR IGNORE INTO experiments (name) VALUES (?)', [run.experiment]);
+    for (const k of Object.keys(run.params)) {
+      const v = run.params[k] as ParamValue;
+      const n = typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : null;
+      this.exec('INSERT INTO params (run_id, key, type, num, json) VALUES (?, ?, ?, ?, ?)', [id, k, paramType(v), n, encodeJson(v)]);
+    }
+    for (const tag of new Set(run.tags)) this.exec('INSERT INTO tags (run_id, tag) VALUES (?, ?)', [id, tag]);
+    for (const [k, m] of run.metrics) {
+      const s = m.summary;
+      this.exec(`INSERT INTO metrics (run_id, key, last, min, max, count, last_step, series_id, chunks, tail_points)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [id, k, s.last, s.min, s.max, s.count, s.lastStep, m.seriesId, m.chunks, m.tailPoints]);
+    }
+    run.artifacts.forEach((a, seq) => {
+      this.exec(`INSERT INTO artifacts (run_id, seq, name, path, type, size, sha256, files, copied, metadata)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [id, seq, a.name, a.path, a.type, a.size, a.sha256, a.files ?? null,
+        a.copied === undefined ? null : a.copied ? 1 : 0, a.metadata ? encodeJson(a.metadata) : null]);
+    });
+    let seq = 0;
+    for (const c of run.cells.values()) {
+      this.exec(`INSERT INTO cell_links (run_id, seq, notebook, exec, hash, latest, last_step) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [id, seq++, c.notebook, c.exec, c.hash, encodeJson(c.latest), c.lastStep]);
+    }
+    const c = run.cursor;
+    this.exec(`INSERT OR REPLACE INTO log_files (name, byte_offset, line, size, mtime_ms, ino, head_hash, head_length)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, [id, c.offset, c.line, c.size, c.mtimeMs, c.ino, c.headHash, c.headLength]);
+  }
+
+  /** Appends the run's pending points to its chunks (refilling a partly filled last chunk first). */
+  flushSeries(run: RunState, allocateSeriesId: () => number): void {
+    for (const [key, buf] of run.pending) {
+      if (buf.length === 0) continue;
+      const m = run.metrics.get(key) as MetricState;
+      if (m.seriesId === 0) m.seriesId = allocateSeriesId();
+      let steps: ArrayLike<number> = buf.steps;
+      let times: ArrayLike<number> = buf.times;
+      let values: ArrayLike<number> = buf.values;
+      let total = buf.length;
+      let seq = m.chunks;
+      if (m.tailPoints > 0 && m.tailPoints < CHUNK_POINTS) {
+        seq = m.chunks - 1;
+        const s = this.stmt('SELECT data FROM series_chunks WHERE series_id = ? AND seq = ?');
+        s.bind([m.seriesId, seq]);
+        const tail = s.step() ? s.get()[0] : null;
+        s.reset();
+        if (tail instanceof Uint8Array) {
+          const old = decodeChunk(tail);
+          const n = old.steps.length;
+          const cat = (a: Float64Array, b: Float64Array): Float64Array => {
+            const out = new Float64Array(n + buf.length); out.set(a); out.set(b.subarray(0, buf.length), n); return out;
+          };
+          steps = cat(old.steps, buf.steps);
+          times = cat(old.times, buf.times);
+          values = cat(old.values, buf.values);
+          total = n + buf.length;
+        } else {
+          seq = m.chunks;
+        }
+      }
+      for (let from = 0; from < total; from += CHUNK_POINTS, seq++) {
+        const to = Math.min(total, from + CHUNK_POINTS);
+        this.exec('INSERT OR REPLACE INTO series_chunks (series_id, seq, points, data) VALUES (?, ?, ?, ?)',
+          [m.seriesId, seq, to - from, encodeChunk(steps, times, values, from, to)]);
+        m.chunks = seq + 1;
+        m.tailPoints = to - from;
+      }
+    }
+    run.pending.clear();
+  }
+
+  close(): void {
+    for (const s of this.stmts.values()) s.free();
+    this.stmts.clear();
+  }
+}
+
+/** All points of one series, x being steps or wall-time ms. */
+export function readSeries(db: Database, seriesId: number, axis: ChunkAxis): { xs: Float64Array; ys: Float64Array; n: number } {
+  const stmt = db.prepare('SELECT points, data FROM series_chunks WHERE series_id = ? ORDER BY seq');
+  try {
+    stmt.bind([seriesId]);
+    const blobs: Uint8Array[] = [];
+    let total = 0;
+    while (stmt.step()) {
+      const r = stmt.get();
+      total += num(r[0]);
+      blobs.push(r[1] as Uint8Array);
+    }
+    const xs = new Float64Array(total);
+    const ys = new Float64Array(total);
+    let n = 0;
+    for (const b of blobs) n += decodeChunkInto(b, axis, xs, ys, n);
+    return { xs, ys, n };
+  } finally {
+    stmt.free();
+  }
+}
+
+export function insertPush(db: Database, p: PushRecord): void {
+  db.run(`INSERT INTO pushes (run_id, artifact, registry, reference, digest, version, user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    [p.runId, p.artifact, p.registry, p.reference, p.digest ?? null, p.version ?? null, p.user ?? null, p.at]);
+}
+
+export function loadPushes(db: Database): PushRecord[] {
+  return rows(db, 'SELECT run_id, artifact, registry, reference, digest, version, user, at FROM pushes ORDER BY id').map((r) => {
+    const p: PushRecord = { runId: String(r[0]), artifact: String(r[1]), registry: String(r[2]), reference: String(r[3]), at: num(r[7]) };
+    const digest = optStr(r[4]); if (digest !== undefined) p.digest = digest;
+    const version = optStr(r[5]); if (version !== undefined) p.version = version;
+    const user = optStr(r[6]); if (user !== undefined) p.user = user;
+    return p;
+  });
+}

@@ -4,6 +4,7 @@
 // test-results/ui/, and fails on any failure, zero tests, or a timeout.
 //
 // Usage: node scripts/run-ui.mjs [--skip-build]
+//   --extension-path <dir>  install another extension (only to test this harness)
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -23,7 +24,9 @@ const DEFAULT_TEST_TIMEOUT_MS = 60_000;
 const testsDir = join(root, 'out', 'test', 'ui');
 const screenshotDir = join(root, 'test-results', 'ui');
 
-const { values: options } = parseArgs({ options: { 'skip-build': { type: 'boolean', default: false } } });
+const { values: options } = parseArgs({
+  options: { 'skip-build': { type: 'boolean', default: false }, 'extension-path': { type: 'string' } },
+});
 
 /** @param {string} message */
 function fail(message) {
@@ -59,7 +62,7 @@ async function loadTests() {
 async function main() {
   const started = Date.now();
   const { codeServerDir } = await ensureSetup({ quiet: false });
-  if (!options['skip-build']) {
+  if (!options['skip-build'] && !options['extension-path']) {
     console.log('ui: building the extension and compiling the tests');
     buildExtension(root);
     compileTypeScript(root, ['out/test/ui'], console.log);
@@ -74,7 +77,7 @@ async function main() {
 
   // The extension is installed like a user's (no development payload), so activation is the real one.
   const extensionsDir = realpathSync(mkdtempSync(join(tmpdir(), 'trialbook-ui-extensions-')));
-  installExtensionUnpacked(root, extensionsDir);
+  installExtensionUnpacked(options['extension-path'] ? resolve(options['extension-path']) : root, extensionsDir);
   const server = await startCodeServer({ codeServerDir, workspace, extensionsDir, env: { TRIALBOOK_REPO: root } });
   console.log(`ui: code-server (VS Code 1.100.3) at ${server.baseUrl}, workspace ${workspace} with ${runs.length} runs`);
   const browser = await launchBrowser();

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SHIPPED = ['package.json', 'README.md', 'LICENSE', 'dist', 'media', 'examples', 'sdk'];
+const SHIPPED = ['package.json', 'README.md', 'LICENSE', 'extension.js', 'dist', 'media', 'examples', 'sdk'];
 
 /**
  * @param {string} root the repo root (with a built dist/)
@@ -13,9 +13,8 @@ const SHIPPED = ['package.json', 'README.md', 'LICENSE', 'dist', 'media', 'examp
  */
 export function installExtensionUnpacked(root, extensionsDir) {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  if (!existsSync(join(root, 'dist', 'extension.js'))) {
-    throw new Error(`${join(root, 'dist', 'extension.js')} is missing: run \`npm run build\` first`);
-  }
+  const main = join(root, manifest.main ?? 'extension.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const id = `${manifest.publisher}.${manifest.name}`;
   const dir = join(extensionsDir, `${id}-${manifest.version}`);
   mkdirSync(dir, { recursive: true });

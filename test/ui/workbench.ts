@@ -45,6 +45,11 @@ export class Workbench {
     return this.page.locator('.quick-input-widget');
   }
 
+  /** The "N Selected" badge of a multi-select quick pick. */
+  selectedCount(): Locator {
+    return this.quickInput().locator('.quick-input-count');
+  }
+
   quickPickRows(): Locator {
     return this.quickInput().locator('.quick-input-list .monaco-list-row');
   }

@@ -1,0 +1,48 @@
+// CLI dispatcher: `trialbook <command> …`. Exit codes: 0 success, 1 failure, 2 bad usage.
+import { UsageError } from './cliArgs';
+import { runPushCommand } from './pushCommand';
+import { REBUILD_HELP, runRebuildCommand } from './rebuildCommand';
+import { RUNS_HELP, runRunsCommand } from './runsCommand';
+import { runSeriesCommand, SERIES_HELP } from './seriesCommand';
+
+export const MAIN_HELP = `Trialbook command line: query and rebuild a workspace's run index, push models.
+
+Usage: node dist/cli.js <command> [options]
+
+Commands:
+  runs      list runs (filter, sort, table or --json)
+  series    metric series of runs as CSV or JSON
+  rebuild   rebuild .trialbook/trialbook.db from the run logs
+  push      push a run's model to a registry
+  help      this text; "help <command>" for a command's options
+
+Every command takes --dir <workspace> (default: $TRIALBOOK_DIR, else the nearest folder with .trialbook/).
+The CLI shares the database with VS Code: when a window holds the writer lock, it reads without writing.
+`;
+
+const HELP: Record<string, string> = { runs: RUNS_HELP, rebuild: REBUILD_HELP, series: SERIES_HELP };
+
+export async function runCli(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined: case '--help': case '-h': case 'help': {
+        const topic = rest[0];
+        process.stdout.write(topic && HELP[topic] ? HELP[topic] : MAIN_HELP);
+        return 0;
+      }
+      case 'runs': return await runRunsCommand(rest);
+      case 'rebuild': return await runRebuildCommand(rest);
+      case 'series': return await runSeriesCommand(rest);
+      case 'push': return await runPushCommand(rest);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`trialbook: ${err.message}\nRun "trialbook help" for usage.\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

@@ -1,6 +1,7 @@
 // A small HTTP client on Node's own http/https: streamed request bodies, bounded response bodies.
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { Readable, pipeline } from 'node:stream';
 
 export type RequestBody = Buffer | AsyncIterable<Buffer>;
@@ -17,6 +18,8 @@ export interface HttpRequest {
   idleTimeoutMs?: number;
   /** Accept self-signed TLS certificates (only for registries explicitly marked insecure). */
   insecureTls?: boolean;
+  /** Name resolution other than the system's (e.g. a split-horizon resolver); default dns.lookup. */
+  lookup?: LookupFunction;
 }
 
 export interface HttpResponse {
@@ -51,7 +54,7 @@ export function sendRequest(req: HttpRequest): Promise<HttpResponse> {
       answered = true;
       reject(err);
     };
-    const cr = mod.request(req.url, { method: req.method, headers, agent, signal: req.signal });
+    const cr = mod.request(req.url, { method: req.method, headers, agent, signal: req.signal, ...(req.lookup ? { lookup: req.lookup } : {}) });
     cr.setTimeout(req.idleTimeoutMs ?? 60_000, () => {
       cr.destroy(Object.assign(new Error(`no answer from ${req.url.host} for ${req.idleTimeoutMs ?? 60_000} ms`), { code: 'ETIMEDOUT' }));
     });

@@ -1,4 +1,5 @@
 // Registry auth: Basic, and the Bearer token flow (WWW-Authenticate challenge → token endpoint).
+import type { LookupFunction } from 'node:net';
 import { RegistryError } from './errors';
 import { header, sendRequest, type HttpResponse } from './http';
 import type { Credentials } from './types';
@@ -37,6 +38,7 @@ export class RegistryAuth {
     /** Registry name for messages. */
     private readonly registry: string,
     private readonly insecureTls: boolean,
+    private readonly lookup?: LookupFunction,
   ) {}
 
   /** Authorization header for the next request, fetching or refreshing a token when due. */
@@ -94,7 +96,7 @@ export class RegistryAuth {
     const basic = this.basicHeader();
     if (basic) headers['Authorization'] = basic;
     else if (this.credentials.kind === 'token') headers['Authorization'] = `Bearer ${this.credentials.token}`;
-    const res = await sendRequest({ method: 'GET', url, headers, maxResponseBytes: 1024 * 1024, insecureTls: this.insecureTls, ...(signal ? { signal } : {}) });
+    const res = await sendRequest({ method: 'GET', url, headers, maxResponseBytes: 1024 * 1024, insecureTls: this.insecureTls, ...(signal ? { signal } : {}), ...(this.lookup ? { lookup: this.lookup } : {}) });
     const where = `${url.protocol}//${url.host}${url.pathname}`;
     if (res.status === 401 || res.status === 403) {
       throw new RegistryError('auth', `Registry ${this.registry}: the token service ${where} rejected the credentials (HTTP ${res.status}). Check the username and password or token (or log in again with docker login).`, res.status);

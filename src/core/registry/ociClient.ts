@@ -1,5 +1,6 @@
 // OCI Distribution client for one repository: ping, blobs (HEAD, mount, monolithic PUT, chunked PATCH
 // with resume), manifests. Retries 5xx and dropped connections with backoff; never retries other 4xx.
+import type { LookupFunction } from 'node:net';
 import { RegistryError, describeNetworkError, isTransient, socketErrorCode } from './errors';
 import { header, isAbortError, isLoopbackHost, sendRequest, sleep, type HttpResponse, type RequestBody } from './http';
 import { RegistryAuth } from './ociAuth';
@@ -13,6 +14,8 @@ export interface OciClientOptions {
   /** Attempts after the first one for a transient failure. */
   retries?: number;
   backoffMs?: number;
+  /** Name resolution other than the system's; default dns.lookup. */
+  lookup?: LookupFunction;
 }
 
 export const DEFAULT_CHUNK_BYTES = 32 * 1024 * 1024;
@@ -40,6 +43,7 @@ export class OciClient {
   private readonly monolithicMax: number;
   private readonly retries: number;
   private readonly backoffMs: number;
+  private readonly lookup: LookupFunction | undefined;
   private pinged = false;
   /** Open upload session, deleted when a push is cancelled. */
   private openUpload: URL | undefined;
@@ -55,7 +59,8 @@ export class OciClient {
   ) {
     // HTTPS first; ping() falls back to plain HTTP only for loopback or registries marked insecure.
     this.base = new URL(`https://${registry}`);
-    this.auth = new RegistryAuth(credentials, registry, insecure);
+    this.lookup = options.lookup;
+    this.auth = new RegistryAuth(credentials, registry, insecure, options.lookup);
     this.auth.scopes.add(`repository:${repository}:pull,push`);
     this.chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
     this.monolithicMax = options.monolithicMaxBytes ?? this.chunkBytes;
@@ -146,7 +151,7 @@ export class OciClient {
   private async deleteUpload(location: URL): Promise<void> {
     try {
       const authz = await this.auth.header();
-      await sendRequest({ method: 'DELETE', url: location, headers: authz ? { Authorization: authz } : {}, insecureTls: this.insecure, idleTimeoutMs: 10_000 });
+      await sendRequest({ method: 'DELETE', url: location, headers: authz ? { Authorization: authz } : {}, insecureTls: this.insecure, idleTimeoutMs: 10_000, ...(this.lookup ? { lookup: this.lookup } : {}) });
     } catch {
       // An orphan session expires on the registry by itself.
     }
@@ -287,7 +292,7 @@ export class OciClient {
   private async call(c: Call, noPingCheck = false): Promise<HttpResponse> {
     if (!this.pinged && !noPingCheck) await this.ping();
     const url = typeof c.target === 'string' ? new URL(c.target, this.base) : c.target;
-    let challenged = false;
+    let challenges = 0;
     for (let attempt = 0; ; attempt++) {
       try {
         const authz = await this.auth.header(this.signal);
@@ -298,9 +303,12 @@ export class OciClient {
           ...(this.signal ? { signal: this.signal } : {}),
           ...(c.maxResponseBytes !== undefined ? { maxResponseBytes: c.maxResponseBytes } : {}),
           insecureTls: this.insecure,
+          ...(this.lookup ? { lookup: this.lookup } : {}),
         });
         if (res.status === 401) {
-          if (!challenged && (c.retry || !c.body) && (await this.auth.onUnauthorized(res, this.signal))) { challenged = true; attempt--; continue; }
+          // One challenge per request, plus one more when a token we sent was refused as expired/invalid.
+          const allowed = challenges === 0 || (challenges === 1 && /error="?invalid_token/i.test(header(res, 'www-authenticate') ?? ''));
+          if (allowed && (c.retry || !c.body) && (await this.auth.onUnauthorized(res, this.signal))) { challenges++; attempt--; continue; }
           throw this.errorFor(res, c.method === 'GET' && String(c.target) === '/v2/' ? 'sign in' : 'authenticate');
         }
         if (res.status >= 500 && c.retry && attempt < this.retries) { await this.backoff(attempt, new RegistryError('server', '', res.status)); continue; }
@@ -334,7 +342,7 @@ export class OciClient {
         return new RegistryError('not-found', `Registry ${this.registry} has no ${where} or does not speak the OCI distribution API (HTTP 404 when trying to ${action}). Check the address and repository name.`, 404);
       case res.status >= 500:
         return new RegistryError('server', `Registry ${this.registry} failed with HTTP ${res.status} when trying to ${action}${detail}. The server has a problem; try again later or ask its administrator.`, res.status);
-      case !detail && !looksLikeJson(res.body.toString('utf8')) && res.body.length > 0:
+      case !detail && !/json/i.test(header(res, 'content-type') ?? '') && !looksLikeJson(res.body.toString('utf8')):
         return new RegistryError('protocol', `${this.registry} answered HTTP ${res.status} with something that is not the OCI registry API (${describeBody(res)}) when trying to ${action}. Check that the address points at the registry itself.`, res.status);
       default:
         return new RegistryError('rejected', `Registry ${this.registry} refused to ${action} for ${this.repository} (HTTP ${res.status})${detail}.`, res.status);

@@ -1,0 +1,104 @@
+// The typed message contract between the extension host and the runs table webview.
+// Both sides import only this file; the webview never sees src/core.
+
+/** JSON (the webview channel) cannot carry NaN or ±Infinity: they travel under this tag and are shown as text. */
+export interface NonFinite {
+  nonFinite: 'NaN' | 'Infinity' | '-Infinity';
+}
+
+export type TableNumber = number | NonFinite;
+
+/** A param cell: nested lists and objects arrive already rendered as their JSON text. */
+export type TableValue = string | number | boolean | null | NonFinite;
+
+export interface TableMetric {
+  last: TableNumber;
+  min: TableNumber;
+  max: TableNumber;
+}
+
+/** One run as the table shows it: only what the columns need, already JSON-safe. */
+export interface TableRow {
+  id: string;
+  name: string;
+  experiment: string;
+  status: string;
+  /** Milliseconds since the epoch. */
+  startedAt: number;
+  /** End (or, while running, latest event) minus start, in milliseconds. */
+  durationMs: number;
+  tags: string[];
+  user: string;
+  gitCommit: string;
+  params: Record<string, TableValue>;
+  metrics: Record<string, TableMetric>;
+}
+
+export interface RunsTableSort {
+  /** A column id (see webview/runsTable/columns.ts): `name`, `started`, `p:<param>`, `m:<metric>`, `m:<metric>:min`, … */
+  column: string;
+  descending: boolean;
+}
+
+/** UI choices the webview keeps with setState; the panel serializer gets them back after a reload. */
+export interface RunsTableViewState {
+  filter: string;
+  sort: RunsTableSort | null;
+  /** Column id → shown or not, only where the user overrode the column's default. */
+  columns: Record<string, boolean>;
+  onlyDiffering: boolean;
+  /** Column id → width in pixels, where the user resized a column. */
+  widths?: Record<string, number>;
+}
+
+export type HostToRunsTableMessage =
+  /** Every run matching `filter`, in the index's default order (newest first); `total` counts all runs. */
+  | { type: 'rows'; rows: TableRow[]; filter: string; total: number }
+  /** The filter could not be parsed: the rows shown so far stay. */
+  | { type: 'filterError'; filter: string; message: string }
+  | { type: 'error'; message: string };
+
+export type RunsTableToHostMessage =
+  | { type: 'ready'; state?: RunsTableViewState }
+  | { type: 'setFilter'; filter: string }
+  | { type: 'compare'; runIds: string[] }
+  | { type: 'openRun'; runId: string };
+
+export function nonFinite(value: number): TableNumber {
+  if (Number.isFinite(value)) return value;
+  return { nonFinite: Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity' };
+}
+
+export function isNonFinite(value: unknown): value is NonFinite {
+  return typeof value === 'object' && value !== null && typeof (value as NonFinite).nonFinite === 'string';
+}
+
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/** Type guard for messages arriving from the webview (untrusted until checked, payload included). */
+export function isRunsTableToHostMessage(value: unknown): value is RunsTableToHostMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+      return m.state === undefined || isRunsTableViewState(m.state);
+    case 'setFilter':
+      return typeof m.filter === 'string';
+    case 'compare':
+      return isStringArray(m.runIds);
+    case 'openRun':
+      return typeof m.runId === 'string';
+    default:
+      return false;
+  }
+}
+
+export function isRunsTableViewState(value: unknown): value is RunsTableViewState {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as Record<string, unknown>;
+  const sort = s.sort as Record<string, unknown> | null | undefined;
+  return typeof s.filter === 'string'
+    && typeof s.onlyDiffering === 'boolean'
+    && typeof s.columns === 'object' && s.columns !== null
+    && (sort === null || (typeof sort === 'object' && sort !== undefined && typeof sort.column === 'string' && typeof sort.descending === 'boolean'));
+}

@@ -1,0 +1,132 @@
+// Column model: the fixed run columns, then one column per param and per metric summary seen in the rows.
+import { isNonFinite, type TableRow, type TableValue } from '../../src/shared/runsTableProtocol';
+import { compactNumber, formatDuration, formatStarted } from './format';
+
+export type ColumnGroup = 'run' | 'param' | 'metric';
+
+/** What a cell sorts and compares by: numbers (NaN and ±∞ included), text, or nothing. */
+export type CellKey = number | string | null;
+
+export interface Column {
+  id: string;
+  label: string;
+  group: ColumnGroup;
+  /** Header tooltip: what the column holds. */
+  description: string;
+  width: number;
+  numeric: boolean;
+  /** Shown unless the user hid it in the column chooser. */
+  defaultShown: boolean;
+  key(row: TableRow): CellKey;
+  text(row: TableRow): string;
+}
+
+function valueKey(value: TableValue | undefined): CellKey {
+  if (value === undefined || value === null) return null;
+  if (isNonFinite(value)) return value.nonFinite === 'NaN' ? Number.NaN : value.nonFinite === 'Infinity' ? Infinity : -Infinity;
+  if (typeof value === 'boolean') return String(value);
+  return value;
+}
+
+function keyText(key: CellKey): string {
+  if (key === null) return '';
+  return typeof key === 'number' ? compactNumber(key) : key;
+}
+
+const runColumns: Column[] = [
+  { id: 'name', label: 'Name', group: 'run', description: 'Run name', width: 200, numeric: false, defaultShown: true, key: (r) => r.name, text: (r) => r.name },
+  { id: 'experiment', label: 'Experiment', group: 'run', description: 'Experiment', width: 130, numeric: false, defaultShown: true, key: (r) => r.experiment, text: (r) => r.experiment },
+  { id: 'status', label: 'Status', group: 'run', description: 'Run status', width: 96, numeric: false, defaultShown: true, key: (r) => r.status, text: (r) => r.status },
+  { id: 'started', label: 'Started', group: 'run', description: 'Start time (local)', width: 128, numeric: true, defaultShown: true, key: (r) => r.startedAt, text: (r) => formatStarted(r.startedAt) },
+  { id: 'duration', label: 'Duration', group: 'run', description: 'Run time (so far, while running)', width: 84, numeric: true, defaultShown: true, key: (r) => r.durationMs, text: (r) => formatDuration(r.durationMs) },
+  { id: 'tags', label: 'Tags', group: 'run', description: 'Tags', width: 150, numeric: false, defaultShown: true, key: (r) => r.tags.join(', ') || null, text: (r) => r.tags.join(', ') },
+  { id: 'user', label: 'User', group: 'run', description: 'Who started the run', width: 100, numeric: false, defaultShown: false, key: (r) => r.user || null, text: (r) => r.user },
+  { id: 'commit', label: 'Commit', group: 'run', description: 'Git commit', width: 84, numeric: false, defaultShown: false, key: (r) => r.gitCommit || null, text: (r) => r.gitCommit.slice(0, 8) },
+  { id: 'id', label: 'Run ID', group: 'run', description: 'Run id', width: 210, numeric: false, defaultShown: false, key: (r) => r.id, text: (r) => r.id },
+];
+
+function paramColumn(name: string): Column {
+  return {
+    id: `p:${name}`, label: name, group: 'param', description: `Param ${name}`, width: 110, numeric: false, defaultShown: true,
+    key: (r) => valueKey(r.params[name]),
+    text: (r) => keyText(valueKey(r.params[name])),
+  };
+}
+
+function metricColumn(name: string, field: 'last' | 'min' | 'max'): Column {
+  const suffix = field === 'last' ? '' : ` (${field})`;
+  return {
+    id: field === 'last' ? `m:${name}` : `m:${name}:${field}`,
+    label: `${name}${suffix}`, group: 'metric', description: `Metric ${name}, ${field} value`, width: 104, numeric: true, defaultShown: field === 'last',
+    key: (r) => valueKey(r.metrics[name]?.[field]),
+    text: (r) => keyText(valueKey(r.metrics[name]?.[field])),
+  };
+}
+
+/** Every column the rows can fill, in display order: run columns, params, metrics (last, then min and max). */
+export function buildColumns(rows: readonly TableRow[]): Column[] {
+  const params = new Set<string>();
+  const metrics = new Set<string>();
+  for (const row of rows) {
+    for (const k in row.params) params.add(k);
+    for (const k in row.metrics) metrics.add(k);
+  }
+  const byName = (a: string, b: string): number => a.localeCompare(b);
+  const metricNames = [...metrics].sort(byName);
+  return [
+    ...runColumns,
+    ...[...params].sort(byName).map(paramColumn),
+    ...metricNames.map((m) => metricColumn(m, 'last')),
+    ...metricNames.flatMap((m) => [metricColumn(m, 'min'), metricColumn(m, 'max')]),
+  ];
+}
+
+/** Ascending order; empty cells always last, NaN after every other number, numbers before text. */
+export function compareKeys(a: CellKey, b: CellKey): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  if (typeof a === 'number' && typeof b === 'number') {
+    const an = Number.isNaN(a);
+    const bn = Number.isNaN(b);
+    if (an || bn) return an && bn ? 0 : an ? 1 : -1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  return a.localeCompare(b, undefined, { numeric: true });
+}
+
+/** Row order for a sort: stable, and empty cells stay at the bottom in both directions. */
+export function sortOrder(rows: readonly TableRow[], column: Column | undefined, descending: boolean): number[] {
+  const order = rows.map((_, i) => i);
+  if (!column) return order;
+  const keys = rows.map((r) => column.key(r));
+  order.sort((i, j) => {
+    const a = keys[i];
+    const b = keys[j];
+    if (a === null || b === null || (typeof a === 'number' && Number.isNaN(a)) || (typeof b === 'number' && Number.isNaN(b))) {
+      return compareKeys(a, b) || i - j;
+    }
+    const c = compareKeys(a, b);
+    return (descending ? -c : c) || i - j;
+  });
+  return order;
+}
+
+/** Param and metric columns whose cell is the same in every given row (missing counts as a value). */
+export function uniformColumns(columns: readonly Column[], rows: readonly TableRow[]): Set<string> {
+  const same = new Set<string>();
+  for (const column of columns) {
+    if (column.group === 'run') continue;
+    if (rows.length === 0) { same.add(column.id); continue; }
+    const first = column.key(rows[0]);
+    let uniform = true;
+    for (let i = 1; i < rows.length && uniform; i++) {
+      const k = column.key(rows[i]);
+      uniform = k === first || (typeof k === 'number' && typeof first === 'number' && Number.isNaN(k) && Number.isNaN(first));
+    }
+    if (uniform) same.add(column.id);
+  }
+  return same;
+}

@@ -1,0 +1,231 @@
+// A virtualised grid: fixed row height, one spacer as tall as every row together, and only the rows in view
+// (plus a small overscan) in the DOM. Rows are re-rendered on scroll in a requestAnimationFrame.
+import type { RunsTableSort, TableRow } from '../../src/shared/runsTableProtocol';
+import { el } from '../shared/dom';
+import type { Column } from './columns';
+import type { SelectModifiers } from './selection';
+
+export const ROW_HEIGHT = 24;
+export const HEAD_HEIGHT = 28;
+const OVERSCAN = 8;
+/** When layout reports no height (hidden panel, jsdom), render as if this many pixels were visible. */
+const FALLBACK_HEIGHT = 600;
+const MIN_WIDTH = 48;
+const KNOWN_STATUS = new Set(['running', 'finished', 'failed', 'killed', 'crashed']);
+
+export interface GridModel {
+  rowCount: number;
+  columns: Column[];
+  rowAt(position: number): TableRow;
+  isSelected(id: string): boolean;
+  /** View position of the keyboard focus, or -1. */
+  active: number;
+  sort: RunsTableSort | null;
+  width(column: Column): number;
+}
+
+export interface GridEvents {
+  rowClick(position: number, modifiers: SelectModifiers): void;
+  rowOpen(position: number): void;
+  headerClick(columnId: string): void;
+  resize(columnId: string, width: number): void;
+  key(event: KeyboardEvent): void;
+}
+
+export class VirtualGrid {
+  /** The focusable grid (role=grid); it scrolls, and holds the sticky header and the rows' spacer. */
+  readonly element: HTMLDivElement;
+  private readonly head: HTMLDivElement;
+  private readonly body: HTMLDivElement;
+  private readonly rendered = new Map<number, HTMLDivElement>();
+  private model: GridModel | undefined;
+  private frame = 0;
+
+  constructor(private readonly events: GridEvents, label: string) {
+    this.head = el('div', { className: 'head', attrs: { role: 'row', 'aria-rowindex': '1' } });
+    this.body = el('div', { className: 'body', attrs: { role: 'rowgroup' } });
+    this.element = el('div', {
+      className: 'grid',
+      attrs: { role: 'grid', tabindex: '0', 'aria-label': label, 'aria-multiselectable': 'true', 'aria-rowcount': '1' },
+    }, el('div', { className: 'head-group', attrs: { role: 'rowgroup' } }, this.head), this.body);
+    this.element.addEventListener('scroll', () => this.schedule(), { passive: true });
+    this.element.addEventListener('keydown', (e) => this.events.key(e));
+    this.body.addEventListener('mousedown', (e) => {
+      // Shift-click selects rows, not text.
+      if (e.shiftKey) e.preventDefault();
+    });
+    this.body.addEventListener('click', (e) => {
+      const position = this.positionOf(e.target);
+      if (position === undefined) return;
+      this.element.focus({ preventScroll: true });
+      this.events.rowClick(position, { toggle: e.ctrlKey || e.metaKey, range: e.shiftKey });
+    });
+    this.body.addEventListener('dblclick', (e) => {
+      const position = this.positionOf(e.target);
+      if (position !== undefined) this.events.rowOpen(position);
+    });
+    if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => this.schedule()).observe(this.element);
+  }
+
+  private positionOf(target: EventTarget | null): number | undefined {
+    const row = target instanceof Element ? target.closest<HTMLElement>('.row') : null;
+    return row?.dataset.position !== undefined ? Number(row.dataset.position) : undefined;
+  }
+
+  /** New rows, columns, order or sort: rebuild the header and every rendered row, keeping the scroll position. */
+  setModel(model: GridModel): void {
+    this.model = model;
+    this.applyWidths(model);
+    this.element.setAttribute('aria-rowcount', String(model.rowCount + 1));
+    this.element.setAttribute('aria-colcount', String(model.columns.length));
+    this.body.style.height = `${model.rowCount * ROW_HEIGHT}px`;
+    this.renderHead(model);
+    for (const row of this.rendered.values()) row.remove();
+    this.rendered.clear();
+    this.render();
+  }
+
+  private applyWidths(model: GridModel, override?: { id: string; width: number }): void {
+    const widths = model.columns.map((c) => (override?.id === c.id ? override.width : model.width(c)));
+    this.element.style.setProperty('--cols', widths.map((w) => `${w}px`).join(' '));
+    this.element.style.setProperty('--row-width', `${widths.reduce((a, b) => a + b, 0)}px`);
+  }
+
+  /** Selection or focus changed: restyle the rendered rows only. */
+  updateSelection(): void {
+    const model = this.model;
+    if (!model) return;
+    for (const [position, row] of this.rendered) this.styleRow(row, position, model);
+    this.updateActiveDescendant();
+  }
+
+  /** Scroll just enough that the row at `position` is fully in view, then render. */
+  reveal(position: number): void {
+    const view = this.viewHeight();
+    const top = position * ROW_HEIGHT;
+    if (top < this.element.scrollTop) this.element.scrollTop = top;
+    else if (top + ROW_HEIGHT > this.element.scrollTop + view) this.element.scrollTop = top + ROW_HEIGHT - view;
+    this.render();
+  }
+
+  /** How many rows fit in the view (for PageUp/PageDown). */
+  pageSize(): number {
+    return Math.max(1, Math.floor(this.viewHeight() / ROW_HEIGHT) - 1);
+  }
+
+  /** Rendered row count (for tests and the benchmark). */
+  get renderedRows(): number {
+    return this.rendered.size;
+  }
+
+  private viewHeight(): number {
+    const h = this.element.clientHeight;
+    return (h > 0 ? h : FALLBACK_HEIGHT) - HEAD_HEIGHT;
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    const model = this.model;
+    if (!model) return;
+    const top = this.element.scrollTop;
+    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(model.rowCount - 1, Math.ceil((top + this.viewHeight()) / ROW_HEIGHT) + OVERSCAN);
+    for (const [position, row] of this.rendered) {
+      if (position < first || position > last) {
+        row.remove();
+        this.rendered.delete(position);
+      }
+    }
+    const fresh = document.createDocumentFragment();
+    for (let position = first; position <= last; position++) {
+      if (this.rendered.has(position)) continue;
+      const row = this.renderRow(position, model);
+      this.rendered.set(position, row);
+      fresh.append(row);
+    }
+    this.body.append(fresh);
+    this.updateActiveDescendant();
+  }
+
+  private renderRow(position: number, model: GridModel): HTMLDivElement {
+    const run = model.rowAt(position);
+    const row = el('div', { className: 'row', attrs: { role: 'row', id: `rt-row-${position}`, 'aria-rowindex': String(position + 2) } });
+    row.dataset.position = String(position);
+    row.dataset.runId = run.id;
+    row.style.transform = `translateY(${position * ROW_HEIGHT}px)`;
+    model.columns.forEach((column, i) => {
+      const text = column.text(run);
+      const cell = el('div', { className: `cell ${column.group}${column.numeric ? ' num' : ''}`, attrs: { role: 'gridcell', 'aria-colindex': String(i + 1) } });
+      if (column.id === 'status') {
+        const dot = el('span', { className: `dot ${KNOWN_STATUS.has(run.status) ? run.status : 'unknown'}`, attrs: { 'aria-hidden': 'true' } });
+        cell.append(dot, text);
+      } else {
+        cell.textContent = text;
+      }
+      if (text.length > 10) cell.title = text;
+      row.append(cell);
+    });
+    this.styleRow(row, position, model);
+    return row;
+  }
+
+  private styleRow(row: HTMLDivElement, position: number, model: GridModel): void {
+    const selected = model.isSelected(row.dataset.runId ?? '');
+    row.setAttribute('aria-selected', String(selected));
+    row.classList.toggle('selected', selected);
+    row.classList.toggle('active', position === model.active);
+  }
+
+  private updateActiveDescendant(): void {
+    const active = this.model?.active ?? -1;
+    if (active >= 0 && this.rendered.has(active)) this.element.setAttribute('aria-activedescendant', `rt-row-${active}`);
+    else this.element.removeAttribute('aria-activedescendant');
+  }
+
+  private renderHead(model: GridModel): void {
+    while (this.head.firstChild) this.head.removeChild(this.head.firstChild);
+    model.columns.forEach((column, i) => {
+      const sorted = model.sort?.column === column.id ? model.sort : null;
+      const arrow = el('span', { className: 'sort-arrow', attrs: { 'aria-hidden': 'true' } }, sorted ? (sorted.descending ? '▼' : '▲') : '');
+      const button = el('button', { className: 'head-button', title: `${column.description} — click to sort` }, el('span', { className: 'label' }, column.label), arrow);
+      button.addEventListener('click', () => this.events.headerClick(column.id));
+      const resizer = el('span', { className: 'resizer', attrs: { 'aria-hidden': 'true' } });
+      this.attachResize(resizer, column, model);
+      const cell = el('div', {
+        className: `head-cell ${column.group}${column.numeric ? ' num' : ''}`,
+        attrs: { role: 'columnheader', 'aria-colindex': String(i + 1), 'aria-sort': sorted ? (sorted.descending ? 'descending' : 'ascending') : 'none' },
+      }, button, resizer);
+      cell.dataset.column = column.id;
+      this.head.append(cell);
+    });
+  }
+
+  /** Dragging a header's right edge resizes the column live (CSS only); the width is reported when released. */
+  private attachResize(handle: HTMLElement, column: Column, model: GridModel): void {
+    handle.addEventListener('pointerdown', (down) => {
+      down.preventDefault();
+      down.stopPropagation();
+      const startX = down.clientX;
+      const startWidth = model.width(column);
+      let width = startWidth;
+      const move = (e: PointerEvent): void => {
+        width = Math.max(MIN_WIDTH, Math.round(startWidth + e.clientX - startX));
+        this.applyWidths(model, { id: column.id, width });
+      };
+      const up = (): void => {
+        window.removeEventListener('pointermove', move);
+        window.removeEventListener('pointerup', up);
+        if (width !== startWidth) this.events.resize(column.id, width);
+      };
+      window.addEventListener('pointermove', move);
+      window.addEventListener('pointerup', up);
+    });
+  }
+}

@@ -1,0 +1,286 @@
+import type {
+  HostToRunsTableMessage, RunsTableToHostMessage, RunsTableViewState, TableRow,
+} from '../../src/shared/runsTableProtocol';
+import { connectToHost } from '../shared/vscodeApi';
+import { el } from '../shared/dom';
+import { buildColumns, sortOrder, uniformColumns, type Column } from './columns';
+import { ColumnChooser } from './columnChooser';
+import { VirtualGrid } from './grid';
+import { Selection, type SelectModifiers } from './selection';
+import { formatCount } from './format';
+
+const FILTER_DEBOUNCE_MS = 300;
+
+const host = connectToHost<RunsTableToHostMessage, RunsTableViewState>();
+const saved = host.getState();
+const state: RunsTableViewState = {
+  filter: saved?.filter ?? '',
+  sort: saved?.sort ?? null,
+  columns: { ...(saved?.columns ?? {}) },
+  onlyDiffering: saved?.onlyDiffering ?? false,
+  widths: { ...(saved?.widths ?? {}) },
+};
+
+let rows: TableRow[] = [];
+let total = 0;
+let received = false;
+let columns: Column[] = [];
+let uniform = new Set<string>();
+let shown: Column[] = [];
+/** View position → index into rows. */
+let order: number[] = [];
+let positions = new Map<string, number>();
+const selection = new Selection();
+let sentFilter: string | undefined;
+let filterTimer: ReturnType<typeof setTimeout> | undefined;
+
+const app = document.getElementById('app') as HTMLElement;
+const filterInput = el('input', {
+  attrs: {
+    id: 'filter', type: 'text', spellcheck: 'false', 'aria-label': 'Filter runs',
+    placeholder: 'Filter, e.g. status = finished and val_acc > 0.9 and lr < 1e-3',
+    'aria-describedby': 'filter-error',
+  },
+});
+const filterError = el('div', { className: 'filter-error', attrs: { id: 'filter-error', role: 'alert' } });
+const counts = el('span', { className: 'counts', attrs: { role: 'status' } });
+const onlyDiffInput = el('input', { attrs: { type: 'checkbox', id: 'only-differing' } });
+const compareButton = el('button', { className: 'primary', attrs: { id: 'compare' }, title: 'Compare the selected runs (charts, params, metrics)' }, 'Compare');
+const clearButton = el('button', { attrs: { id: 'clear-selection' }, title: 'Clear the selection (Escape)' }, 'Clear selection');
+const empty = el('div', { className: 'empty' });
+const chooser = new ColumnChooser({
+  toggle: (id, on) => {
+    state.columns[id] = on;
+    columnsChanged();
+  },
+  setGroup: (ids, on) => {
+    for (const id of ids) state.columns[id] = on;
+    columnsChanged();
+  },
+});
+const grid = new VirtualGrid({
+  rowClick: (position, modifiers) => select(position, modifiers),
+  rowOpen: (position) => open(position),
+  headerClick: (id) => cycleSort(id),
+  resize: (id, width) => {
+    (state.widths ??= {})[id] = width;
+    renderGrid();
+    saveState();
+  },
+  key: (e) => onKey(e),
+}, 'Runs');
+
+app.append(
+  el('header', { className: 'toolbar' },
+    el('div', { className: 'filter-box' }, filterInput, filterError),
+    el('div', { className: 'actions' },
+      chooser.element,
+      el('label', { title: 'Hide param and metric columns whose value is the same in every run shown' }, onlyDiffInput, ' Only differing'),
+      compareButton,
+      clearButton,
+      counts)),
+  empty,
+  grid.element,
+);
+
+filterInput.value = state.filter;
+onlyDiffInput.checked = state.onlyDiffering;
+
+function saveState(): void {
+  host.setState({ ...state, columns: { ...state.columns }, widths: { ...state.widths } });
+}
+
+const isShown = (c: Column): boolean => state.columns[c.id] ?? c.defaultShown;
+
+function rowAt(position: number): TableRow {
+  return rows[order[position]];
+}
+
+function renderGrid(): void {
+  shown = columns.filter((c) => isShown(c) && !(state.onlyDiffering && uniform.has(c.id)));
+  grid.setModel({
+    rowCount: order.length,
+    columns: shown,
+    rowAt,
+    isSelected: (id) => selection.ids.has(id),
+    active: selection.active,
+    sort: state.sort,
+    width: (c) => state.widths?.[c.id] ?? c.width,
+  });
+  chooser.update({ columns, isShown, uniform, onlyDiffering: state.onlyDiffering });
+}
+
+function updateCounts(): void {
+  const n = selection.ids.size;
+  counts.textContent = `${formatCount(rows.length)} of ${formatCount(total)} runs${n ? ` · ${formatCount(n)} selected` : ''}`;
+  compareButton.disabled = n === 0;
+  compareButton.textContent = n ? `Compare ${formatCount(n)}` : 'Compare';
+  clearButton.disabled = n === 0;
+  empty.textContent = !received ? 'Loading runs…'
+    : total === 0 ? 'No runs yet. Run a script that calls trialbook.init(), and its run appears here.'
+      : rows.length === 0 ? 'No runs match the filter.' : '';
+  empty.hidden = empty.textContent === '';
+}
+
+/** Sort into view positions, keeping the selection, its anchor and the focus on the same runs. */
+function reorder(): void {
+  const anchorId = selection.anchor >= 0 && selection.anchor < order.length ? rowAt(selection.anchor).id : undefined;
+  const activeId = selection.active >= 0 && selection.active < order.length ? rowAt(selection.active).id : undefined;
+  const column = state.sort ? columns.find((c) => c.id === state.sort?.column) : undefined;
+  order = sortOrder(rows, column, state.sort?.descending ?? false);
+  positions = new Map(order.map((rowIndex, position) => [rows[rowIndex].id, position]));
+  selection.remap(new Set(positions.keys()), (id) => positions.get(id) ?? -1, anchorId, activeId);
+}
+
+function columnsChanged(): void {
+  renderGrid();
+  saveState();
+}
+
+function cycleSort(id: string): void {
+  const current = state.sort?.column === id ? state.sort : null;
+  // Ascending, then descending, then back to the index's order (newest first).
+  state.sort = !current ? { column: id, descending: false } : !current.descending ? { column: id, descending: true } : null;
+  reorder();
+  renderGrid();
+  saveState();
+}
+
+function select(position: number, modifiers: SelectModifiers): void {
+  if (position < 0 || position >= order.length) return;
+  selection.select(position, modifiers, (p) => rowAt(p).id);
+  grid.reveal(position);
+  grid.updateSelection();
+  updateCounts();
+}
+
+function open(position: number): void {
+  if (position < 0 || position >= order.length) return;
+  host.post({ type: 'openRun', runId: rowAt(position).id });
+}
+
+function selectedInViewOrder(): string[] {
+  return order.map((i) => rows[i].id).filter((id) => selection.ids.has(id));
+}
+
+function onKey(e: KeyboardEvent): void {
+  const last = order.length - 1;
+  if (last < 0) return;
+  const mod = e.ctrlKey || e.metaKey;
+  const from = selection.active >= 0 ? selection.active : -1;
+  let target: number | undefined;
+  switch (e.key) {
+    case 'ArrowDown': target = Math.min(last, from + 1); break;
+    case 'ArrowUp': target = Math.max(0, from < 0 ? 0 : from - 1); break;
+    case 'PageDown': target = Math.min(last, Math.max(0, from) + grid.pageSize()); break;
+    case 'PageUp': target = Math.max(0, from - grid.pageSize()); break;
+    case 'Home': target = 0; break;
+    case 'End': target = last; break;
+    case ' ':
+      if (from >= 0) select(from, { toggle: true, range: false });
+      e.preventDefault();
+      return;
+    case 'Enter':
+      if (from >= 0) open(from);
+      e.preventDefault();
+      return;
+    case 'Escape':
+      selection.clear();
+      grid.updateSelection();
+      updateCounts();
+      return;
+    case 'a':
+    case 'A':
+      if (!mod) return;
+      selection.selectAll(order.map((i) => rows[i].id));
+      grid.updateSelection();
+      updateCounts();
+      e.preventDefault();
+      return;
+    default:
+      return;
+  }
+  e.preventDefault();
+  if (mod && !e.shiftKey) {
+    // Ctrl/Cmd + arrows move the focus without changing the selection (then Space toggles).
+    selection.active = target;
+    grid.reveal(target);
+    grid.updateSelection();
+    return;
+  }
+  select(target, { toggle: false, range: e.shiftKey });
+}
+
+function sendFilter(): void {
+  if (filterTimer) clearTimeout(filterTimer);
+  filterTimer = undefined;
+  state.filter = filterInput.value.trim();
+  saveState();
+  if (state.filter === sentFilter) return;
+  sentFilter = state.filter;
+  host.post({ type: 'setFilter', filter: state.filter });
+}
+
+filterInput.addEventListener('input', () => {
+  if (filterTimer) clearTimeout(filterTimer);
+  filterTimer = setTimeout(sendFilter, FILTER_DEBOUNCE_MS);
+});
+filterInput.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter') sendFilter();
+  if (e.key === 'ArrowDown') grid.element.focus();
+});
+onlyDiffInput.addEventListener('change', () => {
+  state.onlyDiffering = onlyDiffInput.checked;
+  columnsChanged();
+});
+compareButton.addEventListener('click', () => {
+  const runIds = selectedInViewOrder();
+  if (runIds.length) host.post({ type: 'compare', runIds });
+});
+clearButton.addEventListener('click', () => {
+  selection.clear();
+  grid.updateSelection();
+  updateCounts();
+});
+
+function showFilterError(message: string): void {
+  filterError.textContent = message;
+  filterError.hidden = message === '';
+  filterInput.setAttribute('aria-invalid', String(message !== ''));
+}
+
+function onRows(next: TableRow[], filter: string, all: number): void {
+  received = true;
+  rows = next;
+  total = all;
+  columns = buildColumns(rows);
+  uniform = uniformColumns(columns, rows);
+  reorder();
+  renderGrid();
+  updateCounts();
+  if (filter === state.filter) showFilterError('');
+  document.body.dataset.rendered = String(rows.length);
+}
+
+window.addEventListener('message', (event: MessageEvent<HostToRunsTableMessage>) => {
+  const message = event.data;
+  switch (message?.type) {
+    case 'rows':
+      onRows(message.rows, message.filter, message.total);
+      break;
+    case 'filterError':
+      if (message.filter === state.filter) showFilterError(message.message);
+      break;
+    case 'error':
+      received = true;
+      showFilterError('');
+      empty.textContent = message.message;
+      empty.hidden = false;
+      break;
+  }
+});
+
+showFilterError('');
+updateCounts();
+sentFilter = state.filter;
+host.post({ type: 'ready', state: saved ? { ...state } : undefined });

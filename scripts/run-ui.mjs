@@ -15,7 +15,7 @@ import { startCodeServer, stopAllCodeServers } from './lib/codeServer.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { buildExtension, compileTypeScript } from './lib/build.mjs';
 import { freshWorkspace } from './lib/testWorkspace.mjs';
-import { installExtensionUnpacked } from './lib/installExtension.mjs';
+import { installExtension } from './lib/installExtension.mjs';
 import { logDemoRuns } from './lib/demoRuns.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -77,7 +77,7 @@ async function main() {
 
   // The extension is installed like a user's (no development payload), so activation is the real one.
   const extensionsDir = realpathSync(mkdtempSync(join(tmpdir(), 'trialbook-ui-extensions-')));
-  installExtensionUnpacked(options['extension-path'] ? resolve(options['extension-path']) : root, extensionsDir);
+  installExtension(options['extension-path'] ? resolve(options['extension-path']) : root, extensionsDir);
   const server = await startCodeServer({ codeServerDir, workspace, extensionsDir, env: { TRIALBOOK_REPO: root } });
   console.log(`ui: code-server (VS Code 1.100.3) at ${server.baseUrl}, workspace ${workspace} with ${runs.length} runs`);
   const browser = await launchBrowser();

@@ -11,7 +11,7 @@ const SHIPPED = ['package.json', 'README.md', 'LICENSE', 'extension.js', 'dist',
  * @param {string} extensionsDir
  * @returns {{ id: string, dir: string }}
  */
-export function installExtensionUnpacked(root, extensionsDir) {
+export function installExtension(root, extensionsDir) {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const main = join(root, manifest.main ?? 'extension.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);

@@ -1,0 +1,131 @@
+// The CLI push end to end: a workspace with a logged run, a real registry, the push recorded in the index;
+// a failed push records nothing; credentials come from the docker config and never show in output.
+import * as assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { openRunIndex } from '../../src/core/openRunIndex';
+import { dockerConfigCredentials } from '../../src/core/registry/credentials';
+import { RegistryServer, freePort } from './registryServer';
+import { fileSha256, skopeoInspect, tempDir } from './fixtures';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const CLI = path.join(ROOT, 'out', 'src', 'cli.js');
+const RUN_ID = '20261127T024012123-3f9a1c7b2e';
+const PASSWORD = 'cli-pa55word';
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function writeRun(workspace: string): string {
+  const runDir = path.join(workspace, '.trialbook', 'runs', RUN_ID);
+  mkdirSync(runDir, { recursive: true });
+  const modelDir = path.join(workspace, 'out', 'model');
+  mkdirSync(modelDir, { recursive: true });
+  writeFileSync(path.join(modelDir, 'model.safetensors'), Buffer.alloc(50_000, 9));
+  writeFileSync(path.join(modelDir, 'config.json'), '{"layers":2}');
+  const ts = 1795743612;
+  const events = [
+    { v: 1, t: 'run_start', ts, run_id: RUN_ID, experiment: 'churn', name: 'brave-otter', config: { lr: 0.01 }, tags: [], notes: 'cli test run', lineage: { user: 'ada', git: { commit: 'abc123', remote: 'https://example.com/team/repo.git' } } },
+    { v: 1, t: 'metrics', ts: ts + 1, step: 0, values: { loss: 0.5 } },
+    { v: 1, t: 'artifact', ts: ts + 2, name: 'model', path: 'out/model', type: 'model', size: 50_012, sha256: 'f'.repeat(64), files: 2 },
+    { v: 1, t: 'run_end', ts: ts + 3, status: 'finished' },
+  ];
+  writeFileSync(path.join(runDir, 'events.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  return modelDir;
+}
+
+async function pushesOf(workspace: string): Promise<{ reference: string; registry: string; digest?: string; version?: string }[]> {
+  const index = await openRunIndex({ trialbookDir: path.join(workspace, '.trialbook'), wasmPath: path.join(ROOT, 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm'), log: { info: () => undefined, warn: () => undefined, error: () => undefined } });
+  try {
+    await index.sync();
+    return index.getRun(RUN_ID)?.pushes ?? [];
+  } finally {
+    await index.close();
+  }
+}
+
+describe('trialbook push (CLI)', () => {
+  let registry: RegistryServer;
+  let work: string;
+  let workspace: string;
+  let modelDir: string;
+  let dockerConfig: string;
+  before(async () => {
+    work = tempDir('push-cli');
+    workspace = path.join(work, 'ws');
+    modelDir = writeRun(workspace);
+    const htpasswd = path.join(work, 'htpasswd');
+    execFileSync('htpasswd', ['-Bbc', htpasswd, 'ci-bot', PASSWORD], { stdio: 'ignore' });
+    registry = await RegistryServer.start({ kind: 'htpasswd', htpasswdPath: htpasswd });
+    dockerConfig = path.join(work, 'docker');
+    mkdirSync(dockerConfig);
+    writeFileSync(path.join(dockerConfig, 'config.json'), JSON.stringify({ auths: { [`http://${registry.host}`]: { auth: Buffer.from(`ci-bot:${PASSWORD}`).toString('base64') } } }));
+  });
+  after(async () => {
+    await registry.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('reads docker config auths for a registry host', async () => {
+    assert.deepEqual(await dockerConfigCredentials(registry.host, path.join(dockerConfig, 'config.json')), { kind: 'basic', username: 'ci-bot', password: PASSWORD });
+    assert.equal(await dockerConfigCredentials('other.example:5000', path.join(dockerConfig, 'config.json')), undefined);
+  });
+
+  it('pushes a logged model artifact with docker-config credentials and records the push', async () => {
+    const to = `oci://${registry.host}/team/churn:1.2.0`;
+    const dry = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', '--to', to, '--dry-run', '--json'], { DOCKER_CONFIG: dockerConfig });
+    assert.equal(dry.code, 0, dry.stderr);
+    const plan = JSON.parse(dry.stdout) as { files: { filepath: string; size: number; sha256: string }[]; lineage: Record<string, string> };
+    assert.deepEqual(plan.files.map((f) => f.filepath), ['config.json', 'model.safetensors']);
+    assert.equal(plan.files[1]?.sha256, await fileSha256(path.join(modelDir, 'model.safetensors')));
+    assert.equal(plan.lineage['dev.trialbook.run.id'], RUN_ID);
+    assert.deepEqual(await pushesOf(workspace), [], 'a dry run records nothing');
+
+    const res = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', '--to', to, '--alias', 'staging'], { DOCKER_CONFIG: dockerConfig });
+    assert.equal(res.code, 0, res.stderr);
+    assert.ok(!`${res.stdout}${res.stderr}`.includes(PASSWORD));
+    const { raw } = await skopeoInspect(registry.host, 'team/churn:staging', `ci-bot:${PASSWORD}`);
+    const digest = `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+    assert.equal(res.stdout.trim(), `${registry.host}/team/churn:1.2.0@${digest}`);
+    const pushes = await pushesOf(workspace);
+    assert.equal(pushes.length, 1);
+    assert.equal(pushes[0]?.reference, `${registry.host}/team/churn:1.2.0@${digest}`);
+    assert.equal(pushes[0]?.digest, digest);
+    assert.equal(pushes[0]?.version, '1.2.0');
+    assert.equal(pushes[0]?.registry, `oci://${registry.host}/team/churn`);
+
+    const again = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', '--to', to, '--alias', 'staging'], { DOCKER_CONFIG: dockerConfig });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /already up to date/);
+
+    const verify = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', '--to', to, '--verify'], { DOCKER_CONFIG: dockerConfig });
+    assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+    assert.match(verify.stdout, /^Matches /);
+  });
+
+  it('fails with a clear message and records nothing for wrong credentials and a refused connection', async () => {
+    const before = (await pushesOf(workspace)).length;
+    const bad = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', '--to', `oci://${registry.host}/team/churn:9`], { TRIALBOOK_REGISTRY_USERNAME: 'ci-bot', TRIALBOOK_REGISTRY_PASSWORD: 'wrong-secret-xyz' });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /rejected the credentials/);
+    assert.ok(!bad.stderr.includes('wrong-secret-xyz'));
+    const port = await freePort();
+    const refused = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', '--to', `oci://127.0.0.1:${port}/team/churn:9`]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /connection refused/);
+    assert.equal((await pushesOf(workspace)).length, before);
+    const usage = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'nope', '--to', `oci://${registry.host}/team/churn:9`]);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /has no artifact "nope".*artifacts: model/);
+    assert.ok(existsSync(path.join(workspace, '.trialbook')));
+    assert.ok(readFileSync(path.join(workspace, '.trialbook', 'runs', RUN_ID, 'events.jsonl'), 'utf8').includes('run_end'), 'the run log is untouched');
+  });
+});

@@ -8,7 +8,7 @@ WORKER = """
 import os, sys, trialbook
 run = trialbook.init(experiment="parallel", config={"worker": int(sys.argv[1])}, system_metrics=False,
                      flush_interval=0.02)
-for i in range(3000):
+for i in range(1500):
     run.log({"loss": 1.0 / (i + 1), "worker": float(sys.argv[1])})
 run.finish()
 """
@@ -55,7 +55,7 @@ class ProcessesTest(SdkTestCase):
             worker = events[0]["config"]["worker"]
             workers.add(worker)
             metrics = metrics_of(events)
-            self.assertEqual([e["step"] for e in metrics], list(range(3000)))
+            self.assertEqual([e["step"] for e in metrics], list(range(1500)))
             self.assertTrue(all(e["values"]["worker"] == worker for e in metrics))
             self.assertEqual(events[-1]["status"], "finished")
         self.assertEqual(workers, set(range(8)))

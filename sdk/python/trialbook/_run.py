@@ -292,6 +292,9 @@ class Run:
             raise ValueError('trialbook: artifact type must be a short string such as "file", "model" or "dataset"')
         if metadata is not None and not isinstance(metadata, dict):
             raise TypeError("trialbook: artifact metadata must be a dict, not %s" % builtin_type(metadata).__name__)
+        if self.disabled:
+            # a non-zero rank's run records nothing, so skip reading a possibly huge model
+            return {"name": name, "path": os.path.abspath(path), "type": type}
         size, sha256, files = _artifacts.describe(path)
         source = os.path.abspath(path)
         stored = source

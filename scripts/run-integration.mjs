@@ -6,8 +6,7 @@
 //   --skip-build            don't run `npm run build` and tsc first (the caller just did)
 //   --extension-path <dir>  load another extension (only to test this harness)
 //   --tests-path <file>     another test entry exporting run() (only to test this harness)
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,6 +16,7 @@ import { launchBrowser } from './lib/browser.mjs';
 import { buildExtension, compileTypeScript } from './lib/build.mjs';
 import { freshWorkspace } from './lib/testWorkspace.mjs';
 import { ProgressTail } from './lib/progressTail.mjs';
+import { makeTempDir, removeTempDirs } from './lib/tempDirs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TOTAL_TIMEOUT_MS = Number(process.env.TRIALBOOK_INTEGRATION_TIMEOUT_MS || 6 * 60_000);
@@ -51,8 +51,8 @@ async function main() {
   if (!existsSync(testsPath)) fail(`the test entry ${testsPath} does not exist (compile with \`npx tsc -p tsconfig.json\`)`);
   if (!existsSync(join(extensionPath, 'package.json'))) fail(`no extension manifest at ${extensionPath}/package.json`);
 
-  const { parent, workspace } = freshWorkspace(root, 'trialbook-integration-');
-  const resultDir = realpathSync(mkdtempSync(join(tmpdir(), 'trialbook-integration-result-')));
+  const { workspace } = freshWorkspace(root, 'trialbook-integration-');
+  const resultDir = makeTempDir('trialbook-integration-result-');
   const resultFile = join(resultDir, 'result.json');
   const server = await startCodeServer({
     codeServerDir,
@@ -64,7 +64,7 @@ async function main() {
   const cleanup = async () => {
     await browser.close();
     server.stop();
-    for (const dir of [parent, resultDir, server.tempDir]) rmSync(dir, { recursive: true, force: true });
+    removeTempDirs();
   };
 
   /** @type {string[]} */
@@ -152,10 +152,14 @@ async function main() {
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
   process.on(signal, () => {
     stopAllCodeServers();
+    removeTempDirs();
     process.exit(130);
   });
 }
-process.on('exit', stopAllCodeServers);
+process.on('exit', () => {
+  stopAllCodeServers();
+  removeTempDirs();
+});
 
 main().then(
   (code) => process.exit(code),

@@ -5,8 +5,7 @@
 //
 // Usage: node scripts/run-ui.mjs [--skip-build]
 //   --extension-path <dir>  install another extension (only to test this harness)
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,6 +16,7 @@ import { buildExtension, compileTypeScript } from './lib/build.mjs';
 import { freshWorkspace } from './lib/testWorkspace.mjs';
 import { installExtension } from './lib/installExtension.mjs';
 import { logDemoRuns } from './lib/demoRuns.mjs';
+import { makeTempDir, removeTempDirs } from './lib/tempDirs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TOTAL_TIMEOUT_MS = Number(process.env.TRIALBOOK_UI_TIMEOUT_MS || 6 * 60_000);
@@ -70,13 +70,13 @@ async function main() {
   const tests = await loadTests();
   if (tests.length === 0) fail(`no UI tests found (expected compiled *.test.js in ${testsDir})`);
 
-  const { parent, workspace } = freshWorkspace(root, 'trialbook-ui-');
+  const { workspace } = freshWorkspace(root, 'trialbook-ui-');
   const runs = logDemoRuns(root, workspace);
   rmSync(screenshotDir, { recursive: true, force: true });
   mkdirSync(screenshotDir, { recursive: true });
 
   // The extension is installed like a user's (no development payload), so activation is the real one.
-  const extensionsDir = realpathSync(mkdtempSync(join(tmpdir(), 'trialbook-ui-extensions-')));
+  const extensionsDir = makeTempDir('trialbook-ui-extensions-');
   installExtension(options['extension-path'] ? resolve(options['extension-path']) : root, extensionsDir);
   const server = await startCodeServer({ codeServerDir, workspace, extensionsDir, env: { TRIALBOOK_REPO: root } });
   console.log(`ui: code-server (VS Code 1.100.3) at ${server.baseUrl}, workspace ${workspace} with ${runs.length} runs`);
@@ -126,7 +126,7 @@ async function main() {
   } finally {
     await browser.close();
     server.stop();
-    for (const dir of [parent, extensionsDir, server.tempDir]) rmSync(dir, { recursive: true, force: true });
+    removeTempDirs();
   }
   console.log(`ui: ${passed} passed, ${failed} failed`);
   console.log(`ui: took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${screenshotDir}`);
@@ -136,10 +136,14 @@ async function main() {
 for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
   process.on(signal, () => {
     stopAllCodeServers();
+    removeTempDirs();
     process.exit(130);
   });
 }
-process.on('exit', stopAllCodeServers);
+process.on('exit', () => {
+  stopAllCodeServers();
+  removeTempDirs();
+});
 
 main().then(
   (code) => process.exit(code),

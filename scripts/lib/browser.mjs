@@ -1,9 +1,7 @@
 // Launches Debian's headless Chromium through playwright-core with a fresh profile and the flags
 // that keep it off the network (playwright cannot download its own browsers here).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { makeTempDir } from './tempDirs.mjs';
 
 export const CHROMIUM_PATH = process.env.TRIALBOOK_CHROMIUM || '/usr/bin/chromium';
 
@@ -12,7 +10,7 @@ export const CHROMIUM_PATH = process.env.TRIALBOOK_CHROMIUM || '/usr/bin/chromiu
  * @returns {Promise<{ context: import('playwright-core').BrowserContext, page: import('playwright-core').Page, close: () => Promise<void> }>}
  */
 export async function launchBrowser({ viewport = { width: 1400, height: 900 } } = {}) {
-  const profileDir = mkdtempSync(join(tmpdir(), 'trialbook-chromium-'));
+  const profileDir = makeTempDir('trialbook-chromium-');
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const args = [
     '--disable-gpu',
@@ -38,7 +36,6 @@ export async function launchBrowser({ viewport = { width: 1400, height: 900 } } 
       if (closed) return;
       closed = true;
       await context.close().catch(() => {});
-      rmSync(profileDir, { recursive: true, force: true });
     },
   };
 }

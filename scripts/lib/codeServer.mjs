@@ -1,10 +1,10 @@
 // Starts code-server (the real VS Code server + web workbench) on 127.0.0.1 in a process group of
 // its own, with a fresh user-data-dir, and stops the whole group (extension hosts included).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeServerPackageDir } from './codeServerInstall.mjs';
+import { makeTempDir } from './tempDirs.mjs';
 
 /** Live code-servers, so an exit handler can stop them even on Ctrl-C. */
 const running = new Set();
@@ -35,7 +35,7 @@ export function stopAllCodeServers() {
  * @returns {Promise<CodeServer>}
  */
 export async function startCodeServer({ codeServerDir, workspace, extensionsDir, env = {}, timeoutMs = 60_000 }) {
-  const tempDir = mkdtempSync(join(tmpdir(), 'trialbook-code-server-'));
+  const tempDir = makeTempDir('trialbook-code-server-');
   const userDataDir = join(tempDir, 'user-data');
   const extDir = extensionsDir ?? join(tempDir, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });

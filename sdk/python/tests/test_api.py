@@ -106,6 +106,11 @@ class RunTest(SdkTestCase):
         run.config.momentum = 0.9
         self.assertEqual(run.config.lr, 0.1)
         self.assertEqual(dict(run.config), {"lr": 0.1, "bs": 32, "wd": 0.0, "momentum": 0.9})
+        import copy, pickle
+        self.assertEqual(copy.deepcopy(run.config), dict(run.config))
+        self.assertIs(type(pickle.loads(pickle.dumps(run.config))), dict)
+        with self.assertRaisesRegex(TypeError, "cannot be removed"):
+            del run.config["lr"]
         run.log({"loss": 3.0})
         run.log({"loss": 2.0})
         self.assertEqual(run.summary["loss"], 2.0)  # defaults to the last value
@@ -180,6 +185,8 @@ class RunTest(SdkTestCase):
         self.assertEqual([e["step"] for e in metrics_of(events)], [0, 1, 2, 3])
         with self.assertRaisesRegex(ValueError, "cannot resume run 'nope'"):
             trialbook.init(dir=self.tmp, resume="nope", system_metrics=False)
+        with self.assertRaisesRegex(ValueError, "not a run id"):
+            trialbook.init(dir=self.tmp, resume="../../elsewhere", system_metrics=False)
 
     def test_init_finishes_the_previous_run(self):
         first = trialbook.init(dir=self.tmp, system_metrics=False)

@@ -69,6 +69,13 @@ class NotebookTest(SdkTestCase):
         for event in metrics_of(first) + metrics_of(second):
             self.assertEqual(event["cell"]["hash"], cells[event["cell"]["exec"]])
 
+    def test_vscode_notebook_path_wins(self):
+        out, notebook, cells = self.execute("vscode.ipynb")
+        events = self.events()
+        self.assertEqual(events[0]["lineage"]["notebook"], {"path": "/workspace/explore.ipynb", "session": out})
+        (metric,) = metrics_of(events)
+        self.assertEqual(metric["cell"], {"exec": 2, "hash": cells[2], "notebook": "/workspace/explore.ipynb"})
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -57,7 +57,13 @@ class Config(dict):
 
     popitem = clear = pop
 
+    def __reduce__(self):
+        # copies and pickles (deepcopy, multiprocessing) become plain dicts, not the live run
+        return (dict, (dict(self),))
+
     def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
         try:
             return self[name]
         except KeyError:

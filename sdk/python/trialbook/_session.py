@@ -2,6 +2,7 @@
 uncaught exceptions) that make sure every run gets its last events and a run_end."""
 import atexit
 import os
+import re
 import signal
 import sys
 import threading
@@ -24,6 +25,7 @@ _previous_sigterm = None
 _uncaught = None  # (type, value) of an exception that ended the program
 _terminated = False
 _version_checked = False
+_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
 def current():
@@ -83,6 +85,9 @@ def init(experiment=None, name=None, config=None, tags=None, notes=None, dir=Non
     enabled = parse_capture(capture)
     if resume:
         run_id = str(resume)
+        if not _RUN_ID.match(run_id):
+            raise ValueError("trialbook: cannot resume %r: not a run id (like 20261127T024012123-3f9a1c7b2e); "
+                             "copy the id from the Trialbook sidebar or .trialbook/runs/" % (resume,))
         state = _resume_state(root, run_id)
     else:
         run_id = _ids.new_run_id()

@@ -19,7 +19,7 @@ export interface GridModel {
   rowAt(position: number): TableRow;
   isSelected(id: string): boolean;
   /** View position of the keyboard focus, or -1. */
-  active: number;
+  active(): number;
   sort: RunsTableSort | null;
   width(column: Column): number;
 }
@@ -180,11 +180,11 @@ export class VirtualGrid {
     const selected = model.isSelected(row.dataset.runId ?? '');
     row.setAttribute('aria-selected', String(selected));
     row.classList.toggle('selected', selected);
-    row.classList.toggle('active', position === model.active);
+    row.classList.toggle('active', position === model.active());
   }
 
   private updateActiveDescendant(): void {
-    const active = this.model?.active ?? -1;
+    const active = this.model?.active() ?? -1;
     if (active >= 0 && this.rendered.has(active)) this.element.setAttribute('aria-activedescendant', `rt-row-${active}`);
     else this.element.removeAttribute('aria-activedescendant');
   }

@@ -103,7 +103,7 @@ function renderGrid(): void {
     columns: shown,
     rowAt,
     isSelected: (id) => selection.ids.has(id),
-    active: selection.active,
+    active: () => selection.active,
     sort: state.sort,
     width: (c) => state.widths?.[c.id] ?? c.width,
   });
@@ -122,10 +122,14 @@ function updateCounts(): void {
   empty.hidden = empty.textContent === '';
 }
 
+/** Runs under the selection anchor and the focus, to find them again after a re-sort or new rows. */
+function focusIds(): [string | undefined, string | undefined] {
+  const idAt = (p: number): string | undefined => (p >= 0 && p < order.length ? rowAt(p).id : undefined);
+  return [idAt(selection.anchor), idAt(selection.active)];
+}
+
 /** Sort into view positions, keeping the selection, its anchor and the focus on the same runs. */
-function reorder(): void {
-  const anchorId = selection.anchor >= 0 && selection.anchor < order.length ? rowAt(selection.anchor).id : undefined;
-  const activeId = selection.active >= 0 && selection.active < order.length ? rowAt(selection.active).id : undefined;
+function reorder([anchorId, activeId]: [string | undefined, string | undefined]): void {
   const column = state.sort ? columns.find((c) => c.id === state.sort?.column) : undefined;
   order = sortOrder(rows, column, state.sort?.descending ?? false);
   positions = new Map(order.map((rowIndex, position) => [rows[rowIndex].id, position]));
@@ -141,7 +145,7 @@ function cycleSort(id: string): void {
   const current = state.sort?.column === id ? state.sort : null;
   // Ascending, then descending, then back to the index's order (newest first).
   state.sort = !current ? { column: id, descending: false } : !current.descending ? { column: id, descending: true } : null;
-  reorder();
+  reorder(focusIds());
   renderGrid();
   saveState();
 }
@@ -251,11 +255,12 @@ function showFilterError(message: string): void {
 
 function onRows(next: TableRow[], filter: string, all: number): void {
   received = true;
+  const focus = focusIds();
   rows = next;
   total = all;
   columns = buildColumns(rows);
   uniform = uniformColumns(columns, rows);
-  reorder();
+  reorder(focus);
   renderGrid();
   updateCounts();
   if (filter === state.filter) showFilterError('');

@@ -1,0 +1,274 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import type { RunsTableToHostMessage, RunsTableViewState, TableRow } from '../../../src/shared/runsTableProtocol';
+import { loadWebview, messagesOfType, sleep, type Harness } from './webviewHarness';
+
+const evilName = '<img src=x onerror="window.__pwned = true">';
+const statuses = ['finished', 'running', 'failed', 'crashed', 'killed'];
+
+/** Rows as the host sends them, newest first; names are deliberately not in alphabetical order. */
+function makeRows(n: number, offset = 0): TableRow[] {
+  const rows: TableRow[] = [];
+  for (let i = offset; i < n + offset; i++) {
+    rows.push({
+      id: `run-${String(i).padStart(6, '0')}`,
+      name: i === 2 ? evilName : `run ${(i * 7919) % 100_003}`,
+      experiment: i % 2 ? 'sweep' : 'baseline',
+      status: statuses[i % statuses.length],
+      startedAt: 1_790_000_000_000 - i * 60_000,
+      durationMs: 1000 * (i % 500),
+      tags: i % 3 ? ['a'] : [],
+      user: 'ada',
+      gitCommit: 'abcdef1234',
+      params: { lr: 10 ** -((i % 5) + 1), optimizer: 'adam', layers: i % 4 },
+      metrics: {
+        loss: { last: i % 10 === 5 ? { nonFinite: 'NaN' } : (i % 97) / 97, min: 0, max: 1 },
+        acc: { last: 0.5, min: 0.1, max: 0.9 },
+      },
+    });
+  }
+  return rows;
+}
+
+function tableWith(rows: TableRow[], saved?: RunsTableViewState): Harness {
+  const h = loadWebview('runsTable', saved);
+  h.send({ type: 'rows', rows, filter: saved?.filter ?? '', total: rows.length });
+  return h;
+}
+
+const grid = (h: Harness): HTMLElement => h.document.querySelector('[role=grid]') as HTMLElement;
+const renderedRows = (h: Harness): HTMLElement[] => [...h.document.querySelectorAll<HTMLElement>('[role=grid] .row')];
+const header = (h: Harness, column: string): HTMLElement => h.document.querySelector(`.head-cell[data-column="${column}"]`) as HTMLElement;
+const headerIds = (h: Harness): string[] => [...h.document.querySelectorAll<HTMLElement>('.head-cell')].map((c) => c.dataset.column ?? '');
+/** Cell text of the rendered rows in view order, for one column. */
+function columnText(h: Harness, column: string): string[] {
+  const index = headerIds(h).indexOf(column);
+  assert.ok(index >= 0, `column ${column} is shown`);
+  return renderedRows(h)
+    .sort((a, b) => Number(a.dataset.position) - Number(b.dataset.position))
+    .map((r) => r.children[index].textContent ?? '');
+}
+function rowByPosition(h: Harness, position: number): HTMLElement {
+  const row = h.document.querySelector<HTMLElement>(`.row[data-position="${position}"]`);
+  assert.ok(row, `row at position ${position} is rendered`);
+  return row;
+}
+function click(h: Harness, target: HTMLElement, init: { ctrlKey?: boolean; shiftKey?: boolean; metaKey?: boolean } = {}): void {
+  target.dispatchEvent(new h.window.MouseEvent('click', { bubbles: true, ...init }));
+}
+function key(h: Harness, name: string, init: { ctrlKey?: boolean; shiftKey?: boolean } = {}): void {
+  grid(h).dispatchEvent(new h.window.KeyboardEvent('keydown', { key: name, bubbles: true, ...init }));
+}
+/** jsdom does not scroll: give the grid a settable scrollTop, then fire the scroll event as a browser would. */
+function scrollTo(h: Harness, top: number): void {
+  const g = grid(h);
+  let value = top;
+  Object.defineProperty(g, 'scrollTop', { configurable: true, get: () => value, set: (v: number) => { value = v; } });
+  g.dispatchEvent(new h.window.Event('scroll'));
+}
+
+test('runs table: the first message is ready; with saved state it carries the state', () => {
+  const fresh = loadWebview('runsTable');
+  try {
+    assert.deepEqual(fresh.posted, [{ type: 'ready' }]);
+  } finally {
+    fresh.close();
+  }
+  const saved: RunsTableViewState = { filter: 'lr < 0.01', sort: { column: 'm:loss', descending: true }, columns: { tags: false }, onlyDiffering: true, widths: {} };
+  const revived = loadWebview('runsTable', saved);
+  try {
+    assert.deepEqual(revived.posted, [{ type: 'ready', state: saved }]);
+    assert.equal(revived.document.querySelector<HTMLInputElement>('#filter')?.value, 'lr < 0.01');
+  } finally {
+    revived.close();
+  }
+});
+
+test('runs table: 10,000 rows render only a window of rows, and scrolling moves the window', async () => {
+  const h = tableWith(makeRows(10_000));
+  try {
+    const g = grid(h);
+    assert.equal(g.getAttribute('aria-rowcount'), '10001');
+    const body = g.querySelector<HTMLElement>('.body');
+    assert.equal(body?.style.height, `${10_000 * 24}px`, 'the spacer is as tall as every row');
+    const first = renderedRows(h);
+    assert.ok(first.length > 10 && first.length < 100, `only a window is in the DOM (${first.length} rows)`);
+    assert.equal(first[0].getAttribute('aria-rowindex'), '2');
+
+    scrollTo(h, 5000 * 24);
+    await h.frame();
+    const moved = renderedRows(h);
+    assert.ok(moved.length < 100, `still a window after scrolling (${moved.length} rows)`);
+    const indices = moved.map((r) => Number(r.getAttribute('aria-rowindex')));
+    assert.ok(indices.includes(5002), 'the row at the scroll position is rendered');
+    assert.ok(Math.min(...indices) > 4900, 'rows far above the view are gone');
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
+test('runs table: clicking a header sorts ascending, then descending, then back; NaN and empty stay last', () => {
+  const h = tableWith(makeRows(30));
+  try {
+    const nameButton = header(h, 'name').querySelector('button') as HTMLElement;
+    click(h, nameButton);
+    const names = columnText(h, 'name');
+    assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b, undefined, { numeric: true })));
+    assert.equal(header(h, 'name').getAttribute('aria-sort'), 'ascending');
+    click(h, header(h, 'name').querySelector('button') as HTMLElement);
+    assert.deepEqual(columnText(h, 'name'), [...names].reverse());
+    assert.equal(header(h, 'name').getAttribute('aria-sort'), 'descending');
+    click(h, header(h, 'name').querySelector('button') as HTMLElement);
+    assert.equal(header(h, 'name').getAttribute('aria-sort'), 'none');
+    assert.equal(rowByPosition(h, 0).dataset.runId, 'run-000000', 'back to the host order');
+
+    click(h, header(h, 'm:loss').querySelector('button') as HTMLElement);
+    click(h, header(h, 'm:loss').querySelector('button') as HTMLElement);
+    const losses = columnText(h, 'm:loss');
+    assert.deepEqual(losses.slice(-3), ['NaN', 'NaN', 'NaN'], 'NaN values are shown as NaN and sort last');
+    const numbers = losses.slice(0, -3).map(Number);
+    assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a), 'descending by value');
+    assert.deepEqual((h.state() as RunsTableViewState).sort, { column: 'm:loss', descending: true });
+  } finally {
+    h.close();
+  }
+});
+
+test('runs table: click, ctrl-click, ctrl+shift-click and shift-click select; Compare sends the selected ids in view order', () => {
+  const h = tableWith(makeRows(50));
+  try {
+    const compare = h.document.querySelector<HTMLButtonElement>('#compare') as HTMLButtonElement;
+    assert.equal(compare.disabled, true, 'nothing to compare yet');
+    click(h, rowByPosition(h, 1).children[0] as HTMLElement);
+    click(h, rowByPosition(h, 4), { ctrlKey: true });
+    click(h, rowByPosition(h, 7), { shiftKey: true, ctrlKey: true });
+    assert.equal(rowByPosition(h, 5).getAttribute('aria-selected'), 'true');
+    assert.equal(rowByPosition(h, 0).getAttribute('aria-selected'), 'false');
+    assert.equal(compare.disabled, false);
+    compare.click();
+    assert.deepEqual(messagesOfType(h, 'compare'), [{ type: 'compare', runIds: ['run-000001', 'run-000004', 'run-000005', 'run-000006', 'run-000007'] }]);
+    // Ctrl-click on a selected row deselects it.
+    click(h, rowByPosition(h, 4), { ctrlKey: true });
+    compare.click();
+    assert.deepEqual(messagesOfType<Extract<RunsTableToHostMessage, { type: 'compare' }>>(h, 'compare')[1].runIds, ['run-000001', 'run-000005', 'run-000006', 'run-000007']);
+    // Shift-click without ctrl replaces the selection with the range from the anchor (the last clicked row).
+    click(h, rowByPosition(h, 9), { shiftKey: true });
+    compare.click();
+    assert.deepEqual(messagesOfType<Extract<RunsTableToHostMessage, { type: 'compare' }>>(h, 'compare')[2].runIds, ['run-000004', 'run-000005', 'run-000006', 'run-000007', 'run-000008', 'run-000009']);
+  } finally {
+    h.close();
+  }
+});
+
+test('runs table: keyboard moves, extends and toggles the selection; Enter and double-click open the run', () => {
+  const h = tableWith(makeRows(50));
+  try {
+    key(h, 'ArrowDown');
+    key(h, 'ArrowDown');
+    key(h, 'ArrowDown', { shiftKey: true });
+    key(h, 'ArrowDown', { shiftKey: true });
+    assert.equal(grid(h).getAttribute('aria-activedescendant'), 'rt-row-3');
+    key(h, 'ArrowDown', { ctrlKey: true });
+    key(h, ' ');
+    (h.document.querySelector('#compare') as HTMLButtonElement).click();
+    assert.deepEqual(messagesOfType(h, 'compare'), [{ type: 'compare', runIds: ['run-000001', 'run-000002', 'run-000003', 'run-000004'] }]);
+    key(h, 'Enter');
+    rowByPosition(h, 9).dispatchEvent(new h.window.MouseEvent('dblclick', { bubbles: true }));
+    assert.deepEqual(messagesOfType(h, 'openRun'), [{ type: 'openRun', runId: 'run-000004' }, { type: 'openRun', runId: 'run-000009' }]);
+    key(h, 'a', { ctrlKey: true });
+    assert.match(h.document.querySelector('.counts')?.textContent ?? '', /50 selected/);
+    key(h, 'Escape');
+    assert.equal(h.document.querySelectorAll('.row[aria-selected=true]').length, 0);
+  } finally {
+    h.close();
+  }
+});
+
+test('runs table: typing a filter sends one debounced setFilter; a filter error shows inline until rows arrive', async () => {
+  const h = tableWith(makeRows(20));
+  try {
+    const input = h.document.querySelector<HTMLInputElement>('#filter') as HTMLInputElement;
+    for (const text of ['s', 'status =', 'status = running']) {
+      input.value = text;
+      input.dispatchEvent(new h.window.Event('input', { bubbles: true }));
+      await sleep(50);
+    }
+    assert.deepEqual(messagesOfType(h, 'setFilter'), [], 'not sent while typing');
+    await sleep(400);
+    assert.deepEqual(messagesOfType(h, 'setFilter'), [{ type: 'setFilter', filter: 'status = running' }]);
+    assert.equal((h.state() as RunsTableViewState).filter, 'status = running');
+
+    input.value = 'lr <';
+    input.dispatchEvent(new h.window.KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    assert.deepEqual(messagesOfType(h, 'setFilter').at(-1), { type: 'setFilter', filter: 'lr <' }, 'Enter sends at once');
+    h.send({ type: 'filterError', filter: 'lr <', message: 'Invalid filter at column 5: expected a value after "<"' });
+    const error = h.document.querySelector<HTMLElement>('.filter-error') as HTMLElement;
+    assert.equal(error.hidden, false);
+    assert.equal(error.textContent, 'Invalid filter at column 5: expected a value after "<"');
+    assert.equal(input.getAttribute('aria-invalid'), 'true');
+    assert.equal(renderedRows(h).length, 20, 'the rows shown so far stay');
+
+    input.value = 'lr < 0.01';
+    input.dispatchEvent(new h.window.KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    h.send({ type: 'rows', rows: makeRows(3), filter: 'lr < 0.01', total: 20 });
+    assert.equal(error.hidden, true);
+    assert.equal(renderedRows(h).length, 3);
+    assert.match(h.document.querySelector('.counts')?.textContent ?? '', /^3 of 20 runs/);
+  } finally {
+    h.close();
+  }
+});
+
+test('runs table: "only differing" hides params and metrics equal in every run; the chooser hides columns', () => {
+  const h = tableWith(makeRows(20));
+  try {
+    assert.ok(headerIds(h).includes('p:optimizer'));
+    assert.ok(headerIds(h).includes('m:acc'));
+    const only = h.document.querySelector<HTMLInputElement>('#only-differing') as HTMLInputElement;
+    only.checked = true;
+    only.dispatchEvent(new h.window.Event('change', { bubbles: true }));
+    const ids = headerIds(h);
+    assert.ok(!ids.includes('p:optimizer') && !ids.includes('m:acc'), `equal columns hidden: ${ids.join(' ')}`);
+    assert.ok(ids.includes('p:lr') && ids.includes('m:loss') && ids.includes('name'), 'differing and run columns stay');
+
+    const box = h.document.querySelector<HTMLInputElement>('.chooser input[data-column="p:lr"]') as HTMLInputElement;
+    box.checked = false;
+    box.dispatchEvent(new h.window.Event('change', { bubbles: true }));
+    assert.ok(!headerIds(h).includes('p:lr'));
+    const state = h.state() as RunsTableViewState;
+    assert.equal(state.onlyDiffering, true);
+    assert.deepEqual(state.columns, { 'p:lr': false });
+  } finally {
+    h.close();
+  }
+});
+
+test('runs table: a live update keeps the selection, the focus and the scroll position', async () => {
+  const h = tableWith(makeRows(2000));
+  try {
+    scrollTo(h, 1000 * 24);
+    await h.frame();
+    click(h, rowByPosition(h, 1000));
+    click(h, rowByPosition(h, 1002), { ctrlKey: true });
+    // A new run arrives at the top: every old run moves down one position.
+    h.send({ type: 'rows', rows: [...makeRows(1, 5000), ...makeRows(2000)], filter: '', total: 2001 });
+    assert.equal(grid(h).scrollTop, 1000 * 24);
+    const selected = [...h.document.querySelectorAll<HTMLElement>('.row[aria-selected=true]')].map((r) => r.dataset.runId).sort();
+    assert.deepEqual(selected, ['run-001000', 'run-001002']);
+    assert.equal(grid(h).getAttribute('aria-activedescendant'), 'rt-row-1003', 'the focus follows its run');
+  } finally {
+    h.close();
+  }
+});
+
+test('runs table: run-supplied text is shown as text, never parsed as HTML', () => {
+  const h = tableWith(makeRows(10));
+  try {
+    assert.equal(h.document.querySelectorAll('img').length, 0);
+    assert.equal((h.window as unknown as { __pwned?: boolean }).__pwned, undefined);
+    assert.ok(columnText(h, 'name').includes(evilName));
+  } finally {
+    h.close();
+  }
+});

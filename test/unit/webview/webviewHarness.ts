@@ -1,0 +1,124 @@
+// Loads a real built webview bundle (dist/webview/<app>.js) into jsdom with a recording stand-in for
+// acquireVsCodeApi, so tests can send host messages and assert the exact messages the webview posts.
+import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { JSDOM, VirtualConsole } from 'jsdom';
+
+export const repoRoot = resolve(__dirname, '../../../..');
+
+export interface Harness {
+  dom: JSDOM;
+  window: JSDOM['window'];
+  document: Document;
+  /** Every message the webview posted, in order. */
+  posted: unknown[];
+  /** What the webview last passed to setState. */
+  state(): unknown;
+  /** Deliver a message as the host would (a MessageEvent on window). */
+  send(message: unknown): void;
+  /** Calls the fake 2D contexts received, e.g. to tell whether a chart drew lines. */
+  canvasCalls: Array<{ method: string; args: unknown[] }>;
+  /** Script errors the page raised (uncaught exceptions, failed listeners) while the test ran. */
+  errors: string[];
+  /** Resolve after the page's pending animation frames have run. */
+  frame(): Promise<void>;
+  close(): void;
+}
+
+function bundle(app: string): string {
+  const file = join(repoRoot, 'dist', 'webview', `${app}.js`);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run "node scripts/build.mjs" before the webview tests.`);
+  return readFileSync(file, 'utf8');
+}
+
+/**
+ * jsdom has neither layout nor canvas. Elements get a fixed size (so Chart.js and the virtual grid see a
+ * 800×600 viewport), and getContext returns a recording 2D context: every method is a no-op that is logged.
+ */
+function installLayoutAndCanvas(window: JSDOM['window'], calls: Harness['canvasCalls']): void {
+  const proto = window.HTMLElement.prototype;
+  Object.defineProperty(proto, 'clientWidth', { configurable: true, get() { return 800; } });
+  Object.defineProperty(proto, 'clientHeight', { configurable: true, get() { return 600; } });
+  window.Element.prototype.getBoundingClientRect = function rect(): DOMRect {
+    return { x: 0, y: 0, top: 0, left: 0, right: 800, bottom: 600, width: 800, height: 600, toJSON: () => ({}) } as DOMRect;
+  };
+  class NoResizeObserver {
+    observe(): void { /* layout never changes in jsdom */ }
+    unobserve(): void { /* nothing observed */ }
+    disconnect(): void { /* nothing observed */ }
+  }
+  Object.defineProperty(window, 'ResizeObserver', { configurable: true, value: NoResizeObserver });
+  window.HTMLCanvasElement.prototype.getContext = function getContext(this: HTMLCanvasElement) {
+    const canvas = this;
+    const values: Record<string | symbol, unknown> = { canvas, lineWidth: 1, font: '10px sans-serif', globalAlpha: 1 };
+    const context = new Proxy(values, {
+      get(target, prop) {
+        if (prop in target) return target[prop];
+        if (prop === 'measureText') return (text: string) => ({ width: String(text).length * 6, actualBoundingBoxAscent: 8, actualBoundingBoxDescent: 2 });
+        if (prop === 'getLineDash') return () => [];
+        if (prop === 'getImageData') return () => ({ data: new Uint8ClampedArray(4) });
+        if (prop === 'createLinearGradient' || prop === 'createRadialGradient' || prop === 'createPattern') return () => ({ addColorStop() { /* unused */ } });
+        if (prop === 'getTransform') return () => ({ a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 });
+        return (...args: unknown[]) => { calls.push({ method: String(prop), args }); };
+      },
+      set(target, prop, value) {
+        target[prop] = value;
+        return true;
+      },
+    });
+    return context as unknown as RenderingContext;
+  } as typeof window.HTMLCanvasElement.prototype.getContext;
+}
+
+export function loadWebview(app: 'compare' | 'runsTable', savedState?: unknown): Harness {
+  const errors: string[] = [];
+  let open = true;
+  const virtualConsole = new VirtualConsole();
+  // After close(), Chart.js's DOM observers still fire on the torn-down document: not the page's fault.
+  virtualConsole.on('jsdomError', (err) => { if (open) errors.push(err.stack ?? err.message); });
+  const dom = new JSDOM('<!DOCTYPE html><html><head></head><body><div id="app"></div></body></html>', {
+    runScripts: 'outside-only',
+    virtualConsole,
+    pretendToBeVisual: true,
+    url: 'https://webview.invalid/index.html',
+  });
+  const { window } = dom;
+  const posted: unknown[] = [];
+  const canvasCalls: Harness['canvasCalls'] = [];
+  let state: unknown = savedState;
+  installLayoutAndCanvas(window, canvasCalls);
+  // Structured clone, as the real channel does: the webview can't keep references to what it posted.
+  const clone = (v: unknown): unknown => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
+  Object.defineProperty(window, 'acquireVsCodeApi', {
+    value: () => ({
+      postMessage: (message: unknown) => { posted.push(clone(message)); },
+      getState: () => clone(state),
+      setState: (next: unknown) => { state = clone(next); },
+    }),
+  });
+  window.eval(bundle(app));
+  return {
+    dom,
+    window,
+    document: window.document,
+    posted,
+    state: () => state,
+    send: (message) => { window.dispatchEvent(new window.MessageEvent('message', { data: message })); },
+    canvasCalls,
+    errors,
+    frame: () => new Promise((done) => { window.requestAnimationFrame(() => setTimeout(done, 0)); }),
+    close: () => {
+      open = false;
+      window.close();
+    },
+  };
+}
+
+/** The messages of one type the webview posted, in order. */
+export function messagesOfType<T extends { type: string }>(harness: Harness, type: T['type']): T[] {
+  return harness.posted.filter((m): m is T => typeof m === 'object' && m !== null && (m as { type?: unknown }).type === type);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}

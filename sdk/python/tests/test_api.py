@@ -127,6 +127,24 @@ class RunTest(SdkTestCase):
         self.assertEqual([e["summary"] for e in events if e["t"] == "summary"], [{"loss": 1.5}])
         self.assertEqual([e["params"] for e in events if e["t"] == "params"], [{"bs": 32}, {"wd": 0.0}, {"momentum": 0.9}])
 
+    def test_config_from_argparse_and_dataclass(self):
+        import argparse, dataclasses
+        args = argparse.ArgumentParser()
+        args.add_argument("--lr", type=float, default=0.1)
+        args.add_argument("--layers", type=int, nargs="+", default=[64, 64])
+
+        @dataclasses.dataclass
+        class Extra:
+            dropout: float = 0.5
+
+        run = trialbook.init(dir=self.tmp, system_metrics=False, config=args.parse_args([]))
+        run.config.update(Extra())
+        self.assertEqual(dict(run.config), {"lr": 0.1, "layers": [64, 64], "dropout": 0.5})
+        run.finish()
+        events = self.events()
+        self.assertEqual(events[0]["config"], {"lr": 0.1, "layers": [64, 64]})
+        self.assertEqual([e["params"] for e in events if e["t"] == "params"], [{"dropout": 0.5}])
+
     def test_context_manager_marks_failure_and_reraises(self):
         with self.assertRaisesRegex(ZeroDivisionError, "division"):
             with trialbook.init(dir=self.tmp, system_metrics=False) as run:

@@ -13,7 +13,7 @@ from . import _ids, _lineage, _notebook, _paths
 from ._capture import parse_capture
 from ._run import Run, read_state
 from ._system import SystemSampler
-from ._values import cap_notes, check_key, tag_list, user_stacklevel, value_map
+from ._values import cap_notes, check_key, tag_list, user_stacklevel, value_map, _to_mapping
 from ._writer import EventWriter, FORMAT_VERSION
 from ._version import __version__
 
@@ -52,6 +52,8 @@ def init(experiment=None, name=None, config=None, tags=None, notes=None, dir=Non
     _check_name(experiment, "experiment")
     if name is not None:
         _check_name(name, "name")
+    if config is not None and not hasattr(config, "items"):
+        config = _to_mapping(config, "config")  # argparse.Namespace, dataclass instance
     encoded_config = value_map(config, "config") if config is not None else {}
     tags = tag_list(tags)
     notes = cap_notes(notes)

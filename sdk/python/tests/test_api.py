@@ -150,11 +150,15 @@ class RunTest(SdkTestCase):
             with trialbook.init(dir=self.tmp, system_metrics=False) as run:
                 run.log({"loss": 1.0})
                 1 / 0
-        end = self.events()[-1]
+        end = self.events(run.id)[-1]
         self.assertEqual(end["t"], "run_end")
         self.assertEqual(end["status"], "failed")
         self.assertIn("ZeroDivisionError", end["error"])
         self.assertTrue(run.finished)
+        with self.assertRaises(SystemExit):
+            with trialbook.init(dir=self.tmp, system_metrics=False) as clean:
+                raise SystemExit(0)
+        self.assertEqual(self.all_events()[clean.id][-1]["status"], "finished")
 
     def test_artifacts_file_folder_and_copy(self):
         folder = os.path.join(self.tmp, "ckpt")

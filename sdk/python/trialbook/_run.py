@@ -378,7 +378,7 @@ class Run:
         return self
 
     def __exit__(self, exc_type, exc, tb):
-        if exc_type is None:
+        if exc_type is None or (issubclass(exc_type, SystemExit) and exc.code in (None, 0)):
             self.finish()
         elif issubclass(exc_type, KeyboardInterrupt):
             self._end("killed", "KeyboardInterrupt")

@@ -3,8 +3,20 @@ export const CommandId = {
   refresh: 'trialbook.refresh',
   compareRuns: 'trialbook.compareRuns',
   compareSelected: 'trialbook.compareSelected',
+  openRun: 'trialbook.openRun',
+  openRunsTable: 'trialbook.openRunsTable',
+  filterRuns: 'trialbook.filterRuns',
+  clearFilter: 'trialbook.clearFilter',
+  toggleRunningOnly: 'trialbook.toggleRunningOnly',
+  toggleStarredOnly: 'trialbook.toggleStarredOnly',
+  renameRun: 'trialbook.renameRun',
+  editNotes: 'trialbook.editNotes',
+  editTags: 'trialbook.editTags',
+  toggleStar: 'trialbook.toggleStar',
+  deleteRun: 'trialbook.deleteRun',
   copyRunId: 'trialbook.copyRunId',
   revealSource: 'trialbook.revealSource',
+  exportComparisonCsv: 'trialbook.exportComparisonCsv',
   openExample: 'trialbook.openExample',
   runPythonFile: 'trialbook.runPythonFile',
   installSdk: 'trialbook.installSdk',
@@ -15,6 +27,7 @@ export const CommandId = {
 export const ContextKey = {
   ready: 'trialbook.ready',
   hasRuns: 'trialbook.hasRuns',
+  compareFocused: 'trialbook.compareFocused',
 } as const;
 
 export const ViewId = {
@@ -23,3 +36,4 @@ export const ViewId = {
 } as const;
 
 export const compareViewType = 'trialbook.compare';
+export const detailsViewType = 'trialbook.details';

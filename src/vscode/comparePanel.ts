@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { IndexHost } from './indexHost';
 import { buildCompareData, compareCsv } from './compareData';
 import { webviewHtml, webviewRoots } from './webviewHtml';
-import { compareViewType } from './commandIds';
+import { ContextKey, compareViewType } from './commandIds';
 import type { CompareData, CompareToHostMessage, CompareViewState, HostToCompareMessage, XAxisKind } from '../shared/protocol';
 import { isCompareToHostMessage } from '../shared/protocol';
 import type { ComparePanelInfo } from './testApi';
@@ -48,6 +48,11 @@ export class ComparePanel implements vscode.Disposable {
     return [...ComparePanel.open].map((p) => p.info());
   }
 
+  /** The comparison the user looks at (for palette commands such as Export Comparison as CSV). */
+  static active(): ComparePanel | undefined {
+    return [...ComparePanel.open].find((p) => p.panel.active) ?? [...ComparePanel.open].pop();
+  }
+
   static disposeAll(): void {
     for (const panel of [...ComparePanel.open]) panel.panel.dispose();
   }
@@ -57,12 +62,16 @@ export class ComparePanel implements vscode.Disposable {
     this.selectedMetrics = state.selectedMetrics.length ? state.selectedMetrics : undefined;
     this.xAxis = state.xAxis;
     ComparePanel.open.add(this);
+    void vscode.commands.executeCommand('setContext', ContextKey.compareFocused, true);
     panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'trialbook.svg');
     panel.webview.html = webviewHtml(panel.webview, ctx.extensionUri, 'compare.js', ['compare.css'], 'Compare Runs');
     this.updateTitle();
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: unknown) => this.onMessage(message)),
       panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState((e) => {
+        void vscode.commands.executeCommand('setContext', ContextKey.compareFocused, e.webviewPanel.active);
+      }),
       ctx.host.onDidChange((report) => {
         if (report.changed.some((id) => this.runIds.includes(id)) || report.removed.some((id) => this.runIds.includes(id))) {
           this.scheduleSend();
@@ -158,8 +167,11 @@ export class ComparePanel implements vscode.Disposable {
     await this.panel.webview.postMessage(message);
   }
 
-  private async exportCsv(): Promise<void> {
-    if (!this.lastData) return;
+  async exportCsv(): Promise<void> {
+    if (!this.lastData) {
+      void vscode.window.showInformationMessage('Trialbook: the comparison has not loaded yet.');
+      return;
+    }
     const target = await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: 'Export', title: 'Export Comparison as CSV' });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, Buffer.from(compareCsv(this.lastData), 'utf8'));
@@ -180,6 +192,7 @@ export class ComparePanel implements vscode.Disposable {
 
   dispose(): void {
     ComparePanel.open.delete(this);
+    if (ComparePanel.open.size === 0) void vscode.commands.executeCommand('setContext', ContextKey.compareFocused, false);
     if (this.sendTimer) clearTimeout(this.sendTimer);
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { RunRow, RunStatus } from '../core/model';
+import type { RunQuery, RunRow, RunStatus } from '../core/model';
 import type { IndexHost } from './indexHost';
 import { formatNumber, formatParam, runDescription } from './runFormat';
 import type { RunsTreeExperimentItem } from './testApi';
@@ -32,7 +32,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly host: IndexHost, private readonly keyMetric: () => string) {
+  /** Shown above the tree: the active filter, or why it could not be applied. */
+  message: string | undefined;
+  private readonly messageEmitter = new vscode.EventEmitter<string | undefined>();
+  readonly onDidChangeMessage = this.messageEmitter.event;
+
+  constructor(private readonly host: IndexHost, private readonly keyMetric: () => string, private readonly query: () => RunQuery, private readonly describeFilter: () => string) {
     this.subscription = host.onDidChange(() => this.changeEmitter.fire(undefined));
   }
 
@@ -49,8 +54,25 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
 
   async experiments(): Promise<ExperimentNode[]> {
     const index = await this.host.get();
-    const runs = index.listRuns({ sort: '-started' });
-    void vscode.commands.executeCommand('setContext', ContextKey.hasRuns, runs.length > 0);
+    const query = this.query();
+    let runs: RunRow[];
+    let message: string | undefined;
+    try {
+      runs = index.listRuns(query);
+      if (query.filter) {
+        const total = index.listRuns({}).length;
+        message = `Filtered (${this.describeFilter()}): ${runs.length} of ${total} runs`;
+      }
+    } catch (err) {
+      runs = index.listRuns({ sort: query.sort });
+      message = `Filter not applied: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    if (message !== this.message) {
+      this.message = message;
+      this.messageEmitter.fire(message);
+    }
+    const hasRuns = runs.length > 0 || index.listRuns({ limit: 1 }).length > 0;
+    void vscode.commands.executeCommand('setContext', ContextKey.hasRuns, hasRuns);
     const byExperiment = new Map<string, RunRow[]>();
     for (const run of runs) {
       const list = byExperiment.get(run.experiment) ?? [];
@@ -77,7 +99,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     item.iconPath = statusIcons[run.status];
     item.description = runDescription(run, this.keyMetric(), Date.now());
     item.tooltip = runTooltip(run);
-    item.contextValue = `run.${run.status}${run.script || run.notebook ? '.source' : ''}`;
+    if (run.starred) item.description = `★ ${item.description}`;
+    // Menus match on this: status, whether the source is known, whether starred.
+    item.contextValue = `run.${run.status}${run.script || run.notebook ? '.source' : ''}${run.starred ? '.starred' : ''}`;
+    item.command = { title: 'Open Details', command: 'trialbook.openRun', arguments: [run.id] };
     item.accessibilityInformation = { label: `${run.name}, ${run.status}, ${item.description}` };
     return item;
   }
@@ -99,6 +124,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   dispose(): void {
     this.subscription.dispose();
     this.changeEmitter.dispose();
+    this.messageEmitter.dispose();
   }
 }
 

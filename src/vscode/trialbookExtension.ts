@@ -1,14 +1,22 @@
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { IndexHost } from './indexHost';
-import { RunsTreeProvider, type RunNode, type RunsTreeNode } from './runsTree';
+import { RunsTreeProvider, type RunsTreeNode } from './runsTree';
 import { ComparePanel, registerCompareSerializer } from './comparePanel';
+import { DetailsPanel, registerDetailsSerializer } from './detailsPanel';
+import { RunsTablePanel, registerRunsTableSerializer } from './runsTablePanel';
 import { CommandId, ContextKey, ViewId } from './commandIds';
 import { createLogger } from './logger';
 import { applyTerminalEnvironment } from './terminalEnvironment';
 import { installSdk, runPythonFile } from './pythonCommands';
 import { RunningStatusItem } from './statusBar';
 import { formatAge } from './runFormat';
+import { NotebookCellStatusProvider } from './notebookCellStatus';
+import { TrainingCodeLensProvider } from './trainingCodeLens';
+import { GitDocumentProvider, gitScheme } from './gitDocuments';
+import { RunFilter, filterProblem } from './runFilter';
+import { RunEditor, runsOf } from './runCommands';
+import { cellSourceHash } from './cellMatch';
 import type { Logger, RunRow } from '../core/model';
 import type { TrialbookApi } from './testApi';
 
@@ -16,43 +24,65 @@ function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('trialbook');
 }
 
+/** Everything that exists only when a folder is open: the index and what shows it. */
+interface WorkspaceParts {
+  host: IndexHost;
+  tree: RunsTreeProvider;
+  treeView: vscode.TreeView<RunsTreeNode>;
+  filter: RunFilter;
+  editor: RunEditor;
+}
+
 /** The root object: owns every view, command and the index host, disposed as one. */
 export class TrialbookExtension implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly channel = vscode.window.createOutputChannel('Trialbook', { log: true });
   private readonly log: Logger = createLogger(this.channel);
-  private readonly host: IndexHost | undefined;
-  private readonly tree: RunsTreeProvider | undefined;
-  private readonly treeView: vscode.TreeView<RunsTreeNode> | undefined;
+  private readonly parts: WorkspaceParts | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly trialbookDir: string | undefined) {
     this.disposables.push(this.channel);
     applyTerminalEnvironment(context, trialbookDir);
-
     if (trialbookDir) {
-      this.host = new IndexHost({
-        trialbookDir,
-        wasmPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'sql-wasm.wasm').fsPath,
-        log: this.log,
-        crashAfterSeconds: config().get<number>('crashAfterSeconds', 30),
-        pollIntervalSeconds: config().get<number>('pollIntervalSeconds', 2),
-      });
-      this.tree = new RunsTreeProvider(this.host, () => config().get<string>('keyMetric', ''));
-      this.treeView = vscode.window.createTreeView(ViewId.runs, { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: true });
-      const statusItem = new RunningStatusItem(this.host);
-      this.disposables.push(this.host, this.tree, this.treeView, statusItem,
-        registerCompareSerializer(this.panelContext(this.host)));
-      // Without any runs yet, show the welcome view at once rather than opening the index.
-      void vscode.commands.executeCommand('setContext', ContextKey.hasRuns, existsSync(trialbookDir));
-    } else {
-      void vscode.commands.executeCommand('setContext', ContextKey.hasRuns, false);
+      this.parts = this.createWorkspaceParts(trialbookDir);
     }
+    void vscode.commands.executeCommand('setContext', ContextKey.hasRuns, trialbookDir ? existsSync(trialbookDir) : false);
     void vscode.commands.executeCommand('setContext', ContextKey.ready, true);
     this.registerCommands();
     this.log.info(`Activated${trialbookDir ? ` for ${trialbookDir}` : ' without a workspace folder'}`);
   }
 
-  private panelContext(host: IndexHost) {
+  private createWorkspaceParts(trialbookDir: string): WorkspaceParts {
+    const host = new IndexHost({
+      trialbookDir,
+      wasmPath: vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'sql-wasm.wasm').fsPath,
+      log: this.log,
+      crashAfterSeconds: config().get<number>('crashAfterSeconds', 30),
+      pollIntervalSeconds: config().get<number>('pollIntervalSeconds', 2),
+    });
+    const keyMetric = (): string => config().get<string>('keyMetric', '');
+    const filter = new RunFilter(this.context.workspaceState);
+    const tree = new RunsTreeProvider(host, keyMetric, () => filter.query(), () => filter.describe());
+    const treeView = vscode.window.createTreeView(ViewId.runs, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+    const cellStatus = new NotebookCellStatusProvider(host);
+    const codeLens = new TrainingCodeLensProvider(host, keyMetric);
+    const panelContext = { extensionUri: this.context.extensionUri, host, log: this.log };
+    this.disposables.push(
+      host, tree, treeView, filter, cellStatus, codeLens,
+      new RunningStatusItem(host),
+      filter.onDidChange(() => tree.refresh()),
+      tree.onDidChangeMessage((message) => { treeView.message = message; }),
+      registerCompareSerializer(this.compareContext(host)),
+      registerDetailsSerializer(panelContext),
+      registerRunsTableSerializer(panelContext),
+      vscode.notebooks.registerNotebookCellStatusBarItemProvider('jupyter-notebook', cellStatus),
+      vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, codeLens),
+      vscode.workspace.registerTextDocumentContentProvider(gitScheme, new GitDocumentProvider()),
+    );
+    return { host, tree, treeView, filter, editor: new RunEditor(host) };
+  }
+
+  private compareContext(host: IndexHost) {
     return {
       extensionUri: this.context.extensionUri,
       host,
@@ -76,52 +106,113 @@ export class TrialbookExtension implements vscode.Disposable {
         }
       }));
     };
+    /** A tree command's runs: the clicked run (and the multi-selection), or a pick from a quick pick. */
+    const runsFor = async (node: RunsTreeNode | undefined, selection: RunsTreeNode[] | undefined, many: boolean): Promise<RunRow[]> => {
+      const parts = this.requireParts();
+      if (!parts) return [];
+      const fromTree = runsOf(node, selection ?? (node ? undefined : [...parts.treeView.selection]));
+      if (fromTree.length) return fromTree;
+      const ids = await this.pickRuns(many, many ? 'Runs' : 'Pick a run');
+      const index = await parts.host.get();
+      return (ids ?? []).map((id) => index.getRun(id)).filter((r): r is NonNullable<typeof r> => r !== undefined);
+    };
 
-    register(CommandId.refresh, () => this.requireHost()?.refresh());
+    register(CommandId.refresh, () => this.requireParts()?.host.refresh());
     register(CommandId.compareRuns, (arg?: unknown) => this.compare(arg));
-    register(CommandId.compareSelected, (node?: RunsTreeNode, selection?: RunsTreeNode[]) => {
-      const nodes = selection?.length ? selection : node ? [node] : [...(this.treeView?.selection ?? [])];
-      return this.compare(runIdsOf(nodes));
+    register(CommandId.compareSelected, async (node?: RunsTreeNode, selection?: RunsTreeNode[]) =>
+      this.compare((await runsFor(node, selection, true)).map((r) => r.id)));
+    register(CommandId.openRun, async (arg?: unknown, selection?: RunsTreeNode[]) => {
+      const parts = this.requireParts();
+      if (!parts) return;
+      const id = typeof arg === 'string' ? arg : (await runsFor(arg as RunsTreeNode | undefined, selection, false))[0]?.id;
+      if (id) DetailsPanel.show({ extensionUri: this.context.extensionUri, host: parts.host, log: this.log }, id);
     });
-    register(CommandId.copyRunId, async (node?: RunsTreeNode) => {
-      const id = node?.kind === 'run' ? node.run.id : (await this.pickRuns(false))?.[0];
-      if (id) {
-        await vscode.env.clipboard.writeText(id);
-        vscode.window.setStatusBarMessage(`Copied run id ${id}`, 3000);
+    register(CommandId.openRunsTable, () => {
+      const parts = this.requireParts();
+      if (parts) RunsTablePanel.show({ extensionUri: this.context.extensionUri, host: parts.host, log: this.log });
+    });
+    register(CommandId.filterRuns, async () => {
+      const parts = this.requireParts();
+      if (!parts) return;
+      const expression = await vscode.window.showInputBox({
+        title: 'Filter Runs',
+        prompt: 'e.g. lr < 1e-3 and optimizer = adam, val_acc > 0.9, status = failed, tag = baseline, name ~ otter (empty: no filter)',
+        value: parts.filter.expression,
+        ignoreFocusOut: true,
+        validateInput: filterProblem,
+      });
+      if (expression !== undefined) await parts.filter.setExpression(expression);
+    });
+    register(CommandId.clearFilter, () => this.requireParts()?.filter.clear());
+    register(CommandId.toggleRunningOnly, () => this.requireParts()?.filter.toggle('runningOnly'));
+    register(CommandId.toggleStarredOnly, () => this.requireParts()?.filter.toggle('starredOnly'));
+    register(CommandId.renameRun, async (node?: RunsTreeNode) => {
+      const [run] = await runsFor(node, undefined, false);
+      if (run) await this.parts?.editor.rename(run);
+    });
+    register(CommandId.editNotes, async (node?: RunsTreeNode) => {
+      const [run] = await runsFor(node, undefined, false);
+      if (run) await this.parts?.editor.editNotes(run);
+    });
+    register(CommandId.editTags, async (node?: RunsTreeNode, selection?: RunsTreeNode[]) =>
+      this.parts?.editor.editTags(await runsFor(node, selection, true)));
+    register(CommandId.toggleStar, async (node?: RunsTreeNode, selection?: RunsTreeNode[]) =>
+      this.parts?.editor.toggleStar(await runsFor(node, selection, true)));
+    register(CommandId.deleteRun, async (node?: RunsTreeNode, selection?: RunsTreeNode[]) =>
+      this.parts?.editor.delete(await runsFor(node, selection, true)));
+    register(CommandId.copyRunId, async (node?: RunsTreeNode, selection?: RunsTreeNode[]) => {
+      const runs = await runsFor(node, selection, false);
+      if (runs.length) {
+        const text = runs.map((r) => r.id).join('\n');
+        await vscode.env.clipboard.writeText(text);
+        vscode.window.setStatusBarMessage(`Copied ${runs.length === 1 ? `run id ${text}` : `${runs.length} run ids`}`, 3000);
       }
     });
-    register(CommandId.revealSource, (node?: RunsTreeNode) => this.revealSource(node));
+    register(CommandId.revealSource, async (arg?: unknown) => {
+      const parts = this.requireParts();
+      if (!parts) return;
+      const run = typeof arg === 'string' ? (await parts.host.get()).getRun(arg) : (await runsFor(arg as RunsTreeNode | undefined, undefined, false))[0];
+      if (run) await this.revealSource(run);
+    });
+    register(CommandId.exportComparisonCsv, async () => {
+      const panel = ComparePanel.active();
+      if (!panel) {
+        void vscode.window.showInformationMessage('Trialbook: open a comparison first ("Trialbook: Compare Runs…").');
+        return;
+      }
+      await panel.exportCsv();
+    });
     register(CommandId.openExample, () => this.openExample());
-    register(CommandId.runPythonFile, (uri?: vscode.Uri) => runPythonFile(this.context.extensionUri, this.trialbookDir, uri instanceof vscode.Uri ? uri : undefined));
+    register(CommandId.runPythonFile, (uri?: unknown) => runPythonFile(this.context.extensionUri, this.trialbookDir, uri instanceof vscode.Uri ? uri : undefined));
     register(CommandId.installSdk, () => installSdk(this.context.extensionUri));
     register(CommandId.rebuildDatabase, () => this.rebuild());
     register(CommandId.showLog, () => this.channel.show());
   }
 
-  private requireHost(): IndexHost | undefined {
-    if (!this.host) {
+  private requireParts(): WorkspaceParts | undefined {
+    if (!this.parts) {
       void vscode.window.showInformationMessage('Trialbook: open a folder first; runs are tracked in its .trialbook folder.');
     }
-    return this.host;
+    return this.parts;
   }
 
   private async compare(arg: unknown): Promise<void> {
-    const host = this.requireHost();
-    if (!host) return;
+    const parts = this.requireParts();
+    if (!parts) return;
     let runIds = Array.isArray(arg) && arg.every((v) => typeof v === 'string') ? (arg as string[]) : undefined;
     if (!runIds || runIds.length === 0) {
-      runIds = await this.pickRuns(true);
+      runIds = await this.pickRuns(true, 'Compare Runs');
     }
     if (!runIds || runIds.length === 0) return;
-    ComparePanel.create(this.panelContext(host), runIds);
+    ComparePanel.create(this.compareContext(parts.host), runIds);
   }
 
   /** A quick pick of runs, newest first; for comparing, the three newest are preselected. */
-  private async pickRuns(many: boolean): Promise<string[] | undefined> {
-    const host = this.requireHost();
-    if (!host) return undefined;
-    await host.refresh();
-    const runs = (await host.get()).listRuns({ sort: '-started' });
+  private async pickRuns(many: boolean, title: string): Promise<string[] | undefined> {
+    const parts = this.requireParts();
+    if (!parts) return undefined;
+    await parts.host.refresh();
+    const runs = (await parts.host.get()).listRuns({ sort: '-started' });
     if (runs.length === 0) {
       void vscode.window.showInformationMessage('Trialbook: no runs yet. Run a script that calls trialbook.init() first.', 'Open Example Script')
         .then((choice) => choice && vscode.commands.executeCommand(CommandId.openExample));
@@ -130,27 +221,40 @@ export class TrialbookExtension implements vscode.Disposable {
     const now = Date.now();
     const items = runs.map((run, i): vscode.QuickPickItem & { id: string } => ({
       id: run.id,
-      label: run.name,
+      label: `${run.starred ? '$(star-full) ' : ''}${run.name}`,
       description: `${run.experiment} · ${run.status} · ${formatAge(run.startedAt, now)}`,
       detail: paramsLine(run),
       picked: many && i < 3,
     }));
     if (many) {
-      const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: 'Compare Runs', placeHolder: 'Runs to compare (the newest are selected)', matchOnDescription: true, matchOnDetail: true });
+      const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title, placeHolder: 'Runs (the newest are selected)', matchOnDescription: true, matchOnDetail: true });
       return picked?.map((p) => p.id);
     }
-    const picked = await vscode.window.showQuickPick(items, { title: 'Pick a run', matchOnDescription: true });
+    const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true });
     return picked ? [picked.id] : undefined;
   }
 
-  private async revealSource(node?: RunsTreeNode): Promise<void> {
-    if (node?.kind !== 'run') return;
-    const target = node.run.notebook ?? node.run.script;
+  private async revealSource(run: RunRow): Promise<void> {
+    const target = run.notebook ?? run.script;
     if (!target || !existsSync(target)) {
-      void vscode.window.showWarningMessage(`Trialbook: the source of run "${node.run.name}" is not on this machine${target ? ` (${target})` : ''}.`);
+      void vscode.window.showWarningMessage(`Trialbook: the source of run "${run.name}" is not on this machine${target ? ` (${target})` : ''}.`);
       return;
     }
-    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(target));
+    const uri = vscode.Uri.file(target);
+    if (!run.notebook) {
+      await vscode.window.showTextDocument(uri);
+      return;
+    }
+    // A notebook opens at the first cell that logged to this run.
+    const links = (await this.parts?.host.get())?.cellLinks(target).filter((l) => l.runId === run.id) ?? [];
+    const notebook = await vscode.workspace.openNotebookDocument(uri);
+    const editor = await vscode.window.showNotebookDocument(notebook);
+    const cellIndex = notebook.getCells().findIndex((c) => links.some((l) => l.hash === cellSourceHash(c.document.getText())));
+    if (cellIndex >= 0) {
+      const range = new vscode.NotebookRange(cellIndex, cellIndex + 1);
+      editor.selection = range;
+      editor.revealRange(range, vscode.NotebookEditorRevealType.InCenterIfOutsideViewport);
+    }
   }
 
   private async openExample(): Promise<void> {
@@ -161,13 +265,13 @@ export class TrialbookExtension implements vscode.Disposable {
   }
 
   private async rebuild(): Promise<void> {
-    const host = this.requireHost();
-    if (!host) return;
+    const parts = this.requireParts();
+    if (!parts) return;
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Trialbook: rebuilding the database from the run logs', cancellable: false },
       async (progress) => {
         let last = 0;
-        return host.rebuild((done, total) => {
+        return parts.host.rebuild((done, total) => {
           const pct = total ? (done / total) * 100 : 100;
           progress.report({ message: `${done} of ${total} runs`, increment: pct - last });
           last = pct;
@@ -182,31 +286,24 @@ export class TrialbookExtension implements vscode.Disposable {
     return {
       trialbookDir: () => this.trialbookDir,
       refresh: async () => {
-        await this.host?.refresh();
+        await this.parts?.host.refresh();
       },
-      runsTree: async () => (this.tree ? this.tree.snapshot() : []),
+      runsTree: async () => (this.parts ? this.parts.tree.snapshot() : []),
       comparePanels: () => ComparePanel.infos(),
     };
   }
 
   async close(): Promise<void> {
     ComparePanel.disposeAll();
-    await this.host?.close();
+    DetailsPanel.disposeAll();
+    RunsTablePanel.disposeAll();
+    await this.parts?.host.close();
     this.dispose();
   }
 
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-function runIdsOf(nodes: readonly RunsTreeNode[]): string[] {
-  const ids: string[] = [];
-  for (const node of nodes) {
-    if (node.kind === 'run') ids.push((node as RunNode).run.id);
-    else ids.push(...node.runs.map((r) => r.id));
-  }
-  return [...new Set(ids)];
 }
 
 function paramsLine(run: RunRow): string {

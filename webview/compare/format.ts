@@ -1,3 +1,4 @@
+export { lowerIsBetter } from '../../src/shared/metricDirection';
 import type { XAxisKind } from '../../src/shared/protocol';
 
 export function formatValue(value: number | null): string {
@@ -19,8 +20,3 @@ export function formatX(value: number, axis: XAxisKind): string {
 }
 
 export const xAxisLabels: Record<XAxisKind, string> = { step: 'Step', relative: 'Relative time', wall: 'Wall time' };
-
-/** Whether a lower value of this metric is better (loss-like names); used to highlight the best run. */
-export function lowerIsBetter(metric: string): boolean {
-  return /loss|err|mse|mae|rmse|perplexity|ppl|cost|time|latency|wer|cer|fid|distance/i.test(metric);
-}

@@ -1,0 +1,83 @@
+import type { DetailsAction, DetailsToHostMessage, HostToDetailsMessage, RunDetailsData } from '../../src/shared/detailsProtocol';
+import { connectToHost } from '../shared/vscodeApi';
+import { clear, el } from '../shared/dom';
+import { formatValue } from '../compare/format';
+
+const host = connectToHost<DetailsToHostMessage, { runId: string }>();
+const app = document.getElementById('app') as HTMLElement;
+
+function size(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
+}
+
+function button(label: string, action: DetailsAction, enabled = true, title = ''): HTMLButtonElement {
+  const b = el('button', { title }, label);
+  b.disabled = !enabled;
+  b.addEventListener('click', () => host.post({ type: 'action', action }));
+  return b;
+}
+
+function table(head: string[], rows: string[][], className = 'grid'): HTMLTableElement {
+  return el('table', { className },
+    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', {}, h)))),
+    el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c, i) => (i === 0 ? el('th', { className: 'row-key', title: c }, c) : el('td', { title: c }, c)))))));
+}
+
+function render(d: RunDetailsData): void {
+  // The panel serializer reopens this run after a window reload.
+  host.setState({ runId: d.id });
+  clear(app);
+  const swatch = el('span', { className: 'swatch' });
+  swatch.style.background = d.color;
+  const notes = el('textarea', { attrs: { rows: '4', 'aria-label': 'Notes: why this run exists' } });
+  notes.value = d.notes;
+  const save = el('button', {}, 'Save notes');
+  save.disabled = true;
+  notes.addEventListener('input', () => { save.disabled = notes.value === d.notes; });
+  save.addEventListener('click', () => {
+    host.post({ type: 'saveNotes', notes: notes.value });
+    save.disabled = true;
+  });
+  const parts: Array<Node | null> = [
+    el('header', { className: 'title' }, el('h1', {}, swatch, d.name), el('span', { className: `status status-${d.status}` }, d.status), el('span', { className: 'muted' }, d.experiment)),
+    el('div', { className: 'actions' },
+      button('Compare', 'compare'),
+      button('Reveal Source', 'revealSource'),
+      button('Show Code Diff', 'showDiff', d.hasDiff, d.hasDiff ? 'The uncommitted changes this run ran with, beside its commit' : 'No uncommitted diff was stored (clean tree or no git)'),
+      button('Open at Commit', 'openAtCommit', d.hasCommit, d.hasCommit ? 'The source as it was at the run\'s commit' : 'No git commit was recorded'),
+      button('Copy Run ID', 'copyId')),
+    d.error ? el('div', { className: 'error' }, `Failed: ${d.error}`) : null,
+    ...d.warnings.map((w) => el('div', { className: 'warning' }, w)),
+    el('section', {}, el('h2', {}, 'Notes'), notes, el('div', {}, save)),
+    d.tags.length ? el('section', {}, el('h2', {}, 'Tags'), el('div', { className: 'tags' }, ...d.tags.map((t) => el('span', { className: 'tag' }, t)))) : null,
+    el('section', {}, el('h2', {}, 'Lineage'), table(['', ''], d.lineage.map((f) => [f.label, f.value]), 'grid kv')),
+    el('section', {}, el('h2', {}, `Params (${d.params.length})`),
+      d.params.length ? table(['param', 'value'], d.params.map(([k, v]) => [k, v === null ? 'null' : typeof v === 'number' ? formatValue(v) : String(v)])) : el('p', { className: 'muted' }, 'No params logged.')),
+    el('section', {}, el('h2', {}, `Metrics (${d.metrics.length})`),
+      d.metrics.length ? table(['metric', 'last', 'min', 'max', 'points'], d.metrics.map((m) => [m.key, formatValue(m.last), formatValue(m.min), formatValue(m.max), String(m.count)])) : el('p', { className: 'muted' }, 'No metrics logged.')),
+    el('section', {}, el('h2', {}, `Artifacts (${d.artifacts.length})`),
+      d.artifacts.length
+        ? table(['name', 'type', 'size', 'sha256', 'path', 'pushed to'], d.artifacts.map((a) => [a.name, a.type, `${size(a.size)}${a.files ? ` · ${a.files} files` : ''}`, a.sha256.slice(0, 16) + '…', a.path, a.pushes.join(', ') || '—']))
+        : el('p', { className: 'muted' }, 'No artifacts logged.')),
+    d.packages.length ? el('details', {}, el('summary', {}, `Installed packages (${d.packages.length})`), table(['package', 'version'], d.packages.map(([n, v]) => [n, v]))) : null,
+  ];
+  app.append(...parts.filter((p): p is Node => p !== null));
+}
+
+window.addEventListener('message', (event: MessageEvent<HostToDetailsMessage>) => {
+  const message = event.data;
+  if (message.type === 'details') render(message.data);
+  else if (message.type === 'gone') {
+    clear(app);
+    app.append(el('p', { className: 'muted' }, message.message));
+  }
+});
+
+host.post({ type: 'ready' });

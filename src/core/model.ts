@@ -35,6 +35,8 @@ export interface RunRow {
   metrics: Record<string, MetricSummary>;
   /** Lines of this run's log that could not be used. */
   skippedLines: number;
+  /** Starred by the user in the editor (runs/<id>/edits.jsonl). */
+  starred?: boolean;
 }
 
 export interface GitLineage {

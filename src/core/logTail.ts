@@ -1,8 +1,10 @@
 // Reads the complete lines appended to a log since a byte offset, in bounded chunks (a 1 GB log never becomes one
 // string). A trailing line without its newline is left for the next read: its writer may still be writing it.
+// Reads are synchronous: most logs are read in one or two calls, and a thread-pool round trip per call costs more
+// than the read; callers yield to the event loop between files.
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { MAX_LINE_BYTES } from './eventValidation';
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -22,12 +24,12 @@ export interface TailResult {
  * Calls `onLine` for every complete line after `fromOffset` (`fromLine` lines were read before it).
  * `onBatch` runs after each chunk so callers can flush buffers and keep memory bounded.
  */
-export async function readAppendedLines(
+export function readAppendedLines(
   file: string, fromOffset: number, fromLine: number,
   onLine: (line: TailLine, lineNo: number) => void,
   onBatch?: () => void,
-): Promise<TailResult> {
-  const fd = await fsp.open(file, 'r');
+): TailResult {
+  const fd = openSync(file, 'r');
   try {
     const buf = Buffer.allocUnsafe(CHUNK_BYTES);
     let pos = fromOffset;
@@ -42,7 +44,7 @@ export async function readAppendedLines(
       else onLine({ text: bytes.toString('utf8') }, lineNo);
     };
     for (;;) {
-      const { bytesRead } = await fd.read(buf, 0, CHUNK_BYTES, pos);
+      const bytesRead = readSync(fd, buf, 0, CHUNK_BYTES, pos);
       if (bytesRead === 0) break;
       const data = buf.subarray(0, bytesRead);
       const chunkStart = pos;
@@ -96,20 +98,20 @@ export async function readAppendedLines(
     }
     return { offset: committed, line: lineNo };
   } finally {
-    await fd.close();
+    closeSync(fd);
   }
 }
 
 /** Hash of the first `length` bytes of a file ('' when it is shorter). */
-export async function headHash(file: string, length: number): Promise<string> {
+export function headHash(file: string, length: number): string {
   if (length <= 0) return '';
-  const fd = await fsp.open(file, 'r');
+  const fd = openSync(file, 'r');
   try {
     const buf = Buffer.alloc(length);
-    const { bytesRead } = await fd.read(buf, 0, length, 0);
+    const bytesRead = readSync(fd, buf, 0, length, 0);
     if (bytesRead < length) return '';
     return createHash('sha1').update(buf).digest('hex');
   } finally {
-    await fd.close();
+    closeSync(fd);
   }
 }

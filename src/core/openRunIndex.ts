@@ -1,5 +1,5 @@
 // The workspace index: ingests run logs into sql.js, answers queries, persists atomically, one writer per database.
-import { promises as fsp, existsSync, appendFileSync, readFileSync, renameSync, statSync, mkdirSync } from 'node:fs';
+import { existsSync, appendFileSync, readdirSync, readFileSync, renameSync, statSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { checkDatabaseBytes, corruptName, writeFileAtomic } from './dbFile';
@@ -26,6 +26,11 @@ const MAX_WARNINGS_PER_RUN = 20;
 const PUSHES_CURSOR = '.pushes';
 
 interface FileIdentity { mtimeMs: number; size: number; ino: number }
+
+/** The database lives in sql.js's in-memory file system: a rollback journal there only costs copies. */
+function tune(db: Database): void {
+  db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF');
+}
 
 class WorkspaceIndex implements RunIndex {
   openNotice?: string;
@@ -84,6 +89,7 @@ class WorkspaceIndex implements RunIndex {
   private freshDb(): void {
     this.db?.close();
     this.db = new this.sql.Database();
+    tune(this.db);
     migrate(this.db);
     this.runs = new Map();
     this.pushes = [];
@@ -117,6 +123,7 @@ class WorkspaceIndex implements RunIndex {
       const problem = checkDatabaseBytes(bytes);
       if (problem) throw new Error(problem);
       db = new this.sql.Database(bytes);
+      tune(db);
       const versionBefore = db.exec("SELECT 1 FROM sqlite_master WHERE name = 'meta'").length;
       migrate(db);
       const loaded = loadRuns(db);
@@ -192,23 +199,27 @@ class WorkspaceIndex implements RunIndex {
     }
     let names: string[] = [];
     try {
-      names = (await fsp.readdir(this.runsDir, { withFileTypes: true })).filter((d) => d.isDirectory() && RUN_ID.test(d.name)).map((d) => d.name);
+      names = readdirSync(this.runsDir, { withFileTypes: true }).filter((d) => d.isDirectory() && RUN_ID.test(d.name)).map((d) => d.name);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     const present = new Set<string>();
     let done = 0;
+    let lastYield = performance.now();
     for (const name of names) {
+      // Ingest is synchronous per file; give the event loop (the extension host's UI work) a turn regularly.
+      if (performance.now() - lastYield > 30) { await new Promise((r) => setImmediate(r)); lastYield = performance.now(); }
+      if (this.closed) throw new Error('the index was closed during sync');
       const file = join(this.runsDir, name, 'events.jsonl');
       let st;
       try {
-        st = await fsp.stat(file);
+        st = statSync(file);
       } catch {
         onProgress?.(++done, names.length);
         continue;
       }
       present.add(name);
-      if (await this.ingestRun(name, file, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino }, report)) report.changed.push(name);
+      if (this.ingestRun(name, file, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino }, report)) report.changed.push(name);
       onProgress?.(++done, names.length);
     }
     const gone = [...this.runs.keys()].filter((id) => !present.has(id));
@@ -232,12 +243,12 @@ class WorkspaceIndex implements RunIndex {
   }
 
   /** Ingests what is new in one run's log; true when the run changed. */
-  private async ingestRun(id: string, file: string, st: FileIdentity, report: SyncReport): Promise<boolean> {
+  private ingestRun(id: string, file: string, st: FileIdentity, report: SyncReport): boolean {
     let run = this.runs.get(id);
     const c = run?.cursor;
     if (run && c && c.size === st.size && c.mtimeMs === st.mtimeMs && c.ino === st.ino) return false;
     let reset = !run || !c || c.ino !== st.ino || st.size < c.offset;
-    if (!reset && c && c.headLength > 0 && (await headHash(file, c.headLength)) !== c.headHash) reset = true;
+    if (!reset && c && c.headLength > 0 && headHash(file, c.headLength) !== c.headHash) reset = true;
     if (reset && run) {
       this.db.exec('BEGIN');
       deleteRun(this.db, run);
@@ -251,7 +262,7 @@ class WorkspaceIndex implements RunIndex {
     let warned = 0;
     const startLine = state.cursor.line;
     try {
-      const result = await readAppendedLines(file, state.cursor.offset, state.cursor.line, (line, lineNo) => {
+      const result = readAppendedLines(file, state.cursor.offset, state.cursor.line, (line, lineNo) => {
         const ev = 'text' in line ? parseEventLine(line.text) : line;
         if ('invalid' in ev) {
           state.skippedLines++;
@@ -276,7 +287,7 @@ class WorkspaceIndex implements RunIndex {
       state.cursor.ino = st.ino;
       if (state.cursor.headLength < HEAD_BYTES && result.offset > state.cursor.headLength) {
         state.cursor.headLength = Math.min(HEAD_BYTES, result.offset);
-        state.cursor.headHash = await headHash(file, state.cursor.headLength);
+        state.cursor.headHash = headHash(file, state.cursor.headLength);
       }
       this.db.exec('BEGIN');
       writer.flushSeries(state, () => this.nextSeriesId++);

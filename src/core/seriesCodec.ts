@@ -1,15 +1,16 @@
 // Packed metric series: one BLOB holds up to CHUNK_POINTS points of one (run, metric).
 //
 // Layout (little endian):
-//   0  u8  format (1)          1  u8  flags (bit 0: values are float32)    2..3 reserved
-//   4  u32 n (points)
+//   0  u8  format (1)   1  u8  flags (bit 0: values are float32; bit 1: steps advance by one constant delta)
+//   2..3 reserved       4  u32 n (points)
 //   8  values: n × float64, or n × float32 when every value of the chunk is exactly a float32 (lossless either way)
 //   …  float64 first step, float64 first wall time (epoch ms)
-//   …  n-1 zigzag varints: step deltas, then n-1 zigzag varints: wall-time deltas in whole milliseconds
+//   …  steps: one float64 delta when constant (flag bit 1), else n-1 zigzag varints of step deltas
+//   …  n-1 zigzag varints: delta-of-delta of wall time in whole milliseconds
 //
 // Values are stored exactly (float64 unless float32 loses nothing), so plots and exports show what was
-// logged; steps are usually +1 and times a few hundred ms apart, so both cost 1–2 bytes: ≈ 11 bytes a point.
-// Wall times keep millisecond resolution.
+// logged. Steps usually advance by 1 (0 bytes a point) and a training loop logs at a steady pace, so the
+// time's delta-of-delta is small (1 byte): ≈ 9 bytes a point. Wall times keep millisecond resolution.
 
 export const CHUNK_POINTS = 8192;
 const HEADER = 8;
@@ -21,7 +22,7 @@ export class PointBuffer {
   values: Float64Array;
   length = 0;
 
-  constructor(capacity = 64) {
+  constructor(capacity = 256) {
     this.steps = new Float64Array(capacity);
     this.times = new Float64Array(capacity);
     this.values = new Float64Array(capacity);
@@ -69,11 +70,14 @@ export function encodeChunk(steps: ArrayLike<number>, times: ArrayLike<number>, 
     if (Math.fround(v) !== v && v === v) { f32 = false; break; }
   }
   const vb = f32 ? 4 : 8;
+  let constantStep = n > 1;
+  const firstDelta = n > 1 ? (steps[from + 1] as number) - (steps[from] as number) : 0;
+  for (let i = from + 2; i < to && constantStep; i++) if ((steps[i] as number) - (steps[i - 1] as number) !== firstDelta) constantStep = false;
   // Worst case 10 bytes per varint (values up to 2^53 after zigzag need at most 8).
-  const buf = new Uint8Array(HEADER + vb * n + 16 + 20 * n);
+  const buf = new Uint8Array(HEADER + vb * n + 24 + 20 * n);
   const view = new DataView(buf.buffer);
   buf[0] = 1;
-  buf[1] = f32 ? 1 : 0;
+  buf[1] = (f32 ? 1 : 0) | (constantStep ? 2 : 0);
   view.setUint32(4, n, true);
   let pos = HEADER;
   if (f32) {
@@ -84,8 +88,18 @@ export function encodeChunk(steps: ArrayLike<number>, times: ArrayLike<number>, 
   view.setFloat64(pos, n > 0 ? (steps[from] as number) : 0, true);
   view.setFloat64(pos + 8, n > 0 ? Math.round(times[from] as number) : 0, true);
   pos += 16;
-  for (let i = from + 1; i < to; i++) pos = writeVarint(buf, pos, zigzag((steps[i] as number) - (steps[i - 1] as number)));
-  for (let i = from + 1; i < to; i++) pos = writeVarint(buf, pos, zigzag(Math.round(times[i] as number) - Math.round(times[i - 1] as number)));
+  if (constantStep) {
+    view.setFloat64(pos, firstDelta, true);
+    pos += 8;
+  } else {
+    for (let i = from + 1; i < to; i++) pos = writeVarint(buf, pos, zigzag((steps[i] as number) - (steps[i - 1] as number)));
+  }
+  let prevDelta = 0;
+  for (let i = from + 1; i < to; i++) {
+    const delta = Math.round(times[i] as number) - Math.round(times[i - 1] as number);
+    pos = writeVarint(buf, pos, zigzag(delta - prevDelta));
+    prevDelta = delta;
+  }
   return buf.slice(0, pos);
 }
 
@@ -117,9 +131,22 @@ export function decodeChunkInto(chunk: Uint8Array, axis: ChunkAxis, xs: Float64A
   const firstTime = view.getFloat64(pos + 8, true);
   pos += 16;
   if (n === 0) return 0;
+  const constantStep = (chunk[1]! & 2) === 2;
+  if (axis === 'step') {
+    xs[offset] = firstStep;
+    if (constantStep) {
+      const d = view.getFloat64(pos, true);
+      for (let i = 1; i < n; i++) xs[offset + i] = firstStep + d * i;
+      return n;
+    }
+  } else {
+    pos = constantStep ? pos + 8 : skipVarints(chunk, pos, n - 1);
+    xs[offset] = firstTime;
+  }
+  // Steps: varints of deltas; times: varints of delta-of-delta.
+  const dod = axis === 'time';
   let x = axis === 'step' ? firstStep : firstTime;
-  xs[offset] = x;
-  if (axis === 'time') pos = skipVarints(chunk, pos, n - 1);
+  let delta = 0;
   for (let i = 1; i < n; i++) {
     // Inline varint read; the multiply path keeps values above 2^31 exact.
     let b = chunk[pos++]!;
@@ -130,7 +157,8 @@ export function decodeChunkInto(chunk: Uint8Array, axis: ChunkAxis, xs: Float64A
       z += (b & 0x7f) * scale;
       scale *= 0x80;
     }
-    x += (z & 1) === 0 && z < 0x80000000 ? z >>> 1 : unzigzag(z);
+    const d = (z & 1) === 0 && z < 0x80000000 ? z >>> 1 : unzigzag(z);
+    if (dod) { delta += d; x += delta; } else x += d;
     xs[offset + i] = x;
   }
   return n;

@@ -1,0 +1,182 @@
+import { strict as assert } from 'node:assert';
+import { rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { openRunIndex } from '../../src/core/openRunIndex';
+import { captureLog, runId, Workspace, type CapturedLog } from './workspaceFixture';
+
+const T0 = 1_795_743_612;
+
+describe('ingest: incremental, replaced and removed logs, bad lines, crashed runs', () => {
+  let ws: Workspace;
+  let log: CapturedLog;
+  beforeEach(() => { ws = new Workspace(); log = captureLog(); });
+  afterEach(() => ws.dispose());
+
+  it('ignores a partial trailing line until its newline arrives', async () => {
+    const id = runId(10);
+    ws.writeRun(id, { steps: 2, status: null });
+    const partial = JSON.stringify({ v: 1, t: 'metrics', ts: T0 + 5, step: 2, values: { loss: 0.25 } });
+    ws.appendRaw(id, partial.slice(0, 20));
+    const index = await openRunIndex(ws.options(log));
+    const first = await index.sync();
+    assert.deepEqual(first.problems, [], 'a partial line is not a problem');
+    assert.equal(index.getRun(id)!.metrics.loss!.count, 2);
+    ws.appendRaw(id, partial.slice(20));
+    const second = await index.sync();
+    assert.deepEqual(second.changed, [], 'still no newline: nothing new');
+    ws.appendRaw(id, '\n');
+    await index.sync();
+    assert.equal(index.getRun(id)!.metrics.loss!.count, 3);
+    assert.equal(index.getRun(id)!.metrics.loss!.last, 0.25);
+    assert.equal(index.getRun(id)!.skippedLines, 0);
+    await index.close();
+  });
+
+  it('skips malformed lines, counts them per run, reports file and line, and keeps the rest', async () => {
+    const id = runId(11);
+    ws.append(id, { v: 1, t: 'run_start', ts: T0, run_id: id, experiment: 'e', name: 'n' });
+    ws.appendRaw(id, '{not json\n');                                                      // line 2
+    ws.append(id, { v: 1, t: 'metrics', ts: T0 + 1, step: 0, values: { loss: 'oops' } });  // 3: wrong type
+    ws.append(id, { v: 1, t: 'metrics', ts: T0 + 1, step: 0, values: { ['k'.repeat(251)]: 1 } }); // 4: key too long
+    ws.append(id, { v: 1, t: 'metrics', ts: T0 + 1, step: -1, values: { loss: 1 } });     // 5: negative step
+    ws.append(id, { v: 1, t: 'metrics', ts: T0 + 2, step: 1, values: { loss: 0.5, ['k'.repeat(250)]: 2 } });
+    ws.append(id, { v: 1, t: 'hyperdrive', ts: T0 + 3, warp: 9 });                         // unknown kind: ignored, fine
+    ws.append(id, { v: 7, t: 'metrics', ts: T0 + 4, step: 2, values: { loss: 0.4 }, future: { x: 1 } }); // newer v, extra field
+    ws.append(id, { v: 1, t: 'params', ts: T0 + 4, params: { s: 'x'.repeat(64 * 1024 + 1) } }); // 9: param string too long
+    ws.appendRaw(id, Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]));                          // 10: not UTF-8
+    const index = await openRunIndex(ws.options(log));
+    const report = await index.sync();
+    assert.deepEqual(report.problems.map((p) => p.line), [2, 3, 4, 5, 9, 10]);
+    assert.ok(report.problems.every((p) => p.runId === id && p.file === ws.logPath(id)));
+    assert.match(report.problems[1]!.reason, /metric "loss" must be a number/);
+    assert.match(report.problems[2]!.reason, /longer than 250/);
+    assert.equal(log.warnings.length, 6);
+    assert.match(log.warnings[0]!, new RegExp(`events\\.jsonl:2: invalid JSON`));
+    const run = index.getRun(id)!;
+    assert.equal(run.skippedLines, 6);
+    assert.equal(run.metrics.loss!.count, 2);
+    assert.equal(run.metrics.loss!.last, 0.4);
+    assert.equal(run.metrics['k'.repeat(250)]!.last, 2);
+    await index.close();
+  });
+
+  it('re-ingests a log that shrank or was replaced, and removes a deleted run', async () => {
+    const a = runId(12);
+    const b = runId(13);
+    ws.writeRun(a, { steps: 5, name: 'first' });
+    ws.writeRun(b, { steps: 3 });
+    const index = await openRunIndex(ws.options(log));
+    await index.sync();
+    assert.equal(index.getRun(a)!.metrics.loss!.count, 5);
+    // Replaced by a shorter log.
+    rmSync(ws.logPath(a));
+    ws.writeRun(a, { steps: 2, name: 'second' });
+    let report = await index.sync();
+    assert.deepEqual(report.changed, [a]);
+    assert.equal(index.getRun(a)!.name, 'second');
+    assert.equal(index.getRun(a)!.metrics.loss!.count, 2);
+    assert.equal(index.series({ runIds: [a], keys: ['loss'], xAxis: 'step', maxPoints: 10 })[0]!.totalPoints, 2);
+    // Rewritten in place with a different head but a larger size (same inode).
+    const text = JSON.stringify({ v: 1, t: 'run_start', ts: T0, run_id: a, experiment: 'other', name: 'third' }) + '\n'
+      + Array.from({ length: 9 }, (_, s) => JSON.stringify({ v: 1, t: 'metrics', ts: T0 + s, step: s, values: { loss: s } })).join('\n') + '\n';
+    writeFileSync(ws.logPath(a), text);
+    report = await index.sync();
+    assert.deepEqual(report.changed, [a]);
+    assert.equal(index.getRun(a)!.experiment, 'other');
+    assert.equal(index.getRun(a)!.metrics.loss!.count, 9);
+    // Truncated to nothing.
+    truncateSync(ws.logPath(a), 0);
+    await index.sync();
+    assert.equal(index.getRun(a)!.metrics.loss, undefined);
+    // Deleted run folder.
+    rmSync(join(ws.trialbookDir, 'runs', b), { recursive: true });
+    report = await index.sync();
+    assert.deepEqual(report.removed, [b]);
+    assert.equal(index.getRun(b), undefined);
+    assert.ok(index.getRun(a), 'the other run stays');
+    await index.close();
+  });
+
+  it('derives crashed from the last event time, and running again when the run resumes', async () => {
+    const id = runId(14);
+    let now = (T0 + 10) * 1000;
+    ws.writeRun(id, { steps: 2, status: null });
+    ws.append(id, { v: 1, t: 'heartbeat', ts: T0 + 8 });
+    const index = await openRunIndex(ws.options(log, { now: () => now, crashAfterSeconds: 30 }));
+    await index.sync();
+    assert.equal(index.getRun(id)!.status, 'running');
+    now = (T0 + 39) * 1000;
+    assert.equal(index.listRuns()[0]!.status, 'crashed', 'no event for more than 30 s');
+    assert.deepEqual(index.listRuns({ filter: 'status = crashed' }).map((r) => r.id), [id]);
+    ws.append(id, { v: 1, t: 'run_start', ts: T0 + 38, run_id: id, experiment: 'ignored', name: 'ignored', resumed: true });
+    await index.sync();
+    assert.equal(index.getRun(id)!.status, 'running');
+    assert.equal(index.getRun(id)!.experiment, 'demo', 'a resumed run keeps its experiment');
+    ws.append(id, { v: 1, t: 'run_end', ts: T0 + 40, status: 'failed', error: 'CUDA OOM' });
+    await index.sync();
+    now = (T0 + 1000) * 1000;
+    assert.equal(index.getRun(id)!.status, 'failed');
+    assert.equal(index.getRun(id)!.error, 'CUDA OOM');
+    await index.close();
+  });
+
+  it('keeps params typed, decodes non-finite encodings, tracks tags, notes, summary, artifacts and cell links', async () => {
+    const id = runId(15);
+    const nb = join(ws.root, 'explore.ipynb');
+    ws.append(id,
+      { v: 1, t: 'run_start', ts: T0, run_id: id, experiment: 'e', name: 'n', config: { lr: 0.001, opt: 'adam', nan: { $float: 'NaN' }, s: 'NaN', nested: { a: [1, { $float: '-Infinity' }] } },
+        lineage: { notebook: { path: nb } } },
+      { v: 1, t: 'params', ts: T0, params: { lr: 0.002, flag: true, none: null } },
+      { v: 1, t: 'metrics', ts: T0 + 1, step: 0, values: { loss: 2, acc: 'Infinity' }, cell: { exec: 3, hash: 'aaaa' } },
+      { v: 1, t: 'metrics', ts: T0 + 2, step: 1, values: { loss: 1 }, cell: { exec: 4, hash: 'bbbb', notebook: nb } },
+      { v: 1, t: 'metrics', ts: T0 + 3, step: 2, values: { loss: '-Infinity' }, cell: { exec: 4, hash: 'bbbb' } },
+      { v: 1, t: 'tags', ts: T0 + 3, tags: ['x', 'y'] },
+      { v: 1, t: 'notes', ts: T0 + 3, notes: 'why' },
+      { v: 1, t: 'summary', ts: T0 + 3, summary: { best: 0.5 } },
+      { v: 1, t: 'artifact', ts: T0 + 3, name: 'model', path: 'out/model.pt', type: 'model', size: 10, sha256: 'a'.repeat(64) },
+      { v: 1, t: 'warning', ts: T0 + 3, message: 'git diff capture failed' });
+    const index = await openRunIndex(ws.options(log));
+    await index.sync();
+    await index.close();
+    const reopened = await openRunIndex(ws.options(log));
+    for (const ix of [reopened]) {
+      const run = ix.getRun(id)!;
+      assert.equal(run.params.lr, 0.002);
+      assert.equal(run.params.opt, 'adam');
+      assert.ok(Number.isNaN(run.params.nan as number));
+      assert.equal(run.params.s, 'NaN', 'a string "NaN" stays a string');
+      assert.deepEqual(run.params.nested, { a: [1, Number.NEGATIVE_INFINITY] });
+      assert.equal(run.params.flag, true);
+      assert.equal(run.params.none, null);
+      assert.equal(run.metrics.acc!.last, Number.POSITIVE_INFINITY);
+      assert.equal(run.metrics.loss!.min, Number.NEGATIVE_INFINITY);
+      assert.equal(run.metrics.loss!.max, 2);
+      assert.deepEqual(run.tags, ['x', 'y']);
+      assert.equal(run.notes, 'why');
+      assert.deepEqual(run.summary, { best: 0.5 });
+      assert.equal(run.artifacts[0]!.sha256, 'a'.repeat(64));
+      assert.deepEqual(run.warnings, ['git diff capture failed']);
+      const cells = ix.cellLinks(nb);
+      assert.deepEqual(cells.map((c) => [c.exec, c.hash, c.lastStep]), [[3, 'aaaa', 0], [4, 'bbbb', 2]]);
+      assert.deepEqual(cells[1]!.latest, { loss: Number.NEGATIVE_INFINITY });
+      assert.deepEqual(ix.compareParams([id], false).keys, ['flag', 'lr', 'nan', 'nested', 'none', 'opt', 's']);
+    }
+    await reopened.close();
+  });
+
+  it('sync is stat-only when nothing changed and records pushes durably', async () => {
+    const id = runId(16);
+    ws.writeRun(id, { steps: 3 });
+    const index = await openRunIndex(ws.options(log));
+    await index.sync();
+    const again = await index.sync();
+    assert.deepEqual(again, { changed: [], removed: [], problems: [] });
+    index.recordPush({ runId: id, artifact: 'model', registry: 'oci://127.0.0.1:5000', reference: 'team/model:1', digest: 'sha256:abc', at: 1 });
+    assert.equal(index.getRun(id)!.pushes.length, 1);
+    const rebuilt = await index.rebuild();
+    assert.deepEqual(rebuilt.changed, [id]);
+    assert.deepEqual(index.getRun(id)!.pushes.map((p) => p.reference), ['team/model:1'], 'pushes survive a rebuild');
+    await index.close();
+  });
+});

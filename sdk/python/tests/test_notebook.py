@@ -40,6 +40,7 @@ class NotebookTest(SdkTestCase):
         events = self.events()
         start = events[0]
         self.assertEqual(start["lineage"]["notebook"], {"path": out, "session": out})
+        self.assertEqual(start["lineage"]["script"], out)  # not ipykernel's launcher
         metrics = metrics_of(events)
         self.assertEqual([e["values"] for e in metrics], [{"loss": 1.0}, {"loss": 0.5}, {"loss": 1.0 / 3}, {"accuracy": 0.9}])
         # the loop cell (2nd code cell) logged three steps, the evaluation cell (3rd) one

@@ -34,7 +34,8 @@ def capture_lineage(enabled, run_dir, notebook=None, warn=None):
     if "command" in enabled:
         def command():
             lineage["argv"] = [str(a) for a in sys.argv]
-            script = _script_path()
+            # In a kernel, __main__ is ipykernel's launcher: the notebook is the "script".
+            script = (notebook or {}).get("path") if notebook is not None else _script_path()
             if script:
                 lineage["script"] = script
             lineage["cwd"] = os.getcwd()

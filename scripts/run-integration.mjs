@@ -87,12 +87,21 @@ async function main() {
   ]);
   const url = `${server.baseUrl}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`;
 
+  const seen = { passed: 0, failed: 0 };
   const progress = new ProgressTail(`${resultFile}.progress`, (event) => {
+    if (event.state === 'pass') seen.passed += 1;
+    else seen.failed += 1;
     const mark = event.state === 'pass' ? '✓' : '✗';
     console.log(`  ${mark} ${event.fullTitle}${event.state === 'pass' ? ` (${event.durationMs} ms)` : ''}`);
     if (event.state === 'fail') console.log(`      ${String(event.message).split('\n').join('\n      ')}`);
   });
 
+  /** Fails the tier without a result file: what the progress file showed, plus one failure for the harness. */
+  const abort = (/** @type {string} */ reason) => {
+    diagnose(reason);
+    console.log(`integration: ${seen.passed} passed, ${seen.failed + 1} failed`);
+    return 1;
+  };
   /** @param {string} reason */
   const diagnose = (reason) => {
     console.error(`integration: ${reason}`);
@@ -111,18 +120,15 @@ async function main() {
       exitCode.then(() => 'loaded'),
     ]);
     if (workbench === 'never') {
-      diagnose(`the VS Code workbench never loaded within ${WORKBENCH_TIMEOUT_MS / 1000} s`);
-      return 1;
+      return abort(`the VS Code workbench never loaded within ${WORKBENCH_TIMEOUT_MS / 1000} s`);
     }
     const outcome = await Promise.race([exitCode, timeout]);
     progress.flush();
     if (outcome === 'timeout') {
-      diagnose(`timed out after ${TOTAL_TIMEOUT_MS / 1000} s (the suite never reported back)`);
-      return 1;
+      return abort(`timed out after ${TOTAL_TIMEOUT_MS / 1000} s (the suite never reported back)`);
     }
     if (!existsSync(resultFile)) {
-      diagnose(`the suite exited with code ${outcome} but wrote no result file (${resultFile})`);
-      return 1;
+      return abort(`the suite exited with code ${outcome} but wrote no result file (${resultFile})`);
     }
     /** @type {{ total: number, passes: unknown[], failures: { fullTitle: string, message: string }[] }} */
     const result = JSON.parse(readFileSync(resultFile, 'utf8'));

@@ -21,6 +21,7 @@ import { makeTempDir, removeTempDirs } from './lib/tempDirs.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TOTAL_TIMEOUT_MS = Number(process.env.TRIALBOOK_UI_TIMEOUT_MS || 6 * 60_000);
 const DEFAULT_TEST_TIMEOUT_MS = 60_000;
+const WORKBENCH_TIMEOUT_MS = 120_000;
 const testsDir = join(root, 'out', 'test', 'ui');
 const screenshotDir = join(root, 'test-results', 'ui');
 
@@ -104,6 +105,17 @@ async function main() {
   const deadline = started + TOTAL_TIMEOUT_MS;
   try {
     await browser.page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(workspace)}`);
+    const loaded = await browser.page
+      .waitForSelector('div.monaco-workbench', { timeout: WORKBENCH_TIMEOUT_MS })
+      .then(() => true, () => false);
+    if (!loaded) {
+      const path = await screenshot('FAILED-workbench-never-loaded').catch(() => '(screenshot failed)');
+      console.log(`ui: the VS Code workbench never loaded within ${WORKBENCH_TIMEOUT_MS / 1000} s; screenshot: ${path}`);
+      console.log(`--- last lines of code-server's output ---\n${server.outputTail(25)}`);
+      if (browserErrors.length > 0) console.log(`--- last browser errors ---\n${browserErrors.slice(-10).join('\n')}`);
+      failed = tests.length;
+      return 1;
+    }
     for (const test of tests) {
       currentTest = test.name;
       const testStarted = Date.now();
@@ -127,9 +139,9 @@ async function main() {
     await browser.close();
     server.stop();
     removeTempDirs();
+    console.log(`ui: ${passed} passed, ${failed} failed`);
+    console.log(`ui: took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${screenshotDir}`);
   }
-  console.log(`ui: ${passed} passed, ${failed} failed`);
-  console.log(`ui: took ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${screenshotDir}`);
   return failed > 0 || passed === 0 ? 1 : 0;
 }
 

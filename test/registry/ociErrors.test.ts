@@ -41,12 +41,12 @@ describe('OCI push errors', () => {
     const lookup: LookupFunction = (hostname, _opts, cb) => {
       process.nextTick(() => cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname }), '', 4));
     };
-    await expectError(pushModel(req('registry.nowhere.example:5000'), {}, { oci: { lookup } }), 'unreachable', /Registry registry\.nowhere\.example:5000: host not found\. Check the registry address/);
+    await expectError(pushModel(req('registry.nowhere.example:5000'), {}, { oci: { lookup } }), 'unreachable', /Registry registry\.nowhere\.example:5000: host not found\. Check the address/);
   });
 
   it('refused connection', async () => {
     const port = await freePort();
-    await expectError(pushModel(req(`127.0.0.1:${port}`)), 'unreachable', new RegExp(`Registry 127\\.0\\.0\\.1:${port}: connection refused\\. Check the port and that the registry server is running`));
+    await expectError(pushModel(req(`127.0.0.1:${port}`)), 'unreachable', new RegExp(`Registry 127\\.0\\.0\\.1:${port}: connection refused\\. Check the port and that the server is running`));
   });
 
   it('a server that answers an HTML page instead of the registry API', async () => {

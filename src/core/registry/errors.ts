@@ -38,32 +38,35 @@ export function isTransient(err: unknown): boolean {
   return err instanceof Error && /socket hang up|aborted/i.test(err.message) && !(err.name === 'AbortError');
 }
 
-/** Turns a socket-level failure into a message that names the registry and what to do. */
-export function describeNetworkError(err: unknown, registry: string): RegistryError {
+/**
+ * Turns a socket-level failure into a message that names the server and what to do.
+ * `subject` starts the message, e.g. `Registry ghcr.io` or `MLflow server https://mlflow.example.com`.
+ */
+export function describeNetworkError(err: unknown, subject: string): RegistryError {
   if (err instanceof RegistryError) return err;
   const code = socketErrorCode(err);
   switch (code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new RegistryError('unreachable', `Registry ${registry}: host not found. Check the registry address for typos and that this machine's DNS can resolve it.`);
+      return new RegistryError('unreachable', `${subject}: host not found. Check the address for typos and that this machine's DNS can resolve it.`);
     case 'ECONNREFUSED':
-      return new RegistryError('unreachable', `Registry ${registry}: connection refused. Check the port and that the registry server is running.`);
+      return new RegistryError('unreachable', `${subject}: connection refused. Check the port and that the server is running.`);
     case 'ETIMEDOUT':
-      return new RegistryError('unreachable', `Registry ${registry}: connection timed out. Check the address, a proxy or a firewall between here and the registry.`);
+      return new RegistryError('unreachable', `${subject}: connection timed out. Check the address, a proxy or a firewall between here and the registry.`);
     case 'ECONNRESET':
     case 'EPIPE':
-      return new RegistryError('unreachable', `Registry ${registry}: the connection was dropped repeatedly. Check that the server is up and try again; the next push resumes where blobs are already stored.`);
+      return new RegistryError('unreachable', `${subject}: the connection was dropped repeatedly. Check that the server is up and try again; blobs already stored are not sent again.`);
     case 'EPROTO':
     case 'ERR_SSL_WRONG_VERSION_NUMBER':
-      return new RegistryError('protocol', `Registry ${registry}: TLS handshake failed (${code}). If the registry only speaks plain HTTP, mark it insecure (--insecure / "insecure": true).`);
+      return new RegistryError('protocol', `${subject}: TLS handshake failed (${code}). If the server only speaks plain HTTP, mark it insecure (--insecure for OCI, mlflow+http:// for MLflow).`);
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'CERT_HAS_EXPIRED':
-      return new RegistryError('protocol', `Registry ${registry}: its TLS certificate is not trusted (${code}). Add its CA to NODE_EXTRA_CA_CERTS, or fix the certificate.`);
+      return new RegistryError('protocol', `${subject}: its TLS certificate is not trusted (${code}). Add its CA to NODE_EXTRA_CA_CERTS, or fix the certificate.`);
     default: {
       const detail = err instanceof Error ? err.message : String(err);
-      return new RegistryError('unreachable', `Registry ${registry}: network error (${code ?? detail}). Check the connection and try again.`);
+      return new RegistryError('unreachable', `${subject}: network error (${code ?? detail}). Check the connection and try again.`);
     }
   }
 }

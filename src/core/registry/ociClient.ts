@@ -282,7 +282,7 @@ export class OciClient {
 
   private wrap(err: unknown): unknown {
     if (isAbortError(err)) return err;
-    return describeNetworkError(err, this.registry);
+    return describeNetworkError(err, `Registry ${this.registry}`);
   }
 
   /**

@@ -1,5 +1,5 @@
 // The workspace index: ingests run logs into sql.js, answers queries, persists atomically, one writer per database.
-import { existsSync, appendFileSync, readdirSync, readFileSync, renameSync, statSync, mkdirSync } from 'node:fs';
+import { existsSync, appendFileSync, readdirSync, readFileSync, renameSync, rmSync, statSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { checkDatabaseBytes, corruptName, writeFileAtomic } from './dbFile';
@@ -72,8 +72,17 @@ class WorkspaceIndex implements RunIndex {
 
   /** Opening: take the lock if allowed, load the database (or recover). */
   open(): void {
-    this.tryBecomeWriter();
+    if (this.tryBecomeWriter()) this.removeStaleTempFiles();
     this.loadFromDisk(true);
+  }
+
+  /** A writer killed mid-save leaves its temporary file; only the lock holder may clean it up. */
+  private removeStaleTempFiles(): void {
+    try {
+      for (const f of readdirSync(this.options.trialbookDir)) {
+        if (f.startsWith('.trialbook.db.tmp-')) rmSync(join(this.options.trialbookDir, f), { force: true });
+      }
+    } catch { /* the folder may not exist yet */ }
   }
 
   private tryBecomeWriter(): boolean {
@@ -190,6 +199,7 @@ class WorkspaceIndex implements RunIndex {
     if (!this.isWriter) {
       const wasReader = !this.isWriter;
       if (this.tryBecomeWriter() && wasReader) {
+        this.removeStaleTempFiles();
         this.loadFromDisk(false);
       } else {
         const id = this.identity();

@@ -37,7 +37,7 @@ const runColumns: Column[] = [
   { id: 'name', label: 'Name', group: 'run', description: 'Run name', width: 200, numeric: false, defaultShown: true, key: (r) => r.name, text: (r) => r.name },
   { id: 'experiment', label: 'Experiment', group: 'run', description: 'Experiment', width: 130, numeric: false, defaultShown: true, key: (r) => r.experiment, text: (r) => r.experiment },
   { id: 'status', label: 'Status', group: 'run', description: 'Run status', width: 96, numeric: false, defaultShown: true, key: (r) => r.status, text: (r) => r.status },
-  { id: 'started', label: 'Started', group: 'run', description: 'Start time (local)', width: 128, numeric: true, defaultShown: true, key: (r) => r.startedAt, text: (r) => formatStarted(r.startedAt) },
+  { id: 'started', label: 'Started', group: 'run', description: 'Start time (local)', width: 140, numeric: true, defaultShown: true, key: (r) => r.startedAt, text: (r) => formatStarted(r.startedAt) },
   { id: 'duration', label: 'Duration', group: 'run', description: 'Run time (so far, while running)', width: 84, numeric: true, defaultShown: true, key: (r) => r.durationMs, text: (r) => formatDuration(r.durationMs) },
   { id: 'tags', label: 'Tags', group: 'run', description: 'Tags', width: 150, numeric: false, defaultShown: true, key: (r) => r.tags.join(', ') || null, text: (r) => r.tags.join(', ') },
   { id: 'user', label: 'User', group: 'run', description: 'Who started the run', width: 100, numeric: false, defaultShown: false, key: (r) => r.user || null, text: (r) => r.user },
@@ -45,9 +45,9 @@ const runColumns: Column[] = [
   { id: 'id', label: 'Run ID', group: 'run', description: 'Run id', width: 210, numeric: false, defaultShown: false, key: (r) => r.id, text: (r) => r.id },
 ];
 
-function paramColumn(name: string): Column {
+function paramColumn(name: string, numeric: boolean): Column {
   return {
-    id: `p:${name}`, label: name, group: 'param', description: `Param ${name}`, width: 110, numeric: false, defaultShown: true,
+    id: `p:${name}`, label: name, group: 'param', description: `Param ${name}`, width: 110, numeric, defaultShown: true,
     key: (r) => valueKey(r.params[name]),
     text: (r) => keyText(valueKey(r.params[name])),
   };
@@ -65,17 +65,22 @@ function metricColumn(name: string, field: 'last' | 'min' | 'max'): Column {
 
 /** Every column the rows can fill, in display order: run columns, params, metrics (last, then min and max). */
 export function buildColumns(rows: readonly TableRow[]): Column[] {
-  const params = new Set<string>();
+  // Param name → whether every value it takes is a number (then the column aligns right, like metrics).
+  const params = new Map<string, boolean>();
   const metrics = new Set<string>();
   for (const row of rows) {
-    for (const k in row.params) params.add(k);
+    for (const k in row.params) {
+      const v = row.params[k];
+      const numeric = v === null || typeof v === 'number' || isNonFinite(v);
+      params.set(k, (params.get(k) ?? true) && numeric);
+    }
     for (const k in row.metrics) metrics.add(k);
   }
   const byName = (a: string, b: string): number => a.localeCompare(b);
   const metricNames = [...metrics].sort(byName);
   return [
     ...runColumns,
-    ...[...params].sort(byName).map(paramColumn),
+    ...[...params.keys()].sort(byName).map((p) => paramColumn(p, params.get(p) ?? false)),
     ...metricNames.map((m) => metricColumn(m, 'last')),
     ...metricNames.flatMap((m) => [metricColumn(m, 'min'), metricColumn(m, 'max')]),
   ];

@@ -49,7 +49,10 @@ export class VirtualGrid {
       attrs: { role: 'grid', tabindex: '0', 'aria-label': label, 'aria-multiselectable': 'true', 'aria-rowcount': '1' },
     }, el('div', { className: 'head-group', attrs: { role: 'rowgroup' } }, this.head), this.body);
     this.element.addEventListener('scroll', () => this.schedule(), { passive: true });
-    this.element.addEventListener('keydown', (e) => this.events.key(e));
+    this.element.addEventListener('keydown', (e) => {
+      // Keys on a header button (Enter or Space to sort) are the button's own, not row navigation.
+      if (e.target === this.element) this.events.key(e);
+    });
     this.body.addEventListener('mousedown', (e) => {
       // Shift-click selects rows, not text.
       if (e.shiftKey) e.preventDefault();

@@ -173,6 +173,9 @@ test('runs table: keyboard moves, extends and toggles the selection; Enter and d
     key(h, ' ');
     (h.document.querySelector('#compare') as HTMLButtonElement).click();
     assert.deepEqual(messagesOfType(h, 'compare'), [{ type: 'compare', runIds: ['run-000001', 'run-000002', 'run-000003', 'run-000004'] }]);
+    // Enter on a header button belongs to the button (sorting), not to the focused row.
+    header(h, 'name').querySelector('button')?.dispatchEvent(new h.window.KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    assert.deepEqual(messagesOfType(h, 'openRun'), []);
     key(h, 'Enter');
     rowByPosition(h, 9).dispatchEvent(new h.window.MouseEvent('dblclick', { bubbles: true }));
     assert.deepEqual(messagesOfType(h, 'openRun'), [{ type: 'openRun', runId: 'run-000004' }, { type: 'openRun', runId: 'run-000009' }]);

@@ -103,6 +103,13 @@ class LineageTest(SdkTestCase):
         with self.assertWarnsRegex(UserWarning, "unknown capture"):
             _capture.parse_capture("-gti")
 
+    def test_packages_match_importlib_metadata(self):
+        from importlib import metadata
+        expected = {}
+        for dist in metadata.distributions():
+            expected.setdefault(dist.metadata["Name"], dist.version)
+        self.assertEqual(_lineage.installed_packages(), dict(sorted(expected.items(), key=lambda kv: kv[0].lower())))
+
     def test_no_git_on_path_is_no_problem(self):
         empty = os.path.join(self.tmp, "emptybin")
         os.makedirs(empty)

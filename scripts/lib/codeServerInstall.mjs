@@ -46,6 +46,9 @@ function cleanEnv(extra = {}) {
   return { ...env, ...extra };
 }
 
+/** The install step running now, so an interrupt can stop it rather than leave it orphaned. */
+let activeChild;
+
 /**
  * Runs a command with its output appended to the install log; rejects with the log's tail.
  * @param {string} logFile @param {string} cwd @param {string} cmd @param {string[]} args
@@ -56,11 +59,13 @@ function run(logFile, cwd, cmd, args, extraEnv = {}) {
     const fd = openSync(logFile, 'a');
     writeFileSync(fd, `\n$ (cd ${cwd} && ${cmd} ${args.join(' ')})\n`);
     const child = spawn(cmd, args, { cwd, env: cleanEnv(extraEnv), stdio: ['ignore', fd, fd] });
+    activeChild = child;
     child.on('error', (error) => {
       closeSync(fd);
       reject(error);
     });
     child.on('exit', (code, signal) => {
+      activeChild = undefined;
       closeSync(fd);
       if (code === 0) {
         resolve(undefined);
@@ -182,7 +187,20 @@ export async function ensureCodeServer(log) {
     // Another set-up may have finished while we waited for the lock.
     if (isCodeServerInstalled(dir)) return { dir, installed: false };
     log(`installing code-server ${CODE_SERVER_VERSION} (a real VS Code ${CODE_SERVER_VERSION.replace(/^4\./, '1.')}) — about 3 minutes`);
-    await install(dir, log);
+    // On Ctrl-C, stop the running npm too and free the lock; the missing marker makes the next set-up start over.
+    const interrupt = () => {
+      activeChild?.kill('SIGTERM');
+      release();
+      process.exit(130);
+    };
+    process.once('SIGINT', interrupt);
+    process.once('SIGTERM', interrupt);
+    try {
+      await install(dir, log);
+    } finally {
+      process.off('SIGINT', interrupt);
+      process.off('SIGTERM', interrupt);
+    }
     return { dir, installed: true };
   } finally {
     release();

@@ -32,7 +32,9 @@ class NotebookTest(SdkTestCase):
         for cell in notebook["cells"]:
             if cell["cell_type"] == "code":
                 source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-                cells[cell["execution_count"]] = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+                # the contract (docs/event-format.md, src/vscode/cellMatch.ts): CRLF as LF, no trailing newlines
+                normalized = source.replace("\r\n", "\n").rstrip("\n")
+                cells[cell["execution_count"]] = hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:16]
         return out, notebook, cells
 
     def test_cell_links_match_the_executed_cells(self):

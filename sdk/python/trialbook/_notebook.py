@@ -33,7 +33,10 @@ def notebook_info(shell):
 
 
 def cell_hash(source):
-    return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    """First 16 hex of sha256 of the cell source with CRLF as LF and trailing newlines
+    removed (IPython strips them in its history; the extension normalises the same way)."""
+    normalized = source.replace("\r\n", "\n").rstrip("\n")
+    return hashlib.sha256(normalized.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 class CellTracker:

@@ -2,11 +2,12 @@
 import errno
 import math
 import os
+import shutil
 import stat
 import unittest
 import warnings
 
-from helpers import SdkTestCase, metrics_of, validate_log
+from helpers import SdkTestCase, SDK_DIR, metrics_of, validate_log
 
 import trialbook
 
@@ -118,6 +119,14 @@ class StorageTest(SdkTestCase):
         # root ignores permissions, so the child drops to an unprivileged user when we are root
         demote = "import os\nif os.getuid() == 0:\n    os.setgid(65534); os.setuid(65534)\n"
         os.chmod(self.tmp, 0o755)
+        # a copy of the SDK the unprivileged user can read wherever the checkout lives (e.g. under /root)
+        readable = os.path.join(self.tmp, "sdk")
+        shutil.copytree(os.path.join(SDK_DIR, "trialbook"), os.path.join(readable, "trialbook"),
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        for folder, dirs, names in os.walk(readable):
+            os.chmod(folder, 0o755)
+            for name in names:
+                os.chmod(os.path.join(folder, name), 0o644)
         proc = self.child(demote + """
 import trialbook, warnings
 warnings.simplefilter("always")
@@ -127,7 +136,7 @@ for i in range(2000):
 run.config["lr"] = 0.1
 run.finish()
 print("training finished")
-""" % locked, env={"HOME": self.tmp})
+""" % locked, env={"HOME": self.tmp, "PYTHONPATH": readable})
         self.assertEqual(proc.returncode, 0, proc.stderr.decode())
         self.assertIn(b"training finished", proc.stdout)
         err = proc.stderr.decode()

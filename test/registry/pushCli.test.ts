@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openRunIndex } from '../../src/core/openRunIndex';
 import { dockerConfigCredentials } from '../../src/core/registry/credentials';
+import { MlflowStandIn } from '../fixtures/mlflow/mlflowServer';
 import { RegistryServer, freePort } from './registryServer';
 import { fileSha256, skopeoInspect, tempDir } from './fixtures';
 
@@ -127,5 +128,25 @@ describe('trialbook push (CLI)', () => {
     assert.match(usage.stderr, /has no artifact "nope".*artifacts: model/);
     assert.ok(existsSync(path.join(workspace, '.trialbook')));
     assert.ok(readFileSync(path.join(workspace, '.trialbook', 'runs', RUN_ID, 'events.jsonl'), 'utf8').includes('run_end'), 'the run log is untouched');
+  });
+
+  it('pushes to MLflow with MLFLOW_TRACKING_TOKEN and records models:/<name>/<version>', async () => {
+    const mlflow = await MlflowStandIn.start({ auth: { kind: 'token', token: 'tok-secret-77' }, registrationDelayMs: 100 });
+    try {
+      const port = new URL(mlflow.uri).port;
+      const res = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', '--to', `mlflow+http://127.0.0.1:${port}/churn-model?experiment=ci`, '--alias', 'champion'], { MLFLOW_TRACKING_TOKEN: 'tok-secret-77' });
+      assert.equal(res.code, 0, res.stderr);
+      assert.equal(res.stdout.trim(), 'models:/churn-model/1');
+      assert.ok(!`${res.stdout}${res.stderr}`.includes('tok-secret-77'));
+      assert.equal(mlflow.models.get('churn-model')?.aliases.get('champion'), '1');
+      assert.ok([...mlflow.experiments.values()].some((e) => e.name === 'ci'));
+      const pushes = await pushesOf(workspace);
+      const last = pushes[pushes.length - 1];
+      assert.equal(last?.reference, 'models:/churn-model/1');
+      assert.equal(last?.registry, `mlflow:http://127.0.0.1:${port}`);
+      assert.equal(last?.version, '1');
+    } finally {
+      await mlflow.stop();
+    }
   });
 });

@@ -17,6 +17,8 @@ export interface RunIndex {
   /** Cells of one notebook (absolute path) that logged to any run. */
   cellLinks(notebookPath: string): CellLink[];
   recordPush(push: PushRecord): void;
+  /** Ids of runs that logged an artifact of this type (all types when omitted), newest first. */
+  runsWithArtifacts?(type?: string): string[];
   /** Drop the database and ingest every log again. */
   rebuild(onProgress?: (done: number, total: number) => void): Promise<SyncReport>;
   /** Write the database to disk now (atomic). Writes are otherwise debounced. */

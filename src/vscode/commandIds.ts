@@ -17,6 +17,11 @@ export const CommandId = {
   copyRunId: 'trialbook.copyRunId',
   revealSource: 'trialbook.revealSource',
   exportComparisonCsv: 'trialbook.exportComparisonCsv',
+  addRegistry: 'trialbook.addRegistry',
+  forgetRegistryCredentials: 'trialbook.forgetRegistryCredentials',
+  pushModel: 'trialbook.pushModel',
+  verifyModel: 'trialbook.verifyModel',
+  copyReference: 'trialbook.copyReference',
   openExample: 'trialbook.openExample',
   runPythonFile: 'trialbook.runPythonFile',
   installSdk: 'trialbook.installSdk',
@@ -33,6 +38,7 @@ export const ContextKey = {
 export const ViewId = {
   container: 'trialbook',
   runs: 'trialbook.runs',
+  models: 'trialbook.models',
 } as const;
 
 export const compareViewType = 'trialbook.compare';

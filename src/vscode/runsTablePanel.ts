@@ -126,16 +126,18 @@ export class RunsTablePanel implements vscode.Disposable {
   }
 
   private async send(): Promise<void> {
-    if (!this.ready) return;
+    // A hidden webview is torn down (no retainContextWhenHidden); when shown again it says ready and gets rows.
+    if (!this.ready || !this.panel.visible) return;
     this.lastSent = Date.now();
     const filter = this.filter;
     let message: HostToRunsTableMessage;
     try {
       const index = await this.ctx.host.get();
-      const total = index.listRuns().length;
       let runs: RunRow[];
+      let total: number;
       try {
         runs = index.listRuns({ filter: filter || undefined, sort: '-started' });
+        total = filter ? index.listRuns().length : runs.length;
       } catch (err) {
         // A bad expression is the user's typo, not a failure: the table says what is wrong and keeps its rows.
         await this.post({ type: 'filterError', filter, message: err instanceof Error ? err.message : String(err) });

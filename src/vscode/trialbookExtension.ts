@@ -17,6 +17,8 @@ import { GitDocumentProvider, gitScheme } from './gitDocuments';
 import { RunFilter, filterProblem } from './runFilter';
 import { RunEditor, runsOf } from './runCommands';
 import { cellSourceHash } from './cellMatch';
+import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
+import { RegistryCommands, type PushModelArgs } from './registryCommands';
 import type { Logger, RunRow } from '../core/model';
 import type { TrialbookApi } from './testApi';
 
@@ -31,6 +33,7 @@ interface WorkspaceParts {
   treeView: vscode.TreeView<RunsTreeNode>;
   filter: RunFilter;
   editor: RunEditor;
+  models: ModelsTreeProvider;
 }
 
 /** The root object: owns every view, command and the index host, disposed as one. */
@@ -39,6 +42,7 @@ export class TrialbookExtension implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Trialbook', { log: true });
   private readonly log: Logger = createLogger(this.channel);
   private readonly parts: WorkspaceParts | undefined;
+  private readonly registries: RegistryCommands;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly trialbookDir: string | undefined) {
     this.disposables.push(this.channel);
@@ -46,6 +50,7 @@ export class TrialbookExtension implements vscode.Disposable {
     if (trialbookDir) {
       this.parts = this.createWorkspaceParts(trialbookDir);
     }
+    this.registries = new RegistryCommands(context.secrets, this.parts?.host, this.log);
     void vscode.commands.executeCommand('setContext', ContextKey.hasRuns, trialbookDir ? existsSync(trialbookDir) : false);
     void vscode.commands.executeCommand('setContext', ContextKey.ready, true);
     this.registerCommands();
@@ -64,11 +69,13 @@ export class TrialbookExtension implements vscode.Disposable {
     const filter = new RunFilter(this.context.workspaceState);
     const tree = new RunsTreeProvider(host, keyMetric, () => filter.query(), () => filter.describe());
     const treeView = vscode.window.createTreeView(ViewId.runs, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+    const models = new ModelsTreeProvider(host);
     const cellStatus = new NotebookCellStatusProvider(host);
     const codeLens = new TrainingCodeLensProvider(host, keyMetric);
     const panelContext = { extensionUri: this.context.extensionUri, host, log: this.log };
     this.disposables.push(
-      host, tree, treeView, filter, cellStatus, codeLens,
+      host, tree, treeView, filter, cellStatus, codeLens, models,
+      vscode.window.createTreeView(ViewId.models, { treeDataProvider: models, showCollapseAll: true }),
       new RunningStatusItem(host),
       filter.onDidChange(() => tree.refresh()),
       tree.onDidChangeMessage((message) => { treeView.message = message; }),
@@ -79,7 +86,7 @@ export class TrialbookExtension implements vscode.Disposable {
       vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, codeLens),
       vscode.workspace.registerTextDocumentContentProvider(gitScheme, new GitDocumentProvider()),
     );
-    return { host, tree, treeView, filter, editor: new RunEditor(host) };
+    return { host, tree, treeView, filter, editor: new RunEditor(host), models };
   }
 
   private compareContext(host: IndexHost) {
@@ -181,6 +188,26 @@ export class TrialbookExtension implements vscode.Disposable {
         return;
       }
       await panel.exportCsv();
+    });
+    register(CommandId.addRegistry, (args?: unknown) => this.registries.addRegistry(isObject(args) ? args as never : undefined));
+    register(CommandId.forgetRegistryCredentials, (name?: unknown) => this.registries.forgetCredentials(typeof name === 'string' ? name : undefined));
+    register(CommandId.pushModel, async (arg?: unknown, selection?: RunsTreeNode[]) => {
+      if (isModelsNode(arg)) return this.registries.pushModel({ runId: arg.run.id, artifact: arg.kind === 'run' ? undefined : arg.artifact.name });
+      if (isObject(arg) && typeof (arg as { runId?: unknown }).runId === 'string') return this.registries.pushModel(arg as unknown as PushModelArgs);
+      const [run] = arg ? await runsFor(arg as RunsTreeNode, selection, false) : [];
+      return this.registries.pushModel(run ? { runId: run.id } : undefined);
+    });
+    register(CommandId.copyReference, async (node?: ModelsNode) => {
+      if (node?.kind !== 'push') return;
+      await vscode.env.clipboard.writeText(node.push.reference);
+      vscode.window.setStatusBarMessage(`Copied ${node.push.reference}`, 3000);
+    });
+    register(CommandId.verifyModel, async (node?: ModelsNode) => {
+      if (node?.kind !== 'push') {
+        void vscode.window.showInformationMessage('Trialbook: pick a push under a model in the Models view to verify it.');
+        return;
+      }
+      await this.registries.verify(node.run.id, node.artifact.name, node.push);
     });
     register(CommandId.openExample, () => this.openExample());
     register(CommandId.runPythonFile, (uri?: unknown) => runPythonFile(this.context.extensionUri, this.trialbookDir, uri instanceof vscode.Uri ? uri : undefined));
@@ -304,6 +331,14 @@ export class TrialbookExtension implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isModelsNode(value: unknown): value is ModelsNode {
+  return isObject(value) && (value.kind === 'model' || value.kind === 'push') && isObject(value.run);
 }
 
 function paramsLine(run: RunRow): string {

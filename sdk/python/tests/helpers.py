@@ -1,5 +1,4 @@
 """Shared test helpers: temp workspaces, child processes, reading and schema-validating logs."""
-import glob
 import json
 import os
 import shutil

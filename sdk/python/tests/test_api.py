@@ -1,7 +1,6 @@
 """The W&B/MLflow-style API: steps, config, summary, tags, notes, artifacts, resume, locations."""
 import hashlib
 import os
-import re
 import subprocess
 import unittest
 

@@ -7,7 +7,7 @@ import stat
 import unittest
 import warnings
 
-from helpers import SdkTestCase, SDK_DIR, metrics_of, validate_log
+from helpers import SdkTestCase, SDK_DIR, metrics_of
 
 import trialbook
 

@@ -1,11 +1,10 @@
 """Exit paths in real child processes: normal exit, exceptions, SIGTERM, SIGKILL, heartbeats."""
-import json
 import os
 import signal
 import time
 import unittest
 
-from helpers import SdkTestCase, metrics_of, read_lines, run_logs, validate_log
+from helpers import SdkTestCase, metrics_of, read_lines, validate_log
 
 LOOP = """
 import sys, time, trialbook

@@ -1,5 +1,4 @@
 """Lineage in run_start: host, command, Python, git (with diff.patch), packages; TRIALBOOK_CAPTURE."""
-import json
 import os
 import subprocess
 import unittest

@@ -1,5 +1,4 @@
 """Many writers at once: eight processes, and the ranks of a distributed job."""
-import os
 import unittest
 
 from helpers import SdkTestCase, metrics_of

@@ -1,6 +1,5 @@
 """System metrics: sampled on their own timeline, never moving the user's step."""
 import os
-import shutil
 import stat
 import time
 import unittest

@@ -1,7 +1,6 @@
 """The Run: what init() returns and what log(), config, summary, artifacts act on."""
 import json
 import os
-import threading
 import time
 import warnings
 

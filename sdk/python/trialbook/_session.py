@@ -13,7 +13,7 @@ from . import _ids, _lineage, _notebook, _paths
 from ._capture import parse_capture
 from ._run import Run, read_state
 from ._system import SystemSampler
-from ._values import cap_notes, check_key, tag_list, user_stacklevel, value_map, _to_mapping
+from ._values import cap_notes, tag_list, user_stacklevel, value_map, _to_mapping
 from ._writer import EventWriter, FORMAT_VERSION
 from ._version import __version__
 

@@ -49,6 +49,9 @@ export interface RunsTableViewState {
   onlyDiffering: boolean;
   /** Column id → width in pixels, where the user resized a column. */
   widths?: Record<string, number>;
+  /** Selected run ids and the scroll offset, so the table comes back as it was when its tab is shown again. */
+  selected?: string[];
+  scrollTop?: number;
 }
 
 export type HostToRunsTableMessage =

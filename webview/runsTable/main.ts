@@ -32,6 +32,9 @@ let order: number[] = [];
 let positions = new Map<string, number>();
 const selection = new Selection();
 let sentFilter: string | undefined;
+/** Selection and scroll offset saved by the previous incarnation of this webview, restored with the first rows. */
+let restore: { selected: string[]; scrollTop: number } | undefined = saved ? { selected: saved.selected ?? [], scrollTop: saved.scrollTop ?? 0 } : undefined;
+let scrollTimer: ReturnType<typeof setTimeout> | undefined;
 let filterTimer: ReturnType<typeof setTimeout> | undefined;
 
 const app = document.getElementById('app') as HTMLElement;
@@ -87,6 +90,8 @@ filterInput.value = state.filter;
 onlyDiffInput.checked = state.onlyDiffering;
 
 function saveState(): void {
+  state.selected = [...selection.ids];
+  state.scrollTop = grid.element.scrollTop;
   host.setState({ ...state, columns: { ...state.columns }, widths: { ...state.widths } });
 }
 
@@ -116,6 +121,7 @@ function updateCounts(): void {
   compareButton.disabled = n === 0;
   compareButton.textContent = n ? `Compare ${formatCount(n)}` : 'Compare';
   clearButton.disabled = n === 0;
+  if (received) saveState();
   empty.textContent = !received ? 'Loading runs…'
     : total === 0 ? 'No runs yet. Run a script that calls trialbook.init(), and its run appears here.'
       : rows.length === 0 ? 'No runs match the filter.' : '';
@@ -233,6 +239,11 @@ filterInput.addEventListener('keydown', (e) => {
   if (e.key === 'Enter') sendFilter();
   if (e.key === 'ArrowDown') grid.element.focus();
 });
+grid.element.addEventListener('scroll', () => {
+  // Remember where the user was, once scrolling settles.
+  if (scrollTimer) clearTimeout(scrollTimer);
+  scrollTimer = setTimeout(saveState, 250);
+}, { passive: true });
 onlyDiffInput.addEventListener('change', () => {
   state.onlyDiffering = onlyDiffInput.checked;
   columnsChanged();
@@ -261,7 +272,14 @@ function onRows(next: TableRow[], filter: string, all: number): void {
   columns = buildColumns(rows);
   uniform = uniformColumns(columns, rows);
   reorder(focus);
+  if (restore) {
+    for (const id of restore.selected) if (positions.has(id)) selection.ids.add(id);
+  }
   renderGrid();
+  if (restore) {
+    grid.element.scrollTop = restore.scrollTop;
+    restore = undefined;
+  }
   updateCounts();
   if (filter === state.filter) showFilterError('');
   document.body.dataset.rendered = String(rows.length);

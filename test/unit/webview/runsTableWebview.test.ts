@@ -275,3 +275,25 @@ test('runs table: run-supplied text is shown as text, never parsed as HTML', () 
     h.close();
   }
 });
+
+test('runs table: selection and scroll offset are saved, and restored when the webview comes back', () => {
+  const first = tableWith(makeRows(100));
+  let saved: RunsTableViewState;
+  try {
+    click(first, rowByPosition(first, 2));
+    click(first, rowByPosition(first, 5), { ctrlKey: true });
+    saved = first.state() as RunsTableViewState;
+    assert.deepEqual([...(saved.selected ?? [])].sort(), ['run-000002', 'run-000005']);
+  } finally {
+    first.close();
+  }
+  const again = tableWith(makeRows(100), saved);
+  try {
+    assert.deepEqual(again.posted[0], { type: 'ready', state: { filter: '', sort: null, columns: {}, onlyDiffering: false, widths: {} } });
+    const selected = [...again.document.querySelectorAll<HTMLElement>('.row[aria-selected=true]')].map((r) => r.dataset.runId).sort();
+    assert.deepEqual(selected, ['run-000002', 'run-000005']);
+    assert.match(again.document.querySelector('.counts')?.textContent ?? '', /2 selected/);
+  } finally {
+    again.close();
+  }
+});

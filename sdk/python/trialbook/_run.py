@@ -170,7 +170,7 @@ class Run:
         """
         if type(metrics) is not dict:
             metrics = _as_metrics(metrics)
-        values = {}
+        values = metrics.copy()  # the caller may reuse its dict; only odd values are rewritten
         known = self._known
         for key, value in metrics.items():
             if key not in known:
@@ -179,10 +179,9 @@ class Run:
             kind = type(value)
             if kind is float:
                 if value - value != 0.0:
-                    value = nonfinite_name(value)
+                    values[key] = nonfinite_name(value)
             elif kind is not int:
-                value = metric_value(key, value)
-            values[key] = value
+                values[key] = metric_value(key, value)
         if step is None:
             step = self._step
         elif type(step) is not int or step < 0:

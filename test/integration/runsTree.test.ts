@@ -25,23 +25,31 @@ suite('Runs tree', () => {
     await waitFor('the run to turn failed', async () => (findRun(await api.runsTree(), run.id)?.run.status === 'failed' ? true : undefined), 3000);
   });
 
-  test('a malformed or truncated line does not stop ingestion', async () => {
+  test('malformed lines are skipped, a truncated last line waits for its newline, and ingestion goes on', async () => {
     const { api } = await activateTrialbook();
     const broken = writeFixtureRun({ experiment: 'fixture-bad-lines', name: 'broken-log', points: 4, finished: false });
     appendToLog(broken, '{"v":1,"t":"metrics","ts":1,"step":9,"values":{"loss":\n');
     appendToLog(broken, 'this is not json\n');
-    appendToLog(broken, endEvent('finished'));
-    appendToLog(broken, '{"v":1,"t":"metrics","ts":1,"st'); // truncated: no newline yet
+    const ts = Date.now() / 1000;
+    appendToLog(broken, `{"v":1,"t":"metrics","ts":${ts},"step":10,"val`); // a writer mid-line
     const healthy = writeFixtureRun({ experiment: 'fixture-bad-lines', name: 'healthy-log', points: 4 });
     await api.refresh();
-    const tree = await api.runsTree();
-    const foundBroken = findRun(tree, broken.id);
+    let tree = await api.runsTree();
     const foundHealthy = findRun(tree, healthy.id);
     assert.ok(foundHealthy, 'a run beside the broken log is missing');
     assert.equal(foundHealthy.run.status, 'finished');
-    assert.ok(foundBroken, 'the run with bad lines is missing');
-    // The valid lines after the bad ones are still read: the run_end arrived.
-    assert.equal(foundBroken.run.status, 'finished');
-    assert.match(foundBroken.run.description, /loss 0\.25\b/);
+    const before = findRun(tree, broken.id);
+    assert.ok(before, 'the run with bad lines is missing');
+    assert.equal(before.run.status, 'running');
+    assert.match(before.run.description, /loss 0\.25\b/); // the 4th point; the partial line is not read yet
+
+    appendToLog(broken, 'ues":{"loss":0.125}}\n');
+    appendToLog(broken, endEvent('finished'));
+    await api.refresh();
+    tree = await api.runsTree();
+    const after = findRun(tree, broken.id);
+    assert.ok(after, 'the run with bad lines disappeared');
+    assert.equal(after.run.status, 'finished');
+    assert.match(after.run.description, /loss 0\.125\b/);
   });
 });

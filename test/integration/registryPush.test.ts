@@ -1,0 +1,97 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { RegistryServer } from '../registry/registryServer';
+import { activateTrialbook, runPython, workspaceDir } from './helpers';
+
+const MODEL_SCRIPT = [
+  'import os, trialbook',
+  'run = trialbook.init(experiment="ship", config={"lr": 0.01}, notes="model to ship", system_metrics=False)',
+  'run.log({"val_acc": 0.91})',
+  'os.makedirs("models", exist_ok=True)',
+  'open("models/model.bin", "wb").write(os.urandom(200000))',
+  'run.log_artifact("models/model.bin", name="model", type="model")',
+  'run.finish()',
+  'print(run.id)',
+].join('\n');
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+suite('Push a model to a registry', () => {
+  let registry: RegistryServer | undefined;
+  const password = `s3cret-${Date.now()}`;
+
+  suiteSetup(async function () {
+    this.timeout(30_000);
+    const dir = mkdtempSync(join(tmpdir(), 'trialbook-htpasswd-'));
+    execFileSync('htpasswd', ['-Bbc', join(dir, 'htpasswd'), 'alice', password]);
+    registry = await RegistryServer.start({ kind: 'htpasswd', htpasswdPath: join(dir, 'htpasswd') });
+  });
+
+  suiteTeardown(async () => {
+    await registry?.stop();
+  });
+
+  test('the push command pushes a logged model to a real registry, records it, and keeps the password only in SecretStorage', async function () {
+    this.timeout(90_000);
+    const { api } = await activateTrialbook();
+    const host = (registry as RegistryServer).host;
+    const runId = (await runPython(MODEL_SCRIPT, workspaceDir())).trim().split('\n').pop() ?? '';
+    await api.refresh();
+    const errorsBefore = api.commandErrors().length;
+
+    await vscode.commands.executeCommand('trialbook.addRegistry', {
+      name: 'local-test', kind: 'oci', url: `${host}/models/churn`, credentials: { kind: 'basic', username: 'alice', password },
+    });
+    await vscode.commands.executeCommand('trialbook.pushModel', { runId, artifact: 'model', registry: 'local-test', version: '1.0.0', alias: 'staging', confirmed: true });
+    assert.deepEqual(api.commandErrors().slice(errorsBefore), []);
+
+    const detail = await api.runDetail(runId);
+    assert.ok(detail, 'the run is in the index');
+    assert.equal(detail.pushes.length, 1, JSON.stringify(detail.pushes));
+    assert.match(detail.pushes[0].reference, new RegExp(`^${host.replace(/\./g, '\\.')}/models/churn:1\\.0\\.0@sha256:[0-9a-f]{64}$`));
+    // The push is also recorded beside the run, so a rebuilt index keeps it.
+    const edits = readFileSync(join(workspaceDir(), '.trialbook', 'runs', runId, 'edits.jsonl'), 'utf8');
+    assert.match(edits, /"t":"push"/);
+    const models = await api.modelsTree();
+    const shipped = models.find((m) => m.run === detail.name);
+    assert.deepEqual(shipped?.models.map((m) => m.name), ['model']);
+    assert.equal(shipped?.models[0].pushes[0], detail.pushes[0].reference);
+
+    assert.equal(await api.hasRegistryCredentials('local-test'), true);
+    const settings = readFileSync(join(workspaceDir(), '.vscode', 'settings.json'), 'utf8');
+    assert.match(settings, /local-test/);
+    for (const file of filesUnder(workspaceDir())) {
+      assert.ok(!readFileSync(file).includes(password), `the password leaked into ${file}`);
+    }
+  });
+
+  test('a wrong password fails with a message naming the registry, without the password, and records nothing', async function () {
+    this.timeout(60_000);
+    const { api } = await activateTrialbook();
+    const host = (registry as RegistryServer).host;
+    const runId = (await runPython(MODEL_SCRIPT, workspaceDir())).trim().split('\n').pop() ?? '';
+    await api.refresh();
+    const wrong = `wrong-${Date.now()}`;
+    await vscode.commands.executeCommand('trialbook.addRegistry', {
+      name: 'local-wrong', kind: 'oci', url: `${host}/models/churn`, credentials: { kind: 'basic', username: 'alice', password: wrong },
+    });
+    const before = api.commandErrors().length;
+    await vscode.commands.executeCommand('trialbook.pushModel', { runId, artifact: 'model', registry: 'local-wrong', version: '2.0.0', confirmed: true });
+    const errors = api.commandErrors().slice(before);
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    assert.match(errors[0].message, new RegExp(host.replace(/\./g, '\\.')));
+    assert.ok(!errors[0].message.includes(wrong), 'the password is not in the message');
+    const detail = await api.runDetail(runId);
+    assert.deepEqual(detail?.pushes, []);
+  });
+});

@@ -121,6 +121,10 @@ export class RegistryCommands {
     return password === undefined ? undefined : { kind: 'basic', username, password };
   }
 
+  async hasCredentials(name: string): Promise<boolean> {
+    return (await this.secrets.get(name)) !== undefined;
+  }
+
   async forgetCredentials(name?: string): Promise<void> {
     const registry = name ?? (await this.pickRegistry('Forget credentials of which registry?'))?.name;
     if (!registry) return;

@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import type { IndexHost } from './indexHost';
 import { webviewHtml, webviewRoots } from './webviewHtml';
-import type { Logger, ParamValue, RunRow } from '../core/model';
-import type {
-  HostToRunsTableMessage, RunsTableToHostMessage, RunsTableViewState, TableMetric, TableRow, TableValue,
-} from '../shared/runsTableProtocol';
-import { isRunsTableToHostMessage, isRunsTableViewState, nonFinite } from '../shared/runsTableProtocol';
+import type { Logger, RunRow } from '../core/model';
+import type { HostToRunsTableMessage, RunsTableToHostMessage, RunsTableViewState } from '../shared/runsTableProtocol';
+import { filterErrorText, isRunsTableToHostMessage, isRunsTableViewState, toTableRow } from '../shared/runsTableProtocol';
 
 export const runsTableViewType = 'trialbook.runsTable';
 /** Live updates are coalesced to at most four per second. */
@@ -15,27 +13,6 @@ export interface RunsTableContext {
   extensionUri: vscode.Uri;
   host: IndexHost;
   log: Logger;
-}
-
-function tableValue(value: ParamValue | undefined): TableValue {
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'number') return nonFinite(value);
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
-  return JSON.stringify(value);
-}
-
-/** A run as the table shows it: JSON-safe (non-finite numbers tagged) and without what no column needs. */
-export function toTableRow(run: RunRow, now: number): TableRow {
-  const end = run.endedAt ?? (run.status === 'running' ? Math.max(now, run.lastEventAt) : run.lastEventAt);
-  const params: Record<string, TableValue> = {};
-  for (const [k, v] of Object.entries(run.params)) params[k] = tableValue(v);
-  const metrics: Record<string, TableMetric> = {};
-  for (const [k, m] of Object.entries(run.metrics)) metrics[k] = { last: nonFinite(m.last), min: nonFinite(m.min), max: nonFinite(m.max) };
-  return {
-    id: run.id, name: run.name, experiment: run.experiment, status: run.status, startedAt: run.startedAt,
-    durationMs: Math.max(0, end - run.startedAt), tags: run.tags, user: run.user ?? '', gitCommit: run.gitCommit ?? '',
-    params, metrics,
-  };
 }
 
 /**
@@ -140,7 +117,7 @@ export class RunsTablePanel implements vscode.Disposable {
         total = filter ? index.listRuns().length : runs.length;
       } catch (err) {
         // A bad expression is the user's typo, not a failure: the table says what is wrong and keeps its rows.
-        await this.post({ type: 'filterError', filter, message: err instanceof Error ? err.message : String(err) });
+        await this.post({ type: 'filterError', filter, message: filterErrorText(err) });
         return;
       }
       const now = Date.now();

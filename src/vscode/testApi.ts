@@ -1,6 +1,6 @@
 // What `activate` returns: a small read-only surface that the integration tests (inside a real VS Code)
 // use to see what the views and panels hold, without scraping the DOM.
-import type { RunStatus } from '../core/model';
+import type { RunDetail, RunStatus } from '../core/model';
 
 export interface RunsTreeRunItem {
   id: string;
@@ -31,4 +31,14 @@ export interface TrialbookApi {
   /** The Runs tree as a user would see it, fully expanded. */
   runsTree(): Promise<RunsTreeExperimentItem[]>;
   comparePanels(): ComparePanelInfo[];
+  /** Errors that commands reported to the user since activation (command id and message). */
+  commandErrors(): Array<{ command: string; message: string }>;
+  /** The run as the details panel shows it. */
+  runDetail(runId: string): Promise<RunDetail | undefined>;
+  /** The status bar items the notebook cell provider gives each cell of a notebook, in cell order. */
+  cellStatusItems(notebook: string): Promise<string[][]>;
+  /** Whether SecretStorage holds credentials for a registry. */
+  hasRegistryCredentials(name: string): Promise<boolean>;
+  /** The Models view: run name → model names → push references. */
+  modelsTree(): Promise<Array<{ run: string; models: Array<{ name: string; pushes: string[] }> }>>;
 }

@@ -34,6 +34,7 @@ interface WorkspaceParts {
   filter: RunFilter;
   editor: RunEditor;
   models: ModelsTreeProvider;
+  cellStatus: NotebookCellStatusProvider;
 }
 
 /** The root object: owns every view, command and the index host, disposed as one. */
@@ -43,6 +44,7 @@ export class TrialbookExtension implements vscode.Disposable {
   private readonly log: Logger = createLogger(this.channel);
   private readonly parts: WorkspaceParts | undefined;
   private readonly registries: RegistryCommands;
+  private readonly commandErrors: Array<{ command: string; message: string }> = [];
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly trialbookDir: string | undefined) {
     this.disposables.push(this.channel);
@@ -86,7 +88,7 @@ export class TrialbookExtension implements vscode.Disposable {
       vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, codeLens),
       vscode.workspace.registerTextDocumentContentProvider(gitScheme, new GitDocumentProvider()),
     );
-    return { host, tree, treeView, filter, editor: new RunEditor(host), models };
+    return { host, tree, treeView, filter, editor: new RunEditor(host), models, cellStatus };
   }
 
   private compareContext(host: IndexHost) {
@@ -106,6 +108,7 @@ export class TrialbookExtension implements vscode.Disposable {
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           this.log.error(`${id} failed: ${err instanceof Error ? err.stack ?? message : message}`);
+          this.commandErrors.push({ command: id, message });
           void vscode.window.showErrorMessage(`Trialbook: ${message}`, 'Show Log').then((choice) => {
             if (choice) this.channel.show();
           });
@@ -317,6 +320,29 @@ export class TrialbookExtension implements vscode.Disposable {
       },
       runsTree: async () => (this.parts ? this.parts.tree.snapshot() : []),
       comparePanels: () => ComparePanel.infos(),
+      commandErrors: () => [...this.commandErrors],
+      runDetail: async (runId) => (await this.parts?.host.get())?.getRun(runId),
+      cellStatusItems: async (notebookPath) => {
+        const provider = this.parts?.cellStatus;
+        if (!provider) return [];
+        const notebook = await vscode.workspace.openNotebookDocument(vscode.Uri.file(notebookPath));
+        const out: string[][] = [];
+        for (const cell of notebook.getCells()) out.push((await provider.provideCellStatusBarItems(cell)).map((i) => i.text));
+        return out;
+      },
+      hasRegistryCredentials: (name) => this.registries.hasCredentials(name),
+      modelsTree: async () => {
+        const models = this.parts?.models;
+        if (!models) return [];
+        const runs = await models.getChildren();
+        return Promise.all(runs.map(async (runNode) => ({
+          run: runNode.run.name,
+          models: await Promise.all((await models.getChildren(runNode)).map(async (modelNode) => ({
+            name: modelNode.kind === 'model' ? modelNode.artifact.name : '',
+            pushes: (await models.getChildren(modelNode)).map((p) => (p.kind === 'push' ? p.push.reference : '')),
+          }))),
+        })));
+      },
     };
   }
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Artifact, RunDetail } from '../core/model';
+import { useDigestCacheFile } from '../core/registry/blobSource';
 import { resolveCredentials } from '../core/registry/credentials';
 import { RegistryError } from '../core/registry/errors';
 import { planPush, pushModel, verifyModel } from '../core/registry/push';
@@ -74,7 +75,10 @@ export async function runPushCommand(args: string[]): Promise<number> {
   }
   const say = (line: string): void => { if (!quiet) process.stderr.write(`${line}\n`); };
 
-  const workspace = path.dirname(findTrialbookDir(parsed.options.get('dir')));
+  const trialbookDir = findTrialbookDir(parsed.options.get('dir'));
+  const workspace = path.dirname(trialbookDir);
+  // Digests of unchanged model files are reused across CLI runs, so a re-push does not re-read the model.
+  useDigestCacheFile(path.join(trialbookDir, 'cache', 'registry-digests.json'));
   const index = await openForCli(parsed.options.get('dir'), quiet);
   const controller = new AbortController();
   const onSigint = (): void => { say('Cancelling…'); controller.abort(); };

@@ -106,6 +106,8 @@ describe('trialbook push (CLI)', () => {
     const again = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', '--to', to, '--alias', 'staging'], { DOCKER_CONFIG: dockerConfig });
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /already up to date/);
+    const cache = JSON.parse(readFileSync(path.join(workspace, '.trialbook', 'cache', 'registry-digests.json'), 'utf8')) as Record<string, { sha256: string }>;
+    assert.ok(Object.values(cache).some((v) => v.sha256 === plan.files[1]?.sha256), 'digests are kept for the next process');
 
     const verify = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', '--to', to, '--verify'], { DOCKER_CONFIG: dockerConfig });
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);

@@ -1,6 +1,7 @@
 // Where a layer's bytes come from: a file read from any offset, or a folder's tar regenerated on demand.
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fsp } from 'node:fs';
+import * as path from 'node:path';
 import { listTree, tarStream, type TarEntry } from './tarLayer';
 
 export interface BlobSource {
@@ -58,28 +59,68 @@ export async function digestOf(source: BlobSource, signal?: AbortSignal): Promis
 }
 
 /**
- * Digests keyed by what identifies unchanged content (path, size, mtime, inode), so a re-push of an
- * unchanged model does not read its bytes again. In memory for the process's lifetime.
+ * Digests keyed by what identifies unchanged content (path, size, mtime, ctime, inode), so a re-push of an
+ * unchanged model does not read its bytes again. In memory, and in a JSON file when one is configured
+ * (the CLI keeps it in the workspace's .trialbook/cache/), so separate processes share it.
  */
 const digestCache = new Map<string, { sha256: string; size: number }>();
+const MAX_PERSISTED = 5000;
+let cacheFile: string | undefined;
+let cacheLoaded = false;
+
+export function useDigestCacheFile(file: string | undefined): void {
+  cacheFile = file;
+  cacheLoaded = false;
+}
+
+async function loadCache(): Promise<void> {
+  if (cacheLoaded || !cacheFile) return;
+  cacheLoaded = true;
+  try {
+    const data = JSON.parse(await fsp.readFile(cacheFile, 'utf8')) as Record<string, { sha256?: unknown; size?: unknown }>;
+    for (const [key, v] of Object.entries(data)) {
+      if (typeof v.sha256 === 'string' && /^[0-9a-f]{64}$/.test(v.sha256) && typeof v.size === 'number') digestCache.set(key, { sha256: v.sha256, size: v.size });
+    }
+  } catch {
+    // No cache yet, or unreadable: digests are computed again.
+  }
+}
+
+async function remember(key: string, value: { sha256: string; size: number }): Promise<void> {
+  digestCache.set(key, value);
+  if (!cacheFile) return;
+  const entries = [...digestCache].slice(-MAX_PERSISTED);
+  const tmp = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    await fsp.mkdir(path.dirname(cacheFile), { recursive: true });
+    await fsp.writeFile(tmp, JSON.stringify(Object.fromEntries(entries)));
+    await fsp.rename(tmp, cacheFile);
+  } catch {
+    // A cache that cannot be written only costs a re-hash next time.
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+  }
+}
 
 export async function fileDigest(file: string, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
+  await loadCache();
   const st = await fsp.stat(file);
-  const key = `f|${file}|${st.size}|${st.mtimeMs}|${st.ino}`;
+  const key = `f|${file}|${st.size}|${st.mtimeMs}|${st.ctimeMs}|${st.ino}`;
   const hit = digestCache.get(key);
   if (hit) return hit;
   const result = await digestOf(fileSource(file), signal);
   if (result.size !== st.size) throw new Error(`${file} changed while it was being read; try again when it is no longer written to.`);
-  digestCache.set(key, result);
+  await remember(key, result);
   return result;
 }
 
 export async function tarDigest(folder: string, entries: TarEntry[], signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
-  const key = `t|${folder}|${entries.map((e) => `${e.name}:${e.type}:${e.size}:${e.mtimeMs}:${e.linkname ?? ''}`).join('|')}`;
+  await loadCache();
+  const listing = entries.map((e) => `${e.name}:${e.type}:${e.size}:${e.mtimeMs}:${e.mode}:${e.linkname ?? ''}`).join('|');
+  const key = `t|${folder}|${sha256Hex(listing)}`;
   const hit = digestCache.get(key);
   if (hit) return hit;
   const result = await digestOf(tarSource(entries), signal);
-  digestCache.set(key, result);
+  await remember(key, result);
   return result;
 }
 

@@ -2,7 +2,7 @@
 // opened, run logs written as a tracking client would, and the real Python SDK in a child process.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrialbookApi, RunsTreeExperimentItem, RunsTreeRunItem } from '../../src/vscode/testApi';
@@ -101,7 +101,13 @@ export const WALKING_SKELETON_SCRIPT = [
   'print(run.id)',
 ].join('\n');
 
-/** Runs a Python script with Debian's interpreter and the repo's SDK; resolves with its stdout. */
+/** Debian's interpreter on CI machines (the pyenv one first on PATH lacks Jupyter); elsewhere whatever `python3` is. */
+function pythonExecutable(): string {
+  if (process.env.TRIALBOOK_PYTHON) return process.env.TRIALBOOK_PYTHON;
+  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}
+
+/** Runs a Python script with the repo's SDK on PYTHONPATH; resolves with its stdout. */
 export function runPython(script: string, cwd: string): Promise<string> {
   const env = {
     ...process.env,
@@ -109,7 +115,7 @@ export function runPython(script: string, cwd: string): Promise<string> {
     TRIALBOOK_DIR: join(cwd, '.trialbook'),
   };
   return new Promise((resolvePython, reject) => {
-    execFile('/usr/bin/python3', ['-c', script], { cwd, env, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(pythonExecutable(), ['-c', script], { cwd, env, timeout: 60_000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`python3 failed: ${error.message}\n${stderr}`));
       else resolvePython(stdout);
     });

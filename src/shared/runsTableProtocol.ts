@@ -1,5 +1,6 @@
-// The typed message contract between the extension host and the runs table webview.
-// Both sides import only this file; the webview never sees src/core.
+// The typed message contract between the extension host and the runs table webview, and the host's conversion
+// of index rows into it. Both sides import this file; it needs only the core's types, never its code.
+import type { ParamValue, RunRow } from '../core/model';
 
 /** JSON (the webview channel) cannot carry NaN or ±Infinity: they travel under this tag and are shown as text. */
 export interface NonFinite {
@@ -104,4 +105,32 @@ export function isRunsTableViewState(value: unknown): value is RunsTableViewStat
     && typeof s.onlyDiffering === 'boolean'
     && typeof s.columns === 'object' && s.columns !== null
     && (sort === null || (typeof sort === 'object' && sort !== undefined && typeof sort.column === 'string' && typeof sort.descending === 'boolean'));
+}
+
+function tableValue(value: ParamValue | undefined): TableValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'number') return nonFinite(value);
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  return JSON.stringify(value);
+}
+
+/** A run as the table shows it (host side): JSON-safe, non-finite numbers tagged, nothing no column needs. */
+export function toTableRow(run: RunRow, now: number): TableRow {
+  const end = run.endedAt ?? (run.status === 'running' ? Math.max(now, run.lastEventAt) : run.lastEventAt);
+  const params: Record<string, TableValue> = {};
+  for (const [k, v] of Object.entries(run.params)) params[k] = tableValue(v);
+  const metrics: Record<string, TableMetric> = {};
+  for (const [k, m] of Object.entries(run.metrics)) metrics[k] = { last: nonFinite(m.last), min: nonFinite(m.min), max: nonFinite(m.max) };
+  return {
+    id: run.id, name: run.name, experiment: run.experiment, status: run.status, startedAt: run.startedAt,
+    durationMs: Math.max(0, end - run.startedAt), tags: run.tags, user: run.user ?? '', gitCommit: run.gitCommit ?? '',
+    params, metrics,
+  };
+}
+
+/** The index's filter error, with the expression and a caret under the column where it went wrong when it has one. */
+export function filterErrorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const pointer = (err as Error & { pointer?: unknown }).pointer;
+  return typeof pointer === 'function' ? `${err.message}\n${String(pointer.call(err))}` : err.message;
 }

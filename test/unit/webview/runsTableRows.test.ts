@@ -1,0 +1,116 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openRunIndex } from '../../../src/core/openRunIndex';
+import type { RunIndex } from '../../../src/core/runIndex';
+import { filterErrorText, isRunsTableToHostMessage, toTableRow, type TableRow } from '../../../src/shared/runsTableProtocol';
+import { loadWebview, repoRoot } from './webviewHarness';
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** A workspace with three runs written as the SDK writes them: finished, failed, and still running. */
+async function workspace(): Promise<{ index: RunIndex; dir: string; t0: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'trialbook-runs-table-'));
+  const t0 = Math.floor(Date.now() / 1000) - 100;
+  const write = (id: string, lines: object[]): void => {
+    mkdirSync(join(dir, '.trialbook', 'runs', id), { recursive: true });
+    writeFileSync(join(dir, '.trialbook', 'runs', id, 'events.jsonl'), lines.map((l) => `${JSON.stringify({ v: 1, ...l })}\n`).join(''));
+  };
+  write('20261127T000000000-aaaaaaaaaa', [
+    { t: 'run_start', ts: t0, run_id: '20261127T000000000-aaaaaaaaaa', experiment: 'demo', name: '<b>bold</b>', tags: ['x'],
+      config: { lr: 0.01, arch: { depth: 3 }, weird: { $float: 'NaN' } }, lineage: { user: 'ada', git: { commit: '0123456789abcdef' } } },
+    { t: 'metrics', ts: t0 + 1, step: 0, values: { loss: 1.0 } },
+    { t: 'metrics', ts: t0 + 2, step: 1, values: { loss: 0.5 } },
+    { t: 'metrics', ts: t0 + 3, step: 2, values: { loss: 'NaN' } },
+    { t: 'run_end', ts: t0 + 10, status: 'finished' },
+  ]);
+  write('20261127T000001000-bbbbbbbbbb', [
+    { t: 'run_start', ts: t0 + 20, run_id: '20261127T000001000-bbbbbbbbbb', experiment: 'demo', name: 'second', config: { lr: 0.1 } },
+    { t: 'metrics', ts: t0 + 21, step: 0, values: { loss: 0.3 } },
+    { t: 'run_end', ts: t0 + 25, status: 'failed', error: 'boom' },
+  ]);
+  write('20261127T000002000-cccccccccc', [
+    { t: 'run_start', ts: t0 + 30, run_id: '20261127T000002000-cccccccccc', experiment: 'live', name: 'third', config: { lr: 0.001 } },
+    { t: 'heartbeat', ts: t0 + 95 },
+  ]);
+  const index = await openRunIndex({
+    trialbookDir: join(dir, '.trialbook'), wasmPath: join(repoRoot, 'node_modules/sql.js/dist/sql-wasm.wasm'), log: quiet, crashAfterSeconds: 3600, saveDelayMs: 60_000,
+  });
+  await index.sync();
+  return { index, dir, t0 };
+}
+
+test('rows from the real index: filtered, JSON-safe, NaN tagged, nested params as JSON text, durations', async () => {
+  const { index, dir, t0 } = await workspace();
+  try {
+    const now = Date.now();
+    const rows = index.listRuns({ filter: 'lr < 0.05', sort: '-started' }).map((r) => toTableRow(r, now));
+    assert.deepEqual(rows.map((r) => r.name), ['third', '<b>bold</b>']);
+    const first = rows[1];
+    assert.deepEqual(first.params, { lr: 0.01, arch: '{"depth":3}', weird: { nonFinite: 'NaN' } });
+    assert.deepEqual(first.metrics.loss, { last: { nonFinite: 'NaN' }, min: 0.5, max: 1 });
+    assert.equal(first.durationMs, 10_000);
+    assert.equal(first.user, 'ada');
+    assert.equal(first.gitCommit, '0123456789abcdef');
+    assert.deepEqual(JSON.parse(JSON.stringify(rows)), rows, 'survives the JSON channel unchanged');
+    const live = rows[0];
+    assert.equal(live.status, 'running');
+    assert.ok(Math.abs(live.durationMs - (now - (t0 + 30) * 1000)) < 1000, `a running run's duration counts up to now (${live.durationMs} ms)`);
+  } finally {
+    await index.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a bad filter gives a message that says where it went wrong', async () => {
+  const { index, dir } = await workspace();
+  try {
+    let text = '';
+    assert.throws(() => index.listRuns({ filter: 'lr < ' }), (err: unknown) => {
+      text = filterErrorText(err);
+      return true;
+    });
+    assert.match(text, /column \d+/, text);
+    assert.ok(text.split('\n').length >= 2, `the expression and a caret follow the message: ${JSON.stringify(text)}`);
+  } finally {
+    await index.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('index rows rendered by the real webview: NaN shows as NaN, markup in names stays text', async () => {
+  const { index, dir } = await workspace();
+  const rows: TableRow[] = JSON.parse(JSON.stringify(index.listRuns({ sort: '-started' }).map((r) => toTableRow(r, Date.now()))));
+  await index.close();
+  rmSync(dir, { recursive: true, force: true });
+  const h = loadWebview('runsTable');
+  try {
+    h.send({ type: 'rows', rows, filter: '', total: rows.length });
+    const heads = [...h.document.querySelectorAll<HTMLElement>('.head-cell')].map((c) => c.dataset.column);
+    const row = [...h.document.querySelectorAll<HTMLElement>('.row')].find((r) => r.dataset.runId === '20261127T000000000-aaaaaaaaaa');
+    assert.ok(row, 'the first run is rendered');
+    const cell = (column: string): string => row.children[heads.indexOf(column)]?.textContent ?? '';
+    assert.equal(cell('m:loss'), 'NaN');
+    assert.equal(cell('p:weird'), 'NaN');
+    assert.equal(cell('p:arch'), '{"depth":3}');
+    assert.equal(cell('name'), '<b>bold</b>');
+    assert.equal(h.document.querySelectorAll('b').length, 0);
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
+test('the host accepts only well-formed messages from the webview', () => {
+  assert.ok(isRunsTableToHostMessage({ type: 'compare', runIds: ['a', 'b'] }));
+  assert.ok(isRunsTableToHostMessage({ type: 'ready' }));
+  assert.ok(isRunsTableToHostMessage({ type: 'ready', state: { filter: '', sort: null, columns: {}, onlyDiffering: false } }));
+  assert.ok(!isRunsTableToHostMessage({ type: 'compare', runIds: 'a' }));
+  assert.ok(!isRunsTableToHostMessage({ type: 'openRun', runId: 3 }));
+  assert.ok(!isRunsTableToHostMessage({ type: 'setFilter' }));
+  assert.ok(!isRunsTableToHostMessage({ type: 'ready', state: { filter: 1 } }));
+  assert.ok(!isRunsTableToHostMessage({ type: 'deleteEverything' }));
+  assert.ok(!isRunsTableToHostMessage(null));
+});

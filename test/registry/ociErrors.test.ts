@@ -9,7 +9,7 @@ import { RegistryError } from '../../src/core/registry/errors';
 import { pushModel } from '../../src/core/registry/push';
 import { parseOciTarget, parseTarget } from '../../src/core/registry/target';
 import type { PushRequest } from '../../src/core/registry/types';
-import { freePort } from './registryServer';
+import { freePort, RegistryServer } from './registryServer';
 import { sampleRun, tempDir } from './fixtures';
 
 describe('OCI push errors', () => {
@@ -80,5 +80,22 @@ describe('OCI push errors', () => {
     assert.throws(() => parseTarget('s3://bucket/model'), /not a push target/);
     const missing = { ...req('127.0.0.1:1'), modelPath: path.join(work, 'gone.pt') };
     await expectError(pushModel(missing), 'input', /gone\.pt does not exist/);
+  });
+
+  it('speaks HTTPS to a non-loopback registry unless it is marked insecure', async () => {
+    const registry = await RegistryServer.start();
+    // A registry known by a name (resolved here to the local test registry): not loopback by name.
+    const lookup: LookupFunction = (_hostname, opts, cb) => {
+      const all = (opts as { all?: boolean }).all;
+      process.nextTick(() => (all ? (cb as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)));
+    };
+    const host = `models.registry.test:${registry.port}`;
+    try {
+      await expectError(pushModel(req(host), {}, { oci: { lookup } }), 'protocol', /TLS handshake failed.*mark it insecure/);
+      const ok = await pushModel({ ...req(host, true), credentials: { kind: 'anonymous' } }, {}, { oci: { lookup } });
+      assert.match(ok.record.reference, /^models\.registry\.test:\d+\/team\/m:1@sha256:/);
+    } finally {
+      await registry.stop();
+    }
   });
 });

@@ -49,7 +49,7 @@ describe('OCI push resilience (real docker-registry)', () => {
     target: parseOciTarget(`oci://${host}/${ref}`), credentials: { kind: 'anonymous' },
   });
 
-  it('survives the registry being killed and restarted in the middle of a 300 MB chunked push', async () => {
+  it('survives the registry being killed and restarted in the middle of a 300 MB chunked push', async (t) => {
     const file = path.join(work, 'big.safetensors');
     sparseModel(file, 300 * MB);
     let killed = false;
@@ -68,6 +68,7 @@ describe('OCI push resilience (real docker-registry)', () => {
       },
     }, { oci: { chunkBytes: 16 * MB } });
     await restarted;
+    t.diagnostic(lines.filter((l) => /Resuming|lost|retrying/.test(l)).join(' | '));
     assert.ok(killed, 'the registry was killed during the push');
     assert.ok(lines.some((l) => l.startsWith('warn:') && l.includes('retrying')), lines.join('\n'));
     const { manifest } = await skopeoInspect(registry.host, 'big/model:1');

@@ -30,6 +30,10 @@ export class ColumnChooser {
     this.list = el('div', { className: 'chooser-list' });
     this.element = el('details', { className: 'chooser' }, this.summary, el('div', { className: 'chooser-pop' }, this.search, this.list));
     this.search.addEventListener('input', () => this.renderList());
+    // A popover closes when the user clicks anywhere else.
+    document.addEventListener('mousedown', (e) => {
+      if (this.element.open && e.target instanceof Node && !this.element.contains(e.target)) this.element.open = false;
+    });
     this.element.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') {
         this.element.open = false;

@@ -26,7 +26,6 @@ let total = 0;
 let received = false;
 let columns: Column[] = [];
 let uniform = new Set<string>();
-let shown: Column[] = [];
 /** View position → index into rows. */
 let order: number[] = [];
 let positions = new Map<string, number>();
@@ -102,7 +101,7 @@ function rowAt(position: number): TableRow {
 }
 
 function renderGrid(): void {
-  shown = columns.filter((c) => isShown(c) && !(state.onlyDiffering && uniform.has(c.id)));
+  const shown = columns.filter((c) => isShown(c) && !(state.onlyDiffering && uniform.has(c.id)));
   grid.setModel({
     rowCount: order.length,
     columns: shown,

@@ -76,8 +76,8 @@ const tierCommands = {
   unit: () => [process.execPath, ['--test', '--test-reporter=spec', ...testFiles(join(root, 'out/test/unit'))], counters.node],
   registry: () => [process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...testFiles(join(root, 'out/test/registry'))], counters.node],
   python: () => [python, ['-m', 'unittest', 'discover', '-s', 'sdk/python/tests', '-t', 'sdk/python', '-v'], counters.unittest],
-  integration: () => [process.execPath, [join(root, 'scripts/run-integration.mjs')], counters.summary('integration')],
-  ui: () => [process.execPath, [join(root, 'scripts/run-ui.mjs')], counters.summary('ui')],
+  integration: () => [process.execPath, [join(root, 'scripts/run-integration.mjs'), '--skip-build'], counters.summary('integration')],
+  ui: () => [process.execPath, [join(root, 'scripts/run-ui.mjs'), '--skip-build'], counters.summary('ui')],
 };
 
 function step(title, command, args) {

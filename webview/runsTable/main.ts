@@ -43,6 +43,9 @@ const filterInput = el('input', {
     placeholder: 'Filter, e.g. status = finished and val_acc > 0.9 and lr < 1e-3',
     'aria-describedby': 'filter-error',
   },
+  title: 'The index\'s filter language: val_acc > 0.9, max(val_acc) >= 0.95, lr < 1e-3, optimizer = adam, '
+    + 'status in (running, crashed), tag = baseline, text ~ otter, or a bare word to search names and notes; '
+    + 'combine with and, or, not and parentheses. Enter applies at once.',
 });
 const filterError = el('div', { className: 'filter-error', attrs: { id: 'filter-error', role: 'alert' } });
 const counts = el('span', { className: 'counts', attrs: { role: 'status' } });

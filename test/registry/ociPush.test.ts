@@ -1,5 +1,6 @@
 // Anonymous pushes to a real registry, checked with skopeo: ModelPack manifest, annotations, digests, dedupe.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -10,6 +11,16 @@ import { listTree, tarDigest } from '../../src/core/registry/blobSource';
 import type { PushRequest } from '../../src/core/registry/types';
 import { RegistryServer } from './registryServer';
 import { collectLog, fileSha256, makeModelFolder, sampleRun, skopeoInspect, tempDir } from './fixtures';
+
+function getBytes(url: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    http.get(url, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(Buffer.concat(chunks)));
+    }).on('error', reject);
+  });
+}
 
 function getJson(url: string, accept: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
@@ -65,6 +76,13 @@ describe('OCI push (anonymous, real docker-registry)', () => {
     assert.equal(tok?.mediaType, 'application/vnd.cncf.model.weight.config.v1.tar', 'a folder goes as a tar layer');
     const tokDigest = await tarDigest(path.join(model, 'tokenizer'), await listTree(path.join(model, 'tokenizer'), 'tokenizer'));
     assert.equal(tok?.digest, `sha256:${tokDigest.sha256}`);
+    // GNU tar reads the layer back: sorted entries, epoch mtimes, root owner, the files' bytes.
+    const tarFile = path.join(work, 'tokenizer.tar');
+    writeFileSync(tarFile, await getBytes(`http://${registry.host}/v2/team/churn-model/blobs/${tok?.digest ?? ''}`));
+    const listing = execFileSync('tar', ['-tvf', tarFile, '--numeric-owner', '--utc'], { encoding: 'utf8' }).trim().split('\n');
+    assert.deepEqual(listing.map((l) => l.split(/\s+/).slice(-1)[0]), ['tokenizer/merges.txt', 'tokenizer/vocab.txt']);
+    for (const line of listing) assert.match(line, /^-rw-r--r-- 0\/0 .* 1970-01-01 00:00 /);
+    assert.equal(execFileSync('tar', ['-xOf', tarFile, 'tokenizer/vocab.txt'], { encoding: 'utf8' }), 'a\nb\nc\n');
 
     const ann = manifest.annotations ?? {};
     assert.equal(ann['org.opencontainers.image.version'], '1.0.0');

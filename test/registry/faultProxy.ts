@@ -2,7 +2,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Fault = 'forward' | 'reset' | { status: number; body: string; contentType?: string };
+export type Fault = 'forward' | 'reset' | { status: number; body: string; contentType?: string; headers?: Record<string, string> };
 
 export interface SeenRequest {
   method: string;
@@ -25,7 +25,7 @@ export class FaultProxy {
       if (fault === 'reset') { req.socket.destroy(); return; }
       if (fault !== 'forward') {
         req.resume();
-        res.writeHead(fault.status, { 'Content-Type': fault.contentType ?? 'application/json' });
+        res.writeHead(fault.status, { 'Content-Type': fault.contentType ?? 'application/json', ...fault.headers });
         res.end(fault.body);
         return;
       }

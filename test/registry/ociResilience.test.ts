@@ -10,6 +10,7 @@ import { parseOciTarget } from '../../src/core/registry/target';
 import type { PushRequest } from '../../src/core/registry/types';
 import { FaultProxy } from './faultProxy';
 import { RegistryServer } from './registryServer';
+import { TokenServer } from './tokenServer';
 import { collectLog, fileSha256, sampleRun, skopeoInspect, tempDir } from './fixtures';
 
 const MB = 1024 * 1024;
@@ -98,6 +99,32 @@ describe('OCI push resilience (real docker-registry)', () => {
       assert.equal(manifest.layers[0]?.digest, `sha256:${await fileSha256(file)}`);
     } finally {
       await proxy.stop();
+    }
+  });
+
+  it('renews an access token that expires in the middle of a chunked upload and resumes', async () => {
+    const file = path.join(work, 'token.bin');
+    sparseModel(file, 4 * MB + 5);
+    const tokens = await TokenServer.start(work, { username: 'ada', password: 'pw-token-secret', service: 'svc', issuer: 'iss' });
+    let patches = 0;
+    // The registry behind is anonymous; the proxy plays a token-auth registry whose token lapses at the second chunk.
+    const proxy = await FaultProxy.start(registry.port, (req) => {
+      if (req.url === '/v2/' && !req.headers.authorization) return { status: 401, body: '{"errors":[{"code":"UNAUTHORIZED"}]}', headers: { 'WWW-Authenticate': `Bearer realm="${tokens.realm}",service="svc"` } };
+      if (req.method === 'PATCH' && ++patches === 2) return { status: 401, body: '{"errors":[{"code":"UNAUTHORIZED"}]}', headers: { 'WWW-Authenticate': `Bearer realm="${tokens.realm}",service="svc",scope="repository:tok/model:pull,push",error="invalid_token"` } };
+      return 'forward';
+    });
+    try {
+      const { log, lines } = collectLog();
+      await pushModel({ ...request(proxy.host, file, 'tok/model:1'), credentials: { kind: 'basic', username: 'ada', password: 'pw-token-secret' } }, { log }, { oci: { chunkBytes: MB, backoffMs: 10 } });
+      assert.equal(tokens.requests.filter((r) => r.authorized).length, 2, 'a second token was fetched');
+      assert.ok(lines.some((l) => l.includes('access token expired and was renewed')), lines.join('\n'));
+      const ranges = proxy.seen.filter((r) => r.method === 'PATCH').map((r) => r.contentRange);
+      assert.equal(ranges[2], `${MB}-${2 * MB - 1}`, 'the refused chunk is sent again after renewal');
+      const { manifest } = await skopeoInspect(registry.host, 'tok/model:1');
+      assert.equal(manifest.layers[0]?.digest, `sha256:${await fileSha256(file)}`);
+    } finally {
+      await proxy.stop();
+      await tokens.stop();
     }
   });
 

@@ -31,7 +31,13 @@ export function socketErrorCode(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** A streamed upload hit an expired token; the token was renewed and the upload resumes from the registry's offset. */
+export class TokenRenewed extends Error {
+  override readonly name = 'TokenRenewed';
+}
+
 export function isTransient(err: unknown): boolean {
+  if (err instanceof TokenRenewed) return true;
   if (err instanceof RegistryError) return err.code === 'server';
   const code = socketErrorCode(err);
   if (code !== undefined) return TRANSIENT_CODES.has(code);

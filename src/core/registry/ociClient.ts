@@ -1,7 +1,7 @@
 // OCI Distribution client for one repository: ping, blobs (HEAD, mount, monolithic PUT, chunked PATCH
 // with resume), manifests. Retries 5xx and dropped connections with backoff; never retries other 4xx.
 import type { LookupFunction } from 'node:net';
-import { RegistryError, describeNetworkError, isTransient, socketErrorCode } from './errors';
+import { RegistryError, TokenRenewed, describeNetworkError, isTransient, socketErrorCode } from './errors';
 import { header, isAbortError, isLoopbackHost, sendRequest, sleep, type HttpResponse, type RequestBody } from './http';
 import { RegistryAuth } from './ociAuth';
 import type { Blob } from './blobSource';
@@ -275,7 +275,7 @@ export class OciClient {
 
   private async backoff(attempt: number, err: unknown): Promise<void> {
     const ms = Math.min(8000, this.backoffMs * 2 ** attempt) * (0.75 + Math.random() * 0.5);
-    const why = err instanceof RegistryError ? `HTTP ${err.status ?? ''}`.trim() : socketErrorCode(err) ?? 'connection error';
+    const why = err instanceof TokenRenewed ? 'access token expired and was renewed' : err instanceof RegistryError ? `HTTP ${err.status ?? ''}`.trim() : socketErrorCode(err) ?? 'connection error';
     this.log?.warn(`${this.registry}: ${why}; retrying in ${Math.round(ms)} ms (attempt ${attempt + 2} of ${this.retries + 1}).`);
     await sleep(ms, this.signal);
   }
@@ -309,6 +309,8 @@ export class OciClient {
           // One challenge per request, plus one more when a token we sent was refused as expired/invalid.
           const allowed = challenges === 0 || (challenges === 1 && /error="?invalid_token/i.test(header(res, 'www-authenticate') ?? ''));
           if (allowed && (c.retry || !c.body) && (await this.auth.onUnauthorized(res, this.signal))) { challenges++; attempt--; continue; }
+          // A chunk's body cannot be sent again from here: renew the token and let the upload loop resume.
+          if (c.body && !c.retry && challenges === 0 && (await this.auth.onUnauthorized(res, this.signal))) throw new TokenRenewed('token renewed during an upload');
           throw this.errorFor(res, c.method === 'GET' && String(c.target) === '/v2/' ? 'sign in' : 'authenticate');
         }
         if (res.status >= 500 && c.retry && attempt < this.retries) { await this.backoff(attempt, new RegistryError('server', '', res.status)); continue; }

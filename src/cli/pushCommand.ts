@@ -109,7 +109,15 @@ export async function runPushCommand(args: string[]): Promise<number> {
       return result.matches ? 0 : 3;
     }
 
-    const plan = await planPush(request, controller.signal);
+    let hashedShown = -1;
+    const plan = await planPush(request, {
+      signal: controller.signal,
+      onProgress: (done, total) => {
+        // Only worth a line for big models: reading 1 GB for its digest takes about a second.
+        const pct = total > 0 ? Math.floor((done / total) * 100) : 100;
+        if (total >= 256 * 1024 * 1024 && pct >= hashedShown + 25) { hashedShown = pct; say(`  reading the model for its digests: ${pct}%`); }
+      },
+    });
     say(`Pushing ${resolved.name} of run ${run.id} to ${plan.destination} (credentials: ${from})`);
     for (const f of plan.files) say(`  ${f.filepath}  ${formatBytes(f.size)}  sha256:${f.sha256.slice(0, 12)}`);
     if (parsed.flags.has('dry-run')) {

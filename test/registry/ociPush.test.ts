@@ -131,7 +131,9 @@ describe('OCI push (anonymous, real docker-registry)', () => {
     const file = path.join(work, 'clf.onnx');
     writeFileSync(file, Buffer.from('onnx-bytes-'.repeat(1000)));
     const req = request(file, 'team/clf:2', { artifactName: 'clf.onnx' });
-    const plan = await planPush(req);
+    const hashed: [number, number][] = [];
+    const plan = await planPush(req, { onProgress: (d, t) => hashed.push([d, t]) });
+    assert.deepEqual(hashed[hashed.length - 1], [11_000, 11_000], 'reading the model is reported up to its size');
     assert.deepEqual(plan.files.map((f) => [f.filepath, f.size, f.mediaType]), [['clf.onnx', 11_000, 'application/vnd.cncf.model.weight.v1.raw']]);
     assert.equal(plan.files[0]?.sha256, await fileSha256(file));
     assert.equal(plan.lineage['dev.trialbook.run.id'], sampleRun().id);

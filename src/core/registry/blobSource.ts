@@ -47,13 +47,21 @@ export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-export async function digestOf(source: BlobSource, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
+/** Cancellation and progress while model bytes are read for their digests. */
+export interface HashHooks {
+  signal?: AbortSignal;
+  /** Bytes read since the last call (a cached digest reports its whole size at once). */
+  onHashed?: (bytes: number) => void;
+}
+
+export async function digestOf(source: BlobSource, hooks: HashHooks = {}): Promise<{ sha256: string; size: number }> {
   const hash = createHash('sha256');
   let size = 0;
   for await (const chunk of source.open(0)) {
-    if (signal?.aborted) throw Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+    if (hooks.signal?.aborted) throw Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
     hash.update(chunk);
     size += chunk.length;
+    hooks.onHashed?.(chunk.length);
   }
   return { sha256: hash.digest('hex'), size };
 }
@@ -101,25 +109,25 @@ async function remember(key: string, value: { sha256: string; size: number }): P
   }
 }
 
-export async function fileDigest(file: string, signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
+export async function fileDigest(file: string, hooks: HashHooks = {}): Promise<{ sha256: string; size: number }> {
   await loadCache();
   const st = await fsp.stat(file);
   const key = `f|${file}|${st.size}|${st.mtimeMs}|${st.ctimeMs}|${st.ino}`;
   const hit = digestCache.get(key);
-  if (hit) return hit;
-  const result = await digestOf(fileSource(file), signal);
+  if (hit) { hooks.onHashed?.(hit.size); return hit; }
+  const result = await digestOf(fileSource(file), hooks);
   if (result.size !== st.size) throw new Error(`${file} changed while it was being read; try again when it is no longer written to.`);
   await remember(key, result);
   return result;
 }
 
-export async function tarDigest(folder: string, entries: TarEntry[], signal?: AbortSignal): Promise<{ sha256: string; size: number }> {
+export async function tarDigest(folder: string, entries: TarEntry[], hooks: HashHooks = {}): Promise<{ sha256: string; size: number }> {
   await loadCache();
   const listing = entries.map((e) => `${e.name}:${e.type}:${e.size}:${e.mtimeMs}:${e.mode}:${e.linkname ?? ''}`).join('|');
   const key = `t|${folder}|${sha256Hex(listing)}`;
   const hit = digestCache.get(key);
-  if (hit) return hit;
-  const result = await digestOf(tarSource(entries), signal);
+  if (hit) { hooks.onHashed?.(hit.size); return hit; }
+  const result = await digestOf(tarSource(entries), hooks);
   await remember(key, result);
   return result;
 }

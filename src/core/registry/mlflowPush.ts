@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { RunDetail } from '../model';
-import { bufferSource, fileDigest, fileSource, sha256Hex, type BlobSource } from './blobSource';
+import { bufferSource, fileDigest, fileSource, sha256Hex, type BlobSource, type HashHooks } from './blobSource';
 import { RegistryError, cancelledError } from './errors';
 import { isAbortError, sleep } from './http';
 import { boundedText, lineageAnnotations, redactUrl } from './lineage';
@@ -102,7 +102,7 @@ interface UploadFile extends PlannedFile {
   open: BlobSource;
 }
 
-async function modelFiles(modelPath: string, signal?: AbortSignal): Promise<UploadFile[]> {
+async function modelFiles(modelPath: string, hooks: HashHooks = {}): Promise<UploadFile[]> {
   const st = await fsp.stat(modelPath).catch(() => undefined);
   if (!st) throw new RegistryError('input', `Model ${modelPath} does not exist. Check the artifact path (it may have been moved or deleted after the run).`);
   const entries = st.isDirectory()
@@ -111,7 +111,7 @@ async function modelFiles(modelPath: string, signal?: AbortSignal): Promise<Uplo
   if (entries.length === 0) throw new RegistryError('input', `Model folder ${modelPath} is empty; there is nothing to push.`);
   const files: UploadFile[] = [];
   for (const e of entries) {
-    const { sha256, size } = await fileDigest(e.abs, signal);
+    const { sha256, size } = await fileDigest(e.abs, hooks);
     files.push({ filepath: e.rel, artifactPath: `${ARTIFACT_DIR}/${e.rel}`, source: e.abs, size, sha256, mediaType: 'application/octet-stream', open: fileSource(e.abs) });
   }
   return files;
@@ -134,9 +134,9 @@ export function mlmodelYaml(opts: { runId: string; files: string[]; createdAt: s
   ].join('\n');
 }
 
-export async function planMlflowPush(req: PushRequest & { target: MlflowTarget }, signal?: AbortSignal): Promise<PushPlan> {
+export async function planMlflowPush(req: PushRequest & { target: MlflowTarget }, hooks: HashHooks = {}): Promise<PushPlan> {
   if (req.alias !== undefined) checkAlias(req.alias);
-  const files = await modelFiles(req.modelPath, signal);
+  const files = await modelFiles(req.modelPath, hooks);
   const lineage = lineageAnnotations(req.run, { version: 'next', artifactName: req.artifactName, ...(req.description !== undefined ? { description: req.description } : {}) });
   const { tags } = mirrorOf(req.run, lineage);
   return {
@@ -165,7 +165,7 @@ export async function pushMlflow(req: PushRequest & { target: MlflowTarget }, ho
   const client = new MlflowClient(target.trackingUri, req.credentials, log, signal);
   let mlflowRunId: string | undefined;
   try {
-    const files = await modelFiles(req.modelPath, signal);
+    const files = await modelFiles(req.modelPath, signal ? { signal } : {});
     const lineage = lineageAnnotations(run, { version: 'next', artifactName: req.artifactName, ...(req.description !== undefined ? { description: req.description } : {}) });
 
     const experimentId = await findOrCreateExperiment(client, target.experiment ?? (run.experiment || 'Default'));

@@ -2,7 +2,7 @@
 // the ModelPack config, and the OCI manifest that ties them together with the lineage annotations.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { bufferSource, fileDigest, fileSource, listTree, sha256Hex, tarDigest, tarSource, type Blob } from './blobSource';
+import { bufferSource, fileDigest, fileSource, listTree, sha256Hex, tarDigest, tarSource, type Blob, type HashHooks } from './blobSource';
 import { RegistryError } from './errors';
 import type { PlannedFile } from './types';
 
@@ -45,7 +45,7 @@ export interface LayerPlan extends PlannedFile {
 }
 
 /** Layers of the model at `modelPath` (a file, or a folder whose files and subfolders become layers). */
-export async function planLayers(modelPath: string, signal?: AbortSignal): Promise<LayerPlan[]> {
+export async function planLayers(modelPath: string, hooks: HashHooks = {}): Promise<LayerPlan[]> {
   let st;
   try {
     st = await fsp.stat(modelPath);
@@ -69,11 +69,11 @@ export async function planLayers(modelPath: string, signal?: AbortSignal): Promi
     const kind = layerKind(t.filepath);
     if (t.dir) {
       const entries = await listTree(t.abs, t.filepath);
-      const { sha256, size } = await tarDigest(t.abs, entries, signal);
+      const { sha256, size } = await tarDigest(t.abs, entries, hooks);
       const mediaType = `application/vnd.cncf.model.${kind}.v1.tar`;
       layers.push({ filepath: t.filepath, source: t.abs, size, sha256, mediaType, blob: { digest: `sha256:${sha256}`, size, mediaType, source: tarSource(entries) } });
     } else {
-      const { sha256, size } = await fileDigest(t.abs, signal);
+      const { sha256, size } = await fileDigest(t.abs, hooks);
       const mediaType = `application/vnd.cncf.model.${kind}.v1.raw`;
       layers.push({ filepath: t.filepath, source: t.abs, size, sha256, mediaType, blob: { digest: `sha256:${sha256}`, size, mediaType, source: fileSource(t.abs) } });
     }

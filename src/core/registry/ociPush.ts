@@ -5,7 +5,7 @@ import { isAbortError } from './http';
 import { createdAt, lineageAnnotations } from './lineage';
 import { configBlob, FILEPATH_ANNOTATION, manifestBytes, planLayers, type LayerPlan } from './modelPack';
 import { OCI_MANIFEST, OciClient, type OciClientOptions } from './ociClient';
-import { sha256Hex, type Blob } from './blobSource';
+import { sha256Hex, type Blob, type HashHooks } from './blobSource';
 import { isValidTag } from './target';
 import type { OciTarget, PushHooks, PushPlan, PushRequest, PushResult, VerifyDifference, VerifyResult } from './types';
 
@@ -30,10 +30,10 @@ function rememberBlob(registry: string, digest: string, repository: string): voi
   repos.add(repository);
 }
 
-export async function planOciPush(req: PushRequest & { target: OciTarget }, signal?: AbortSignal): Promise<OciPlan> {
+export async function planOciPush(req: PushRequest & { target: OciTarget }, hooks: HashHooks = {}): Promise<OciPlan> {
   const target = req.target;
   if (req.alias !== undefined && !isValidTag(req.alias)) throw new RegistryError('input', `Alias "${req.alias}" is not a valid tag: use letters, digits, _ . - (at most 128, not starting with . or -).`);
-  const layers = await planLayers(req.modelPath, signal);
+  const layers = await planLayers(req.modelPath, hooks);
   const lineage = lineageAnnotations(req.run, { version: target.tag, artifactName: req.artifactName, ...(req.description !== undefined ? { description: req.description } : {}) });
   const author = req.run.lineage.user ?? req.run.user;
   const config = configBlob({
@@ -62,7 +62,7 @@ export async function pushOci(req: PushRequest & { target: OciTarget }, hooks: P
   const { signal, log } = hooks;
   const client = new OciClient(target.registry, target.repository, req.credentials, target.insecure, options, log, signal);
   try {
-    const plan = await planOciPush(req, signal);
+    const plan = await planOciPush(req, signal ? { signal } : {});
     await client.ping();
     const blobs: Blob[] = [...plan.layers.map((l) => l.blob), plan.config];
     const total = blobs.reduce((n, b) => n + b.size, 0);
@@ -130,7 +130,7 @@ export async function verifyOci(req: PushRequest & { target: OciTarget }, hooks:
     if (typeof fp !== 'string' || typeof layer.digest !== 'string') continue;
     remoteFiles.set(fp, { size: Number(layer.size), sha256: layer.digest.replace(/^sha256:/, '') });
   }
-  const local = await planLayers(req.modelPath, hooks.signal);
+  const local = await planLayers(req.modelPath, hooks.signal ? { signal: hooks.signal } : {});
   const differences: VerifyDifference[] = [];
   const localNames = new Set<string>();
   for (const l of local) {

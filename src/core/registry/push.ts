@@ -1,4 +1,7 @@
 // Entry points shared by the VS Code commands and the CLI: plan (for the confirmation), push, verify.
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { HashHooks } from './blobSource';
 import { RegistryError } from './errors';
 import { pushMlflow, planMlflowPush } from './mlflowPush';
 import { planOciPush, pushOci, verifyOci } from './ociPush';
@@ -20,13 +23,23 @@ function isMlflow(req: PushRequest): req is PushRequest & { target: MlflowTarget
   return req.target.kind === 'mlflow';
 }
 
-/** Exactly what a push would send (files, sizes, digests, lineage), without contacting the registry. */
-export async function planPush(req: PushRequest, signal?: AbortSignal): Promise<PushPlan> {
+/**
+ * Exactly what a push would send (files, sizes, digests, lineage), without contacting the registry.
+ * Reading the model for its digests is what takes time: `onProgress` reports bytes read of the model's size.
+ * The digests are kept, so the push that follows does not read the model again.
+ */
+export async function planPush(req: PushRequest, hooks: Pick<PushHooks, 'signal' | 'onProgress'> = {}): Promise<PushPlan> {
+  const total = await modelSize(req.modelPath);
+  let done = 0;
+  const hashHooks: HashHooks = {
+    ...(hooks.signal ? { signal: hooks.signal } : {}),
+    onHashed: (n) => { done += n; hooks.onProgress?.(Math.min(done, total), total); },
+  };
   if (isOci(req)) {
-    const { layers: _l, config: _c, manifest: _m, ...plan } = await planOciPush(req, signal);
+    const { layers: _l, config: _c, manifest: _m, ...plan } = await planOciPush(req, hashHooks);
     return plan;
   }
-  if (isMlflow(req)) return planMlflowPush(req, signal);
+  if (isMlflow(req)) return planMlflowPush(req, hashHooks);
   throw new RegistryError('input', 'Unknown registry kind.');
 }
 
@@ -41,4 +54,14 @@ export async function pushModel(req: PushRequest, hooks: PushHooks = {}, options
 export async function verifyModel(req: PushRequest, hooks: PushHooks = {}): Promise<VerifyResult> {
   if (isOci(req)) return verifyOci(req, hooks);
   throw new RegistryError('input', 'Verify is available for OCI registries; for MLflow, open the model version in the MLflow UI.');
+}
+
+/** Bytes in a file or folder (what planPush reads), 0 when it does not exist (planPush then says so). */
+async function modelSize(p: string): Promise<number> {
+  const st = await fsp.lstat(p).catch(() => undefined);
+  if (!st) return 0;
+  if (!st.isDirectory()) return st.isFile() ? st.size : 0;
+  let n = 0;
+  for (const name of await fsp.readdir(p)) n += await modelSize(path.join(p, name));
+  return n;
 }

@@ -102,7 +102,6 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     if (run.starred) item.description = `★ ${item.description}`;
     // Menus match on this: status, whether the source is known, whether starred.
     item.contextValue = `run.${run.status}${run.script || run.notebook ? '.source' : ''}${run.starred ? '.starred' : ''}`;
-    item.command = { title: 'Open Details', command: 'trialbook.openRun', arguments: [run.id] };
     item.accessibilityInformation = { label: `${run.name}, ${run.status}, ${item.description}` };
     return item;
   }

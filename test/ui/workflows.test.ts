@@ -1,0 +1,162 @@
+// UI workflows of the Runs view and the comparison panel, driven in Chromium like a user would.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import type { UiTest } from './uiTest';
+import { Workbench } from './workbench';
+
+const repoRoot = process.env.TRIALBOOK_REPO ?? resolve(__dirname, '..', '..', '..');
+
+// Evaluated in the webview frame: a fingerprint of every chart canvas's pixels.
+const CANVAS_FINGERPRINT = `(() => {
+  let h = 0, drawn = 0;
+  for (const c of document.querySelectorAll('canvas')) {
+    const ctx = c.getContext('2d');
+    if (!ctx || !c.width || !c.height) continue;
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i + 3]) drawn++;
+      h = (Math.imul(h, 31) + d[i] + d[i + 1] * 3 + d[i + 2] * 7 + d[i + 3] * 11) | 0;
+    }
+  }
+  return { hash: h, drawn };
+})()`;
+
+async function fingerprint(frame: FrameLocator): Promise<{ hash: number; drawn: number }> {
+  return (await frame.locator('body').evaluate(CANVAS_FINGERPRINT)) as { hash: number; drawn: number };
+}
+
+/** Waits until the comparison in the newest webview has drawn its charts for `runs` runs. */
+async function waitForComparison(page: Page, workbench: Workbench, runs: number): Promise<FrameLocator> {
+  const frame = workbench.activeWebview();
+  await frame.locator('.legend-item').nth(runs - 1).waitFor({ state: 'visible', timeout: 30_000 });
+  await frame.locator('canvas').first().waitFor({ state: 'visible', timeout: 15_000 });
+  const deadline = Date.now() + 15_000;
+  while ((await fingerprint(frame)).drawn === 0 && Date.now() < deadline) await page.waitForTimeout(200);
+  return frame;
+}
+
+/** The Trialbook sidebar, opened whatever state the activity bar is in (clicking an active item would close it). */
+async function showTrialbook(page: Page, workbench: Workbench) {
+  const sidebar = page.locator('.part.sidebar');
+  const title = sidebar.locator('.composite.title', { hasText: 'Trialbook' });
+  if (!(await title.isVisible())) await workbench.activityBarItem('Trialbook').click();
+  await title.waitFor({ state: 'visible', timeout: 15_000 });
+  return sidebar;
+}
+
+function writeRunLog(workspace: string, id: string, name: string, lr: number): void {
+  const dir = join(workspace, '.trialbook', 'runs', id);
+  mkdirSync(dir, { recursive: true });
+  const ts = Date.now() / 1000;
+  const lines = [JSON.stringify({ v: 1, t: 'run_start', ts, run_id: id, experiment: 'demo', name, config: { lr, epochs: 100 }, tags: [] })];
+  for (let step = 0; step < 50; step++) lines.push(JSON.stringify({ v: 1, t: 'metrics', ts: ts + step, step, values: { loss: 1 / (step + 1), accuracy: step / 50 } }));
+  lines.push(JSON.stringify({ v: 1, t: 'run_end', ts: ts + 60, status: 'finished' }));
+  writeFileSync(join(dir, 'events.jsonl'), `${lines.join('\n')}\n`);
+}
+
+export const tests: UiTest[] = [
+  {
+    name: 'selecting three runs in the tree and choosing Compare draws one line per run',
+    timeoutMs: 90_000,
+    async run({ page, runs, screenshot }) {
+      const workbench = new Workbench(page);
+      await workbench.runCommand('View: Close All Editors');
+      const sidebar = await showTrialbook(page, workbench);
+      const rows = runs.map((r) => workbench.treeRow(sidebar, r.name).first());
+      await rows[0].click();
+      await rows[1].click({ modifiers: ['Control'] });
+      await rows[2].click({ modifiers: ['Control'] });
+      await screenshot('three-runs-selected');
+      await rows[2].click({ button: 'right' });
+      const item = page.locator('.context-view .action-label', { hasText: 'Compare Selected Runs' }).first();
+      await item.waitFor({ state: 'visible', timeout: 10_000 });
+      // VS Code's menus act on hover + Enter as on a click; a synthetic click on the label can miss.
+      await item.hover();
+      await page.keyboard.press('Enter');
+      const frame = await waitForComparison(page, workbench, 3);
+      const legend = await frame.locator('.legend-item').allTextContents();
+      assert.deepEqual([...legend].sort(), runs.map((r) => r.name).sort());
+      await screenshot('compare-three-from-tree');
+    },
+  },
+  {
+    name: 'moving the smoothing slider changes the drawn lines',
+    async run({ page, screenshot }) {
+      const frame = new Workbench(page).activeWebview();
+      const before = await fingerprint(frame);
+      await frame.locator('input[type=range]').fill('0.95');
+      await page.waitForTimeout(300);
+      const after = await fingerprint(frame);
+      assert.ok(before.drawn > 0, 'the charts were drawn');
+      assert.notEqual(after.hash, before.hash, 'the canvas did not change after smoothing');
+      assert.equal(await frame.locator('output').textContent(), '0.95');
+      await screenshot('smoothing-0.95');
+    },
+  },
+  {
+    name: '"Only differences" hides params that are equal across the runs',
+    async run({ page, screenshot }) {
+      const frame = new Workbench(page).activeWebview();
+      const keys = () => frame.locator('table[data-table=params] th.row-key').allTextContents();
+      assert.deepEqual((await keys()).sort(), ['epochs', 'lr']);
+      await frame.locator('#only-diff').check();
+      await page.waitForTimeout(200);
+      assert.deepEqual(await keys(), ['lr']);
+      await screenshot('only-differences');
+    },
+  },
+  {
+    name: 'a run named like HTML renders as text and runs no script',
+    timeoutMs: 90_000,
+    async run({ page, workspace, screenshot }) {
+      const workbench = new Workbench(page);
+      const dialogs: string[] = [];
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      const evil = '<img src=x onerror=alert(1)>';
+      writeRunLog(workspace, `${new Date().toISOString().replace(/[-:.Z]/g, '')}-deadbeef01`, evil, 0.5);
+      const sidebar = await showTrialbook(page, workbench);
+      await workbench.treeRow(sidebar, evil).first().waitFor({ state: 'visible', timeout: 20_000 });
+      await workbench.runCommand('View: Close All Editors');
+      await workbench.runCommand('Trialbook: Compare Runs');
+      await workbench.quickPickRows().first().waitFor({ state: 'visible', timeout: 15_000 });
+      await page.keyboard.press('Enter');
+      const frame = await waitForComparison(page, workbench, 3);
+      const legend = await frame.locator('.legend-item').allTextContents();
+      assert.ok(legend.includes(evil), `the name is shown verbatim: ${JSON.stringify(legend)}`);
+      assert.equal(await frame.locator('img').count(), 0, 'no <img> element was created from run data');
+      assert.match((await frame.locator('table[data-table=params] thead').textContent()) ?? '', /<img src=x onerror=alert\(1\)>/);
+      await page.waitForTimeout(500);
+      assert.deepEqual(dialogs, [], 'no script from run data ran');
+      await screenshot('html-name-as-text');
+    },
+  },
+  {
+    name: 'a notebook opened in the editor shows the run under the cells that logged to it',
+    timeoutMs: 150_000,
+    async run({ page, workspace, screenshot }) {
+      const workbench = new Workbench(page);
+      await workbench.runCommand('View: Close All Editors');
+      const notebook = join(workspace, 'explore.ipynb');
+      // A real Jupyter kernel runs the notebook, as a user's would, and logs the run with its cell links.
+      execFileSync('/usr/bin/python3', [join(repoRoot, 'sdk', 'python', 'tests', 'run_notebook.py'),
+        join(repoRoot, 'test', 'fixtures', 'notebooks', 'train.ipynb'), notebook, join(workspace, '.trialbook')], { timeout: 120_000 });
+      await page.keyboard.press('Control+P');
+      const input = workbench.quickInput().locator('input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.pressSequentially('explore.ipynb', { delay: 10 });
+      await workbench.quickPickRows().filter({ hasText: 'explore.ipynb' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      const item = page.locator('.cell-status-item', { hasText: 'loss 0.3333' }).first();
+      await item.waitFor({ state: 'visible', timeout: 30_000 });
+      const accuracy = page.locator('.cell-status-item', { hasText: 'accuracy 0.9' });
+      await accuracy.first().waitFor({ state: 'visible', timeout: 10_000 });
+      await screenshot('notebook-cell-items');
+    },
+  },
+];

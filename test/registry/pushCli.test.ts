@@ -112,6 +112,12 @@ describe('trialbook push (CLI)', () => {
     const verify = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', '--to', to, '--verify'], { DOCKER_CONFIG: dockerConfig });
     assert.equal(verify.code, 0, verify.stdout + verify.stderr);
     assert.match(verify.stdout, /^Matches /);
+
+    // A new process pushing to another repository of the same registry mounts the blobs the earlier push recorded.
+    const other = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', '--to', `oci://${registry.host}/team/churn-prod:1.2.0`], { DOCKER_CONFIG: dockerConfig });
+    assert.equal(other.code, 0, other.stderr);
+    // Both layers are mounted; the config differs (its descriptor names the repository) and is uploaded.
+    assert.equal((other.stderr.match(/mounted into/g) ?? []).length, 2, other.stderr);
   });
 
   it('fails with a clear message and records nothing for wrong credentials and a refused connection', async () => {

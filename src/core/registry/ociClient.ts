@@ -99,14 +99,21 @@ export class OciClient {
     if (await this.hasBlob(blob.digest, blob.size)) return 'exists';
     for (const from of mountFrom) {
       if (from === this.repository) continue;
-      this.auth.scopes.add(`repository:${from}:pull`);
-      const res = await this.call({ method: 'POST', target: `/v2/${this.repository}/blobs/uploads/?mount=${encodeURIComponent(blob.digest)}&from=${encodeURIComponent(from)}`, retry: true });
-      if (res.status === 201) return 'mounted';
-      if (res.status === 202) {
-        // Mount refused: the registry opened an ordinary upload session instead; close it, start our own.
-        const loc = header(res, 'location');
-        if (loc) await this.deleteUpload(this.resolve(loc));
-        continue;
+      const scope = `repository:${from}:pull`;
+      const added = !this.auth.scopes.has(scope);
+      this.auth.scopes.add(scope);
+      try {
+        const res = await this.call({ method: 'POST', target: `/v2/${this.repository}/blobs/uploads/?mount=${encodeURIComponent(blob.digest)}&from=${encodeURIComponent(from)}`, headers: { 'Content-Length': '0' }, retry: true });
+        if (res.status === 201) return 'mounted';
+        if (res.status === 202) {
+          // Mount refused: the registry opened an ordinary upload session instead; close it, start our own.
+          const loc = header(res, 'location');
+          if (loc) await this.deleteUpload(this.resolve(loc));
+        }
+      } catch (err) {
+        if (isAbortError(err) || this.signal?.aborted) throw err;
+        // A mount is only a shortcut (e.g. no pull right on the other repository): upload instead.
+        if (added) this.auth.scopes.delete(scope);
       }
     }
     if (blob.size <= this.monolithicMax) await this.uploadMonolithic(blob, onBytes);

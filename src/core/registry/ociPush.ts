@@ -65,6 +65,11 @@ export async function pushOci(req: PushRequest & { target: OciTarget }, hooks: P
     const plan = await planOciPush(req, signal ? { signal } : {});
     await client.ping();
     const blobs: Blob[] = [...plan.layers.map((l) => l.blob), plan.config];
+    // Repositories of this registry the run's model went to before (other processes): mount candidates.
+    const earlierRepos = req.run.pushes
+      .filter((p) => p.artifact === req.artifactName && p.registry.startsWith(`oci://${target.registry}/`))
+      .map((p) => p.registry.slice(`oci://${target.registry}/`.length))
+      .filter((repo) => repo !== target.repository);
     const total = blobs.reduce((n, b) => n + b.size, 0);
     let done = 0;
     let uploadedBytes = 0;
@@ -73,7 +78,7 @@ export async function pushOci(req: PushRequest & { target: OciTarget }, hooks: P
     let uploadedBlobs = 0;
     for (const blob of blobs) {
       if (signal?.aborted) throw cancelledError(target.registry);
-      const mountFrom = [...(seenBlobs.get(target.registry)?.get(blob.digest) ?? [])];
+      const mountFrom = [...new Set([...(seenBlobs.get(target.registry)?.get(blob.digest) ?? []), ...earlierRepos])].slice(0, 3);
       const before = done;
       const outcome = await client.pushBlob(blob, (delta) => { done += delta; uploadedBytes += delta; report(); }, mountFrom);
       if (outcome === 'uploaded') uploadedBlobs++;

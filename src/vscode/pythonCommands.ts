@@ -33,8 +33,8 @@ async function pickInterpreter(resource: vscode.Uri | undefined): Promise<string
 }
 
 /** pip-installs the SDK bundled with the extension into a chosen interpreter, in a visible terminal. */
-export async function installSdk(extensionUri: vscode.Uri): Promise<void> {
-  const interpreter = await pickInterpreter(vscode.window.activeTextEditor?.document.uri);
+export async function installSdk(extensionUri: vscode.Uri, interpreterPath?: string): Promise<void> {
+  const interpreter = interpreterPath ?? await pickInterpreter(vscode.window.activeTextEditor?.document.uri);
   if (!interpreter) return;
   const terminal = vscode.window.createTerminal({ name: 'Trialbook: Install SDK' });
   terminal.show();

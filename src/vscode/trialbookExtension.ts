@@ -214,7 +214,7 @@ export class TrialbookExtension implements vscode.Disposable {
     });
     register(CommandId.openExample, () => this.openExample());
     register(CommandId.runPythonFile, (uri?: unknown) => runPythonFile(this.context.extensionUri, this.trialbookDir, uri instanceof vscode.Uri ? uri : undefined));
-    register(CommandId.installSdk, () => installSdk(this.context.extensionUri));
+    register(CommandId.installSdk, (interpreter?: unknown) => installSdk(this.context.extensionUri, typeof interpreter === 'string' ? interpreter : undefined));
     register(CommandId.rebuildDatabase, () => this.rebuild());
     register(CommandId.showLog, () => this.channel.show());
   }

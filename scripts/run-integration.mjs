@@ -27,6 +27,8 @@ const { values: options } = parseArgs({
     'skip-build': { type: 'boolean', default: false },
     'extension-path': { type: 'string' },
     'tests-path': { type: 'string' },
+    // Opens an empty folder (no .trialbook, no files) instead of the fixture workspace.
+    'empty-workspace': { type: 'boolean', default: false },
   },
 });
 
@@ -51,7 +53,7 @@ async function main() {
   if (!existsSync(testsPath)) fail(`the test entry ${testsPath} does not exist (compile with \`npx tsc -p tsconfig.json\`)`);
   if (!existsSync(join(extensionPath, 'package.json'))) fail(`no extension manifest at ${extensionPath}/package.json`);
 
-  const { workspace } = freshWorkspace(root, 'trialbook-integration-');
+  const { workspace } = freshWorkspace(root, 'trialbook-integration-', { empty: options['empty-workspace'] });
   const resultDir = makeTempDir('trialbook-integration-result-');
   const resultFile = join(resultDir, 'result.json');
   const server = await startCodeServer({

@@ -1,5 +1,5 @@
 // `npm test`: every test tier, in order, each with its own summary, then one closing line.
-// Usage: node scripts/test.mjs [tier ...]   tiers: unit registry python integration ui (default: all)
+// Usage: node scripts/test.mjs [tier ...]   tiers: unit registry python integration integration-empty ui (default: all)
 // Fails on any failure, on a tier that runs zero tests, and on a tier that cannot start.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureSetup } from './setup.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const allTiers = ['unit', 'registry', 'python', 'integration', 'ui'];
+const allTiers = ['unit', 'registry', 'python', 'integration', 'integration-empty', 'ui'];
 const asked = process.argv.slice(2);
 const unknown = asked.filter((t) => !allTiers.includes(t));
 if (unknown.length) {
@@ -77,6 +77,8 @@ const tierCommands = {
   registry: () => [process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...testFiles(join(root, 'out/test/registry'))], counters.node],
   python: () => [python, ['-m', 'unittest', 'discover', '-s', 'sdk/python/tests', '-t', 'sdk/python', '-v'], counters.unittest],
   integration: () => [process.execPath, [join(root, 'scripts/run-integration.mjs'), '--skip-build'], counters.summary('integration')],
+  // The same real VS Code, opened on an empty folder: what a first-time user sees.
+  'integration-empty': () => [process.execPath, [join(root, 'scripts/run-integration.mjs'), '--skip-build', '--empty-workspace', '--tests-path', join(root, 'out/test/integrationEmpty/index.js')], counters.summary('integration')],
   ui: () => [process.execPath, [join(root, 'scripts/run-ui.mjs'), '--skip-build'], counters.summary('ui')],
 };
 

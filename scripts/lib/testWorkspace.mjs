@@ -3,12 +3,12 @@ import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir } from './tempDirs.mjs';
 
-/** @param {string} root repo root @param {string} prefix */
-export function freshWorkspace(root, prefix) {
+/** @param {string} root repo root @param {string} prefix @param {{ empty?: boolean }} [options] */
+export function freshWorkspace(root, prefix, options = {}) {
   const parent = makeTempDir(prefix);
   const workspace = join(parent, 'workspace');
   const fixture = join(root, 'test', 'fixtures', 'workspace');
-  if (existsSync(fixture)) cpSync(fixture, workspace, { recursive: true });
+  if (!options.empty && existsSync(fixture)) cpSync(fixture, workspace, { recursive: true });
   else mkdirSync(workspace);
   return { parent, workspace };
 }

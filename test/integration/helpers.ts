@@ -121,3 +121,19 @@ export function runPython(script: string, cwd: string): Promise<string> {
     });
   });
 }
+
+/**
+ * Runs a command as a user would from the palette: any quick pick or input box it opens is dismissed
+ * (Escape), as a user changing their mind would. Resolves when the command's promise settles.
+ */
+export async function runDismissingPrompts(command: string, timeoutMs = 15_000): Promise<void> {
+  let settled = false;
+  const running = Promise.resolve(vscode.commands.executeCommand(command)).finally(() => { settled = true; });
+  const deadline = Date.now() + timeoutMs;
+  while (!settled) {
+    if (Date.now() > deadline) throw new Error(`${command} did not finish within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 150));
+    if (!settled) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+  }
+  await running;
+}

@@ -28,12 +28,13 @@ function testFiles(dir: string): string[] {
     .map((file) => join(dir, file));
 }
 
-export function run(): Promise<void> {
+/** Runs every `*.test.js` under `dir` (the empty-workspace suite reuses this with its own folder). */
+export function runMochaIn(dir: string): Promise<void> {
   const resultFile = process.env.TRIALBOOK_TEST_RESULT;
   const progressFile = resultFile ? `${resultFile}.progress` : undefined;
   // forbidOnly/forbidPending: a focused or skipped test fails the suite instead of hiding others.
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec', forbidOnly: true, forbidPending: true });
-  const files = testFiles(__dirname);
+  const files = testFiles(dir);
   for (const file of files) mocha.addFile(file);
 
   const result: SuiteResult = { total: 0, passes: [], failures: [], pending: [] };
@@ -46,7 +47,7 @@ export function run(): Promise<void> {
       result.total = result.passes.length + result.failures.length + result.pending.length;
       if (resultFile) writeFileSync(resultFile, JSON.stringify(result, null, 2));
       if (failures > 0) reject(new Error(`${failures} integration test(s) failed`));
-      else if (result.total === 0) reject(new Error(`no integration tests ran (looked for *.test.js under ${__dirname})`));
+      else if (result.total === 0) reject(new Error(`no integration tests ran (looked for *.test.js under ${dir})`));
       else resolve();
     });
     runner.on('pass', (test) => {
@@ -64,4 +65,8 @@ export function run(): Promise<void> {
       result.pending.push({ fullTitle: test.fullTitle() });
     });
   });
+}
+
+export function run(): Promise<void> {
+  return runMochaIn(__dirname);
 }

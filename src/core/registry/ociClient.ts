@@ -71,15 +71,26 @@ export class OciClient {
   /** `GET /v2/`: checks that this is a registry, picks http/https, and learns the auth challenge. */
   async ping(): Promise<void> {
     const plainAllowed = this.insecure || isLoopbackHost(this.registry);
+    const get = async (): Promise<HttpResponse> => {
+      const once = (): Promise<HttpResponse> => this.call({ method: 'GET', target: '/v2/', maxResponseBytes: 1024 * 1024 }, true);
+      try {
+        return await once();
+      } catch (err) {
+        // A kept-alive connection the server had closed: one fresh try (a refused connection is not retried).
+        const code = socketErrorCode(err);
+        if (code === 'ECONNRESET' || code === 'EPIPE') return once();
+        throw err;
+      }
+    };
     let res: HttpResponse;
     try {
-      res = await this.call({ method: 'GET', target: '/v2/', maxResponseBytes: 1024 * 1024 }, true);
+      res = await get();
     } catch (err) {
       const code = socketErrorCode(err);
       const tlsMismatch = code === 'EPROTO' || code === 'ERR_SSL_WRONG_VERSION_NUMBER' || (code === 'ECONNRESET' && plainAllowed);
       if (!plainAllowed || !tlsMismatch) throw this.wrap(err);
       this.base = new URL(`http://${this.registry}`);
-      res = await this.call({ method: 'GET', target: '/v2/', maxResponseBytes: 1024 * 1024 }, true).catch((e: unknown) => { throw this.wrap(e); });
+      res = await get().catch((e: unknown) => { throw this.wrap(e); });
     }
     if (res.status !== 200) throw this.errorFor(res, 'check the registry API (GET /v2/)');
     const text = res.body.toString('utf8').trim();

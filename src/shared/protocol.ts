@@ -52,8 +52,19 @@ export interface CompareViewState {
   onlyDifferentParams: boolean;
 }
 
+/** New points of one line while its run is live: appended when the line is still below the cap, else the line anew. */
+export interface LineChange {
+  runId: string;
+  metric: string;
+  mode: 'append' | 'replace';
+  points: Array<number | null>;
+  totalPoints: number;
+}
+
 export type HostToCompareMessage =
   | { type: 'data'; data: CompareData }
+  /** Incremental update for live runs: run statuses, summaries, and only the points that changed. */
+  | { type: 'update'; runs: CompareRun[]; metrics: string[]; summaries: CompareData['summaries']; changes: LineChange[] }
   | { type: 'error'; message: string };
 
 export type CompareToHostMessage =

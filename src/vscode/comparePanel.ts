@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { IndexHost } from './indexHost';
 import { buildCompareData, compareCsv } from './compareData';
+import { canUpdate, lineChanges } from './compareUpdate';
 import { webviewHtml, webviewRoots } from './webviewHtml';
 import { ContextKey, compareViewType } from './commandIds';
 import type { CompareData, CompareToHostMessage, CompareViewState, HostToCompareMessage, XAxisKind } from '../shared/protocol';
@@ -27,6 +28,8 @@ export class ComparePanel implements vscode.Disposable {
   private ready = false;
   private lastData: CompareData | undefined;
   private pointsSent: Record<string, number> = {};
+  /** Incremental messages sent (live runs), for the tests. */
+  private updatesSent = 0;
   private readonly disposables: vscode.Disposable[] = [];
   private sendTimer: NodeJS.Timeout | undefined;
 
@@ -93,7 +96,7 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   private info(): ComparePanelInfo {
-    return { runIds: [...this.runIds], metrics: this.lastData?.selectedMetrics ?? [], ready: this.ready && this.lastData !== undefined, pointsSent: { ...this.pointsSent } };
+    return { runIds: [...this.runIds], metrics: this.lastData?.selectedMetrics ?? [], ready: this.ready && this.lastData !== undefined, pointsSent: { ...this.pointsSent }, updatesSent: this.updatesSent };
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -143,18 +146,26 @@ export class ComparePanel implements vscode.Disposable {
     // Live runs change often: coalesce updates to at most a few per second.
     this.sendTimer = setTimeout(() => {
       this.sendTimer = undefined;
-      void this.send();
+      void this.send(true);
     }, 250);
   }
 
-  private async send(): Promise<void> {
+  /** Sends the comparison; for live runs (`incremental`), only what changed since the last message. */
+  private async send(incremental = false): Promise<void> {
     if (!this.ready) return;
     try {
       const index = await this.ctx.host.get();
       const data = buildCompareData(index, this.runIds, this.selectedMetrics, this.xAxis, this.ctx.maxPoints());
+      const previous = this.lastData;
       this.lastData = data;
       this.pointsSent = {};
       for (const line of data.lines) this.pointsSent[`${line.runId}/${line.metric}`] = line.points.length / 2;
+      if (incremental && previous && canUpdate(previous, data)) {
+        const changes = lineChanges(previous.lines, data.lines);
+        this.updatesSent++;
+        await this.post({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, changes });
+        return;
+      }
       await this.post({ type: 'data', data });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -21,6 +21,8 @@ export interface ComparePanelInfo {
   ready: boolean;
   /** Points per line in the last series message sent to the webview, by `${runId}/${metric}`. */
   pointsSent: Record<string, number>;
+  /** Incremental updates sent while compared runs were live. */
+  updatesSent: number;
 }
 
 export interface TrialbookApi {

@@ -3,7 +3,7 @@ import {
   type ChartDataset, type ChartOptions, type ScatterDataPoint,
 } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import type { CompareData, CompareRun, XAxisKind } from '../../src/shared/protocol';
+import type { CompareData, CompareRun, LineChange, XAxisKind } from '../../src/shared/protocol';
 import { smooth } from './smoothing';
 import { formatValue, formatX, xAxisLabels } from './format';
 
@@ -99,6 +99,32 @@ export class MetricChart {
         hidden: view.hidden.has(line.run.id),
       };
     });
+  }
+
+  /** Live runs: append new points or replace lines in place, then redraw without rebuilding the chart. */
+  applyChanges(changes: readonly LineChange[], runs: ReadonlyMap<string, CompareRun>, view: ChartView): void {
+    let touched = false;
+    for (const change of changes) {
+      if (change.metric !== this.metric) continue;
+      const run = runs.get(change.runId);
+      if (!run) continue;
+      let line = this.lines.find((l) => l.run.id === change.runId);
+      if (!line) {
+        line = { run, xs: [], ys: [] };
+        this.lines.push(line);
+      }
+      line.run = run;
+      if (change.mode === 'replace') {
+        line.xs = [];
+        line.ys = [];
+      }
+      for (let i = 0; i < change.points.length; i += 2) {
+        line.xs.push(change.points[i] as number);
+        line.ys.push(change.points[i + 1]);
+      }
+      touched = true;
+    }
+    if (touched) this.update(view);
   }
 
   /** Redraw after a smoothing, scale or visibility change, without rebuilding the chart. */

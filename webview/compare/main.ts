@@ -1,4 +1,4 @@
-import type { CompareData, CompareToHostMessage, CompareViewState, HostToCompareMessage, XAxisKind } from '../../src/shared/protocol';
+import type { CompareData, CompareToHostMessage, CompareViewState, HostToCompareMessage, LineChange, XAxisKind } from '../../src/shared/protocol';
 import { connectToHost } from '../shared/vscodeApi';
 import { clear, el } from '../shared/dom';
 import { MetricChart, type ChartView } from './charts';
@@ -156,6 +156,28 @@ function render(next: CompareData): void {
   document.body.dataset.drawn = String(Date.now());
 }
 
+/** Live runs: new points go into the existing charts; tables and legend follow the new summaries. */
+function applyUpdate(message: { runs: CompareData['runs']; metrics: string[]; summaries: CompareData['summaries']; changes: LineChange[] }): void {
+  if (!data) return;
+  const runs = new Map(message.runs.map((r) => [r.id, r]));
+  for (const chart of charts) chart.applyChanges(message.changes, runs, chartView());
+  const linesByKey = new Map(data.lines.map((l) => [`${l.runId}\u0000${l.metric}`, l]));
+  for (const change of message.changes) {
+    const existing = linesByKey.get(`${change.runId}\u0000${change.metric}`);
+    if (!existing) data.lines.push({ runId: change.runId, metric: change.metric, points: change.points.slice(), totalPoints: change.totalPoints });
+    else {
+      existing.points = change.mode === 'append' ? existing.points.concat(change.points) : change.points.slice();
+      existing.totalPoints = change.totalPoints;
+    }
+  }
+  const metricsChanged = message.metrics.length !== data.metrics.length;
+  data = { ...data, runs: message.runs, metrics: message.metrics, summaries: message.summaries };
+  if (metricsChanged) renderMetricPicker();
+  renderLegend();
+  renderTables();
+  document.body.dataset.updated = String(Date.now());
+}
+
 xAxisSelect.addEventListener('change', () => {
   view.xAxis = xAxisSelect.value as XAxisKind;
   saveState();
@@ -187,6 +209,9 @@ window.addEventListener('message', (event: MessageEvent<HostToCompareMessage>) =
   switch (message.type) {
     case 'data':
       render(message.data);
+      break;
+    case 'update':
+      applyUpdate(message);
       break;
     case 'error':
       status.hidden = false;

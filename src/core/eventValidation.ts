@@ -8,6 +8,8 @@ export const MAX_PARAM_STRING_CHARS = 64 * 1024;
 export const MAX_NOTES_CHARS = 1024 * 1024;
 /** Nesting depth of a param, summary or metadata value; deeper values are refused so later recursion stays bounded. */
 export const MAX_VALUE_DEPTH = 64;
+/** Latest accepted event time (seconds; year 5138): keeps times exact in milliseconds. */
+export const MAX_TS = 1e11;
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -218,6 +220,7 @@ function runStart(o: Record<string, Json>, ts: number): RunEvent {
 function metrics(o: Record<string, Json>, ts: number): RunEvent {
   const step = o.step;
   if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) fail('"step" must be an integer ≥ 0');
+  if (step > Number.MAX_SAFE_INTEGER) fail(`"step" must be at most ${Number.MAX_SAFE_INTEGER}`);
   const values = o.values;
   if (!isObject(values)) fail('"values" must be an object');
   for (const k in values) {
@@ -267,7 +270,7 @@ function validateKnown(o: Record<string, Json>): RunEvent {
   const t = o.t;
   if (typeof t !== 'string' || t.length === 0 || exceeds(t, 64)) fail('"t" must be a string of 1 to 64 characters');
   const ts = o.ts;
-  if (typeof ts !== 'number' || !Number.isFinite(ts)) fail('"ts" must be a finite number of seconds');
+  if (typeof ts !== 'number' || !(ts >= 0 && ts <= MAX_TS)) fail(`"ts" must be seconds since 1970 (0 to ${MAX_TS})`);
   switch (t) {
     case 'metrics': return metrics(o, ts);
     case 'run_start': return runStart(o, ts);

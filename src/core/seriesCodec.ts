@@ -53,6 +53,9 @@ function unzigzag(z: number): number {
 }
 
 function writeVarint(out: Uint8Array, pos: number, z: number): number {
+  // Validation keeps steps and times safe integers, so zigzagged deltas stay below 2^54 (still exact as doubles);
+  // anything else would never terminate below.
+  if (!(z >= 0 && z <= 2 ** 54) || !Number.isInteger(z)) throw new RangeError(`cannot pack ${z} into a series chunk`);
   while (z >= 0x80) {
     out[pos++] = (z % 0x80) | 0x80;
     z = Math.floor(z / 0x80);

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { openRunIndex } from '../../src/core/openRunIndex';
 import { dockerConfigCredentials } from '../../src/core/registry/credentials';
 import { MlflowStandIn } from '../fixtures/mlflow/mlflowServer';
-import { RegistryServer, freePort } from './registryServer';
+import { RegistryServer } from './registryServer';
 import { fileSha256, skopeoInspect, tempDir } from './fixtures';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -126,7 +126,8 @@ describe('trialbook push (CLI)', () => {
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /rejected the credentials/);
     assert.ok(!bad.stderr.includes('wrong-secret-xyz'));
-    const port = await freePort();
+    // Port 1 (tcpmux) has no listener here; a just-freed ephemeral port could be taken by another process meanwhile.
+    const port = 1;
     const refused = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', '--to', `oci://127.0.0.1:${port}/team/churn:9`]);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /connection refused/);

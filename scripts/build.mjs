@@ -14,8 +14,6 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(join(dist, 'webview'), { recursive: true });
 // sql.js's WASM ships beside the bundle and is loaded lazily, when the index is first opened.
 copyFileSync(join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), join(dist, 'sql-wasm.wasm'));
-copyFileSync(join(root, 'node_modules/@vscode/codicons/dist/codicon.css'), join(dist, 'webview/codicon.css'));
-copyFileSync(join(root, 'node_modules/@vscode/codicons/dist/codicon.ttf'), join(dist, 'webview/codicon.ttf'));
 
 // Prints the markers that the F5 task's background problem matcher waits for (.vscode/tasks.json).
 const watchMarkers = {

@@ -160,3 +160,28 @@ export const tests: UiTest[] = [
     },
   },
 ];
+
+tests.push({
+  name: 'Open Run… from the tree shows the run\'s lineage, params and metrics',
+  timeoutMs: 60_000,
+  async run({ page, runs, screenshot }) {
+    const workbench = new Workbench(page);
+    await workbench.runCommand('View: Close All Editors');
+    const sidebar = await showTrialbook(page, workbench);
+    const run = runs[0];
+    const row = workbench.treeRow(sidebar, run.name).first();
+    await row.click({ button: 'right' });
+    const item = page.locator('.context-view .action-label', { hasText: 'Open Run…' }).first();
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    await item.hover();
+    await page.keyboard.press('Enter');
+    const frame = workbench.activeWebview();
+    await frame.locator('h1', { hasText: run.name }).waitFor({ state: 'visible', timeout: 20_000 });
+    const text = (await frame.locator('body').textContent()) ?? '';
+    for (const expected of ['Run id', run.id, 'Who', 'Python', 'lr', String(run.lr), 'loss', 'accuracy']) {
+      assert.ok(text.includes(expected), `the details page lacks "${expected}"`);
+    }
+    await frame.locator('vscode-textarea').waitFor({ state: 'visible', timeout: 5_000 });
+    await screenshot('run-details');
+  },
+});

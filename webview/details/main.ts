@@ -2,6 +2,21 @@ import type { DetailsAction, DetailsToHostMessage, HostToDetailsMessage, RunDeta
 import { connectToHost } from '../shared/vscodeApi';
 import { clear, el } from '../shared/dom';
 import { formatValue } from '../compare/format';
+// VS Code-styled components (the maintained successor of the deprecated webview-ui-toolkit), imported one by one.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+
+/** The parts of the components' element APIs this page uses. */
+interface ButtonElement extends HTMLElement {
+  disabled: boolean;
+  secondary: boolean;
+}
+
+interface TextareaElement extends HTMLElement {
+  value: string;
+  rows: number;
+}
 
 const host = connectToHost<DetailsToHostMessage, { runId: string }>();
 const app = document.getElementById('app') as HTMLElement;
@@ -17,10 +32,25 @@ function size(bytes: number): string {
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
 
-function button(label: string, action: DetailsAction, enabled = true, title = ''): HTMLButtonElement {
-  const b = el('button', { title }, label);
+function vscodeButton(label: string, title = ''): ButtonElement {
+  const b = document.createElement('vscode-button') as ButtonElement;
+  b.textContent = label;
+  if (title) b.title = title;
+  return b;
+}
+
+function button(label: string, action: DetailsAction, enabled = true, title = ''): ButtonElement {
+  const b = vscodeButton(label, title);
+  b.secondary = true;
   b.disabled = !enabled;
   b.addEventListener('click', () => host.post({ type: 'action', action }));
+  return b;
+}
+
+function badge(text: string, className: string): HTMLElement {
+  const b = document.createElement('vscode-badge');
+  b.className = className;
+  b.textContent = text;
   return b;
 }
 
@@ -36,9 +66,12 @@ function render(d: RunDetailsData): void {
   clear(app);
   const swatch = el('span', { className: 'swatch' });
   swatch.style.background = d.color;
-  const notes = el('textarea', { attrs: { rows: '4', 'aria-label': 'Notes: why this run exists' } });
+  const notes = document.createElement('vscode-textarea') as TextareaElement;
+  notes.rows = 4;
+  notes.setAttribute('aria-label', 'Notes: why this run exists');
+  notes.className = 'notes';
   notes.value = d.notes;
-  const save = el('button', {}, 'Save notes');
+  const save = vscodeButton('Save notes');
   save.disabled = true;
   notes.addEventListener('input', () => { save.disabled = notes.value === d.notes; });
   save.addEventListener('click', () => {
@@ -46,7 +79,7 @@ function render(d: RunDetailsData): void {
     save.disabled = true;
   });
   const parts: Array<Node | null> = [
-    el('header', { className: 'title' }, el('h1', {}, swatch, d.name), el('span', { className: `status status-${d.status}` }, d.status), el('span', { className: 'muted' }, d.experiment)),
+    el('header', { className: 'title' }, el('h1', {}, swatch, d.name), badge(d.status, `status status-${d.status}`), el('span', { className: 'muted' }, d.experiment)),
     el('div', { className: 'actions' },
       button('Compare', 'compare'),
       button('Reveal Source', 'revealSource'),
@@ -56,7 +89,7 @@ function render(d: RunDetailsData): void {
     d.error ? el('div', { className: 'error' }, `Failed: ${d.error}`) : null,
     ...d.warnings.map((w) => el('div', { className: 'warning' }, w)),
     el('section', {}, el('h2', {}, 'Notes'), notes, el('div', {}, save)),
-    d.tags.length ? el('section', {}, el('h2', {}, 'Tags'), el('div', { className: 'tags' }, ...d.tags.map((t) => el('span', { className: 'tag' }, t)))) : null,
+    d.tags.length ? el('section', {}, el('h2', {}, 'Tags'), el('div', { className: 'tags' }, ...d.tags.map((t) => badge(t, 'tag')))) : null,
     el('section', {}, el('h2', {}, 'Lineage'), table(['', ''], d.lineage.map((f) => [f.label, f.value]), 'grid kv')),
     el('section', {}, el('h2', {}, `Params (${d.params.length})`),
       d.params.length ? table(['param', 'value'], d.params.map(([k, v]) => [k, v === null ? 'null' : typeof v === 'number' ? formatValue(v) : String(v)])) : el('p', { className: 'muted' }, 'No params logged.')),

@@ -1,6 +1,6 @@
 // Chunked uploads of a large sparse model, a registry killed mid-push, resume, retries and cancellation.
 import * as assert from 'node:assert/strict';
-import { closeSync, openSync, rmSync, writeSync, ftruncateSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeSync, ftruncateSync, truncateSync } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -155,6 +155,23 @@ describe('OCI push resilience (real docker-registry)', () => {
       assert.equal(strict.seen.filter((r) => r.method === 'PUT' && r.url.includes('/manifests/')).length, 1, 'a 4xx is not retried');
     } finally {
       await strict.stop();
+    }
+  });
+
+  it('stops with a clear message when the model file shrinks while it is sent', async () => {
+    for (const [label, options] of [['monolithic', { monolithicMaxBytes: 64 * MB }], ['chunked', { chunkBytes: 4 * MB }]] as const) {
+      const file = path.join(work, `shrinks-${label}.bin`);
+      sparseModel(file, 40 * MB);
+      let cut = false;
+      await assert.rejects(pushModel(request(registry.host, file, `shrink/${label}:1`), {
+        onProgress: (done) => { if (!cut && done > 0) { cut = true; truncateSync(file, 10 * MB); } },
+      }, { oci: options }), (err: unknown) => {
+        assert.ok(err instanceof RegistryError, String(err));
+        assert.equal(err.code, 'input', err.message);
+        assert.match(err.message, /changed while it was being sent/);
+        return true;
+      }, label);
+      assert.equal(await manifestStatus(registry.host, `shrink/${label}:1`), 404);
     }
   });
 

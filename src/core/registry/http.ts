@@ -49,10 +49,12 @@ export function sendRequest(req: HttpRequest): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     let answered = false;
     let gotResponse = false;
+    // An error of the body's own source (e.g. the file changed) explains the failure better than the reset it causes.
+    let bodyError: unknown;
     const fail = (err: unknown): void => {
       if (answered) return;
       answered = true;
-      reject(err);
+      reject(bodyError ?? err);
     };
     const cr = mod.request(req.url, { method: req.method, headers, agent, signal: req.signal, ...(req.lookup ? { lookup: req.lookup } : {}) });
     cr.setTimeout(req.idleTimeoutMs ?? 60_000, () => {
@@ -82,10 +84,19 @@ export function sendRequest(req: HttpRequest): Promise<HttpResponse> {
     if (req.body === undefined) cr.end();
     else if (Buffer.isBuffer(req.body)) cr.end(req.body);
     // An early answer (401, 416) may close the socket before the body is sent: the answer wins.
-    else pipeline(Readable.from(req.body, { objectMode: false }), cr, (err) => {
+    else pipeline(Readable.from(guarded(req.body, (e) => { bodyError = e; }), { objectMode: false }), cr, (err) => {
       if (err && !gotResponse) setTimeout(() => { if (!gotResponse) fail(err); }, 100);
     });
   });
+}
+
+async function* guarded(body: AsyncIterable<Buffer>, onError: (err: unknown) => void): AsyncGenerator<Buffer> {
+  try {
+    yield* body;
+  } catch (err) {
+    onError(err);
+    throw err;
+  }
 }
 
 export function isLoopbackHost(host: string): boolean {

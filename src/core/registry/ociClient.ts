@@ -194,7 +194,7 @@ export class OciClient {
         const res = await this.call({
           method: 'PUT', target: url,
           headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(blob.size) },
-          body: () => counted(blob.source.open(0), (n) => { sent += n; onBytes(n); }),
+          body: () => counted(exactly(blob.source.open(0), blob.size), (n) => { sent += n; onBytes(n); }),
         });
         if (res.status === 201) { this.openUpload = undefined; this.checkDigest(res, blob.digest); return; }
         throw this.errorFor(res, `upload blob ${blob.digest}`);
@@ -408,6 +408,21 @@ function rangeEnd(value: string | undefined): number | undefined {
   return m ? Number(m[2]) : undefined;
 }
 
+function changedWhileSending(): RegistryError {
+  return new RegistryError('input', 'The model changed while it was being sent (its size is not what was planned). Push again when nothing writes to it any more.');
+}
+
+/** The source's bytes, failing (instead of leaving the server waiting) when there are more or fewer than `size`. */
+async function* exactly(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+  let seen = 0;
+  for await (const chunk of source) {
+    seen += chunk.length;
+    if (seen > size) throw changedWhileSending();
+    yield chunk;
+  }
+  if (seen !== size) throw changedWhileSending();
+}
+
 async function* counted(source: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
   for await (const chunk of source) {
     onBytes(chunk.length);
@@ -432,7 +447,7 @@ class ChunkReader {
       this.rest = undefined;
       if (!buf) {
         const next = await this.it.next();
-        if (next.done) throw new Error('the model file became shorter while it was being sent; try again when it is no longer written to');
+        if (next.done) throw changedWhileSending();
         buf = next.value;
       }
       if (buf.length > left) { this.rest = buf.subarray(left); buf = buf.subarray(0, left); }

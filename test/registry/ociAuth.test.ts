@@ -5,6 +5,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RegistryError } from '../../src/core/registry/errors';
+import { RegistryAuth } from '../../src/core/registry/ociAuth';
 import { pushModel } from '../../src/core/registry/push';
 import { parseOciTarget } from '../../src/core/registry/target';
 import type { Credentials, PushRequest } from '../../src/core/registry/types';
@@ -96,5 +97,23 @@ describe('OCI auth', () => {
         return true;
       });
     });
+  });
+
+  it('renews a Bearer token before it expires', async () => {
+    const tokens = await TokenServer.start(work, { username: 'ada', password: PASSWORD, service: 'svc', issuer: 'iss', expiresIn: 2 });
+    try {
+      const auth = new RegistryAuth({ kind: 'basic', username: 'ada', password: PASSWORD }, 'registry.test', false);
+      auth.scopes.add('repository:a/b:pull,push');
+      const challenge = { status: 401, body: Buffer.alloc(0), headers: { 'www-authenticate': `Bearer realm="${tokens.realm}",service="svc"` } };
+      assert.equal(await auth.onUnauthorized(challenge), true);
+      const first = await auth.header();
+      assert.equal(await auth.header(), first, 'a fresh token is reused');
+      await new Promise((r) => setTimeout(r, 1700));
+      const second = await auth.header();
+      assert.notEqual(second, first, 'renewed once most of its lifetime has passed');
+      assert.equal(tokens.requests.filter((r) => r.authorized && r.scopes.includes('repository:a/b:pull,push')).length, 2);
+    } finally {
+      await tokens.stop();
+    }
   });
 });

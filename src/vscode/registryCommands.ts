@@ -9,12 +9,11 @@ import { dockerConfigCredentials } from '../core/registry/credentials';
 import type { Credentials, PushPlan, PushRequest } from '../core/registry/types';
 import { isValidTag, parseOciTarget } from '../core/registry/target';
 import { appendRunEdit } from '../core/runEdits';
-import { RegistrySecrets, registryConfigs, saveRegistryConfig, targetOf, type RegistryConfig } from './registrySettings';
+import { RegistrySecrets, describeRegistry, registryConfigs, saveRegistryConfig, targetFor, type RegistryConfig } from './registrySettings';
+import { parseRegistryConfig } from '../core/registry/registryConfig';
 
 /** Arguments that let tests and other extensions run the commands without prompts. */
-export interface AddRegistryArgs extends RegistryConfig {
-  credentials?: Credentials;
-}
+export type AddRegistryArgs = RegistryConfig & { credentials?: Credentials };
 
 export interface PushModelArgs {
   runId: string;
@@ -25,6 +24,14 @@ export interface PushModelArgs {
   description?: string;
   /** Skip the confirmation dialog (tests, automation). */
   confirmed?: boolean;
+}
+
+/** A settings entry from what Add Registry asked: `host/repo` for OCI, the tracking URL for MLflow. */
+function entryFor(kind: 'oci' | 'mlflow', name: string, address: string, model: string): Record<string, string> {
+  if (kind === 'mlflow') return { name, kind, trackingUri: address, modelName: model };
+  const bare = address.replace(/^oci:\/\//, '');
+  const slash = bare.indexOf('/');
+  return { name, kind, registry: slash > 0 ? bare.slice(0, slash) : bare, repository: slash > 0 ? bare.slice(slash + 1) : '' };
 }
 
 function formatBytes(bytes: number): string {
@@ -54,10 +61,10 @@ export class RegistryCommands {
 
   async addRegistry(args?: AddRegistryArgs): Promise<RegistryConfig | undefined> {
     if (args) {
-      const { credentials, ...config } = args;
-      targetOf(config, 'latest');
+      const { credentials, ...entry } = args;
+      const config = parseRegistryConfig(entry);
       await saveRegistryConfig(config);
-      if (credentials) await this.secrets.store(config.name, credentials);
+      if (credentials) await this.secrets.store(config, credentials);
       return config;
     }
     const kind = await vscode.window.showQuickPick(
@@ -68,34 +75,36 @@ export class RegistryCommands {
       { title: 'Add Registry (1/4): kind' },
     );
     if (!kind) return undefined;
-    const url = await vscode.window.showInputBox({
+    const address = await vscode.window.showInputBox({
       title: 'Add Registry (2/4): address',
       prompt: kind.registryKind === 'oci' ? 'Registry host and repository, e.g. ghcr.io/team/churn-model or localhost:5000/models/churn' : 'Tracking server URL, e.g. https://mlflow.example.com',
       ignoreFocusOut: true,
       validateInput: (v) => {
         if (!v.trim()) return 'Required.';
         try {
-          targetOf({ name: 'x', kind: kind.registryKind, url: v.trim(), model: 'model' }, 'latest');
+          parseRegistryConfig(entryFor(kind.registryKind, 'x', v.trim(), 'model'));
           return undefined;
         } catch (err) {
           return err instanceof Error ? err.message : String(err);
         }
       },
     });
-    if (!url) return undefined;
-    let model: string | undefined;
+    if (!address) return undefined;
+    let model = 'model';
     if (kind.registryKind === 'mlflow') {
-      model = await vscode.window.showInputBox({ title: 'Add Registry (3/4): registered model name', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Required.') });
-      if (!model) return undefined;
+      const name = await vscode.window.showInputBox({ title: 'Add Registry (3/4): registered model name', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Required.') });
+      if (!name) return undefined;
+      model = name.trim();
     }
-    const host = kind.registryKind === 'oci' ? url.trim().split('/')[0] : new URL(url.trim()).host;
-    const name = await vscode.window.showInputBox({ title: 'Add Registry (4/4): a name for it', value: kind.registryKind === 'oci' ? url.trim() : `${host}/${model}`, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Required.') });
+    const suggested = kind.registryKind === 'oci' ? address.trim() : `${new URL(address.trim()).host}/${model}`;
+    const name = await vscode.window.showInputBox({ title: 'Add Registry (4/4): a name for it', value: suggested, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Required.') });
     if (!name) return undefined;
-    const config: RegistryConfig = { name: name.trim(), kind: kind.registryKind, url: url.trim(), ...(model ? { model: model.trim() } : {}) };
+    const config = parseRegistryConfig(entryFor(kind.registryKind, name.trim(), address.trim(), model));
+    const host = config.kind === 'oci' ? config.registry : new URL(config.trackingUri).host;
     const credentials = await this.askCredentials(config, host);
     if (!credentials) return undefined;
     await saveRegistryConfig(config);
-    if (credentials.kind !== 'anonymous') await this.secrets.store(config.name, credentials);
+    if (credentials.kind !== 'anonymous') await this.secrets.store(config, credentials);
     void vscode.window.showInformationMessage(`Trialbook: registry "${config.name}" added${credentials.kind !== 'anonymous' ? '; its credentials are kept in VS Code\'s secret storage' : ''}.`);
     return config;
   }
@@ -122,30 +131,35 @@ export class RegistryCommands {
   }
 
   async hasCredentials(name: string): Promise<boolean> {
-    return (await this.secrets.get(name)) !== undefined;
+    const config = registryConfigs(this.log).find((r) => r.name === name);
+    return config !== undefined && (await this.secrets.get(config)) !== undefined;
   }
 
   async forgetCredentials(name?: string): Promise<void> {
-    const registry = name ?? (await this.pickRegistry('Forget credentials of which registry?'))?.name;
+    const registry = name ? registryConfigs(this.log).find((r) => r.name === name) : await this.pickRegistry('Forget credentials of which registry?', false);
     if (!registry) return;
     await this.secrets.forget(registry);
-    void vscode.window.showInformationMessage(`Trialbook: credentials of "${registry}" removed from secret storage.`);
+    void vscode.window.showInformationMessage(`Trialbook: credentials of "${registry.name}" removed from secret storage.`);
   }
 
-  private async pickRegistry(title: string): Promise<RegistryConfig | undefined> {
-    const all = registryConfigs();
-    const add = { label: '$(add) Add Registry…', config: undefined };
-    const pick = await vscode.window.showQuickPick([...all.map((r) => ({ label: r.name, description: `${r.kind === 'oci' ? 'OCI' : 'MLflow'} · ${r.url}${r.model ? ` · ${r.model}` : ''}`, config: r as RegistryConfig | undefined })), add], { title });
+  private async pickRegistry(title: string, offerAdd = true): Promise<RegistryConfig | undefined> {
+    const all = registryConfigs(this.log);
+    const items = all.map((r) => ({ label: r.name, description: describeRegistry(r), config: r as RegistryConfig | undefined }));
+    if (offerAdd) items.push({ label: '$(add) Add Registry…', description: '', config: undefined });
+    if (items.length === 0) {
+      void vscode.window.showInformationMessage('Trialbook: no registries configured.');
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(items, { title });
     if (!pick) return undefined;
     return pick.config ?? this.addRegistry();
   }
 
   private async credentialsFor(config: RegistryConfig): Promise<Credentials> {
-    const stored = await this.secrets.get(config.name);
+    const stored = await this.secrets.get(config);
     if (stored) return stored;
     if (config.kind === 'oci') {
-      const host = config.url.replace(/^oci:\/\//, '').split('/')[0];
-      const docker = await dockerConfigCredentials(host);
+      const docker = await dockerConfigCredentials(config.registry);
       if (docker) return docker;
     }
     return { kind: 'anonymous' };
@@ -165,7 +179,7 @@ export class RegistryCommands {
     if (!existsSync(modelPath)) throw new Error(`the model "${artifact.name}" is no longer at ${modelPath}. Restore it (or log it again), then push.`);
 
     const full = args && 'registry' in args ? args : undefined;
-    const registry = full ? registryConfigs().find((r) => r.name === full.registry) : await this.pickRegistry(`Push "${artifact.name}" to`);
+    const registry = full ? registryConfigs(this.log).find((r) => r.name === full.registry) : await this.pickRegistry(`Push "${artifact.name}" to`);
     if (!registry) {
       if (full) throw new Error(`no registry named "${full.registry}" in the trialbook.registries setting. Add it with "Trialbook: Add Registry…".`);
       return;
@@ -180,7 +194,7 @@ export class RegistryCommands {
     const description = full ? full.description : (await vscode.window.showInputBox({ title: 'Description (optional)', value: run.notes, ignoreFocusOut: true })) || undefined;
 
     const request: PushRequest = {
-      run, modelPath, artifactName: artifact.name, target: targetOf(registry, version),
+      run, modelPath, artifactName: artifact.name, target: targetFor(registry, version),
       credentials: await this.credentialsFor(registry), alias, description, user: os.userInfo().username,
     };
     const plan = await planPush(request);
@@ -266,8 +280,8 @@ export class RegistryCommands {
       throw new Error('Verify is available for OCI registries; for MLflow, open the model version in the MLflow UI.');
     }
     const version = push.version ?? push.reference.split('@')[0].split(':').pop() ?? '';
-    const config = registryConfigs().find((r) => r.kind === 'oci' && `oci://${r.url.replace(/^oci:\/\//, '').replace(/\/+$/, '')}` === push.registry);
-    const target = parseOciTarget(`${push.registry}:${version}`, config?.insecure ?? false);
+    const config = registryConfigs(this.log).find((r) => r.kind === 'oci' && `oci://${r.registry}/${r.repository}` === push.registry);
+    const target = parseOciTarget(`${push.registry}:${version}`, config?.kind === 'oci' ? config.insecure ?? false : false);
     const credentials = config ? await this.credentialsFor(config) : (await dockerConfigCredentials(target.registry)) ?? { kind: 'anonymous' as const };
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Verifying ${artifactName} against ${push.reference}`, cancellable: true },

@@ -1,30 +1,26 @@
 import * as vscode from 'vscode';
-import { parseMlflowTarget, parseOciTarget } from '../core/registry/target';
-import type { Credentials, PushTarget } from '../core/registry/types';
+import { parseRegistryConfig, secretKey, type RegistryConfig } from '../core/registry/registryConfig';
+import type { Credentials } from '../core/registry/types';
+import type { Logger } from '../core/model';
 
-/** A registry as kept in settings: only the non-secret part, so a team can commit it. */
-export interface RegistryConfig {
-  name: string;
-  kind: 'oci' | 'mlflow';
-  /** OCI: `host[:port]/repository`; MLflow: the tracking server URL, e.g. https://mlflow.example.com. */
-  url: string;
-  /** MLflow: the registered model name. */
-  model?: string;
-  /** OCI: allow plain HTTP to a host that is not loopback. */
-  insecure?: boolean;
-  /** MLflow: experiment of the mirrored run (default: the Trialbook run's experiment). */
-  experiment?: string;
-}
+export type { RegistryConfig } from '../core/registry/registryConfig';
+export { targetFor } from '../core/registry/registryConfig';
 
 const settingKey = 'registries';
-const secretPrefix = 'trialbook.registry.';
 
-export function registryConfigs(): RegistryConfig[] {
+/** The registries in settings; an entry that does not parse is reported once in the log and skipped. */
+export function registryConfigs(log?: Logger): RegistryConfig[] {
   const value = vscode.workspace.getConfiguration('trialbook').get<unknown>(settingKey, []);
   if (!Array.isArray(value)) return [];
-  return value.filter((r): r is RegistryConfig => typeof r === 'object' && r !== null
-    && typeof (r as RegistryConfig).name === 'string' && ((r as RegistryConfig).kind === 'oci' || (r as RegistryConfig).kind === 'mlflow')
-    && typeof (r as RegistryConfig).url === 'string');
+  const out: RegistryConfig[] = [];
+  for (const entry of value) {
+    try {
+      out.push(parseRegistryConfig(entry));
+    } catch (err) {
+      log?.warn(`Ignoring a trialbook.registries entry: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return out;
 }
 
 export async function saveRegistryConfig(config: RegistryConfig): Promise<void> {
@@ -34,24 +30,16 @@ export async function saveRegistryConfig(config: RegistryConfig): Promise<void> 
   await vscode.workspace.getConfiguration('trialbook').update(settingKey, all, target);
 }
 
-/** The push target for a registry and a version (OCI tag). */
-export function targetOf(config: RegistryConfig, version: string): PushTarget {
-  if (config.kind === 'oci') {
-    return parseOciTarget(`oci://${config.url.replace(/^oci:\/\//, '').replace(/\/+$/, '')}:${version}`, config.insecure ?? false);
-  }
-  const url = config.url.replace(/\/+$/, '');
-  const scheme = url.startsWith('http://') ? 'mlflow+http' : 'mlflow+https';
-  const address = url.replace(/^https?:\/\//, '');
-  const query = config.experiment ? `?experiment=${encodeURIComponent(config.experiment)}` : '';
-  return parseMlflowTarget(`${scheme}://${address}/${encodeURIComponent(config.model ?? '')}${query}`);
+export function describeRegistry(config: RegistryConfig): string {
+  return config.kind === 'oci' ? `OCI · ${config.registry}/${config.repository}` : `MLflow · ${config.trackingUri} · ${config.modelName}`;
 }
 
-/** Credentials live only in SecretStorage, under the registry's name. */
+/** Credentials live only in SecretStorage, one entry per server (so repositories of one registry share a login). */
 export class RegistrySecrets {
   constructor(private readonly secrets: vscode.SecretStorage) {}
 
-  async get(name: string): Promise<Credentials | undefined> {
-    const raw = await this.secrets.get(secretPrefix + name);
+  async get(config: RegistryConfig): Promise<Credentials | undefined> {
+    const raw = await this.secrets.get(secretKey(config));
     if (!raw) return undefined;
     try {
       const parsed = JSON.parse(raw) as Credentials;
@@ -61,11 +49,11 @@ export class RegistrySecrets {
     }
   }
 
-  async store(name: string, credentials: Credentials): Promise<void> {
-    await this.secrets.store(secretPrefix + name, JSON.stringify(credentials));
+  async store(config: RegistryConfig, credentials: Credentials): Promise<void> {
+    await this.secrets.store(secretKey(config), JSON.stringify(credentials));
   }
 
-  async forget(name: string): Promise<void> {
-    await this.secrets.delete(secretPrefix + name);
+  async forget(config: RegistryConfig): Promise<void> {
+    await this.secrets.delete(secretKey(config));
   }
 }

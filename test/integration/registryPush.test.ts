@@ -50,7 +50,7 @@ suite('Push a model to a registry', () => {
     const errorsBefore = api.commandErrors().length;
 
     await vscode.commands.executeCommand('trialbook.addRegistry', {
-      name: 'local-test', kind: 'oci', url: `${host}/models/churn`, credentials: { kind: 'basic', username: 'alice', password },
+      name: 'local-test', kind: 'oci', registry: host, repository: 'models/churn', credentials: { kind: 'basic', username: 'alice', password },
     });
     await vscode.commands.executeCommand('trialbook.pushModel', { runId, artifact: 'model', registry: 'local-test', version: '1.0.0', alias: 'staging', confirmed: true });
     assert.deepEqual(api.commandErrors().slice(errorsBefore), []);
@@ -83,7 +83,7 @@ suite('Push a model to a registry', () => {
     await api.refresh();
     const wrong = `wrong-${Date.now()}`;
     await vscode.commands.executeCommand('trialbook.addRegistry', {
-      name: 'local-wrong', kind: 'oci', url: `${host}/models/churn`, credentials: { kind: 'basic', username: 'alice', password: wrong },
+      name: 'local-wrong', kind: 'oci', registry: host, repository: 'models/churn', credentials: { kind: 'basic', username: 'alice', password: wrong },
     });
     const before = api.commandErrors().length;
     await vscode.commands.executeCommand('trialbook.pushModel', { runId, artifact: 'model', registry: 'local-wrong', version: '2.0.0', confirmed: true });

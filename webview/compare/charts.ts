@@ -127,9 +127,34 @@ export class MetricChart {
     if (touched) this.update(view);
   }
 
-  /** Redraw after a smoothing, scale or visibility change, without rebuilding the chart. */
+  /**
+   * Redraw after a smoothing, scale or visibility change, without rebuilding the chart: existing datasets
+   * and their point objects are updated in place (Chart.js then reuses its metadata), new lines are added.
+   */
   update(view: ChartView): void {
-    this.chart.data.datasets = this.datasets(view);
+    const datasets = this.chart.data.datasets;
+    if (datasets.length !== this.lines.length) {
+      this.chart.data.datasets = this.datasets(view);
+    } else {
+      for (let d = 0; d < this.lines.length; d++) {
+        const line = this.lines[d];
+        const ds = datasets[d];
+        const ys = smooth(line.ys, view.smoothing);
+        const points = ds.data;
+        if (points.length > line.xs.length) points.length = line.xs.length;
+        for (let i = 0; i < line.xs.length; i++) {
+          const p = points[i];
+          if (p) {
+            p.x = line.xs[i];
+            p.y = ys[i] as number;
+          } else {
+            points[i] = { x: line.xs[i], y: ys[i] as number };
+          }
+        }
+        ds.hidden = view.hidden.has(line.run.id);
+        ds.label = line.run.name;
+      }
+    }
     const y = this.chart.options.scales?.y;
     if (y) (y as { type: string }).type = view.logScale ? 'logarithmic' : 'linear';
     this.chart.update('none');

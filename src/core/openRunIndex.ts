@@ -13,7 +13,7 @@ import type {
 import type { OpenIndexOptions, RunIndex } from './runIndex';
 import { compareParamValues, sortRuns } from './runQueries';
 import { applyEvent, newRunState, toRunDetail, toRunRow, type RunState } from './runState';
-import { loadSqlJs } from './sqlEngine';
+import { loadSqlJs, type SqlEngine } from './sqlEngine';
 import { deleteRun, insertPush, loadPushes, loadRuns, readSeries, refreshExperiments, RunWriter } from './store';
 import { migrate, NewerSchemaError } from './storeSchema';
 import { WriterLock } from './writerLock';
@@ -24,6 +24,7 @@ const FLUSH_POINTS = 1_000_000;
 const MAX_PROBLEMS_PER_SYNC = 10_000;
 const MAX_WARNINGS_PER_RUN = 20;
 const PUSHES_CURSOR = '.pushes';
+const SERIES_CACHE_BYTES = 192 * 1024 * 1024;
 
 interface FileIdentity { mtimeMs: number; size: number; ino: number }
 
@@ -36,6 +37,8 @@ class WorkspaceIndex implements RunIndex {
   openNotice?: string;
   private db!: Database;
   private runs = new Map<string, RunState>();
+  private seriesCache = new Map<string, { version: string; data: { xs: Float64Array; ys: Float64Array; n: number } }>();
+  private seriesCacheBytes = 0;
   private pushes: PushRecord[] = [];
   private pushOffset = 0;
   private nextSeriesId = 1;
@@ -54,7 +57,10 @@ class WorkspaceIndex implements RunIndex {
   private readonly saveDelay: number;
   private readonly now: () => number;
 
-  constructor(private readonly sql: SqlJsStatic, private readonly options: OpenIndexOptions) {
+  private readonly sql: SqlJsStatic;
+
+  constructor(private readonly engine: SqlEngine, private readonly options: OpenIndexOptions) {
+    this.sql = engine.sql;
     this.dbPath = join(options.trialbookDir, 'trialbook.db');
     this.runsDir = join(options.trialbookDir, 'runs');
     this.pushesPath = join(options.trialbookDir, 'pushes.jsonl');
@@ -96,6 +102,8 @@ class WorkspaceIndex implements RunIndex {
   }
 
   private freshDb(): void {
+    this.seriesCache.clear();
+    this.seriesCacheBytes = 0;
     this.db?.close();
     this.db = new this.sql.Database();
     tune(this.db);
@@ -138,6 +146,8 @@ class WorkspaceIndex implements RunIndex {
       const loaded = loadRuns(db);
       this.db?.close();
       this.db = db;
+      this.seriesCache.clear();
+      this.seriesCacheBytes = 0;
       this.runs = loaded.runs;
       this.nextSeriesId = loaded.nextSeriesId;
       this.pushes = loadPushes(db);
@@ -397,23 +407,52 @@ class WorkspaceIndex implements RunIndex {
       for (const key of request.keys) {
         const m = run.metrics.get(key);
         if (!m || m.seriesId === 0) continue;
-        const { xs, ys, n } = readSeries(this.db, m.seriesId, axis);
-        if (request.xAxis === 'relative') for (let i = 0; i < n; i++) xs[i] = (xs[i]! - run.startedAt) / 1000;
+        const { xs, ys, n } = this.decodedSeries(m.seriesId, m.chunks, m.tailPoints, axis);
+        let sx: Float64Array = xs;
+        let sy: Float64Array = ys;
+        if (request.xAxis === 'relative') {
+          sx = new Float64Array(n);
+          const base = run.startedAt;
+          for (let i = 0; i < n; i++) sx[i] = (xs[i] as number - base) / 1000;
+        }
         let sorted = true;
-        for (let i = 1; i < n; i++) if (xs[i]! < xs[i - 1]!) { sorted = false; break; }
-        let sx: ArrayLike<number> = xs;
-        let sy: ArrayLike<number> = ys;
+        for (let i = 1; i < n; i++) if ((sx[i] as number) < (sx[i - 1] as number)) { sorted = false; break; }
         if (!sorted) {
           // A resumed run can log a step again; order by x, keeping log order among equal x (stable sort).
-          const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => xs[a]! - xs[b]! || a - b);
-          sx = Float64Array.from(order, (i) => xs[i]!);
-          sy = Float64Array.from(order, (i) => ys[i]!);
+          const px = sx;
+          const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (px[a] as number) - (px[b] as number) || a - b);
+          sx = Float64Array.from(order, (i) => px[i] as number);
+          sy = Float64Array.from(order, (i) => ys[i] as number);
         }
         const d = downsampleMinMax(sx, sy, n, Math.max(1, Math.floor(request.maxPoints)));
         lines.push({ runId, key, x: d.x, y: d.y, totalPoints: n });
       }
     }
     return lines;
+  }
+
+  /**
+   * Decoded points of a series. Recently used series stay decoded (bounded by SERIES_CACHE_BYTES) because a
+   * comparison panel asks again for the same lines on every resize, axis or smoothing change.
+   */
+  private decodedSeries(seriesId: number, chunks: number, tailPoints: number, axis: 'step' | 'time'): { xs: Float64Array; ys: Float64Array; n: number } {
+    const key = `${seriesId}/${axis}`;
+    const version = `${chunks}/${tailPoints}`;
+    const hit = this.seriesCache.get(key);
+    if (hit && hit.version === version) {
+      this.seriesCache.delete(key);
+      this.seriesCache.set(key, hit);
+      return hit.data;
+    }
+    const data = readSeries(this.db, seriesId, axis, this.engine.blobView);
+    this.seriesCache.set(key, { version, data });
+    this.seriesCacheBytes += data.n * 16 - (hit ? hit.data.n * 16 : 0);
+    for (const [k, v] of this.seriesCache) {
+      if (this.seriesCacheBytes <= SERIES_CACHE_BYTES) break;
+      this.seriesCache.delete(k);
+      this.seriesCacheBytes -= v.data.n * 16;
+    }
+    return data;
   }
 
   compareParams(runIds: string[], onlyDifferent: boolean): ParamComparison {
@@ -476,8 +515,8 @@ class WorkspaceIndex implements RunIndex {
 
 /** Opens the index of a workspace's `.trialbook` folder. Call `sync()` to ingest the logs. */
 export async function openRunIndex(options: OpenIndexOptions): Promise<RunIndex> {
-  const sql = await loadSqlJs(options.wasmPath);
-  const index = new WorkspaceIndex(sql, options);
+  const engine = await loadSqlJs(options.wasmPath);
+  const index = new WorkspaceIndex(engine, options);
   index.open();
   return index;
 }

@@ -128,7 +128,9 @@ export function decodeChunkInto(chunk: Uint8Array, axis: ChunkAxis, xs: Float64A
     ys.set(new Float64Array(chunk.buffer, chunk.byteOffset + HEADER, n), offset);
     pos += 8 * n;
   } else {
-    for (let i = 0; i < n; i++, pos += 8) ys[offset + i] = view.getFloat64(pos, true);
+    // Unaligned (e.g. a view into WASM memory): one native copy to an aligned buffer beats n DataView reads.
+    ys.set(new Float64Array(chunk.slice(HEADER, HEADER + 8 * n).buffer), offset);
+    pos += 8 * n;
   }
   const firstStep = view.getFloat64(pos, true);
   const firstTime = view.getFloat64(pos + 8, true);

@@ -248,22 +248,25 @@ export class RunWriter {
   }
 }
 
-/** All points of one series, x being steps or wall-time ms. */
-export function readSeries(db: Database, seriesId: number, axis: ChunkAxis): { xs: Float64Array; ys: Float64Array; n: number } {
-  const stmt = db.prepare('SELECT points, data FROM series_chunks WHERE series_id = ? ORDER BY seq');
+/** All points of one series, x being steps or wall-time ms; `blobView` reads a BLOB column (see sqlEngine). */
+export function readSeries(db: Database, seriesId: number, axis: ChunkAxis,
+  blobView: (stmt: Statement, col: number) => Uint8Array): { xs: Float64Array; ys: Float64Array; n: number } {
+  const total = db.prepare('SELECT coalesce(sum(points), 0) FROM series_chunks WHERE series_id = ?');
+  let size = 0;
+  try {
+    total.bind([seriesId]);
+    if (total.step()) size = num(total.get()[0]);
+  } finally {
+    total.free();
+  }
+  const stmt = db.prepare('SELECT data FROM series_chunks WHERE series_id = ? ORDER BY seq');
   try {
     stmt.bind([seriesId]);
-    const blobs: Uint8Array[] = [];
-    let total = 0;
-    while (stmt.step()) {
-      const r = stmt.get();
-      total += num(r[0]);
-      blobs.push(r[1] as Uint8Array);
-    }
-    const xs = new Float64Array(total);
-    const ys = new Float64Array(total);
+    const xs = new Float64Array(size);
+    const ys = new Float64Array(size);
     let n = 0;
-    for (const b of blobs) n += decodeChunkInto(b, axis, xs, ys, n);
+    // Decoded at once: the view is only valid until the next step.
+    while (stmt.step()) n += decodeChunkInto(blobView(stmt, 0), axis, xs, ys, n);
     return { xs, ys, n };
   } finally {
     stmt.free();

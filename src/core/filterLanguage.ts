@@ -229,6 +229,13 @@ class Parser {
       if (op === '!~') return (r) => !r.tags.some((tag) => compare(tag, '~', values[0]!));
       return this.error(at, `"${at.text}" does not apply to tags; use =, !=, ~ or in`);
     }
+    if (name.kind === 'word' && lower === 'starred') {
+      const { op, values, at } = this.rhs();
+      const v = values[0];
+      const wanted = v === true || v === 'true' || v === 1 ? true : v === false || v === 'false' || v === 0 ? false : undefined;
+      if ((op !== '=' && op !== '!=') || wanted === undefined) this.error(at, 'starred takes = true or = false');
+      return op === '=' ? (r) => (r.starred ?? false) === wanted : (r) => (r.starred ?? false) !== wanted;
+    }
     if (name.kind === 'word' && lower === 'text') {
       const { op, values, at } = this.rhs();
       if (op !== '~' && op !== '!~') this.error(at, 'text takes "~" (contains) or "!~"');

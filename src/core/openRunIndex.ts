@@ -17,6 +17,7 @@ import { loadSqlJs, type SqlEngine } from './sqlEngine';
 import { deleteRun, insertPush, loadPushes, loadRuns, readSeries, refreshExperiments, RunWriter } from './store';
 import { migrate, NewerSchemaError } from './storeSchema';
 import { WriterLock } from './writerLock';
+import { applyOverrides, readEditsIfChanged, type EditsFile } from './runEditsReader';
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** Points buffered per run before they are packed into chunks, to bound memory on huge logs. */
@@ -37,6 +38,8 @@ class WorkspaceIndex implements RunIndex {
   openNotice?: string;
   private db!: Database;
   private runs = new Map<string, RunState>();
+  /** User edits per run (runs/<id>/edits.jsonl), applied over the run's own events when rows are read. */
+  private edits = new Map<string, EditsFile>();
   private seriesCache = new Map<string, { version: string; data: { xs: Float64Array; ys: Float64Array; n: number } }>();
   private seriesCacheBytes = 0;
   private pushes: PushRecord[] = [];
@@ -239,7 +242,8 @@ class WorkspaceIndex implements RunIndex {
         continue;
       }
       present.add(name);
-      if (this.ingestRun(name, file, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino }, report)) report.changed.push(name);
+      const logChanged = this.ingestRun(name, file, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino }, report);
+      if (this.ingestEdits(name, report) || logChanged) report.changed.push(name);
       onProgress?.(++done, names.length);
     }
     const gone = [...this.runs.keys()].filter((id) => !present.has(id));
@@ -248,6 +252,7 @@ class WorkspaceIndex implements RunIndex {
       for (const id of gone) {
         deleteRun(this.db, this.runs.get(id) as RunState);
         this.runs.delete(id);
+        this.edits.delete(id);
         report.removed.push(id);
       }
       this.db.exec('COMMIT');
@@ -320,6 +325,24 @@ class WorkspaceIndex implements RunIndex {
     return reset || state.cursor.line !== startLine;
   }
 
+  /** Reads the run's edits file when it changed; true when the run's overrides changed. */
+  private ingestEdits(id: string, report: SyncReport): boolean {
+    const file = join(this.runsDir, id, 'edits.jsonl');
+    const previous = this.edits.get(id);
+    const { changed, edits } = readEditsIfChanged(file, previous);
+    if (!changed) return false;
+    if (edits) {
+      this.edits.set(id, edits);
+      for (const p of edits.problems) {
+        if (report.problems.length < MAX_PROBLEMS_PER_SYNC) report.problems.push({ runId: id, file, line: p.line, reason: p.reason });
+        this.options.log.warn(`${file}:${p.line}: ${p.reason}; line skipped.`);
+      }
+    } else {
+      this.edits.delete(id);
+    }
+    return true;
+  }
+
   /** Reads pushes appended to pushes.jsonl (the durable record: the database is rebuildable, pushes are not). */
   private ingestPushes(): boolean {
     let bytes: Buffer;
@@ -366,7 +389,7 @@ class WorkspaceIndex implements RunIndex {
 
   private rows(): RunRow[] {
     const now = this.now();
-    return [...this.runs.values()].map((r) => toRunRow(r, now, this.crashAfter));
+    return [...this.runs.values()].map((r) => applyOverrides(toRunRow(r, now, this.crashAfter), this.edits.get(r.id)?.overrides));
   }
 
   listRuns(query: RunQuery = {}): RunRow[] {
@@ -384,7 +407,7 @@ class WorkspaceIndex implements RunIndex {
   getRun(id: string): RunDetail | undefined {
     const run = this.runs.get(id);
     if (!run) return undefined;
-    return toRunDetail(run, this.now(), this.crashAfter, this.pushes.filter((p) => p.runId === id));
+    return applyOverrides(toRunDetail(run, this.now(), this.crashAfter, this.pushes.filter((p) => p.runId === id)), this.edits.get(id)?.overrides);
   }
 
   experiments(): string[] {

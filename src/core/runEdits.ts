@@ -3,7 +3,6 @@
 // as events.jsonl (docs/event-format.md); the index applies edits after the run's own events.
 import { appendFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { PushRecord } from './model';
 import { MAX_KEY_CHARS, MAX_NOTES_CHARS } from './eventValidation';
 
 /** The event-format version this code writes (docs/event-format.md). */
@@ -15,9 +14,7 @@ export type RunEdit =
   | { t: 'name'; name: string }
   | { t: 'notes'; notes: string }
   | { t: 'tags'; tags: string[] }
-  | { t: 'star'; starred: boolean }
-  /** A model push, recorded beside the run so that a rebuilt index keeps it. */
-  | { t: 'push'; push: PushRecord };
+  | { t: 'star'; starred: boolean };
 
 function check(edit: RunEdit): void {
   const key = (k: string): void => {

@@ -8,7 +8,6 @@ import { planPush, pushModel, verifyModel } from '../core/registry/push';
 import { dockerConfigCredentials } from '../core/registry/credentials';
 import type { Credentials, PushPlan, PushRequest } from '../core/registry/types';
 import { isValidTag, parseOciTarget } from '../core/registry/target';
-import { appendRunEdit } from '../core/runEdits';
 import { RegistrySecrets, describeRegistry, registryConfigs, saveRegistryConfig, targetFor, type RegistryConfig } from './registrySettings';
 import { parseRegistryConfig } from '../core/registry/registryConfig';
 
@@ -217,8 +216,7 @@ export class RegistryCommands {
         });
       },
     );
-    // The push is recorded beside the run (so a rebuilt index keeps it) and in the index.
-    await appendRunEdit(this.host.trialbookDir, run.id, { t: 'push', push: result.record });
+    // Recorded in .trialbook/pushes.jsonl (durable: a rebuilt index keeps it) and in the index.
     index.recordPush(result.record);
     await this.host.refresh();
     this.log.info(`Pushed ${artifact.name} of ${run.id} to ${result.record.reference}${result.upToDate ? ' (already up to date)' : ''}`);

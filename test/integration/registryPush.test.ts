@@ -59,9 +59,9 @@ suite('Push a model to a registry', () => {
     assert.ok(detail, 'the run is in the index');
     assert.equal(detail.pushes.length, 1, JSON.stringify(detail.pushes));
     assert.match(detail.pushes[0].reference, new RegExp(`^${host.replace(/\./g, '\\.')}/models/churn:1\\.0\\.0@sha256:[0-9a-f]{64}$`));
-    // The push is also recorded beside the run, so a rebuilt index keeps it.
-    const edits = readFileSync(join(workspaceDir(), '.trialbook', 'runs', runId, 'edits.jsonl'), 'utf8');
-    assert.match(edits, /"t":"push"/);
+    // The push is also recorded outside the database, so a rebuilt index keeps it.
+    const pushes = readFileSync(join(workspaceDir(), '.trialbook', 'pushes.jsonl'), 'utf8');
+    assert.ok(pushes.includes(detail.pushes[0].reference), pushes);
     const models = await api.modelsTree();
     const shipped = models.find((m) => m.run === detail.name);
     assert.deepEqual(shipped?.models.map((m) => m.name), ['model']);

@@ -184,6 +184,8 @@ class Parser {
     if (t.kind === 'string') return t.value as string;
     if (t.kind === 'word') {
       const w = t.text.toLowerCase();
+      // A keyword where a value belongs is almost always a forgotten value; quote it to mean the word.
+      if (w === 'and' || w === 'or' || w === 'not' || w === 'in') this.error(t, `expected a value, found "${t.text}" (quote it if you mean the word)`);
       if (w === 'true') return true;
       if (w === 'false') return false;
       if (w === 'null') return null;

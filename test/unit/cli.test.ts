@@ -31,7 +31,7 @@ describe('command line', () => {
     const rows = JSON.parse(r.out) as Array<{ id: string; params: Record<string, unknown>; metrics: Record<string, { last: number }> }>;
     assert.deepEqual(rows.map((x) => x.id), [a]);
     assert.equal(rows[0]!.metrics.val_acc!.last, 0.5 + 9 / 20);
-    assert.match(r.err, /events\.jsonl:12: invalid JSON/, 'bad log lines are reported on stderr');
+    assert.match(r.err, /events\.jsonl:13: invalid JSON/, 'bad log lines are reported on stderr');
     assert.ok(existsSync(join(ws.trialbookDir, 'trialbook.db')), 'without another writer the CLI saves the index');
     const table = cli('runs', '--dir', ws.root, '--sort', 'name', '--columns', 'lr', '--quiet');
     assert.equal(table.code, 0);
@@ -45,7 +45,7 @@ describe('command line', () => {
   it('explains a bad filter with its column and exits with 2; unknown commands and options too', () => {
     const r = cli('runs', '--dir', ws.root, '--filter', 'lr < and x', '--quiet');
     assert.equal(r.code, 2);
-    assert.equal(r.err, 'trialbook: Invalid filter at column 6: expected a value, found "and"\n  lr < and x\n       ^\n');
+    assert.equal(r.err, 'trialbook: Invalid filter at column 6: expected a value, found "and" (quote it if you mean the word)\n  lr < and x\n       ^\n');
     assert.equal(cli('frobnicate').code, 2);
     assert.match(cli('runs', '--bogus').err, /unknown option --bogus/);
     assert.match(cli('--help').out, /Commands:\n\s+runs/);

@@ -167,8 +167,10 @@ async function main(): Promise<void> {
     await index.sync();
     gc();
     const rssLoaded = process.memoryUsage().rss;
-    process.stdout.write(`open from disk          ${openMs.toFixed(0)} ms; memory after loading: rss ${mb(rssLoaded)} `
-      + `(+${mb(rssLoaded - rssEmpty)} over ${mb(rssEmpty)} before; ${((rssLoaded - rssEmpty) / dbBytes).toFixed(2)} × the db file; process rss before the first open ${mb(rssBefore)})\n`);
+    const heap = process.memoryUsage();
+    process.stdout.write(`open from disk          ${openMs.toFixed(0)} ms; memory after loading: rss ${mb(rssLoaded)} = ${(rssLoaded / rssBefore).toFixed(2)} × `
+      + `the process before any index (${mb(rssBefore)}); JS heap ${mb(heap.heapUsed)}, external+WASM ${mb(heap.external + heap.arrayBuffers)}; `
+      + `db file ${mb(dbBytes)} (WASM memory never shrinks, so rss also holds the earlier ingest's peak; ${mb(rssEmpty)} before this open)\n`);
     t = performance.now();
     const rows = index.listRuns({ filter: 'val_acc > 0.5 and optimizer = adam', sort: '-val_acc' });
     process.stdout.write(`listRuns with filter    ${(performance.now() - t).toFixed(1)} ms (${rows.length} of ${RUNS} runs match)\n`);

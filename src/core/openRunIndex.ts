@@ -283,7 +283,6 @@ class WorkspaceIndex implements RunIndex {
     }
     const state = run ?? newRunState(id, join(this.runsDir, id));
     const writer = new RunWriter(this.db);
-    let pendingPoints = 0;
     let warned = 0;
     const startLine = state.cursor.line;
     try {
@@ -295,14 +294,12 @@ class WorkspaceIndex implements RunIndex {
           if (warned++ < MAX_WARNINGS_PER_RUN) this.options.log.warn(`${file}:${lineNo}: ${ev.invalid}; line skipped.`);
           return;
         }
-        if (ev.t === 'metrics') for (const _k in ev.values) pendingPoints++;
         applyEvent(state, ev);
       }, () => {
-        if (pendingPoints < FLUSH_POINTS) return;
+        if (state.pendingPoints < FLUSH_POINTS) return;
         this.db.exec('BEGIN');
         writer.flushSeries(state, () => this.nextSeriesId++);
         this.db.exec('COMMIT');
-        pendingPoints = 0;
       });
       if (warned > MAX_WARNINGS_PER_RUN) this.options.log.warn(`${file}: ${warned - MAX_WARNINGS_PER_RUN} more lines skipped (not listed).`);
       state.cursor.offset = result.offset;

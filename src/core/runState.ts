@@ -23,6 +23,8 @@ export interface MetricState {
   /** Number of chunks stored and points in the last one (it is rewritten while it fills). */
   chunks: number;
   tailPoints: number;
+  /** Points read but not yet written to the store. */
+  pending?: PointBuffer;
 }
 
 export interface RunState {
@@ -51,8 +53,8 @@ export interface RunState {
   warnings: string[];
   cells: Map<string, CellLink>;
   cursor: LogCursor;
-  /** Points read but not yet written to the store, by metric. */
-  pending: Map<string, PointBuffer>;
+  /** Number of points read but not yet written to the store (held in each MetricState's `pending`). */
+  pendingPoints: number;
 }
 
 export const DEFAULT_EXPERIMENT = 'default';
@@ -66,7 +68,7 @@ export function newRunState(id: string, dir: string): RunState {
   return {
     id, dir, hasStart: false, experiment: DEFAULT_EXPERIMENT, name: id, notes: '', tags: [], params: {}, summary: {},
     metrics: new Map(), startedAt: 0, lastEventAt: 0, lineage: {}, artifacts: [], skippedLines: 0, warnings: [],
-    cells: new Map(), cursor: emptyCursor(), pending: new Map(),
+    cells: new Map(), cursor: emptyCursor(), pendingPoints: 0,
   };
 }
 
@@ -104,9 +106,10 @@ function applyMetrics(run: RunState, ev: Extract<RunEvent, { t: 'metrics' }>): v
       if (!(v >= s.min)) s.min = v;
       if (!(v <= s.max)) s.max = v;
     }
-    let buf = run.pending.get(key);
-    if (!buf) { buf = new PointBuffer(); run.pending.set(key, buf); }
+    let buf = m.pending;
+    if (!buf) { buf = new PointBuffer(); m.pending = buf; }
     buf.push(ev.step, timeMs, v);
+    run.pendingPoints++;
     if (cell) setOwn(cell.latest, key, v);
   }
 }

@@ -3,7 +3,7 @@
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { Artifact, CellLink, Lineage, ParamValue, PushRecord } from './model';
 import { CHUNK_POINTS, decodeChunk, decodeChunkInto, encodeChunk, type ChunkAxis } from './seriesCodec';
-import { newRunState, type MetricState, type RunState } from './runState';
+import { newRunState, type RunState } from './runState';
 
 /** JSON with non-finite numbers as {"$float": …}, as in the event format. */
 export function encodeJson(value: unknown): string {
@@ -202,9 +202,10 @@ export class RunWriter {
 
   /** Appends the run's pending points to its chunks (refilling a partly filled last chunk first). */
   flushSeries(run: RunState, allocateSeriesId: () => number): void {
-    for (const [key, buf] of run.pending) {
-      if (buf.length === 0) continue;
-      const m = run.metrics.get(key) as MetricState;
+    for (const m of run.metrics.values()) {
+      const buf = m.pending;
+      if (!buf || buf.length === 0) continue;
+      delete m.pending;
       if (m.seriesId === 0) m.seriesId = allocateSeriesId();
       let steps: ArrayLike<number> = buf.steps;
       let times: ArrayLike<number> = buf.times;
@@ -239,7 +240,7 @@ export class RunWriter {
         m.tailPoints = to - from;
       }
     }
-    run.pending.clear();
+    run.pendingPoints = 0;
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 // UI workflows of the Runs view and the comparison panel, driven in Chromium like a user would.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { UiTest } from './uiTest';
@@ -183,5 +183,31 @@ tests.push({
     }
     await frame.locator('vscode-textarea').waitFor({ state: 'visible', timeout: 5_000 });
     await screenshot('run-details');
+  },
+});
+
+tests.push({
+  name: 'notes typed on the run details page are saved beside the run',
+  timeoutMs: 60_000,
+  async run({ page, runs, workspace, screenshot }) {
+    const frame = new Workbench(page).activeWebview();
+    const note = `baseline for the lr sweep ${Date.now()}`;
+    const textarea = frame.locator('vscode-textarea textarea');
+    await textarea.fill(note);
+    const save = frame.locator('vscode-button', { hasText: 'Save notes' });
+    await save.click();
+    const file = join(workspace, '.trialbook', 'runs', runs[0].id, 'edits.jsonl');
+    const deadline = Date.now() + 10_000;
+    let saved = '';
+    while (Date.now() < deadline) {
+      saved = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      if (saved.includes(note)) break;
+      await page.waitForTimeout(200);
+    }
+    assert.ok(saved.includes(note), `edits.jsonl holds the note: ${saved}`);
+    // The page re-renders from the index with the saved notes.
+    await page.waitForTimeout(1000);
+    assert.equal(await textarea.inputValue(), note);
+    await screenshot('notes-saved');
   },
 });

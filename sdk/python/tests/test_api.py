@@ -87,8 +87,8 @@ class RunTest(SdkTestCase):
         self.assertEqual(start["run_id"], run.id)
         self.assertEqual((start["experiment"], start["config"], start["tags"], start["notes"]),
                          ("exp", {"lr": 0.1}, ["base"], "try warmup"))
-        self.assertRegex(start["name"], r"^[a-z]+-[a-z]+$")
-        self.assertEqual(start["name"], _ids.default_name(run.id))
+        self.assertRegex(start["name"], r"^[a-z]+-[a-z]+-[1-9][0-9]*$")
+        self.assertEqual(start["name"], _ids.default_name(run.id, 1))  # the first run in its folder
         self.assertEqual(start["sdk"], {"name": "trialbook-python", "version": trialbook.__version__})
 
     def test_run_ids_sort_by_time_and_are_unique(self):

@@ -25,7 +25,18 @@ def new_run_id(now=None):
     return "%s%03d-%s" % (stamp, ms, os.urandom(5).hex())
 
 
-def default_name(run_id):
-    """Adjective-animal, deterministic from the id so a run's name can be re-derived."""
+def default_name(run_id, number=None):
+    """Adjective-animal, deterministic from the id, then the run's number in its folder (as W&B's
+    `brave-otter-12`): 1,024 word pairs alone collide within a few dozen runs; the number keeps names
+    apart and says how many runs came before."""
     digest = hashlib.sha256(run_id.encode("utf-8")).digest()
-    return "%s-%s" % (_ADJECTIVES[digest[0] % len(_ADJECTIVES)], _ANIMALS[digest[1] % len(_ANIMALS)])
+    words = "%s-%s" % (_ADJECTIVES[digest[0] % len(_ADJECTIVES)], _ANIMALS[digest[1] % len(_ANIMALS)])
+    return words if number is None else "%s-%d" % (words, number)
+
+
+def run_number(root):
+    """1 + the runs already in `<root>/runs` (cheap: one directory listing; 1 when it cannot be read)."""
+    try:
+        return 1 + sum(1 for entry in os.scandir(os.path.join(root, "runs")) if entry.is_dir())
+    except OSError:
+        return 1

@@ -99,7 +99,7 @@ def init(experiment=None, name=None, config=None, tags=None, notes=None, dir=Non
         name = name or state["name"]
         group = group or state["group"]
     if name is None:
-        name = ("%s-rank%d" % (group, rank))[:250] if distributed and all_ranks else _ids.default_name(run_id)
+        name = ("%s-rank%d" % (group, rank))[:250] if distributed and all_ranks else _ids.default_name(run_id, _ids.run_number(root))
 
     writer = EventWriter(os.path.join(root, "runs", run_id), flush_interval, heartbeat_interval)
     writer.open(truncate_partial=state is not None)

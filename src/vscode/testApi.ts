@@ -35,6 +35,8 @@ export interface TrialbookApi {
   comparePanels(): ComparePanelInfo[];
   /** Errors that commands reported to the user since activation (command id and message). */
   commandErrors(): Array<{ command: string; message: string }>;
+  /** The latest lines of the Trialbook output channel, as `[level] message`. */
+  logLines(): string[];
   /** The run as the details panel shows it. */
   runDetail(runId: string): Promise<RunDetail | undefined>;
   /** The status bar items the notebook cell provider gives each cell of a notebook, in cell order. */

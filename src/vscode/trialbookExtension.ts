@@ -6,7 +6,7 @@ import { ComparePanel, registerCompareSerializer } from './comparePanel';
 import { DetailsPanel, registerDetailsSerializer } from './detailsPanel';
 import { RunsTablePanel, registerRunsTableSerializer } from './runsTablePanel';
 import { CommandId, ContextKey, ViewId } from './commandIds';
-import { createLogger } from './logger';
+import { createLogger, RecentLines } from './logger';
 import { applyTerminalEnvironment } from './terminalEnvironment';
 import { installSdk, runPythonFile } from './pythonCommands';
 import { RunningStatusItem } from './statusBar';
@@ -41,7 +41,8 @@ interface WorkspaceParts {
 export class TrialbookExtension implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly channel = vscode.window.createOutputChannel('Trialbook', { log: true });
-  private readonly log: Logger = createLogger(this.channel);
+  private readonly recentLog = new RecentLines();
+  private readonly log: Logger = createLogger(this.channel, this.recentLog);
   private readonly parts: WorkspaceParts | undefined;
   private readonly registries: RegistryCommands;
   private readonly commandErrors: Array<{ command: string; message: string }> = [];
@@ -321,6 +322,7 @@ export class TrialbookExtension implements vscode.Disposable {
       runsTree: async () => (this.parts ? this.parts.tree.snapshot() : []),
       comparePanels: () => ComparePanel.infos(),
       commandErrors: () => [...this.commandErrors],
+      logLines: () => this.recentLog.all(),
       runDetail: async (runId) => (await this.parts?.host.get())?.getRun(runId),
       cellStatusItems: async (notebookPath) => {
         const provider = this.parts?.cellStatus;

@@ -42,6 +42,12 @@ suite('Runs tree', () => {
     assert.ok(before, 'the run with bad lines is missing');
     assert.equal(before.run.status, 'running');
     assert.match(before.run.description, /loss 0\.25\b/); // the 4th point; the partial line is not read yet
+    // Each skipped line is reported in the Trialbook output channel with its file and line number.
+    const log = api.logLines().filter((l) => l.startsWith('[warning]') && l.includes(broken.logFile));
+    // Lines 1–5 are run_start and four points; 6 and 7 are bad; 8 is still being written.
+    assert.ok(log.some((l) => l.includes(`${broken.logFile}:6: invalid JSON`)), `no report of line 6: ${JSON.stringify(log)}`);
+    assert.ok(log.some((l) => l.includes(`${broken.logFile}:7: invalid JSON`)), `no report of line 7: ${JSON.stringify(log)}`);
+    assert.ok(!log.some((l) => l.includes(`${broken.logFile}:8:`)), 'the partial last line was reported as bad');
 
     appendToLog(broken, 'ues":{"loss":0.125}}\n');
     appendToLog(broken, endEvent('finished'));

@@ -14,6 +14,7 @@ import { ensureSetup } from './setup.mjs';
 import { startCodeServer, stopAllCodeServers } from './lib/codeServer.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { buildExtension, compileTypeScript } from './lib/build.mjs';
+import { runMain } from './lib/runnerMain.mjs';
 import { freshWorkspace } from './lib/testWorkspace.mjs';
 import { ProgressTail } from './lib/progressTail.mjs';
 import { makeTempDir, removeTempDirs } from './lib/tempDirs.mjs';
@@ -157,19 +158,4 @@ async function main() {
   }
 }
 
-for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
-  process.on(signal, () => {
-    stopAllCodeServers();
-    removeTempDirs();
-    process.exit(130);
-  });
-}
-process.on('exit', () => {
-  stopAllCodeServers();
-  removeTempDirs();
-});
-
-main().then(
-  (code) => process.exit(code),
-  (error) => fail(error instanceof Error ? error.message : String(error)),
-);
+runMain(main, fail);

@@ -3,22 +3,13 @@ import type { Artifact, PushRecord, RunDetail } from '../core/model';
 import type { RunIndex } from '../core/runIndex';
 import type { IndexHost } from './indexHost';
 import { formatAge } from './runFormat';
+import { formatBytes } from '../shared/formatBytes';
 
 export type ModelsNode =
   | { kind: 'run'; run: RunDetail; models: Artifact[] }
   | { kind: 'model'; run: RunDetail; artifact: Artifact }
   | { kind: 'push'; run: RunDetail; artifact: Artifact; push: PushRecord };
 
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
 
 /** Runs with the models they logged (artifacts of type "model"), newest run first. */
 export function modelRuns(index: RunIndex): Array<{ run: RunDetail; models: Artifact[] }> {

@@ -10,6 +10,7 @@ import type { Credentials, PushPlan, PushRequest } from '../core/registry/types'
 import { isValidTag, parseOciTarget } from '../core/registry/target';
 import { RegistrySecrets, describeRegistry, registryConfigs, saveRegistryConfig, targetFor, type RegistryConfig } from './registrySettings';
 import { parseRegistryConfig } from '../core/registry/registryConfig';
+import { formatBytes } from '../shared/formatBytes';
 
 /** Arguments that let tests and other extensions run the commands without prompts. */
 export type AddRegistryArgs = RegistryConfig & { credentials?: Credentials };
@@ -33,16 +34,6 @@ function entryFor(kind: 'oci' | 'mlflow', name: string, address: string, model: 
   return { name, kind, registry: slash > 0 ? bare.slice(0, slash) : bare, repository: slash > 0 ? bare.slice(slash + 1) : '' };
 }
 
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
 
 function artifactPath(artifact: Artifact, trialbookDir: string): string {
   if (path.isAbsolute(artifact.path)) return artifact.path;

@@ -6,6 +6,7 @@ import { formatValue } from '../compare/format';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import { formatBytes } from '../../src/shared/formatBytes';
 
 /** The parts of the components' element APIs this page uses. */
 interface ButtonElement extends HTMLElement {
@@ -21,16 +22,6 @@ interface TextareaElement extends HTMLElement {
 const host = connectToHost<DetailsToHostMessage, { runId: string }>();
 const app = document.getElementById('app') as HTMLElement;
 
-function size(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
 
 function vscodeButton(label: string, title = ''): ButtonElement {
   const b = document.createElement('vscode-button') as ButtonElement;
@@ -97,7 +88,7 @@ function render(d: RunDetailsData): void {
       d.metrics.length ? table(['metric', 'last', 'min', 'max', 'points'], d.metrics.map((m) => [m.key, formatValue(m.last), formatValue(m.min), formatValue(m.max), String(m.count)])) : el('p', { className: 'muted' }, 'No metrics logged.')),
     el('section', {}, el('h2', {}, `Artifacts (${d.artifacts.length})`),
       d.artifacts.length
-        ? table(['name', 'type', 'size', 'sha256', 'path', 'pushed to'], d.artifacts.map((a) => [a.name, a.type, `${size(a.size)}${a.files ? ` · ${a.files} files` : ''}`, a.sha256.slice(0, 16) + '…', a.path, a.pushes.join(', ') || '—']))
+        ? table(['name', 'type', 'size', 'sha256', 'path', 'pushed to'], d.artifacts.map((a) => [a.name, a.type, `${formatBytes(a.size)}${a.files ? ` · ${a.files} files` : ''}`, a.sha256.slice(0, 16) + '…', a.path, a.pushes.join(', ') || '—']))
         : el('p', { className: 'muted' }, 'No artifacts logged.')),
     d.packages.length ? el('details', {}, el('summary', {}, `Installed packages (${d.packages.length})`), table(['package', 'version'], d.packages.map(([n, v]) => [n, v]))) : null,
   ];

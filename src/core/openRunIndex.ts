@@ -229,9 +229,11 @@ class WorkspaceIndex implements RunIndex {
     const present = new Set<string>();
     let done = 0;
     let lastYield = performance.now();
+    try {
     for (const name of names) {
       // Ingest is synchronous per file; give the event loop (the extension host's UI work) a turn regularly.
-      if (performance.now() - lastYield > 30) { await new Promise((r) => setImmediate(r)); lastYield = performance.now(); }
+      // Runs between two turns share one transaction (far fewer page writes than one per run).
+      if (performance.now() - lastYield > 30) { this.commitBatch(); await new Promise((r) => setImmediate(r)); lastYield = performance.now(); }
       if (this.closed) throw new Error('the index was closed during sync');
       const file = join(this.runsDir, name, 'events.jsonl');
       let st;
@@ -245,6 +247,13 @@ class WorkspaceIndex implements RunIndex {
       const logChanged = this.ingestRun(name, file, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino }, report);
       if (this.ingestEdits(name, report) || logChanged) report.changed.push(name);
       onProgress?.(++done, names.length);
+    }
+    this.commitBatch();
+    } catch (err) {
+      // Memory and database no longer agree: go back to the saved state; the next sync reads the logs again.
+      if (this.batchOpen) { this.db.exec('ROLLBACK'); this.batchOpen = false; }
+      this.loadFromDisk(false);
+      throw err;
     }
     const gone = [...this.runs.keys()].filter((id) => !present.has(id));
     if (gone.length > 0) {
@@ -267,17 +276,26 @@ class WorkspaceIndex implements RunIndex {
     return report;
   }
 
-  /** Ingests what is new in one run's log; true when the run changed. */
+  private batchOpen = false;
+
+  private beginBatch(): void {
+    if (!this.batchOpen) { this.db.exec('BEGIN'); this.batchOpen = true; }
+  }
+
+  private commitBatch(): void {
+    if (this.batchOpen) { this.db.exec('COMMIT'); this.batchOpen = false; }
+  }
+
+  /** Ingests what is new in one run's log (inside the sync's open batch transaction); true when the run changed. */
   private ingestRun(id: string, file: string, st: FileIdentity, report: SyncReport): boolean {
     let run = this.runs.get(id);
     const c = run?.cursor;
     if (run && c && c.size === st.size && c.mtimeMs === st.mtimeMs && c.ino === st.ino) return false;
     let reset = !run || !c || c.ino !== st.ino || st.size < c.offset;
     if (!reset && c && c.headLength > 0 && headHash(file, c.headLength) !== c.headHash) reset = true;
+    this.beginBatch();
     if (reset && run) {
-      this.db.exec('BEGIN');
       deleteRun(this.db, run);
-      this.db.exec('COMMIT');
       this.runs.delete(id);
       run = undefined;
     }
@@ -297,9 +315,7 @@ class WorkspaceIndex implements RunIndex {
         applyEvent(state, ev);
       }, () => {
         if (state.pendingPoints < FLUSH_POINTS) return;
-        this.db.exec('BEGIN');
         writer.flushSeries(state, () => this.nextSeriesId++);
-        this.db.exec('COMMIT');
       });
       if (warned > MAX_WARNINGS_PER_RUN) this.options.log.warn(`${file}: ${warned - MAX_WARNINGS_PER_RUN} more lines skipped (not listed).`);
       state.cursor.offset = result.offset;
@@ -311,10 +327,8 @@ class WorkspaceIndex implements RunIndex {
         state.cursor.headLength = Math.min(HEAD_BYTES, result.offset);
         state.cursor.headHash = headHash(file, state.cursor.headLength);
       }
-      this.db.exec('BEGIN');
       writer.flushSeries(state, () => this.nextSeriesId++);
       writer.writeRun(state);
-      this.db.exec('COMMIT');
     } finally {
       writer.close();
     }

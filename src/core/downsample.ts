@@ -30,23 +30,32 @@ export function downsampleMinMax(xs: ArrayLike<number>, ys: ArrayLike<number>, c
     const start = 1 + Math.floor((b * inner) / buckets);
     const end = 1 + Math.floor(((b + 1) * inner) / buckets);
     if (end <= start) continue;
+    // Extremes kept in locals: this loop runs once per stored point, so no array reads beyond ys[i].
     let lo = -1;
     let hi = -1;
+    let loV = Infinity;
+    let hiV = -Infinity;
     let nan = -1;
     for (let i = start; i < end; i++) {
       const v = ys[i] as number;
-      if (v !== v) { if (nan < 0) nan = i; continue; }
-      if (lo < 0 || v < (ys[lo] as number)) lo = i;
-      if (hi < 0 || v > (ys[hi] as number)) hi = i;
+      if (v !== v) {
+        if (nan < 0) nan = i;
+      } else {
+        if (lo < 0 || v < loV) { lo = i; loV = v; }
+        if (hi < 0 || v > hiV) { hi = i; hiV = v; }
+      }
     }
-    const picks = [lo, hi, nan].filter((i) => i >= 0).sort((a, b2) => a - b2);
-    let prev = -1;
-    for (const i of picks) {
-      if (i === prev) continue;
-      prev = i;
-      x.push(xs[i] as number);
-      y.push(ys[i] as number);
-    }
+    // The kept points in x order, each once (-1 marks one that is absent).
+    let p0 = lo;
+    let p1 = hi;
+    let p2 = nan;
+    let t: number;
+    if (p0 > p1) { t = p0; p0 = p1; p1 = t; }
+    if (p1 > p2) { t = p1; p1 = p2; p2 = t; }
+    if (p0 > p1) { t = p0; p0 = p1; p1 = t; }
+    if (p0 >= 0) { x.push(xs[p0] as number); y.push(ys[p0] as number); }
+    if (p1 >= 0 && p1 !== p0) { x.push(xs[p1] as number); y.push(ys[p1] as number); }
+    if (p2 >= 0 && p2 !== p1) { x.push(xs[p2] as number); y.push(ys[p2] as number); }
   }
   x.push(xs[count - 1] as number);
   y.push(ys[count - 1] as number);

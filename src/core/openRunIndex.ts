@@ -1,7 +1,7 @@
 // The workspace index: ingests run logs into sql.js, answers queries, persists atomically, one writer per database.
 import { existsSync, appendFileSync, readdirSync, readFileSync, renameSync, rmSync, statSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Database, SqlJsStatic } from 'sql.js';
+import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import { checkDatabaseBytes, corruptName, writeFileAtomic } from './dbFile';
 import { downsampleMinMax } from './downsample';
 import { parseEventLine } from './eventValidation';
@@ -14,7 +14,8 @@ import type { OpenIndexOptions, RunIndex } from './runIndex';
 import { compareParamValues, sortRuns } from './runQueries';
 import { applyEvent, newRunState, toRunDetail, toRunRow, type RunState } from './runState';
 import { loadSqlJs, type SqlEngine } from './sqlEngine';
-import { deleteRun, insertPush, loadPushes, loadRuns, readSeries, refreshExperiments, RunWriter } from './store';
+import { deleteRun, insertPush, loadPushes, loadRuns, readSeries, refreshExperiments, RunWriter, SERIES_CHUNKS_SQL } from './store';
+import { CHUNK_POINTS } from './seriesCodec';
 import { migrate, NewerSchemaError } from './storeSchema';
 import { WriterLock } from './writerLock';
 import { applyOverrides, readEditsIfChanged, type EditsFile } from './runEditsReader';
@@ -25,7 +26,8 @@ const FLUSH_POINTS = 1_000_000;
 const MAX_PROBLEMS_PER_SYNC = 10_000;
 const MAX_WARNINGS_PER_RUN = 20;
 const PUSHES_CURSOR = '.pushes';
-const SERIES_CACHE_BYTES = 192 * 1024 * 1024;
+/** Downsampled lines kept for repeated queries (a panel asks again on every axis or selection change). */
+const LINE_CACHE_ENTRIES = 4096;
 
 interface FileIdentity { mtimeMs: number; size: number; ino: number }
 
@@ -40,8 +42,9 @@ class WorkspaceIndex implements RunIndex {
   private runs = new Map<string, RunState>();
   /** User edits per run (runs/<id>/edits.jsonl), applied over the run's own events when rows are read. */
   private edits = new Map<string, EditsFile>();
-  private seriesCache = new Map<string, { version: string; data: { xs: Float64Array; ys: Float64Array; n: number } }>();
-  private seriesCacheBytes = 0;
+  private lineCache = new Map<string, { version: string; line: SeriesLine }>();
+  /** Reused decode buffers: a query decodes one series at a time, so cold queries allocate nothing per series. */
+  private scratch: { xs: Float64Array; ys: Float64Array; rel: Float64Array } = { xs: new Float64Array(0), ys: new Float64Array(0), rel: new Float64Array(0) };
   private pushes: PushRecord[] = [];
   private pushOffset = 0;
   private nextSeriesId = 1;
@@ -105,8 +108,7 @@ class WorkspaceIndex implements RunIndex {
   }
 
   private freshDb(): void {
-    this.seriesCache.clear();
-    this.seriesCacheBytes = 0;
+    this.lineCache.clear();
     this.db?.close();
     this.db = new this.sql.Database();
     tune(this.db);
@@ -149,8 +151,7 @@ class WorkspaceIndex implements RunIndex {
       const loaded = loadRuns(db);
       this.db?.close();
       this.db = db;
-      this.seriesCache.clear();
-      this.seriesCacheBytes = 0;
+      this.lineCache.clear();
       this.runs = loaded.runs;
       this.nextSeriesId = loaded.nextSeriesId;
       this.pushes = loadPushes(db);
@@ -435,58 +436,73 @@ class WorkspaceIndex implements RunIndex {
   series(request: SeriesRequest): SeriesLine[] {
     const lines: SeriesLine[] = [];
     const axis = request.xAxis === 'step' ? 'step' : 'time';
+    // One prepared chunk query for every series of this request.
+    const stmt = this.db.prepare(SERIES_CHUNKS_SQL);
+    try {
+      this.collectSeries(request, axis, stmt, lines);
+    } finally {
+      stmt.free();
+    }
+    return lines;
+  }
+
+  private collectSeries(request: SeriesRequest, axis: 'step' | 'time', stmt: Statement, lines: SeriesLine[]): void {
+    const maxPoints = Math.max(1, Math.floor(request.maxPoints));
     for (const runId of request.runIds) {
       const run = this.runs.get(runId);
       if (!run) continue;
       for (const key of request.keys) {
         const m = run.metrics.get(key);
         if (!m || m.seriesId === 0) continue;
-        const { xs, ys, n } = this.decodedSeries(m.seriesId, m.chunks, m.tailPoints, axis);
-        let sx: Float64Array = xs;
-        let sy: Float64Array = ys;
-        if (request.xAxis === 'relative') {
-          sx = new Float64Array(n);
-          const base = run.startedAt;
-          for (let i = 0; i < n; i++) sx[i] = (xs[i] as number - base) / 1000;
+        const cacheKey = `${m.seriesId}/${request.xAxis}/${maxPoints}`;
+        const version = `${m.chunks}/${m.tailPoints}`;
+        const hit = this.lineCache.get(cacheKey);
+        if (hit && hit.version === version) {
+          this.lineCache.delete(cacheKey);
+          this.lineCache.set(cacheKey, hit);
+          lines.push({ runId, key, x: hit.line.x.slice(), y: hit.line.y.slice(), totalPoints: hit.line.totalPoints });
+          continue;
         }
-        let sorted = true;
-        for (let i = 1; i < n; i++) if ((sx[i] as number) < (sx[i - 1] as number)) { sorted = false; break; }
-        if (!sorted) {
-          // A resumed run can log a step again; order by x, keeping log order among equal x (stable sort).
-          const px = sx;
-          const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (px[a] as number) - (px[b] as number) || a - b);
-          sx = Float64Array.from(order, (i) => px[i] as number);
-          sy = Float64Array.from(order, (i) => ys[i] as number);
-        }
-        const d = downsampleMinMax(sx, sy, n, Math.max(1, Math.floor(request.maxPoints)));
-        lines.push({ runId, key, x: d.x, y: d.y, totalPoints: n });
+        const line = this.downsampledLine(run, m, request.xAxis, axis, maxPoints, stmt);
+        this.lineCache.set(cacheKey, { version, line });
+        if (this.lineCache.size > LINE_CACHE_ENTRIES) this.lineCache.delete(this.lineCache.keys().next().value as string);
+        lines.push({ runId, key, x: line.x.slice(), y: line.y.slice(), totalPoints: line.totalPoints });
       }
     }
-    return lines;
   }
 
-  /**
-   * Decoded points of a series. Recently used series stay decoded (bounded by SERIES_CACHE_BYTES) because a
-   * comparison panel asks again for the same lines on every resize, axis or smoothing change.
-   */
-  private decodedSeries(seriesId: number, chunks: number, tailPoints: number, axis: 'step' | 'time'): { xs: Float64Array; ys: Float64Array; n: number } {
-    const key = `${seriesId}/${axis}`;
-    const version = `${chunks}/${tailPoints}`;
-    const hit = this.seriesCache.get(key);
-    if (hit && hit.version === version) {
-      this.seriesCache.delete(key);
-      this.seriesCache.set(key, hit);
-      return hit.data;
+  /** Decodes one series into the scratch buffers and downsamples it. */
+  private downsampledLine(run: RunState, m: { seriesId: number; chunks: number; tailPoints: number }, xAxis: SeriesRequest['xAxis'],
+    axis: 'step' | 'time', maxPoints: number, stmt: Statement): SeriesLine {
+    // Full chunks but the last: the size is known without counting (readSeries grows the buffers if not).
+    const expected = m.chunks > 0 ? (m.chunks - 1) * CHUNK_POINTS + m.tailPoints : 0;
+    if (this.scratch.xs.length < expected) {
+      this.scratch.xs = new Float64Array(expected);
+      this.scratch.ys = new Float64Array(expected);
     }
-    const data = readSeries(this.db, seriesId, axis, this.engine.blobView);
-    this.seriesCache.set(key, { version, data });
-    this.seriesCacheBytes += data.n * 16 - (hit ? hit.data.n * 16 : 0);
-    for (const [k, v] of this.seriesCache) {
-      if (this.seriesCacheBytes <= SERIES_CACHE_BYTES) break;
-      this.seriesCache.delete(k);
-      this.seriesCacheBytes -= v.data.n * 16;
+    const decoded = readSeries(this.db, m.seriesId, axis, this.engine.blobView, expected, stmt, this.scratch);
+    this.scratch.xs = decoded.xs;
+    this.scratch.ys = decoded.ys;
+    const { xs, ys, n } = decoded;
+    let sx: Float64Array = xs;
+    let sy: Float64Array = ys;
+    if (xAxis === 'relative') {
+      if (this.scratch.rel.length < n) this.scratch.rel = new Float64Array(xs.length);
+      sx = this.scratch.rel;
+      const base = run.startedAt;
+      for (let i = 0; i < n; i++) sx[i] = ((xs[i] as number) - base) / 1000;
     }
-    return data;
+    let sorted = true;
+    for (let i = 1; i < n; i++) if ((sx[i] as number) < (sx[i - 1] as number)) { sorted = false; break; }
+    if (!sorted) {
+      // A resumed run can log a step again; order by x, keeping log order among equal x (stable sort).
+      const px = sx;
+      const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (px[a] as number) - (px[b] as number) || a - b);
+      sx = Float64Array.from(order, (i) => px[i] as number);
+      sy = Float64Array.from(order, (i) => ys[i] as number);
+    }
+    const d = downsampleMinMax(sx, sy, n, maxPoints);
+    return { runId: run.id, key: '', x: d.x, y: d.y, totalPoints: n };
   }
 
   compareParams(runIds: string[], onlyDifferent: boolean): ParamComparison {

@@ -116,6 +116,9 @@ export type ChunkAxis = 'step' | 'time';
  * Decodes a chunk into `ys` (values) and `xs` (steps or wall-time ms) starting at `offset`.
  * Returns the number of points written.
  */
+/** Whether typed arrays use little-endian order here (they do on every platform VS Code runs on). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export function decodeChunkInto(chunk: Uint8Array, axis: ChunkAxis, xs: Float64Array, ys: Float64Array, offset: number): number {
   if (chunk[0] !== 1) throw new Error(`unknown series chunk format ${chunk[0] ?? 'none'}`);
   const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -127,10 +130,13 @@ export function decodeChunkInto(chunk: Uint8Array, axis: ChunkAxis, xs: Float64A
   } else if ((chunk.byteOffset + HEADER) % 8 === 0) {
     ys.set(new Float64Array(chunk.buffer, chunk.byteOffset + HEADER, n), offset);
     pos += 8 * n;
-  } else {
-    // Unaligned (e.g. a view into WASM memory): one native copy to an aligned buffer beats n DataView reads.
-    ys.set(new Float64Array(chunk.slice(HEADER, HEADER + 8 * n).buffer), offset);
+  } else if (LITTLE_ENDIAN) {
+    // Unaligned (e.g. a view into WASM memory): copy the bytes straight into the target's memory, one memcpy
+    // and no temporary buffer (the stored order is little-endian, as the platform's).
+    new Uint8Array(ys.buffer, ys.byteOffset + 8 * offset, 8 * n).set(chunk.subarray(HEADER, HEADER + 8 * n));
     pos += 8 * n;
+  } else {
+    for (let i = 0; i < n; i++, pos += 8) ys[offset + i] = view.getFloat64(pos, true);
   }
   const firstStep = view.getFloat64(pos, true);
   const firstTime = view.getFloat64(pos + 8, true);

@@ -2,7 +2,7 @@
 // points go into packed chunks (seriesCodec) so ingest never inserts a row per point.
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { Artifact, CellLink, Lineage, ParamValue, PushRecord } from './model';
-import { CHUNK_POINTS, decodeChunk, decodeChunkInto, encodeChunk, type ChunkAxis } from './seriesCodec';
+import { CHUNK_POINTS, chunkLength, decodeChunk, decodeChunkInto, encodeChunk, type ChunkAxis } from './seriesCodec';
 import { newRunState, type RunState } from './runState';
 
 /** JSON with non-finite numbers as {"$float": …}, as in the event format. */
@@ -250,29 +250,51 @@ export class RunWriter {
 }
 
 /** All points of one series, x being steps or wall-time ms; `blobView` reads a BLOB column (see sqlEngine). */
+/**
+ * Decodes one series. `sizeHint` (points expected) saves a counting query; the arrays grow if it was short.
+ * `stmt` lets a caller reading many series prepare the chunk query once.
+ */
 export function readSeries(db: Database, seriesId: number, axis: ChunkAxis,
-  blobView: (stmt: Statement, col: number) => Uint8Array): { xs: Float64Array; ys: Float64Array; n: number } {
-  const total = db.prepare('SELECT coalesce(sum(points), 0) FROM series_chunks WHERE series_id = ?');
-  let size = 0;
-  try {
-    total.bind([seriesId]);
-    if (total.step()) size = num(total.get()[0]);
-  } finally {
-    total.free();
+  blobView: (stmt: Statement, col: number) => Uint8Array, sizeHint?: number, stmt?: Statement,
+  into?: { xs: Float64Array; ys: Float64Array }): { xs: Float64Array; ys: Float64Array; n: number } {
+  let size = sizeHint ?? -1;
+  if (size < 0) {
+    const total = db.prepare('SELECT coalesce(sum(points), 0) FROM series_chunks WHERE series_id = ?');
+    try {
+      total.bind([seriesId]);
+      size = total.step() ? num(total.get()[0]) : 0;
+    } finally {
+      total.free();
+    }
   }
-  const stmt = db.prepare('SELECT data FROM series_chunks WHERE series_id = ? ORDER BY seq');
+  const own = stmt === undefined;
+  const query = stmt ?? db.prepare(SERIES_CHUNKS_SQL);
   try {
-    stmt.bind([seriesId]);
-    const xs = new Float64Array(size);
-    const ys = new Float64Array(size);
+    query.bind([seriesId]);
+    // Decoding into the caller's buffers (when big enough) saves allocating and zero-filling two arrays per series.
+    let xs = into && into.xs.length >= size ? into.xs : new Float64Array(size);
+    let ys = into && into.ys.length >= size ? into.ys : new Float64Array(size);
     let n = 0;
-    // Decoded at once: the view is only valid until the next step.
-    while (stmt.step()) n += decodeChunkInto(blobView(stmt, 0), axis, xs, ys, n);
+    while (query.step()) {
+      // Decoded at once: the view is only valid until the next step.
+      const chunk = blobView(query, 0);
+      const need = n + chunkLength(chunk);
+      if (need > xs.length) {
+        const grown = Math.max(need, xs.length * 2);
+        const gx = new Float64Array(grown); gx.set(xs.subarray(0, n)); xs = gx;
+        const gy = new Float64Array(grown); gy.set(ys.subarray(0, n)); ys = gy;
+      }
+      n += decodeChunkInto(chunk, axis, xs, ys, n);
+    }
     return { xs, ys, n };
   } finally {
-    stmt.free();
+    if (own) query.free();
+    else query.reset();
   }
 }
+
+/** The chunks of one series in order; callers reading many series prepare it once. */
+export const SERIES_CHUNKS_SQL = 'SELECT data FROM series_chunks WHERE series_id = ? ORDER BY seq';
 
 export function insertPush(db: Database, p: PushRecord): void {
   db.run(`INSERT INTO pushes (run_id, artifact, registry, reference, digest, version, user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

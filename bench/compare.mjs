@@ -33,7 +33,7 @@ for (const file of ['out/src/core/openRunIndex.js', 'out/src/vscode/compareData.
   }
 }
 const { openRunIndex } = require(join(root, 'out/src/core/openRunIndex.js'));
-const { buildCompareData } = require(join(root, 'out/src/vscode/compareData.js'));
+const { buildCompareData, pointsForWidth } = require(join(root, 'out/src/vscode/compareData.js'));
 
 /** Deterministic PRNG (mulberry32): every bench run sees the same workspace. */
 function prng(seed) {
@@ -123,9 +123,9 @@ async function comparePage(context) {
  * (a) From the command (building the data in the host) through posting it to all charts drawn and painted.
  * The message crosses as JSON, as VS Code's webview channel carries it.
  */
-async function openComparison(page, index, runIds) {
+async function openComparison(page, index, runIds, maxPoints) {
   const t0 = performance.now();
-  const data = buildCompareData(index, runIds, undefined, 'step', MAX_POINTS);
+  const data = buildCompareData(index, runIds, undefined, 'step', maxPoints);
   const built = performance.now();
   const json = JSON.stringify({ type: 'data', data });
   const inPage = await page.evaluate(async (text) => {
@@ -212,10 +212,14 @@ async function measure(context, index, runIds, label) {
   const page = await comparePage(context);
   const base = await baselinePage(context);
   // Warm up both pages once (the first render of a page is up to ~2× slower), then time REPEAT times.
+  // As the panel does: the webview reports its charts' width on ready, the host sends two points per pixel
+  // column at most (TRIALBOOK_BENCH_MAX_POINTS is the setting's cap).
+  const width = await page.evaluate(() => window.__posted.find((m) => m.type === 'ready').chartPixelWidth);
+  const maxPoints = pointsForWidth(width, MAX_POINTS);
   await page.bringToFront();
-  await openComparison(page, index, runIds);
+  await openComparison(page, index, runIds, maxPoints);
   const size = await page.evaluate(() => { const c = document.querySelector('canvas'); return { w: c.clientWidth, h: c.clientHeight, charts: document.querySelectorAll('canvas').length }; });
-  const data = JSON.stringify(buildCompareData(index, runIds, undefined, 'step', MAX_POINTS));
+  const data = JSON.stringify(buildCompareData(index, runIds, undefined, 'step', maxPoints));
   await base.bringToFront();
   await base.evaluate(([t, w, h]) => window.__draw(t, w, h), [data, size.w, size.h]);
   const opens = [];
@@ -225,7 +229,7 @@ async function measure(context, index, runIds, label) {
   // Pages take turns in front: a background page's animation frames are throttled.
   for (let i = 0; i < REPEAT; i++) {
     await page.bringToFront();
-    opens.push(await openComparison(page, index, runIds));
+    opens.push(await openComparison(page, index, runIds, maxPoints));
     for (const v of [0.3, 0.6, 0.9]) smooths.push(await smoothingChange(page, v));
     await base.bringToFront();
     bareDraws.push(await base.evaluate(([t, w, h]) => window.__draw(t, w, h), [data, size.w, size.h]));
@@ -235,7 +239,7 @@ async function measure(context, index, runIds, label) {
   await base.close();
   const o = opens[0];
   return {
-    label, runs: runIds.length, charts: size.charts, canvas: `${size.w}×${size.h}`, lines: o.lines, points: o.points, mb: (o.bytes / 1048576).toFixed(1),
+    label, runs: runIds.length, maxPoints, charts: size.charts, canvas: `${size.w}×${size.h}`, lines: o.lines, points: o.points, mb: (o.bytes / 1048576).toFixed(1),
     total: median(opens.map((x) => x.total)), build: median(opens.map((x) => x.build)), render: median(opens.map((x) => x.render)),
     smoothPanel: median(smooths.map((x) => x.panel)), smoothFrame: median(smooths.map((x) => x.frame)),
     bareDraw: median(bareDraws), bareSmooth: median(bareSmooths.map((x) => x.js)), bareSmoothFrame: median(bareSmooths.map((x) => x.frame)),
@@ -245,7 +249,7 @@ async function measure(context, index, runIds, label) {
 function report(r) {
   const ms = (x) => `${x.toFixed(0).padStart(5)} ms`;
   const ratio = (x, b) => `${(x / b).toFixed(2)}× bare Chart.js`;
-  console.log(`\n${r.label}: ${r.runs} runs, ${r.charts} charts (${r.canvas} px), ${r.lines} lines, ${r.points.toLocaleString('en-US')} points sent (${r.mb} MB of JSON)`);
+  console.log(`\n${r.label}: ${r.runs} runs, ${r.charts} charts (${r.canvas} px), ${r.maxPoints} points per line at most, ${r.lines} lines, ${r.points.toLocaleString('en-US')} points sent (${r.mb} MB of JSON)`);
   console.log(`  (a) command → all charts drawn: ${ms(r.total)}   [host build ${r.build.toFixed(0)} ms, JSON + transfer ${(r.total - r.build - r.render).toFixed(0)} ms, webview parse + render to next frame ${r.render.toFixed(0)} ms]   ${ratio(r.total, r.bareDraw)} (render alone: ${ratio(r.render, r.bareDraw)})   target < 1500 ms: ${r.total < 1500 ? 'met' : 'MISSED'}`);
   console.log(`  (b) smoothing change redraw:     ${ms(r.smoothPanel)}   [to next frame ${r.smoothFrame.toFixed(0)} ms]   ${ratio(r.smoothPanel, r.bareSmooth)} (to next frame: ${ratio(r.smoothFrame, r.bareSmoothFrame)})   target < 100 ms: ${r.smoothPanel < 100 ? 'met' : 'MISSED'}`);
   console.log(`  (d) baseline, bare Chart.js:     draw ${r.bareDraw.toFixed(0)} ms, smoothing update ${r.bareSmooth.toFixed(0)} ms (to next frame ${r.bareSmoothFrame.toFixed(0)} ms)`);
@@ -261,7 +265,7 @@ const context = await chromium.launchPersistentContext(profile, {
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 try {
-  console.log(`Chromium ${context.browser()?.version() ?? ''}; ${MAX_POINTS} points per line; median of ${REPEAT} after a warm-up`);
+  console.log(`Chromium ${context.browser()?.version() ?? ''}; points per line: two per pixel column of a chart, at most ${MAX_POINTS}; median of ${REPEAT} after a warm-up`);
   const big = await measure(context, index, ids, `(a/b) ${ids.length} runs`);
   const small = await measure(context, index, ids.slice(0, SMALL_RUNS), `(c) ${SMALL_RUNS} runs`);
   report(big);

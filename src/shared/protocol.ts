@@ -68,14 +68,16 @@ export type HostToCompareMessage =
   | { type: 'error'; message: string };
 
 export type CompareToHostMessage =
-  | { type: 'ready'; state?: CompareViewState }
+  /** `chartPixelWidth`: device pixels across one chart's plot, so the host sends no more points than it can show. */
+  | { type: 'ready'; state?: CompareViewState; chartPixelWidth?: number }
+  | { type: 'resize'; chartPixelWidth: number }
   | { type: 'setView'; selectedMetrics: string[]; xAxis: XAxisKind }
   | { type: 'stateChanged'; state: CompareViewState }
   | { type: 'exportCsv' }
   | { type: 'savePng'; dataUrl: string; metric: string }
   | { type: 'drawn'; metric: string; lines: number; ms: number };
 
-const compareToHostTypes = new Set(['ready', 'setView', 'stateChanged', 'exportCsv', 'savePng', 'drawn']);
+const compareToHostTypes = new Set(['ready', 'resize', 'setView', 'stateChanged', 'exportCsv', 'savePng', 'drawn']);
 
 /** Type guard for messages arriving from a webview (untrusted until checked). */
 export function isCompareToHostMessage(value: unknown): value is CompareToHostMessage {

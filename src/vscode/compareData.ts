@@ -4,6 +4,15 @@ import type { RunIndex } from '../core/runIndex';
 import type { CellValue, CompareData, CompareLine, MetricStats, XAxisKind } from '../shared/protocol';
 import { runColor } from './runColor';
 
+/**
+ * Points per line for a chart `pixelWidth` device pixels wide: min/max buckets need two points per pixel
+ * column to keep every peak, and more cannot be seen; never above the user's setting, never below 200.
+ */
+export function pointsForWidth(pixelWidth: number | undefined, setting: number): number {
+  if (!pixelWidth || !Number.isFinite(pixelWidth) || pixelWidth <= 0) return setting;
+  return Math.min(setting, Math.max(200, Math.ceil(2 * pixelWidth)));
+}
+
 /** Metrics charted when the user has not chosen: the run's own metrics first, system metrics only if nothing else. */
 export function defaultMetrics(all: string[], limit = 6): string[] {
   const own = all.filter((m) => !m.startsWith('system/'));

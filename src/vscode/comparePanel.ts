@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { IndexHost } from './indexHost';
-import { buildCompareData, compareCsv } from './compareData';
+import { buildCompareData, compareCsv, pointsForWidth } from './compareData';
 import { canUpdate, lineChanges } from './compareUpdate';
 import { webviewHtml, webviewRoots } from './webviewHtml';
 import { ContextKey, compareViewType } from './commandIds';
@@ -25,6 +25,7 @@ export class ComparePanel implements vscode.Disposable {
   private runIds: string[];
   private selectedMetrics: string[] | undefined;
   private xAxis: XAxisKind = 'step';
+  private chartPixelWidth: number | undefined;
   private ready = false;
   private lastData: CompareData | undefined;
   private pointsSent: Record<string, number> = {};
@@ -116,8 +117,15 @@ export class ComparePanel implements vscode.Disposable {
           this.xAxis = message.state.xAxis;
         }
         this.ready = true;
+        this.chartPixelWidth = message.chartPixelWidth;
         await this.send();
         return;
+      case 'resize': {
+        const before = pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints());
+        this.chartPixelWidth = message.chartPixelWidth;
+        if (pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints()) !== before) await this.send();
+        return;
+      }
       case 'setView':
         this.selectedMetrics = message.selectedMetrics;
         this.xAxis = message.xAxis;
@@ -155,7 +163,7 @@ export class ComparePanel implements vscode.Disposable {
     if (!this.ready) return;
     try {
       const index = await this.ctx.host.get();
-      const data = buildCompareData(index, this.runIds, this.selectedMetrics, this.xAxis, this.ctx.maxPoints());
+      const data = buildCompareData(index, this.runIds, this.selectedMetrics, this.xAxis, pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints()));
       const previous = this.lastData;
       this.lastData = data;
       this.pointsSent = {};

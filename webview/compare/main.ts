@@ -220,4 +220,29 @@ window.addEventListener('message', (event: MessageEvent<HostToCompareMessage>) =
   }
 });
 
-host.post({ type: 'ready', state: saved });
+/** Device pixels across one chart's plot area, from the grid's layout (cards of at least 420 px, 14 px apart). */
+function chartPixelWidth(): number {
+  const total = chartsBox.clientWidth || document.body.clientWidth;
+  const gap = 14;
+  const columns = Math.max(1, Math.floor((total + gap) / (420 + gap)));
+  const card = (total - gap * (columns - 1)) / columns;
+  // Card padding and the y axis' labels take about 70 px of each card.
+  return Math.max(100, Math.round((card - 70) * (window.devicePixelRatio || 1)));
+}
+
+let lastWidth = 0;
+let resizeTimer: number | undefined;
+window.addEventListener('resize', () => {
+  if (resizeTimer !== undefined) clearTimeout(resizeTimer);
+  resizeTimer = window.setTimeout(() => {
+    const width = chartPixelWidth();
+    // Only a real change in width is worth new data (the host ignores changes that keep the point count).
+    if (Math.abs(width - lastWidth) / Math.max(lastWidth, 1) > 0.1) {
+      lastWidth = width;
+      host.post({ type: 'resize', chartPixelWidth: width });
+    }
+  }, 300);
+});
+
+lastWidth = chartPixelWidth();
+host.post({ type: 'ready', state: saved, chartPixelWidth: lastWidth });

@@ -18,3 +18,11 @@ test('default metrics prefer the run\'s own over system metrics', () => {
   assert.deepEqual(defaultMetrics(['system/cpu']), ['system/cpu']);
   assert.equal(defaultMetrics(Array.from({ length: 10 }, (_, i) => `m${i}`)).length, 6);
 });
+
+test('points per line follow the chart width: two per pixel column, within the setting and a floor', async () => {
+  const { pointsForWidth } = await import('../../../src/vscode/compareData');
+  assert.equal(pointsForWidth(419, 1000), 838);
+  assert.equal(pointsForWidth(2000, 1000), 1000);
+  assert.equal(pointsForWidth(50, 1000), 200);
+  assert.equal(pointsForWidth(undefined, 1000), 1000);
+});

@@ -39,7 +39,8 @@ function withData(): Harness {
 test('compare: the first message is ready, without state when nothing was saved', () => {
   const h = loadWebview('compare');
   try {
-    assert.deepEqual(h.posted[0], { type: 'ready' });
+    // The harness lays pages out 800 px wide: one chart per row, 730 px of plot.
+    assert.deepEqual(h.posted[0], { type: 'ready', chartPixelWidth: 730 });
   } finally {
     h.close();
   }
@@ -49,7 +50,7 @@ test('compare: ready carries the saved state after a reload', () => {
   const saved: CompareViewState = { runIds: ['r1', 'r3'], selectedMetrics: ['acc'], xAxis: 'relative', smoothing: 0.6, logScale: true, onlyDifferentParams: true };
   const h = loadWebview('compare', saved);
   try {
-    assert.deepEqual(h.posted[0], { type: 'ready', state: saved });
+    assert.deepEqual(h.posted[0], { type: 'ready', state: saved, chartPixelWidth: 730 });
     assert.equal(h.posted.length, 1);
     const smoothing = h.document.querySelector<HTMLInputElement>('input[type=range]');
     assert.equal(smoothing?.value, '0.6');

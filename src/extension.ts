@@ -6,10 +6,12 @@ import type { TrialbookApi } from './vscode/testApi';
 let extension: TrialbookExtension | undefined;
 
 export function activate(context: vscode.ExtensionContext): TrialbookApi {
+  const started = performance.now();
   const folder = vscode.workspace.workspaceFolders?.[0];
   const trialbookDir = folder && folder.uri.scheme === 'file' ? path.join(folder.uri.fsPath, '.trialbook') : undefined;
   extension = new TrialbookExtension(context, trialbookDir);
   context.subscriptions.push(extension);
+  extension.activateMs = performance.now() - started;
   return extension.api();
 }
 

@@ -29,6 +29,8 @@ export class IndexHost implements vscode.Disposable {
   /** Fires after each sync that changed something, and on every poll while runs are active (ages, crash detection). */
   readonly onDidChange = this.changeEmitter.event;
   private anyRunning = false;
+  /** How long opening the index took (with its first sync), once it has. */
+  openMs: number | undefined;
   private disposed = false;
 
   constructor(private readonly options: IndexHostOptions) {
@@ -95,6 +97,7 @@ export class IndexHost implements vscode.Disposable {
       void vscode.window.showWarningMessage(`Trialbook: ${index.openNotice}`);
     }
     await this.sync();
+    this.openMs = Date.now() - started;
     this.poll = setInterval(() => this.scheduleSync(0), Math.max(500, this.options.pollIntervalSeconds * 1000));
     return index;
   }

@@ -25,7 +25,16 @@ export interface ComparePanelInfo {
   updatesSent: number;
 }
 
+/** Milliseconds measured by the extension itself (the activation benchmark reads them). */
+export interface TrialbookTimings {
+  /** The synchronous part of activate(): what VS Code waits for. */
+  activateMs: number;
+  /** Opening the index (sql.js, the database file, the first sync), done lazily off the activation path. */
+  indexOpenMs?: number;
+}
+
 export interface TrialbookApi {
+  timings(): TrialbookTimings;
   /** The `.trialbook` folder the extension watches, if a workspace is open. */
   trialbookDir(): string | undefined;
   /** Ingest changes now and resolve when the views reflect them. */

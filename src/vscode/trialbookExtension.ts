@@ -46,6 +46,8 @@ export class TrialbookExtension implements vscode.Disposable {
   private readonly parts: WorkspaceParts | undefined;
   private readonly registries: RegistryCommands;
   private readonly commandErrors: Array<{ command: string; message: string }> = [];
+  /** Set by activate(): how long VS Code waited for it. */
+  activateMs = 0;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly trialbookDir: string | undefined) {
     this.disposables.push(this.channel);
@@ -315,6 +317,7 @@ export class TrialbookExtension implements vscode.Disposable {
 
   api(): TrialbookApi {
     return {
+      timings: () => ({ activateMs: this.activateMs, ...(this.parts?.host.openMs !== undefined ? { indexOpenMs: this.parts.host.openMs } : {}) }),
       trialbookDir: () => this.trialbookDir,
       refresh: async () => {
         await this.parts?.host.refresh();

@@ -3,7 +3,6 @@ import type { IndexHost } from './indexHost';
 import { webviewHtml, webviewRoots } from './webviewHtml';
 import { buildRunDetails } from './runDetailsData';
 import { isDetailsToHostMessage, type DetailsToHostMessage, type HostToDetailsMessage } from '../shared/detailsProtocol';
-import { openAtCommit, showCodeDiff } from './gitDocuments';
 import { appendRunEdit } from '../core/runEdits';
 import { CommandId, detailsViewType } from './commandIds';
 import type { Logger } from '../core/model';
@@ -74,10 +73,10 @@ export class DetailsPanel implements vscode.Disposable {
       if (!detail) return;
       switch (message.action) {
         case 'showDiff':
-          await showCodeDiff(detail);
+          await vscode.commands.executeCommand(CommandId.showCodeDiff, this.runId);
           return;
         case 'openAtCommit':
-          await openAtCommit(detail);
+          await vscode.commands.executeCommand(CommandId.openAtCommit, this.runId);
           return;
         case 'compare':
           await vscode.commands.executeCommand(CommandId.compareRuns, [this.runId]);

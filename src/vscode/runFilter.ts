@@ -8,6 +8,8 @@ interface FilterState {
   expression: string;
   runningOnly: boolean;
   starredOnly: boolean;
+  /** A sort key of the index (`-started`, `name`, `-val_acc`, …). */
+  sort: string;
 }
 
 /** The Runs view's filter, remembered per workspace; context keys let the view title show what is on. */
@@ -17,7 +19,7 @@ export class RunFilter {
   readonly onDidChange = this.changeEmitter.event;
 
   constructor(private readonly memento: vscode.Memento) {
-    this.state = { expression: '', runningOnly: false, starredOnly: false, ...memento.get<Partial<FilterState>>(stateKey, {}) };
+    this.state = { expression: '', runningOnly: false, starredOnly: false, sort: '-started', ...memento.get<Partial<FilterState>>(stateKey, {}) };
     this.updateContext();
   }
 
@@ -35,7 +37,7 @@ export class RunFilter {
     if (this.state.expression) parts.push(`(${this.state.expression})`);
     if (this.state.runningOnly) parts.push('status = running');
     if (this.state.starredOnly) parts.push('starred = true');
-    return { filter: parts.join(' and ') || undefined, sort: '-started' };
+    return { filter: parts.join(' and ') || undefined, sort: this.state.sort };
   }
 
   describe(): string {
@@ -48,6 +50,14 @@ export class RunFilter {
 
   async setExpression(expression: string): Promise<void> {
     await this.update({ expression: expression.trim() });
+  }
+
+  get sort(): string {
+    return this.state.sort;
+  }
+
+  async setSort(sort: string): Promise<void> {
+    await this.update({ sort });
   }
 
   async toggle(which: 'runningOnly' | 'starredOnly'): Promise<void> {

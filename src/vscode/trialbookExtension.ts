@@ -13,13 +13,13 @@ import { RunningStatusItem } from './statusBar';
 import { formatAge } from './runFormat';
 import { NotebookCellStatusProvider } from './notebookCellStatus';
 import { TrainingCodeLensProvider } from './trainingCodeLens';
-import { GitDocumentProvider, gitScheme } from './gitDocuments';
+import { GitDocumentProvider, gitScheme, openAtCommit, showCodeDiff } from './gitDocuments';
 import { RunFilter, filterProblem } from './runFilter';
 import { RunEditor, runsOf } from './runCommands';
 import { cellSourceHash } from './cellMatch';
 import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
 import { RegistryCommands, type PushModelArgs } from './registryCommands';
-import type { Logger, RunRow } from '../core/model';
+import type { Logger, RunDetail, RunRow } from '../core/model';
 import type { TrialbookApi } from './testApi';
 
 function config(): vscode.WorkspaceConfiguration {
@@ -157,6 +157,16 @@ export class TrialbookExtension implements vscode.Disposable {
       if (expression !== undefined) await parts.filter.setExpression(expression);
     });
     register(CommandId.clearFilter, () => this.requireParts()?.filter.clear());
+    register(CommandId.sortRuns, async (sort?: unknown) => {
+      const parts = this.requireParts();
+      if (!parts) return;
+      if (typeof sort === 'string') {
+        await parts.filter.setSort(sort);
+        return;
+      }
+      const chosen = await this.pickSort(parts);
+      if (chosen) await parts.filter.setSort(chosen);
+    });
     register(CommandId.toggleRunningOnly, () => this.requireParts()?.filter.toggle('runningOnly'));
     register(CommandId.toggleStarredOnly, () => this.requireParts()?.filter.toggle('starredOnly'));
     register(CommandId.renameRun, async (node?: RunsTreeNode) => {
@@ -186,6 +196,21 @@ export class TrialbookExtension implements vscode.Disposable {
       if (!parts) return;
       const run = typeof arg === 'string' ? (await parts.host.get()).getRun(arg) : (await runsFor(arg as RunsTreeNode | undefined, undefined, false))[0];
       if (run) await this.revealSource(run);
+    });
+    /** A run's full detail from a run id (details page, tests) or a tree node, else a pick. */
+    const detailFor = async (arg: unknown): Promise<RunDetail | undefined> => {
+      const parts = this.requireParts();
+      if (!parts) return undefined;
+      const id = typeof arg === 'string' ? arg : (await runsFor(arg as RunsTreeNode | undefined, undefined, false))[0]?.id;
+      return id ? (await parts.host.get()).getRun(id) : undefined;
+    };
+    register(CommandId.showCodeDiff, async (arg?: unknown) => {
+      const detail = await detailFor(arg);
+      if (detail) await showCodeDiff(detail);
+    });
+    register(CommandId.openAtCommit, async (arg?: unknown) => {
+      const detail = await detailFor(arg);
+      if (detail) await openAtCommit(detail);
     });
     register(CommandId.exportComparisonCsv, async () => {
       const panel = ComparePanel.active();
@@ -265,6 +290,27 @@ export class TrialbookExtension implements vscode.Disposable {
     }
     const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true });
     return picked ? [picked.id] : undefined;
+  }
+
+  /** Sort orders for the Runs view: fixed columns, then each metric and param in both directions. */
+  private async pickSort(parts: WorkspaceParts): Promise<string | undefined> {
+    const index = await parts.host.get();
+    const runs = index.listRuns({});
+    const metrics = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].filter((m) => !m.startsWith('system/')).sort();
+    const params = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
+    const current = parts.filter.sort;
+    const item = (label: string, sort: string, description = ''): vscode.QuickPickItem & { sort: string } =>
+      ({ label: `${sort === current ? '$(check) ' : ''}${label}`, description, sort });
+    const items: Array<vscode.QuickPickItem & { sort?: string }> = [
+      item('Newest first', '-started'), item('Oldest first', 'started'), item('Name', 'name'), item('Status', 'status'),
+      item('Longest first', '-duration'), item('Recently updated', '-updated'),
+    ];
+    if (metrics.length) items.push({ label: 'Metrics (last value)', kind: vscode.QuickPickItemKind.Separator });
+    for (const m of metrics) items.push(item(`${m} ↑`, `metric.${m}`, 'lowest first'), item(`${m} ↓`, `-metric.${m}`, 'highest first'));
+    if (params.length) items.push({ label: 'Params', kind: vscode.QuickPickItemKind.Separator });
+    for (const p of params) items.push(item(`${p} ↑`, `param.${p}`), item(`${p} ↓`, `-param.${p}`));
+    const pick = await vscode.window.showQuickPick(items, { title: 'Sort Runs', matchOnDescription: true });
+    return pick?.sort;
   }
 
   private async revealSource(run: RunRow): Promise<void> {

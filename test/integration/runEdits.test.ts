@@ -29,3 +29,26 @@ suite('Editing runs', () => {
     assert.ok(all.includes(other.id), 'Clear Filter shows every run again');
   });
 });
+
+suite('Sorting runs', () => {
+  test('Sort Runs orders the runs of each experiment and is remembered', async function () {
+    this.timeout(30_000);
+    const { api } = await activateTrialbook();
+    for (const [name, last] of [['sort-b', 0.5], ['sort-c', 0.1], ['sort-a', 0.9]] as const) {
+      writeFixtureRun({ experiment: 'sorting', name, points: 1, config: { rank: last } });
+    }
+    await api.refresh();
+    const names = async (): Promise<string[]> => (await api.runsTree()).find((e) => e.experiment === 'sorting')?.runs.map((r) => r.label) ?? [];
+    try {
+      await vscode.commands.executeCommand('trialbook.sortRuns', 'name');
+      assert.deepEqual(await names(), ['sort-a', 'sort-b', 'sort-c']);
+      await vscode.commands.executeCommand('trialbook.sortRuns', '-param.rank');
+      assert.deepEqual(await names(), ['sort-a', 'sort-b', 'sort-c']);
+      await vscode.commands.executeCommand('trialbook.sortRuns', 'param.rank');
+      assert.deepEqual(await names(), ['sort-c', 'sort-b', 'sort-a']);
+    } finally {
+      await vscode.commands.executeCommand('trialbook.sortRuns', '-started');
+    }
+    assert.deepEqual([...await names()].sort(), ['sort-a', 'sort-b', 'sort-c']);
+  });
+});

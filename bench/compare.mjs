@@ -34,18 +34,7 @@ for (const file of ['out/src/core/openRunIndex.js', 'out/src/vscode/compareData.
 }
 const { openRunIndex } = require(join(root, 'out/src/core/openRunIndex.js'));
 const { buildCompareData, pointsForWidth } = require(join(root, 'out/src/vscode/compareData.js'));
-
-/** Deterministic PRNG (mulberry32): every bench run sees the same workspace. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { prng } = require(join(root, 'out/test/fixtures/prng.js'));
 
 const round6 = (x) => Math.round(x * 1e6) / 1e6;
 

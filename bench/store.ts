@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { downsampleMinMax } from '../src/core/downsample';
 import type { Logger } from '../src/core/model';
 import { openRunIndex } from '../src/core/openRunIndex';
+import { prng } from '../test/fixtures/prng';
 
 const env = (name: string, def: number): number => Number(process.env[`TRIALBOOK_BENCH_${name}`] ?? def);
 const RUNS = env('RUNS', 1000);
@@ -24,17 +25,6 @@ const WASM = resolve(__dirname, '..', '..', 'node_modules', 'sql.js', 'dist', 's
 
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: (m) => { process.stderr.write(`${m}\n`); } };
 
-/** Deterministic PRNG (mulberry32) so every run of the bench sees the same workspace. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function runIdFor(i: number, prefix: string): string {
   return `20261127T${String(i).padStart(9, '0')}-${prefix}${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}`;

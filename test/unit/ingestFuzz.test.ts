@@ -8,19 +8,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openRunIndex } from '../../src/core/openRunIndex';
 import { captureLog, REPO_ROOT, runId, Workspace } from './workspaceFixture';
+import { prng } from '../fixtures/prng';
 
 const LINES = Number(process.env.TRIALBOOK_FUZZ_LINES ?? 3000);
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ID = runId(99);
 const BASE: object[] = [

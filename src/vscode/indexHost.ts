@@ -28,7 +28,8 @@ export class IndexHost implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<SyncReport>();
   /** Fires after each sync that changed something, and on every poll while runs are active (ages, crash detection). */
   readonly onDidChange = this.changeEmitter.event;
-  private anyRunning = false;
+  /** Starts true so the first sync looks (runs loaded from the database may be running, or have crashed since). */
+  private anyRunning = true;
   /** How long opening the index took (with its first sync), once it has. */
   openMs: number | undefined;
   private disposed = false;
@@ -119,7 +120,9 @@ export class IndexHost implements vscode.Disposable {
           const report = await index.sync();
           const changed = report.changed.length > 0 || report.removed.length > 0;
           const wasRunning = this.anyRunning;
-          this.anyRunning = index.listRuns({ filter: 'status = running' }).length > 0;
+          // Statuses only move when logs change, or with time while runs are running (crash detection):
+          // an idle workspace costs one stat per log per poll and nothing more.
+          if (changed || wasRunning) this.anyRunning = index.listRuns({ filter: 'status = running' }).length > 0;
           if (changed || this.anyRunning || wasRunning) {
             this.changeEmitter.fire(report);
           }

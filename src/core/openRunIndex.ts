@@ -422,6 +422,15 @@ class WorkspaceIndex implements RunIndex {
     return applyOverrides(toRunDetail(run, this.now(), this.crashAfter, this.pushes.filter((p) => p.runId === id)), this.edits.get(id)?.overrides);
   }
 
+  runsWithArtifacts(type?: string): string[] {
+    const ids: string[] = [];
+    for (const run of this.runs.values()) {
+      if (run.artifacts.some((a) => type === undefined || a.type === type)) ids.push(run.id);
+    }
+    // Run ids sort by start time: newest first.
+    return ids.sort().reverse();
+  }
+
   experiments(): string[] {
     return [...new Set([...this.runs.values()].map((r) => r.experiment))].sort();
   }

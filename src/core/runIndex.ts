@@ -18,7 +18,7 @@ export interface RunIndex {
   cellLinks(notebookPath: string): CellLink[];
   recordPush(push: PushRecord): void;
   /** Ids of runs that logged an artifact of this type (all types when omitted), newest first. */
-  runsWithArtifacts?(type?: string): string[];
+  runsWithArtifacts(type?: string): string[];
   /** Drop the database and ingest every log again. */
   rebuild(onProgress?: (done: number, total: number) => void): Promise<SyncReport>;
   /** Write the database to disk now (atomic). Writes are otherwise debounced. */

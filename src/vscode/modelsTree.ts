@@ -14,8 +14,7 @@ export type ModelsNode =
 /** Runs with the models they logged (artifacts of type "model"), newest run first. */
 export function modelRuns(index: RunIndex): Array<{ run: RunDetail; models: Artifact[] }> {
   const out: Array<{ run: RunDetail; models: Artifact[] }> = [];
-  const ids = index.runsWithArtifacts ? index.runsWithArtifacts('model') : index.listRuns({ sort: '-started' }).map((r) => r.id);
-  for (const id of ids) {
+  for (const id of index.runsWithArtifacts('model')) {
     const run = index.getRun(id);
     const models = run?.artifacts.filter((a) => a.type === 'model') ?? [];
     if (run && models.length) out.push({ run, models });

@@ -233,7 +233,7 @@ export class RegistryCommands {
   private async pickRunWithModel(): Promise<string | undefined> {
     if (!this.host) return undefined;
     const index = await this.host.get();
-    const runs = index.listRuns({ sort: '-started' }).map((r) => index.getRun(r.id)).filter((r): r is RunDetail => Boolean(r?.artifacts.length));
+    const runs = index.runsWithArtifacts().map((id) => index.getRun(id)).filter((r): r is RunDetail => r !== undefined);
     if (runs.length === 0) {
       void vscode.window.showInformationMessage('Trialbook: no run has logged an artifact yet. Log one with run.log_artifact(path, type="model").');
       return undefined;

@@ -57,10 +57,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     const query = this.query();
     let runs: RunRow[];
     let message: string | undefined;
+    let total: number | undefined;
     try {
       runs = index.listRuns(query);
       if (query.filter) {
-        const total = index.listRuns({}).length;
+        total = index.listRuns({}).length;
         message = `Filtered (${this.describeFilter()}): ${runs.length} of ${total} runs`;
       }
     } catch (err) {
@@ -71,7 +72,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
       this.message = message;
       this.messageEmitter.fire(message);
     }
-    const hasRuns = runs.length > 0 || index.listRuns({ limit: 1 }).length > 0;
+    // Unfiltered, the runs shown are all the runs; filtered, the total was just counted.
+    const hasRuns = runs.length > 0 || (total ?? 0) > 0;
     void vscode.commands.executeCommand('setContext', ContextKey.hasRuns, hasRuns);
     const byExperiment = new Map<string, RunRow[]>();
     for (const run of runs) {

@@ -39,7 +39,8 @@ const common = {
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts' },
+    // The log reader runs on a worker thread; the index finds its bundle beside its own (dist/).
+    entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts', logReaderWorker: 'src/core/logReaderWorker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

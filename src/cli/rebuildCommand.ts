@@ -26,7 +26,7 @@ export async function runRebuildCommand(args: string[]): Promise<number> {
     if (process.stderr.isTTY) process.stderr.write('\n');
     const skipped = report.problems.length;
     process.stdout.write(`Rebuilt the index: ${index.listRuns().length} runs in ${((Date.now() - started) / 1000).toFixed(1)} s`
-      + `${skipped > 0 ? `, ${skipped} unusable log lines skipped` : ''}.\n`);
+      + `${skipped > 0 ? `, ${skipped} unusable log lines skipped` : ''}${report.reader === 'worker' ? ' (logs read on a worker thread)' : ''}.\n`);
     return 0;
   } finally {
     await index.close();

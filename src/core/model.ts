@@ -155,6 +155,8 @@ export interface SyncReport {
   changed: string[];
   removed: string[];
   problems: IngestProblem[];
+  /** Where the logs were read and parsed (absent when none had changed): the calling thread, or a worker thread. */
+  reader?: 'inline' | 'worker';
 }
 
 export interface ParamComparison {

@@ -4,15 +4,16 @@ import { join, resolve } from 'node:path';
 import type { Database, SqlJsStatic, Statement } from 'sql.js';
 import { checkDatabaseBytes, corruptName, writeFileAtomic } from './dbFile';
 import { downsampleMinMax } from './downsample';
-import { parseEventLine } from './eventValidation';
 import { compileFilter } from './filterLanguage';
-import { HEAD_BYTES, headHash, readAppendedLines } from './logTail';
+import { BatchBuilder, readLogBatches, type LogBatch, type LogReadJob } from './logBatches';
+import { LogReaderThread, ReaderThreadError } from './logReaderThread';
+import { HEAD_BYTES, headHash } from './logTail';
 import type {
   CellLink, ParamComparison, PushRecord, RunDetail, RunQuery, RunRow, SeriesLine, SeriesRequest, SyncReport,
 } from './model';
 import type { OpenIndexOptions, RunIndex } from './runIndex';
 import { compareParamValues, sortRuns } from './runQueries';
-import { applyEvent, newRunState, toRunDetail, toRunRow, type RunState } from './runState';
+import { applyBatch, newRunState, toRunDetail, toRunRow, type RunState } from './runState';
 import { loadSqlJs, type SqlEngine } from './sqlEngine';
 import { deleteRun, insertPush, loadPushes, loadRuns, readSeries, refreshExperiments, RunWriter, SERIES_CHUNKS_SQL } from './store';
 import { CHUNK_POINTS } from './seriesCodec';
@@ -29,7 +30,13 @@ const PUSHES_CURSOR = '.pushes';
 /** Downsampled lines kept for repeated queries (a panel asks again on every axis or selection change). */
 const LINE_CACHE_ENTRIES = 4096;
 
+/** Below this many unread log bytes in one sync, starting the reader thread costs more than it saves. */
+const WORKER_MIN_BYTES = 8 * 1024 * 1024;
+
 interface FileIdentity { mtimeMs: number; size: number; ino: number }
+
+/** One run's log to read in a sync: from where, and whether the run is read again from the start. */
+interface IngestPlan { id: string; file: string; st: FileIdentity; reset: boolean; job: LogReadJob; jobIndex: number }
 
 /** The database lives in sql.js's in-memory file system: a rollback journal there only costs copies. */
 function tune(db: Database): void {
@@ -207,8 +214,21 @@ class WorkspaceIndex implements RunIndex {
     return this.serial(() => this.syncNow());
   }
 
-  private async syncNow(onProgress?: (done: number, total: number) => void): Promise<SyncReport> {
+  /** One sync; `fresh` starts from an empty database (a rebuild). A failed reader thread is retried inline. */
+  private async syncNow(onProgress?: (done: number, total: number) => void, fresh = false): Promise<SyncReport> {
+    try {
+      return await this.syncOnce(onProgress, fresh);
+    } catch (err) {
+      if (!(err instanceof ReaderThreadError)) throw err;
+      this.readerBroken = true;
+      this.options.log.warn(`Trialbook: ${err.message}; reading the logs on the main thread from now on.`);
+      return this.syncOnce(onProgress, fresh);
+    }
+  }
+
+  private async syncOnce(onProgress: ((done: number, total: number) => void) | undefined, fresh: boolean): Promise<SyncReport> {
     if (this.closed) throw new Error('the index is closed');
+    if (fresh) this.freshDb();
     const report: SyncReport = { changed: [], removed: [], problems: [] };
     if (!this.isWriter) {
       const wasReader = !this.isWriter;
@@ -228,33 +248,45 @@ class WorkspaceIndex implements RunIndex {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     const present = new Set<string>();
-    let done = 0;
-    let lastYield = performance.now();
-    try {
+    const plans = new Map<string, IngestPlan>();
+    let unreadBytes = 0;
     for (const name of names) {
-      // Ingest is synchronous per file; give the event loop (the extension host's UI work) a turn regularly.
-      // Runs between two turns share one transaction (far fewer page writes than one per run).
-      if (performance.now() - lastYield > 30) { this.commitBatch(); await new Promise((r) => setImmediate(r)); lastYield = performance.now(); }
-      if (this.closed) throw new Error('the index was closed during sync');
       const file = join(this.runsDir, name, 'events.jsonl');
       let st;
       try {
         st = statSync(file);
       } catch {
-        onProgress?.(++done, names.length);
         continue;
       }
       present.add(name);
-      const logChanged = this.ingestRun(name, file, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino }, report);
-      if (this.ingestEdits(name, report) || logChanged) report.changed.push(name);
-      onProgress?.(++done, names.length);
+      const plan = this.planIngest(name, file, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino }, plans.size);
+      if (plan) { plans.set(name, plan); unreadBytes += st.size - plan.job.offset; }
     }
-    this.commitBatch();
+    const reader = this.startReader([...plans.values()], unreadBytes);
+    if (plans.size > 0) report.reader = reader ? 'worker' : 'inline';
+    const builder = new BatchBuilder();
+    let done = 0;
+    this.lastYield = performance.now();
+    try {
+      for (const name of names) {
+        // Ingest of one log is synchronous when read inline; give the event loop (the extension host's UI work) a
+        // turn regularly. Runs between two turns share one transaction (far fewer page writes than one per run).
+        if (performance.now() - this.lastYield > 30) { this.commitBatch(); await this.yieldTurn(); }
+        if (this.closed) throw new Error('the index was closed during sync');
+        const plan = plans.get(name);
+        const logChanged = plan ? await this.ingestRun(plan, reader, builder, report) : false;
+        if (logChanged === 'vanished') present.delete(name);
+        else if (present.has(name) && (this.ingestEdits(name, report) || logChanged)) report.changed.push(name);
+        onProgress?.(++done, names.length);
+      }
+      this.commitBatch();
     } catch (err) {
       // Memory and database no longer agree: go back to the saved state; the next sync reads the logs again.
       if (this.batchOpen) { this.db.exec('ROLLBACK'); this.batchOpen = false; }
       this.loadFromDisk(false);
       throw err;
+    } finally {
+      await reader?.close();
     }
     const gone = [...this.runs.keys()].filter((id) => !present.has(id));
     if (gone.length > 0) {
@@ -287,15 +319,52 @@ class WorkspaceIndex implements RunIndex {
     if (this.batchOpen) { this.db.exec('COMMIT'); this.batchOpen = false; }
   }
 
-  /** Ingests what is new in one run's log (inside the sync's open batch transaction); true when the run changed. */
-  private ingestRun(id: string, file: string, st: FileIdentity, report: SyncReport): boolean {
-    let run = this.runs.get(id);
+  private lastYield = 0;
+
+  private async yieldTurn(): Promise<void> {
+    await new Promise((r) => setImmediate(r));
+    this.lastYield = performance.now();
+  }
+
+  /** What to read of one run's log, or nothing when it is unchanged since the last sync. */
+  private planIngest(id: string, file: string, st: FileIdentity, jobIndex: number): IngestPlan | undefined {
+    const run = this.runs.get(id);
     const c = run?.cursor;
-    if (run && c && c.size === st.size && c.mtimeMs === st.mtimeMs && c.ino === st.ino) return false;
+    if (run && c && c.size === st.size && c.mtimeMs === st.mtimeMs && c.ino === st.ino) return undefined;
     let reset = !run || !c || c.ino !== st.ino || st.size < c.offset;
     if (!reset && c && c.headLength > 0 && headHash(file, c.headLength) !== c.headHash) reset = true;
+    const job = reset || !c ? { file, offset: 0, line: 0 } : { file, offset: c.offset, line: c.line };
+    return { id, file, st, reset, job, jobIndex };
+  }
+
+  /** A worker thread reads and parses the logs when there is enough to read to pay for starting it. */
+  private startReader(plans: IngestPlan[], unreadBytes: number): LogReaderThread | undefined {
+    const choice = this.options.readerWorker;
+    if (choice === false) return undefined;
+    const workerPath = choice?.path ?? join(__dirname, 'logReaderWorker.js');
+    const minBytes = choice?.minBytes ?? WORKER_MIN_BYTES;
+    if (this.readerBroken || plans.length === 0 || unreadBytes < minBytes || !existsSync(workerPath)) return undefined;
+    try {
+      return new LogReaderThread(workerPath, plans.map((p) => p.job));
+    } catch (err) {
+      this.readerBroken = true;
+      this.options.log.warn(`Trialbook: cannot start the log reader thread (${String(err)}); reading logs on the main thread.`);
+      return undefined;
+    }
+  }
+
+  private readerBroken = false;
+
+  /**
+   * Ingests what is new in one run's log (inside the sync's open batch transaction): whether the run changed, or
+   * 'vanished' when its log was deleted before it could be read (a run still indexed is then left to be removed).
+   */
+  private async ingestRun(plan: IngestPlan, reader: LogReaderThread | undefined, builder: BatchBuilder, report: SyncReport): Promise<boolean | 'vanished'> {
+    const { id, file, st } = plan;
+    let run = this.runs.get(id);
     this.beginBatch();
-    if (reset && run) {
+    const removed = plan.reset && run !== undefined;
+    if (run && plan.reset) {
       deleteRun(this.db, run);
       this.runs.delete(id);
       run = undefined;
@@ -304,20 +373,32 @@ class WorkspaceIndex implements RunIndex {
     const writer = new RunWriter(this.db);
     let warned = 0;
     const startLine = state.cursor.line;
+    const apply = (batch: LogBatch): void => {
+      for (const p of batch.problems) {
+        state.skippedLines++;
+        if (report.problems.length < MAX_PROBLEMS_PER_SYNC) report.problems.push({ runId: id, file, line: p.line, reason: p.reason });
+        if (warned++ < MAX_WARNINGS_PER_RUN) this.options.log.warn(`${file}:${p.line}: ${p.reason}; line skipped.`);
+      }
+      applyBatch(state, batch);
+      if (state.pendingPoints >= FLUSH_POINTS) writer.flushSeries(state, () => this.nextSeriesId++);
+    };
     try {
-      const result = readAppendedLines(file, state.cursor.offset, state.cursor.line, (line, lineNo) => {
-        const ev = 'text' in line ? parseEventLine(line.text) : line;
-        if ('invalid' in ev) {
-          state.skippedLines++;
-          if (report.problems.length < MAX_PROBLEMS_PER_SYNC) report.problems.push({ runId: id, file, line: lineNo, reason: ev.invalid });
-          if (warned++ < MAX_WARNINGS_PER_RUN) this.options.log.warn(`${file}:${lineNo}: ${ev.invalid}; line skipped.`);
-          return;
-        }
-        applyEvent(state, ev);
-      }, () => {
-        if (state.pendingPoints < FLUSH_POINTS) return;
-        writer.flushSeries(state, () => this.nextSeriesId++);
-      });
+      let applied = 0;
+      let result;
+      try {
+        result = reader
+          ? await reader.read(plan.jobIndex, async (batch) => {
+            applied++;
+            apply(batch);
+            if (performance.now() - this.lastYield > 30) await this.yieldTurn();
+          })
+          : readLogBatches(plan.job, (batch) => { applied++; apply(batch); }, builder);
+      } catch (err) {
+        // Deleted between the listing and the read (the log cannot vanish once open): the run is gone.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || applied > 0) throw err;
+        if (removed) { this.edits.delete(id); report.removed.push(id); }
+        return 'vanished';
+      }
       if (warned > MAX_WARNINGS_PER_RUN) this.options.log.warn(`${file}: ${warned - MAX_WARNINGS_PER_RUN} more lines skipped (not listed).`);
       state.cursor.offset = result.offset;
       state.cursor.line = result.line;
@@ -328,13 +409,14 @@ class WorkspaceIndex implements RunIndex {
         state.cursor.headLength = Math.min(HEAD_BYTES, result.offset);
         state.cursor.headHash = headHash(file, state.cursor.headLength);
       }
+      this.beginBatch();
       writer.flushSeries(state, () => this.nextSeriesId++);
       writer.writeRun(state);
     } finally {
       writer.close();
     }
     this.runs.set(id, state);
-    return reset || state.cursor.line !== startLine;
+    return plan.reset || state.cursor.line !== startLine;
   }
 
   /** Reads the run's edits file when it changed; true when the run's overrides changed. */
@@ -367,7 +449,8 @@ class WorkspaceIndex implements RunIndex {
     const end = bytes.lastIndexOf(10) + 1;
     if (end <= this.pushOffset) return false;
     const text = bytes.subarray(this.pushOffset, end).toString('utf8');
-    this.db.exec('BEGIN');
+    // A savepoint, not BEGIN: a push recorded while a sync waits for the log reader joins the sync's transaction.
+    this.db.exec('SAVEPOINT pushes');
     for (const line of text.split('\n')) {
       if (!line) continue;
       try {
@@ -388,7 +471,7 @@ class WorkspaceIndex implements RunIndex {
     this.pushOffset = end;
     this.db.run(`INSERT OR REPLACE INTO log_files (name, byte_offset, line, size, mtime_ms, ino, head_hash, head_length)
       VALUES (?, ?, 0, ?, 0, 0, '', 0)`, [PUSHES_CURSOR, end, bytes.length]);
-    this.db.exec('COMMIT');
+    this.db.exec('RELEASE pushes');
     return true;
   }
 
@@ -531,8 +614,7 @@ class WorkspaceIndex implements RunIndex {
 
   rebuild(onProgress?: (done: number, total: number) => void): Promise<SyncReport> {
     return this.serial(async () => {
-      this.freshDb();
-      const report = await this.syncNow(onProgress);
+      const report = await this.syncNow(onProgress, true);
       this.markDirty();
       if (this.isWriter && !this.frozen) await this.saveNow();
       return report;

@@ -44,6 +44,11 @@ export interface OpenIndexOptions {
   saveDelayMs?: number;
   /** Never write the database nor take the writer lock (e.g. a CLI query that must not interfere). */
   readOnly?: boolean;
+  /**
+   * The log reader worker thread: its script (default: logReaderWorker.js beside this module, as bundled) and the
+   * unread bytes from which a sync uses it (default 8 MiB); `false` always reads on the calling thread.
+   */
+  readerWorker?: { path?: string; minBytes?: number } | false;
   /** Current time in epoch ms, for crashed-status derivation (tests). Defaults to Date.now. */
   now?: () => number;
 }

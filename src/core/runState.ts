@@ -1,6 +1,7 @@
 // A run as the index holds it in memory while ingesting: metadata, summaries, cell links, and points not yet stored.
 import { metricValue, setOwn, type RunEvent } from './eventValidation';
 import type { Artifact, CellLink, Lineage, MetricSummary, ParamValue, RunDetail, RunRow, RunStatus } from './model';
+import type { LogBatch, PointsSegment } from './logBatches';
 import { PointBuffer } from './seriesCodec';
 
 /** Where ingest stopped in a run's log, and what identified the file then. */
@@ -92,11 +93,7 @@ function applyMetrics(run: RunState, ev: Extract<RunEvent, { t: 'metrics' }>): v
   }
   for (const key in values) {
     const v = metricValue(values[key] as number | string);
-    let m = run.metrics.get(key);
-    if (!m) {
-      m = { summary: { last: v, min: Number.NaN, max: Number.NaN, count: 0, lastStep: ev.step }, seriesId: 0, chunks: 0, tailPoints: 0 };
-      run.metrics.set(key, m);
-    }
+    const m = metricState(run, key, ev.step);
     const s = m.summary;
     s.last = v;
     s.lastStep = ev.step;
@@ -111,6 +108,45 @@ function applyMetrics(run: RunState, ev: Extract<RunEvent, { t: 'metrics' }>): v
     buf.push(ev.step, timeMs, v);
     run.pendingPoints++;
     if (cell) setOwn(cell.latest, key, v);
+  }
+}
+
+function metricState(run: RunState, key: string, step: number): MetricState {
+  let m = run.metrics.get(key);
+  if (!m) {
+    m = { summary: { last: Number.NaN, min: Number.NaN, max: Number.NaN, count: 0, lastStep: step }, seriesId: 0, chunks: 0, tailPoints: 0 };
+    run.metrics.set(key, m);
+  }
+  return m;
+}
+
+/** Applies a stretch of metrics and heartbeat lines: the same state as applying each of its events in turn. */
+function applySegment(run: RunState, seg: PointsSegment): void {
+  const maxMs = seg.maxTs * 1000;
+  if (maxMs > run.lastEventAt) run.lastEventAt = maxMs;
+  // applyEvent sets startedAt from each event while it is still 0: the first non-zero time is what sticks.
+  if (run.startedAt === 0) run.startedAt = seg.firstTs * 1000;
+  for (const c of seg.columns) {
+    const n = c.length;
+    if (n === 0) continue;
+    const m = metricState(run, c.key, c.steps[0] as number);
+    const s = m.summary;
+    s.last = c.values[n - 1] as number;
+    s.lastStep = c.steps[n - 1] as number;
+    s.count += n;
+    if (c.min === c.min && !(c.min >= s.min)) s.min = c.min;
+    if (c.max === c.max && !(c.max <= s.max)) s.max = c.max;
+    if (m.pending) m.pending.append(c.steps, c.times, c.values, n);
+    else m.pending = PointBuffer.adopt(c.steps, c.times, c.values, n);
+    run.pendingPoints += n;
+  }
+}
+
+/** Applies one batch of a log's lines (see logBatches); problems are the caller's to count and report. */
+export function applyBatch(run: RunState, batch: LogBatch): void {
+  for (const item of batch.items) {
+    if (item.kind === 'points') applySegment(run, item);
+    else applyEvent(run, item.event);
   }
 }
 

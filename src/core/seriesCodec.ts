@@ -29,11 +29,30 @@ export class PointBuffer {
   }
 
   push(step: number, timeMs: number, value: number): void {
-    if (this.length === this.steps.length) this.grow(this.length * 2);
+    if (this.length === this.steps.length) this.grow(Math.max(256, this.length * 2));
     const i = this.length++;
     this.steps[i] = step;
     this.times[i] = timeMs;
     this.values[i] = value;
+  }
+
+  /** A buffer over existing columns (no copy): `length` points are in use, the rest is spare capacity. */
+  static adopt(steps: Float64Array, times: Float64Array, values: Float64Array, length: number): PointBuffer {
+    const buf = new PointBuffer(0);
+    buf.steps = steps;
+    buf.times = times;
+    buf.values = values;
+    buf.length = length;
+    return buf;
+  }
+
+  /** Appends the first `n` points of other columns. */
+  append(steps: Float64Array, times: Float64Array, values: Float64Array, n: number): void {
+    if (this.length + n > this.steps.length) this.grow(Math.max(this.length + n, this.length * 2));
+    this.steps.set(steps.subarray(0, n), this.length);
+    this.times.set(times.subarray(0, n), this.length);
+    this.values.set(values.subarray(0, n), this.length);
+    this.length += n;
   }
 
   private grow(capacity: number): void {

@@ -117,7 +117,11 @@ export class IndexHost implements vscode.Disposable {
       do {
         this.syncAgain = false;
         try {
+          const started = Date.now();
           const report = await index.sync();
+          if (report.reader === 'worker') {
+            this.options.log.info(`Indexed ${report.changed.length} changed runs in ${((Date.now() - started) / 1000).toFixed(1)} s; the logs were read on a worker thread.`);
+          }
           const changed = report.changed.length > 0 || report.removed.length > 0;
           const wasRunning = this.anyRunning;
           // Statuses only move when logs change, or with time while runs are running (crash detection):

@@ -2,7 +2,7 @@
 // opened, run logs written as a tracking client would, and the real Python SDK in a child process.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrialbookApi, RunsTreeExperimentItem, RunsTreeRunItem } from '../../src/vscode/testApi';
@@ -61,7 +61,9 @@ export function writeFixtureRun(options: {
   }
   if (options.finished !== false) lines.push(event('run_end', { status: 'finished' }));
   const logFile = join(dir, 'events.jsonl');
-  writeFileSync(logFile, lines.join(''));
+  // Written aside and renamed into place: the watcher never sees a half-written fixture.
+  writeFileSync(`${logFile}.tmp`, lines.join(''));
+  renameSync(`${logFile}.tmp`, logFile);
   return { id, experiment: options.experiment, name: options.name, logFile };
 }
 

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { activateTrialbook, appendToLog, endEvent, findRun, waitFor, writeFixtureRun } from './helpers';
 
 suite('Runs tree', () => {
@@ -11,6 +12,21 @@ suite('Runs tree', () => {
     assert.equal(found.experiment, 'fixture-refresh');
     assert.equal(found.run.label, 'steady-heron');
     assert.equal(found.run.status, 'finished');
+  });
+
+  test('a large log (over 8 MiB) is read on a worker thread of the extension host, every point arriving', async () => {
+    const { api } = await activateTrialbook();
+    const run = writeFixtureRun({ experiment: 'fixture-large', name: 'long-albatross', points: 150_000 });
+    assert.ok(statSync(run.logFile).size > 8 * 1024 * 1024, 'the fixture is large enough to use the worker');
+    await api.refresh();
+    const detail = await waitFor('the large run to be indexed', async () => {
+      const d = await api.runDetail(run.id);
+      return d?.metrics.loss?.count === 150_000 ? d : undefined;
+    }, 20_000);
+    assert.equal(detail.status, 'finished');
+    assert.equal(detail.metrics.loss?.last, 1 / 150_000);
+    assert.ok(api.logLines().some((l) => l.startsWith('[info]') && l.includes('read on a worker thread')),
+      `no worker-thread sync in the log: ${JSON.stringify(api.logLines().slice(-5))}`);
   });
 
   test('a new run and its status changes appear without refresh() (the watcher)', async () => {

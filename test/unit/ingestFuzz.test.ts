@@ -151,24 +151,31 @@ describe('ingest fuzz', () => {
         const ev = JSON.parse(lines[i]!.toString('utf8')) as { t: string; values?: Record<string, unknown> };
         if (ev.t === 'metrics') for (const k of Object.keys(ev.values ?? {})) counts.set(k, (counts.get(k) ?? 0) + 1);
       }
-      const log = captureLog();
-      const index = await openRunIndex(ws.options(log));
-      const report = await index.sync();
-      const run = index.getRun(ID);
-      assert.ok(run, 'the run is indexed');
-      const reported = report.problems.map((p) => p.line);
-      const disagree = (a: number[], b: number[]): number[] => a.filter((x) => !b.includes(x));
-      const wronglySkipped = disagree(reported, invalidLines);
-      const wronglyAccepted = disagree(invalidLines, reported);
-      const show = (ns: number[]): string => ns.slice(0, 3).map((n) => `line ${n}: ${lines[n - 1]!.subarray(0, 200).toString('latin1')}`).join('\n');
-      assert.deepEqual(wronglySkipped, [], `valid lines skipped (seed ${seed}):\n${show(wronglySkipped)}`);
-      assert.deepEqual(wronglyAccepted, [], `invalid lines accepted (seed ${seed}):\n${show(wronglyAccepted)}`);
-      assert.equal(run.skippedLines, invalidLines.length);
-      for (const [k, n] of counts) assert.equal(run.metrics[k]?.count, n, `points of metric ${k.slice(0, 40)}`);
-      assert.equal(Object.keys(run.metrics).length, counts.size);
-      const total = index.series({ runIds: [ID], keys: [...counts.keys()], xAxis: 'step', maxPoints: 1e9 }).reduce((s, l) => s + l.totalPoints, 0);
-      assert.equal(total, [...counts.values()].reduce((a, b) => a + b, 0), 'every valid point is stored');
-      await index.close();
+      // The same lines, read on the calling thread and on the reader worker thread: both must judge them right.
+      const runs: unknown[] = [];
+      for (const readerWorker of [false, { minBytes: 0 }] as const) {
+        const log = captureLog();
+        const index = await openRunIndex(ws.options(log, { readerWorker, readOnly: true }));
+        const report = await index.sync();
+        assert.equal(report.reader, readerWorker ? 'worker' : 'inline');
+        const run = index.getRun(ID);
+        assert.ok(run, 'the run is indexed');
+        const reported = report.problems.map((p) => p.line);
+        const disagree = (a: number[], b: number[]): number[] => a.filter((x) => !b.includes(x));
+        const wronglySkipped = disagree(reported, invalidLines);
+        const wronglyAccepted = disagree(invalidLines, reported);
+        const show = (ns: number[]): string => ns.slice(0, 3).map((n) => `line ${n}: ${lines[n - 1]!.subarray(0, 200).toString('latin1')}`).join('\n');
+        assert.deepEqual(wronglySkipped, [], `valid lines skipped (seed ${seed}):\n${show(wronglySkipped)}`);
+        assert.deepEqual(wronglyAccepted, [], `invalid lines accepted (seed ${seed}):\n${show(wronglyAccepted)}`);
+        assert.equal(run.skippedLines, invalidLines.length);
+        for (const [k, n] of counts) assert.equal(run.metrics[k]?.count, n, `points of metric ${k.slice(0, 40)}`);
+        assert.equal(Object.keys(run.metrics).length, counts.size);
+        const total = index.series({ runIds: [ID], keys: [...counts.keys()], xAxis: 'step', maxPoints: 1e9 }).reduce((s, l) => s + l.totalPoints, 0);
+        assert.equal(total, [...counts.values()].reduce((a, b) => a + b, 0), 'every valid point is stored');
+        runs.push({ ...run, status: undefined });
+        await index.close();
+      }
+      assert.deepEqual(runs[1], runs[0], 'the worker thread indexes exactly what the calling thread does');
     } finally {
       ws.dispose();
     }

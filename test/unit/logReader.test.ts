@@ -1,6 +1,6 @@
 // The log reader worker thread must give exactly the index that reading on the calling thread gives.
 import { strict as assert } from 'node:assert';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { SyncReport } from '../../src/core/model';
@@ -189,5 +189,33 @@ describe('log reader worker thread', () => {
     assert.deepEqual(index.listRuns().map((r) => r.id).sort(), ids.slice(0, -1).sort());
     assert.deepEqual(await index.sync(), { changed: [], removed: [], problems: [] });
     await index.close();
+  });
+  it('makes room in the database before a large ingest; the saved file holds exactly the database pages', async () => {
+    // 50 MB of logs: enough for the index to reopen its in-memory database with room to grow into.
+    const ids: string[] = [];
+    for (let r = 0; r < 4; r++) {
+      const id = runId(100 + r);
+      ids.push(id);
+      let text = `${JSON.stringify({ v: 1, t: 'run_start', ts: T0, run_id: id, experiment: 'e', name: `room-${r}` })}\n`;
+      for (let s = 0; s < 150_000; s++) text += `{"v":1,"t":"metrics","ts":${T0 + s * 0.01},"step":${s},"values":{"loss":${1 / (s + 1)},"acc":${s / 150_000}}}\n`;
+      ws.appendRaw(id, text);
+    }
+    const index = await openRunIndex(ws.options(log));
+    await index.sync();
+    assert.ok(log.infos.some((m) => /made room for \d+ MiB in the database/.test(m)), log.infos.join('\n'));
+    const points = index.series({ runIds: ids, keys: ['loss', 'acc'], xAxis: 'step', maxPoints: 1e9 }).reduce((n, l) => n + l.totalPoints, 0);
+    assert.equal(points, 4 * 2 * 150_000);
+    await index.close();
+    const bytes = readFileSync(join(ws.trialbookDir, 'trialbook.db'));
+    const header = new DataView(bytes.buffer, bytes.byteOffset, 100);
+    const pageSize = header.getUint16(16) === 1 ? 65536 : header.getUint16(16);
+    assert.equal(bytes.length, header.getUint32(28) * pageSize, 'no room is saved: the file is its pages');
+    assert.ok(bytes.length < 20 * 1024 * 1024, `the database is compact (${bytes.length} bytes)`);
+    const reopened = await openRunIndex(ws.options(captureLog(), { readerWorker: false }));
+    assert.deepEqual((await reopened.sync()).changed, []);
+    const again = reopened.series({ runIds: ids, keys: ['loss'], xAxis: 'step', maxPoints: 1e9 });
+    assert.equal(again.reduce((n, l) => n + l.totalPoints, 0), 4 * 150_000);
+    assert.equal(again[0]?.y[149_999], 1 / 150_000);
+    await reopened.close();
   });
 });

@@ -8,12 +8,13 @@ import type { OpenIndexOptions } from '../../src/core/runIndex';
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 export const WASM_PATH = join(REPO_ROOT, 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm');
 
-export interface CapturedLog extends Logger { warnings: string[]; errors: string[] }
+export interface CapturedLog extends Logger { infos: string[]; warnings: string[]; errors: string[] }
 
 export function captureLog(): CapturedLog {
+  const infos: string[] = [];
   const warnings: string[] = [];
   const errors: string[] = [];
-  return { warnings, errors, info: () => undefined, warn: (m) => { warnings.push(m); }, error: (m) => { errors.push(m); } };
+  return { infos, warnings, errors, info: (m) => { infos.push(m); }, warn: (m) => { warnings.push(m); }, error: (m) => { errors.push(m); } };
 }
 
 export class Workspace {

@@ -53,6 +53,13 @@ function databaseSize(db: Database): number {
   return (count ?? 0) * (size ?? 0);
 }
 
+/** A sync stopped because the index is being closed. */
+export class IndexClosingError extends Error {
+  constructor() {
+    super('the index is closing; the sync stopped and will resume from the logs next time');
+  }
+}
+
 class WorkspaceIndex implements RunIndex {
   openNotice?: string;
   private db!: Database;
@@ -69,6 +76,7 @@ class WorkspaceIndex implements RunIndex {
   private saveTimer: NodeJS.Timeout | undefined;
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private closing = false;
   /** Set when the database on disk is from a newer Trialbook: never write it. */
   private frozen = false;
   private loadedFrom: FileIdentity | undefined;
@@ -283,7 +291,7 @@ class WorkspaceIndex implements RunIndex {
         // Ingest of one log is synchronous when read inline; give the event loop (the extension host's UI work) a
         // turn regularly. Runs between two turns share one transaction (far fewer page writes than one per run).
         if (performance.now() - this.lastYield > 30) { this.commitBatch(); await this.yieldTurn(); }
-        if (this.closed) throw new Error('the index was closed during sync');
+        if (this.closed || this.closing) throw new IndexClosingError();
         const plan = plans.get(name);
         const logChanged = plan ? await this.ingestRun(plan, reader, builder, report) : false;
         if (logChanged === 'vanished') present.delete(name);
@@ -424,6 +432,7 @@ class WorkspaceIndex implements RunIndex {
       try {
         result = reader
           ? await reader.read(plan.jobIndex, async (batch) => {
+            if (this.closing) throw new IndexClosingError();
             applied++;
             apply(batch);
             if (performance.now() - this.lastYield > 30) await this.yieldTurn();
@@ -676,6 +685,8 @@ class WorkspaceIndex implements RunIndex {
   }
 
   close(): Promise<void> {
+    // A sync in progress stops at its next run or batch (its work is dropped: the logs are read again next time).
+    this.closing = true;
     return this.serial(async () => {
       if (this.closed) return;
       try {

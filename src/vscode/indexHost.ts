@@ -131,6 +131,7 @@ export class IndexHost implements vscode.Disposable {
             this.changeEmitter.fire(report);
           }
         } catch (err) {
+          if (this.disposed) break; // closing: the sync was stopped on purpose
           this.options.log.error(`Sync failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
         }
       } while (this.syncAgain && !this.disposed);

@@ -8,6 +8,7 @@ import { resolveCredentials } from '../core/registry/credentials';
 import { RegistryError } from '../core/registry/errors';
 import { planPush, pushModel, verifyModel } from '../core/registry/push';
 import { describeTarget, parseTarget } from '../core/registry/target';
+import { metricHistoryFrom } from '../core/metricHistory';
 import type { PushRequest } from '../core/registry/types';
 import { parseArgs, UsageError } from './cliArgs';
 import { openForCli } from './openForCli';
@@ -94,6 +95,7 @@ export async function runPushCommand(args: string[]): Promise<number> {
     const request: PushRequest = {
       run, modelPath: resolved.path, artifactName: resolved.name, target, credentials,
       user: process.env['TRIALBOOK_USER'] ?? os.userInfo().username,
+      history: metricHistoryFrom(index, run.id),
       ...(alias !== undefined ? { alias } : {}),
       ...(description !== undefined ? { description } : {}),
     };

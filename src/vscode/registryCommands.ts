@@ -6,6 +6,7 @@ import type { IndexHost } from './indexHost';
 import type { Artifact, Logger, PushRecord, RunDetail } from '../core/model';
 import { planPush, pushModel, verifyModel } from '../core/registry/push';
 import { dockerConfigCredentials } from '../core/registry/credentials';
+import { metricHistoryFrom } from '../core/metricHistory';
 import type { Credentials, PushPlan, PushRequest } from '../core/registry/types';
 import { isValidTag, parseOciTarget } from '../core/registry/target';
 import { RegistrySecrets, describeRegistry, registryConfigs, saveRegistryConfig, targetFor, type RegistryConfig } from './registrySettings';
@@ -186,6 +187,7 @@ export class RegistryCommands {
     const request: PushRequest = {
       run, modelPath, artifactName: artifact.name, target: targetFor(registry, version),
       credentials: await this.credentialsFor(registry), alias, description, user: os.userInfo().username,
+      history: metricHistoryFrom(index, run.id),
     };
     const plan = await planPush(request);
     if (!full?.confirmed && !(await this.confirm(plan, registry))) return;

@@ -99,6 +99,44 @@ describe(`MLflow push (${REAL ? `real server ${REAL}` : 'stand-in server'})`, ()
     assert.equal(second.record.reference, `models:/${name}/2`, 'an existing registered model gets a new version');
   });
 
+  it('logs every point of each metric\'s history (steps, wall times, NaN), and MLflow reports the last as latest', async () => {
+    const model = makeModelFolder(work, 'h');
+    const name = `history-${unique}`;
+    const t0 = Date.UTC(2026, 10, 27, 2, 40, 13);
+    const n = 2_345;
+    const loss = { steps: Array.from({ length: n }, (_, i) => i * 2), times: Array.from({ length: n }, (_, i) => t0 + i * 250), values: Array.from({ length: n }, (_, i) => (i === 100 ? NaN : 1 / (i + 1))) };
+    const accuracy = { steps: [0, 5, 9], times: [t0, t0 + 5000, t0 + 9000], values: [0.5, 0.8, 0.91] };
+    const run = sampleRun({ experiment: `trialbook-test-${unique}`, metrics: {
+      'val/loss': { last: loss.values[n - 1]!, min: 0, max: 1, count: n, lastStep: loss.steps[n - 1]! },
+      accuracy: { last: 0.91, min: 0.5, max: 0.91, count: 3, lastStep: 9 },
+    } });
+    const logged: string[] = [];
+    const res = await pushModel(request(model, name, { run, history: (key) => (key === 'val/loss' ? loss : key === 'accuracy' ? accuracy : undefined) }),
+      { log: { info: (m) => logged.push(m), warn: () => undefined } }, { mlflowPollMs: 50 });
+    const mv = await client.call<{ model_version: { run_id: string } }>('GET', 'model-versions/get', { name, version: res.record.version });
+    const history = async (key: string): Promise<{ value: number | string; timestamp: number; step: number }[]> => {
+      const out: { value: number | string; timestamp: number; step: number }[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.call<{ metrics?: { value: number | string; timestamp: number; step: number }[]; next_page_token?: string }>('GET', 'metrics/get-history',
+          { run_id: mv.model_version.run_id, metric_key: key, max_results: '1000', ...(token ? { page_token: token } : {}) });
+        out.push(...(page.metrics ?? []));
+        token = page.next_page_token;
+      } while (token);
+      return out.sort((a, b) => a.step - b.step);
+    };
+    const got = await history('val/loss');
+    assert.equal(got.length, n, 'every point of the loss');
+    assert.deepEqual(got.map((p) => p.step), loss.steps);
+    assert.deepEqual(got.map((p) => p.timestamp), loss.times);
+    assert.equal(got[100]?.value, 'NaN');
+    assert.equal(got[n - 1]?.value, 1 / n);
+    assert.deepEqual((await history('accuracy')).map((p) => [p.step, p.value]), [[0, 0.5], [5, 0.8], [9, 0.91]]);
+    const latest = await client.call<{ run: { data: { metrics?: { key: string; value: number; step: number }[] } } }>('GET', 'runs/get', { run_id: mv.model_version.run_id });
+    assert.deepEqual(Object.fromEntries((latest.run.data.metrics ?? []).map((m) => [m.key, [m.step, m.value]])), { 'val/loss': [loss.steps[n - 1], 1 / n], accuracy: [9, 0.91] });
+    assert.ok(logged.some((m) => m.includes(`Logged ${n + 3} metric points`)), logged.join('\n'));
+  });
+
   it('chunks params, metrics and tags into log-batch requests within the limits, with keys MLflow accepts', async () => {
     const params: Record<string, number> = {};
     for (let i = 0; i < 150; i++) params[`layer.${i}.width (px)`] = i;

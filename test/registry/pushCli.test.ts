@@ -36,6 +36,7 @@ function writeRun(workspace: string): string {
   const events = [
     { v: 1, t: 'run_start', ts, run_id: RUN_ID, experiment: 'churn', name: 'brave-otter', config: { lr: 0.01 }, tags: [], notes: 'cli test run', lineage: { user: 'ada', git: { commit: 'abc123', remote: 'https://example.com/team/repo.git' } } },
     { v: 1, t: 'metrics', ts: ts + 1, step: 0, values: { loss: 0.5 } },
+    { v: 1, t: 'metrics', ts: ts + 1.5, step: 1, values: { loss: 0.25 } },
     { v: 1, t: 'artifact', ts: ts + 2, name: 'model', path: 'out/model', type: 'model', size: 50_012, sha256: 'f'.repeat(64), files: 2 },
     { v: 1, t: 'run_end', ts: ts + 3, status: 'finished' },
   ];
@@ -149,6 +150,8 @@ describe('trialbook push (CLI)', () => {
       assert.ok(!`${res.stdout}${res.stderr}`.includes('tok-secret-77'));
       assert.equal(mlflow.models.get('churn-model')?.aliases.get('champion'), '1');
       assert.ok([...mlflow.experiments.values()].some((e) => e.name === 'ci'));
+      const mirrored = [...mlflow.runs.values()].find((r) => r.tags.get('trialbook.run_id') === RUN_ID);
+      assert.deepEqual(mirrored?.metrics.map((m) => [m.key, m.step, m.value]), [['loss', 0, 0.5], ['loss', 1, 0.25]], 'the whole loss curve, from the index');
       const pushes = await pushesOf(workspace);
       const last = pushes[pushes.length - 1];
       assert.equal(last?.reference, 'models:/churn-model/1');

@@ -11,7 +11,7 @@ import { isAbortError, sleep } from './http';
 import { boundedText, lineageAnnotations, redactUrl } from './lineage';
 import { MlflowApiError, MlflowClient } from './mlflowClient';
 import { listTree } from './tarLayer';
-import type { MlflowTarget, PlannedFile, PushHooks, PushPlan, PushRequest, PushResult } from './types';
+import type { MetricHistorySource, MlflowTarget, PlannedFile, PushHooks, PushPlan, PushRequest, PushResult } from './types';
 
 /** MLflow's documented limits for one runs/log-batch request. */
 export const BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, total: 1000, bytes: 1024 * 1024 };
@@ -44,32 +44,60 @@ function cut(value: string, limit: number): string {
 }
 
 /** Splits items into log-batch requests within every limit (counts per kind, total, request size). */
-export function batches(metrics: MlflowMetric[], params: KeyValue[], tags: KeyValue[], limits = BATCH_LIMITS): Batch[] {
-  const out: Batch[] = [];
+export function batches(metrics: Iterable<MlflowMetric>, params: KeyValue[], tags: KeyValue[], limits = BATCH_LIMITS): Batch[] {
+  return [...eachBatch(metrics, params, tags, limits)];
+}
+
+/** The same, one request at a time: a metric history of millions of points is never all in memory as requests. */
+export function* eachBatch(metrics: Iterable<MlflowMetric>, params: KeyValue[], tags: KeyValue[], limits = BATCH_LIMITS): Generator<Batch> {
   let cur: Batch = { metrics: [], params: [], tags: [] };
   let bytes = 200;
-  const flush = (): void => {
-    if (cur.metrics.length + cur.params.length + cur.tags.length > 0) out.push(cur);
+  const full = <K extends keyof Batch>(kind: K, size: number, limit: number): boolean => {
+    const total = cur.metrics.length + cur.params.length + cur.tags.length;
+    return total > 0 && (cur[kind].length >= limit || total >= limits.total || bytes + size > limits.bytes);
+  };
+  const take = (): Batch => {
+    const out = cur;
     cur = { metrics: [], params: [], tags: [] };
     bytes = 200;
-  };
-  const add = <K extends keyof Batch>(kind: K, item: Batch[K][number], limit: number): void => {
-    const size = Buffer.byteLength(JSON.stringify(item)) + 1;
-    const total = cur.metrics.length + cur.params.length + cur.tags.length;
-    if (cur[kind].length >= limit || total >= limits.total || bytes + size > limits.bytes) flush();
-    (cur[kind] as Batch[K][number][]).push(item);
-    bytes += size;
+    return out;
   };
   // Params first: they are immutable, so a later failure never leaves a run with half of them changed.
-  for (const p of params) add('params', p, limits.params);
-  for (const t of tags) add('tags', t, limits.tags);
-  for (const m of metrics) add('metrics', m, limits.metrics);
-  flush();
-  return out;
+  const items: Array<['params' | 'tags' | 'metrics', Iterable<KeyValue | MlflowMetric>, number]> = [
+    ['params', params, limits.params], ['tags', tags, limits.tags], ['metrics', metrics, limits.metrics],
+  ];
+  for (const [kind, list, limit] of items) {
+    for (const item of list) {
+      const size = Buffer.byteLength(JSON.stringify(item)) + 1;
+      if (full(kind, size, limit)) yield take();
+      (cur[kind] as Array<KeyValue | MlflowMetric>).push(item);
+      bytes += size;
+    }
+  }
+  if (cur.metrics.length + cur.params.length + cur.tags.length > 0) yield take();
+}
+
+/**
+ * The metric points to log: every point of a metric whose history the index holds, else its last value.
+ * `keys` pairs each Trialbook key with its MLflow key (see mirrorOf).
+ */
+export function* metricPoints(run: RunDetail, keys: Array<{ source: string; key: string }>, history?: MetricHistorySource): Generator<MlflowMetric> {
+  const at = Math.round(run.endedAt ?? run.lastEventAt);
+  for (const { source, key } of keys) {
+    const summary = run.metrics[source];
+    const h = history?.(source);
+    if (!h || h.values.length === 0) {
+      if (summary) yield { key, value: mlflowNumber(summary.last), timestamp: at, step: Math.max(0, Math.trunc(summary.lastStep)) };
+      continue;
+    }
+    for (let i = 0; i < h.values.length; i++) {
+      yield { key, value: mlflowNumber(h.values[i] as number), timestamp: Math.round(h.times[i] as number), step: Math.max(0, Math.trunc(h.steps[i] as number)) };
+    }
+  }
 }
 
 /** Params, metrics and tags of the mirrored MLflow run. */
-export function mirrorOf(run: RunDetail, lineage: Record<string, string>): { params: KeyValue[]; metrics: MlflowMetric[]; tags: KeyValue[] } {
+export function mirrorOf(run: RunDetail, lineage: Record<string, string>): { params: KeyValue[]; metrics: MlflowMetric[]; metricKeys: Array<{ source: string; key: string }>; tags: KeyValue[] } {
   const seen = new Set<string>();
   const uniq = (k: string): string => {
     let key = mlflowKey(k);
@@ -80,7 +108,11 @@ export function mirrorOf(run: RunDetail, lineage: Record<string, string>): { par
   const params = Object.entries(run.params).map(([k, v]) => ({ key: uniq(k), value: cut(typeof v === 'string' ? v : JSON.stringify(v), MAX_PARAM_VALUE) }));
   seen.clear();
   const at = Math.round(run.endedAt ?? run.lastEventAt);
-  const metrics = Object.entries(run.metrics).map(([k, m]) => ({ key: uniq(k), value: mlflowNumber(m.last), timestamp: at, step: Math.max(0, Math.trunc(m.lastStep)) }));
+  const metricKeys = Object.keys(run.metrics).map((source) => ({ source, key: uniq(source) }));
+  const metrics = metricKeys.map(({ source, key }) => {
+    const m = run.metrics[source]!;
+    return { key, value: mlflowNumber(m.last), timestamp: at, step: Math.max(0, Math.trunc(m.lastStep)) };
+  });
   const tags: KeyValue[] = [];
   const tag = (key: string, value: string | undefined): void => { if (value !== undefined && value !== '') tags.push({ key, value: cut(value, MAX_TAG_VALUE) }); };
   tag('trialbook.run_id', run.id);
@@ -93,7 +125,7 @@ export function mirrorOf(run: RunDetail, lineage: Record<string, string>): { par
   tag('mlflow.source.name', run.lineage.script ?? run.script ?? run.notebook);
   tag('mlflow.note.content', run.notes || undefined);
   for (const [k, v] of Object.entries(lineage)) if (k.startsWith('org.opencontainers.image.')) tag(`trialbook.lineage.${k.slice('org.opencontainers.image.'.length)}`, v);
-  return { params, metrics, tags };
+  return { params, metrics, metricKeys, tags };
 }
 
 interface UploadFile extends PlannedFile {
@@ -182,9 +214,15 @@ export async function pushMlflow(req: PushRequest & { target: MlflowTarget }, ho
     if (!m) throw new RegistryError('rejected', `MLflow server ${target.trackingUri} stores artifacts at ${artifactUri.replace(/\/\/[^@/]*@/, '//')}, which Trialbook cannot reach through the server. Start the server with --serve-artifacts (artifact proxy) so uploads go through it.`);
     const artifactRoot = (m[1] ?? '').replace(/\/+$/, '');
 
-    for (const batch of batches(mirror.metrics, mirror.params, mirror.tags)) {
+    let requests = 0;
+    let points = 0;
+    for (const batch of eachBatch(metricPoints(run, mirror.metricKeys, req.history), mirror.params, mirror.tags)) {
+      if (signal?.aborted) throw cancelledError(target.trackingUri);
       await client.call('POST', 'runs/log-batch', { run_id: mlflowRunId, ...batch });
+      requests++;
+      points += batch.metrics.length;
     }
+    log?.info(`Logged ${points} metric points, ${mirror.params.length} params and ${mirror.tags.length} tags to MLflow run ${mlflowRunId} in ${requests} requests.`);
 
     const uploads = [...files];
     if (!files.some((f) => f.artifactPath === `${ARTIFACT_DIR}/MLmodel`)) {

@@ -41,7 +41,19 @@ export interface PushRequest {
   description?: string;
   /** Who pushes, recorded with the push. */
   user?: string;
+  /** Every logged point of a metric, for registries that keep metric history (MLflow). */
+  history?: MetricHistorySource;
 }
+
+/** Every logged point of one metric, in log order: steps, wall times (epoch ms) and values. */
+export interface MetricHistory {
+  steps: ArrayLike<number>;
+  times: ArrayLike<number>;
+  values: ArrayLike<number>;
+}
+
+/** The history of a run's metric by its Trialbook key (undefined when the index has none). */
+export type MetricHistorySource = (key: string) => MetricHistory | undefined;
 
 export interface PushLog {
   info(message: string): void;

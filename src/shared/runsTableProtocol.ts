@@ -58,6 +58,11 @@ export interface RunsTableViewState {
 export type HostToRunsTableMessage =
   /** Every run matching `filter`, in the index's default order (newest first); `total` counts all runs. */
   | { type: 'rows'; rows: TableRow[]; filter: string; total: number }
+  /**
+   * What changed since the last `rows` or `rowsDelta` (same filter): rows added or changed, ids no longer listed,
+   * and the ids in the new order when the order changed. Live runs then cost a few rows per update, not all.
+   */
+  | { type: 'rowsDelta'; upserts: TableRow[]; removed: string[]; order?: string[]; filter: string; total: number }
   /** The filter could not be parsed: the rows shown so far stay. */
   | { type: 'filterError'; filter: string; message: string }
   | { type: 'error'; message: string };

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { IndexHost } from './indexHost';
+import { RunsTableDelta } from './runsTableDelta';
 import { webviewHtml, webviewRoots } from './webviewHtml';
 import type { Logger, RunRow } from '../core/model';
 import type { HostToRunsTableMessage, RunsTableToHostMessage, RunsTableViewState } from '../shared/runsTableProtocol';
@@ -26,6 +27,8 @@ export class RunsTablePanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private sendTimer: NodeJS.Timeout | undefined;
   private lastSent = 0;
+  /** Updates carry only the rows that changed since what the webview holds. */
+  private readonly delta = new RunsTableDelta();
 
   /** Opens the runs table, or reveals it when it is already open. */
   static show(ctx: RunsTableContext): RunsTablePanel {
@@ -73,6 +76,7 @@ export class RunsTablePanel implements vscode.Disposable {
       case 'ready':
         if (message.state) this.filter = message.state.filter;
         this.ready = true;
+        this.delta.reset();
         await this.send();
         return;
       case 'setFilter':
@@ -107,7 +111,7 @@ export class RunsTablePanel implements vscode.Disposable {
     if (!this.ready || !this.panel.visible) return;
     this.lastSent = Date.now();
     const filter = this.filter;
-    let message: HostToRunsTableMessage;
+    let message: HostToRunsTableMessage | undefined;
     try {
       const index = await this.ctx.host.get();
       let runs: RunRow[];
@@ -121,13 +125,14 @@ export class RunsTablePanel implements vscode.Disposable {
         return;
       }
       const now = Date.now();
-      message = { type: 'rows', rows: runs.map((r) => toTableRow(r, now)), filter, total };
+      message = this.delta.next(runs.map((r) => toTableRow(r, now)), filter, total);
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
       this.ctx.log.error(`Runs table: could not list runs: ${text}`);
       message = { type: 'error', message: `Could not list the runs: ${text}. See "Trialbook: Show Log" for details.` };
+      this.delta.reset();
     }
-    await this.post(message);
+    if (message) await this.post(message);
   }
 
   private async post(message: HostToRunsTableMessage): Promise<void> {

@@ -266,6 +266,15 @@ function showFilterError(message: string): void {
   filterInput.setAttribute('aria-invalid', String(message !== ''));
 }
 
+/** The rows after an update: changed rows replaced, new ones placed by the host's order, removed ones gone. */
+function applyDelta(current: TableRow[], upserts: TableRow[], removed: string[], ids: string[] | undefined): TableRow[] {
+  const byId = new Map(current.map((r) => [r.id, r]));
+  for (const id of removed) byId.delete(id);
+  for (const r of upserts) byId.set(r.id, r);
+  const order = ids ?? current.map((r) => r.id);
+  return order.flatMap((id) => byId.get(id) ?? []);
+}
+
 function onRows(next: TableRow[], filter: string, all: number): void {
   received = true;
   const focus = focusIds();
@@ -292,6 +301,9 @@ window.addEventListener('message', (event: MessageEvent<HostToRunsTableMessage>)
   switch (message?.type) {
     case 'rows':
       onRows(message.rows, message.filter, message.total);
+      break;
+    case 'rowsDelta':
+      onRows(applyDelta(rows, message.upserts, message.removed, message.order), message.filter, message.total);
       break;
     case 'filterError':
       if (message.filter === state.filter) showFilterError(message.message);

@@ -297,3 +297,31 @@ test('runs table: selection and scroll offset are saved, and restored when the w
     again.close();
   }
 });
+
+test('runs table: a rowsDelta (changed, new and removed rows) shows exactly what a full rows message would, selection kept', async () => {
+  const rows = makeRows(60);
+  const saved: RunsTableViewState = { filter: '', sort: { column: 'm:loss', descending: false }, columns: {}, onlyDiffering: false, widths: {} };
+  const h = tableWith(rows, saved);
+  const reference = loadWebview('runsTable', saved);
+  try {
+    await sleep(10);
+    click(h, rowByPosition(h, 1));
+    const selectedId = rowByPosition(h, 1).dataset.runId;
+    assert.ok(selectedId);
+    const changed = { ...rows[7]!, name: 'renamed run', metrics: { ...rows[7]!.metrics, loss: { last: -1, min: -1, max: 1 } } };
+    const added = { ...makeRows(1, 500)[0]!, name: 'brand new run' };
+    const next = [added, ...rows.filter((r) => r.id !== rows[4]!.id).map((r) => (r.id === changed.id ? changed : r))];
+    h.send({ type: 'rowsDelta', upserts: [changed, added], removed: [rows[4]!.id], order: next.map((r) => r.id), filter: '', total: next.length });
+    reference.send({ type: 'rows', rows: next, filter: '', total: next.length });
+    await sleep(10);
+    assert.deepEqual(columnText(h, 'name'), columnText(reference, 'name'));
+    assert.deepEqual(columnText(h, 'm:loss'), columnText(reference, 'm:loss'));
+    assert.equal(columnText(h, 'name')[0], 'renamed run', 'the changed loss sorts it first');
+    assert.ok(!columnText(h, 'name').includes(rows[4]!.name), 'the removed run is gone');
+    assert.equal(h.document.body.dataset.rendered, String(next.length));
+    assert.ok(h.document.querySelector(`.row[data-run-id="${selectedId}"]`)?.getAttribute('aria-selected') === 'true', 'the selection survives the update');
+  } finally {
+    h.close();
+    reference.close();
+  }
+});

@@ -50,6 +50,8 @@ export interface RunsTableViewState {
   onlyDiffering: boolean;
   /** Column id → width in pixels, where the user resized a column. */
   widths?: Record<string, number>;
+  /** Column ids in the order the user arranged them (dragging a header, or Alt+←/→ on it); absent: natural order. */
+  order?: string[];
   /** Selected run ids and the scroll offset, so the table comes back as it was when its tab is shown again. */
   selected?: string[];
   scrollTop?: number;
@@ -109,6 +111,7 @@ export function isRunsTableViewState(value: unknown): value is RunsTableViewStat
   return typeof s.filter === 'string'
     && typeof s.onlyDiffering === 'boolean'
     && typeof s.columns === 'object' && s.columns !== null
+    && (s.order === undefined || isStringArray(s.order))
     && (sort === null || (typeof sort === 'object' && sort !== undefined && typeof sort.column === 'string' && typeof sort.descending === 'boolean'));
 }
 

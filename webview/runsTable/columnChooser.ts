@@ -8,11 +8,14 @@ export interface ChooserModel {
   /** Columns "only differing" hides right now (same value in every shown run). */
   uniform: ReadonlySet<string>;
   onlyDiffering: boolean;
+  /** Whether the user moved columns (then the chooser offers to put them back). */
+  rearranged: boolean;
 }
 
 export interface ChooserEvents {
   toggle(columnId: string, shown: boolean): void;
   setGroup(ids: string[], shown: boolean): void;
+  resetOrder(): void;
 }
 
 const groupTitles: Record<ColumnGroup, string> = { run: 'Run', param: 'Params', metric: 'Metrics' };
@@ -54,6 +57,11 @@ export class ColumnChooser {
     if (!model) return;
     clear(this.list);
     const needle = this.search.value.trim().toLowerCase();
+    if (model.rearranged) {
+      const reset = el('button', { className: 'link', attrs: { id: 'reset-column-order' }, title: 'Put the columns back in their natural order' }, 'Reset column order');
+      reset.addEventListener('click', () => this.events.resetOrder());
+      this.list.append(el('div', { className: 'chooser-group' }, reset));
+    }
     for (const group of ['run', 'param', 'metric'] as ColumnGroup[]) {
       const columns = model.columns.filter((c) => c.group === group && (!needle || c.label.toLowerCase().includes(needle)));
       if (columns.length === 0) continue;

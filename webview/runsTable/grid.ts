@@ -29,6 +29,8 @@ export interface GridEvents {
   rowOpen(position: number): void;
   headerClick(columnId: string): void;
   resize(columnId: string, width: number): void;
+  /** Move a column before or after another (a header dragged onto another, or Alt+←/→ on a header). */
+  moveColumn(columnId: string, targetId: string, after: boolean): void;
   key(event: KeyboardEvent): void;
 }
 
@@ -199,6 +201,12 @@ export class VirtualGrid {
       const arrow = el('span', { className: 'sort-arrow', attrs: { 'aria-hidden': 'true' } }, sorted ? (sorted.descending ? '▼' : '▲') : '');
       const button = el('button', { className: 'head-button', title: `${column.description} — click to sort` }, el('span', { className: 'label' }, column.label), arrow);
       button.addEventListener('click', () => this.events.headerClick(column.id));
+      button.addEventListener('keydown', (e) => {
+        if (!e.altKey || (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight')) return;
+        e.preventDefault();
+        const neighbour = model.columns[e.key === 'ArrowLeft' ? i - 1 : i + 1];
+        if (neighbour) this.events.moveColumn(column.id, neighbour.id, e.key === 'ArrowRight');
+      });
       const resizer = el('span', { className: 'resizer', attrs: { 'aria-hidden': 'true' } });
       this.attachResize(resizer, column, model);
       const cell = el('div', {
@@ -206,9 +214,46 @@ export class VirtualGrid {
         attrs: { role: 'columnheader', 'aria-colindex': String(i + 1), 'aria-sort': sorted ? (sorted.descending ? 'descending' : 'ascending') : 'none' },
       }, button, resizer);
       cell.dataset.column = column.id;
+      this.attachMove(cell, column);
       this.head.append(cell);
     });
   }
+
+  /** Dragging a header onto another moves the column there: before it on its left half, after it on its right. */
+  private attachMove(cell: HTMLElement, column: Column): void {
+    cell.draggable = true;
+    const side = (e: DragEvent): boolean => {
+      const box = cell.getBoundingClientRect();
+      return e.clientX > box.left + box.width / 2;
+    };
+    cell.addEventListener('dragstart', (e) => {
+      this.dragging = column.id;
+      e.dataTransfer?.setData('text/plain', column.label);
+      if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move';
+      cell.classList.add('dragging');
+    });
+    cell.addEventListener('dragend', () => {
+      this.dragging = undefined;
+      cell.classList.remove('dragging');
+    });
+    cell.addEventListener('dragover', (e) => {
+      if (!this.dragging || this.dragging === column.id) return;
+      e.preventDefault();
+      cell.classList.toggle('drop-before', !side(e));
+      cell.classList.toggle('drop-after', side(e));
+    });
+    cell.addEventListener('dragleave', () => cell.classList.remove('drop-before', 'drop-after'));
+    cell.addEventListener('drop', (e) => {
+      cell.classList.remove('drop-before', 'drop-after');
+      const moved = this.dragging;
+      this.dragging = undefined;
+      if (!moved || moved === column.id) return;
+      e.preventDefault();
+      this.events.moveColumn(moved, column.id, side(e));
+    });
+  }
+
+  private dragging: string | undefined;
 
   /** Dragging a header's right edge resizes the column live (CSS only); the width is reported when released. */
   private attachResize(handle: HTMLElement, column: Column, model: GridModel): void {

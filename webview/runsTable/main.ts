@@ -19,6 +19,7 @@ const state: RunsTableViewState = {
   columns: { ...(saved?.columns ?? {}) },
   onlyDiffering: saved?.onlyDiffering ?? false,
   widths: { ...(saved?.widths ?? {}) },
+  ...(saved?.order ? { order: [...saved.order] } : {}),
 };
 
 let rows: TableRow[] = [];
@@ -62,6 +63,10 @@ const chooser = new ColumnChooser({
     for (const id of ids) state.columns[id] = on;
     columnsChanged();
   },
+  resetOrder: () => {
+    delete state.order;
+    columnsChanged();
+  },
 });
 const grid = new VirtualGrid({
   rowClick: (position, modifiers) => select(position, modifiers),
@@ -72,6 +77,7 @@ const grid = new VirtualGrid({
     renderGrid();
     saveState();
   },
+  moveColumn: (id, targetId, after) => moveColumn(id, targetId, after),
   key: (e) => onKey(e),
 }, 'Runs');
 
@@ -94,7 +100,7 @@ onlyDiffInput.checked = state.onlyDiffering;
 function saveState(): void {
   state.selected = [...selection.ids];
   state.scrollTop = grid.element.scrollTop;
-  host.setState({ ...state, columns: { ...state.columns }, widths: { ...state.widths } });
+  host.setState({ ...state, columns: { ...state.columns }, widths: { ...state.widths }, ...(state.order ? { order: [...state.order] } : {}) });
 }
 
 const isShown = (c: Column): boolean => state.columns[c.id] ?? c.defaultShown;
@@ -103,8 +109,36 @@ function rowAt(position: number): TableRow {
   return rows[order[position]];
 }
 
+/**
+ * Columns in the user's order: those the user arranged in that order, and each column that appeared since (a new
+ * param or metric) right after the column that precedes it naturally.
+ */
+function arranged(all: Column[]): Column[] {
+  if (!state.order) return all;
+  const rank = new Map(state.order.map((id, i) => [id, i]));
+  const out = all.filter((c) => rank.has(c.id)).sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
+  all.forEach((c, i) => {
+    if (rank.has(c.id)) return;
+    const before = all.slice(0, i).reverse().find((p) => out.includes(p));
+    out.splice(before ? out.indexOf(before) + 1 : 0, 0, c);
+  });
+  return out;
+}
+
+function moveColumn(id: string, targetId: string, after: boolean): void {
+  const ids = arranged(columns).map((c) => c.id).filter((c) => c !== id);
+  const at = ids.indexOf(targetId);
+  if (at < 0 || !columns.some((c) => c.id === id)) return;
+  ids.splice(after ? at + 1 : at, 0, id);
+  state.order = ids;
+  renderGrid();
+  saveState();
+  // Keep the keyboard on the moved header, so Alt+←/→ can go on moving it.
+  grid.element.querySelector<HTMLElement>(`.head-cell[data-column="${id.replace(/["\\]/g, '\\$&')}"] .head-button`)?.focus();
+}
+
 function renderGrid(): void {
-  const shown = columns.filter((c) => isShown(c) && !(state.onlyDiffering && uniform.has(c.id)));
+  const shown = arranged(columns).filter((c) => isShown(c) && !(state.onlyDiffering && uniform.has(c.id)));
   grid.setModel({
     rowCount: order.length,
     columns: shown,
@@ -114,7 +148,7 @@ function renderGrid(): void {
     sort: state.sort,
     width: (c) => state.widths?.[c.id] ?? c.width,
   });
-  chooser.update({ columns, isShown, uniform, onlyDiffering: state.onlyDiffering });
+  chooser.update({ columns, isShown, uniform, onlyDiffering: state.onlyDiffering, rearranged: state.order !== undefined });
 }
 
 function updateCounts(): void {

@@ -325,3 +325,51 @@ test('runs table: a rowsDelta (changed, new and removed rows) shows exactly what
     reference.close();
   }
 });
+
+test('runs table: columns move by dragging a header or Alt+←/→, the order is kept across reloads and new columns, and resets', async () => {
+  const rows = makeRows(20);
+  const h = tableWith(rows);
+  let revived: Harness | undefined;
+  try {
+    const natural = headerIds(h);
+    const first = natural.indexOf('p:layers');
+    assert.deepEqual(natural.slice(first, first + 3), ['p:layers', 'p:lr', 'p:optimizer'], natural.join(' '));
+
+    // Keyboard: Alt+→ on the layers header moves it one place right, and keeps the focus on it.
+    const button = header(h, 'p:layers').querySelector('button') as HTMLElement;
+    button.dispatchEvent(new h.window.KeyboardEvent('keydown', { key: 'ArrowRight', altKey: true, bubbles: true }));
+    assert.deepEqual(headerIds(h).slice(first, first + 3), ['p:lr', 'p:layers', 'p:optimizer']);
+    assert.equal(h.document.activeElement, header(h, 'p:layers').querySelector('button'));
+
+    // Drag: the first metric header dropped on the left half of the name header goes before it.
+    const loss = header(h, 'm:loss');
+    const name = header(h, 'name');
+    loss.dispatchEvent(new h.window.MouseEvent('dragstart', { bubbles: true }));
+    name.dispatchEvent(new h.window.MouseEvent('dragover', { bubbles: true, cancelable: true, clientX: 0 }));
+    assert.ok(name.classList.contains('drop-before'), 'the drop target shows where the column lands');
+    name.dispatchEvent(new h.window.MouseEvent('drop', { bubbles: true, cancelable: true, clientX: 0 }));
+    const moved = headerIds(h);
+    assert.equal(moved.indexOf('m:loss') + 1, moved.indexOf('name'));
+    assert.deepEqual(columnText(h, 'm:loss').length, 20, 'cells follow their header');
+
+    // The order is saved; a reload gets it back, and a param that appears later lands beside its neighbours.
+    const saved = h.state() as RunsTableViewState;
+    assert.ok(saved.order?.includes('p:layers'));
+    const withNew = rows.map((r) => ({ ...r, params: { ...r.params, momentum: 0.9 } }));
+    revived = tableWith(withNew, saved);
+    const ids = headerIds(revived);
+    assert.equal(ids.indexOf('m:loss') + 1, ids.indexOf('name'));
+    // momentum sorts after lr naturally, so it follows lr wherever lr went.
+    assert.deepEqual(ids.slice(ids.indexOf('p:lr'), ids.indexOf('p:lr') + 4), ['p:lr', 'p:momentum', 'p:layers', 'p:optimizer']);
+
+    // "Reset column order" in the chooser puts everything back.
+    const reset = revived.document.querySelector<HTMLButtonElement>('#reset-column-order');
+    assert.ok(reset, 'the chooser offers a reset once columns were moved');
+    reset.click();
+    assert.deepEqual(headerIds(revived).filter((id) => id !== 'p:momentum'), natural);
+    assert.equal((revived.state() as RunsTableViewState).order, undefined);
+  } finally {
+    h.close();
+    revived?.close();
+  }
+});

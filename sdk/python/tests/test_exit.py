@@ -60,6 +60,37 @@ class ExitTest(SdkTestCase):
         self.assertEqual((events[-1]["status"], events[-1]["error"]), ("failed", "ValueError: diverged"))
         self.assertEqual(len(metrics_of(events)), 1)
 
+    def test_sys_exit_with_a_failure_code_or_message_marks_failed_and_zero_finished(self):
+        cases = [("sys.exit(3)", 3, "failed", "exited with status 3 (sys.exit)"),
+                 ("sys.exit('bad config: lr < 0')", 1, "failed", "exited: bad config: lr < 0"),
+                 ("sys.exit(0)", 0, "finished", None),
+                 ("sys.exit()", 0, "finished", None)]
+        for call, code, status, error in cases:
+            with self.subTest(call=call):
+                proc = self.child('''
+                    import sys, trialbook
+                    run = trialbook.init(system_metrics=False)
+                    print(run.id, flush=True)
+                    run.log({"loss": 1.0})
+                    %s
+                ''' % call)
+                self.assertEqual(proc.returncode, code, proc.stderr.decode())
+                end = self.events(proc.stdout.decode().strip().splitlines()[0])[-1]
+                self.assertEqual((end["status"], end.get("error")), (status, error))
+
+    def test_sys_exit_in_a_worker_thread_does_not_fail_the_run(self):
+        proc = self.child('''
+            import sys, threading, trialbook
+            run = trialbook.init(system_metrics=False)
+            print(run.id, flush=True)
+            worker = threading.Thread(target=lambda: sys.exit(2))  # ends only that thread
+            worker.start()
+            worker.join()
+            run.log({"loss": 1.0})
+        ''')
+        self.assertEqual(proc.returncode, 0, proc.stderr.decode())
+        self.assertEqual(self.events(proc.stdout.decode().strip())[-1]["status"], "finished")
+
     def test_keyboard_interrupt_marks_killed(self):
         proc = self.child("""
             import trialbook

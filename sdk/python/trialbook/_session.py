@@ -24,6 +24,7 @@ _hooks_installed = False
 _previous_sigterm = None
 _uncaught = None  # (type, value) of an exception that ended the program
 _terminated = False
+_exit_code = None  # what the main thread passed to sys.exit(), when it did
 _version_checked = False
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -231,6 +232,19 @@ def _install_hooks():
         previous_hook(exc_type, exc, tb)
 
     sys.excepthook = excepthook
+    # Exit handlers get no exit code, so sys.exit(1) would look like a clean finish: note the code on the way
+    # out (as W&B does). Not in IPython, where sys.exit() in a cell is caught and the kernel lives on.
+    if _notebook.ipython_shell() is None:
+        previous_exit = sys.exit
+
+        def exit_hook(code=None):
+            global _exit_code
+            if threading.current_thread() is threading.main_thread():
+                _exit_code = (code,)
+            previous_exit(code)
+
+        exit_hook.__doc__ = previous_exit.__doc__
+        sys.exit = exit_hook
     if threading.current_thread() is threading.main_thread():
         try:
             previous = signal.getsignal(signal.SIGTERM)
@@ -249,6 +263,14 @@ def _exit_status():
         if issubclass(exc_type, KeyboardInterrupt):
             return "killed", "KeyboardInterrupt"
         return "failed", "%s: %s" % (exc_type.__name__, exc)
+    if _exit_code is not None:
+        code = _exit_code[0]
+        if code is None or code == 0 or code is False:
+            return "finished", None
+        if isinstance(code, int):
+            return "failed", "exited with status %d (sys.exit)" % code
+        # sys.exit("message") prints the message and exits with status 1.
+        return "failed", "exited: %s" % (code,)
     return "finished", None
 
 

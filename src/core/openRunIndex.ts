@@ -454,7 +454,6 @@ class WorkspaceIndex implements RunIndex {
         state.cursor.headLength = Math.min(HEAD_BYTES, result.offset);
         state.cursor.headHash = headHash(file, state.cursor.headLength);
       }
-      this.beginBatch();
       writer.flushSeries(state, () => this.nextSeriesId++);
       writer.writeRun(state);
     } finally {

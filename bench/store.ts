@@ -7,7 +7,7 @@
 //   TRIALBOOK_BENCH_RUNS=1000 TRIALBOOK_BENCH_METRICS=10 TRIALBOOK_BENCH_STEPS=1000
 //   TRIALBOOK_BENCH_LONG_RUNS=100 TRIALBOOK_BENCH_LONG_STEPS=100000 (series query workload)
 //   TRIALBOOK_BENCH_KEEP=1 keeps the generated workspace.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -177,6 +177,11 @@ async function main(): Promise<void> {
     process.stdout.write(`open from disk          ${openMs.toFixed(0)} ms; memory after loading: rss ${mb(rssLoaded)} = ${(rssLoaded / rssBefore).toFixed(2)} × `
       + `the process before any index (${mb(rssBefore)}); JS heap ${mb(heap.heapUsed)}, external+WASM ${mb(heap.external + heap.arrayBuffers)}; `
       + `db file ${mb(dbBytes)} (WASM memory never shrinks, so rss also holds the earlier ingest's peak; ${mb(rssEmpty)} before this open)\n`);
+    // The same open in a fresh process (as after a window reload): WASM memory there holds no earlier ingest's peak.
+    const child = JSON.parse(execFileSync(process.execPath, ['--expose-gc', join(__dirname, 'openMemory.js'), dir]).toString()) as
+      { openMs: number; rssBefore: number; rssAfter: number; heapUsed: number; external: number };
+    process.stdout.write(`open, fresh process      ${child.openMs.toFixed(0)} ms; rss ${mb(child.rssBefore)} → ${mb(child.rssAfter)} (+${mb(child.rssAfter - child.rssBefore)} = `
+      + `${((child.rssAfter - child.rssBefore) / dbBytes).toFixed(2)} × the db file); JS heap ${mb(child.heapUsed)}, external+WASM ${mb(child.external)}\n`);
     t = performance.now();
     const rows = index.listRuns({ filter: 'val_acc > 0.5 and optimizer = adam', sort: '-val_acc' });
     process.stdout.write(`listRuns with filter    ${(performance.now() - t).toFixed(1)} ms (${rows.length} of ${RUNS} runs match)\n`);

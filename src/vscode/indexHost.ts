@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { openRunIndex } from '../core/openRunIndex';
 import type { Logger, SyncReport } from '../core/model';
 import type { RunIndex } from '../core/runIndex';
+import { ViewId } from './commandIds';
 
 export interface IndexHostOptions {
   trialbookDir: string;
@@ -97,7 +98,8 @@ export class IndexHost implements vscode.Disposable {
     if (index.openNotice) {
       void vscode.window.showWarningMessage(`Trialbook: ${index.openNotice}`);
     }
-    await this.sync();
+    // The first sync of a large workspace reads every log (seconds for thousands of runs): show it on the Runs view.
+    await vscode.window.withProgress({ location: { viewId: ViewId.runs }, title: 'Indexing runs' }, () => this.sync());
     this.openMs = Date.now() - started;
     this.poll = setInterval(() => this.scheduleSync(0), Math.max(500, this.options.pollIntervalSeconds * 1000));
     return index;

@@ -95,7 +95,20 @@ describe(`MLflow push (${REAL ? `real server ${REAL}` : 'stand-in server'})`, ()
     const rm = await client.call<{ registered_model: { aliases?: { alias: string; version: string }[] } }>('GET', 'registered-models/get', { name });
     assert.deepEqual(rm.registered_model.aliases, [{ alias: 'staging', version: '1' }]);
 
-    const second = await pushModel(request(model, name), {}, { mlflowPollMs: 50 });
+    // The same files from the same run again: that version is the answer, nothing is uploaded, the alias moves.
+    const runsBefore = REAL ? 0 : server!.runs.size;
+    const again = await pushModel(request(model, name, { alias: 'champion' }), {}, { mlflowPollMs: 50 });
+    assert.equal(again.upToDate, true);
+    assert.equal(again.uploadedBytes, 0);
+    assert.equal(again.record.reference, `models:/${name}/1`);
+    if (!REAL) assert.equal(server!.runs.size, runsBefore, 'no new MLflow run');
+    const aliases = await client.call<{ registered_model: { aliases?: { alias: string; version: string }[] } }>('GET', 'registered-models/get', { name });
+    assert.deepEqual(aliases.registered_model.aliases?.find((a) => a.alias === 'champion'), { alias: 'champion', version: '1' });
+
+    // Other files (a retrained model) make a new version of the existing registered model.
+    const other = makeModelFolder(path.join(work, 'retrained'), 'b');
+    const second = await pushModel(request(other, name), {}, { mlflowPollMs: 50 });
+    assert.equal(second.upToDate, false);
     assert.equal(second.record.reference, `models:/${name}/2`, 'an existing registered model gets a new version');
   });
 

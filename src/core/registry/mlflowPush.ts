@@ -190,6 +190,32 @@ export interface MlflowPushOptions {
   mlflowTimeoutMs?: number;
 }
 
+/** One digest for a model's files (paths and contents): equal digests mean the same model. */
+function modelDigest(files: UploadFile[]): string {
+  return sha256Hex(Buffer.from(files.map((f) => `${f.filepath}\0${f.sha256}\n`).sort().join('')));
+}
+
+const DIGEST_TAG = 'trialbook.model_digest';
+
+/** A registered version of this model from this run with these same files, if one exists (newest first). */
+async function findSameVersion(client: MlflowClient, modelName: string, runId: string, digest: string): Promise<string | undefined> {
+  let token: string | undefined;
+  let best: number | undefined;
+  do {
+    const page = await client.call<{ model_versions?: { version: string; status?: string; tags?: KeyValue[] }[]; next_page_token?: string }>('GET', 'model-versions/search',
+      { filter: `name = '${modelName.replace(/'/g, "''")}'`, max_results: '1000', ...(token ? { page_token: token } : {}) });
+    for (const v of page.model_versions ?? []) {
+      const tag = (key: string): string | undefined => v.tags?.find((t) => t.key === key)?.value;
+      if ((v.status ?? 'READY') === 'READY' && tag(DIGEST_TAG) === digest && tag('trialbook.run_id') === runId) {
+        const n = Number(v.version);
+        if (best === undefined || n > best) best = n;
+      }
+    }
+    token = page.next_page_token || undefined;
+  } while (token);
+  return best === undefined ? undefined : String(best);
+}
+
 export async function pushMlflow(req: PushRequest & { target: MlflowTarget }, hooks: PushHooks, options: MlflowPushOptions = {}): Promise<PushResult> {
   const { target, run } = req;
   const { signal, log } = hooks;
@@ -198,6 +224,22 @@ export async function pushMlflow(req: PushRequest & { target: MlflowTarget }, ho
   let mlflowRunId: string | undefined;
   try {
     const files = await modelFiles(req.modelPath, signal ? { signal } : {});
+    const digest = modelDigest(files);
+    // The same files of the same run already registered: point at that version (and move the alias), as an OCI push
+    // of an unchanged model uploads nothing.
+    const same = await findSameVersion(client, target.modelName, run.id, digest);
+    if (same !== undefined) {
+      if (req.alias) await client.call('POST', 'registered-models/alias', { name: target.modelName, alias: req.alias, version: same });
+      log?.info(`${target.modelName} version ${same} on ${target.trackingUri} already holds these files from this run; nothing uploaded.`);
+      return {
+        record: {
+          runId: run.id, artifact: req.artifactName, registry: `mlflow:${target.trackingUri}`, reference: `models:/${target.modelName}/${same}`,
+          version: same, ...(req.user ? { user: req.user } : {}), at: Date.now(),
+        },
+        uploadedBytes: 0,
+        upToDate: true,
+      };
+    }
     const lineage = lineageAnnotations(run, { version: 'next', artifactName: req.artifactName, ...(req.description !== undefined ? { description: req.description } : {}) });
 
     const experimentId = await findOrCreateExperiment(client, target.experiment ?? (run.experiment || 'Default'));
@@ -247,7 +289,7 @@ export async function pushMlflow(req: PushRequest & { target: MlflowTarget }, ho
     } catch (err) {
       if (!(err instanceof MlflowApiError && err.errorCode === 'RESOURCE_ALREADY_EXISTS')) throw err;
     }
-    const versionTags = mirror.tags.filter((t) => t.key.startsWith('trialbook.'));
+    const versionTags = [...mirror.tags.filter((t) => t.key.startsWith('trialbook.')), { key: DIGEST_TAG, value: digest }];
     const mv = await client.call<{ model_version: { version: string; status?: string } }>('POST', 'model-versions/create', {
       name: target.modelName,
       source: `runs:/${mlflowRunId}/${ARTIFACT_DIR}`,

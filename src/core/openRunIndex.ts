@@ -350,7 +350,10 @@ class WorkspaceIndex implements RunIndex {
     const room = Math.min(MAX_ROOM, Math.round(unreadBytes * DB_BYTES_PER_LOG_BYTE));
     if (room < MIN_ROOM || this.batchOpen) return;
     try {
-      if (room < databaseSize(this.db) / 8) return; // the file's own next growth step covers it
+      const size = databaseSize(this.db);
+      // The file's own next growth step covers a small addition; and reopening a large database would briefly hold
+      // it three times over (file, export, new buffer), more than the copies it saves.
+      if (room < size / 8 || size > MAX_ROOM) return;
       const image = this.db.export();
       const roomy = new Uint8Array(image.length + room);
       roomy.set(image);

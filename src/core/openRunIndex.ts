@@ -29,6 +29,8 @@ const MAX_WARNINGS_PER_RUN = 20;
 const PUSHES_CURSOR = '.pushes';
 /** Downsampled lines kept for repeated queries (a panel asks again on every axis or selection change). */
 const LINE_CACHE_ENTRIES = 4096;
+/** Longer lines (full-resolution reads, e.g. a push's metric history) are not cached: they are big and rarely asked again. */
+const LINE_CACHE_MAX_POINTS = 20_000;
 
 /** Below this many unread log bytes in one sync, starting the reader thread costs more than it saves. */
 const WORKER_MIN_BYTES = 8 * 1024 * 1024;
@@ -49,8 +51,8 @@ const MIN_ROOM = 16 * 1024 * 1024;
 const MAX_ROOM = 512 * 1024 * 1024;
 
 function databaseSize(db: Database): number {
-  const [count, size] = ['page_count', 'page_size'].map((p) => Number(db.exec(`PRAGMA ${p}`)[0]?.values[0]?.[0] ?? 0));
-  return (count ?? 0) * (size ?? 0);
+  const pragma = (name: string): number => Number(db.exec(`PRAGMA ${name}`)[0]?.values[0]?.[0] ?? 0);
+  return pragma('page_count') * pragma('page_size');
 }
 
 /** A sync stopped because the index is being closed. */
@@ -603,6 +605,10 @@ class WorkspaceIndex implements RunIndex {
           continue;
         }
         const line = this.downsampledLine(run, m, request.xAxis, axis, maxPoints, stmt);
+        if (line.x.length > LINE_CACHE_MAX_POINTS) {
+          lines.push(line);
+          continue;
+        }
         this.lineCache.set(cacheKey, { version, line });
         if (this.lineCache.size > LINE_CACHE_ENTRIES) this.lineCache.delete(this.lineCache.keys().next().value as string);
         lines.push({ runId, key, x: line.x.slice(), y: line.y.slice(), totalPoints: line.totalPoints });

@@ -97,7 +97,7 @@ export function* metricPoints(run: RunDetail, keys: Array<{ source: string; key:
 }
 
 /** Params, metrics and tags of the mirrored MLflow run. */
-export function mirrorOf(run: RunDetail, lineage: Record<string, string>): { params: KeyValue[]; metrics: MlflowMetric[]; metricKeys: Array<{ source: string; key: string }>; tags: KeyValue[] } {
+export function mirrorOf(run: RunDetail, lineage: Record<string, string>): { params: KeyValue[]; metricKeys: Array<{ source: string; key: string }>; tags: KeyValue[] } {
   const seen = new Set<string>();
   const uniq = (k: string): string => {
     let key = mlflowKey(k);
@@ -107,12 +107,8 @@ export function mirrorOf(run: RunDetail, lineage: Record<string, string>): { par
   };
   const params = Object.entries(run.params).map(([k, v]) => ({ key: uniq(k), value: cut(typeof v === 'string' ? v : JSON.stringify(v), MAX_PARAM_VALUE) }));
   seen.clear();
-  const at = Math.round(run.endedAt ?? run.lastEventAt);
+  // The points themselves come from metricPoints (the whole history, or the last value).
   const metricKeys = Object.keys(run.metrics).map((source) => ({ source, key: uniq(source) }));
-  const metrics = metricKeys.map(({ source, key }) => {
-    const m = run.metrics[source]!;
-    return { key, value: mlflowNumber(m.last), timestamp: at, step: Math.max(0, Math.trunc(m.lastStep)) };
-  });
   const tags: KeyValue[] = [];
   const tag = (key: string, value: string | undefined): void => { if (value !== undefined && value !== '') tags.push({ key, value: cut(value, MAX_TAG_VALUE) }); };
   tag('trialbook.run_id', run.id);
@@ -125,7 +121,7 @@ export function mirrorOf(run: RunDetail, lineage: Record<string, string>): { par
   tag('mlflow.source.name', run.lineage.script ?? run.script ?? run.notebook);
   tag('mlflow.note.content', run.notes || undefined);
   for (const [k, v] of Object.entries(lineage)) if (k.startsWith('org.opencontainers.image.')) tag(`trialbook.lineage.${k.slice('org.opencontainers.image.'.length)}`, v);
-  return { params, metrics, metricKeys, tags };
+  return { params, metricKeys, tags };
 }
 
 interface UploadFile extends PlannedFile {

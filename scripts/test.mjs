@@ -1,5 +1,5 @@
 // `npm test`: every test tier, in order, each with its own summary, then one closing line.
-// Usage: node scripts/test.mjs [tier ...]   tiers: unit registry python integration integration-empty ui (default: all)
+// Usage: node scripts/test.mjs [tier ...]   tiers: lint unit registry python integration integration-empty ui (default: all)
 // Fails on any failure, on a tier that runs zero tests, and on a tier that cannot start.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureSetup } from './setup.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const allTiers = ['unit', 'registry', 'python', 'integration', 'integration-empty', 'ui'];
+const allTiers = ['lint', 'unit', 'registry', 'python', 'integration', 'integration-empty', 'ui'];
 const asked = process.argv.slice(2);
 const unknown = asked.filter((t) => !allTiers.includes(t));
 if (unknown.length) {
@@ -73,6 +73,8 @@ function testFiles(dir) {
 }
 
 const tierCommands = {
+  // Layers, no `any`, no default exports; with a self-check that each rule still refuses a deliberate violation.
+  lint: () => [process.execPath, [join(root, 'scripts/lint.mjs')], counters.summary('lint')],
   unit: () => [process.execPath, ['--test', '--test-reporter=spec', ...testFiles(join(root, 'out/test/unit'))], counters.node],
   registry: () => [process.execPath, ['--test', '--test-reporter=spec', '--test-concurrency=1', ...testFiles(join(root, 'out/test/registry'))], counters.node],
   python: () => [python, ['-m', 'unittest', 'discover', '-s', 'sdk/python/tests', '-t', 'sdk/python', '-v'], counters.unittest],

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { compareCsv, defaultMetrics } from '../../../src/vscode/compareData';
+import { compareCsv, defaultMetrics } from '../../../src/vscode/webviews/compare/compareData';
 import type { CompareData } from '../../../src/shared/protocol';
 
 test('CSV quotes run-supplied names and keeps gaps for non-finite values', () => {
@@ -20,7 +20,7 @@ test('default metrics prefer the run\'s own over system metrics', () => {
 });
 
 test('points per line follow the chart width: two per pixel column, within the setting and a floor', async () => {
-  const { pointsForWidth } = await import('../../../src/vscode/compareData');
+  const { pointsForWidth } = await import('../../../src/vscode/webviews/compare/compareData');
   assert.equal(pointsForWidth(419, 1000), 838);
   assert.equal(pointsForWidth(2000, 1000), 1000);
   assert.equal(pointsForWidth(50, 1000), 200);

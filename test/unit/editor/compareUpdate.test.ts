@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { lineChanges } from '../../../src/vscode/compareUpdate';
+import { lineChanges } from '../../../src/vscode/webviews/compare/compareUpdate';
 import type { CompareLine } from '../../../src/shared/protocol';
 
 const line = (runId: string, points: number[], totalPoints = points.length / 2): CompareLine => ({ runId, metric: 'loss', points, totalPoints });

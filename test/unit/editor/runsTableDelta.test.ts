@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TableRow } from '../../../src/shared/runsTableProtocol';
-import { RunsTableDelta } from '../../../src/vscode/runsTableDelta';
+import { RunsTableDelta } from '../../../src/vscode/webviews/runsTable/runsTableDelta';
 
 function row(i: number, over: Partial<TableRow> = {}): TableRow {
   return {

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import type { IndexHost } from './indexHost';
+import type { IndexHost } from '../../indexHost';
 import { buildCompareData, compareCsv, pointsForWidth } from './compareData';
 import { canUpdate, lineChanges } from './compareUpdate';
-import { webviewHtml, webviewRoots } from './webviewHtml';
-import { ContextKey, compareViewType } from './commandIds';
-import type { CompareData, CompareToHostMessage, CompareViewState, HostToCompareMessage, XAxisKind } from '../shared/protocol';
-import { isCompareToHostMessage } from '../shared/protocol';
-import type { ComparePanelInfo } from './testApi';
-import type { Logger } from '../core/model';
+import { webviewHtml, webviewRoots } from '../webviewHtml';
+import { ContextKey, compareViewType } from '../../commandIds';
+import type { CompareData, CompareToHostMessage, CompareViewState, HostToCompareMessage, XAxisKind } from '../../../shared/protocol';
+import { isCompareToHostMessage } from '../../../shared/protocol';
+import type { ComparePanelInfo } from '../../testApi';
+import type { Logger } from '../../../core/model';
 
 interface PanelContext {
   extensionUri: vscode.Uri;

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import type { IndexHost } from './indexHost';
-import { webviewHtml, webviewRoots } from './webviewHtml';
+import type { IndexHost } from '../../indexHost';
+import { webviewHtml, webviewRoots } from '../webviewHtml';
 import { buildRunDetails } from './runDetailsData';
-import { isDetailsToHostMessage, type DetailsToHostMessage, type HostToDetailsMessage } from '../shared/detailsProtocol';
-import { appendRunEdit } from '../core/runEdits';
-import { CommandId, detailsViewType } from './commandIds';
-import type { Logger } from '../core/model';
+import { isDetailsToHostMessage, type DetailsToHostMessage, type HostToDetailsMessage } from '../../../shared/detailsProtocol';
+import { appendRunEdit } from '../../../core/runEdits';
+import { CommandId, detailsViewType } from '../../commandIds';
+import type { Logger } from '../../../core/model';
 
 interface DetailsContext {
   extensionUri: vscode.Uri;

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import type { IndexHost } from './indexHost';
+import type { IndexHost } from '../../indexHost';
 import { RunsTableDelta } from './runsTableDelta';
-import { webviewHtml, webviewRoots } from './webviewHtml';
-import type { Logger, RunRow } from '../core/model';
-import type { HostToRunsTableMessage, RunsTableToHostMessage, RunsTableViewState } from '../shared/runsTableProtocol';
-import { filterErrorText, isRunsTableToHostMessage, isRunsTableViewState, toTableRow } from '../shared/runsTableProtocol';
+import { webviewHtml, webviewRoots } from '../webviewHtml';
+import type { Logger, RunRow } from '../../../core/model';
+import type { HostToRunsTableMessage, RunsTableToHostMessage, RunsTableViewState } from '../../../shared/runsTableProtocol';
+import { filterErrorText, isRunsTableToHostMessage, isRunsTableViewState, toTableRow } from '../../../shared/runsTableProtocol';
 
 export const runsTableViewType = 'trialbook.runsTable';
 /** Live updates are coalesced to at most four per second. */

@@ -1,9 +1,9 @@
 // Builds the run details message from a RunDetail (no vscode import: unit-tested).
-import type { ParamValue, RunDetail } from '../core/model';
-import type { DetailsField, RunDetailsData } from '../shared/detailsProtocol';
-import type { CellValue } from '../shared/protocol';
-import { runColor } from './runColor';
-import { formatDuration } from './runFormat';
+import type { ParamValue, RunDetail } from '../../../core/model';
+import type { DetailsField, RunDetailsData } from '../../../shared/detailsProtocol';
+import type { CellValue } from '../../../shared/protocol';
+import { runColor } from '../../runColor';
+import { formatDuration } from '../../runFormat';
 
 function cell(value: ParamValue): CellValue {
   return value === null || typeof value !== 'object' ? value : JSON.stringify(value);

@@ -1,8 +1,8 @@
 // Builds what a comparison panel shows from the index (no vscode import: unit-tested in plain Node).
-import type { ParamValue, RunDetail } from '../core/model';
-import type { RunIndex } from '../core/runIndex';
-import type { CellValue, CompareData, CompareLine, MetricStats, XAxisKind } from '../shared/protocol';
-import { runColor } from './runColor';
+import type { ParamValue, RunDetail } from '../../../core/model';
+import type { RunIndex } from '../../../core/runIndex';
+import type { CellValue, CompareData, CompareLine, MetricStats, XAxisKind } from '../../../shared/protocol';
+import { runColor } from '../../runColor';
 
 /**
  * Points per line for a chart `pixelWidth` device pixels wide: min/max buckets need two points per pixel

@@ -1,5 +1,5 @@
 // Turns a fresh CompareData for live runs into the smallest update for the webview (no vscode import).
-import type { CompareData, CompareLine, LineChange } from '../shared/protocol';
+import type { CompareData, CompareLine, LineChange } from '../../../shared/protocol';
 
 const key = (line: { runId: string; metric: string }): string => `${line.runId}\u0000${line.metric}`;
 

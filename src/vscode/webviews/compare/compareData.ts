@@ -1,7 +1,9 @@
 // Builds what a comparison panel shows from the index (no vscode import: unit-tested in plain Node).
-import type { ParamValue, RunDetail } from '../../../core/model';
+import type { RunDetail } from '../../../core/model';
 import type { RunIndex } from '../../../core/runIndex';
-import type { CellValue, CompareData, CompareLine, MetricStats, XAxisKind } from '../../../shared/protocol';
+import { own } from '../../../shared/own';
+import type { CompareData, CompareLine, SummaryRow, XAxisKind } from '../../../shared/webviews/compare/contract';
+import { fromWireNumber, toWireNumber, toWireValue, type WireNumber } from '../../../shared/webviews/wireValue';
 import { runColor } from '../../runColor';
 
 /**
@@ -14,25 +16,15 @@ export function pointsForWidth(pixelWidth: number | undefined, setting: number):
 }
 
 /** Metrics charted when the user has not chosen: the run's own metrics first, system metrics only if nothing else. */
-export function defaultMetrics(all: string[], limit = 6): string[] {
+export function defaultMetrics(all: readonly string[], limit = 6): string[] {
   const own = all.filter((m) => !m.startsWith('system/'));
-  return (own.length ? own : all).slice(0, limit);
-}
-
-function cellValue(value: ParamValue | undefined): CellValue {
-  if (value === undefined) return null;
-  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  return JSON.stringify(value);
-}
-
-function finiteOrNull(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
+  return (own.length ? own : [...all]).slice(0, limit);
 }
 
 export function buildCompareData(
   index: RunIndex,
-  runIds: string[],
-  requestedMetrics: string[] | undefined,
+  runIds: readonly string[],
+  requestedMetrics: readonly string[] | undefined,
   xAxis: XAxisKind,
   maxPoints: number,
 ): CompareData {
@@ -40,36 +32,24 @@ export function buildCompareData(
   const metricSet = new Set<string>();
   for (const run of runs) for (const key of Object.keys(run.metrics)) metricSet.add(key);
   const metrics = [...metricSet].sort();
-  const selected = (requestedMetrics?.filter((m) => metricSet.has(m)) ?? []);
+  const selected = requestedMetrics?.filter((m) => metricSet.has(m)) ?? [];
   const selectedMetrics = selected.length ? selected : defaultMetrics(metrics);
   const ids = runs.map((r) => r.id);
 
   const lines: CompareLine[] = index
     .series({ runIds: ids, keys: selectedMetrics, xAxis, maxPoints })
     .map((line) => {
-      const points: Array<number | null> = new Array(line.x.length * 2);
+      const points: WireNumber[] = new Array(line.x.length * 2);
       for (let i = 0; i < line.x.length; i++) {
-        points[2 * i] = line.x[i];
-        points[2 * i + 1] = finiteOrNull(line.y[i]);
+        points[2 * i] = line.x[i] ?? 0;
+        points[2 * i + 1] = toWireNumber(line.y[i] ?? Number.NaN);
       }
       return { runId: line.runId, metric: line.key, points, totalPoints: line.totalPoints };
     });
 
-  const comparison = index.compareParams(ids, false);
-  const params: Record<string, Record<string, CellValue>> = {};
-  for (const key of comparison.keys) {
-    params[key] = {};
-    for (const id of ids) params[key][id] = cellValue(comparison.values[id]?.[key]);
-  }
-
-  const summaries: Record<string, Record<string, MetricStats>> = {};
-  for (const metric of metrics) {
-    summaries[metric] = {};
-    for (const run of runs) {
-      const m = run.metrics[metric];
-      if (m) summaries[metric][run.id] = { last: finiteOrNull(m.last), min: finiteOrNull(m.min), max: finiteOrNull(m.max) };
-    }
-  }
+  const paramNames = new Set<string>();
+  for (const run of runs) for (const key of Object.keys(run.params)) paramNames.add(key);
+  const params = [...paramNames].sort().map((name) => ({ name, values: runs.map((r) => toWireValue(own(r.params, name))) }));
 
   return {
     runs: runs.map((r) => ({ id: r.id, name: r.name, experiment: r.experiment, status: r.status, color: runColor(r.id) })),
@@ -78,22 +58,33 @@ export function buildCompareData(
     xAxis,
     lines,
     params,
-    summaries,
+    summaries: metricSummaries(runs, metrics),
   };
 }
 
-/** CSV of the compared lines: one row per point, columns run, run id, metric, x, y. */
+/** Last, min and max of each metric per run (null where a run did not log it), aligned with `runs`. */
+function metricSummaries(runs: readonly RunDetail[], metrics: readonly string[]): SummaryRow[] {
+  return metrics.map((metric) => ({
+    metric,
+    stats: runs.map((run) => {
+      const m = own(run.metrics, metric);
+      return m ? { last: toWireNumber(m.last), min: toWireNumber(m.min), max: toWireNumber(m.max) } : null;
+    }),
+  }));
+}
+
+function csvField(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** CSV of the compared lines: one row per point, columns run, run id, metric, x, y; NaN and ±Infinity as such. */
 export function compareCsv(data: CompareData): string {
   const names = new Map(data.runs.map((r) => [r.id, r.name]));
-  const esc = (v: string | number | null): string => {
-    const s = v === null ? '' : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
+  const num = (v: WireNumber | undefined): string => (v === undefined ? '' : String(fromWireNumber(v)));
   const rows = [['run', 'run_id', 'metric', data.xAxis, 'value'].join(',')];
   for (const line of data.lines) {
-    for (let i = 0; i < line.points.length; i += 2) {
-      rows.push([esc(names.get(line.runId) ?? line.runId), esc(line.runId), esc(line.metric), esc(line.points[i]), esc(line.points[i + 1])].join(','));
-    }
+    const prefix = [csvField(names.get(line.runId) ?? line.runId), csvField(line.runId), csvField(line.metric)].join(',');
+    for (let i = 0; i < line.points.length; i += 2) rows.push(`${prefix},${num(line.points[i])},${num(line.points[i + 1])}`);
   }
   return rows.join('\n') + '\n';
 }

@@ -152,3 +152,19 @@ test('compare: data draws one line per run, and smoothing redraws with different
     h.close();
   }
 });
+
+test('compare: state saved by an older version is dropped: the page starts from defaults and says ready without it', () => {
+  for (const stale of [{ smoothing: 'high' }, { runIds: 'r1', xAxis: 'epoch' }, 'state']) {
+    const h = loadWebview('compare', stale);
+    try {
+      assert.deepEqual(h.posted, [{ type: 'ready', chartPixelWidth: 730 }], JSON.stringify(stale));
+      assert.equal(h.document.querySelector<HTMLInputElement>('input[type=range]')?.value, '0');
+      assert.equal(h.document.querySelector('output')?.textContent, '0.00');
+      h.send({ type: 'data', data: fixture() });
+      assert.equal(h.document.querySelectorAll('.legend-item').length, 3, 'the page works');
+      assert.deepEqual(h.errors, [], JSON.stringify(stale));
+    } finally {
+      h.close();
+    }
+  }
+});

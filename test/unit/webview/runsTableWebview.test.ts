@@ -384,3 +384,17 @@ test('runs table: columns move by dragging a header or Alt+←/→, the order is
     revived?.close();
   }
 });
+
+test('runs table: state saved by an older version is dropped: the page starts from defaults and says ready without it', () => {
+  for (const stale of [{ filter: 3 }, { filter: '', sort: 'name', columns: {}, onlyDiffering: false }, { filter: '', sort: null, columns: [], onlyDiffering: false, order: 'name' }]) {
+    const h = tableWith(makeRows(20), stale as unknown as RunsTableViewState);
+    try {
+      assert.deepEqual(h.posted[0], { type: 'ready' }, JSON.stringify(stale));
+      assert.equal(h.document.querySelector<HTMLInputElement>('#filter')?.value, '');
+      assert.equal(renderedRows(h).length, 20, 'the page works');
+      assert.deepEqual(h.errors, [], JSON.stringify(stale));
+    } finally {
+      h.close();
+    }
+  }
+});

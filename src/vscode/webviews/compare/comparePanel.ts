@@ -86,14 +86,6 @@ export class ComparePanel {
     return this.webview.panel;
   }
 
-  /** Show different runs in this panel. */
-  setRuns(runIds: readonly string[]): void {
-    this.runIds = [...runIds];
-    this.updateTitle();
-    this.panel.reveal();
-    void this.send();
-  }
-
   info(): ComparePanelInfo {
     return {
       runIds: [...this.runIds],

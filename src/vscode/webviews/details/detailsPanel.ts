@@ -12,6 +12,8 @@ import { buildRunDetails } from './runDetailsData';
 
 export const detailsPage: PageSpec = { viewType: detailsViewType, title: 'Run details', script: 'details.js', styles: ['details.css'] };
 
+const UPDATE_INTERVAL_MS = 250;
+
 export interface DetailsContext {
   extensionUri: vscode.Uri;
   host: IndexHost;
@@ -38,8 +40,10 @@ export class DetailsPanel {
         onDispose(this);
       },
     });
+    // A live run changes many times a second: the page follows at most four times a second.
+    const follow = this.webview.host.throttled(UPDATE_INTERVAL_MS, 'showing the run\'s changes', () => this.send());
     listeners.push(ctx.host.onDidChange((report) => {
-      if (report.changed.includes(runId) || report.removed.includes(runId)) void this.webview.host.background('showing the run\'s changes', () => this.send());
+      if (report.changed.includes(runId) || report.removed.includes(runId)) follow();
     }));
   }
 

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/model';
 import { inertText } from '../../shared/untrustedText';
 import type { PanelContract } from '../../shared/webviews/schema';
-import { PanelHost, type PanelHandlers } from './panelHost';
+import { PanelHost, restoreState, type PanelHandlers } from './panelHost';
 import { webviewHtml, webviewRoots } from './webviewHtml';
 
 /** A panel's page: its view type (the serializer's key), the bundle under dist/webview, its CSS under media/. */
@@ -30,6 +30,21 @@ export function createPanel(extensionUri: vscode.Uri, page: PageSpec): vscode.We
   return vscode.window.createWebviewPanel(page.viewType, page.title, vscode.ViewColumn.Active, {
     enableScripts: true,
     localResourceRoots: webviewRoots(extensionUri),
+  });
+}
+
+/**
+ * Brings a page's panels back after a window reload: `revive` gets the state the page saved, when it still fits the
+ * contract (else undefined, with a log line; the panel then opens with defaults).
+ */
+export function registerSerializer<State>(
+  page: PageSpec,
+  contract: PanelContract<{ type: string }, { type: string }, State>,
+  log: Logger,
+  revive: (panel: vscode.WebviewPanel, state: State | undefined) => void,
+): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(page.viewType, {
+    deserializeWebviewPanel: async (panel: vscode.WebviewPanel, saved: unknown) => revive(panel, restoreState(contract.panel, contract.state, saved, log)),
   });
 }
 

@@ -10,8 +10,7 @@ import type { IndexHost } from '../indexHost';
 import type { ComparePanelInfo, WebviewPanelInfo } from '../testApi';
 import { ComparePanel, comparePage } from './compare/comparePanel';
 import { DetailsPanel, detailsPage } from './details/detailsPanel';
-import { createPanel } from './hostedWebview';
-import { restoreState } from './panelHost';
+import { createPanel, registerSerializer } from './hostedWebview';
 import { RunsTablePanel, runsTablePage } from './runsTable/runsTablePanel';
 
 export interface PanelsContext {
@@ -37,32 +36,24 @@ export class WebviewPanels implements vscode.Disposable {
   constructor(private readonly ctx: PanelsContext) {
     const { log } = ctx;
     this.serializers = [
-      vscode.window.registerWebviewPanelSerializer(comparePage.viewType, {
-        deserializeWebviewPanel: async (panel, saved: unknown) => {
-          const state = restoreState(compareContract.panel, compareContract.state, saved, log);
-          this.addCompare(panel, state ?? { runIds: [], selectedMetrics: [], xAxis: 'step' });
-        },
+      registerSerializer(comparePage, compareContract, log, (panel, state) => {
+        this.add(new ComparePanel(panel, ctx, state ?? { runIds: [], selectedMetrics: [], xAxis: 'step' }, this.remove));
       }),
-      vscode.window.registerWebviewPanelSerializer(runsTablePage.viewType, {
-        deserializeWebviewPanel: async (panel, saved: unknown) => {
-          for (const existing of this.panels(RunsTablePanel)) existing.panel.dispose();
-          this.add(new RunsTablePanel(panel, ctx, restoreState(runsTableContract.panel, runsTableContract.state, saved, log), this.remove));
-        },
+      registerSerializer(runsTablePage, runsTableContract, log, (panel, state) => {
+        for (const existing of this.panels(RunsTablePanel)) existing.panel.dispose();
+        this.add(new RunsTablePanel(panel, ctx, state, this.remove));
       }),
-      vscode.window.registerWebviewPanelSerializer(detailsPage.viewType, {
-        deserializeWebviewPanel: async (panel, saved: unknown) => {
-          const state = restoreState(detailsContract.panel, detailsContract.state, saved, log);
-          // Without its run id the page has nothing to show: it closes (the log says why).
-          if (state) this.add(new DetailsPanel(panel, ctx, state.runId, this.remove));
-          else panel.dispose();
-        },
+      registerSerializer(detailsPage, detailsContract, log, (panel, state) => {
+        // Without its run id the page has nothing to show: it closes (the log says why).
+        if (state) this.add(new DetailsPanel(panel, ctx, state.runId, this.remove));
+        else panel.dispose();
       }),
     ];
   }
 
   /** A new comparison of these runs. */
   showCompare(runIds: readonly string[]): void {
-    this.addCompare(createPanel(this.ctx.extensionUri, comparePage), { runIds, selectedMetrics: [], xAxis: 'step' });
+    this.add(new ComparePanel(createPanel(this.ctx.extensionUri, comparePage), this.ctx, { runIds, selectedMetrics: [], xAxis: 'step' }, this.remove));
   }
 
   /** The run's details page: revealed when open, else opened. */
@@ -109,10 +100,6 @@ export class WebviewPanels implements vscode.Disposable {
   dispose(): void {
     this.disposeAll();
     for (const d of this.serializers.splice(0)) d.dispose();
-  }
-
-  private addCompare(panel: vscode.WebviewPanel, state: ConstructorParameters<typeof ComparePanel>[2]): void {
-    this.add(new ComparePanel(panel, this.ctx, state, this.remove));
   }
 
   private add(panel: AnyPanel): void {

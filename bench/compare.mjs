@@ -26,14 +26,14 @@ const SMALL_RUNS = Math.min(RUNS, env('SMALL_RUNS', 10));
 const MAX_POINTS = env('MAX_POINTS', 1000);
 const REPEAT = Math.max(1, env('REPEAT', 3));
 
-for (const file of ['out/src/core/openRunIndex.js', 'out/src/vscode/compareData.js', 'dist/webview/compare.js']) {
+for (const file of ['out/src/core/openRunIndex.js', 'out/src/vscode/webviews/compare/compareData.js', 'dist/webview/compare.js']) {
   if (!existsSync(join(root, file))) {
     console.error(`${file} is missing: run "node scripts/build.mjs && npx tsc -p tsconfig.json" first.`);
     process.exit(1);
   }
 }
 const { openRunIndex } = require(join(root, 'out/src/core/openRunIndex.js'));
-const { buildCompareData, pointsForWidth } = require(join(root, 'out/src/vscode/compareData.js'));
+const { buildCompareData, pointsForWidth } = require(join(root, 'out/src/vscode/webviews/compare/compareData.js'));
 const { prng } = require(join(root, 'out/test/fixtures/prng.js'));
 
 const round6 = (x) => Math.round(x * 1e6) / 1e6;

@@ -1,12 +1,2 @@
-// Byte counts as people read them ("1.4 GB"), shared by the host (trees, dialogs) and the webviews.
-const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
+// Kept only for modelsTree.ts and registryCommands.ts until they import format.ts themselves.
+export { formatBytes } from './format';

@@ -25,6 +25,15 @@ export interface ComparePanelInfo {
   updatesSent: number;
 }
 
+/** An open webview panel: a comparison, the runs table or a run's details. */
+export interface WebviewPanelInfo {
+  id: string;
+  kind: 'compare' | 'runsTable' | 'details';
+  title: string;
+  /** The page said ready (and was not hidden since). */
+  ready: boolean;
+}
+
 /** Milliseconds measured by the extension itself (the activation benchmark reads them). */
 export interface TrialbookTimings {
   /** The synchronous part of activate(): what VS Code waits for. */
@@ -42,6 +51,9 @@ export interface TrialbookApi {
   /** The Runs tree as a user would see it, fully expanded. */
   runsTree(): Promise<RunsTreeExperimentItem[]>;
   comparePanels(): ComparePanelInfo[];
+  webviewPanels(): WebviewPanelInfo[];
+  /** Delivers `message` to a panel's host as its page's postMessage would (for malformed-message tests); false: no such panel. */
+  postFromWebview(panelId: string, message: unknown): Promise<boolean>;
   /** Errors that commands reported to the user since activation (command id and message). */
   commandErrors(): Array<{ command: string; message: string }>;
   /** The latest lines of the Trialbook output channel, as `[level] message`. */

@@ -2,9 +2,7 @@ import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { IndexHost } from './indexHost';
 import { RunsTreeProvider, type RunsTreeNode } from './runsTree';
-import { ComparePanel, registerCompareSerializer } from './comparePanel';
-import { DetailsPanel, registerDetailsSerializer } from './detailsPanel';
-import { RunsTablePanel, registerRunsTableSerializer } from './runsTablePanel';
+import { registerPanels, type WebviewPanels } from './webviews/panels';
 import { CommandId, ContextKey, ViewId } from './commandIds';
 import { createLogger, RecentLines } from './logger';
 import { applyTerminalEnvironment } from './terminalEnvironment';
@@ -35,6 +33,7 @@ interface WorkspaceParts {
   editor: RunEditor;
   models: ModelsTreeProvider;
   cellStatus: NotebookCellStatusProvider;
+  panels: WebviewPanels;
 }
 
 /** The root object: owns every view, command and the index host, disposed as one. */
@@ -77,21 +76,19 @@ export class TrialbookExtension implements vscode.Disposable {
     const models = new ModelsTreeProvider(host);
     const cellStatus = new NotebookCellStatusProvider(host);
     const codeLens = new TrainingCodeLensProvider(host, keyMetric);
-    const panelContext = { extensionUri: this.context.extensionUri, host, log: this.log };
+    const panels = registerPanels(this.compareContext(host));
     this.disposables.push(
+      panels,
       host, tree, treeView, filter, cellStatus, codeLens, models,
       vscode.window.createTreeView(ViewId.models, { treeDataProvider: models, showCollapseAll: true }),
       new RunningStatusItem(host),
       filter.onDidChange(() => tree.refresh()),
       tree.onDidChangeMessage((message) => { treeView.message = message; }),
-      registerCompareSerializer(this.compareContext(host)),
-      registerDetailsSerializer(panelContext),
-      registerRunsTableSerializer(panelContext),
       vscode.notebooks.registerNotebookCellStatusBarItemProvider('jupyter-notebook', cellStatus),
       vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, codeLens),
       vscode.workspace.registerTextDocumentContentProvider(gitScheme, new GitDocumentProvider()),
     );
-    return { host, tree, treeView, filter, editor: new RunEditor(host), models, cellStatus };
+    return { host, tree, treeView, filter, editor: new RunEditor(host), models, cellStatus, panels };
   }
 
   private compareContext(host: IndexHost) {
@@ -138,11 +135,11 @@ export class TrialbookExtension implements vscode.Disposable {
       const parts = this.requireParts();
       if (!parts) return;
       const id = typeof arg === 'string' ? arg : (await runsFor(arg as RunsTreeNode | undefined, selection, false))[0]?.id;
-      if (id) DetailsPanel.show({ extensionUri: this.context.extensionUri, host: parts.host, log: this.log }, id);
+      if (id) parts.panels.showDetails(id);
     });
     register(CommandId.openRunsTable, () => {
       const parts = this.requireParts();
-      if (parts) RunsTablePanel.show({ extensionUri: this.context.extensionUri, host: parts.host, log: this.log });
+      if (parts) parts.panels.showRunsTable();
     });
     register(CommandId.filterRuns, async () => {
       const parts = this.requireParts();
@@ -213,7 +210,7 @@ export class TrialbookExtension implements vscode.Disposable {
       if (detail) await openAtCommit(detail);
     });
     register(CommandId.exportComparisonCsv, async () => {
-      const panel = ComparePanel.active();
+      const panel = this.parts?.panels.activeCompare();
       if (!panel) {
         void vscode.window.showInformationMessage('Trialbook: open a comparison first ("Trialbook: Compare Runs…").');
         return;
@@ -262,7 +259,7 @@ export class TrialbookExtension implements vscode.Disposable {
       runIds = await this.pickRuns(true, 'Compare Runs');
     }
     if (!runIds || runIds.length === 0) return;
-    ComparePanel.create(this.compareContext(parts.host), runIds);
+    parts.panels.showCompare(runIds);
   }
 
   /** A quick pick of runs, newest first; for comparing, the three newest are preselected. */
@@ -369,7 +366,9 @@ export class TrialbookExtension implements vscode.Disposable {
         await this.parts?.host.refresh();
       },
       runsTree: async () => (this.parts ? this.parts.tree.snapshot() : []),
-      comparePanels: () => ComparePanel.infos(),
+      comparePanels: () => this.parts?.panels.compareInfos() ?? [],
+      webviewPanels: () => this.parts?.panels.infos() ?? [],
+      postFromWebview: async (panelId, message) => (await this.parts?.panels.receiveFromWebview(panelId, message)) ?? false,
       commandErrors: () => [...this.commandErrors],
       logLines: () => this.recentLog.all(),
       runDetail: async (runId) => (await this.parts?.host.get())?.getRun(runId),
@@ -398,9 +397,7 @@ export class TrialbookExtension implements vscode.Disposable {
   }
 
   async close(): Promise<void> {
-    ComparePanel.disposeAll();
-    DetailsPanel.disposeAll();
-    RunsTablePanel.disposeAll();
+    this.parts?.panels.disposeAll();
     await this.parts?.host.close();
     this.dispose();
   }

@@ -1,7 +1,7 @@
 // UI workflows of the Runs view and the comparison panel, driven in Chromium like a user would.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import type { UiTest } from './uiTest';
@@ -205,9 +205,18 @@ tests.push({
       await page.waitForTimeout(200);
     }
     assert.ok(saved.includes(note), `edits.jsonl holds the note: ${saved}`);
-    // The page re-renders from the index with the saved notes.
-    await page.waitForTimeout(1000);
-    assert.equal(await textarea.inputValue(), note);
+    // The page shows what the index holds, not what was typed: notes changed from outside (as the tree's Add Note…
+    // or another window would write them) appear in the page, which re-renders them from the host.
+    const elsewhere = `changed from outside ${Date.now()}`;
+    appendFileSync(file, `${JSON.stringify({ v: 1, ts: Date.now() / 1000, t: 'notes', notes: elsewhere })}\n`);
+    const until = Date.now() + 20_000;
+    let shown = await textarea.inputValue();
+    while (shown !== elsewhere && Date.now() < until) {
+      await page.waitForTimeout(200);
+      shown = await textarea.inputValue();
+    }
+    assert.equal(shown, elsewhere, 'the page re-rendered the notes from the host');
+    assert.equal(await save.getAttribute('disabled') !== null, true, 'nothing unsaved: Save is disabled');
     await screenshot('notes-saved');
   },
 });

@@ -3,9 +3,11 @@ import {
   type ChartDataset, type ChartOptions, type ScatterDataPoint,
 } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import type { CompareData, CompareRun, LineChange, XAxisKind } from '../../src/shared/protocol';
+import { formatNumber } from '../../src/shared/format';
+import type { CompareData, CompareRun, LineChange, XAxisKind } from '../../src/shared/webviews/compare/contract';
+import type { WireNumber } from '../../src/shared/webviews/wireValue';
+import { formatX, formatXFull, xAxisLabels } from './axis';
 import { smooth } from './smoothing';
-import { formatValue, formatX, xAxisLabels } from './format';
 
 // Register only what the comparison draws: keeps the webview bundle small.
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
@@ -19,7 +21,18 @@ export interface ChartView {
 interface RawLine {
   run: CompareRun;
   xs: number[];
+  /** Non-finite values (NaN, ±∞) as null: the line shows a gap there. */
   ys: Array<number | null>;
+}
+
+/** Appends a flat [x, y, …] list of wire numbers to a line's points. */
+function appendPoints(line: RawLine, points: readonly WireNumber[]): void {
+  for (let i = 0; i + 1 < points.length; i += 2) {
+    const x = points[i];
+    const y = points[i + 1];
+    line.xs.push(typeof x === 'number' ? x : Number.NaN);
+    line.ys.push(typeof y === 'number' ? y : null);
+  }
 }
 
 function cssVar(name: string, fallback: string): string {
@@ -37,13 +50,9 @@ export class MetricChart {
     for (const line of data.lines) {
       const run = runs.get(line.runId);
       if (line.metric !== metric || !run) continue;
-      const xs: number[] = [];
-      const ys: Array<number | null> = [];
-      for (let i = 0; i < line.points.length; i += 2) {
-        xs.push(line.points[i] as number);
-        ys.push(line.points[i + 1]);
-      }
-      this.lines.push({ run, xs, ys });
+      const raw: RawLine = { run, xs: [], ys: [] };
+      appendPoints(raw, line.points);
+      this.lines.push(raw);
     }
     const fg = cssVar('--vscode-foreground', '#888');
     const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)');
@@ -66,15 +75,15 @@ export class MetricChart {
         },
         y: {
           type: view.logScale ? 'logarithmic' : 'linear',
-          ticks: { color: fg, maxTicksLimit: 6, callback: (v) => formatValue(Number(v)) },
+          ticks: { color: fg, maxTicksLimit: 6, callback: (v) => formatNumber(Number(v)) },
           grid: { color: grid },
         },
       },
       plugins: {
         tooltip: {
           callbacks: {
-            title: (items) => (items[0] ? `${xAxisLabels[xAxis]} ${formatX(items[0].parsed.x ?? 0, xAxis)}` : ''),
-            label: (item) => `${(item.dataset as { label?: string }).label ?? ''}: ${formatValue(item.parsed.y)}`,
+            title: (items) => (items[0] ? `${xAxisLabels[xAxis]} ${formatXFull(items[0].parsed.x ?? 0, xAxis)}` : ''),
+            label: (item) => `${(item.dataset as { label?: string }).label ?? ''}: ${item.parsed.y === null ? '—' : formatNumber(item.parsed.y)}`,
           },
         },
         zoom: {
@@ -118,10 +127,7 @@ export class MetricChart {
         line.xs = [];
         line.ys = [];
       }
-      for (let i = 0; i < change.points.length; i += 2) {
-        line.xs.push(change.points[i] as number);
-        line.ys.push(change.points[i + 1]);
-      }
+      appendPoints(line, change.points);
       touched = true;
     }
     if (touched) this.update(view);

@@ -1,12 +1,14 @@
-import type { CompareData, CompareToHostMessage, CompareViewState, HostToCompareMessage, LineChange, XAxisKind } from '../../src/shared/protocol';
+import {
+  compareContract, xAxisKinds, type CompareData, type CompareViewState, type HostToCompareMessage,
+} from '../../src/shared/webviews/compare/contract';
 import { connectToHost } from '../shared/vscodeApi';
 import { clear, el } from '../shared/dom';
+import { xAxisLabels } from './axis';
 import { MetricChart, type ChartView } from './charts';
 import { paramsTable, summaryTable } from './tables';
-import { xAxisLabels } from './format';
 
-const host = connectToHost<CompareToHostMessage, CompareViewState>();
-const saved = host.getState();
+const host = connectToHost(compareContract);
+const saved = host.savedState();
 const view: CompareViewState & { hidden: Set<string> } = {
   runIds: saved?.runIds ?? [],
   selectedMetrics: saved?.selectedMetrics ?? [],
@@ -25,7 +27,7 @@ const metricsList = el('div', { className: 'metric-options' });
 const metricsSummary = el('summary', {}, 'Metrics');
 const metricsPicker = el('details', { className: 'metrics-picker' }, metricsSummary, metricsList);
 const xAxisSelect = el('select', { attrs: { 'aria-label': 'X axis' } },
-  ...(['step', 'relative', 'wall'] as XAxisKind[]).map((k) => el('option', { attrs: { value: k } }, xAxisLabels[k])));
+  ...xAxisKinds.map((k) => el('option', { attrs: { value: k } }, xAxisLabels[k])));
 const smoothingInput = el('input', { attrs: { type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing', id: 'smoothing' } });
 const smoothingValue = el('output', { attrs: { for: 'smoothing' } });
 const logInput = el('input', { attrs: { type: 'checkbox', id: 'log-scale' } });
@@ -58,13 +60,12 @@ smoothingValue.textContent = view.smoothing.toFixed(2);
 logInput.checked = view.logScale;
 onlyDiffInput.checked = view.onlyDifferentParams;
 
+/** Kept by VS Code for a reload or the tab shown again (the host needs none of it until the page says ready). */
 function saveState(): void {
-  const state: CompareViewState = {
+  host.setState({
     runIds: view.runIds, selectedMetrics: view.selectedMetrics, xAxis: view.xAxis,
     smoothing: view.smoothing, logScale: view.logScale, onlyDifferentParams: view.onlyDifferentParams,
-  };
-  host.setState(state);
-  host.post({ type: 'stateChanged', state });
+  });
 }
 
 function chartView(): ChartView {
@@ -157,7 +158,7 @@ function render(next: CompareData): void {
 }
 
 /** Live runs: new points go into the existing charts; tables and legend follow the new summaries. */
-function applyUpdate(message: { runs: CompareData['runs']; metrics: string[]; summaries: CompareData['summaries']; changes: LineChange[] }): void {
+function applyUpdate(message: Extract<HostToCompareMessage, { type: 'update' }>): void {
   if (!data) return;
   const runs = new Map(message.runs.map((r) => [r.id, r]));
   for (const chart of charts) chart.applyChanges(message.changes, runs, chartView());
@@ -179,18 +180,22 @@ function applyUpdate(message: { runs: CompareData['runs']; metrics: string[]; su
 }
 
 xAxisSelect.addEventListener('change', () => {
-  view.xAxis = xAxisSelect.value as XAxisKind;
+  const chosen = xAxisKinds.find((k) => k === xAxisSelect.value);
+  if (!chosen) return;
+  view.xAxis = chosen;
   saveState();
   host.post({ type: 'setView', selectedMetrics: view.selectedMetrics, xAxis: view.xAxis });
 });
+// Dragging the slider redraws on every step; the state is saved once, when it is let go.
 smoothingInput.addEventListener('input', () => {
-  view.smoothing = Number(smoothingInput.value);
+  view.smoothing = Math.min(0.999, Math.max(0, Number(smoothingInput.value) || 0));
   smoothingValue.textContent = view.smoothing.toFixed(2);
   const started = performance.now();
   for (const chart of charts) chart.update(chartView());
+  // How long the redraw took (the benchmark and the tests read it).
   document.body.dataset.smoothMs = String(performance.now() - started);
-  saveState();
 });
+smoothingInput.addEventListener('change', saveState);
 logInput.addEventListener('change', () => {
   view.logScale = logInput.checked;
   for (const chart of charts) chart.update(chartView());
@@ -204,8 +209,7 @@ onlyDiffInput.addEventListener('change', () => {
 resetZoom.addEventListener('click', () => charts.forEach((c) => c.resetZoom()));
 exportCsv.addEventListener('click', () => host.post({ type: 'exportCsv' }));
 
-window.addEventListener('message', (event: MessageEvent<HostToCompareMessage>) => {
-  const message = event.data;
+host.onMessage((message) => {
   switch (message.type) {
     case 'data':
       render(message.data);

@@ -1,51 +1,51 @@
-import type { CellValue, CompareData } from '../../src/shared/protocol';
+// The params and metric summary tables under the charts: one column per shown run.
+import { formatNumber } from '../../src/shared/format';
+import { lowerIsBetter } from '../../src/shared/metricDirection';
+import type { CompareData, CompareRun } from '../../src/shared/webviews/compare/contract';
+import { fromWireNumber, wireText, type WireNumber, type WireValue } from '../../src/shared/webviews/wireValue';
 import { el } from '../shared/dom';
-import { formatValue, lowerIsBetter } from './format';
 
-function cellText(value: CellValue | undefined): string {
-  if (value === undefined || value === null) return '—';
-  return typeof value === 'number' ? formatValue(value) : String(value);
+/** The runs shown (legend not hiding them), with their index into the aligned param values and summaries. */
+function shownRuns(data: CompareData, visible: (id: string) => boolean): Array<{ run: CompareRun; at: number }> {
+  return data.runs.map((run, at) => ({ run, at })).filter(({ run }) => visible(run.id));
 }
 
-function runHeader(data: CompareData, visible: (id: string) => boolean): HTMLTableRowElement {
-  return el('tr', {}, el('th', {}, ''), ...data.runs.filter((r) => visible(r.id)).map((run) => {
+function runHeader(runs: ReadonlyArray<{ run: CompareRun }>): HTMLTableRowElement {
+  return el('tr', {}, el('th', {}, ''), ...runs.map(({ run }) => {
     const swatch = el('span', { className: 'swatch' });
     swatch.style.background = run.color;
     return el('th', { title: run.id }, swatch, run.name);
   }));
 }
 
-/** Params across runs; with onlyDifferent, rows where every run has the same value are hidden. */
+const cellText = (value: WireValue | undefined): string => (value === undefined || value === null ? '—' : wireText(value));
+
+/** Params across runs; with onlyDifferent, rows where every shown run has the same value are hidden. */
 export function paramsTable(data: CompareData, onlyDifferent: boolean, visible: (id: string) => boolean): HTMLTableElement {
-  const runs = data.runs.filter((r) => visible(r.id));
-  const rows = Object.keys(data.params).sort().filter((key) => {
-    if (!onlyDifferent) return true;
-    const values = new Set(runs.map((r) => JSON.stringify(data.params[key][r.id] ?? null)));
-    return values.size > 1;
-  });
-  const body = el('tbody', {}, ...rows.map((key) => el('tr', {}, el('th', { className: 'row-key', title: key }, key),
-    ...runs.map((r) => el('td', {}, cellText(data.params[key][r.id]))))));
+  const runs = shownRuns(data, visible);
+  const rows = data.params.filter((param) => !onlyDifferent || new Set(runs.map(({ at }) => JSON.stringify(param.values[at] ?? null))).size > 1);
+  const body = el('tbody', {}, ...rows.map((param) => el('tr', {}, el('th', { className: 'row-key', title: param.name }, param.name),
+    ...runs.map(({ at }) => el('td', {}, cellText(param.values[at]))))));
   if (rows.length === 0) {
     body.append(el('tr', {}, el('td', { className: 'empty', attrs: { colspan: String(runs.length + 1) } },
       onlyDifferent ? 'All params are equal across these runs.' : 'These runs logged no params.')));
   }
-  return el('table', { className: 'grid', attrs: { 'data-table': 'params' } }, el('thead', {}, runHeader(data, visible)), body);
+  return el('table', { className: 'grid', attrs: { 'data-table': 'params' } }, el('thead', {}, runHeader(runs)), body);
 }
 
 /** Last / min / max per metric and run; the best value in each metric's row is highlighted. */
 export function summaryTable(data: CompareData, visible: (id: string) => boolean): HTMLTableElement {
-  const runs = data.runs.filter((r) => visible(r.id));
+  const runs = shownRuns(data, visible);
   const rows: HTMLTableRowElement[] = [];
-  for (const metric of data.metrics) {
-    const stats = data.summaries[metric] ?? {};
+  for (const { metric, stats } of data.summaries) {
     const lower = lowerIsBetter(metric);
     for (const field of ['last', 'min', 'max'] as const) {
-      const values = runs.map((r) => stats[r.id]?.[field] ?? null);
-      const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
+      const values = runs.map(({ at }): WireNumber | undefined => stats[at]?.[field]);
+      const finite = values.map((v) => (v === undefined ? Number.NaN : fromWireNumber(v))).filter((v) => Number.isFinite(v));
       const best = finite.length > 1 ? (lower ? Math.min(...finite) : Math.max(...finite)) : undefined;
       rows.push(el('tr', {}, el('th', { className: 'row-key', title: `${metric} (${field}); best = ${lower ? 'lowest' : 'highest'}` }, `${metric} · ${field}`),
-        ...values.map((v) => el('td', { className: v !== null && v === best ? 'best' : '' }, formatValue(v)))));
+        ...values.map((v) => el('td', { className: v !== undefined && v === best ? 'best' : '' }, v === undefined ? '—' : formatNumber(fromWireNumber(v))))));
     }
   }
-  return el('table', { className: 'grid', attrs: { 'data-table': 'summary' } }, el('thead', {}, runHeader(data, visible)), el('tbody', {}, ...rows));
+  return el('table', { className: 'grid', attrs: { 'data-table': 'summary' } }, el('thead', {}, runHeader(runs)), el('tbody', {}, ...rows));
 }

@@ -1,12 +1,12 @@
-import type { DetailsAction, DetailsToHostMessage, HostToDetailsMessage, RunDetailsData } from '../../src/shared/detailsProtocol';
+import { formatBytes, formatCount, formatNumber } from '../../src/shared/format';
+import { detailsContract, type DetailsAction, type RunDetailsData } from '../../src/shared/webviews/details/contract';
+import { fromWireNumber, wireText } from '../../src/shared/webviews/wireValue';
 import { connectToHost } from '../shared/vscodeApi';
 import { clear, el } from '../shared/dom';
-import { formatValue } from '../compare/format';
 // VS Code-styled components (the maintained successor of the deprecated webview-ui-toolkit), imported one by one.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import { formatBytes } from '../../src/shared/formatBytes';
 
 /** The parts of the components' element APIs this page uses. */
 interface ButtonElement extends HTMLElement {
@@ -19,9 +19,8 @@ interface TextareaElement extends HTMLElement {
   rows: number;
 }
 
-const host = connectToHost<DetailsToHostMessage, { runId: string }>();
+const host = connectToHost(detailsContract);
 const app = document.getElementById('app') as HTMLElement;
-
 
 function vscodeButton(label: string, title = ''): ButtonElement {
   const b = document.createElement('vscode-button') as ButtonElement;
@@ -51,24 +50,40 @@ function table(head: string[], rows: string[][], className = 'grid'): HTMLTableE
     el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c, i) => (i === 0 ? el('th', { className: 'row-key', title: c }, c) : el('td', { title: c }, c)))))));
 }
 
+/**
+ * The notes editor lives across updates: a live run re-renders the page often, and whoever is typing keeps their
+ * text, the caret and the focus. The saved notes replace the text only when it holds no unsaved edit.
+ */
+const notes = document.createElement('vscode-textarea') as TextareaElement;
+notes.rows = 4;
+notes.setAttribute('aria-label', 'Notes: why this run exists');
+notes.className = 'notes';
+const saveNotes = vscodeButton('Save notes');
+saveNotes.disabled = true;
+const notesSection = el('section', {}, el('h2', {}, 'Notes'), notes, el('div', {}, saveNotes));
+/** The notes as the host last sent them. */
+let savedNotes: string | undefined;
+notes.addEventListener('input', () => { saveNotes.disabled = notes.value === savedNotes; });
+saveNotes.addEventListener('click', () => {
+  host.post({ type: 'saveNotes', notes: notes.value });
+  saveNotes.disabled = true;
+});
+
+function showNotes(text: string): void {
+  const unsaved = savedNotes !== undefined && notes.value !== savedNotes;
+  savedNotes = text;
+  if (!unsaved) notes.value = text;
+  saveNotes.disabled = notes.value === text;
+}
+
+const metric = (v: RunDetailsData['metrics'][number]['last']): string => formatNumber(fromWireNumber(v));
+
 function render(d: RunDetailsData): void {
   // The panel serializer reopens this run after a window reload.
   host.setState({ runId: d.id });
-  clear(app);
   const swatch = el('span', { className: 'swatch' });
   swatch.style.background = d.color;
-  const notes = document.createElement('vscode-textarea') as TextareaElement;
-  notes.rows = 4;
-  notes.setAttribute('aria-label', 'Notes: why this run exists');
-  notes.className = 'notes';
-  notes.value = d.notes;
-  const save = vscodeButton('Save notes');
-  save.disabled = true;
-  notes.addEventListener('input', () => { save.disabled = notes.value === d.notes; });
-  save.addEventListener('click', () => {
-    host.post({ type: 'saveNotes', notes: notes.value });
-    save.disabled = true;
-  });
+  showNotes(d.notes);
   const parts: Array<Node | null> = [
     el('header', { className: 'title' }, el('h1', {}, swatch, d.name), badge(d.status, `status status-${d.status}`), el('span', { className: 'muted' }, d.experiment)),
     el('div', { className: 'actions' },
@@ -79,24 +94,30 @@ function render(d: RunDetailsData): void {
       button('Copy Run ID', 'copyId')),
     d.error ? el('div', { className: 'error' }, `Failed: ${d.error}`) : null,
     ...d.warnings.map((w) => el('div', { className: 'warning' }, w)),
-    el('section', {}, el('h2', {}, 'Notes'), notes, el('div', {}, save)),
+    notesSection,
     d.tags.length ? el('section', {}, el('h2', {}, 'Tags'), el('div', { className: 'tags' }, ...d.tags.map((t) => badge(t, 'tag')))) : null,
     el('section', {}, el('h2', {}, 'Lineage'), table(['', ''], d.lineage.map((f) => [f.label, f.value]), 'grid kv')),
     el('section', {}, el('h2', {}, `Params (${d.params.length})`),
-      d.params.length ? table(['param', 'value'], d.params.map(([k, v]) => [k, v === null ? 'null' : typeof v === 'number' ? formatValue(v) : String(v)])) : el('p', { className: 'muted' }, 'No params logged.')),
+      d.params.length ? table(['param', 'value'], d.params.map(([k, v]) => [k, wireText(v)])) : el('p', { className: 'muted' }, 'No params logged.')),
     el('section', {}, el('h2', {}, `Metrics (${d.metrics.length})`),
-      d.metrics.length ? table(['metric', 'last', 'min', 'max', 'points'], d.metrics.map((m) => [m.key, formatValue(m.last), formatValue(m.min), formatValue(m.max), String(m.count)])) : el('p', { className: 'muted' }, 'No metrics logged.')),
+      d.metrics.length ? table(['metric', 'last', 'min', 'max', 'points'], d.metrics.map((m) => [m.key, metric(m.last), metric(m.min), metric(m.max), formatCount(m.count)])) : el('p', { className: 'muted' }, 'No metrics logged.')),
     el('section', {}, el('h2', {}, `Artifacts (${d.artifacts.length})`),
       d.artifacts.length
-        ? table(['name', 'type', 'size', 'sha256', 'path', 'pushed to'], d.artifacts.map((a) => [a.name, a.type, `${formatBytes(a.size)}${a.files ? ` · ${a.files} files` : ''}`, a.sha256.slice(0, 16) + '…', a.path, a.pushes.join(', ') || '—']))
+        ? table(['name', 'type', 'size', 'sha256', 'path', 'pushed to'], d.artifacts.map((a) => [a.name, a.type, `${formatBytes(a.size)}${a.files ? ` · ${formatCount(a.files)} files` : ''}`, a.sha256.slice(0, 16) + '…', a.path, a.pushes.join(', ') || '—']))
         : el('p', { className: 'muted' }, 'No artifacts logged.')),
     d.packages.length ? el('details', {}, el('summary', {}, `Installed packages (${d.packages.length})`), table(['package', 'version'], d.packages.map(([n, v]) => [n, v]))) : null,
   ];
-  app.append(...parts.filter((p): p is Node => p !== null));
+  // Everything but the notes editor is rebuilt; the editor is moved, not recreated, so it keeps focus and caret.
+  for (const child of [...app.childNodes]) if (child !== notesSection) child.remove();
+  const fresh = parts.filter((p): p is Node => p !== null);
+  const at = fresh.indexOf(notesSection);
+  app.prepend(...fresh.slice(0, at));
+  if (notesSection.parentNode !== app) app.append(notesSection);
+  app.append(...fresh.slice(at + 1));
+  document.body.dataset.rendered = String(Date.now());
 }
 
-window.addEventListener('message', (event: MessageEvent<HostToDetailsMessage>) => {
-  const message = event.data;
+host.onMessage((message) => {
   if (message.type === 'details') render(message.data);
   else if (message.type === 'gone') {
     clear(app);

@@ -1,6 +1,20 @@
 // Column model: the fixed run columns, then one column per param and per metric summary seen in the rows.
-import { isNonFinite, type TableRow, type TableValue } from '../../src/shared/runsTableProtocol';
-import { compactNumber, formatDuration, formatStarted } from './format';
+import { formatDate, formatDuration } from '../../src/shared/format';
+import type { TableMetric, TableRow } from '../../src/shared/webviews/runsTable/contract';
+import { fromWireNumber, isNonFinite, wireText, type WireValue } from '../../src/shared/webviews/wireValue';
+
+/**
+ * A row as the page keeps it: the host's row with its params and metrics in Maps, since their names are the run's
+ * (a param named `constructor` or `__proto__` must find only itself).
+ */
+export interface Row extends Omit<TableRow, 'params' | 'metrics'> {
+  params: ReadonlyMap<string, WireValue>;
+  metrics: ReadonlyMap<string, TableMetric>;
+}
+
+export function toRow(row: TableRow): Row {
+  return { ...row, params: new Map(row.params), metrics: new Map(row.metrics.map((m) => [m.key, m])) };
+}
 
 export type ColumnGroup = 'run' | 'param' | 'metric';
 
@@ -17,27 +31,25 @@ export interface Column {
   numeric: boolean;
   /** Shown unless the user hid it in the column chooser. */
   defaultShown: boolean;
-  key(row: TableRow): CellKey;
-  text(row: TableRow): string;
+  key(row: Row): CellKey;
+  text(row: Row): string;
 }
 
-function valueKey(value: TableValue | undefined): CellKey {
+function valueKey(value: WireValue | undefined): CellKey {
   if (value === undefined || value === null) return null;
-  if (isNonFinite(value)) return value.nonFinite === 'NaN' ? Number.NaN : value.nonFinite === 'Infinity' ? Infinity : -Infinity;
+  if (isNonFinite(value)) return fromWireNumber(value);
   if (typeof value === 'boolean') return String(value);
   return value;
 }
 
-function keyText(key: CellKey): string {
-  if (key === null) return '';
-  return typeof key === 'number' ? compactNumber(key) : key;
-}
+/** The shared formatter's text (numbers to 4 significant digits, NaN, ∞); nothing for a run without the value. */
+const cellText = (value: WireValue | undefined): string => (value === undefined ? '' : wireText(value));
 
 const runColumns: Column[] = [
   { id: 'name', label: 'Name', group: 'run', description: 'Run name', width: 200, numeric: false, defaultShown: true, key: (r) => r.name, text: (r) => r.name },
   { id: 'experiment', label: 'Experiment', group: 'run', description: 'Experiment', width: 130, numeric: false, defaultShown: true, key: (r) => r.experiment, text: (r) => r.experiment },
   { id: 'status', label: 'Status', group: 'run', description: 'Run status', width: 96, numeric: false, defaultShown: true, key: (r) => r.status, text: (r) => r.status },
-  { id: 'started', label: 'Started', group: 'run', description: 'Start time (local)', width: 140, numeric: true, defaultShown: true, key: (r) => r.startedAt, text: (r) => formatStarted(r.startedAt) },
+  { id: 'started', label: 'Started', group: 'run', description: 'Start time (local)', width: 156, numeric: true, defaultShown: true, key: (r) => r.startedAt, text: (r) => formatDate(r.startedAt) },
   { id: 'duration', label: 'Duration', group: 'run', description: 'Run time (so far, while running)', width: 84, numeric: true, defaultShown: true, key: (r) => r.durationMs, text: (r) => formatDuration(r.durationMs) },
   { id: 'tags', label: 'Tags', group: 'run', description: 'Tags', width: 150, numeric: false, defaultShown: true, key: (r) => r.tags.join(', ') || null, text: (r) => r.tags.join(', ') },
   { id: 'user', label: 'User', group: 'run', description: 'Who started the run', width: 100, numeric: false, defaultShown: false, key: (r) => r.user || null, text: (r) => r.user },
@@ -48,8 +60,8 @@ const runColumns: Column[] = [
 function paramColumn(name: string, numeric: boolean): Column {
   return {
     id: `p:${name}`, label: name, group: 'param', description: `Param ${name}`, width: 110, numeric, defaultShown: true,
-    key: (r) => valueKey(r.params[name]),
-    text: (r) => keyText(valueKey(r.params[name])),
+    key: (r) => valueKey(r.params.get(name)),
+    text: (r) => cellText(r.params.get(name)),
   };
 }
 
@@ -58,23 +70,22 @@ function metricColumn(name: string, field: 'last' | 'min' | 'max'): Column {
   return {
     id: field === 'last' ? `m:${name}` : `m:${name}:${field}`,
     label: `${name}${suffix}`, group: 'metric', description: `Metric ${name}, ${field} value`, width: 104, numeric: true, defaultShown: field === 'last',
-    key: (r) => valueKey(r.metrics[name]?.[field]),
-    text: (r) => keyText(valueKey(r.metrics[name]?.[field])),
+    key: (r) => valueKey(r.metrics.get(name)?.[field]),
+    text: (r) => cellText(r.metrics.get(name)?.[field]),
   };
 }
 
 /** Every column the rows can fill, in display order: run columns, params, metrics (last, then min and max). */
-export function buildColumns(rows: readonly TableRow[]): Column[] {
+export function buildColumns(rows: readonly Row[]): Column[] {
   // Param name → whether every value it takes is a number (then the column aligns right, like metrics).
   const params = new Map<string, boolean>();
   const metrics = new Set<string>();
   for (const row of rows) {
-    for (const k in row.params) {
-      const v = row.params[k];
+    for (const [k, v] of row.params) {
       const numeric = v === null || typeof v === 'number' || isNonFinite(v);
       params.set(k, (params.get(k) ?? true) && numeric);
     }
-    for (const k in row.metrics) metrics.add(k);
+    for (const k of row.metrics.keys()) metrics.add(k);
   }
   const byName = (a: string, b: string): number => a.localeCompare(b);
   const metricNames = [...metrics].sort(byName);
@@ -103,7 +114,7 @@ export function compareKeys(a: CellKey, b: CellKey): number {
 }
 
 /** Row order for a sort: stable, and empty cells stay at the bottom in both directions. */
-export function sortOrder(rows: readonly TableRow[], column: Column | undefined, descending: boolean): number[] {
+export function sortOrder(rows: readonly Row[], column: Column | undefined, descending: boolean): number[] {
   const order = rows.map((_, i) => i);
   if (!column) return order;
   const keys = rows.map((r) => column.key(r));
@@ -120,15 +131,17 @@ export function sortOrder(rows: readonly TableRow[], column: Column | undefined,
 }
 
 /** Param and metric columns whose cell is the same in every given row (missing counts as a value). */
-export function uniformColumns(columns: readonly Column[], rows: readonly TableRow[]): Set<string> {
+export function uniformColumns(columns: readonly Column[], rows: readonly Row[]): Set<string> {
   const same = new Set<string>();
   for (const column of columns) {
     if (column.group === 'run') continue;
-    if (rows.length === 0) { same.add(column.id); continue; }
-    const first = column.key(rows[0]);
+    const head = rows[0];
+    if (head === undefined) { same.add(column.id); continue; }
+    const first = column.key(head);
     let uniform = true;
     for (let i = 1; i < rows.length && uniform; i++) {
-      const k = column.key(rows[i]);
+      const row = rows[i];
+      const k = row === undefined ? null : column.key(row);
       uniform = k === first || (typeof k === 'number' && typeof first === 'number' && Number.isNaN(k) && Number.isNaN(first));
     }
     if (uniform) same.add(column.id);

@@ -1,8 +1,8 @@
 // A virtualised grid: fixed row height, one spacer as tall as every row together, and only the rows in view
 // (plus a small overscan) in the DOM. Rows are re-rendered on scroll in a requestAnimationFrame.
-import type { RunsTableSort, TableRow } from '../../src/shared/runsTableProtocol';
+import type { RunsTableSort } from '../../src/shared/webviews/runsTable/contract';
 import { el } from '../shared/dom';
-import type { Column } from './columns';
+import type { Column, Row } from './columns';
 import type { SelectModifiers } from './selection';
 
 export const ROW_HEIGHT = 24;
@@ -16,7 +16,7 @@ const KNOWN_STATUS = new Set(['running', 'finished', 'failed', 'killed', 'crashe
 export interface GridModel {
   rowCount: number;
   columns: Column[];
-  rowAt(position: number): TableRow;
+  rowAt(position: number): Row;
   isSelected(id: string): boolean;
   /** View position of the keyboard focus, or -1. */
   active(): number;

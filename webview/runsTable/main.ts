@@ -1,18 +1,17 @@
-import type {
-  HostToRunsTableMessage, RunsTableToHostMessage, RunsTableViewState, TableRow,
-} from '../../src/shared/runsTableProtocol';
+import { formatCount } from '../../src/shared/format';
+import { own } from '../../src/shared/own';
+import { runsTableContract, type RunsTableViewState, type TableRow } from '../../src/shared/webviews/runsTable/contract';
 import { connectToHost } from '../shared/vscodeApi';
 import { el } from '../shared/dom';
-import { buildColumns, sortOrder, uniformColumns, type Column } from './columns';
+import { buildColumns, sortOrder, toRow, uniformColumns, type Column, type Row } from './columns';
 import { ColumnChooser } from './columnChooser';
 import { VirtualGrid } from './grid';
 import { Selection, type SelectModifiers } from './selection';
-import { formatCount } from './format';
 
 const FILTER_DEBOUNCE_MS = 300;
 
-const host = connectToHost<RunsTableToHostMessage, RunsTableViewState>();
-const saved = host.getState();
+const host = connectToHost(runsTableContract);
+const saved = host.savedState();
 const state: RunsTableViewState = {
   filter: saved?.filter ?? '',
   sort: saved?.sort ?? null,
@@ -22,7 +21,7 @@ const state: RunsTableViewState = {
   ...(saved?.order ? { order: [...saved.order] } : {}),
 };
 
-let rows: TableRow[] = [];
+let rows: Row[] = [];
 let total = 0;
 let received = false;
 let columns: Column[] = [];
@@ -103,10 +102,13 @@ function saveState(): void {
   host.setState({ ...state, columns: { ...state.columns }, widths: { ...state.widths }, ...(state.order ? { order: [...state.order] } : {}) });
 }
 
-const isShown = (c: Column): boolean => state.columns[c.id] ?? c.defaultShown;
+// Column ids hold param and metric names: read the saved choices by own property only.
+const isShown = (c: Column): boolean => own(state.columns, c.id) ?? c.defaultShown;
 
-function rowAt(position: number): TableRow {
-  return rows[order[position]];
+function rowAt(position: number): Row {
+  const row = rows[order[position] ?? -1];
+  if (!row) throw new Error(`no row at position ${position}`);
+  return row;
 }
 
 /**
@@ -146,7 +148,7 @@ function renderGrid(): void {
     isSelected: (id) => selection.ids.has(id),
     active: () => selection.active,
     sort: state.sort,
-    width: (c) => state.widths?.[c.id] ?? c.width,
+    width: (c) => (state.widths ? own(state.widths, c.id) : undefined) ?? c.width,
   });
   chooser.update({ columns, isShown, uniform, onlyDiffering: state.onlyDiffering, rearranged: state.order !== undefined });
 }
@@ -174,7 +176,7 @@ function focusIds(): [string | undefined, string | undefined] {
 function reorder([anchorId, activeId]: [string | undefined, string | undefined]): void {
   const column = state.sort ? columns.find((c) => c.id === state.sort?.column) : undefined;
   order = sortOrder(rows, column, state.sort?.descending ?? false);
-  positions = new Map(order.map((rowIndex, position) => [rows[rowIndex].id, position]));
+  positions = new Map(order.map((rowIndex, position) => [rows[rowIndex]?.id ?? '', position]));
   selection.remap(new Set(positions.keys()), (id) => positions.get(id) ?? -1, anchorId, activeId);
 }
 
@@ -206,7 +208,7 @@ function open(position: number): void {
 }
 
 function selectedInViewOrder(): string[] {
-  return order.map((i) => rows[i].id).filter((id) => selection.ids.has(id));
+  return order.map((i) => rows[i]?.id ?? '').filter((id) => selection.ids.has(id));
 }
 
 function onKey(e: KeyboardEvent): void {
@@ -238,7 +240,7 @@ function onKey(e: KeyboardEvent): void {
     case 'a':
     case 'A':
       if (!mod) return;
-      selection.selectAll(order.map((i) => rows[i].id));
+      selection.selectAll(order.map((i) => rows[i]?.id ?? '').filter((id) => id !== ''));
       grid.updateSelection();
       updateCounts();
       e.preventDefault();
@@ -301,15 +303,15 @@ function showFilterError(message: string): void {
 }
 
 /** The rows after an update: changed rows replaced, new ones placed by the host's order, removed ones gone. */
-function applyDelta(current: TableRow[], upserts: TableRow[], removed: string[], ids: string[] | undefined): TableRow[] {
+function applyDelta(current: Row[], upserts: TableRow[], removed: string[], ids: string[] | undefined): Row[] {
   const byId = new Map(current.map((r) => [r.id, r]));
   for (const id of removed) byId.delete(id);
-  for (const r of upserts) byId.set(r.id, r);
+  for (const r of upserts) byId.set(r.id, toRow(r));
   const order = ids ?? current.map((r) => r.id);
   return order.flatMap((id) => byId.get(id) ?? []);
 }
 
-function onRows(next: TableRow[], filter: string, all: number): void {
+function onRows(next: Row[], filter: string, all: number): void {
   received = true;
   const focus = focusIds();
   rows = next;
@@ -330,14 +332,14 @@ function onRows(next: TableRow[], filter: string, all: number): void {
   document.body.dataset.rendered = String(rows.length);
 }
 
-window.addEventListener('message', (event: MessageEvent<HostToRunsTableMessage>) => {
-  const message = event.data;
-  switch (message?.type) {
+host.onMessage((message) => {
+  switch (message.type) {
     case 'rows':
-      onRows(message.rows, message.filter, message.total);
+      onRows(message.rows.map(toRow), message.filter, message.total);
       break;
     case 'rowsDelta':
-      onRows(applyDelta(rows, message.upserts, message.removed, message.order), message.filter, message.total);
+      // A delta is relative to rows this page received: one that arrives first (queued for an earlier page) is stale.
+      if (received) onRows(applyDelta(rows, message.upserts, message.removed, message.order), message.filter, message.total);
       break;
     case 'filterError':
       if (message.filter === state.filter) showFilterError(message.message);

@@ -1,24 +1,45 @@
-// The webview side of the host channel: typed wrappers around acquireVsCodeApi().
+// The page end of the host channel, typed by the panel's contract (src/shared/webviews/<panel>/contract.ts).
+import type { PanelContract } from '../../src/shared/webviews/schema';
 
-interface VsCodeApi<State> {
+interface VsCodeApi {
   postMessage(message: unknown): void;
-  getState(): State | undefined;
-  setState(state: State): void;
+  getState(): unknown;
+  setState(state: unknown): void;
 }
 
-declare function acquireVsCodeApi<State>(): VsCodeApi<State>;
+declare function acquireVsCodeApi(): VsCodeApi;
 
-export interface HostChannel<Outgoing, State> {
-  post(message: Outgoing): void;
-  getState(): State | undefined;
+export interface HostChannel<ToHost, ToWebview, State> {
+  post(message: ToHost): void;
+  /** What this page saved before (a reload, or its tab shown again), when it still fits the contract. */
+  savedState(): State | undefined;
   setState(state: State): void;
+  /** Messages from the host of the types the contract declares (the host is trusted: not checked further). */
+  onMessage(handler: (message: ToWebview) => void): void;
 }
 
-export function connectToHost<Outgoing, State>(): HostChannel<Outgoing, State> {
-  const api = acquireVsCodeApi<State>();
+export function connectToHost<ToHost extends { type: string }, ToWebview extends { type: string }, State>(
+  contract: PanelContract<ToHost, ToWebview, State>,
+): HostChannel<ToHost, ToWebview, State> {
+  const api = acquireVsCodeApi();
+  const types = new Set(contract.toWebview.types);
   return {
     post: (message) => api.postMessage(message),
-    getState: () => api.getState(),
+    savedState: () => {
+      const saved = api.getState();
+      if (saved === undefined || saved === null) return undefined;
+      const problem = contract.state.problem(saved, 'state');
+      if (problem === undefined) return saved as State;
+      // Saved by another version of the page: start from defaults rather than from half a state.
+      console.warn(`${contract.panel}: ignored the saved view state (${problem})`);
+      return undefined;
+    },
     setState: (state) => api.setState(state),
+    onMessage: (handler) => {
+      window.addEventListener('message', (event: MessageEvent<unknown>) => {
+        const data = event.data;
+        if (typeof data === 'object' && data !== null && types.has(String((data as { type?: unknown }).type))) handler(data as ToWebview);
+      });
+    },
   };
 }

@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { TableRow } from '../../../src/shared/runsTableProtocol';
-import { RunsTableDelta } from '../../../src/vscode/runsTableDelta';
+import type { TableRow } from '../../../src/shared/webviews/runsTable/contract';
+import { RunsTableDelta } from '../../../src/vscode/webviews/runsTable/runsTableDelta';
 
 function row(i: number, over: Partial<TableRow> = {}): TableRow {
   return {
     id: `run-${String(i).padStart(5, '0')}`, name: `run ${i}`, experiment: 'sweep', status: 'finished', startedAt: 1_790_000_000_000 - i * 1000,
-    durationMs: 1000, tags: [], user: 'ada', gitCommit: 'abc', params: { lr: 0.001 * (i % 7), depth: i % 5 },
-    metrics: { loss: { last: 1 / (i + 1), min: 0, max: 1 }, acc: { last: 0.5, min: 0.1, max: 0.9 } }, ...over,
+    durationMs: 1000, tags: [], user: 'ada', gitCommit: 'abc', params: [['lr', 0.001 * (i % 7)], ['depth', i % 5]],
+    metrics: [{ key: 'loss', last: 1 / (i + 1), min: 0, max: 1 }, { key: 'acc', last: 0.5, min: 0.1, max: 0.9 }], ...over,
   };
 }
 
@@ -19,7 +19,7 @@ test('runs table updates: everything first, then only changed rows, new order on
   assert.equal(delta.next(rows, '', rows.length), undefined, 'nothing changed: nothing to send');
 
   // Three live runs log a step: only they travel.
-  const live = rows.map((r, i) => (i < 3 ? { ...r, durationMs: r.durationMs + 500, metrics: { ...r.metrics, loss: { last: 0.01, min: 0, max: 1 } } } : r));
+  const live = rows.map((r, i) => (i < 3 ? { ...r, durationMs: r.durationMs + 500, metrics: r.metrics.map((m) => (m.key === 'loss' ? { ...m, last: 0.01 } : m)) } : r));
   const update = delta.next(live, '', live.length);
   assert.ok(update?.type === 'rowsDelta');
   assert.deepEqual(update.upserts.map((r) => r.id), live.slice(0, 3).map((r) => r.id));

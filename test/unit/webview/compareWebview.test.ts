@@ -1,20 +1,22 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import type { CompareData, CompareToHostMessage, CompareViewState } from '../../../src/shared/protocol';
-import { loadWebview, messagesOfType, type Harness } from './webviewHarness';
+import type { CompareData, CompareToHostMessage, CompareViewState } from '../../../src/shared/webviews/compare/contract';
+import { loadWebview, messagesOfType, PageClock, structure, type Harness } from './webviewHarness';
 
+/** Run-supplied text that a page parsing HTML would turn into elements, attributes or script. */
 const evilName = '<img src=x onerror="window.__pwned = true">';
+const evilNote = '"><svg onload=alert(1)><script>alert(2)</script>';
 
 function line(runId: string, metric: string, n: number, f: (i: number) => number): CompareData['lines'][number] {
-  const points: Array<number | null> = [];
+  const points: number[] = [];
   for (let i = 0; i < n; i++) points.push(i, f(i));
   return { runId, metric, points, totalPoints: n };
 }
 
-function fixture(): CompareData {
+function fixture(names: { run: string; note: string } = { run: evilName, note: evilNote }): CompareData {
   const runs = [
     { id: 'r1', name: 'brave-otter', experiment: 'demo', status: 'finished', color: '#1f77b4' },
-    { id: 'r2', name: evilName, experiment: 'demo', status: 'running', color: '#ff7f0e' },
+    { id: 'r2', name: names.run, experiment: 'demo', status: 'running', color: '#ff7f0e' },
     { id: 'r3', name: 'calm-heron', experiment: 'demo', status: 'failed', color: '#2ca02c' },
   ];
   // Noisy lines, so smoothing visibly moves the drawn points.
@@ -25,14 +27,14 @@ function fixture(): CompareData {
     selectedMetrics: ['loss'],
     xAxis: 'step',
     lines: runs.map((r, k) => line(r.id, 'loss', 200, noisy(k))),
-    params: { lr: { r1: 0.01, r2: 0.01, r3: 0.1 }, note: { r1: evilName, r2: 'x', r3: 'x' } },
-    summaries: { loss: { r1: { last: 0.1, min: 0.05, max: 1 }, r2: { last: 0.2, min: 0.1, max: 1 }, r3: { last: null, min: null, max: null } } },
+    params: [{ name: 'lr', values: [0.01, 0.01, 0.1] }, { name: 'note', values: [names.note, 'x', 'x'] }],
+    summaries: [{ metric: 'loss', stats: [{ last: 0.1, min: 0.05, max: 1 }, { last: 0.2, min: 0.1, max: 1 }, null] }],
   };
 }
 
-function withData(): Harness {
-  const h = loadWebview('compare');
-  h.send({ type: 'data', data: fixture() });
+function withData(data = fixture(), clock?: PageClock): Harness {
+  const h = loadWebview('compare', undefined, clock ? { clock } : {});
+  h.send({ type: 'data', data });
   return h;
 }
 
@@ -102,22 +104,26 @@ test('compare: Export CSV sends exportCsv', () => {
   }
 });
 
-test('compare: a run named like an HTML tag shows as text and creates no element', () => {
+test('compare: run-supplied markup shows as text and creates no element or attribute', () => {
+  // The same page with plain names is the reference: markup in names and params must change no element or attribute.
+  const plain = withData(fixture({ run: 'x'.repeat(evilName.length), note: 'x'.repeat(evilNote.length) }));
   const h = withData();
   try {
-    assert.equal(h.document.querySelectorAll('img').length, 0);
-    assert.equal((h.window as unknown as { __pwned?: boolean }).__pwned, undefined);
+    assert.deepEqual(structure(h.document), structure(plain.document), 'the page built the same elements and attributes');
+    assert.equal(h.document.querySelectorAll('img, svg, script, [onerror], [onload]').length, 0);
     const legendNames = [...h.document.querySelectorAll('.legend-item')].map((b) => b.textContent);
     assert.ok(legendNames.includes(evilName), `legend shows the raw name as text: ${JSON.stringify(legendNames)}`);
     const cells = [...h.document.querySelectorAll('td, th')].map((c) => c.textContent);
-    assert.ok(cells.includes(evilName), 'the param table shows the raw value as text');
+    assert.ok(cells.includes(evilName), 'the table headers show the raw name as text');
+    assert.ok(cells.includes(evilNote), 'the param table shows the raw value as text');
   } finally {
     h.close();
+    plain.close();
   }
 });
 
 test('compare: data draws one line per run, and smoothing redraws with different points', async () => {
-  const h = withData();
+  const h = withData(fixture(), new PageClock(1));
   try {
     assert.ok(h.document.body.dataset.drawn, 'the webview marks the charts drawn');
     await h.frame();
@@ -126,17 +132,39 @@ test('compare: data draws one line per run, and smoothing redraws with different
     h.canvasCalls.length = 0;
     const range = h.document.querySelector<HTMLInputElement>('input[type=range]');
     assert.ok(range);
+    const posted = h.posted.length;
     range.value = '0.9';
     range.dispatchEvent(new h.window.Event('input', { bubbles: true }));
+    // The redraw happens within the input event: its time is every canvas call it made (1 ms each on this clock).
+    const redrawCalls = h.canvasCalls.length;
+    assert.ok(redrawCalls > 0, 'smoothing redrew within the input event');
+    assert.equal(Number(h.document.body.dataset.smoothMs), redrawCalls, 'the recorded redraw time covers the whole redraw');
     await h.frame();
-    assert.ok(Number(h.document.body.dataset.smoothMs) >= 0, 'the redraw time is recorded');
     const drawnAfter = h.canvasCalls.filter((c) => c.method === 'lineTo').map((c) => c.args.join(','));
     assert.ok(drawnAfter.length > 0, 'smoothing redrew the lines');
     assert.notDeepEqual(drawnAfter, drawnBefore, 'smoothed lines differ from raw ones');
+    range.dispatchEvent(new h.window.Event('change', { bubbles: true }));
     const state = h.state() as CompareViewState;
     assert.equal(state.smoothing, 0.9);
+    assert.deepEqual(h.posted.slice(posted), [], 'moving the slider tells the host nothing (it needs none of it)');
     assert.deepEqual(h.errors, [], 'no script errors');
   } finally {
     h.close();
+  }
+});
+
+test('compare: state saved by an older version is dropped: the page starts from defaults and says ready without it', () => {
+  for (const stale of [{ smoothing: 'high' }, { runIds: 'r1', xAxis: 'epoch' }, 'state']) {
+    const h = loadWebview('compare', stale);
+    try {
+      assert.deepEqual(h.posted, [{ type: 'ready', chartPixelWidth: 730 }], JSON.stringify(stale));
+      assert.equal(h.document.querySelector<HTMLInputElement>('input[type=range]')?.value, '0');
+      assert.equal(h.document.querySelector('output')?.textContent, '0.00');
+      h.send({ type: 'data', data: fixture() });
+      assert.equal(h.document.querySelectorAll('.legend-item').length, 3, 'the page works');
+      assert.deepEqual(h.errors, [], JSON.stringify(stale));
+    } finally {
+      h.close();
+    }
   }
 });

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRunIndex } from '../../../src/core/openRunIndex';
 import type { RunIndex } from '../../../src/core/runIndex';
-import { filterErrorText, isRunsTableToHostMessage, toTableRow, type TableRow } from '../../../src/shared/runsTableProtocol';
+import { runsTableContract, type TableRow } from '../../../src/shared/webviews/runsTable/contract';
+import { filterErrorText, toTableRow } from '../../../src/vscode/webviews/runsTable/runsTableRows';
 import { loadWebview, repoRoot } from './webviewHarness';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -42,20 +43,23 @@ async function workspace(): Promise<{ index: RunIndex; dir: string; t0: number }
   return { index, dir, t0 };
 }
 
-test('rows from the real index: filtered, JSON-safe, NaN tagged, nested params as JSON text, durations', async () => {
+test('rows from the real index: filtered, JSON-safe, NaN tagged, nested params as JSON text, durations, as the contract says', async () => {
   const { index, dir, t0 } = await workspace();
   try {
     const now = Date.now();
     const rows = index.listRuns({ filter: 'lr < 0.05', sort: '-started' }).map((r) => toTableRow(r, now));
     assert.deepEqual(rows.map((r) => r.name), ['third', '<b>bold</b>']);
     const first = rows[1];
-    assert.deepEqual(first.params, { lr: 0.01, arch: '{"depth":3}', weird: { nonFinite: 'NaN' } });
-    assert.deepEqual(first.metrics.loss, { last: { nonFinite: 'NaN' }, min: 0.5, max: 1 });
+    assert.ok(first);
+    assert.deepEqual(Object.fromEntries(first.params), { lr: 0.01, arch: '{"depth":3}', weird: { nonFinite: 'NaN' } });
+    assert.deepEqual(first.metrics.find((m) => m.key === 'loss'), { key: 'loss', last: { nonFinite: 'NaN' }, min: 0.5, max: 1 });
     assert.equal(first.durationMs, 10_000);
     assert.equal(first.user, 'ada');
     assert.equal(first.gitCommit, '0123456789abcdef');
     assert.deepEqual(JSON.parse(JSON.stringify(rows)), rows, 'survives the JSON channel unchanged');
+    assert.equal(runsTableContract.toWebview.problem({ type: 'rows', rows, filter: '', total: 3 }, ''), undefined, 'the rows fit the contract');
     const live = rows[0];
+    assert.ok(live);
     assert.equal(live.status, 'running');
     assert.ok(Math.abs(live.durationMs - (now - (t0 + 30) * 1000)) < 1000, `a running run's duration counts up to now (${live.durationMs} ms)`);
   } finally {
@@ -104,13 +108,15 @@ test('index rows rendered by the real webview: NaN shows as NaN, markup in names
 });
 
 test('the host accepts only well-formed messages from the webview', () => {
-  assert.ok(isRunsTableToHostMessage({ type: 'compare', runIds: ['a', 'b'] }));
-  assert.ok(isRunsTableToHostMessage({ type: 'ready' }));
-  assert.ok(isRunsTableToHostMessage({ type: 'ready', state: { filter: '', sort: null, columns: {}, onlyDiffering: false } }));
-  assert.ok(!isRunsTableToHostMessage({ type: 'compare', runIds: 'a' }));
-  assert.ok(!isRunsTableToHostMessage({ type: 'openRun', runId: 3 }));
-  assert.ok(!isRunsTableToHostMessage({ type: 'setFilter' }));
-  assert.ok(!isRunsTableToHostMessage({ type: 'ready', state: { filter: 1 } }));
-  assert.ok(!isRunsTableToHostMessage({ type: 'deleteEverything' }));
-  assert.ok(!isRunsTableToHostMessage(null));
+  const ok = (m: unknown): boolean => runsTableContract.toHost.check(m).ok;
+  assert.ok(ok({ type: 'compare', runIds: ['a', 'b'] }));
+  assert.ok(ok({ type: 'ready' }));
+  // The state inside ready is checked on its own (an older version's state is dropped, the ready kept).
+  assert.ok(ok({ type: 'ready', state: { filter: 1 } }));
+  assert.ok(!ok({ type: 'compare', runIds: 'a' }));
+  assert.ok(!ok({ type: 'compare', runIds: [] }));
+  assert.ok(!ok({ type: 'openRun', runId: 3 }));
+  assert.ok(!ok({ type: 'setFilter' }));
+  assert.ok(!ok({ type: 'deleteEverything' }));
+  assert.ok(!ok(null));
 });

@@ -1,37 +1,39 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import type { RunsTableToHostMessage, RunsTableViewState, TableRow } from '../../../src/shared/runsTableProtocol';
-import { loadWebview, messagesOfType, sleep, type Harness } from './webviewHarness';
+import type { RunsTableToHostMessage, RunsTableViewState, TableRow } from '../../../src/shared/webviews/runsTable/contract';
+import { loadWebview, messagesOfType, PageClock, structure, type Harness } from './webviewHarness';
 
+/** Run-supplied text that a page parsing HTML would turn into elements, attributes or script. */
 const evilName = '<img src=x onerror="window.__pwned = true">';
+const evilTag = '"><svg onload=alert(1)><script>alert(2)</script>';
 const statuses = ['finished', 'running', 'failed', 'crashed', 'killed'];
 
 /** Rows as the host sends them, newest first; names are deliberately not in alphabetical order. */
-function makeRows(n: number, offset = 0): TableRow[] {
+function makeRows(n: number, offset = 0, evil = { name: evilName, tag: evilTag }): TableRow[] {
   const rows: TableRow[] = [];
   for (let i = offset; i < n + offset; i++) {
     rows.push({
       id: `run-${String(i).padStart(6, '0')}`,
-      name: i === 2 ? evilName : `run ${(i * 7919) % 100_003}`,
+      name: i === 2 ? evil.name : `run ${(i * 7919) % 100_003}`,
       experiment: i % 2 ? 'sweep' : 'baseline',
-      status: statuses[i % statuses.length],
+      status: statuses[i % statuses.length] ?? 'finished',
       startedAt: 1_790_000_000_000 - i * 60_000,
       durationMs: 1000 * (i % 500),
-      tags: i % 3 ? ['a'] : [],
+      tags: i === 3 ? [evil.tag] : i % 3 ? ['a'] : [],
       user: 'ada',
       gitCommit: 'abcdef1234',
-      params: { lr: 10 ** -((i % 5) + 1), optimizer: 'adam', layers: i % 4 },
-      metrics: {
-        loss: { last: i % 10 === 5 ? { nonFinite: 'NaN' } : (i % 97) / 97, min: 0, max: 1 },
-        acc: { last: 0.5, min: 0.1, max: 0.9 },
-      },
+      params: [['lr', 10 ** -((i % 5) + 1)], ['optimizer', 'adam'], ['layers', i % 4]],
+      metrics: [
+        { key: 'loss', last: i % 10 === 5 ? { nonFinite: 'NaN' } : (i % 97) / 97, min: 0, max: 1 },
+        { key: 'acc', last: 0.5, min: 0.1, max: 0.9 },
+      ],
     });
   }
   return rows;
 }
 
-function tableWith(rows: TableRow[], saved?: RunsTableViewState): Harness {
-  const h = loadWebview('runsTable', saved);
+function tableWith(rows: TableRow[], saved?: RunsTableViewState, clock?: PageClock): Harness {
+  const h = loadWebview('runsTable', saved, clock ? { clock } : {});
   h.send({ type: 'rows', rows, filter: saved?.filter ?? '', total: rows.length });
   return h;
 }
@@ -188,17 +190,20 @@ test('runs table: keyboard moves, extends and toggles the selection; Enter and d
   }
 });
 
-test('runs table: typing a filter sends one debounced setFilter; a filter error shows inline until rows arrive', async () => {
-  const h = tableWith(makeRows(20));
+test('runs table: typing a filter sends one debounced setFilter; a filter error shows inline until rows arrive', () => {
+  const clock = new PageClock();
+  const h = tableWith(makeRows(20), undefined, clock);
   try {
     const input = h.document.querySelector<HTMLInputElement>('#filter') as HTMLInputElement;
     for (const text of ['s', 'status =', 'status = running']) {
       input.value = text;
       input.dispatchEvent(new h.window.Event('input', { bubbles: true }));
-      await sleep(50);
+      clock.tick(50);
     }
     assert.deepEqual(messagesOfType(h, 'setFilter'), [], 'not sent while typing');
-    await sleep(400);
+    clock.tick(249);
+    assert.deepEqual(messagesOfType(h, 'setFilter'), [], 'not sent before 300 ms without a keystroke');
+    clock.tick(1);
     assert.deepEqual(messagesOfType(h, 'setFilter'), [{ type: 'setFilter', filter: 'status = running' }]);
     assert.equal((h.state() as RunsTableViewState).filter, 'status = running');
 
@@ -266,13 +271,21 @@ test('runs table: a live update keeps the selection, the focus and the scroll po
 });
 
 test('runs table: run-supplied text is shown as text, never parsed as HTML', () => {
-  const h = tableWith(makeRows(10));
+  // The same rows with plain text are the reference: markup in names, tags and params must change no element or attribute.
+  const withNote = (rows: TableRow[], note: string): TableRow[] => rows.map((r, i) => (i === 4 ? { ...r, params: [...r.params, ['note', note]] } : r));
+  // Plain text of the same lengths (long cells get a tooltip).
+  const plainText = (text: string): string => 'x'.repeat(text.length);
+  const plain = tableWith(withNote(makeRows(10, 0, { name: plainText(evilName), tag: plainText(evilTag) }), plainText(evilTag)));
+  const h = tableWith(withNote(makeRows(10), evilTag));
   try {
-    assert.equal(h.document.querySelectorAll('img').length, 0);
-    assert.equal((h.window as unknown as { __pwned?: boolean }).__pwned, undefined);
-    assert.ok(columnText(h, 'name').includes(evilName));
+    assert.deepEqual(structure(h.document), structure(plain.document), 'the page built the same elements and attributes');
+    assert.equal(h.document.querySelectorAll('img, svg, script, [onerror], [onload]').length, 0);
+    assert.ok(columnText(h, 'name').includes(evilName), 'the name is shown as text');
+    assert.ok(columnText(h, 'tags').includes(evilTag), 'the tag is shown as text');
+    assert.ok(columnText(h, 'p:note').includes(evilTag), 'the param is shown as text');
   } finally {
     h.close();
+    plain.close();
   }
 });
 
@@ -304,16 +317,14 @@ test('runs table: a rowsDelta (changed, new and removed rows) shows exactly what
   const h = tableWith(rows, saved);
   const reference = loadWebview('runsTable', saved);
   try {
-    await sleep(10);
     click(h, rowByPosition(h, 1));
     const selectedId = rowByPosition(h, 1).dataset.runId;
     assert.ok(selectedId);
-    const changed = { ...rows[7]!, name: 'renamed run', metrics: { ...rows[7]!.metrics, loss: { last: -1, min: -1, max: 1 } } };
+    const changed = { ...rows[7]!, name: 'renamed run', metrics: rows[7]!.metrics.map((m) => (m.key === 'loss' ? { key: 'loss', last: -1, min: -1, max: 1 } : m)) };
     const added = { ...makeRows(1, 500)[0]!, name: 'brand new run' };
     const next = [added, ...rows.filter((r) => r.id !== rows[4]!.id).map((r) => (r.id === changed.id ? changed : r))];
     h.send({ type: 'rowsDelta', upserts: [changed, added], removed: [rows[4]!.id], order: next.map((r) => r.id), filter: '', total: next.length });
     reference.send({ type: 'rows', rows: next, filter: '', total: next.length });
-    await sleep(10);
     assert.deepEqual(columnText(h, 'name'), columnText(reference, 'name'));
     assert.deepEqual(columnText(h, 'm:loss'), columnText(reference, 'm:loss'));
     assert.equal(columnText(h, 'name')[0], 'renamed run', 'the changed loss sorts it first');
@@ -355,7 +366,7 @@ test('runs table: columns move by dragging a header or Alt+←/→, the order is
     // The order is saved; a reload gets it back, and a param that appears later lands beside its neighbours.
     const saved = h.state() as RunsTableViewState;
     assert.ok(saved.order?.includes('p:layers'));
-    const withNew = rows.map((r) => ({ ...r, params: { ...r.params, momentum: 0.9 } }));
+    const withNew = rows.map((r): TableRow => ({ ...r, params: [...r.params, ['momentum', 0.9]] }));
     revived = tableWith(withNew, saved);
     const ids = headerIds(revived);
     assert.equal(ids.indexOf('m:loss') + 1, ids.indexOf('name'));
@@ -371,5 +382,19 @@ test('runs table: columns move by dragging a header or Alt+←/→, the order is
   } finally {
     h.close();
     revived?.close();
+  }
+});
+
+test('runs table: state saved by an older version is dropped: the page starts from defaults and says ready without it', () => {
+  for (const stale of [{ filter: 3 }, { filter: '', sort: 'name', columns: {}, onlyDiffering: false }, { filter: '', sort: null, columns: [], onlyDiffering: false, order: 'name' }]) {
+    const h = tableWith(makeRows(20), stale as unknown as RunsTableViewState);
+    try {
+      assert.deepEqual(h.posted[0], { type: 'ready' }, JSON.stringify(stale));
+      assert.equal(h.document.querySelector<HTMLInputElement>('#filter')?.value, '');
+      assert.equal(renderedRows(h).length, 20, 'the page works');
+      assert.deepEqual(h.errors, [], JSON.stringify(stale));
+    } finally {
+      h.close();
+    }
   }
 });

@@ -6,6 +6,48 @@ import { JSDOM, VirtualConsole } from 'jsdom';
 
 export const repoRoot = resolve(__dirname, '../../../..');
 
+/**
+ * Fake time for the page: its setTimeout/clearTimeout and performance.now run on this clock, which moves only when
+ * the test says (tick) or, when `msPerCanvasCall` is set, by that much on every call the page makes to a canvas
+ * (so a redraw takes a known, non-zero time).
+ */
+export class PageClock {
+  now = 0;
+  private nextId = 1;
+  private readonly timers = new Map<number, { at: number; run: () => void }>();
+
+  constructor(readonly msPerCanvasCall = 0) {}
+
+  setTimeout(run: () => void, ms = 0): number {
+    const id = this.nextId++;
+    this.timers.set(id, { at: this.now + Math.max(0, ms), run });
+    return id;
+  }
+
+  clearTimeout(id: number | undefined): void {
+    if (id !== undefined) this.timers.delete(id);
+  }
+
+  /** Timers waiting to run. */
+  get pending(): number {
+    return this.timers.size;
+  }
+
+  /** Moves the clock `ms` forward, running each timer that falls due, in order. */
+  tick(ms: number): void {
+    const end = this.now + ms;
+    for (;;) {
+      let next: [number, { at: number; run: () => void }] | undefined;
+      for (const entry of this.timers) if (entry[1].at <= end && (!next || entry[1].at < next[1].at)) next = entry;
+      if (!next) break;
+      this.timers.delete(next[0]);
+      this.now = Math.max(this.now, next[1].at);
+      next[1].run();
+    }
+    this.now = end;
+  }
+}
+
 export interface Harness {
   dom: JSDOM;
   window: JSDOM['window'];
@@ -22,6 +64,8 @@ export interface Harness {
   errors: string[];
   /** Resolve after the page's pending animation frames have run. */
   frame(): Promise<void>;
+  /** The page's fake clock, when loaded with one. */
+  clock: PageClock | undefined;
   close(): void;
 }
 
@@ -35,7 +79,7 @@ function bundle(app: string): string {
  * jsdom has neither layout nor canvas. Elements get a fixed size (so Chart.js and the virtual grid see a
  * 800×600 viewport), and getContext returns a recording 2D context: every method is a no-op that is logged.
  */
-function installLayoutAndCanvas(window: JSDOM['window'], calls: Harness['canvasCalls']): void {
+function installLayoutAndCanvas(window: JSDOM['window'], calls: Harness['canvasCalls'], clock: PageClock | undefined): void {
   const proto = window.HTMLElement.prototype;
   Object.defineProperty(proto, 'clientWidth', { configurable: true, get() { return 800; } });
   Object.defineProperty(proto, 'clientHeight', { configurable: true, get() { return 600; } });
@@ -48,6 +92,13 @@ function installLayoutAndCanvas(window: JSDOM['window'], calls: Harness['canvasC
     disconnect(): void { /* nothing observed */ }
   }
   Object.defineProperty(window, 'ResizeObserver', { configurable: true, value: NoResizeObserver });
+  // Form-associated custom elements (vscode-textarea) report their value through ElementInternals, which jsdom
+  // provides without the form methods: they do nothing here, as they change nothing a test reads.
+  const internals = (window as unknown as { ElementInternals?: { prototype: Record<string, unknown> } }).ElementInternals?.prototype;
+  if (internals) {
+    for (const method of ['setFormValue', 'setValidity']) if (!(method in internals)) internals[method] = () => undefined;
+    for (const method of ['checkValidity', 'reportValidity']) if (!(method in internals)) internals[method] = () => true;
+  }
   window.HTMLCanvasElement.prototype.getContext = function getContext(this: HTMLCanvasElement) {
     const canvas = this;
     const values: Record<string | symbol, unknown> = { canvas, lineWidth: 1, font: '10px sans-serif', globalAlpha: 1 };
@@ -59,7 +110,10 @@ function installLayoutAndCanvas(window: JSDOM['window'], calls: Harness['canvasC
         if (prop === 'getImageData') return () => ({ data: new Uint8ClampedArray(4) });
         if (prop === 'createLinearGradient' || prop === 'createRadialGradient' || prop === 'createPattern') return () => ({ addColorStop() { /* unused */ } });
         if (prop === 'getTransform') return () => ({ a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 });
-        return (...args: unknown[]) => { calls.push({ method: String(prop), args }); };
+        return (...args: unknown[]) => {
+          calls.push({ method: String(prop), args });
+          if (clock) clock.now += clock.msPerCanvasCall;
+        };
       },
       set(target, prop, value) {
         target[prop] = value;
@@ -70,7 +124,7 @@ function installLayoutAndCanvas(window: JSDOM['window'], calls: Harness['canvasC
   } as typeof window.HTMLCanvasElement.prototype.getContext;
 }
 
-export function loadWebview(app: 'compare' | 'runsTable', savedState?: unknown): Harness {
+export function loadWebview(app: 'compare' | 'runsTable' | 'details', savedState?: unknown, options: { clock?: PageClock } = {}): Harness {
   const errors: string[] = [];
   let open = true;
   const virtualConsole = new VirtualConsole();
@@ -86,7 +140,13 @@ export function loadWebview(app: 'compare' | 'runsTable', savedState?: unknown):
   const posted: unknown[] = [];
   const canvasCalls: Harness['canvasCalls'] = [];
   let state: unknown = savedState;
-  installLayoutAndCanvas(window, canvasCalls);
+  const { clock } = options;
+  installLayoutAndCanvas(window, canvasCalls, clock);
+  if (clock) {
+    Object.defineProperty(window, 'setTimeout', { configurable: true, value: (run: () => void, ms?: number) => clock.setTimeout(run, ms) });
+    Object.defineProperty(window, 'clearTimeout', { configurable: true, value: (id?: number) => clock.clearTimeout(id) });
+    Object.defineProperty(window.performance, 'now', { configurable: true, value: () => clock.now });
+  }
   // Structured clone, as the real channel does: the webview can't keep references to what it posted.
   const clone = (v: unknown): unknown => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
   Object.defineProperty(window, 'acquireVsCodeApi', {
@@ -107,6 +167,7 @@ export function loadWebview(app: 'compare' | 'runsTable', savedState?: unknown):
     canvasCalls,
     errors,
     frame: () => new Promise((done) => { window.requestAnimationFrame(() => setTimeout(done, 0)); }),
+    clock,
     close: () => {
       open = false;
       window.close();
@@ -119,6 +180,7 @@ export function messagesOfType<T extends { type: string }>(harness: Harness, typ
   return harness.posted.filter((m): m is T => typeof m === 'object' && m !== null && (m as { type?: unknown }).type === type);
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
+/** Every element's tag and attribute names, in document order: what the page built, without any text. */
+export function structure(document: Document): string[] {
+  return [...document.querySelectorAll('*')].map((e) => `${e.tagName.toLowerCase()}[${e.getAttributeNames().sort().join(' ')}]`);
 }

@@ -1,5 +1,6 @@
 // Turns a fresh CompareData for live runs into the smallest update for the webview (no vscode import).
-import type { CompareData, CompareLine, LineChange } from '../shared/protocol';
+import type { CompareData, CompareLine, LineChange } from '../../../shared/webviews/compare/contract';
+import { sameWireNumber } from '../../../shared/webviews/wireValue';
 
 const key = (line: { runId: string; metric: string }): string => `${line.runId}\u0000${line.metric}`;
 
@@ -15,7 +16,10 @@ export function lineChanges(sent: readonly CompareLine[], fresh: readonly Compar
     if (old && old.totalPoints === line.totalPoints) continue;
     const oldWhole = old !== undefined && old.points.length / 2 === old.totalPoints;
     const newWhole = line.points.length / 2 === line.totalPoints;
-    const prefixSame = oldWhole && old.points.every((v, i) => line.points[i] === v);
+    const prefixSame = oldWhole && old.points.every((v, i) => {
+      const now = line.points[i];
+      return now !== undefined && sameWireNumber(v, now);
+    });
     if (old && oldWhole && newWhole && prefixSame) {
       changes.push({ runId: line.runId, metric: line.metric, mode: 'append', points: line.points.slice(old.points.length), totalPoints: line.totalPoints });
     } else {
@@ -28,6 +32,6 @@ export function lineChanges(sent: readonly CompareLine[], fresh: readonly Compar
 /** Whether the fresh data can be sent as an update: same runs, same charted metrics and axis. */
 export function canUpdate(sent: CompareData, fresh: CompareData): boolean {
   return sent.xAxis === fresh.xAxis
-    && sent.runs.length === fresh.runs.length && sent.runs.every((r, i) => r.id === fresh.runs[i].id)
+    && sent.runs.length === fresh.runs.length && sent.runs.every((r, i) => r.id === fresh.runs[i]?.id)
     && sent.selectedMetrics.length === fresh.selectedMetrics.length && sent.selectedMetrics.every((m, i) => m === fresh.selectedMetrics[i]);
 }

@@ -1,6 +1,6 @@
 // What the runs table webview already holds, so updates send only the rows that changed. No editor API: unit-tested
 // in plain Node.
-import type { HostToRunsTableMessage, TableRow } from '../shared/runsTableProtocol';
+import type { HostToRunsTableMessage, TableRow } from '../../../shared/webviews/runsTable/contract';
 
 export class RunsTableDelta {
   /** Row JSON by id, and the id order, as the webview last received them; undefined until a full send. */

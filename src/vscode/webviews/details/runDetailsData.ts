@@ -1,17 +1,11 @@
 // Builds the run details message from a RunDetail (no vscode import: unit-tested).
-import type { ParamValue, RunDetail } from '../core/model';
-import type { DetailsField, RunDetailsData } from '../shared/detailsProtocol';
-import type { CellValue } from '../shared/protocol';
-import { runColor } from './runColor';
-import { formatDuration } from './runFormat';
+import type { RunDetail } from '../../../core/model';
+import { formatDate, formatDuration } from '../../../shared/format';
+import type { DetailsField, RunDetailsData } from '../../../shared/webviews/details/contract';
+import { toWireNumber, toWireValue } from '../../../shared/webviews/wireValue';
+import { runColor } from '../../runColor';
 
-function cell(value: ParamValue): CellValue {
-  return value === null || typeof value !== 'object' ? value : JSON.stringify(value);
-}
-
-function finite(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
-}
+const byName = ([a]: [string, unknown], [b]: [string, unknown]): number => a.localeCompare(b);
 
 export function buildRunDetails(run: RunDetail, nowMs: number): RunDetailsData {
   const l = run.lineage;
@@ -20,7 +14,7 @@ export function buildRunDetails(run: RunDetail, nowMs: number): RunDetailsData {
     if (value !== undefined && value !== '') fields.push({ label, value: String(value) });
   };
   add('Run id', run.id);
-  add('Started', new Date(run.startedAt).toISOString());
+  add('Started', formatDate(run.startedAt));
   add(run.endedAt ? 'Duration' : 'Running for', formatDuration((run.endedAt ?? nowMs) - run.startedAt));
   add('Who', [l.user, l.host].filter(Boolean).join(' @ '));
   add('Command', l.argv?.join(' '));
@@ -47,17 +41,17 @@ export function buildRunDetails(run: RunDetail, nowMs: number): RunDetailsData {
     notes: run.notes,
     tags: run.tags,
     lineage: fields,
-    params: Object.entries(run.params).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, cell(v)]),
-    metrics: Object.entries(run.metrics).sort(([a], [b]) => a.localeCompare(b))
-      .map(([key, m]) => ({ key, last: finite(m.last), min: finite(m.min), max: finite(m.max), count: m.count })),
+    params: Object.entries(run.params).sort(byName).map(([k, v]) => [k, toWireValue(v)]),
+    metrics: Object.entries(run.metrics).sort(byName)
+      .map(([key, m]) => ({ key, last: toWireNumber(m.last), min: toWireNumber(m.min), max: toWireNumber(m.max), count: m.count })),
     artifacts: run.artifacts.map((a) => ({
-      name: a.name, type: a.type, path: a.path, size: a.size, sha256: a.sha256, files: a.files,
+      name: a.name, type: a.type, path: a.path, size: a.size, sha256: a.sha256, ...(a.files !== undefined ? { files: a.files } : {}),
       pushes: run.pushes.filter((p) => p.artifact === a.name).map((p) => p.reference),
     })),
     hasDiff: Boolean(l.git?.diff),
     hasCommit: Boolean(l.git?.commit && l.git.root && (l.script || l.notebook?.path)),
     warnings: run.warnings ?? [],
-    error: run.error,
-    packages: Object.entries(l.packages ?? {}).sort(([a], [b]) => a.localeCompare(b)),
+    ...(run.error !== undefined ? { error: run.error } : {}),
+    packages: Object.entries(l.packages ?? {}).sort(byName),
   };
 }

@@ -1,0 +1,99 @@
+// The comparison panel's contract: declared once, it gives both sides their types and the host its runtime check.
+import {
+  arrayOf, bool, defineContract, messagesOf, nullable, num, objectOf, oneOf, optional, str, unknownValue, type Infer,
+} from '../schema';
+import { wireNumber, wireValue } from '../wireValue';
+
+export const xAxisKinds = ['step', 'relative', 'wall'] as const;
+const xAxis = oneOf(...xAxisKinds);
+export type XAxisKind = Infer<typeof xAxis>;
+
+const compareRun = objectOf({
+  id: str(),
+  name: str(),
+  experiment: str(),
+  status: str(),
+  /** CSS colour, stable per run across charts and sessions. */
+  color: str(),
+});
+export type CompareRun = Infer<typeof compareRun>;
+
+const compareLine = objectOf({
+  runId: str(),
+  metric: str(),
+  /** Flat [x0, y0, x1, y1, …]; x is always finite, y may be a non-finite tag. */
+  points: arrayOf(wireNumber),
+  /** Points stored before downsampling. */
+  totalPoints: num({ min: 0, integer: true }),
+});
+export type CompareLine = Infer<typeof compareLine>;
+
+const metricStats = objectOf({ last: wireNumber, min: wireNumber, max: wireNumber });
+export type MetricStats = Infer<typeof metricStats>;
+
+/** One param across the runs: `values[i]` belongs to `runs[i]` (null where that run has no such param). */
+const paramRow = objectOf({ name: str(), values: arrayOf(wireValue) });
+export type ParamRow = Infer<typeof paramRow>;
+
+/** One metric's last/min/max across the runs: `stats[i]` belongs to `runs[i]` (null where that run did not log it). */
+const summaryRow = objectOf({ metric: str(), stats: arrayOf(nullable(metricStats)) });
+export type SummaryRow = Infer<typeof summaryRow>;
+
+const compareData = objectOf({
+  runs: arrayOf(compareRun),
+  /** Every metric any compared run logged, sorted. */
+  metrics: arrayOf(str()),
+  /** Metrics drawn as charts. */
+  selectedMetrics: arrayOf(str()),
+  xAxis,
+  lines: arrayOf(compareLine),
+  /** Sorted by name. */
+  params: arrayOf(paramRow),
+  /** In the order of `metrics`. */
+  summaries: arrayOf(summaryRow),
+});
+export type CompareData = Infer<typeof compareData>;
+
+/** New points of one line while its run is live: appended when the line is still below the cap, else the line anew. */
+const lineChange = objectOf({
+  runId: str(),
+  metric: str(),
+  mode: oneOf('append', 'replace'),
+  points: arrayOf(wireNumber),
+  totalPoints: num({ min: 0, integer: true }),
+});
+export type LineChange = Infer<typeof lineChange>;
+
+/** UI choices the webview keeps with setState; the panel serializer and the ready message bring them back. */
+const compareState = objectOf({
+  runIds: arrayOf(str()),
+  selectedMetrics: arrayOf(str()),
+  xAxis,
+  smoothing: num({ min: 0, max: 0.999 }),
+  logScale: bool(),
+  onlyDifferentParams: bool(),
+});
+export type CompareViewState = Infer<typeof compareState>;
+
+export const compareContract = defineContract({
+  panel: 'Compare',
+  toHost: messagesOf({
+    /** `chartPixelWidth`: device pixels across one chart's plot, so the host sends no more points than it can show. */
+    ready: objectOf({ state: optional(unknownValue()), chartPixelWidth: optional(num({ min: 1 })) }),
+    resize: objectOf({ chartPixelWidth: num({ min: 1 }) }),
+    setView: objectOf({ selectedMetrics: arrayOf(str()), xAxis }),
+    exportCsv: objectOf({}),
+    savePng: objectOf({ metric: str(), dataUrl: str() }),
+    drawn: objectOf({ metric: str(), lines: num({ min: 0, integer: true }), ms: num({ min: 0 }) }),
+  }),
+  toWebview: messagesOf({
+    data: objectOf({ data: compareData }),
+    /** Incremental update for live runs: run statuses, summaries, and only the points that changed. */
+    update: objectOf({ runs: arrayOf(compareRun), metrics: arrayOf(str()), summaries: arrayOf(summaryRow), changes: arrayOf(lineChange) }),
+    error: objectOf({ message: str() }),
+  }),
+  state: compareState,
+});
+
+export type CompareToHostMessage = Infer<typeof compareContract.toHost>;
+export type HostToCompareMessage = Infer<typeof compareContract.toWebview>;

@@ -1,0 +1,67 @@
+// The run details page's contract: declared once, it gives both sides their types and the host its runtime check.
+import {
+  arrayOf, bool, defineContract, messagesOf, num, objectOf, oneOf, optional, str, tupleOf, unknownValue, type Infer,
+} from '../schema';
+import { wireNumber, wireValue } from '../wireValue';
+
+const field = objectOf({ label: str(), value: str() });
+export type DetailsField = Infer<typeof field>;
+
+const artifact = objectOf({
+  name: str(),
+  type: str(),
+  path: str(),
+  size: num({ min: 0 }),
+  sha256: str(),
+  files: optional(num({ min: 0, integer: true })),
+  pushes: arrayOf(str()),
+});
+export type DetailsArtifact = Infer<typeof artifact>;
+
+const runDetails = objectOf({
+  id: str(),
+  name: str(),
+  experiment: str(),
+  status: str(),
+  color: str(),
+  notes: str(),
+  tags: arrayOf(str()),
+  /** Who, when, where, what: label/value pairs in display order. */
+  lineage: arrayOf(field),
+  /** `[name, value]`, sorted by name. */
+  params: arrayOf(tupleOf(str(), wireValue)),
+  metrics: arrayOf(objectOf({ key: str(), last: wireNumber, min: wireNumber, max: wireNumber, count: num({ min: 0, integer: true }) })),
+  artifacts: arrayOf(artifact),
+  hasDiff: bool(),
+  hasCommit: bool(),
+  warnings: arrayOf(str()),
+  error: optional(str()),
+  /** `[package, version]`, sorted by package. */
+  packages: arrayOf(tupleOf(str(), str())),
+});
+export type RunDetailsData = Infer<typeof runDetails>;
+
+export const detailsActions = ['showDiff', 'openAtCommit', 'compare', 'copyId', 'revealSource'] as const;
+const action = oneOf(...detailsActions);
+export type DetailsAction = Infer<typeof action>;
+
+/** What the page saves: which run it shows, so the serializer can reopen it after a reload. */
+const detailsState = objectOf({ runId: str() });
+export type DetailsViewState = Infer<typeof detailsState>;
+
+export const detailsContract = defineContract({
+  panel: 'Run details',
+  toHost: messagesOf({
+    ready: objectOf({ state: optional(unknownValue()) }),
+    action: objectOf({ action }),
+    saveNotes: objectOf({ notes: str() }),
+  }),
+  toWebview: messagesOf({
+    details: objectOf({ data: runDetails }),
+    gone: objectOf({ message: str() }),
+  }),
+  state: detailsState,
+});
+
+export type DetailsToHostMessage = Infer<typeof detailsContract.toHost>;
+export type HostToDetailsMessage = Infer<typeof detailsContract.toWebview>;

@@ -1,0 +1,173 @@
+// One comparison: charts of the chosen metrics for the chosen runs, with params and metric summaries. The page
+// asks for data with its ready message; the host re-sends when the view changes and, for live runs, sends only
+// what changed.
+import * as vscode from 'vscode';
+import type { Logger } from '../../../core/model';
+import { errorMessage } from '../../../shared/errorMessage';
+import {
+  compareContract, type CompareData, type CompareToHostMessage, type CompareViewState, type HostToCompareMessage, type XAxisKind,
+} from '../../../shared/webviews/compare/contract';
+import { ContextKey, compareViewType } from '../../commandIds';
+import type { IndexHost } from '../../indexHost';
+import type { ComparePanelInfo } from '../../testApi';
+import { HostedWebview, type PageSpec } from '../hostedWebview';
+import { buildCompareData, compareCsv, pointsForWidth } from './compareData';
+import { canUpdate, lineChanges } from './compareUpdate';
+
+export interface CompareContext {
+  extensionUri: vscode.Uri;
+  host: IndexHost;
+  log: Logger;
+  /** The `trialbook.maxPointsPerLine` setting, read when data is built. */
+  maxPoints(): number;
+}
+
+export const comparePage: PageSpec = { viewType: compareViewType, title: 'Compare Runs', script: 'compare.js', styles: ['compare.css'] };
+
+/** Live runs change often: at most four updates a second. */
+const UPDATE_INTERVAL_MS = 250;
+
+export class ComparePanel {
+  readonly webview: HostedWebview<CompareToHostMessage, HostToCompareMessage, CompareViewState>;
+  private runIds: string[];
+  private selectedMetrics: string[] | undefined;
+  private xAxis: XAxisKind;
+  private chartPixelWidth: number | undefined;
+  /** What the page holds, for live updates; undefined until it has received a full comparison. */
+  private lastData: CompareData | undefined;
+  private pointsSent = new Map<string, number>();
+  /** Incremental messages sent (live runs), for the tests. */
+  private updatesSent = 0;
+
+  constructor(
+    panel: vscode.WebviewPanel,
+    private readonly ctx: CompareContext,
+    state: { runIds: readonly string[]; selectedMetrics: readonly string[]; xAxis: XAxisKind },
+    onDispose: (panel: ComparePanel) => void,
+  ) {
+    this.runIds = [...state.runIds];
+    this.selectedMetrics = state.selectedMetrics.length ? [...state.selectedMetrics] : undefined;
+    this.xAxis = state.xAxis;
+    const listeners: vscode.Disposable[] = [];
+    this.webview = new HostedWebview(panel, {
+      extensionUri: ctx.extensionUri,
+      log: ctx.log,
+      page: comparePage,
+      contract: compareContract,
+      handlers: {
+        ready: (message, saved) => this.onReady(message.chartPixelWidth, saved),
+        resize: (message) => this.onResize(message.chartPixelWidth),
+        setView: (message) => {
+          this.selectedMetrics = message.selectedMetrics;
+          this.xAxis = message.xAxis;
+          return this.send();
+        },
+        exportCsv: () => this.exportCsv(),
+        savePng: (message) => this.savePng(message.metric, message.dataUrl),
+        drawn: (message) => ctx.log.info(`Compare: drew ${message.metric} (${message.lines} lines) in ${message.ms.toFixed(0)} ms`),
+      },
+      onDispose: () => {
+        for (const d of listeners.splice(0)) d.dispose();
+        onDispose(this);
+      },
+    });
+    const liveUpdate = this.webview.host.throttled(UPDATE_INTERVAL_MS, 'a live update', () => this.send(true));
+    listeners.push(
+      panel.onDidChangeViewState((e) => { void vscode.commands.executeCommand('setContext', ContextKey.compareFocused, e.webviewPanel.active); }),
+      ctx.host.onDidChange((report) => {
+        if (report.changed.some((id) => this.runIds.includes(id)) || report.removed.some((id) => this.runIds.includes(id))) liveUpdate();
+      }),
+    );
+    void vscode.commands.executeCommand('setContext', ContextKey.compareFocused, true);
+    this.updateTitle();
+  }
+
+  get panel(): vscode.WebviewPanel {
+    return this.webview.panel;
+  }
+
+  info(): ComparePanelInfo {
+    return {
+      runIds: [...this.runIds],
+      metrics: this.lastData?.selectedMetrics ?? [],
+      ready: this.webview.host.isReady && this.lastData !== undefined,
+      pointsSent: Object.fromEntries(this.pointsSent),
+      updatesSent: this.updatesSent,
+    };
+  }
+
+  private updateTitle(): void {
+    this.panel.title = `Compare: ${this.runIds.length} run${this.runIds.length === 1 ? '' : 's'}`;
+  }
+
+  private onReady(chartPixelWidth: number | undefined, saved: CompareViewState | undefined): Promise<void> {
+    if (saved) {
+      // A panel revived without runs takes them from the page; otherwise the panel's own runs win.
+      if (this.runIds.length === 0) {
+        this.runIds = saved.runIds;
+        this.updateTitle();
+      }
+      if (saved.selectedMetrics.length) this.selectedMetrics = saved.selectedMetrics;
+      this.xAxis = saved.xAxis;
+    }
+    this.chartPixelWidth = chartPixelWidth;
+    // The page starts over: the next message carries the whole comparison.
+    this.lastData = undefined;
+    return this.send();
+  }
+
+  private async onResize(chartPixelWidth: number): Promise<void> {
+    const before = pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints());
+    this.chartPixelWidth = chartPixelWidth;
+    if (pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints()) !== before) await this.send();
+  }
+
+  /** Sends the comparison; for live runs (`incremental`), only what changed since the last message. */
+  private async send(incremental = false): Promise<void> {
+    // A page that is not there (hidden tab) gets everything when it says ready again.
+    if (!this.webview.host.isReady) return;
+    try {
+      const index = await this.ctx.host.get();
+      const data = buildCompareData(index, this.runIds, this.selectedMetrics, this.xAxis, pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints()));
+      const previous = this.lastData;
+      this.lastData = data;
+      this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.points.length / 2]));
+      if (incremental && previous && canUpdate(previous, data)) {
+        this.updatesSent++;
+        await this.webview.host.post({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, changes: lineChanges(previous.lines, data.lines) });
+        return;
+      }
+      await this.webview.host.post({ type: 'data', data });
+    } catch (err) {
+      const message = errorMessage(err);
+      this.ctx.log.error(`Compare: could not load data: ${message}`);
+      await this.webview.host.post({ type: 'error', message: `Could not load the comparison: ${message}` });
+    }
+  }
+
+  async exportCsv(): Promise<void> {
+    if (!this.lastData) {
+      void vscode.window.showInformationMessage('Trialbook: the comparison has not loaded yet.');
+      return;
+    }
+    const csv = compareCsv(this.lastData);
+    const target = await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: 'Export', title: 'Export Comparison as CSV' });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, Buffer.from(csv, 'utf8'));
+    void vscode.window.showInformationMessage(`Comparison exported to ${target.fsPath}`);
+  }
+
+  private async savePng(metric: string, dataUrl: string): Promise<void> {
+    const base64 = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(dataUrl)?.[1];
+    if (base64 === undefined) {
+      this.ctx.log.warn('Compare: the chart image was not a PNG data URL; not saved.');
+      return;
+    }
+    const safe = metric.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'chart';
+    const target = await vscode.window.showSaveDialog({
+      filters: { PNG: ['png'] }, saveLabel: 'Save', title: `Save ${metric} chart as PNG`, defaultUri: vscode.Uri.file(`${safe}.png`),
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, Buffer.from(base64, 'base64'));
+  }
+}

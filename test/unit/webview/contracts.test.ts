@@ -1,0 +1,108 @@
+// The panels' contracts as runtime guards: every message type accepted in its valid form, refused in each malformed
+// one with a problem that names the property; and the schema builder the contracts are declared with.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { compareContract } from '../../../src/shared/webviews/compare/contract';
+import { detailsContract } from '../../../src/shared/webviews/details/contract';
+import { runsTableContract } from '../../../src/shared/webviews/runsTable/contract';
+import {
+  arrayOf, bool, fits, messagesOf, nullable, num, objectOf, oneOf, optional, recordOf, str, tupleOf,
+} from '../../../src/shared/webviews/schema';
+import { fromWireNumber, toWireNumber, toWireValue, wireNumber, wireText } from '../../../src/shared/webviews/wireValue';
+import { malformedMessages, messageCases, type PanelKind } from './malformedMessages';
+
+const contracts = { compare: compareContract, runsTable: runsTableContract, details: detailsContract } as const;
+
+for (const panel of Object.keys(contracts) as PanelKind[]) {
+  const contract = contracts[panel];
+
+  test(`${panel} contract: every message type the page sends is in the table, and its valid form is accepted`, () => {
+    assert.deepEqual(messageCases[panel].map((c) => c.valid.type).sort(), [...contract.toHost.types].sort());
+    for (const { valid } of messageCases[panel]) assert.deepEqual(contract.toHost.check(valid), { ok: true, message: valid });
+  });
+
+  test(`${panel} contract: each malformed message is refused, naming its type and what is wrong`, () => {
+    const cases = malformedMessages(panel);
+    assert.ok(cases.length > 15, `${cases.length} malformed messages`);
+    for (const [what, message, type] of cases) {
+      const result = contract.toHost.check(message);
+      assert.equal(result.ok, false, `accepted: ${what}`);
+      if (result.ok) continue;
+      assert.equal(result.type, type, what);
+      assert.ok(result.problem.length > 0, what);
+    }
+  });
+
+  test(`${panel} contract: a problem says which property and what was expected`, () => {
+    for (const { valid, required } of messageCases[panel]) {
+      for (const key of required) {
+        const { [key]: _dropped, ...rest } = valid;
+        const result = contract.toHost.check(rest);
+        assert.ok(!result.ok && result.problem.startsWith(`${key}: expected`), `${valid.type} without ${key}: ${JSON.stringify(result)}`);
+      }
+    }
+  });
+}
+
+test('compare contract: the drawn and ready messages that used to throw in the host are refused or accepted as they should be', () => {
+  // Before: the guard looked at `type` only, and the host threw at message.ms.toFixed.
+  assert.deepEqual(compareContract.toHost.check({ type: 'drawn' }), { ok: false, type: 'drawn', problem: 'metric: expected a string, got nothing' });
+  // A ready with an older version's state is a valid ready: the state is checked on its own, and dropped.
+  assert.equal(compareContract.toHost.check({ type: 'ready', state: {} }).ok, true);
+  assert.match(compareContract.state.problem({}, 'state') ?? '', /^state\.runIds: expected an array, got nothing$/);
+});
+
+test('view states: what each page saves today fits; what an older one saved does not', () => {
+  assert.ok(fits(compareContract.state, { runIds: ['a'], selectedMetrics: [], xAxis: 'wall', smoothing: 0.6, logScale: true, onlyDifferentParams: false }));
+  assert.ok(!fits(compareContract.state, { runIds: ['a'], selectedMetrics: [], xAxis: 'wall', smoothing: 2, logScale: true, onlyDifferentParams: false }));
+  assert.ok(fits(runsTableContract.state, { filter: '', sort: null, columns: { 'p:lr': false }, onlyDiffering: false, widths: { name: 120 }, order: ['name'], selected: [], scrollTop: 0 }));
+  assert.ok(!fits(runsTableContract.state, { filter: '', sort: { column: 'name' }, columns: {}, onlyDiffering: false }));
+  assert.ok(!fits(runsTableContract.state, { filter: '', sort: null, columns: { 'p:lr': 'no' }, onlyDiffering: false }));
+  assert.ok(fits(detailsContract.state, { runId: 'r1' }));
+  assert.ok(!fits(detailsContract.state, { id: 'r1' }));
+});
+
+test('schema: objects check own properties only, and say where a nested value went wrong', () => {
+  const schema = objectOf({ name: str(), sort: nullable(objectOf({ column: str(), descending: bool() })), tags: arrayOf(str()), note: optional(str({ maxLength: 5 })) });
+  assert.ok(fits(schema, { name: 'a', sort: null, tags: [] }));
+  assert.equal(schema.problem({ name: 'a', sort: { column: 1, descending: true }, tags: [] }, ''), 'sort.column: expected a string, got a number');
+  assert.equal(schema.problem({ name: 'a', sort: null, tags: ['x', 2] }, 'state'), 'state.tags[1]: expected a string, got a number');
+  assert.equal(schema.problem({ name: 'a', sort: null, tags: [], note: 'too long' }, ''), 'note: longer than 5 characters');
+  // An inherited property is not the object's own.
+  const inherited = Object.create({ name: 'from the prototype' }) as object;
+  assert.equal(schema.problem(Object.assign(inherited, { sort: null, tags: [] }), ''), 'name: expected a string, got nothing');
+  assert.equal(schema.problem([], 'x'), 'x: expected an object, got an array');
+});
+
+test('schema: numbers are finite and within limits; fixed strings; tuples; records; messages by own type only', () => {
+  assert.ok(!fits(num(), Number.NaN));
+  assert.ok(!fits(num(), Infinity));
+  assert.ok(!fits(num({ integer: true }), 1.5));
+  assert.ok(fits(num({ min: 0, max: 1 }), 1));
+  assert.ok(!fits(oneOf('a', 'b'), 'c'));
+  assert.ok(fits(tupleOf(str(), num()), ['a', 1]));
+  assert.ok(!fits(tupleOf(str(), num()), ['a', 1, 2]));
+  assert.ok(fits(recordOf(bool()), JSON.parse('{"__proto__": true, "constructor": false}')));
+  assert.ok(!fits(recordOf(bool()), { a: 1 }));
+  const messages = messagesOf({ ping: objectOf({}) });
+  for (const type of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
+    assert.equal(messages.check({ type }).ok, false, type);
+  }
+  assert.equal(messages.check(JSON.parse('{"__proto__": {"type": "ping"}}')).ok, false, 'a type inherited through __proto__ is no type');
+});
+
+test('wire values: one encoding for NaN and ±Infinity, params flattened once, shown with the shared formatter', () => {
+  for (const n of [Number.NaN, Infinity, -Infinity, 0, -0.5, 1e300]) {
+    const wire = JSON.parse(JSON.stringify(toWireNumber(n))) as unknown;
+    assert.ok(fits(wireNumber, wire), String(n));
+    assert.ok(Object.is(fromWireNumber(wire as ReturnType<typeof toWireNumber>), n === 0 ? 0 : n), String(n));
+  }
+  assert.deepEqual(toWireValue({ depth: 3 }), '{"depth":3}');
+  assert.deepEqual(toWireValue([1, 'a']), '[1,"a"]');
+  assert.equal(toWireValue(undefined), null);
+  assert.equal(wireText(toWireValue(0.123456)), '0.1235');
+  assert.equal(wireText(toWireValue(Number.NaN)), 'NaN');
+  assert.equal(wireText(toWireValue(-Infinity)), '-∞');
+  assert.equal(wireText(toWireValue(null)), 'null');
+  assert.equal(wireText(toWireValue('adam')), 'adam');
+});

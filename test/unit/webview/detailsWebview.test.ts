@@ -1,0 +1,117 @@
+// The run details page (the real bundle in jsdom): what it shows, the messages it sends, and notes that survive
+// the re-renders a live run causes.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import type { RunDetailsData } from '../../../src/shared/webviews/details/contract';
+import { loadWebview, messagesOfType, structure, type Harness } from './webviewHarness';
+
+const evil = '<img src=x onerror="window.__pwned = true">';
+
+function details(over: Partial<RunDetailsData> = {}): RunDetailsData {
+  return {
+    id: 'r1', name: 'brave-otter', experiment: 'demo', status: 'running', color: '#1f77b4', notes: 'first idea', tags: ['baseline'],
+    lineage: [{ label: 'Run id', value: 'r1' }, { label: 'Who', value: 'ada @ gpu-box' }],
+    params: [['lr', 0.000123456], ['optimizer', 'adam'], ['dropout', null], ['weird', { nonFinite: 'Infinity' }]],
+    metrics: [{ key: 'loss', last: { nonFinite: 'NaN' }, min: 0.123456, max: 1, count: 12345 }],
+    artifacts: [{ name: 'model', type: 'model', path: '/tmp/model.pt', size: 1536, sha256: 'ab'.repeat(32), files: 2, pushes: [] }],
+    hasDiff: false, hasCommit: true, warnings: [], packages: [['torch', '2.3.0']],
+    ...over,
+  };
+}
+
+interface Textarea extends HTMLElement { value: string }
+
+const notes = (h: Harness): Textarea => h.document.querySelector('vscode-textarea') as Textarea;
+const saveButton = (h: Harness): HTMLElement & { disabled: boolean } =>
+  [...h.document.querySelectorAll('vscode-button')].find((b) => b.textContent === 'Save notes') as HTMLElement & { disabled: boolean };
+const rows = (h: Harness): string[][] => [...h.document.querySelectorAll('table.grid tbody tr')].map((r) => [...r.children].map((c) => c.textContent ?? ''));
+
+function type(h: Harness, text: string): void {
+  const area = notes(h);
+  area.value = text;
+  area.dispatchEvent(new h.window.Event('input', { bubbles: true }));
+}
+
+test('details: the first message is ready; the page shows the run with the shared formatter and saves its run id', () => {
+  const h = loadWebview('details');
+  try {
+    assert.deepEqual(h.posted, [{ type: 'ready' }]);
+    h.send({ type: 'details', data: details() });
+    assert.equal(h.document.querySelector('h1')?.textContent, 'brave-otter');
+    const table = rows(h);
+    assert.ok(table.some((r) => r[0] === 'lr' && r[1] === '1.235e-4'), JSON.stringify(table));
+    assert.ok(table.some((r) => r[0] === 'dropout' && r[1] === 'null'));
+    assert.ok(table.some((r) => r[0] === 'weird' && r[1] === '∞'));
+    assert.ok(table.some((r) => r.join('|') === 'loss|NaN|0.1235|1|12,345'), 'NaN stays NaN; counts have separators');
+    assert.ok(table.some((r) => r[0] === 'model' && r[2] === '1.5 KiB · 2 files'), 'bytes in binary units');
+    assert.deepEqual(h.state(), { runId: 'r1' });
+    assert.equal(notes(h).value, 'first idea');
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
+test('details: a note being typed survives a live re-render (same editor, same text); Save sends it; the saved note then replaces nothing', () => {
+  const h = loadWebview('details');
+  try {
+    h.send({ type: 'details', data: details() });
+    const editor = notes(h);
+    type(h, 'first idea, and a second thought');
+    assert.equal(saveButton(h).disabled, false, 'an edit can be saved');
+    // The run logs a step: the host re-sends the page.
+    h.send({ type: 'details', data: details({ metrics: [{ key: 'loss', last: 0.5, min: 0.5, max: 1, count: 12346 }] }) });
+    assert.equal(notes(h), editor, 'the notes editor is the same element (focus and caret stay)');
+    assert.equal(notes(h).value, 'first idea, and a second thought', 'the unsaved text stays');
+    assert.equal(saveButton(h).disabled, false, 'and can still be saved');
+    assert.ok(rows(h).some((r) => r.join('|') === 'loss|0.5|0.5|1|12,346'), 'the rest of the page follows the run');
+
+    saveButton(h).click();
+    assert.deepEqual(messagesOfType(h, 'saveNotes'), [{ type: 'saveNotes', notes: 'first idea, and a second thought' }]);
+    // The host saved it and re-renders from the index.
+    h.send({ type: 'details', data: details({ notes: 'first idea, and a second thought' }) });
+    assert.equal(saveButton(h).disabled, true, 'nothing left to save');
+    // Someone else changes the notes (the tree's Add Note…): with nothing unsaved here, the page shows theirs.
+    h.send({ type: 'details', data: details({ notes: 'changed elsewhere' }) });
+    assert.equal(notes(h).value, 'changed elsewhere');
+    assert.equal(notes(h), editor);
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
+test('details: the action buttons send their action', () => {
+  const h = loadWebview('details');
+  try {
+    h.send({ type: 'details', data: details() });
+    for (const label of ['Compare', 'Reveal Source', 'Open at Commit', 'Copy Run ID']) {
+      ([...h.document.querySelectorAll('vscode-button')].find((b) => b.textContent === label) as HTMLElement).click();
+    }
+    assert.deepEqual(messagesOfType<{ type: 'action'; action: string }>(h, 'action').map((m) => m.action), ['compare', 'revealSource', 'openAtCommit', 'copyId']);
+  } finally {
+    h.close();
+  }
+});
+
+test('details: a run that is gone says so; run-supplied markup creates no element or attribute', () => {
+  const plainText = (text: string): string => 'x'.repeat(text.length);
+  const withText = (text: string): RunDetailsData => details({
+    name: text, notes: text, tags: [text], params: [[text, text]], warnings: [text], error: text,
+    lineage: [{ label: 'Script', value: text }], artifacts: [{ name: text, type: 'model', path: text, size: 1, sha256: 'a'.repeat(64), pushes: [text] }],
+  });
+  const plain = loadWebview('details');
+  const h = loadWebview('details');
+  try {
+    plain.send({ type: 'details', data: withText(plainText(evil)) });
+    h.send({ type: 'details', data: withText(evil) });
+    assert.deepEqual(structure(h.document), structure(plain.document), 'the page built the same elements and attributes');
+    assert.equal(h.document.querySelectorAll('img, [onerror]').length, 0);
+    assert.equal(h.document.querySelector('h1')?.textContent, evil);
+    h.send({ type: 'gone', message: 'Run r1 is no longer in this workspace (its folder was deleted).' });
+    assert.equal(h.document.getElementById('app')?.textContent, 'Run r1 is no longer in this workspace (its folder was deleted).');
+  } finally {
+    h.close();
+    plain.close();
+  }
+});

@@ -36,6 +36,8 @@ interface Call {
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
 export class OciClient {
   private base: URL;
   private readonly auth: RegistryAuth;
@@ -168,8 +170,7 @@ export class OciClient {
 
   private async deleteUpload(location: URL): Promise<void> {
     try {
-      const authz = await this.auth.header();
-      await sendRequest({ method: 'DELETE', url: location, headers: authz ? { Authorization: authz } : {}, insecureTls: this.insecure, idleTimeoutMs: 10_000, ...(this.lookup ? { lookup: this.lookup } : {}) });
+      await sendRequest({ method: 'DELETE', url: location, headers: await this.authorizationFor(location), insecureTls: this.insecure, idleTimeoutMs: 10_000, ...(this.lookup ? { lookup: this.lookup } : {}) });
     } catch {
       // An orphan session expires on the registry by itself.
     }
@@ -224,7 +225,7 @@ export class OciClient {
               body: () => counted(reader.take(len), (n) => { sent += n; onBytes(n); }),
             }).catch((err: unknown) => { onBytes(-sent); throw err; });
             if (res.status !== 202) { onBytes(-sent); throw this.errorFor(res, `upload a chunk of blob ${blob.digest}`); }
-            location = this.resolve(header(res, 'location') ?? location.href);
+            location = this.resolve(header(res, 'location') ?? location.href, location);
             this.openUpload = location;
             const reported = rangeEnd(header(res, 'range'));
             if (reported !== undefined && reported + 1 !== end + 1) {
@@ -275,7 +276,7 @@ export class OciClient {
         const res = await this.call({ method: 'GET', target: location });
         if (res.status === 204 || res.status === 200) {
           const end = rangeEnd(header(res, 'range'));
-          return { location: this.resolve(header(res, 'location') ?? location.href), offset: end === undefined ? 0 : end + 1 };
+          return { location: this.resolve(header(res, 'location') ?? location.href, location), offset: end === undefined ? 0 : end + 1 };
         }
         if (res.status >= 500) throw this.errorFor(res, 'read the upload status');
         return undefined; // 404 BLOB_UPLOAD_UNKNOWN or 400 BLOB_UPLOAD_INVALID: start over
@@ -309,21 +310,15 @@ export class OciClient {
    */
   private async call(c: Call, noPingCheck = false): Promise<HttpResponse> {
     if (!this.pinged && !noPingCheck) await this.ping();
-    const url = typeof c.target === 'string' ? new URL(c.target, this.base) : c.target;
+    const first = typeof c.target === 'string' ? new URL(c.target, this.base) : c.target;
     let challenges = 0;
     for (let attempt = 0; ; attempt++) {
       try {
-        const authz = await this.auth.header(this.signal);
-        const res = await sendRequest({
-          method: c.method, url,
-          headers: { ...c.headers, ...(authz ? { Authorization: authz } : {}) },
-          ...(c.body ? { body: c.body() } : {}),
-          ...(this.signal ? { signal: this.signal } : {}),
-          ...(c.maxResponseBytes !== undefined ? { maxResponseBytes: c.maxResponseBytes } : {}),
-          insecureTls: this.insecure,
-          ...(this.lookup ? { lookup: this.lookup } : {}),
-        });
+        // Each attempt starts at the registry again: a redirect target (a signed URL) may have expired.
+        const { res, url } = await this.sendFollowing(c, first);
         if (res.status === 401) {
+          // Only the registry's own challenge is followed: another origin's realm would be handed the credentials.
+          if (url.origin !== this.base.origin) throw this.foreignChallenge(url);
           // One challenge per request, plus one more when a token we sent was refused as expired/invalid.
           const allowed = challenges === 0 || (challenges === 1 && /error="?invalid_token/i.test(header(res, 'www-authenticate') ?? ''));
           if (allowed && (c.retry || !c.body) && (await this.auth.onUnauthorized(res, this.signal))) { challenges++; attempt--; continue; }
@@ -341,8 +336,55 @@ export class OciClient {
     }
   }
 
-  private resolve(location: string): URL {
-    return new URL(location, this.base);
+  /**
+   * Sends `c` to `url`, following redirects of bodiless reads (a registry whose storage driver redirects blob
+   * reads to S3, GCS…), at most 5; every hop gets credentials only when it is on the registry's origin.
+   */
+  private async sendFollowing(c: Call, start: URL): Promise<{ res: HttpResponse; url: URL }> {
+    let url = start;
+    for (let hops = 0; ; hops++) {
+      const res = await sendRequest({
+        method: c.method, url,
+        headers: { ...c.headers, ...(await this.authorizationFor(url)) },
+        ...(c.body ? { body: c.body() } : {}),
+        ...(this.signal ? { signal: this.signal } : {}),
+        ...(c.maxResponseBytes !== undefined ? { maxResponseBytes: c.maxResponseBytes } : {}),
+        insecureTls: this.insecure,
+        ...(this.lookup ? { lookup: this.lookup } : {}),
+      });
+      const location = header(res, 'location');
+      const follow = REDIRECTS.has(res.status) && location !== undefined && !c.body && (c.method === 'GET' || c.method === 'HEAD');
+      if (!follow) return { res, url };
+      if (hops >= 5) throw new RegistryError('protocol', `${this.registry} redirected ${c.method} ${start.pathname} more than 5 times. Check the registry's storage configuration.`);
+      url = this.resolve(location, url);
+    }
+  }
+
+  private foreignChallenge(url: URL): RegistryError {
+    return new RegistryError('auth', `${url.host}, another server than the registry ${this.registry}, asked for credentials (HTTP 401) for data the registry sent there. Trialbook sends credentials only to the registry itself (${this.base.origin}), as Docker does, so nothing was sent; the registry's storage must accept the URL the registry issued. Ask the registry's administrator.`, 401);
+  }
+
+  /** A `Location` header as a URL: relative ones resolve against the request that answered it (RFC 9110). */
+  private resolve(location: string, relativeTo: URL = this.base): URL {
+    let url: URL;
+    try {
+      url = new URL(location, relativeTo);
+    } catch {
+      throw new RegistryError('protocol', `${this.registry} answered with a Location that is not a URL. It does not follow the OCI distribution API.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RegistryError('protocol', `${this.registry} answered with a Location of scheme ${url.protocol} (only http and https are spoken).`);
+    return url;
+  }
+
+  /**
+   * The Authorization header for a request to `url`: only for the registry's own origin (scheme, host, port), as
+   * Docker and the OCI distribution clients do. Upload locations and redirects on another origin (a storage
+   * backend with signed URLs) get none.
+   */
+  private async authorizationFor(url: URL): Promise<Record<string, string>> {
+    if (url.origin !== this.base.origin) return {};
+    const authz = await this.auth.header(this.signal);
+    return authz ? { Authorization: authz } : {};
   }
 
   private checkDigest(res: HttpResponse, expected: string): void {

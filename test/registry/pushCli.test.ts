@@ -140,6 +140,26 @@ describe('trialbook push (CLI)', () => {
     assert.ok(readFileSync(path.join(workspace, '.trialbook', 'runs', RUN_ID, 'events.jsonl'), 'utf8').includes('run_end'), 'the run log is untouched');
   });
 
+  it('answers malformed targets and options with a clear message and exit code 2, before any network traffic', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--to', 'oci://127.0.0.1:99999/team/churn:1'], /port 99999 .*out of range/],
+      [['--to', 'oci://127.0.0.1:5000/:1'], /has no repository/],
+      [['--to', 'oci://127.0.0.1:5000/team/churn:bad tag'], /not a valid tag/],
+      [['--to', 'oci://bot:s3cr3t@127.0.0.1:5000/team/churn:1'], /credentials do not belong in the target/],
+      [['--to', 'ftp://127.0.0.1/team/churn:1'], /is not a push target/],
+      [['--to', 'mlflow://127.0.0.1:70000/churn'], /port 70000 .*out of range/],
+      [['--to', 'oci://127.0.0.1:5000/team/churn:1', '--alias', 'not a tag'], /alias "not a tag" is not a valid tag/i],
+      [['--to', 'mlflow+http://127.0.0.1:5000/churn', '--alias', 'latest'], /reserves the alias "latest"/],
+    ];
+    for (const [args, pattern] of cases) {
+      const res = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', ...args]);
+      assert.equal(res.code, 2, `${args.join(' ')}: ${res.stderr}`);
+      assert.match(res.stderr, pattern, args.join(' '));
+      assert.doesNotMatch(res.stderr, /Invalid URL|TypeError|\n\s+at /, 'no raw exception');
+      assert.ok(!res.stderr.includes('s3cr3t'));
+    }
+  });
+
   it('pushes to MLflow with MLFLOW_TRACKING_TOKEN and records models:/<name>/<version>', async () => {
     const mlflow = await MlflowStandIn.start({ auth: { kind: 'token', token: 'tok-secret-77' }, registrationDelayMs: 100 });
     try {

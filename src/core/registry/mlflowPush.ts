@@ -10,6 +10,7 @@ import { boundedText, lineageAnnotations, redactUrl } from './lineage';
 import { MlflowApiError, MlflowClient } from './mlflowClient';
 import { scanModel } from './modelTree';
 import { checkSendable } from './pushChecks';
+import { checkAlias } from './target';
 import type { MetricHistorySource, MlflowTarget, PlannedFile, PlannedLink, PushHooks, PushPlan, PushRequest, PushResult } from './types';
 
 /** MLflow's documented limits for one runs/log-batch request. */
@@ -17,7 +18,6 @@ export const BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, total: 1000
 const MAX_KEY = 250;
 const MAX_PARAM_VALUE = 6000;
 const MAX_TAG_VALUE = 5000;
-const ALIAS_RE = /^[\w-]+$/;
 const ARTIFACT_DIR = 'model';
 
 export interface MlflowMetric { key: string; value: number | string; timestamp: number; step: number }
@@ -161,7 +161,7 @@ export function mlmodelYaml(opts: { runId: string; files: string[]; createdAt: s
 }
 
 export async function planMlflowPush(req: PushRequest & { target: MlflowTarget }, hooks: HashHooks = {}): Promise<PushPlan> {
-  if (req.alias !== undefined) checkAlias(req.alias);
+  checkAlias('mlflow', req.alias);
   const { files, links } = await modelFiles(req.modelPath, req.followOutsideLinks === true, hooks);
   const lineage = lineageAnnotations(req.run, { version: 'next', artifactName: req.artifactName, ...(req.description !== undefined ? { description: req.description } : {}) });
   const { tags } = mirrorOf(req.run, lineage);
@@ -173,11 +173,6 @@ export async function planMlflowPush(req: PushRequest & { target: MlflowTarget }
     lineage: Object.fromEntries(tags.map((t) => [t.key, t.value])),
     links,
   };
-}
-
-function checkAlias(alias: string): void {
-  if (!ALIAS_RE.test(alias)) throw new RegistryError('input', `MLflow alias "${alias}" is not valid: use letters, digits, _ and -.`);
-  if (alias.toLowerCase() === 'latest' || /^v\d+$/i.test(alias)) throw new RegistryError('input', `MLflow reserves the alias "${alias}"; choose another (e.g. staging, champion).`);
 }
 
 export interface MlflowPushOptions {
@@ -214,7 +209,7 @@ async function findSameVersion(client: MlflowClient, modelName: string, runId: s
 export async function pushMlflow(req: PushRequest & { target: MlflowTarget }, hooks: PushHooks, options: MlflowPushOptions = {}): Promise<PushResult> {
   const { target, run } = req;
   const { signal, log } = hooks;
-  if (req.alias !== undefined) checkAlias(req.alias);
+  checkAlias('mlflow', req.alias);
   const client = new MlflowClient(target.trackingUri, req.credentials, log, signal);
   let mlflowRunId: string | undefined;
   try {

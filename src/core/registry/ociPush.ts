@@ -7,7 +7,7 @@ import { configBlob, FILEPATH_ANNOTATION, manifestBytes, planLayers, type LayerP
 import { OCI_MANIFEST, OciClient, type OciClientOptions } from './ociClient';
 import { sha256Hex, type Blob, type HashHooks } from './blobSource';
 import { checkSendable } from './pushChecks';
-import { isValidTag } from './target';
+import { checkAlias } from './target';
 import type { OciTarget, PushHooks, PushPlan, PushRequest, PushResult, VerifyDifference, VerifyResult } from './types';
 
 export interface OciPlan extends PushPlan {
@@ -33,7 +33,7 @@ function rememberBlob(registry: string, digest: string, repository: string): voi
 
 export async function planOciPush(req: PushRequest & { target: OciTarget }, hooks: HashHooks = {}): Promise<OciPlan> {
   const target = req.target;
-  if (req.alias !== undefined && !isValidTag(req.alias)) throw new RegistryError('input', `Alias "${req.alias}" is not a valid tag: use letters, digits, _ . - (at most 128, not starting with . or -).`);
+  checkAlias('oci', req.alias);
   const { layers, links } = await planLayers(req.modelPath, { ...(req.followOutsideLinks ? { followOutsideLinks: true } : {}) }, hooks);
   const lineage = lineageAnnotations(req.run, { version: target.tag, artifactName: req.artifactName, ...(req.description !== undefined ? { description: req.description } : {}) });
   const author = req.run.lineage.user ?? req.run.user;

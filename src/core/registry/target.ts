@@ -9,6 +9,21 @@ export function isValidTag(tag: string): boolean {
   return TAG_RE.test(tag);
 }
 
+const MLFLOW_ALIAS_RE = /^[\w-]+$/;
+
+/** What is wrong with `alias` as a second tag (OCI) or an MLflow alias, or undefined when it is fine. */
+export function aliasProblem(kind: PushTarget['kind'], alias: string): string | undefined {
+  if (kind === 'oci') return isValidTag(alias) ? undefined : `Alias "${alias}" is not a valid tag: use letters, digits, _ . - (at most 128, not starting with . or -).`;
+  if (!MLFLOW_ALIAS_RE.test(alias)) return `MLflow alias "${alias}" is not valid: use letters, digits, _ and -.`;
+  if (alias.toLowerCase() === 'latest' || /^v\d+$/i.test(alias)) return `MLflow reserves the alias "${alias}"; choose another (e.g. staging, champion).`;
+  return undefined;
+}
+
+export function checkAlias(kind: PushTarget['kind'], alias: string | undefined): void {
+  const problem = alias === undefined ? undefined : aliasProblem(kind, alias);
+  if (problem) throw new RegistryError('input', problem);
+}
+
 const OCI_FORM = 'Write it as oci://<registry host[:port]>/<repository>:<tag>, e.g. oci://ghcr.io/team/churn-model:1.4.0.';
 const MLFLOW_FORM = 'Write it as mlflow://<host[:port]>/<registered model name> (HTTPS) or mlflow+http://<host[:port]>/<model name> (plain HTTP).';
 

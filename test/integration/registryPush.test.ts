@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -93,5 +93,38 @@ suite('Push a model to a registry', () => {
     assert.ok(!errors[0].message.includes(wrong), 'the password is not in the message');
     const detail = await api.runDetail(runId);
     assert.deepEqual(detail?.pushes, []);
+  });
+
+  test('a model with a link outside its folder is not pushed until copies are allowed; the error names the link', async function () {
+    this.timeout(90_000);
+    const { api } = await activateTrialbook();
+    const host = (registry as RegistryServer).host;
+    const outside = join(mkdtempSync(join(tmpdir(), 'trialbook-outside-')), 'secret.txt');
+    writeFileSync(outside, `outside-${Date.now()}`);
+    const script = [
+      'import os, trialbook',
+      'run = trialbook.init(experiment="ship", notes="linked model", system_metrics=False)',
+      'os.makedirs("models/linked", exist_ok=True)',
+      'open("models/linked/weights.bin", "wb").write(os.urandom(1000))',
+      `os.path.lexists("models/linked/secret.txt") or os.symlink(${JSON.stringify(outside)}, "models/linked/secret.txt")`,
+      'run.log_artifact("models/linked", name="linked", type="model")',
+      'run.finish()',
+      'print(run.id)',
+    ].join('\n');
+    const runId = (await runPython(script, workspaceDir())).trim().split('\n').pop() ?? '';
+    await api.refresh();
+    await vscode.commands.executeCommand('trialbook.addRegistry', {
+      name: 'local-links', kind: 'oci', registry: host, repository: 'models/linked', credentials: { kind: 'basic', username: 'alice', password },
+    });
+    const before = api.commandErrors().length;
+    await vscode.commands.executeCommand('trialbook.pushModel', { runId, artifact: 'linked', registry: 'local-links', version: '1.0.0', confirmed: true });
+    const errors = api.commandErrors().slice(before);
+    assert.equal(errors.length, 1, JSON.stringify(errors));
+    assert.match(errors[0].message, /secret\.txt → .*secret\.txt.*Nothing was sent/);
+    assert.deepEqual((await api.runDetail(runId))?.pushes, [], 'nothing recorded');
+
+    await vscode.commands.executeCommand('trialbook.pushModel', { runId, artifact: 'linked', registry: 'local-links', version: '1.0.0', confirmed: true, followOutsideLinks: true });
+    assert.deepEqual(api.commandErrors().slice(before + 1), []);
+    assert.equal((await api.runDetail(runId))?.pushes.length, 1, 'pushed once copies were allowed');
   });
 });

@@ -5,6 +5,8 @@ import { RegistryError, TokenRenewed, describeNetworkError, isTransient, socketE
 import { header, isAbortError, isLoopbackHost, sendRequest, sleep, type HttpResponse, type RequestBody } from './http';
 import { RegistryAuth } from './ociAuth';
 import type { Blob } from './blobSource';
+import { describeBody, looksLikeJson, registryErrorDetail } from './ociResponses';
+import { ChunkReader, counted, exactly, rangeEnd, withDigest } from './uploadStreams';
 import type { Credentials, PushLog } from './types';
 
 export interface OciClientOptions {
@@ -409,98 +411,5 @@ export class OciClient {
       default:
         return new RegistryError('rejected', `Registry ${this.registry} refused to ${action} for ${this.repository} (HTTP ${res.status})${detail}.`, res.status);
     }
-  }
-}
-
-/** `{"errors":[{"code","message"}]}` → `: CODE: message`, bounded. */
-function registryErrorDetail(res: HttpResponse): string {
-  try {
-    const parsed = JSON.parse(res.body.toString('utf8')) as { errors?: { code?: unknown; message?: unknown }[] };
-    const first = parsed.errors?.[0];
-    if (!first) return '';
-    return `: ${String(first.code ?? '')}${first.message ? `: ${String(first.message).slice(0, 200)}` : ''}`;
-  } catch {
-    return '';
-  }
-}
-
-function looksLikeJson(text: string): boolean {
-  const t = text.trim();
-  if (!t.startsWith('{') && !t.startsWith('[')) return false;
-  try { JSON.parse(t); return true; } catch { return false; }
-}
-
-function describeBody(res: HttpResponse): string {
-  const type = header(res, 'content-type') ?? 'no content type';
-  const text = res.body.toString('utf8');
-  const kind = /<html|<!doctype/i.test(text) ? 'an HTML page' : `${res.body.length} bytes`;
-  return `${kind}, ${type.split(';')[0]}`;
-}
-
-function withDigest(location: URL, digest: string): URL {
-  const u = new URL(location.href);
-  u.searchParams.set('digest', digest);
-  return u;
-}
-
-/** `0-1234` → 1234; Distribution reports `0--1` for an empty upload (→ -1). */
-function rangeEnd(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const m = /^(?:bytes=)?(\d+)-(-?\d+)$/.exec(value.trim());
-  return m ? Number(m[2]) : undefined;
-}
-
-function changedWhileSending(): RegistryError {
-  return new RegistryError('input', 'The model changed while it was being sent (its size is not what was planned). Push again when nothing writes to it any more.');
-}
-
-/** The source's bytes, failing (instead of leaving the server waiting) when there are more or fewer than `size`. */
-async function* exactly(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
-  let seen = 0;
-  for await (const chunk of source) {
-    seen += chunk.length;
-    if (seen > size) throw changedWhileSending();
-    yield chunk;
-  }
-  if (seen !== size) throw changedWhileSending();
-}
-
-async function* counted(source: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
-  for await (const chunk of source) {
-    onBytes(chunk.length);
-    yield chunk;
-  }
-}
-
-/** Hands out consecutive byte ranges of one stream, keeping what a range did not use for the next. */
-class ChunkReader {
-  private readonly it: AsyncIterator<Buffer>;
-  private rest: Buffer | undefined;
-  private closed = false;
-
-  constructor(source: AsyncIterable<Buffer>) {
-    this.it = source[Symbol.asyncIterator]();
-  }
-
-  async *take(n: number): AsyncGenerator<Buffer> {
-    let left = n;
-    while (left > 0) {
-      let buf = this.rest;
-      this.rest = undefined;
-      if (!buf) {
-        const next = await this.it.next();
-        if (next.done) throw changedWhileSending();
-        buf = next.value;
-      }
-      if (buf.length > left) { this.rest = buf.subarray(left); buf = buf.subarray(0, left); }
-      left -= buf.length;
-      yield buf;
-    }
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    void this.it.return?.().catch(() => undefined);
   }
 }

@@ -241,7 +241,7 @@ export class RegistryCommands {
   /** Reads the model for its digests, with cancellable progress (a large model takes seconds); undefined when cancelled. */
   private async plan(service: PushService, prepared: PreparedPush): Promise<PushPlan | undefined> {
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: readingTitle(prepared.model.name), cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: readingTitle(prepared.model.name), cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());

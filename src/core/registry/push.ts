@@ -1,4 +1,5 @@
-// Entry points shared by the VS Code commands and the CLI: plan (for the confirmation), push, verify.
+// The lower layer of a push: plan, push or verify one request, recording nothing. PushService (pushService.ts) is what
+// the CLI and the editor call; it resolves the model, builds the request and records the push.
 import type { HashHooks } from './blobSource';
 import { RegistryError } from './errors';
 import { pushMlflow, planMlflowPush } from './mlflowPush';

@@ -3,7 +3,7 @@
 import type { MetricHistorySource } from './registry/types';
 import type { RunIndex } from './runIndex';
 
-export function metricHistoryFrom(index: RunIndex, runId: string): MetricHistorySource {
+export function metricHistoryFrom(index: Pick<RunIndex, 'series'>, runId: string): MetricHistorySource {
   return (key) => {
     const all = { runIds: [runId], keys: [key], maxPoints: Number.MAX_SAFE_INTEGER };
     const [byStep] = index.series({ ...all, xAxis: 'step' });

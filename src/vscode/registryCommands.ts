@@ -1,17 +1,18 @@
 import * as vscode from 'vscode';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { existsSync } from 'node:fs';
 import type { IndexHost } from './indexHost';
-import type { Artifact, Logger, PushRecord, RunDetail } from '../core/model';
-import { planPush, pushModel, verifyModel } from '../core/registry/push';
+import type { Logger, PushRecord, RunDetail } from '../core/model';
 import { dockerConfigCredentials } from '../core/registry/credentials';
-import { metricHistoryFrom } from '../core/metricHistory';
-import type { Credentials, PushPlan, PushRequest } from '../core/registry/types';
-import { isValidTag, parseOciTarget } from '../core/registry/target';
+import { PushService, recordedOciTarget, type PreparedPush, type PushSpec } from '../core/registry/pushService';
+import type { Credentials, PushPlan } from '../core/registry/types';
+import { aliasProblem, isValidTag } from '../core/registry/target';
 import { RegistrySecrets, describeRegistry, registryConfigs, saveRegistryConfig, targetFor, type RegistryConfig } from './registrySettings';
 import { parseRegistryConfig } from '../core/registry/registryConfig';
-import { formatBytes } from '../shared/formatBytes';
+import { errorMessage } from '../shared/errorMessage';
+import { inertText } from '../shared/untrustedText';
+import {
+  artifactPickItem, copiedMessage, inertError, outsideLinksQuestion, progressMessage, pushConfirmation, pushedMessage, pushingTitle,
+  readingTitle, registryPickItem, runPickItem, verifiedMessage, verifyingTitle,
+} from './registryText';
 
 /** Arguments that let tests and other extensions run the commands without prompts. */
 export type AddRegistryArgs = RegistryConfig & { credentials?: Credentials };
@@ -25,6 +26,8 @@ export interface PushModelArgs {
   description?: string;
   /** Skip the confirmation dialog (tests, automation). */
   confirmed?: boolean;
+  /** Send copies of what links outside the model folder point to (else such a link stops the push). */
+  followOutsideLinks?: boolean;
 }
 
 /** A settings entry from what Add Registry asked: `host/repo` for OCI, the tracking URL for MLflow. */
@@ -33,13 +36,6 @@ function entryFor(kind: 'oci' | 'mlflow', name: string, address: string, model: 
   const bare = address.replace(/^oci:\/\//, '');
   const slash = bare.indexOf('/');
   return { name, kind, registry: slash > 0 ? bare.slice(0, slash) : bare, repository: slash > 0 ? bare.slice(slash + 1) : '' };
-}
-
-
-function artifactPath(artifact: Artifact, trialbookDir: string): string {
-  if (path.isAbsolute(artifact.path)) return artifact.path;
-  // Relative artifact paths are relative to the folder that holds .trialbook (docs/event-format.md).
-  return path.join(path.dirname(trialbookDir), artifact.path);
 }
 
 /** Add Registry…, Forget Registry Credentials, Push Model to Registry…, Verify Model. */
@@ -76,7 +72,7 @@ export class RegistryCommands {
           parseRegistryConfig(entryFor(kind.registryKind, 'x', v.trim(), 'model'));
           return undefined;
         } catch (err) {
-          return err instanceof Error ? err.message : String(err);
+          return errorMessage(err);
         }
       },
     });
@@ -96,7 +92,7 @@ export class RegistryCommands {
     if (!credentials) return undefined;
     await saveRegistryConfig(config);
     if (credentials.kind !== 'anonymous') await this.secrets.store(config, credentials);
-    void vscode.window.showInformationMessage(`Trialbook: registry "${config.name}" added${credentials.kind !== 'anonymous' ? '; its credentials are kept in VS Code\'s secret storage' : ''}.`);
+    void vscode.window.showInformationMessage(inertText(`Trialbook: registry "${config.name}" added${credentials.kind !== 'anonymous' ? '; its credentials are kept in VS Code\'s secret storage' : ''}.`));
     return config;
   }
 
@@ -108,16 +104,16 @@ export class RegistryCommands {
       { label: 'Token', description: config.kind === 'oci' ? 'a bearer token' : 'MLFLOW_TRACKING_TOKEN-style bearer token', value: 'token' },
       { label: 'No credentials', description: 'anonymous access', value: 'anonymous' },
     ];
-    const pick = await vscode.window.showQuickPick(choices, { title: `Credentials for ${config.name}`, ignoreFocusOut: true });
+    const pick = await vscode.window.showQuickPick(choices, { title: inertText(`Credentials for ${config.name}`), ignoreFocusOut: true });
     if (!pick) return undefined;
     if (pick.value === 'docker' || pick.value === 'anonymous') return { kind: 'anonymous' };
     if (pick.value === 'token') {
-      const token = await vscode.window.showInputBox({ title: `Token for ${config.name}`, password: true, ignoreFocusOut: true });
+      const token = await vscode.window.showInputBox({ title: inertText(`Token for ${config.name}`), password: true, ignoreFocusOut: true });
       return token ? { kind: 'token', token } : undefined;
     }
-    const username = await vscode.window.showInputBox({ title: `Username for ${config.name}`, ignoreFocusOut: true });
+    const username = await vscode.window.showInputBox({ title: inertText(`Username for ${config.name}`), ignoreFocusOut: true });
     if (!username) return undefined;
-    const password = await vscode.window.showInputBox({ title: `Password or access token for ${username}`, password: true, ignoreFocusOut: true });
+    const password = await vscode.window.showInputBox({ title: inertText(`Password or access token for ${username}`), password: true, ignoreFocusOut: true });
     return password === undefined ? undefined : { kind: 'basic', username, password };
   }
 
@@ -130,12 +126,12 @@ export class RegistryCommands {
     const registry = name ? registryConfigs(this.log).find((r) => r.name === name) : await this.pickRegistry('Forget credentials of which registry?', false);
     if (!registry) return;
     await this.secrets.forget(registry);
-    void vscode.window.showInformationMessage(`Trialbook: credentials of "${registry.name}" removed from secret storage.`);
+    void vscode.window.showInformationMessage(inertText(`Trialbook: credentials of "${registry.name}" removed from secret storage.`));
   }
 
   private async pickRegistry(title: string, offerAdd = true): Promise<RegistryConfig | undefined> {
     const all = registryConfigs(this.log);
-    const items = all.map((r) => ({ label: r.name, description: describeRegistry(r), config: r as RegistryConfig | undefined }));
+    const items: { label: string; description: string; config: RegistryConfig | undefined }[] = all.map((r) => registryPickItem(r, describeRegistry(r)));
     if (offerAdd) items.push({ label: '$(add) Add Registry…', description: '', config: undefined });
     if (items.length === 0) {
       void vscode.window.showInformationMessage('Trialbook: no registries configured.');
@@ -156,79 +152,112 @@ export class RegistryCommands {
     return { kind: 'anonymous' };
   }
 
+  /** The push use case over this workspace's index (one per command: the index may have been reopened). */
+  private async service(): Promise<PushService | undefined> {
+    if (!this.host) return undefined;
+    return new PushService(await this.host.get(), this.host.trialbookDir);
+  }
+
   /** Push Model to Registry… from the palette (args undefined), a run, or a model artifact. */
   async pushModel(args?: PushModelArgs | { runId: string; artifact?: string }): Promise<void> {
-    if (!this.host) return;
-    const index = await this.host.get();
+    try {
+      await this.askAndPush(args);
+    } catch (err) {
+      throw inertError(err);
+    }
+  }
+
+  private async askAndPush(args?: PushModelArgs | { runId: string; artifact?: string }): Promise<void> {
+    const service = await this.service();
+    if (!service) return;
     const runId = args?.runId ?? (await this.pickRunWithModel());
     if (!runId) return;
-    const run = index.getRun(runId);
-    if (!run) throw new Error(`run ${runId} is not in this workspace.`);
-    const artifact = await this.pickArtifact(run, args?.artifact);
+    const run = service.run(runId);
+    const artifact = args?.artifact ?? (await this.pickArtifact(run));
     if (!artifact) return;
-    const modelPath = artifactPath(artifact, this.host.trialbookDir);
-    if (!existsSync(modelPath)) throw new Error(`the model "${artifact.name}" is no longer at ${modelPath}. Restore it (or log it again), then push.`);
+    const modelName = service.resolveModel(run, artifact).name;
 
     const full = args && 'registry' in args ? args : undefined;
-    const registry = full ? registryConfigs(this.log).find((r) => r.name === full.registry) : await this.pickRegistry(`Push "${artifact.name}" to`);
+    const registry = full ? registryConfigs(this.log).find((r) => r.name === full.registry) : await this.pickRegistry(inertText(`Push "${modelName}" to`));
     if (!registry) {
       if (full) throw new Error(`no registry named "${full.registry}" in the trialbook.registries setting. Add it with "Trialbook: Add Registry…".`);
       return;
     }
     const version = full?.version ?? (await vscode.window.showInputBox({
-      title: `Version (tag) of "${artifact.name}" in ${registry.name}`, value: '1.0.0', ignoreFocusOut: true,
-      validateInput: (v) => (isValidTag(v) ? undefined : 'Letters, digits, _ . - (at most 128 characters, not starting with . or -).'),
+      title: inertText(`Version (tag) of "${modelName}" in ${registry.name}`), value: '1.0.0', ignoreFocusOut: true,
+      validateInput: (v) => (registry.kind === 'mlflow' || isValidTag(v) ? undefined : 'Letters, digits, _ . - (at most 128 characters, not starting with . or -).'),
     }));
     if (!version) return;
     const alias = full ? full.alias : (await vscode.window.showInputBox({ title: 'Alias (optional), e.g. staging or production', ignoreFocusOut: true,
-      validateInput: (v) => (!v || /^[\w-]+$/.test(v) ? undefined : 'Letters, digits, _ and - only.') })) || undefined;
-    const description = full ? full.description : (await vscode.window.showInputBox({ title: 'Description (optional)', value: run.notes, ignoreFocusOut: true })) || undefined;
+      validateInput: (v) => (v ? aliasProblem(registry.kind, v) : undefined) }));
+    const description = full ? full.description : await vscode.window.showInputBox({ title: 'Description (optional)', value: run.notes, ignoreFocusOut: true });
 
-    const request: PushRequest = {
-      run, modelPath, artifactName: artifact.name, target: targetFor(registry, version),
-      credentials: await this.credentialsFor(registry), alias, description, user: os.userInfo().username,
-      history: metricHistoryFrom(index, run.id),
+    const spec: PushSpec = {
+      runId, model: artifact, target: targetFor(registry, version), credentials: await this.credentialsFor(registry),
+      ...(alias ? { alias } : {}),
+      ...(description ? { description } : {}),
+      ...(full?.followOutsideLinks ? { followOutsideLinks: true } : {}),
     };
-    const plan = await planPush(request);
+    let prepared = service.prepare(spec);
+    let plan = await this.plan(service, prepared);
+    if (!plan) return;
+    // Links outside the model folder: sent (as copies) only when the person agrees here; automation says so in its arguments.
+    if (!full && plan.links.some((l) => l.sentAs === 'not-sent')) {
+      const question = outsideLinksQuestion(modelName, plan.links);
+      const choice = await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, 'Send Copies');
+      if (choice !== 'Send Copies') return;
+      prepared = service.prepare({ ...spec, followOutsideLinks: true });
+      plan = await this.plan(service, prepared);
+      if (!plan) return;
+    }
     if (!full?.confirmed && !(await this.confirm(plan, registry))) return;
 
+    const confirmed = plan;
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Pushing ${artifact.name} to ${plan.destination}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: pushingTitle(modelName, confirmed.destination), cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
         let lastPct = 0;
-        return pushModel(request, {
+        return service.push(prepared, {
+          confirmed,
           signal: controller.signal,
           log: { info: (m) => this.log.info(`push: ${m}`), warn: (m) => this.log.warn(`push: ${m}`) },
           onProgress: (done, total) => {
             const pct = total ? Math.floor((done / total) * 100) : 100;
-            progress.report({ message: `${formatBytes(done)} of ${formatBytes(total)} (${pct}%)`, increment: pct - lastPct });
+            progress.report({ message: progressMessage(done, total), increment: pct - lastPct });
             lastPct = pct;
           },
         });
       },
     );
-    // Recorded in .trialbook/pushes.jsonl (durable: a rebuilt index keeps it) and in the index.
-    index.recordPush(result.record);
-    await this.host.refresh();
-    this.log.info(`Pushed ${artifact.name} of ${run.id} to ${result.record.reference}${result.upToDate ? ' (already up to date)' : ''}`);
-    const message = result.upToDate
-      ? `Trialbook: ${plan.destination} is already up to date (no data uploaded).`
-      : `Trialbook: pushed ${artifact.name} to ${result.record.reference} (${formatBytes(result.uploadedBytes)} uploaded).`;
+    await this.host?.refresh();
+    this.log.info(`Pushed ${modelName} of ${run.id} to ${result.record.reference}${result.upToDate ? ' (already up to date)' : ''}`);
     if (!full) {
-      void vscode.window.showInformationMessage(message, 'Copy Reference').then((c) => c && vscode.env.clipboard.writeText(result.record.reference));
+      void vscode.window.showInformationMessage(pushedMessage(modelName, confirmed, result), 'Copy Reference').then((c) => c && vscode.env.clipboard.writeText(result.record.reference));
     }
   }
 
-  private async confirm(plan: PushPlan, registry: RegistryConfig): Promise<boolean> {
-    const files = plan.files.map((f) => `  ${f.filepath}  ${formatBytes(f.size)}  sha256:${f.sha256.slice(0, 12)}…`).join('\n');
-    const lineage = Object.entries(plan.lineage).map(([k, v]) => `  ${k}: ${v.length > 120 ? `${v.slice(0, 117)}…` : v}`).join('\n');
-    const choice = await vscode.window.showInformationMessage(
-      `Push ${plan.files.length} file(s), ${formatBytes(plan.totalBytes)}, to ${plan.destination}?`,
-      { modal: true, detail: `Registry: ${registry.name}\n\nFiles:\n${files}\n\nLineage sent with the model:\n${lineage}` },
-      'Push',
+  /** Reads the model for its digests, with cancellable progress (a large model takes seconds); undefined when cancelled. */
+  private async plan(service: PushService, prepared: PreparedPush): Promise<PushPlan | undefined> {
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: readingTitle(prepared.model.name), cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        try {
+          return await service.plan(prepared, { signal: controller.signal, onProgress: (done, total) => progress.report({ message: progressMessage(done, total) }) });
+        } catch (err) {
+          if (controller.signal.aborted) return undefined;
+          throw err;
+        }
+      },
     );
+  }
+
+  private async confirm(plan: PushPlan, registry: RegistryConfig): Promise<boolean> {
+    const dialog = pushConfirmation(plan, registry.name);
+    const choice = await vscode.window.showInformationMessage(dialog.message, { modal: true, detail: dialog.detail }, 'Push');
     return choice === 'Push';
   }
 
@@ -240,54 +269,56 @@ export class RegistryCommands {
       void vscode.window.showInformationMessage('Trialbook: no run has logged an artifact yet. Log one with run.log_artifact(path, type="model").');
       return undefined;
     }
-    const pick = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.name, description: `${r.experiment} · ${r.artifacts.filter((a) => a.type === 'model').length} model(s)`, id: r.id })), { title: 'Push a model of which run?' });
+    const pick = await vscode.window.showQuickPick(runs.map(runPickItem), { title: 'Push a model of which run?' });
     return pick?.id;
   }
 
-  private async pickArtifact(run: RunDetail, name: string | undefined): Promise<Artifact | undefined> {
-    if (name) {
-      const found = run.artifacts.find((a) => a.name === name);
-      if (!found) throw new Error(`run "${run.name}" has no artifact named "${name}".`);
-      return found;
-    }
+  /** The artifact to push, by name: models first; asks only when there is a choice. */
+  private async pickArtifact(run: RunDetail): Promise<string | undefined> {
     const candidates = [...run.artifacts].sort((a, b) => Number(b.type === 'model') - Number(a.type === 'model'));
     if (candidates.length === 0) {
-      void vscode.window.showInformationMessage(`Trialbook: run "${run.name}" has logged no artifact to push.`);
+      void vscode.window.showInformationMessage(inertText(`Trialbook: run "${run.name}" has logged no artifact to push.`));
       return undefined;
     }
-    if (candidates.length === 1) return candidates[0];
-    const pick = await vscode.window.showQuickPick(candidates.map((a) => ({ label: a.name, description: `${a.type} · ${formatBytes(a.size)}`, detail: a.path, artifact: a })), { title: `Which artifact of "${run.name}"?` });
-    return pick?.artifact;
+    if (candidates.length === 1) return candidates[0]?.name;
+    const pick = await vscode.window.showQuickPick(candidates.map(artifactPickItem), { title: inertText(`Which artifact of "${run.name}"?`) });
+    return pick?.name;
   }
 
   /** Verify Model: what the registry holds for a recorded push, against the local files. */
   async verify(runId: string, artifactName: string, push: PushRecord): Promise<boolean> {
-    const host = this.host;
-    if (!host) return false;
-    const run = (await host.get()).getRun(runId);
-    const artifact = run?.artifacts.find((a) => a.name === artifactName);
-    if (!run || !artifact) throw new Error('the run or its model is no longer in this workspace.');
-    if (!push.registry.startsWith('oci://')) {
-      throw new Error('Verify is available for OCI registries; for MLflow, open the model version in the MLflow UI.');
+    try {
+      return await this.verifyRecorded(runId, artifactName, push);
+    } catch (err) {
+      throw inertError(err);
     }
-    const version = push.version ?? push.reference.split('@')[0].split(':').pop() ?? '';
+  }
+
+  private async verifyRecorded(runId: string, artifactName: string, push: PushRecord): Promise<boolean> {
+    const service = await this.service();
+    if (!service) return false;
     const config = registryConfigs(this.log).find((r) => r.kind === 'oci' && `oci://${r.registry}/${r.repository}` === push.registry);
-    const target = parseOciTarget(`${push.registry}:${version}`, config?.kind === 'oci' ? config.insecure ?? false : false);
-    const credentials = config ? await this.credentialsFor(config) : (await dockerConfigCredentials(target.registry)) ?? { kind: 'anonymous' as const };
+    const target = recordedOciTarget(push, config?.kind === 'oci' ? config.insecure ?? false : false);
+    const credentials = config ? await this.credentialsFor(config) : target.kind === 'oci' ? (await dockerConfigCredentials(target.registry)) ?? { kind: 'anonymous' as const } : { kind: 'anonymous' as const };
+    const prepared = service.prepare({ runId, model: artifactName, target, credentials });
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Verifying ${artifactName} against ${push.reference}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: verifyingTitle(artifactName, push.reference), cancellable: true },
       (_p, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
-        return verifyModel({ run, modelPath: artifactPath(artifact, host.trialbookDir), artifactName, target, credentials }, { signal: controller.signal });
+        return service.verify(prepared, { signal: controller.signal });
       },
     );
-    if (result.matches) {
-      void vscode.window.showInformationMessage(`Trialbook: ${result.reference} matches the local files (${result.files.length} file(s)).`);
-    } else {
-      const lines = result.differences.map((d) => `${d.filepath}: ${d.problem}`).join('\n');
-      void vscode.window.showWarningMessage(`Trialbook: ${result.reference} differs from the local model.`, { modal: true, detail: lines });
-    }
+    const shown = verifiedMessage(result);
+    if (result.matches) void vscode.window.showInformationMessage(shown.message);
+    else void vscode.window.showWarningMessage(shown.message, { modal: true, detail: shown.detail });
     return result.matches;
   }
+
+  /** Copy Reference on a push in the Models view. */
+  async copyReference(push: PushRecord): Promise<void> {
+    await vscode.env.clipboard.writeText(push.reference);
+    vscode.window.setStatusBarMessage(copiedMessage(push.reference), 3000);
+  }
 }
+

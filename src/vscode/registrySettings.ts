@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { parseRegistryConfig, secretKey, type RegistryConfig } from '../core/registry/registryConfig';
 import type { Credentials } from '../core/registry/types';
 import type { Logger } from '../core/model';
+import { errorMessage } from '../shared/errorMessage';
 
 export type { RegistryConfig } from '../core/registry/registryConfig';
 export { targetFor } from '../core/registry/registryConfig';
@@ -17,7 +18,7 @@ export function registryConfigs(log?: Logger): RegistryConfig[] {
     try {
       out.push(parseRegistryConfig(entry));
     } catch (err) {
-      log?.warn(`Ignoring a trialbook.registries entry: ${err instanceof Error ? err.message : String(err)}`);
+      log?.warn(`Ignoring a trialbook.registries entry: ${errorMessage(err)}`);
     }
   }
   return out;

@@ -227,8 +227,7 @@ export class TrialbookExtension implements vscode.Disposable {
     });
     register(CommandId.copyReference, async (node?: ModelsNode) => {
       if (node?.kind !== 'push') return;
-      await vscode.env.clipboard.writeText(node.push.reference);
-      vscode.window.setStatusBarMessage(`Copied ${node.push.reference}`, 3000);
+      await this.registries.copyReference(node.push);
     });
     register(CommandId.verifyModel, async (node?: ModelsNode) => {
       if (node?.kind !== 'push') {

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { planPush, pushModel, verifyModel } from '../../src/core/registry/push';
 import { parseOciTarget } from '../../src/core/registry/target';
-import { listTree, tarDigest } from '../../src/core/registry/blobSource';
+import { tarDigest } from '../../src/core/registry/blobSource';
+import { scanModel } from '../../src/core/registry/modelTree';
 import type { PushRequest } from '../../src/core/registry/types';
 import { RegistryServer } from './registryServer';
 import { collectLog, fileSha256, makeModelFolder, sampleRun, skopeoInspect, tempDir } from './fixtures';
@@ -74,7 +75,8 @@ describe('OCI push (anonymous, real docker-registry)', () => {
     assert.equal(byPath.get('README.md')?.mediaType, 'application/vnd.cncf.model.doc.v1.raw');
     const tok = byPath.get('tokenizer');
     assert.equal(tok?.mediaType, 'application/vnd.cncf.model.weight.config.v1.tar', 'a folder goes as a tar layer');
-    const tokDigest = await tarDigest(path.join(model, 'tokenizer'), await listTree(path.join(model, 'tokenizer'), 'tokenizer'));
+    const tokPart = (await scanModel(model, { keepLinks: true })).parts.find((p) => p.filepath === 'tokenizer');
+    const tokDigest = await tarDigest(path.join(model, 'tokenizer'), tokPart?.entries ?? []);
     assert.equal(tok?.digest, `sha256:${tokDigest.sha256}`);
     // GNU tar reads the layer back: sorted entries, epoch mtimes, root owner, the files' bytes.
     const tarFile = path.join(work, 'tokenizer.tar');

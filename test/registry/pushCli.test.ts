@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openRunIndex } from '../../src/core/openRunIndex';
@@ -138,6 +138,58 @@ describe('trialbook push (CLI)', () => {
     assert.match(usage.stderr, /has no artifact "nope".*artifacts: model/);
     assert.ok(existsSync(path.join(workspace, '.trialbook')));
     assert.ok(readFileSync(path.join(workspace, '.trialbook', 'runs', RUN_ID, 'events.jsonl'), 'utf8').includes('run_end'), 'the run log is untouched');
+  });
+
+  it('answers malformed targets and options with a clear message and exit code 2, before any network traffic', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--to', 'oci://127.0.0.1:99999/team/churn:1'], /port 99999 .*out of range/],
+      [['--to', 'oci://127.0.0.1:5000/:1'], /has no repository/],
+      [['--to', 'oci://127.0.0.1:5000/team/churn:bad tag'], /not a valid tag/],
+      [['--to', 'oci://bot:s3cr3t@127.0.0.1:5000/team/churn:1'], /credentials do not belong in the target/],
+      [['--to', 'ftp://127.0.0.1/team/churn:1'], /is not a push target/],
+      [['--to', 'mlflow://127.0.0.1:70000/churn'], /port 70000 .*out of range/],
+      [['--to', 'oci://127.0.0.1:5000/team/churn:1', '--alias', 'not a tag'], /alias "not a tag" is not a valid tag/i],
+      [['--to', 'mlflow+http://127.0.0.1:5000/churn', '--alias', 'latest'], /reserves the alias "latest"/],
+    ];
+    for (const [args, pattern] of cases) {
+      const res = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', ...args]);
+      assert.equal(res.code, 2, `${args.join(' ')}: ${res.stderr}`);
+      assert.match(res.stderr, pattern, args.join(' '));
+      assert.doesNotMatch(res.stderr, /Invalid URL|TypeError|\n\s+at /, 'no raw exception');
+      assert.ok(!res.stderr.includes('s3cr3t'));
+    }
+  });
+
+  it('lists links in --dry-run, stops at a link outside the model unless --follow-outside-links, and escapes control characters', async () => {
+    const link = path.join(modelDir, 'passwd');
+    const odd = path.join(modelDir, 'evil\x1b]0;owned\x07.bin');
+    symlinkSync('/etc/passwd', link);
+    writeFileSync(odd, 'x');
+    try {
+      const to = `oci://${registry.host}/team/linked:1`;
+      const before = (await pushesOf(workspace)).length;
+      const dry = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', '--to', to, '--dry-run']);
+      assert.equal(dry.code, 1, dry.stderr);
+      assert.match(dry.stderr, /passwd -> \/etc\/passwd {2}\(file, OUTSIDE the model folder: not sent \(the push stops\)\)/);
+      assert.match(dry.stderr, /the push would stop: 1 link\(s\) point outside the model folder.*--follow-outside-links/);
+      assert.ok(dry.stderr.includes('evil\\x1b]0;owned\\x07.bin'), `the file name is shown escaped: ${dry.stderr}`);
+      assert.ok(!dry.stderr.includes('\x1b') && !dry.stdout.includes('\x1b'), 'no raw escape reaches the terminal');
+
+      const refused = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', '--to', to], { DOCKER_CONFIG: dockerConfig });
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /trialbook: The model has a link that points outside its folder: passwd → \/etc\/passwd\. Nothing was sent\..*--follow-outside-links/);
+      assert.equal((await pushesOf(workspace)).length, before);
+
+      const followedDry = await cli(['push', '--dir', workspace, '--run', RUN_ID, '--model', 'model', '--to', to, '--dry-run', '--follow-outside-links', '--json']);
+      assert.equal(followedDry.code, 0, followedDry.stderr);
+      const plan = JSON.parse(followedDry.stdout) as { files: { filepath: string; source: string }[]; links: { filepath: string; sentAs: string }[] };
+      assert.deepEqual(plan.links, [{ filepath: 'passwd', target: '/etc/passwd', outside: true, type: 'file', size: readFileSync('/etc/passwd').length, sentAs: 'copy' }]);
+      assert.ok(plan.files.some((f) => f.filepath === 'passwd' && f.source === '/etc/passwd'), 'the copy is listed among the files');
+      assert.match(followedDry.stderr, /passwd -> \/etc\/passwd {2}\(file, OUTSIDE the model folder: sent as a copy\)/);
+    } finally {
+      rmSync(link);
+      rmSync(odd);
+    }
   });
 
   it('pushes to MLflow with MLFLOW_TRACKING_TOKEN and records models:/<name>/<version>', async () => {

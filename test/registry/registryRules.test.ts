@@ -8,6 +8,7 @@ import { dockerConfigCredentials, envCredentials } from '../../src/core/registry
 import { boundedJson, boundedText, lineageAnnotations, redactUrl } from '../../src/core/registry/lineage';
 import { parseChallenge } from '../../src/core/registry/ociAuth';
 import { parseRegistryConfig, secretKey, targetFor } from '../../src/core/registry/registryConfig';
+import { RegistryError } from '../../src/core/registry/errors';
 import { parseTarget } from '../../src/core/registry/target';
 import { sampleRun } from './fixtures';
 
@@ -19,6 +20,40 @@ describe('registry rules', () => {
     assert.deepEqual(parseTarget('mlflow+http://127.0.0.1:5000/ml/api/churn?experiment=prod'), { kind: 'mlflow', trackingUri: 'http://127.0.0.1:5000/ml/api', modelName: 'churn', experiment: 'prod' });
     assert.throws(() => parseTarget('mlflow://user:pw@host/m'), /MLFLOW_TRACKING_USERNAME/);
     assert.throws(() => parseTarget('oci://ghcr.io/team/m:.bad'), /not a valid tag/);
+  });
+
+  it('refuses malformed targets with a message that says what is wrong, never echoing credentials', () => {
+    const refuse = (text: string, pattern: RegExp): void => {
+      assert.throws(() => parseTarget(text), (err: unknown) => {
+        assert.ok(err instanceof RegistryError, `${text}: ${String(err)}`);
+        assert.equal(err.code, 'input');
+        assert.match(err.message, pattern, text);
+        assert.ok(!err.message.includes('s3cr3t'), `${text}: no password in the message`);
+        return true;
+      });
+    };
+    refuse('oci://127.0.0.1:99999/team/m:1', /port 99999 .*out of range.*1 to 65535/);
+    refuse('oci://127.0.0.1:0/team/m:1', /port 0 .*out of range/);
+    refuse('oci://[::1]:70000/team/m:1', /port 70000 .*out of range/);
+    refuse('oci://ghcr.io/:1', /has no repository/);
+    refuse('oci://ghcr.io', /has no repository/);
+    refuse('oci://ghcr.io/', /has no repository/);
+    refuse('oci://ghcr.io/team/m:', /has no tag/);
+    refuse('oci://ghcr.io/team/m:bad tag!', /"bad tag!" is not a valid tag/);
+    refuse('oci://ghcr.io/team/m@sha256:0123', /digest.*push to a tag/);
+    refuse('oci://ci-bot:s3cr3t@ghcr.io/team/m:1', /credentials do not belong in the target.*TRIALBOOK_REGISTRY_USERNAME/);
+    refuse('oci://ci-bot@ghcr.io/team/m:1', /credentials do not belong in the target/);
+    refuse('oci://gh cr.io/team/m:1', /"gh cr\.io" is not a registry host/);
+    refuse('oci://ghcr..io/team/m:1', /"ghcr\.\.io" is not a registry host/);
+    refuse('https://ghcr.io/team/m:1', /is not a push target.*oci:\/\//);
+    refuse('s3://bucket/model', /is not a push target/);
+    refuse('', /is not a push target/);
+    refuse('mlflow://mlflow.example.com:99999/churn', /port 99999 .*out of range/);
+    refuse('mlflow://mlflow example.com/churn', /"mlflow example\.com" is not a host/);
+    refuse('mlflow://mlflow.example.com/', /is not an MLflow target/);
+    refuse('mlflow://u:s3cr3t@mlflow.example.com/churn', /MLFLOW_TRACKING_USERNAME/);
+    assert.deepEqual(parseTarget('oci://[::1]:5000/team/m:1'), { kind: 'oci', registry: '[::1]:5000', repository: 'team/m', tag: '1', insecure: false });
+    assert.deepEqual(parseTarget('oci://localhost:65535/m:v1'), { kind: 'oci', registry: 'localhost:65535', repository: 'm', tag: 'v1', insecure: false });
   });
 
   it('turns settings entries into targets and secret keys, refusing bad ones', () => {

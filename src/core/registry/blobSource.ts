@@ -1,8 +1,9 @@
 // Where a layer's bytes come from: a file read from any offset, or a folder's tar regenerated on demand.
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { listTree, tarStream, type TarEntry } from './tarLayer';
+import { RegistryError } from './errors';
+import { openModelFile, tarStream, type TarEntry } from './tarLayer';
 
 export interface BlobSource {
   /** Bytes from `start` to the end. */
@@ -24,11 +25,11 @@ export function bufferSource(buf: Buffer): BlobSource {
 
 export function fileSource(file: string): BlobSource {
   return {
-    open(start: number) { return createReadStream(file, { start, highWaterMark: 1024 * 1024 }); },
+    open(start: number) { return openModelFile(file, start); },
   };
 }
 
-export function tarSource(entries: TarEntry[]): BlobSource {
+export function tarSource(entries: readonly TarEntry[]): BlobSource {
   return {
     async *open(start: number) {
       let skipped = 0;
@@ -50,6 +51,8 @@ export function sha256Hex(data: Buffer | string): string {
 /** Cancellation and progress while model bytes are read for their digests. */
 export interface HashHooks {
   signal?: AbortSignal;
+  /** The bytes that will be read, once known (after the model folder was listed). */
+  onTotal?: (bytes: number) => void;
   /** Bytes read since the last call (a cached digest reports its whole size at once). */
   onHashed?: (bytes: number) => void;
 }
@@ -111,7 +114,8 @@ async function remember(key: string, value: { sha256: string; size: number }): P
 
 export async function fileDigest(file: string, hooks: HashHooks = {}): Promise<{ sha256: string; size: number }> {
   await loadCache();
-  const st = await fsp.stat(file);
+  const st = await fsp.lstat(file);
+  if (!st.isFile()) throw new RegistryError('input', `${file} is no longer a plain file (it was replaced while the push was prepared); push again.`);
   const key = `f|${file}|${st.size}|${st.mtimeMs}|${st.ctimeMs}|${st.ino}`;
   const hit = digestCache.get(key);
   if (hit) { hooks.onHashed?.(hit.size); return hit; }
@@ -121,9 +125,10 @@ export async function fileDigest(file: string, hooks: HashHooks = {}): Promise<{
   return result;
 }
 
-export async function tarDigest(folder: string, entries: TarEntry[], hooks: HashHooks = {}): Promise<{ sha256: string; size: number }> {
+export async function tarDigest(folder: string, entries: readonly TarEntry[], hooks: HashHooks = {}): Promise<{ sha256: string; size: number }> {
   await loadCache();
-  const listing = entries.map((e) => `${e.name}:${e.type}:${e.size}:${e.mtimeMs}:${e.mode}:${e.linkname ?? ''}`).join('|');
+  // Where each entry's bytes come from is part of the key: a copied link may point elsewhere with the same size and time.
+  const listing = entries.map((e) => `${e.name}:${e.type}:${e.size}:${e.mtimeMs}:${e.mode}:${e.linkname ?? ''}:${e.abs}`).join('|');
   const key = `t|${folder}|${sha256Hex(listing)}`;
   const hit = digestCache.get(key);
   if (hit) { hooks.onHashed?.(hit.size); return hit; }
@@ -132,4 +137,3 @@ export async function tarDigest(folder: string, entries: TarEntry[], hooks: Hash
   return result;
 }
 
-export { listTree };

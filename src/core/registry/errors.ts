@@ -1,4 +1,5 @@
 // Errors a push can end with: each names the registry and says what to do, and never carries secrets.
+import { errorMessage } from '../../shared/errorMessage';
 
 export type RegistryErrorCode =
   | 'auth'          // credentials missing or rejected
@@ -9,7 +10,8 @@ export type RegistryErrorCode =
   | 'server'        // 5xx after retries
   | 'rejected'      // 4xx: the server refused the request (bad name, invalid manifest, limits)
   | 'cancelled'
-  | 'input';        // bad local input (missing file, bad target)
+  | 'input'         // bad local input (missing file, bad target)
+  | 'usage';        // the request names a run or model that is not there, or an invalid option (the CLI's exit code 2)
 
 export class RegistryError extends Error {
   override readonly name = 'RegistryError';
@@ -71,7 +73,7 @@ export function describeNetworkError(err: unknown, subject: string): RegistryErr
     case 'CERT_HAS_EXPIRED':
       return new RegistryError('protocol', `${subject}: its TLS certificate is not trusted (${code}). Add its CA to NODE_EXTRA_CA_CERTS, or fix the certificate.`);
     default: {
-      const detail = err instanceof Error ? err.message : String(err);
+      const detail = errorMessage(err);
       return new RegistryError('unreachable', `${subject}: network error (${code ?? detail}). Check the connection and try again.`);
     }
   }

@@ -68,6 +68,7 @@ export class MlflowClient {
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await sendRequest({ method, url, headers: { ...headers, ...this.authHeader() }, ...(body ? { body: body() } : {}), ...(this.signal ? { signal: this.signal } : {}) });
+        if (res.status >= 300 && res.status < 400) throw this.redirectError(res, url);
         if (res.status >= 500 && res.status !== 501 && attempt < this.retries) { await this.backoff(attempt, `HTTP ${res.status}`); onRestart?.(); continue; }
         return res;
       } catch (err) {
@@ -76,6 +77,19 @@ export class MlflowClient {
         throw describeNetworkError(err, `MLflow server ${this.trackingUri}`);
       }
     }
+  }
+
+  /**
+   * Redirects are not followed: the request carries the credentials (which belong to this server's origin only)
+   * and a streamed upload could not be sent twice. The message names where the server pointed, without its path.
+   */
+  private redirectError(res: HttpResponse, url: URL): RegistryError {
+    let where = 'an address it did not give';
+    try {
+      const to = new URL(header(res, 'location') ?? '', url);
+      where = to.origin === url.origin ? `${to.pathname} on the same server` : `another server, ${to.origin}`;
+    } catch { /* described as unknown */ }
+    return new RegistryError('protocol', `MLflow server ${this.trackingUri} answered ${url.pathname} with a redirect (HTTP ${res.status}) to ${where}. Trialbook does not follow redirects, so credentials never go elsewhere: if the server moved, set the tracking URI to its new address (e.g. https:// instead of http://).`, res.status);
   }
 
   private async backoff(attempt: number, why: string): Promise<void> {

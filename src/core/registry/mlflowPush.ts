@@ -2,23 +2,22 @@
 // tags), the model files plus an MLmodel uploaded through the artifact proxy, then a registered model
 // version with source runs:/<run_id>/model, awaited until READY, and the alias.
 import { randomUUID } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
-import * as path from 'node:path';
 import type { RunDetail } from '../model';
 import { bufferSource, fileDigest, fileSource, sha256Hex, type BlobSource, type HashHooks } from './blobSource';
 import { RegistryError, cancelledError } from './errors';
 import { isAbortError, sleep } from './http';
 import { boundedText, lineageAnnotations, redactUrl } from './lineage';
 import { MlflowApiError, MlflowClient } from './mlflowClient';
-import { listTree } from './tarLayer';
-import type { MetricHistorySource, MlflowTarget, PlannedFile, PushHooks, PushPlan, PushRequest, PushResult } from './types';
+import { scanModel } from './modelTree';
+import { checkSendable } from './pushChecks';
+import { checkAlias } from './target';
+import type { MetricHistorySource, MlflowTarget, PlannedFile, PlannedLink, PushHooks, PushPlan, PushRequest, PushResult } from './types';
 
 /** MLflow's documented limits for one runs/log-batch request. */
 export const BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, total: 1000, bytes: 1024 * 1024 };
 const MAX_KEY = 250;
 const MAX_PARAM_VALUE = 6000;
 const MAX_TAG_VALUE = 5000;
-const ALIAS_RE = /^[\w-]+$/;
 const ARTIFACT_DIR = 'model';
 
 export interface MlflowMetric { key: string; value: number | string; timestamp: number; step: number }
@@ -130,19 +129,18 @@ interface UploadFile extends PlannedFile {
   open: BlobSource;
 }
 
-async function modelFiles(modelPath: string, hooks: HashHooks = {}): Promise<UploadFile[]> {
-  const st = await fsp.stat(modelPath).catch(() => undefined);
-  if (!st) throw new RegistryError('input', `Model ${modelPath} does not exist. Check the artifact path (it may have been moved or deleted after the run).`);
-  const entries = st.isDirectory()
-    ? (await listTree(modelPath)).filter((e) => e.type === 'file').map((e) => ({ rel: e.name, abs: e.abs }))
-    : [{ rel: path.basename(modelPath), abs: modelPath }];
-  if (entries.length === 0) throw new RegistryError('input', `Model folder ${modelPath} is empty; there is nothing to push.`);
+/** The model's files as MLflow artifacts: every link is sent as a copy (MLflow keeps no links), by the rule in modelTree.ts. */
+async function modelFiles(modelPath: string, followOutsideLinks: boolean, hooks: HashHooks = {}): Promise<{ files: UploadFile[]; links: PlannedLink[] }> {
+  const scan = await scanModel(modelPath, { keepLinks: false, ...(followOutsideLinks ? { followOutsideLinks } : {}) });
+  const entries = scan.parts.flatMap((p) => p.entries).filter((e) => e.type === 'file');
+  if (entries.length === 0 && scan.links.length === 0) throw new RegistryError('input', `Model folder ${modelPath} is empty; there is nothing to push.`);
+  hooks.onTotal?.(entries.reduce((n, e) => n + e.size, 0));
   const files: UploadFile[] = [];
   for (const e of entries) {
     const { sha256, size } = await fileDigest(e.abs, hooks);
-    files.push({ filepath: e.rel, artifactPath: `${ARTIFACT_DIR}/${e.rel}`, source: e.abs, size, sha256, mediaType: 'application/octet-stream', open: fileSource(e.abs) });
+    files.push({ filepath: e.name, artifactPath: `${ARTIFACT_DIR}/${e.name}`, source: e.abs, size, sha256, mediaType: 'application/octet-stream', open: fileSource(e.abs) });
   }
-  return files;
+  return { files, links: scan.links };
 }
 
 /** A minimal MLmodel so MLflow shows and serves the folder as a model (only when the model has none). */
@@ -163,8 +161,8 @@ export function mlmodelYaml(opts: { runId: string; files: string[]; createdAt: s
 }
 
 export async function planMlflowPush(req: PushRequest & { target: MlflowTarget }, hooks: HashHooks = {}): Promise<PushPlan> {
-  if (req.alias !== undefined) checkAlias(req.alias);
-  const files = await modelFiles(req.modelPath, hooks);
+  checkAlias('mlflow', req.alias);
+  const { files, links } = await modelFiles(req.modelPath, req.followOutsideLinks === true, hooks);
   const lineage = lineageAnnotations(req.run, { version: 'next', artifactName: req.artifactName, ...(req.description !== undefined ? { description: req.description } : {}) });
   const { tags } = mirrorOf(req.run, lineage);
   return {
@@ -173,12 +171,8 @@ export async function planMlflowPush(req: PushRequest & { target: MlflowTarget }
     files: files.map(({ open: _o, artifactPath, ...f }) => ({ ...f, filepath: artifactPath })),
     totalBytes: files.reduce((n, f) => n + f.size, 0),
     lineage: Object.fromEntries(tags.map((t) => [t.key, t.value])),
+    links,
   };
-}
-
-function checkAlias(alias: string): void {
-  if (!ALIAS_RE.test(alias)) throw new RegistryError('input', `MLflow alias "${alias}" is not valid: use letters, digits, _ and -.`);
-  if (alias.toLowerCase() === 'latest' || /^v\d+$/i.test(alias)) throw new RegistryError('input', `MLflow reserves the alias "${alias}"; choose another (e.g. staging, champion).`);
 }
 
 export interface MlflowPushOptions {
@@ -215,11 +209,12 @@ async function findSameVersion(client: MlflowClient, modelName: string, runId: s
 export async function pushMlflow(req: PushRequest & { target: MlflowTarget }, hooks: PushHooks, options: MlflowPushOptions = {}): Promise<PushResult> {
   const { target, run } = req;
   const { signal, log } = hooks;
-  if (req.alias !== undefined) checkAlias(req.alias);
+  checkAlias('mlflow', req.alias);
   const client = new MlflowClient(target.trackingUri, req.credentials, log, signal);
   let mlflowRunId: string | undefined;
   try {
-    const files = await modelFiles(req.modelPath, signal ? { signal } : {});
+    const { files, links } = await modelFiles(req.modelPath, req.followOutsideLinks === true, signal ? { signal } : {});
+    checkSendable({ files: files.map((f) => ({ ...f, filepath: f.artifactPath })), links }, req);
     const digest = modelDigest(files);
     // The same files of the same run already registered: point at that version (and move the alias), as an OCI push
     // of an unchanged model uploads nothing.

@@ -1,10 +1,9 @@
 // CNCF ModelPack (model-spec v0.0.7) layout of a model: one layer per file, folders as tar layers,
 // the ModelPack config, and the OCI manifest that ties them together with the lineage annotations.
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { bufferSource, fileDigest, fileSource, listTree, sha256Hex, tarDigest, tarSource, type Blob, type HashHooks } from './blobSource';
-import { RegistryError } from './errors';
-import type { PlannedFile } from './types';
+import { bufferSource, fileDigest, fileSource, sha256Hex, tarDigest, tarSource, type Blob, type HashHooks } from './blobSource';
+import { scanModel } from './modelTree';
+import type { PlannedFile, PlannedLink } from './types';
 
 export const MODEL_ARTIFACT_TYPE = 'application/vnd.cncf.model.manifest.v1+json';
 export const MODEL_CONFIG_TYPE = 'application/vnd.cncf.model.config.v1+json';
@@ -44,41 +43,28 @@ export interface LayerPlan extends PlannedFile {
   blob: Blob;
 }
 
-/** Layers of the model at `modelPath` (a file, or a folder whose files and subfolders become layers). */
-export async function planLayers(modelPath: string, hooks: HashHooks = {}): Promise<LayerPlan[]> {
-  let st;
-  try {
-    st = await fsp.stat(modelPath);
-  } catch {
-    throw new RegistryError('input', `Model ${modelPath} does not exist. Check the artifact path (it may have been moved or deleted after the run).`);
-  }
-  const tops: { filepath: string; abs: string; dir: boolean }[] = [];
-  if (st.isFile()) tops.push({ filepath: path.basename(modelPath), abs: modelPath, dir: false });
-  else if (st.isDirectory()) {
-    for (const name of (await fsp.readdir(modelPath)).sort()) {
-      const abs = path.join(modelPath, name);
-      const s = await fsp.stat(abs).catch(() => undefined);
-      if (s?.isFile()) tops.push({ filepath: name, abs, dir: false });
-      else if (s?.isDirectory()) tops.push({ filepath: name, abs, dir: true });
-    }
-    if (tops.length === 0) throw new RegistryError('input', `Model folder ${modelPath} is empty; there is nothing to push.`);
-  } else throw new RegistryError('input', `Model ${modelPath} is neither a file nor a folder.`);
-
+/**
+ * Layers of the model at `modelPath` (a file, or a folder whose top-level files and folders become layers), with
+ * its links as the rule in modelTree.ts treats them. Links outside the model that were not allowed are listed and
+ * left out; the push refuses such a plan.
+ */
+export async function planLayers(modelPath: string, options: { followOutsideLinks?: boolean }, hooks: HashHooks = {}): Promise<{ layers: LayerPlan[]; links: PlannedLink[] }> {
+  const scan = await scanModel(modelPath, { keepLinks: true, ...(options.followOutsideLinks ? { followOutsideLinks: true } : {}) });
+  hooks.onTotal?.(scan.parts.reduce((n, p) => n + p.entries.reduce((m, e) => m + e.size, 0), 0));
   const layers: LayerPlan[] = [];
-  for (const t of tops) {
-    const kind = layerKind(t.filepath);
-    if (t.dir) {
-      const entries = await listTree(t.abs, t.filepath);
-      const { sha256, size } = await tarDigest(t.abs, entries, hooks);
+  for (const part of scan.parts) {
+    const kind = layerKind(part.filepath);
+    if (part.dir) {
+      const { sha256, size } = await tarDigest(part.abs, part.entries, hooks);
       const mediaType = `application/vnd.cncf.model.${kind}.v1.tar`;
-      layers.push({ filepath: t.filepath, source: t.abs, size, sha256, mediaType, blob: { digest: `sha256:${sha256}`, size, mediaType, source: tarSource(entries) } });
+      layers.push({ filepath: part.filepath, source: part.abs, size, sha256, mediaType, blob: { digest: `sha256:${sha256}`, size, mediaType, source: tarSource(part.entries) } });
     } else {
-      const { sha256, size } = await fileDigest(t.abs, hooks);
+      const { sha256, size } = await fileDigest(part.abs, hooks);
       const mediaType = `application/vnd.cncf.model.${kind}.v1.raw`;
-      layers.push({ filepath: t.filepath, source: t.abs, size, sha256, mediaType, blob: { digest: `sha256:${sha256}`, size, mediaType, source: fileSource(t.abs) } });
+      layers.push({ filepath: part.filepath, source: part.abs, size, sha256, mediaType, blob: { digest: `sha256:${sha256}`, size, mediaType, source: fileSource(part.abs) } });
     }
   }
-  return layers;
+  return { layers, links: scan.links };
 }
 
 export interface ModelDescriptor {

@@ -5,6 +5,8 @@ import { RegistryError, TokenRenewed, describeNetworkError, isTransient, socketE
 import { header, isAbortError, isLoopbackHost, sendRequest, sleep, type HttpResponse, type RequestBody } from './http';
 import { RegistryAuth } from './ociAuth';
 import type { Blob } from './blobSource';
+import { describeBody, looksLikeJson, registryErrorDetail } from './ociResponses';
+import { ChunkReader, counted, exactly, rangeEnd, withDigest } from './uploadStreams';
 import type { Credentials, PushLog } from './types';
 
 export interface OciClientOptions {
@@ -35,6 +37,8 @@ interface Call {
 }
 
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export class OciClient {
   private base: URL;
@@ -168,8 +172,7 @@ export class OciClient {
 
   private async deleteUpload(location: URL): Promise<void> {
     try {
-      const authz = await this.auth.header();
-      await sendRequest({ method: 'DELETE', url: location, headers: authz ? { Authorization: authz } : {}, insecureTls: this.insecure, idleTimeoutMs: 10_000, ...(this.lookup ? { lookup: this.lookup } : {}) });
+      await sendRequest({ method: 'DELETE', url: location, headers: await this.authorizationFor(location), insecureTls: this.insecure, idleTimeoutMs: 10_000, ...(this.lookup ? { lookup: this.lookup } : {}) });
     } catch {
       // An orphan session expires on the registry by itself.
     }
@@ -224,7 +227,7 @@ export class OciClient {
               body: () => counted(reader.take(len), (n) => { sent += n; onBytes(n); }),
             }).catch((err: unknown) => { onBytes(-sent); throw err; });
             if (res.status !== 202) { onBytes(-sent); throw this.errorFor(res, `upload a chunk of blob ${blob.digest}`); }
-            location = this.resolve(header(res, 'location') ?? location.href);
+            location = this.resolve(header(res, 'location') ?? location.href, location);
             this.openUpload = location;
             const reported = rangeEnd(header(res, 'range'));
             if (reported !== undefined && reported + 1 !== end + 1) {
@@ -275,7 +278,7 @@ export class OciClient {
         const res = await this.call({ method: 'GET', target: location });
         if (res.status === 204 || res.status === 200) {
           const end = rangeEnd(header(res, 'range'));
-          return { location: this.resolve(header(res, 'location') ?? location.href), offset: end === undefined ? 0 : end + 1 };
+          return { location: this.resolve(header(res, 'location') ?? location.href, location), offset: end === undefined ? 0 : end + 1 };
         }
         if (res.status >= 500) throw this.errorFor(res, 'read the upload status');
         return undefined; // 404 BLOB_UPLOAD_UNKNOWN or 400 BLOB_UPLOAD_INVALID: start over
@@ -309,21 +312,15 @@ export class OciClient {
    */
   private async call(c: Call, noPingCheck = false): Promise<HttpResponse> {
     if (!this.pinged && !noPingCheck) await this.ping();
-    const url = typeof c.target === 'string' ? new URL(c.target, this.base) : c.target;
+    const first = typeof c.target === 'string' ? new URL(c.target, this.base) : c.target;
     let challenges = 0;
     for (let attempt = 0; ; attempt++) {
       try {
-        const authz = await this.auth.header(this.signal);
-        const res = await sendRequest({
-          method: c.method, url,
-          headers: { ...c.headers, ...(authz ? { Authorization: authz } : {}) },
-          ...(c.body ? { body: c.body() } : {}),
-          ...(this.signal ? { signal: this.signal } : {}),
-          ...(c.maxResponseBytes !== undefined ? { maxResponseBytes: c.maxResponseBytes } : {}),
-          insecureTls: this.insecure,
-          ...(this.lookup ? { lookup: this.lookup } : {}),
-        });
+        // Each attempt starts at the registry again: a redirect target (a signed URL) may have expired.
+        const { res, url } = await this.sendFollowing(c, first);
         if (res.status === 401) {
+          // Only the registry's own challenge is followed: another origin's realm would be handed the credentials.
+          if (url.origin !== this.base.origin) throw this.foreignChallenge(url);
           // One challenge per request, plus one more when a token we sent was refused as expired/invalid.
           const allowed = challenges === 0 || (challenges === 1 && /error="?invalid_token/i.test(header(res, 'www-authenticate') ?? ''));
           if (allowed && (c.retry || !c.body) && (await this.auth.onUnauthorized(res, this.signal))) { challenges++; attempt--; continue; }
@@ -341,8 +338,55 @@ export class OciClient {
     }
   }
 
-  private resolve(location: string): URL {
-    return new URL(location, this.base);
+  /**
+   * Sends `c` to `url`, following redirects of bodiless reads (a registry whose storage driver redirects blob
+   * reads to S3, GCS…), at most 5; every hop gets credentials only when it is on the registry's origin.
+   */
+  private async sendFollowing(c: Call, start: URL): Promise<{ res: HttpResponse; url: URL }> {
+    let url = start;
+    for (let hops = 0; ; hops++) {
+      const res = await sendRequest({
+        method: c.method, url,
+        headers: { ...c.headers, ...(await this.authorizationFor(url)) },
+        ...(c.body ? { body: c.body() } : {}),
+        ...(this.signal ? { signal: this.signal } : {}),
+        ...(c.maxResponseBytes !== undefined ? { maxResponseBytes: c.maxResponseBytes } : {}),
+        insecureTls: this.insecure,
+        ...(this.lookup ? { lookup: this.lookup } : {}),
+      });
+      const location = header(res, 'location');
+      const follow = REDIRECTS.has(res.status) && location !== undefined && !c.body && (c.method === 'GET' || c.method === 'HEAD');
+      if (!follow) return { res, url };
+      if (hops >= 5) throw new RegistryError('protocol', `${this.registry} redirected ${c.method} ${start.pathname} more than 5 times. Check the registry's storage configuration.`);
+      url = this.resolve(location, url);
+    }
+  }
+
+  private foreignChallenge(url: URL): RegistryError {
+    return new RegistryError('auth', `${url.host}, another server than the registry ${this.registry}, asked for credentials (HTTP 401) for data the registry sent there. Trialbook sends credentials only to the registry itself (${this.base.origin}), as Docker does, so nothing was sent; the registry's storage must accept the URL the registry issued. Ask the registry's administrator.`, 401);
+  }
+
+  /** A `Location` header as a URL: relative ones resolve against the request that answered it (RFC 9110). */
+  private resolve(location: string, relativeTo: URL = this.base): URL {
+    let url: URL;
+    try {
+      url = new URL(location, relativeTo);
+    } catch {
+      throw new RegistryError('protocol', `${this.registry} answered with a Location that is not a URL. It does not follow the OCI distribution API.`);
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RegistryError('protocol', `${this.registry} answered with a Location of scheme ${url.protocol} (only http and https are spoken).`);
+    return url;
+  }
+
+  /**
+   * The Authorization header for a request to `url`: only for the registry's own origin (scheme, host, port), as
+   * Docker and the OCI distribution clients do. Upload locations and redirects on another origin (a storage
+   * backend with signed URLs) get none.
+   */
+  private async authorizationFor(url: URL): Promise<Record<string, string>> {
+    if (url.origin !== this.base.origin) return {};
+    const authz = await this.auth.header(this.signal);
+    return authz ? { Authorization: authz } : {};
   }
 
   private checkDigest(res: HttpResponse, expected: string): void {
@@ -367,98 +411,5 @@ export class OciClient {
       default:
         return new RegistryError('rejected', `Registry ${this.registry} refused to ${action} for ${this.repository} (HTTP ${res.status})${detail}.`, res.status);
     }
-  }
-}
-
-/** `{"errors":[{"code","message"}]}` → `: CODE: message`, bounded. */
-function registryErrorDetail(res: HttpResponse): string {
-  try {
-    const parsed = JSON.parse(res.body.toString('utf8')) as { errors?: { code?: unknown; message?: unknown }[] };
-    const first = parsed.errors?.[0];
-    if (!first) return '';
-    return `: ${String(first.code ?? '')}${first.message ? `: ${String(first.message).slice(0, 200)}` : ''}`;
-  } catch {
-    return '';
-  }
-}
-
-function looksLikeJson(text: string): boolean {
-  const t = text.trim();
-  if (!t.startsWith('{') && !t.startsWith('[')) return false;
-  try { JSON.parse(t); return true; } catch { return false; }
-}
-
-function describeBody(res: HttpResponse): string {
-  const type = header(res, 'content-type') ?? 'no content type';
-  const text = res.body.toString('utf8');
-  const kind = /<html|<!doctype/i.test(text) ? 'an HTML page' : `${res.body.length} bytes`;
-  return `${kind}, ${type.split(';')[0]}`;
-}
-
-function withDigest(location: URL, digest: string): URL {
-  const u = new URL(location.href);
-  u.searchParams.set('digest', digest);
-  return u;
-}
-
-/** `0-1234` → 1234; Distribution reports `0--1` for an empty upload (→ -1). */
-function rangeEnd(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const m = /^(?:bytes=)?(\d+)-(-?\d+)$/.exec(value.trim());
-  return m ? Number(m[2]) : undefined;
-}
-
-function changedWhileSending(): RegistryError {
-  return new RegistryError('input', 'The model changed while it was being sent (its size is not what was planned). Push again when nothing writes to it any more.');
-}
-
-/** The source's bytes, failing (instead of leaving the server waiting) when there are more or fewer than `size`. */
-async function* exactly(source: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
-  let seen = 0;
-  for await (const chunk of source) {
-    seen += chunk.length;
-    if (seen > size) throw changedWhileSending();
-    yield chunk;
-  }
-  if (seen !== size) throw changedWhileSending();
-}
-
-async function* counted(source: AsyncIterable<Buffer>, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
-  for await (const chunk of source) {
-    onBytes(chunk.length);
-    yield chunk;
-  }
-}
-
-/** Hands out consecutive byte ranges of one stream, keeping what a range did not use for the next. */
-class ChunkReader {
-  private readonly it: AsyncIterator<Buffer>;
-  private rest: Buffer | undefined;
-  private closed = false;
-
-  constructor(source: AsyncIterable<Buffer>) {
-    this.it = source[Symbol.asyncIterator]();
-  }
-
-  async *take(n: number): AsyncGenerator<Buffer> {
-    let left = n;
-    while (left > 0) {
-      let buf = this.rest;
-      this.rest = undefined;
-      if (!buf) {
-        const next = await this.it.next();
-        if (next.done) throw changedWhileSending();
-        buf = next.value;
-      }
-      if (buf.length > left) { this.rest = buf.subarray(left); buf = buf.subarray(0, left); }
-      left -= buf.length;
-      yield buf;
-    }
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    void this.it.return?.().catch(() => undefined);
   }
 }

@@ -6,7 +6,8 @@ import { createdAt, lineageAnnotations } from './lineage';
 import { configBlob, FILEPATH_ANNOTATION, manifestBytes, planLayers, type LayerPlan } from './modelPack';
 import { OCI_MANIFEST, OciClient, type OciClientOptions } from './ociClient';
 import { sha256Hex, type Blob, type HashHooks } from './blobSource';
-import { isValidTag } from './target';
+import { checkSendable } from './pushChecks';
+import { checkAlias } from './target';
 import type { OciTarget, PushHooks, PushPlan, PushRequest, PushResult, VerifyDifference, VerifyResult } from './types';
 
 export interface OciPlan extends PushPlan {
@@ -32,8 +33,8 @@ function rememberBlob(registry: string, digest: string, repository: string): voi
 
 export async function planOciPush(req: PushRequest & { target: OciTarget }, hooks: HashHooks = {}): Promise<OciPlan> {
   const target = req.target;
-  if (req.alias !== undefined && !isValidTag(req.alias)) throw new RegistryError('input', `Alias "${req.alias}" is not a valid tag: use letters, digits, _ . - (at most 128, not starting with . or -).`);
-  const layers = await planLayers(req.modelPath, hooks);
+  checkAlias('oci', req.alias);
+  const { layers, links } = await planLayers(req.modelPath, { ...(req.followOutsideLinks ? { followOutsideLinks: true } : {}) }, hooks);
   const lineage = lineageAnnotations(req.run, { version: target.tag, artifactName: req.artifactName, ...(req.description !== undefined ? { description: req.description } : {}) });
   const author = req.run.lineage.user ?? req.run.user;
   const config = configBlob({
@@ -50,6 +51,7 @@ export async function planOciPush(req: PushRequest & { target: OciTarget }, hook
     files: layers.map(({ blob: _blob, ...file }) => file),
     totalBytes: layers.reduce((n, l) => n + l.size, 0),
     lineage,
+    links,
     layers,
     config,
     manifest,
@@ -63,6 +65,7 @@ export async function pushOci(req: PushRequest & { target: OciTarget }, hooks: P
   const client = new OciClient(target.registry, target.repository, req.credentials, target.insecure, options, log, signal);
   try {
     const plan = await planOciPush(req, signal ? { signal } : {});
+    checkSendable(plan, req);
     await client.ping();
     const blobs: Blob[] = [...plan.layers.map((l) => l.blob), plan.config];
     // Repositories of this registry the run's model went to before (other processes): mount candidates.
@@ -135,7 +138,8 @@ export async function verifyOci(req: PushRequest & { target: OciTarget }, hooks:
     if (typeof fp !== 'string' || typeof layer.digest !== 'string') continue;
     remoteFiles.set(fp, { size: Number(layer.size), sha256: layer.digest.replace(/^sha256:/, '') });
   }
-  const local = await planLayers(req.modelPath, hooks.signal ? { signal: hooks.signal } : {});
+  // Reading links' targets to compare digests sends nothing; a push that had refused them recorded nothing to verify.
+  const { layers: local } = await planLayers(req.modelPath, { followOutsideLinks: true }, hooks.signal ? { signal: hooks.signal } : {});
   const differences: VerifyDifference[] = [];
   const localNames = new Set<string>();
   for (const l of local) {

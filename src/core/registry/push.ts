@@ -1,6 +1,5 @@
-// Entry points shared by the VS Code commands and the CLI: plan (for the confirmation), push, verify.
-import { promises as fsp } from 'node:fs';
-import * as path from 'node:path';
+// The lower layer of a push: plan, push or verify one request, recording nothing. PushService (pushService.ts) is what
+// the CLI and the editor call; it resolves the model, builds the request and records the push.
 import type { HashHooks } from './blobSource';
 import { RegistryError } from './errors';
 import { pushMlflow, planMlflowPush } from './mlflowPush';
@@ -29,10 +28,11 @@ function isMlflow(req: PushRequest): req is PushRequest & { target: MlflowTarget
  * The digests are kept, so the push that follows does not read the model again.
  */
 export async function planPush(req: PushRequest, hooks: Pick<PushHooks, 'signal' | 'onProgress'> = {}): Promise<PushPlan> {
-  const total = await modelSize(req.modelPath);
+  let total = 0;
   let done = 0;
   const hashHooks: HashHooks = {
     ...(hooks.signal ? { signal: hooks.signal } : {}),
+    onTotal: (bytes) => { total = bytes; },
     onHashed: (n) => { done += n; hooks.onProgress?.(Math.min(done, total), total); },
   };
   if (isOci(req)) {
@@ -54,14 +54,4 @@ export async function pushModel(req: PushRequest, hooks: PushHooks = {}, options
 export async function verifyModel(req: PushRequest, hooks: PushHooks = {}): Promise<VerifyResult> {
   if (isOci(req)) return verifyOci(req, hooks);
   throw new RegistryError('input', 'Verify is available for OCI registries; for MLflow, open the model version in the MLflow UI.');
-}
-
-/** Bytes in a file or folder (what planPush reads), 0 when it does not exist (planPush then says so). */
-async function modelSize(p: string): Promise<number> {
-  const st = await fsp.lstat(p).catch(() => undefined);
-  if (!st) return 0;
-  if (!st.isDirectory()) return st.isFile() ? st.size : 0;
-  let n = 0;
-  for (const name of await fsp.readdir(p)) n += await modelSize(path.join(p, name));
-  return n;
 }

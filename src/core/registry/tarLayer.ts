@@ -1,47 +1,32 @@
-// Deterministic tar of a folder: sorted entries, fixed mtime/uid/gid/owner names, normalised modes,
-// so the same folder always gives the same bytes and a re-push dedupes by digest.
-import { createReadStream, promises as fsp } from 'node:fs';
-import * as path from 'node:path';
+// Deterministic tar of a model folder's entries (from scanModel): sorted entries, fixed mtime/uid/gid/owner
+// names, normalised modes, so the same folder always gives the same bytes and a re-push dedupes by digest.
+import { constants, promises as fsp } from 'node:fs';
+import { Readable, pipeline } from 'node:stream';
 import { pack as tarPack } from 'tar-stream';
+import { RegistryError } from './errors';
+import type { ModelEntry } from './modelTree';
 
-export interface TarEntry {
-  /** Path inside the tar, POSIX separators, folders end without slash. */
-  name: string;
-  abs: string;
-  type: 'file' | 'directory' | 'symlink';
-  size: number;
-  mode: number;
-  mtimeMs: number;
-  linkname?: string;
-}
+export type TarEntry = ModelEntry;
 
 const EPOCH = new Date(0);
+/** Read what was planned, never what a link swapped in afterwards points to (0 where the platform lacks it). */
+const NO_FOLLOW = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
 
-/** Every entry under `root` (excluded: sockets, devices), sorted by name for a stable order. */
-export async function listTree(root: string, prefix = ''): Promise<TarEntry[]> {
-  const out: TarEntry[] = [];
-  const walk = async (dir: string, rel: string): Promise<void> => {
-    const names = (await fsp.readdir(dir)).sort();
-    for (const name of names) {
-      const abs = path.join(dir, name);
-      const relName = rel ? `${rel}/${name}` : name;
-      const st = await fsp.lstat(abs);
-      if (st.isDirectory()) {
-        out.push({ name: relName, abs, type: 'directory', size: 0, mode: 0o755, mtimeMs: st.mtimeMs });
-        await walk(abs, relName);
-      } else if (st.isFile()) {
-        out.push({ name: relName, abs, type: 'file', size: st.size, mode: st.mode & 0o111 ? 0o755 : 0o644, mtimeMs: st.mtimeMs });
-      } else if (st.isSymbolicLink()) {
-        out.push({ name: relName, abs, type: 'symlink', size: 0, mode: 0o777, mtimeMs: st.mtimeMs, linkname: await fsp.readlink(abs) });
-      }
-    }
-  };
-  await walk(root, prefix);
-  return out;
+/** A model file's bytes from `start`; fails if the path became a link since it was planned. */
+export async function* openModelFile(abs: string, start = 0): AsyncGenerator<Buffer> {
+  const handle = await fsp.open(abs, NO_FOLLOW).catch((err: unknown) => {
+    if ((err as { code?: unknown } | null)?.code !== 'ELOOP') throw err;
+    throw new RegistryError('input', `${abs} was replaced by a link while the push was under way, so it was not read. Push again to see what the model holds now.`);
+  });
+  try {
+    for await (const chunk of handle.createReadStream({ start, highWaterMark: 1024 * 1024, autoClose: false })) yield chunk as Buffer;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }
 
-/** Streams the tar of `entries` (from listTree); memory stays at one read buffer. */
-export async function* tarStream(entries: TarEntry[]): AsyncGenerator<Buffer> {
+/** Streams the tar of `entries`; memory stays at one read buffer. */
+export async function* tarStream(entries: readonly TarEntry[]): AsyncGenerator<Buffer> {
   const pack = tarPack();
   const writing = (async (): Promise<void> => {
     for (const e of entries) {
@@ -53,9 +38,7 @@ export async function* tarStream(entries: TarEntry[]): AsyncGenerator<Buffer> {
       } else {
         await new Promise<void>((res, rej) => {
           const entry = pack.entry({ ...base, type: 'file', size: e.size }, (err) => (err ? rej(err) : res()));
-          const input = createReadStream(e.abs, { highWaterMark: 1024 * 1024 });
-          input.on('error', (err) => { entry.destroy(err); rej(err); });
-          input.pipe(entry);
+          pipeline(Readable.from(openModelFile(e.abs)), entry, (err) => { if (err) rej(err); });
         });
       }
     }

@@ -43,6 +43,16 @@ export interface PushRequest {
   user?: string;
   /** Every logged point of a metric, for registries that keep metric history (MLflow). */
   history?: MetricHistorySource;
+  /**
+   * Send copies of what symbolic links pointing outside the model folder resolve to. Without it a push of a model
+   * with such a link stops before sending anything (the plan lists them).
+   */
+  followOutsideLinks?: boolean;
+  /**
+   * The files (paths and digests) the user confirmed: the push stops if the model no longer gives exactly these
+   * (it changed between the confirmation and the push).
+   */
+  expectedFiles?: ReadonlyArray<Pick<PlannedFile, 'filepath' | 'sha256'>>;
 }
 
 /** Every logged point of one metric, in log order: steps, wall times (epoch ms) and values. */
@@ -77,6 +87,24 @@ export interface PlannedFile {
   mediaType: string;
 }
 
+/** A symbolic link in the model and what the push does with it (docs/registries.md, "Links"). */
+export interface PlannedLink {
+  /** The link's path inside the model. */
+  filepath: string;
+  /** What it resolves to: an absolute real path. */
+  target: string;
+  /** It resolves outside the model folder. */
+  outside: boolean;
+  type: 'file' | 'directory';
+  /** Bytes of the file it points to (not given for folders). */
+  size?: number;
+  /**
+   * `link`: stored as a link (relative, inside its tar layer); `copy`: what it points to is sent under the link's
+   * name; `not-sent`: outside the model and not allowed, so the push stops.
+   */
+  sentAs: 'link' | 'copy' | 'not-sent';
+}
+
 export interface PushPlan {
   target: PushTarget;
   /** Human-readable destination, e.g. `registry.example.com/team/model:1.4.0`. */
@@ -85,6 +113,8 @@ export interface PushPlan {
   totalBytes: number;
   /** Lineage that travels with the model (manifest annotations or MLflow tags). */
   lineage: Record<string, string>;
+  /** Every symbolic link in the model, in path order. */
+  links: PlannedLink[];
 }
 
 export interface PushResult {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Artifact, PushRecord, RunDetail } from '../core/model';
 import type { RunIndex } from '../core/runIndex';
 import type { IndexHost } from './indexHost';
-import { formatAge } from './runFormat';
+import { formatAge } from '../shared/format';
 import { formatBytes } from '../shared/formatBytes';
 
 export type ModelsNode =

@@ -3,7 +3,7 @@ import type { ParamValue, RunDetail } from '../core/model';
 import type { DetailsField, RunDetailsData } from '../shared/detailsProtocol';
 import type { CellValue } from '../shared/protocol';
 import { runColor } from './runColor';
-import { formatDuration } from './runFormat';
+import { formatDuration } from '../shared/format';
 
 function cell(value: ParamValue): CellValue {
   return value === null || typeof value !== 'object' ? value : JSON.stringify(value);

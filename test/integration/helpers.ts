@@ -78,6 +78,8 @@ export function writeRunLog(options: {
   finished?: boolean;
   lastEventAgeSeconds?: number;
   script?: string;
+  /** The whole `lineage` object (wins over `script`). */
+  lineage?: Record<string, unknown>;
   notes?: string;
   cell?: { exec: number; hash: string; notebook: string };
 }): FixtureRun {
@@ -90,6 +92,7 @@ export function writeRunLog(options: {
     v: 1, t: 'run_start', ts: start, run_id: id, experiment: options.experiment, name: options.name, config: {}, tags: [],
     ...(options.notes !== undefined ? { notes: options.notes } : {}),
     ...(options.script !== undefined ? { lineage: { script: options.script } } : {}),
+    ...(options.lineage !== undefined ? { lineage: options.lineage } : {}),
   })];
   options.steps.forEach((values, step) => {
     lines.push(JSON.stringify({ v: 1, t: 'metrics', ts: start + step + 1, step, values, ...(options.cell ? { cell: options.cell } : {}) }));

@@ -81,7 +81,9 @@ export const tests: UiTest[] = [
       await screenshot('link-run-quick-pick');
       const problems: string[] = [];
       if ((await row.locator('.codicon-zap').count()) > 0) problems.push('the run name rendered as an icon in the quick pick');
-      if ((await row.locator('a').count()) > 0) problems.push('the run name rendered as a link in the quick pick');
+      if ((await row.locator('a', { hasText: 'Open' }).count()) > 0) problems.push('the run name rendered as a link in the quick pick');
+      const label = ((await row.locator('.label-name').first().textContent()) ?? '').replace(/\u200b/g, '');
+      if (!label.startsWith(LINK_RUN.slice(0, 60))) problems.push(`the quick pick does not show the name as typed: ${JSON.stringify(label)}`);
       await page.keyboard.press('Enter');
       // Its script is not on this machine: a warning names the run.
       const message = page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'sendSequence' }).first();

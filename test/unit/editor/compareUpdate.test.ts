@@ -22,3 +22,9 @@ test('a line that crossed the cap (now downsampled) is replaced, not appended', 
   const changes = lineChanges([line('a', [0, 1, 1, 2])], [line('a', [0, 1, 3, 4], 5)]);
   assert.equal(changes[0].mode, 'replace');
 });
+
+test('a line sampled again to another cap (same logged points, other count) is replaced', () => {
+  const sent = [line('a', [0, 1, 1, 2, 2, 3, 3, 4], 1000)];
+  const changes = lineChanges(sent, [line('a', [0, 1, 3, 4], 1000)]);
+  assert.deepEqual(changes.map((c) => [c.runId, c.mode, c.points.length]), [['a', 'replace', 4]]);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { keyMetricOf, paramsLine, runDescription } from '../../../src/vscode/runFormat';
+import { bestOf, cellValuesText, keyMetricOf, paramsLine, runDescription } from '../../../src/vscode/runFormat';
 import type { RunRow } from '../../../src/core/model';
 
 function row(overrides: Partial<RunRow> = {}): RunRow {
@@ -41,4 +41,24 @@ test('only metrics the run logged count: __proto__, constructor and toString as 
 test('params line: the first params with the shared number format', () => {
   assert.equal(paramsLine(row({ params: { lr: 0.000123456, optimizer: 'adam', layers: [64, 32], dropout: null } })), 'lr=1.235e-4  optimizer=adam  layers=[64,32]  dropout=null');
   assert.equal(paramsLine(row({ params: { a: 1, b: 2, c: 3 } }), 2), 'a=1  b=2');
+});
+
+test('a cell item shows the run\'s key metric first when the cell logged it, then the others by name', () => {
+  const summary = { last: 1, min: 1, max: 1, count: 1, lastStep: 0 };
+  const run = row({ metrics: { Alpha: summary, beta: summary, delta: summary } });
+  const latest = JSON.parse('{"delta": 3, "beta": 0.25, "__proto__": 7, "Alpha": 0.5, "system/gpu": 1}') as Record<string, number>;
+  assert.equal(cellValuesText(run, latest, ''), 'Alpha 0.5 · __proto__ 7 · beta 0.25');
+  assert.equal(cellValuesText(run, latest, 'delta'), 'delta 3 · Alpha 0.5 · __proto__ 7');
+  assert.equal(cellValuesText(run, latest, 'toString'), 'Alpha 0.5 · __proto__ 7 · beta 0.25');
+  assert.equal(cellValuesText(row(), { loss: 0.123456 }, 'loss', 1), 'loss 0.1235');
+});
+
+test('best of the runs: the configured metric when any run logged it, in the direction it improves', () => {
+  const m = (last: number, min = last, max = last) => ({ last, min, max, count: 1, lastStep: 0 });
+  const newest = row({ metrics: { loss: m(0.5, 0.2, 0.9) } });
+  const older = row({ metrics: { loss: m(0.3, 0.1, 0.4), acc: m(0.8, 0.5, 0.95) } });
+  assert.deepEqual(bestOf([newest, older], ''), { metric: 'loss', value: 0.1 });
+  assert.deepEqual(bestOf([newest, older], 'acc'), { metric: 'acc', value: 0.95 }, 'the newest run lacks it, an older one has it');
+  assert.deepEqual(bestOf([newest, older], 'constructor'), { metric: 'loss', value: 0.1 });
+  assert.equal(bestOf([row()], ''), undefined);
 });

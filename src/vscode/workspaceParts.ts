@@ -8,7 +8,7 @@ import { GitDocumentProvider, gitScheme } from './gitDocuments';
 import { IndexHost } from './indexHost';
 import { ModelsTreeProvider } from './modelsTree';
 import { NotebookCellStatusProvider } from './notebookCellStatus';
-import { RunEditor } from './runCommands';
+import { RunEditor } from './runEditor';
 import { RunFilter } from './runFilter';
 import { RunsTreeProvider, type RunsTreeNode } from './runsTree';
 import { registerRunsTableSerializer } from './runsTablePanel';

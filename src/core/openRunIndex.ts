@@ -86,7 +86,7 @@ class WorkspaceIndex implements RunIndex {
   readonly dbPath: string;
   private readonly runsDir: string;
   private readonly pushesPath: string;
-  private readonly crashAfter: number;
+  private crashAfter: number;
   private readonly saveDelay: number;
   private readonly now: () => number;
 
@@ -103,6 +103,11 @@ class WorkspaceIndex implements RunIndex {
     this.lock = new WriterLock(`${this.dbPath}.lock`, () => {
       options.log.warn('Trialbook: another window took over the database writer lock; this window now only reads.');
     });
+  }
+
+  /** Statuses are derived when read, so the next query already uses the new threshold. */
+  setCrashAfterSeconds(seconds: number): void {
+    this.crashAfter = seconds;
   }
 
   get isWriter(): boolean {

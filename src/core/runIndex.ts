@@ -19,6 +19,8 @@ export interface RunIndex {
   recordPush(push: PushRecord): void;
   /** Ids of runs that logged an artifact of this type (all types when omitted), newest first. */
   runsWithArtifacts(type?: string): string[];
+  /** Seconds without any event before a run without `run_end` counts as crashed, from now on (a setting changed). */
+  setCrashAfterSeconds(seconds: number): void;
   /** Drop the database and ingest every log again. */
   rebuild(onProgress?: (done: number, total: number) => void): Promise<SyncReport>;
   /** Write the database to disk now (atomic). Writes are otherwise debounced. */

@@ -1,4 +1,4 @@
-// Command ids in one typed place; package.json contributes the same ids.
+// Command, context key and view ids in one typed place; package.json contributes the same ids.
 export const CommandId = {
   refresh: 'trialbook.refresh',
   compareRuns: 'trialbook.compareRuns',
@@ -32,10 +32,30 @@ export const CommandId = {
   showLog: 'trialbook.showLog',
 } as const;
 
+export type CommandKey = keyof typeof CommandId;
+
+/**
+ * Commands that work on the open folder's runs. They are registered with the folder's parts (index, views);
+ * without a folder each answers with one message saying to open one. Every other command works anywhere.
+ */
+export const workspaceCommandKeys = [
+  'refresh', 'compareRuns', 'compareSelected', 'openRun', 'openRunsTable', 'filterRuns', 'clearFilter', 'sortRuns',
+  'toggleRunningOnly', 'toggleStarredOnly', 'renameRun', 'editNotes', 'editTags', 'toggleStar', 'deleteRun', 'copyRunId',
+  'revealSource', 'showCodeDiff', 'openAtCommit', 'exportComparisonCsv', 'pushModel', 'verifyModel', 'copyReference',
+  'rebuildDatabase',
+] as const satisfies readonly CommandKey[];
+
+export type WorkspaceCommandKey = (typeof workspaceCommandKeys)[number];
+export type GlobalCommandKey = Exclude<CommandKey, WorkspaceCommandKey>;
+
 export const ContextKey = {
   ready: 'trialbook.ready',
   hasRuns: 'trialbook.hasRuns',
+  hasModels: 'trialbook.hasModels',
   compareFocused: 'trialbook.compareFocused',
+  filterActive: 'trialbook.filterActive',
+  runningOnly: 'trialbook.runningOnly',
+  starredOnly: 'trialbook.starredOnly',
 } as const;
 
 export const ViewId = {

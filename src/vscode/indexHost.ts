@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { openRunIndex } from '../core/openRunIndex';
-import type { Logger, SyncReport } from '../core/model';
+import type { Logger, RunStatus, SyncReport } from '../core/model';
 import type { RunIndex } from '../core/runIndex';
+import { errorMessage } from '../shared/errorMessage';
+import { inertText } from '../shared/untrustedText';
 import { ViewId } from './commandIds';
 
 export interface IndexHostOptions {
@@ -12,6 +14,9 @@ export interface IndexHostOptions {
   crashAfterSeconds: number;
   pollIntervalSeconds: number;
 }
+
+/** The poll never runs more often than this, whatever the setting says. */
+const MIN_POLL_MS = 500;
 
 /**
  * Owns the workspace's RunIndex: opens it lazily (never on the activation path), keeps it in step with
@@ -25,6 +30,8 @@ export class IndexHost implements vscode.Disposable {
   private syncAgain = false;
   private debounce: NodeJS.Timeout | undefined;
   private poll: NodeJS.Timeout | undefined;
+  private pollMs: number;
+  private crashAfterSeconds: number;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changeEmitter = new vscode.EventEmitter<SyncReport>();
   /** Fires after each sync that changed something, and on every poll while runs are active (ages, crash detection). */
@@ -33,9 +40,13 @@ export class IndexHost implements vscode.Disposable {
   private anyRunning = true;
   /** How long opening the index took (with its first sync), once it has. */
   openMs: number | undefined;
+  /** Poll ticks so far (the test API reports them). */
+  polls = 0;
   private disposed = false;
 
   constructor(private readonly options: IndexHostOptions) {
+    this.pollMs = pollPeriod(options.pollIntervalSeconds);
+    this.crashAfterSeconds = options.crashAfterSeconds;
     const pattern = new vscode.RelativePattern(vscode.Uri.file(path.dirname(options.trialbookDir)), '.trialbook/runs/**');
     const watcher = vscode.workspace.createFileSystemWatcher(pattern);
     const onEvent = (): void => this.scheduleSync(100);
@@ -44,6 +55,11 @@ export class IndexHost implements vscode.Disposable {
 
   get trialbookDir(): string {
     return this.options.trialbookDir;
+  }
+
+  /** The poll's period once the index is open (the test API reports it). */
+  get pollIntervalMs(): number | undefined {
+    return this.poll ? this.pollMs : undefined;
   }
 
   /** The index, opened on first use. */
@@ -72,6 +88,30 @@ export class IndexHost implements vscode.Disposable {
     return report;
   }
 
+  /** Tells listeners that these runs should be shown again although their logs did not change (a setting changed). */
+  announce(runIds: readonly string[]): void {
+    if (this.disposed || runIds.length === 0) return;
+    this.changeEmitter.fire({ changed: [...new Set(runIds)], removed: [], problems: [] });
+  }
+
+  /** `trialbook.pollIntervalSeconds` changed: the poll restarts at the new period. */
+  setPollInterval(seconds: number): void {
+    this.pollMs = pollPeriod(seconds);
+    if (this.poll) this.startPoll();
+  }
+
+  /** `trialbook.crashAfterSeconds` changed: statuses are derived again, and runs whose status moved are announced. */
+  setCrashAfterSeconds(seconds: number): void {
+    this.crashAfterSeconds = seconds;
+    const index = this.index;
+    if (!index) return; // opening reads the value when it is done
+    const before = statuses(index);
+    index.setCrashAfterSeconds(seconds);
+    const after = statuses(index);
+    this.anyRunning = [...after.values()].includes('running');
+    this.announce([...after.keys()].filter((id) => before.get(id) !== after.get(id)));
+  }
+
   scheduleSync(delayMs: number): void {
     if (this.disposed || !this.index) {
       return;
@@ -85,23 +125,34 @@ export class IndexHost implements vscode.Disposable {
     }, delayMs);
   }
 
+  private startPoll(): void {
+    if (this.poll) clearInterval(this.poll);
+    this.poll = setInterval(() => {
+      this.polls++;
+      this.scheduleSync(0);
+    }, this.pollMs);
+  }
+
   private async open(): Promise<RunIndex> {
     const started = Date.now();
+    const crashAfterSeconds = this.crashAfterSeconds;
     const index = await openRunIndex({
       trialbookDir: this.options.trialbookDir,
       wasmPath: this.options.wasmPath,
       log: this.options.log,
-      crashAfterSeconds: this.options.crashAfterSeconds,
+      crashAfterSeconds,
     });
+    // The setting may have changed while the index opened.
+    if (this.crashAfterSeconds !== crashAfterSeconds) index.setCrashAfterSeconds(this.crashAfterSeconds);
     this.index = index;
     this.options.log.info(`Index opened in ${Date.now() - started} ms (${index.isWriter ? 'writer' : 'reader: another window writes the database'})`);
     if (index.openNotice) {
-      void vscode.window.showWarningMessage(`Trialbook: ${index.openNotice}`);
+      void vscode.window.showWarningMessage(`Trialbook: ${inertText(index.openNotice)}`);
     }
     // The first sync of a large workspace reads every log (seconds for thousands of runs): show it on the Runs view.
     await vscode.window.withProgress({ location: { viewId: ViewId.runs }, title: 'Indexing runs' }, () => this.sync());
     this.openMs = Date.now() - started;
-    this.poll = setInterval(() => this.scheduleSync(0), Math.max(500, this.options.pollIntervalSeconds * 1000));
+    if (!this.disposed) this.startPoll();
     return index;
   }
 
@@ -134,7 +185,7 @@ export class IndexHost implements vscode.Disposable {
           }
         } catch (err) {
           if (this.disposed) break; // closing: the sync was stopped on purpose
-          this.options.log.error(`Sync failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+          this.options.log.error(`Sync failed: ${err instanceof Error && err.stack ? err.stack : errorMessage(err)}`);
         }
       } while (this.syncAgain && !this.disposed);
     })();
@@ -160,4 +211,12 @@ export class IndexHost implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;
   }
+}
+
+function pollPeriod(seconds: number): number {
+  return Math.max(MIN_POLL_MS, seconds * 1000);
+}
+
+function statuses(index: RunIndex): Map<string, RunStatus> {
+  return new Map(index.listRuns({}).map((r) => [r.id, r.status]));
 }

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import type { Logger } from '../core/model';
 
 /** The latest lines written to the channel, kept for the test API (the channel itself cannot be read back). */

@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import type { Artifact, PushRecord, RunDetail } from '../core/model';
 import type { RunIndex } from '../core/runIndex';
 import type { IndexHost } from './indexHost';
-import { formatAge } from './runFormat';
-import { formatBytes } from '../shared/format';
+import { formatAge, formatBytes } from '../shared/format';
 
 export type ModelsNode =
   | { kind: 'run'; run: RunDetail; models: Artifact[] }

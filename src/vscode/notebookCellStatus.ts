@@ -2,30 +2,22 @@ import * as vscode from 'vscode';
 import type { CellLink, RunRow } from '../core/model';
 import type { IndexHost } from './indexHost';
 import { linksForCell } from './cellMatch';
-import { formatNumber, formatParam } from './runFormat';
+import { cellValuesText } from './runFormat';
+import { formatNumber, formatValue } from '../shared/format';
+import { inertText } from '../shared/untrustedText';
 import { CommandId } from './commandIds';
 
-/** Values shown in a cell's item: the metrics that cell logged, the run's own first. */
-function latestText(link: CellLink, limit: number): string {
-  return Object.entries(link.latest)
-    .filter(([k]) => !k.startsWith('system/'))
-    .sort(([a], [b]) => a.localeCompare(b))
-    .slice(0, limit)
-    .map(([k, v]) => `${k} ${formatNumber(v)}`)
-    .join(' · ');
-}
-
-/** Plain text: notebook cell status items take no Markdown, and run-supplied text stays inert. */
+/** Plain text (no Markdown), with link and icon syntax broken: everything in it but the labels is run-supplied. */
 function tooltip(run: RunRow, link: CellLink): string {
   const lines = [`${run.name} — ${run.status} · ${run.experiment}`, `Cell execution ${link.exec ?? '?'}, step ${link.lastStep}`];
   for (const [k, v] of Object.entries(link.latest)) lines.push(`  ${k} = ${formatNumber(v)}`);
   const params = Object.entries(run.params);
   if (params.length) {
     lines.push('Params:');
-    for (const [k, v] of params.slice(0, 20)) lines.push(`  ${k} = ${formatParam(v)}`);
+    for (const [k, v] of params.slice(0, 20)) lines.push(`  ${k} = ${formatValue(v)}`);
   }
   lines.push('', 'Click to open the comparison for this run.');
-  return lines.join('\n');
+  return inertText(lines.join('\n'));
 }
 
 /**
@@ -37,8 +29,15 @@ export class NotebookCellStatusProvider implements vscode.NotebookCellStatusBarI
   readonly onDidChangeCellStatusBarItems = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly host: IndexHost) {
+  constructor(private readonly host: IndexHost, private keyMetric: string) {
     this.subscription = host.onDidChange(() => this.changeEmitter.fire());
+  }
+
+  /** `trialbook.keyMetric` changed: a cell shows the key metric first. */
+  setKeyMetric(keyMetric: string): void {
+    if (keyMetric === this.keyMetric) return;
+    this.keyMetric = keyMetric;
+    this.changeEmitter.fire();
   }
 
   async provideCellStatusBarItems(cell: vscode.NotebookCell): Promise<vscode.NotebookCellStatusBarItem[]> {
@@ -52,9 +51,9 @@ export class NotebookCellStatusProvider implements vscode.NotebookCellStatusBarI
     for (const link of [...matched].sort((a, b) => b.runId.localeCompare(a.runId)).slice(0, 3)) {
       const run = index.getRun(link.runId);
       if (!run) continue;
-      const values = latestText(link, 3);
+      const values = cellValuesText(run, link.latest, this.keyMetric);
       const icon = run.status === 'running' ? '$(loading~spin)' : '$(beaker)';
-      const item = new vscode.NotebookCellStatusBarItem(`${icon} ${run.name}${values ? ` · ${values}` : ''}`, vscode.NotebookCellStatusBarAlignment.Left);
+      const item = new vscode.NotebookCellStatusBarItem(`${icon} ${inertText(run.name)}${values ? ` · ${inertText(values)}` : ''}`, vscode.NotebookCellStatusBarAlignment.Left);
       item.tooltip = tooltip(run, link);
       item.command = { title: 'Compare', command: CommandId.compareRuns, arguments: [[run.id]] };
       item.accessibilityInformation = { label: `Trialbook run ${run.name}: ${values}` };

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
-import { compileFilter, FilterError } from '../core/filterLanguage';
+import { compileFilter } from '../core/filterLanguage';
 import type { RunQuery } from '../core/model';
+import { errorMessage } from '../shared/errorMessage';
+import { ContextKey } from './commandIds';
 
 const stateKey = 'trialbook.runsFilter';
 
@@ -76,9 +78,9 @@ export class RunFilter {
   }
 
   private updateContext(): void {
-    void vscode.commands.executeCommand('setContext', 'trialbook.filterActive', this.active);
-    void vscode.commands.executeCommand('setContext', 'trialbook.runningOnly', this.state.runningOnly);
-    void vscode.commands.executeCommand('setContext', 'trialbook.starredOnly', this.state.starredOnly);
+    void vscode.commands.executeCommand('setContext', ContextKey.filterActive, this.active);
+    void vscode.commands.executeCommand('setContext', ContextKey.runningOnly, this.state.runningOnly);
+    void vscode.commands.executeCommand('setContext', ContextKey.starredOnly, this.state.starredOnly);
   }
 
   dispose(): void {
@@ -93,6 +95,6 @@ export function filterProblem(expression: string): string | undefined {
     compileFilter(expression);
     return undefined;
   } catch (err) {
-    return err instanceof FilterError ? err.message : String(err);
+    return errorMessage(err);
   }
 }

@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import type { RunQuery, RunRow, RunStatus } from '../core/model';
 import type { IndexHost } from './indexHost';
-import { formatNumber, formatParam, runDescription } from './runFormat';
+import { runDescription } from './runFormat';
+import { runTooltipMarkdown } from './runTooltip';
 import type { RunsTreeExperimentItem } from './testApi';
 import { ContextKey } from './commandIds';
+import { errorMessage } from '../shared/errorMessage';
 
 export interface ExperimentNode {
   kind: 'experiment';
@@ -37,12 +39,19 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   private readonly messageEmitter = new vscode.EventEmitter<string | undefined>();
   readonly onDidChangeMessage = this.messageEmitter.event;
 
-  constructor(private readonly host: IndexHost, private readonly keyMetric: () => string, private readonly query: () => RunQuery, private readonly describeFilter: () => string) {
+  constructor(private readonly host: IndexHost, private keyMetric: string, private readonly query: () => RunQuery, private readonly describeFilter: () => string) {
     this.subscription = host.onDidChange(() => this.changeEmitter.fire(undefined));
   }
 
   refresh(): void {
     this.changeEmitter.fire(undefined);
+  }
+
+  /** `trialbook.keyMetric` changed: every run's description changes with it. */
+  setKeyMetric(keyMetric: string): void {
+    if (keyMetric === this.keyMetric) return;
+    this.keyMetric = keyMetric;
+    this.refresh();
   }
 
   async getChildren(element?: RunsTreeNode): Promise<RunsTreeNode[]> {
@@ -66,7 +75,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
       }
     } catch (err) {
       runs = index.listRuns({ sort: query.sort });
-      message = `Filter not applied: ${err instanceof Error ? err.message : String(err)}`;
+      message = `Filter not applied: ${errorMessage(err)}`;
     }
     if (message !== this.message) {
       this.message = message;
@@ -99,7 +108,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
     item.id = `run:${run.id}`;
     item.iconPath = statusIcons[run.status];
-    item.description = runDescription(run, this.keyMetric(), Date.now());
+    item.description = runDescription(run, this.keyMetric, Date.now());
     item.tooltip = runTooltip(run);
     if (run.starred) item.description = `★ ${item.description}`;
     // Menus match on this: status, whether the source is known, whether starred.
@@ -108,17 +117,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     return item;
   }
 
-  /** What the Runs view shows, for the integration tests. */
+  /** What the Runs view shows (the items this provider gives VS Code), for the integration tests. */
   async snapshot(): Promise<RunsTreeExperimentItem[]> {
     const experiments = await this.experiments();
     return experiments.map((e) => ({
       experiment: e.name,
-      runs: e.runs.map((run) => ({
-        id: run.id,
-        label: run.name,
-        description: runDescription(run, this.keyMetric(), Date.now()),
-        status: run.status,
-      })),
+      runs: e.runs.map((run) => {
+        const description = this.getTreeItem({ kind: 'run', run }).description;
+        return { id: run.id, label: run.name, description: typeof description === 'string' ? description : '', status: run.status };
+      }),
     }));
   }
 
@@ -129,36 +136,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   }
 }
 
-/** Tooltip built with appendText/appendCodeblock: run-supplied text is never interpreted as Markdown. */
+/** Run-supplied text stays text: escaped inline, or in a code block no note can close (see runTooltip.ts). */
 function runTooltip(run: RunRow): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, false);
+  const md = new vscode.MarkdownString(runTooltipMarkdown(run), false);
   md.isTrusted = false;
   md.supportHtml = false;
-  md.appendMarkdown('**');
-  md.appendText(run.name);
-  md.appendMarkdown('** — ');
-  md.appendText(`${run.status} · ${run.experiment} · ${run.id}`);
-  md.appendMarkdown('\n\n');
-  const lines: string[] = [];
-  if (run.notes) lines.push(`Notes: ${run.notes}`);
-  const params = Object.entries(run.params);
-  if (params.length) {
-    lines.push('Params:');
-    for (const [k, v] of params.slice(0, 20)) lines.push(`  ${k} = ${formatParam(v)}`);
-    if (params.length > 20) lines.push(`  … ${params.length - 20} more`);
-  }
-  const metrics = Object.entries(run.metrics).filter(([k]) => !k.startsWith('system/'));
-  if (metrics.length) {
-    lines.push('Metrics (last / min / max):');
-    for (const [k, m] of metrics.slice(0, 20)) {
-      lines.push(`  ${k}: ${formatNumber(m.last)} / ${formatNumber(m.min)} / ${formatNumber(m.max)}  (${m.count} points)`);
-    }
-  }
-  if (run.gitCommit) lines.push(`Git commit: ${run.gitCommit.slice(0, 12)}`);
-  if (run.tags.length) lines.push(`Tags: ${run.tags.join(', ')}`);
-  if (run.script) lines.push(`Script: ${run.script}`);
-  if (run.notebook) lines.push(`Notebook: ${run.notebook}`);
-  if (run.skippedLines) lines.push(`⚠ ${run.skippedLines} unreadable log line(s) skipped — see Trialbook: Show Log`);
-  md.appendCodeblock(lines.join('\n'), 'text');
   return md;
 }

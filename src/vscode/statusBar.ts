@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { IndexHost } from './indexHost';
 import { ViewId } from './commandIds';
+import { inertText } from '../shared/untrustedText';
 
 /** "2 running" while runs are active; hidden otherwise. Clicking it opens the Runs view. */
 export class RunningStatusItem implements vscode.Disposable {
@@ -21,7 +22,7 @@ export class RunningStatusItem implements vscode.Disposable {
       return;
     }
     this.item.text = `$(loading~spin) ${running.length} running`;
-    this.item.tooltip = `Trialbook: ${running.map((r) => r.name).slice(0, 10).join(', ')}${running.length > 10 ? '…' : ''}`;
+    this.item.tooltip = `Trialbook: ${running.slice(0, 10).map((r) => inertText(r.name)).join(', ')}${running.length > 10 ? '…' : ''}`;
     this.item.show();
   }
 

@@ -1,6 +1,11 @@
 // What `activate` returns: a small read-only surface that the integration tests (inside a real VS Code)
 // use to see what the views and panels hold, without scraping the DOM.
+import * as vscode from 'vscode';
 import type { RunDetail, RunStatus } from '../core/model';
+import type { CommandError } from './commands/commandRunner';
+import type { RecentLines } from './logger';
+import type { RegistryCommands } from './registryCommands';
+import type { WorkspaceParts } from './workspaceParts';
 
 export interface RunsTreeRunItem {
   id: string;
@@ -62,8 +67,62 @@ export interface TrialbookApi {
   runDetail(runId: string): Promise<RunDetail | undefined>;
   /** The status bar items the notebook cell provider gives each cell of a notebook, in cell order. */
   cellStatusItems(notebook: string): Promise<string[][]>;
+  /** The index's poll: its period once the index is open, and how many times it ticked. */
+  indexPolling(): { intervalMs?: number; polls: number };
   /** Whether SecretStorage holds credentials for a registry. */
   hasRegistryCredentials(name: string): Promise<boolean>;
   /** The Models view: run name → model names → push references. */
   modelsTree(): Promise<Array<{ run: string; models: Array<{ name: string; pushes: string[] }> }>>;
+}
+
+/** What the root object lends the test API. */
+export interface TestApiSource {
+  activateMs(): number;
+  trialbookDir: string | undefined;
+  parts: WorkspaceParts | undefined;
+  commandErrors(): readonly CommandError[];
+  recentLog: RecentLines;
+  registries: RegistryCommands;
+}
+
+export function createTestApi(source: TestApiSource): TrialbookApi {
+  const { parts } = source;
+  return {
+    timings: () => ({ activateMs: source.activateMs(), ...(parts?.host.openMs !== undefined ? { indexOpenMs: parts.host.openMs } : {}) }),
+    trialbookDir: () => source.trialbookDir,
+    refresh: async () => {
+      await parts?.host.refresh();
+    },
+    runsTree: async () => (parts ? parts.tree.snapshot() : []),
+    comparePanels: () => parts?.panels.compareInfos() ?? [],
+    webviewPanels: () => parts?.panels.infos() ?? [],
+    postFromWebview: async (panelId, message) => (await parts?.panels.receiveFromWebview(panelId, message)) ?? false,
+    commandErrors: () => [...source.commandErrors()],
+    logLines: () => source.recentLog.all(),
+    runDetail: async (runId) => (await parts?.host.get())?.getRun(runId),
+    cellStatusItems: async (notebookPath) => {
+      if (!parts) return [];
+      const notebook = await vscode.workspace.openNotebookDocument(vscode.Uri.file(notebookPath));
+      const out: string[][] = [];
+      for (const cell of notebook.getCells()) out.push((await parts.cellStatus.provideCellStatusBarItems(cell)).map((i) => i.text));
+      return out;
+    },
+    indexPolling: () => {
+      const intervalMs = parts?.host.pollIntervalMs;
+      return { ...(intervalMs !== undefined ? { intervalMs } : {}), polls: parts?.host.polls ?? 0 };
+    },
+    hasRegistryCredentials: (name) => source.registries.hasCredentials(name),
+    modelsTree: async () => {
+      const models = parts?.models;
+      if (!models) return [];
+      const runs = await models.getChildren();
+      return Promise.all(runs.map(async (runNode) => ({
+        run: runNode.run.name,
+        models: await Promise.all((await models.getChildren(runNode)).map(async (modelNode) => ({
+          name: modelNode.kind === 'model' ? modelNode.artifact.name : '',
+          pushes: (await models.getChildren(modelNode)).map((p) => (p.kind === 'push' ? p.push.reference : '')),
+        }))),
+      })));
+    },
+  };
 }

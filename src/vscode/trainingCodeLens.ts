@@ -1,25 +1,9 @@
 import * as vscode from 'vscode';
-import type { RunRow } from '../core/model';
 import type { IndexHost } from './indexHost';
-import { keyMetricOf, formatNumber } from './runFormat';
-import { lowerIsBetter } from '../shared/metricDirection';
-import { CommandId } from './commandIds';
-
-/** The best value of the runs' key metric, in the direction that metric improves. */
-export function bestOf(runs: readonly RunRow[], configuredKeyMetric: string): { metric: string; value: number } | undefined {
-  const key = runs.map((r) => keyMetricOf(r, configuredKeyMetric)?.[0]).find((k) => k !== undefined);
-  if (!key) return undefined;
-  const lower = lowerIsBetter(key);
-  let best: number | undefined;
-  for (const run of runs) {
-    const m = run.metrics[key];
-    if (!m) continue;
-    const v = lower ? m.min : m.max;
-    if (!Number.isFinite(v)) continue;
-    if (best === undefined || (lower ? v < best : v > best)) best = v;
-  }
-  return best === undefined ? undefined : { metric: key, value: best };
-}
+import { bestOf } from './runFormat';
+import { formatNumber } from '../shared/format';
+import { inertText } from '../shared/untrustedText';
+import { CommandId, ViewId } from './commandIds';
 
 /** Above `trialbook.init(` in a Python file: "12 runs · best val_acc 0.93" and "Compare". */
 export class TrainingCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
@@ -27,8 +11,15 @@ export class TrainingCodeLensProvider implements vscode.CodeLensProvider, vscode
   readonly onDidChangeCodeLenses = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly host: IndexHost, private readonly keyMetric: () => string) {
+  constructor(private readonly host: IndexHost, private keyMetric: string) {
     this.subscription = host.onDidChange(() => this.changeEmitter.fire());
+  }
+
+  /** `trialbook.keyMetric` changed: "best …" names another metric. */
+  setKeyMetric(keyMetric: string): void {
+    if (keyMetric === this.keyMetric) return;
+    this.keyMetric = keyMetric;
+    this.changeEmitter.fire();
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
@@ -47,11 +38,11 @@ export class TrainingCodeLensProvider implements vscode.CodeLensProvider, vscode
         lenses.push(new vscode.CodeLens(range, { title: 'Trialbook: no runs from this file yet', command: CommandId.runPythonFile, arguments: [document.uri], tooltip: 'Run this file with tracking' }));
         continue;
       }
-      const best = bestOf(runs, this.keyMetric());
+      const best = bestOf(runs, this.keyMetric);
       const running = runs.filter((r) => r.status === 'running').length;
-      const title = [`${runs.length} run${runs.length === 1 ? '' : 's'}`, running ? `${running} running` : '', best ? `best ${best.metric} ${formatNumber(best.value)}` : '']
+      const title = [`${runs.length} run${runs.length === 1 ? '' : 's'}`, running ? `${running} running` : '', best ? `best ${inertText(best.metric)} ${formatNumber(best.value)}` : '']
         .filter(Boolean).join(' · ');
-      lenses.push(new vscode.CodeLens(range, { title, command: `trialbook.runs.focus`, tooltip: 'Show the Trialbook runs view' }));
+      lenses.push(new vscode.CodeLens(range, { title, command: `${ViewId.runs}.focus`, tooltip: 'Show the Trialbook runs view' }));
       lenses.push(new vscode.CodeLens(range, { title: 'Compare', command: CommandId.compareRuns, arguments: [runs.map((r) => r.id)], tooltip: `Compare the ${runs.length} runs of this file` }));
     }
     return lenses;

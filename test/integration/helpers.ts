@@ -67,6 +67,61 @@ export function writeFixtureRun(options: {
   return { id, experiment: options.experiment, name: options.name, logFile };
 }
 
+/**
+ * Writes a run log with chosen metric values per step (and optionally lineage, notes, notebook cell links),
+ * its last event `lastEventAgeSeconds` in the past; written aside and renamed into place like writeFixtureRun.
+ */
+export function writeRunLog(options: {
+  experiment: string;
+  name: string;
+  steps: Array<Record<string, number>>;
+  finished?: boolean;
+  lastEventAgeSeconds?: number;
+  script?: string;
+  /** The whole `lineage` object (wins over `script`). */
+  lineage?: Record<string, unknown>;
+  notes?: string;
+  cell?: { exec: number; hash: string; notebook: string };
+}): FixtureRun {
+  const id = newRunId();
+  const dir = join(workspaceDir(), '.trialbook', 'runs', id);
+  mkdirSync(dir, { recursive: true });
+  const end = Date.now() / 1000 - (options.lastEventAgeSeconds ?? 0);
+  const start = end - options.steps.length - 1;
+  const lines = [JSON.stringify({
+    v: 1, t: 'run_start', ts: start, run_id: id, experiment: options.experiment, name: options.name, config: {}, tags: [],
+    ...(options.notes !== undefined ? { notes: options.notes } : {}),
+    ...(options.script !== undefined ? { lineage: { script: options.script } } : {}),
+    ...(options.lineage !== undefined ? { lineage: options.lineage } : {}),
+  })];
+  options.steps.forEach((values, step) => {
+    lines.push(JSON.stringify({ v: 1, t: 'metrics', ts: start + step + 1, step, values, ...(options.cell ? { cell: options.cell } : {}) }));
+  });
+  if (options.finished !== false) lines.push(JSON.stringify({ v: 1, t: 'run_end', ts: end, status: 'finished' }));
+  const logFile = join(dir, 'events.jsonl');
+  writeFileSync(`${logFile}.tmp`, `${lines.join('\n')}\n`);
+  renameSync(`${logFile}.tmp`, logFile);
+  return { id, experiment: options.experiment, name: options.name, logFile };
+}
+
+/** Sets a `trialbook.*` setting in the workspace's settings, as a user editing settings.json would; undefined removes it. */
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('trialbook').update(key, value, vscode.ConfigurationTarget.Workspace);
+}
+
+/** Runs a command with arguments, dismissing any prompt it opens (see runDismissingPrompts). */
+export async function runWithArgsDismissingPrompts(command: string, args: unknown[], timeoutMs = 15_000): Promise<void> {
+  let settled = false;
+  const running = Promise.resolve(vscode.commands.executeCommand(command, ...args)).finally(() => { settled = true; });
+  const deadline = Date.now() + timeoutMs;
+  while (!settled) {
+    if (Date.now() > deadline) throw new Error(`${command} did not finish within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 150));
+    if (!settled) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+  }
+  await running;
+}
+
 export function appendToLog(run: FixtureRun, text: string): void {
   appendFileSync(run.logFile, text);
 }
@@ -129,13 +184,5 @@ export function runPython(script: string, cwd: string): Promise<string> {
  * (Escape), as a user changing their mind would. Resolves when the command's promise settles.
  */
 export async function runDismissingPrompts(command: string, timeoutMs = 15_000): Promise<void> {
-  let settled = false;
-  const running = Promise.resolve(vscode.commands.executeCommand(command)).finally(() => { settled = true; });
-  const deadline = Date.now() + timeoutMs;
-  while (!settled) {
-    if (Date.now() > deadline) throw new Error(`${command} did not finish within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 150));
-    if (!settled) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-  }
-  await running;
+  await runWithArgsDismissingPrompts(command, [], timeoutMs);
 }

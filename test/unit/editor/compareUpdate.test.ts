@@ -29,3 +29,9 @@ test('a line whose sent points hold a NaN still grows by its new points only', (
   const changes = lineChanges([line('a', [0, nan, 1, 0.5])], [line('a', [0, { nonFinite: 'NaN' }, 1, 0.5, 2, 0.25])]);
   assert.deepEqual(changes, [{ runId: 'a', metric: 'loss', mode: 'append', points: [2, 0.25], totalPoints: 3 }]);
 });
+
+test('a line sampled again to another cap (same logged points, other count) is replaced', () => {
+  const sent = [line('a', [0, 1, 1, 2, 2, 3, 3, 4], 1000)];
+  const changes = lineChanges(sent, [line('a', [0, 1, 3, 4], 1000)]);
+  assert.deepEqual(changes.map((c) => [c.runId, c.mode, c.points.length]), [['a', 'replace', 4]]);
+});

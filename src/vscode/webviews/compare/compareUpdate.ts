@@ -13,7 +13,8 @@ export function lineChanges(sent: readonly CompareLine[], fresh: readonly Compar
   const changes: LineChange[] = [];
   for (const line of fresh) {
     const old = before.get(key(line));
-    if (old && old.totalPoints === line.totalPoints) continue;
+    // Same logged points sampled to the same count: the same line (a new cap changes the count).
+    if (old && old.totalPoints === line.totalPoints && old.points.length === line.points.length) continue;
     const oldWhole = old !== undefined && old.points.length / 2 === old.totalPoints;
     const newWhole = line.points.length / 2 === line.totalPoints;
     const prefixSame = oldWhole && old.points.every((v, i) => {

@@ -2,24 +2,14 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { rm } from 'node:fs/promises';
 import type { IndexHost } from './indexHost';
-import type { RunsTreeNode } from './runsTree';
 import { appendRunEdit, type RunEdit } from '../core/runEdits';
 import type { RunRow } from '../core/model';
+import { inertText } from '../shared/untrustedText';
 
-/** The runs a tree command applies to: the clicked run, or the whole multi-selection when it includes it. */
-export function runsOf(node: RunsTreeNode | undefined, selection: readonly RunsTreeNode[] | undefined): RunRow[] {
-  const nodes = selection?.length && node && selection.some((s) => s === node || (s.kind === 'run' && node.kind === 'run' && s.run.id === node.run.id))
-    ? selection
-    : node ? [node] : selection ?? [];
-  const runs = new Map<string, RunRow>();
-  for (const n of nodes) {
-    if (n.kind === 'run') runs.set(n.run.id, n.run);
-    else for (const r of n.runs) runs.set(r.id, r);
-  }
-  return [...runs.values()];
-}
-
-/** Editing runs from the tree: every edit goes to the run's edits.jsonl, then the index picks it up. */
+/**
+ * Editing runs from the tree: every edit goes to the run's edits.jsonl, then the index picks it up.
+ * Run names shown in titles and messages are inert (no icon, no command link).
+ */
 export class RunEditor {
   constructor(private readonly host: IndexHost) {}
 
@@ -30,7 +20,7 @@ export class RunEditor {
 
   async rename(run: RunRow): Promise<void> {
     const name = await vscode.window.showInputBox({
-      title: `Rename run "${run.name}"`, value: run.name, ignoreFocusOut: true,
+      title: `Rename run "${inertText(run.name)}"`, value: run.name, ignoreFocusOut: true,
       validateInput: (v) => (v.trim().length === 0 ? 'A run name cannot be empty.' : v.length > 250 ? 'At most 250 characters.' : undefined),
     });
     if (name !== undefined && name.trim() !== run.name) await this.apply([run], () => ({ t: 'name', name: name.trim() }));
@@ -38,7 +28,7 @@ export class RunEditor {
 
   async editNotes(run: RunRow): Promise<void> {
     const notes = await vscode.window.showInputBox({
-      title: `Notes for "${run.name}"`, prompt: 'Why this run exists, what it showed', value: run.notes, ignoreFocusOut: true,
+      title: `Notes for "${inertText(run.name)}"`, prompt: 'Why this run exists, what it showed', value: run.notes, ignoreFocusOut: true,
     });
     if (notes !== undefined && notes !== run.notes) await this.apply([run], () => ({ t: 'notes', notes }));
   }
@@ -47,7 +37,7 @@ export class RunEditor {
     if (runs.length === 0) return;
     const common = runs.map((r) => r.tags).reduce((a, b) => a.filter((t) => b.includes(t)));
     const input = await vscode.window.showInputBox({
-      title: runs.length === 1 ? `Tags of "${runs[0].name}"` : `Tags of ${runs.length} runs`,
+      title: runs.length === 1 ? `Tags of "${inertText(runs[0]?.name ?? '')}"` : `Tags of ${runs.length} runs`,
       prompt: runs.length === 1 ? 'Comma-separated tags' : 'Comma-separated tags to set on every selected run (tags not shared by all are kept)',
       value: common.join(', '), ignoreFocusOut: true,
       validateInput: (v) => (v.split(',').some((t) => t.trim().length > 250) ? 'A tag has at most 250 characters.' : undefined),
@@ -67,7 +57,7 @@ export class RunEditor {
   /** Deletes run folders after a modal confirmation naming them. */
   async delete(runs: readonly RunRow[]): Promise<boolean> {
     if (runs.length === 0) return false;
-    const names = runs.slice(0, 5).map((r) => `"${r.name}"`).join(', ') + (runs.length > 5 ? ` and ${runs.length - 5} more` : '');
+    const names = runs.slice(0, 5).map((r) => `"${inertText(r.name)}"`).join(', ') + (runs.length > 5 ? ` and ${runs.length - 5} more` : '');
     const choice = await vscode.window.showWarningMessage(
       `Delete ${runs.length === 1 ? 'run' : `${runs.length} runs`} ${names}?`,
       { modal: true, detail: 'Their folders under .trialbook/runs (logs, stored diffs, copied artifacts) are removed from disk. This cannot be undone.' },
@@ -76,7 +66,7 @@ export class RunEditor {
     if (choice !== 'Delete') return false;
     for (const run of runs) {
       if (run.status === 'running') {
-        void vscode.window.showWarningMessage(`Trialbook: "${run.name}" is still running; stop it before deleting it. The other runs were deleted.`);
+        void vscode.window.showWarningMessage(`Trialbook: "${inertText(run.name)}" is still running; stop it before deleting it. The other runs were deleted.`);
         continue;
       }
       await rm(path.join(this.host.trialbookDir, 'runs', run.id), { recursive: true, force: true });

@@ -1,0 +1,82 @@
+import * as vscode from 'vscode';
+import type { RunDetail, RunRow } from '../../core/model';
+import { formatAge } from '../../shared/format';
+import { inertText } from '../../shared/untrustedText';
+import { CommandId } from '../commandIds';
+import { paramsLine } from '../runFormat';
+import type { WorkspaceParts } from '../workspaceParts';
+import { runIdsOf, type RunRef, type RunsTreeTarget } from './commandArgs';
+
+/** What a node of the Runs view stands for, from the tree's own nodes (its current selection). */
+function targetOf(node: { kind: 'run'; run: RunRow } | { kind: 'experiment'; name: string; runs: RunRow[] }): RunsTreeTarget {
+  return node.kind === 'run' ? { kind: 'run', runId: node.run.id } : { kind: 'experiment', name: node.name, runIds: node.runs.map((r) => r.id) };
+}
+
+/** How commands find the runs they act on: from their arguments, the Runs view's selection, or a quick pick. */
+export class RunPickers {
+  constructor(private readonly parts: WorkspaceParts) {}
+
+  /**
+   * A tree command's runs, read fresh from the index: the clicked node (and the multi-selection holding it); from
+   * the palette, what is selected in the Runs view; else a quick pick (one run unless `many`).
+   */
+  async runsFor(node: RunsTreeTarget | undefined, selection: RunsTreeTarget[] | undefined, many: boolean): Promise<RunDetail[]> {
+    const fromView = node || selection ? selection : this.parts.treeView.selection.map(targetOf);
+    let ids = runIdsOf(node, fromView);
+    if (ids.length === 0) ids = (await this.pickRunIds(many, many ? 'Runs' : 'Pick a run')) ?? [];
+    const index = await this.parts.host.get();
+    return ids.map((id) => index.getRun(id)).filter((r): r is RunDetail => r !== undefined);
+  }
+
+  /** One run: by id, from a node, from the Runs view's selection, or picked. */
+  async runFor(ref: RunRef | undefined): Promise<RunDetail | undefined> {
+    if (ref?.kind === 'id') return (await this.parts.host.get()).getRun(ref.runId);
+    return (await this.runsFor(ref, undefined, false))[0];
+  }
+
+  /** A quick pick of runs, newest first; for comparing, the three newest are preselected. */
+  async pickRunIds(many: boolean, title: string): Promise<string[] | undefined> {
+    await this.parts.host.refresh();
+    const runs = (await this.parts.host.get()).listRuns({ sort: '-started' });
+    if (runs.length === 0) {
+      void vscode.window.showInformationMessage('Trialbook: no runs yet. Run a script that calls trialbook.init() first.', 'Open Example Script')
+        .then((choice) => choice && vscode.commands.executeCommand(CommandId.openExample));
+      return undefined;
+    }
+    const now = Date.now();
+    // Names, experiments and params are run-supplied: inert, so `$(icon)` and links show as typed.
+    const items = runs.map((run, i): vscode.QuickPickItem & { id: string } => ({
+      id: run.id,
+      label: `${run.starred ? '$(star-full) ' : ''}${inertText(run.name)}`,
+      description: `${inertText(run.experiment)} · ${run.status} · ${formatAge(run.startedAt, now)}`,
+      detail: inertText(paramsLine(run)),
+      picked: many && i < 3,
+    }));
+    if (many) {
+      const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title, placeHolder: 'Runs (the newest are selected)', matchOnDescription: true, matchOnDetail: true });
+      return picked?.map((p) => p.id);
+    }
+    const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, matchOnDetail: true });
+    return picked ? [picked.id] : undefined;
+  }
+
+  /** Sort orders for the Runs view: fixed columns, then each metric and param in both directions. */
+  async pickSort(): Promise<string | undefined> {
+    const runs = (await this.parts.host.get()).listRuns({});
+    const metrics = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].filter((m) => !m.startsWith('system/')).sort();
+    const params = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
+    const current = this.parts.filter.sort;
+    const item = (label: string, sort: string, description = ''): vscode.QuickPickItem & { sort: string } =>
+      ({ label: `${sort === current ? '$(check) ' : ''}${label}`, description, sort });
+    const items: Array<vscode.QuickPickItem & { sort?: string }> = [
+      item('Newest first', '-started'), item('Oldest first', 'started'), item('Name', 'name'), item('Status', 'status'),
+      item('Longest first', '-duration'), item('Recently updated', '-updated'),
+    ];
+    if (metrics.length) items.push({ label: 'Metrics (last value)', kind: vscode.QuickPickItemKind.Separator });
+    for (const m of metrics) items.push(item(`${inertText(m)} ↑`, `metric.${m}`, 'lowest first'), item(`${inertText(m)} ↓`, `-metric.${m}`, 'highest first'));
+    if (params.length) items.push({ label: 'Params', kind: vscode.QuickPickItemKind.Separator });
+    for (const p of params) items.push(item(`${inertText(p)} ↑`, `param.${p}`), item(`${inertText(p)} ↓`, `-param.${p}`));
+    const pick = await vscode.window.showQuickPick(items, { title: 'Sort Runs', matchOnDescription: true });
+    return pick?.sort;
+  }
+}

@@ -1,0 +1,51 @@
+// The Markdown of a run's tooltip in the Runs view (no vscode import: unit-tested with a CommonMark parser).
+// Everything in it but the layout is run-supplied, so it is either escaped inline text or inside a code block
+// that no input can close.
+import type { RunRow } from '../core/model';
+import { formatNumber, formatValue } from '../shared/format';
+import { fencedCodeBlock } from '../shared/untrustedText';
+
+/**
+ * Inline Markdown that shows `text` exactly: every ASCII punctuation character is backslash-escaped (CommonMark
+ * allows it for all of them), so no emphasis, link, image, autolink, HTML or entity can start; line breaks become
+ * spaces, so the text stays in its paragraph.
+ */
+export function markdownLiteral(text: string): string {
+  return text.replace(/\r\n|[\r\n]/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
+/** Params and metrics listed, at most this many each. */
+const LISTED = 20;
+
+/** The tooltip's lines of plain text (the code block's content). */
+export function runTooltipLines(run: RunRow): string[] {
+  const lines: string[] = [];
+  if (run.notes) lines.push(`Notes: ${run.notes}`);
+  const params = Object.entries(run.params);
+  if (params.length) {
+    lines.push('Params:');
+    for (const [k, v] of params.slice(0, LISTED)) lines.push(`  ${k} = ${formatValue(v)}`);
+    if (params.length > LISTED) lines.push(`  … ${params.length - LISTED} more`);
+  }
+  const metrics = Object.entries(run.metrics).filter(([k]) => !k.startsWith('system/'));
+  if (metrics.length) {
+    lines.push('Metrics (last / min / max):');
+    for (const [k, m] of metrics.slice(0, LISTED)) {
+      lines.push(`  ${k}: ${formatNumber(m.last)} / ${formatNumber(m.min)} / ${formatNumber(m.max)}  (${m.count} points)`);
+    }
+    if (metrics.length > LISTED) lines.push(`  … ${metrics.length - LISTED} more`);
+  }
+  if (run.gitCommit) lines.push(`Git commit: ${run.gitCommit.slice(0, 12)}`);
+  if (run.tags.length) lines.push(`Tags: ${run.tags.join(', ')}`);
+  if (run.script) lines.push(`Script: ${run.script}`);
+  if (run.notebook) lines.push(`Notebook: ${run.notebook}`);
+  if (run.skippedLines) lines.push(`⚠ ${run.skippedLines} unreadable log line(s) skipped — see Trialbook: Show Log`);
+  return lines;
+}
+
+/** `**name** — status · experiment · id`, then the details in a code block. */
+export function runTooltipMarkdown(run: RunRow): string {
+  const heading = `**${markdownLiteral(run.name)}** — ${markdownLiteral(`${run.status} · ${run.experiment} · ${run.id}`)}\n`;
+  const lines = runTooltipLines(run);
+  return lines.length ? `${heading}${fencedCodeBlock(lines.join('\n'))}` : heading;
+}

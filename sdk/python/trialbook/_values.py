@@ -66,7 +66,10 @@ def metric_value(key: str, value: Any) -> Any:
     kind = type(value)
     torch = sys.modules.get("torch")
     if torch is not None and isinstance(value, torch.Tensor):
+        global cpu_tensor_type
         _CONVERTERS[kind] = _tensor_value  # torch.nn.Parameter and other subclasses too
+        if kind is torch.Tensor and hasattr(kind, "is_cpu"):
+            cpu_tensor_type = kind  # Run.log() reads these inline
         return _tensor_value(key, value)
     if getattr(kind, "__module__", None) == "numpy":  # scalars and arrays: .item() never waits
         _CONVERTERS[kind] = convert = _float_subclass_value if isinstance(value, float) else _item_value
@@ -220,6 +223,14 @@ def resolve_device_scalars(scalars: List[DeviceScalar]) -> None:
 
 
 _CONVERTERS: Dict[type, Callable[[str, Any], Any]] = {bool: _int_subclass_value}
+
+
+class _NoTensorYet:
+    pass
+
+
+# torch.Tensor once log() has seen one (and the installed PyTorch has Tensor.is_cpu).
+cpu_tensor_type: type = _NoTensorYet
 
 
 def _short(value):

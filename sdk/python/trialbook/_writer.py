@@ -34,8 +34,14 @@ EVENT_UNITS = 4
 DEVICE_UNITS = 8
 PUT_UNITS = 16
 CHECK_UNITS = 4096
-# Events per chunk: one encode and one write() each (about a millisecond of work for 4 metrics).
+# Events per chunk: one encode and one write() each. While the queue is short the writer thread
+# takes small chunks: each write() releases the GIL, so the training thread, back from a PyTorch op
+# (which runs without the GIL, e.g. the whole backward pass), waits at most one small chunk, and
+# the writer's work mostly fits in those GIL-free windows on another core. Once the queue is
+# long (a loop that seldom releases the GIL), chunks are large so the writer keeps up.
+SMALL_CHUNK_EVENTS = 32
 CHUNK_EVENTS = 512
+LONG_QUEUE_UNITS = 4 * CHECK_UNITS
 # Encoded lines kept while writing fails (disk full, read-only folder), retried at every flush;
 # beyond this, new lines are dropped, counted, and reported once writing works again.
 MAX_BACKLOG_BYTES = 32 * 1024 * 1024
@@ -67,6 +73,7 @@ class EventWriter:
         self._after_release: Optional[Callable[[], None]] = None
         self._wake = threading.Event()
         self._stop = False
+        self._ending = False
         self._file: Any = None
         self._backlog = b""
         self._dropped = 0
@@ -105,6 +112,8 @@ class EventWriter:
         """Queue one non-metrics event; `fields` must already hold JSON-ready values."""
         event = {"v": FORMAT_VERSION, "t": kind, "ts": time.time()}
         event.update(fields)
+        if kind == "run_end":
+            self._ending = True  # no heartbeat may follow it
         self.enqueue(event, PUT_UNITS)
 
     def enqueue(self, item: Any, units: int) -> None:
@@ -172,7 +181,8 @@ class EventWriter:
 
     def _drain_all(self, heartbeat: bool = False) -> None:
         """Drain what is queued now, one chunk per lock hold so logging threads that must catch
-        up can take their turn in between."""
+        up can take their turn in between. The heartbeat goes first: written after the chunks it
+        could follow a run_end among them."""
         remaining = len(self.pending)
         while True:
             self._acquire(None)
@@ -180,12 +190,13 @@ class EventWriter:
                 if os.getpid() != self._pid:
                     self._discard_in_fork()
                     return
-                if remaining > 0 and self.pending:
-                    remaining -= self._drain_chunk()
-                else:
-                    if heartbeat or self._backlog:
-                        self._write(_HEARTBEAT % time.time() if heartbeat else "")
+                if (heartbeat and not self._ending) or self._backlog:
+                    self._write(_HEARTBEAT % time.time() if heartbeat and not self._ending else "")
+                heartbeat = False
+                if remaining <= 0 or not self.pending:
                     return
+                long_queue = self.added - self.taken >= LONG_QUEUE_UNITS
+                remaining -= self._drain_chunk(CHUNK_EVENTS if long_queue else SMALL_CHUNK_EVENTS)
             finally:
                 self._release()
 
@@ -198,11 +209,11 @@ class EventWriter:
             if os.getpid() != self._pid:
                 self._discard_in_fork()
                 return True
+            if (heartbeat and not self._ending) or self._backlog:
+                self._write(_HEARTBEAT % time.time() if heartbeat and not self._ending else "")
             remaining = len(self.pending)
             while remaining > 0 and self.pending:
                 remaining -= self._drain_chunk()
-            if heartbeat or self._backlog:
-                self._write(_HEARTBEAT % time.time() if heartbeat else "")
             return True
         finally:
             self._release()
@@ -232,11 +243,11 @@ class EventWriter:
     def call_after_release(self, func: Callable[[], None]) -> None:
         self._after_release = func
 
-    def _drain_chunk(self) -> int:
-        """Take, encode and write up to CHUNK_EVENTS of the oldest events (caller holds _lock).
+    def _drain_chunk(self, size: int = CHUNK_EVENTS) -> int:
+        """Take, encode and write up to `size` of the oldest events (caller holds _lock).
         An exception (e.g. KeyboardInterrupt while encoding) puts the chunk back."""
         pending = self.pending
-        items = pending[:CHUNK_EVENTS]
+        items = pending[:size]
         del pending[:len(items)]  # atomic under the GIL: events appended meanwhile stay queued
         try:
             data, units = self._serialise(items)
@@ -256,37 +267,43 @@ class EventWriter:
 
     def _serialise(self, items: List[Any]) -> Tuple[str, int]:
         """Whole lines for `items` and their weight in units. Metrics lines come from a %-template
-        per key tuple: every value's repr() is its JSON text (floats, ints, NonFinite, DeviceScalar)."""
-        parts: List[str] = []
-        add = parts.append
+        per key tuple, applied to the whole chunk at once: every metric value's repr() is its JSON
+        text (float, int, NonFinite, DeviceScalar), so this is the cost of repr() and little more."""
+        formats: List[str] = []
+        args: List[Any] = []
+        add_format, add_args = formats.append, args.extend
         units = 0
         templates = self._templates
-        devices = [item for item in items if type(item) is tuple and len(item) == 5]
-        if devices:
-            resolve_device_scalars([v for item in devices for v in item[2].values() if type(v) is DeviceScalar])
+        last_keys: Optional[Tuple[str, ...]] = None
+        template = ""
+        if any(type(item) is tuple and len(item) == 5 for item in items):
+            resolve_device_scalars([v for item in items if type(item) is tuple and len(item) == 5
+                                    for v in item[2].values() if type(v) is DeviceScalar])
         for item in items:
             if type(item) is tuple:
-                ts, step, values, cell = item[0], item[1], item[2], item[3]
+                values = item[2]
                 units += len(values) + EVENT_UNITS
                 if len(item) == 5:
                     units += DEVICE_UNITS * item[4]
                     values = self._readable(values)
                 keys = tuple(values)
-                template = templates.get(keys)
-                if template is None:
-                    template = self._template(keys)
-                if cell is None:
-                    add(template % (ts, step, *values.values(), ""))
-                else:
-                    add(template % (ts, step, *values.values(), ',"cell":' + encode(cell)))
+                if keys != last_keys:
+                    template = templates.get(keys) or self._template(keys)
+                    last_keys = keys
+                add_format(template)
+                cell = item[3]
+                add_args((item[0], item[1], *values.values(), "" if cell is None else ',"cell":' + encode(cell)))
             else:
                 units += PUT_UNITS
                 try:
-                    add(encode(item) + "\n")
+                    line = encode(item)
                 except (TypeError, ValueError) as exc:
                     # Values are encoded before queueing; this is a last line of defence.
                     self._warn_once("encode", "trialbook: an event could not be encoded and was dropped: %s" % exc)
-        return "".join(parts), units
+                    continue
+                add_format("%s\n")
+                args.append(line)
+        return "".join(formats) % tuple(args), units
 
     def _template(self, keys: Tuple[str, ...]) -> str:
         if len(self._templates) >= _TEMPLATES_MAX:

@@ -72,3 +72,30 @@ def _apply(state: Dict[str, Any], event: Dict[str, Any]) -> None:
                 state["next_step"] = step + 1
         for k, v in values.items():
             state["last"][k] = float(v.replace("Infinity", "inf")) if isinstance(v, str) else v
+
+
+def drop_partial_line(path: str) -> None:
+    """A writer killed mid-line leaves a tail without '\\n'; cut it before appending
+    (the run's only writer is dead) so the next line does not glue onto it."""
+    try:
+        with open(path, "rb+") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            if size == 0:
+                return
+            pos = size
+            chunk = 65536
+            while pos > 0:
+                start = max(0, pos - chunk)
+                handle.seek(start)
+                block = handle.read(pos - start)
+                if pos == size and block.endswith(b"\n"):
+                    return
+                idx = block.rfind(b"\n")
+                if idx >= 0:
+                    handle.truncate(start + idx + 1)
+                    return
+                pos = start
+            handle.truncate(0)
+    except FileNotFoundError:
+        pass

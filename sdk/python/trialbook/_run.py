@@ -15,7 +15,8 @@ from ._system import SystemSampler
 from ._types import Metrics, PathLike
 from ._values import (DeviceScalar, _Fallbacks, cap_notes, check_key, json_value, metric_value, nonfinite_name,
                       tag_list, user_stacklevel)
-from ._writer import DEVICE_UNITS, EVENT_UNITS, EventWriter, NullWriter
+from ._encoding import DEVICE_UNITS, EVENT_UNITS
+from ._writer import EventWriter, NullWriter
 
 STATUSES = ("finished", "failed", "killed")
 

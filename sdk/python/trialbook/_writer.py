@@ -11,7 +11,7 @@ Two bounds hold at any logging rate (README, "Speed and safety"):
 - memory: when more than MAX_QUEUED_UNITS units are queued,
 the thread that calls log() writes the oldest chunks itself before returning (it does the work
 the writer thread could not keep up with; nothing is dropped). log() checks both every
-CHECK_UNITS units, so the check costs nothing measurable.
+CHECK_UNITS units, so the check costs nothing measurable. Encoding lines is _encoding's job.
 """
 from __future__ import annotations
 
@@ -21,18 +21,16 @@ import sys
 import threading
 import time
 import warnings
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional
 
-from ._values import DeviceScalar, encode, resolve_device_scalars
+from ._encoding import DEVICE_UNITS, EVENT_UNITS, FORMAT_VERSION, PUT_UNITS, ChunkEncoder, warning_line
+from ._resume import drop_partial_line
 
-FORMAT_VERSION = 1
-# One unit per metric value plus EVENT_UNITS per event: about 64 bytes of Python objects each
-# (a dict entry, a float, a share of the event's tuple and dict), so the queue holds at most
-# about 32 MiB. A device tensor's snapshot weighs DEVICE_UNITS more; other events PUT_UNITS.
+__all__ = ["DEVICE_UNITS", "EVENT_UNITS", "FORMAT_VERSION", "EventWriter", "NullWriter"]
+
+# At most this many units queued (see _encoding: one per value, four per event, about 64 bytes
+# of Python objects each), so the queue holds at most about 32 MiB.
 MAX_QUEUED_UNITS = 1 << 19
-EVENT_UNITS = 4
-DEVICE_UNITS = 8
-PUT_UNITS = 16
 CHECK_UNITS = 4096
 # Events per chunk: one encode and one write() each. While the queue is short the writer thread
 # takes small chunks: each write() releases the GIL, so the training thread, back from a PyTorch op
@@ -47,7 +45,6 @@ LONG_QUEUE_UNITS = 4 * CHECK_UNITS
 MAX_BACKLOG_BYTES = 32 * 1024 * 1024
 
 _HEARTBEAT = '{"v":1,"t":"heartbeat","ts":%r}\n'
-_TEMPLATES_MAX = 1024
 
 
 class EventWriter:
@@ -80,7 +77,7 @@ class EventWriter:
         self._warned: set = set()
         self._thread: Optional[threading.Thread] = None
         self._pid = os.getpid()
-        self._templates: Dict[Tuple[str, ...], str] = {}
+        self._encoder = ChunkEncoder()
 
     # -- lifecycle ---------------------------------------------------------------
     def open(self, truncate_partial: bool = False) -> None:
@@ -250,13 +247,15 @@ class EventWriter:
         items = pending[:size]
         del pending[:len(items)]  # atomic under the GIL: events appended meanwhile stay queued
         try:
-            data, units = self._serialise(items)
+            data, units, problems = self._encoder.encode(items)
         except BaseException:
             pending[0:0] = items
             raise
         self.taken += units
         if not pending:
             self.taken = self.added  # resynchronise the estimate whenever the queue is empty
+        for problem in problems:
+            data += warning_line(problem)  # in the log, right after the events it concerns
         self._write(data)
         return len(items)
 
@@ -264,65 +263,6 @@ class EventWriter:
         # a forked child (e.g. a DataLoader worker) must not write the parent's log
         del self.pending[:]
         self.taken = self.added
-
-    def _serialise(self, items: List[Any]) -> Tuple[str, int]:
-        """Whole lines for `items` and their weight in units. Metrics lines come from a %-template
-        per key tuple, applied to the whole chunk at once: every metric value's repr() is its JSON
-        text (float, int, NonFinite, DeviceScalar), so this is the cost of repr() and little more."""
-        formats: List[str] = []
-        args: List[Any] = []
-        add_format, add_args = formats.append, args.extend
-        units = 0
-        templates = self._templates
-        last_keys: Optional[Tuple[str, ...]] = None
-        template = ""
-        if any(type(item) is tuple and len(item) == 5 for item in items):
-            resolve_device_scalars([v for item in items if type(item) is tuple and len(item) == 5
-                                    for v in item[2].values() if type(v) is DeviceScalar])
-        for item in items:
-            if type(item) is tuple:
-                values = item[2]
-                units += len(values) + EVENT_UNITS
-                if len(item) == 5:
-                    units += DEVICE_UNITS * item[4]
-                    values = self._readable(values)
-                keys = tuple(values)
-                if keys != last_keys:
-                    template = templates.get(keys) or self._template(keys)
-                    last_keys = keys
-                add_format(template)
-                cell = item[3]
-                add_args((item[0], item[1], *values.values(), "" if cell is None else ',"cell":' + encode(cell)))
-            else:
-                units += PUT_UNITS
-                try:
-                    line = encode(item)
-                except (TypeError, ValueError) as exc:
-                    # Values are encoded before queueing; this is a last line of defence.
-                    self._warn_once("encode", "trialbook: an event could not be encoded and was dropped: %s" % exc)
-                    continue
-                add_format("%s\n")
-                args.append(line)
-        return "".join(formats) % tuple(args), units
-
-    def _template(self, keys: Tuple[str, ...]) -> str:
-        if len(self._templates) >= _TEMPLATES_MAX:
-            self._templates.clear()  # keys that change every call: keep the cache small
-        names = [encode(k).replace("%", "%%") for k in keys]
-        template = ('{"v":1,"t":"metrics","ts":%r,"step":%d,"values":{'
-                    + ",".join(name + ":%r" for name in names) + "}%s}\n")
-        self._templates[keys] = template
-        return template
-
-    def _readable(self, values: Dict[str, Any]) -> Dict[str, Any]:
-        """`values` without device values that could not be read (said once, as a warning event)."""
-        lost = [k for k, v in values.items() if type(v) is DeviceScalar and v.value is None]
-        if not lost:
-            return values
-        self.pending.insert(0, {"v": FORMAT_VERSION, "t": "warning", "ts": time.time(),
-                                "message": "trialbook: the device tensor(s) logged as %s could not be read "
-                                           "and were left out" % ", ".join(repr(k) for k in lost[:10])})
-        return {k: v for k, v in values.items() if k not in lost}
 
     def _write(self, text: str) -> None:
         data = text.encode("utf-8", "surrogatepass")
@@ -364,9 +304,9 @@ class EventWriter:
             return
         if self._dropped:
             dropped, self._dropped = self._dropped, 0
-            self._write(encode({"v": FORMAT_VERSION, "t": "warning", "ts": time.time(), "message": (
+            self._write(warning_line(
                 "trialbook: %d events were dropped because the run log could not be written and "
-                "%d MiB of events were already waiting" % (dropped, MAX_BACKLOG_BYTES >> 20))}) + "\n")
+                "%d MiB of events were already waiting" % (dropped, MAX_BACKLOG_BYTES >> 20)))
 
     def _ensure_file(self, truncate_partial: bool = False) -> bool:
         if self._file is not None:
@@ -374,7 +314,7 @@ class EventWriter:
         try:
             os.makedirs(self.run_dir, exist_ok=True)
             if truncate_partial:
-                _drop_partial_line(self.path)
+                drop_partial_line(self.path)
             self._file = self._opener(self.path)
             return True
         except OSError as exc:
@@ -442,30 +382,3 @@ class _Discard(list):
 
 def _open_append(path: str) -> Any:
     return open(path, "ab", buffering=0)
-
-
-def _drop_partial_line(path: str) -> None:
-    """A writer killed mid-line leaves a tail without '\\n'; cut it before appending
-    (the run's only writer is dead) so the next line does not glue onto it."""
-    try:
-        with open(path, "rb+") as handle:
-            handle.seek(0, os.SEEK_END)
-            size = handle.tell()
-            if size == 0:
-                return
-            pos = size
-            chunk = 65536
-            while pos > 0:
-                start = max(0, pos - chunk)
-                handle.seek(start)
-                block = handle.read(pos - start)
-                if pos == size and block.endswith(b"\n"):
-                    return
-                idx = block.rfind(b"\n")
-                if idx >= 0:
-                    handle.truncate(start + idx + 1)
-                    return
-                pos = start
-            handle.truncate(0)
-    except FileNotFoundError:
-        pass

@@ -13,7 +13,7 @@ from ._values import DeviceScalar, encode, resolve_device_scalars
 
 FORMAT_VERSION = 1
 # Weight of queued events, in units: one per metric value plus EVENT_UNITS per event, DEVICE_UNITS
-# more per device tensor snapshot; other events PUT_UNITS. A unit is about 64 bytes of Python objects.
+# more per device tensor snapshot; other events PUT_UNITS. A unit is 60-90 bytes of Python objects.
 EVENT_UNITS = 4
 DEVICE_UNITS = 8
 PUT_UNITS = 16

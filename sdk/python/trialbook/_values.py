@@ -5,7 +5,7 @@ import json
 import os
 import sys
 import warnings
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List
 
 MAX_KEY = 250
 MAX_PARAM_STRING_BYTES = 64 * 1024

@@ -113,5 +113,40 @@ class TensorValuesTest(SdkTestCase):
         self.assertTrue(math.isfinite(self.run.summary["a"]))
 
 
+class SignalDuringWriteTest(SdkTestCase):
+    def test_sigterm_while_this_thread_writes_a_chunk_still_ends_the_run(self):
+        # torch.stack runs inside a chunk's encoding (reading device values): raising SIGTERM there
+        # makes the handler run while this very thread holds the writer's lock.
+        proc = self.child("""
+            import signal, torch, trialbook
+
+            class SignalsOnRead(torch.Tensor):
+                @classmethod
+                def __torch_function__(cls, func, types, args=(), kwargs=None):
+                    name = getattr(func, "__name__", "")
+                    if name == "__get__" and getattr(func, "__self__", None) is not None:
+                        name = func.__self__.__name__
+                    if name == "is_cpu":
+                        return False
+                    if name == "stack":
+                        signal.raise_signal(signal.SIGTERM)
+                    return super().__torch_function__(func, types, args, kwargs or {})
+
+            run = trialbook.init(system_metrics=False, capture="none", flush_interval=60)
+            print(run.id, flush=True)
+            for i in range(10):
+                run.log({"loss": float(i)})
+            run.log({"loss": torch.tensor(10.0).as_subclass(SignalsOnRead)})
+            run.flush()
+            print("still alive", flush=True)
+        """)
+        self.assertEqual(proc.returncode, -15, proc.stderr.decode())
+        run_id, *rest = proc.stdout.decode().split("\n")
+        self.assertNotIn("still alive", rest)
+        events = self.events(run_id)
+        self.assertEqual([e["values"]["loss"] for e in metrics_of(events)], [float(i) for i in range(11)])
+        self.assertEqual((events[-1]["t"], events[-1]["status"]), ("run_end", "killed"))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -8,6 +8,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benches = {
   store: [process.execPath, ['--expose-gc', 'out/bench/store.js']],
   sdk: ['/usr/bin/python3', ['bench/sdk_log.py']],
+  'sdk-torch': ['/usr/bin/python3', ['bench/sdk_torch.py']],
   push: [process.execPath, ['out/bench/push.js']],
   compare: [process.execPath, ['bench/compare.mjs']],
   activation: [process.execPath, ['bench/activation.mjs']],

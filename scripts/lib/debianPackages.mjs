@@ -14,6 +14,8 @@ export const DEBIAN_PACKAGES = [
   'apache2-utils',
   'git',
   'python3-venv',
+  // The SDK's tensor tests log real PyTorch tensors (brings python3-numpy too).
+  'python3-torch',
   // The registry tests' token server signs with a self-signed certificate made by openssl.
   'openssl',
 ];

@@ -10,6 +10,7 @@ import warnings
 from helpers import SdkTestCase, SDK_DIR, metrics_of
 
 import trialbook
+from trialbook import _writer
 
 
 class NotANumber:
@@ -107,6 +108,42 @@ class BadInputTest(SdkTestCase):
         run.finish()
         events = self.events()
         self.assertEqual([e["step"] for e in metrics_of(events)], list(range(50)))
+        self.assertEqual(events[-1]["status"], "finished")
+
+    def test_events_beyond_the_backlog_are_counted_and_reported_when_writing_works_again(self):
+        run = self.run
+        run.flush()
+        real = run._writer._file
+
+        class FullDisk:
+            def write(self, data):
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+            def close(self):
+                pass
+
+        run._writer._file = FullDisk()
+        # A 1 MiB backlog instead of 32 MiB: what is kept is schema-validated at the end of the test.
+        self.addCleanup(setattr, _writer, "MAX_BACKLOG_BYTES", _writer.MAX_BACKLOG_BYTES)
+        _writer.MAX_BACKLOG_BYTES = 1 << 20
+        wide = {"m%02d" % j: 0.5 for j in range(64)}  # ~0.7 KiB a line
+        calls = 3000
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for i in range(calls):
+                run.log(wide)
+            run.flush()
+        messages = [str(w.message) for w in caught]
+        self.assertEqual(len([m for m in messages if "newer events are being dropped" in m]), 1, messages)
+        run._writer._file = real  # space freed
+        run.finish()
+        events = self.events()
+        kept = len(metrics_of(events))
+        self.assertGreater(kept, 1000)
+        self.assertLess(kept, calls)
+        reports = [e["message"] for e in events if e["t"] == "warning" and "were dropped" in e["message"]]
+        self.assertEqual(reports, ["trialbook: %d events were dropped because the run log could not be written "
+                                   "and 1 MiB of events were already waiting" % (calls - kept)])
         self.assertEqual(events[-1]["status"], "finished")
 
 

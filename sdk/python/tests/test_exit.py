@@ -1,10 +1,13 @@
 """Exit paths in real child processes: normal exit, exceptions, SIGTERM, SIGKILL, heartbeats."""
+import json
 import os
+import shutil
 import signal
+import tempfile
 import time
 import unittest
 
-from helpers import SdkTestCase, metrics_of, read_lines, validate_log
+from helpers import SdkTestCase, metrics_of, read_lines, validate_log, validator
 
 LOOP = """
 import sys, time, trialbook
@@ -163,6 +166,33 @@ class ExitTest(SdkTestCase):
         self.assertGreaterEqual(len(beats), 3)
         self.assertEqual(beats, sorted(beats))
 
+    def test_no_heartbeat_after_run_end(self):
+        # Busy runs (a drain is under way when run_end is queued) with a heartbeat due at every
+        # wake. Their own folder: validating ~400,000 lines against the schema would take minutes.
+        folder = tempfile.mkdtemp(prefix="trialbook-heartbeat-")
+        self.addCleanup(shutil.rmtree, folder, True)
+        proc = self.child("""
+            import time, trialbook
+            ids = []
+            for n in range(30):
+                run = trialbook.init(system_metrics=False, heartbeat_interval=0.001, flush_interval=0.001,
+                                     capture="none")
+                ids.append(run.id)
+                end = time.time() + 0.03
+                while time.time() < end:
+                    run.log({"loss": 1.0})
+                run.finish()
+            print(" ".join(ids))
+        """, env={"TRIALBOOK_DIR": folder})
+        self.assertEqual(proc.returncode, 0, proc.stderr.decode())
+        last = []
+        for run_id in proc.stdout.decode().split():
+            lines, tail = read_lines(os.path.join(folder, ".trialbook", "runs", run_id, "events.jsonl"))
+            self.assertEqual(tail, b"")
+            events = [json.loads(line) for line in lines[-5:]]
+            self.assertEqual([e for e in events if list(validator().iter_errors(e))], [])
+            last.append(events[-1]["t"])
+        self.assertEqual(last, ["run_end"] * 30)
 
 if __name__ == "__main__":
     unittest.main()

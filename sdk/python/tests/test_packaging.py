@@ -24,6 +24,7 @@ class PackagingTest(SdkTestCase):
             names = set(archive.namelist())
             modules = {"trialbook/%s" % n for n in os.listdir(os.path.join(SDK_DIR, "trialbook")) if n.endswith(".py")}
             self.assertTrue(modules <= names, modules - names)
+            self.assertIn("trialbook/py.typed", names)  # type checkers read the annotations (PEP 561)
             self.assertFalse([n for n in names if "__pycache__" in n])
             info = "trialbook-%s.dist-info" % trialbook.__version__
             record = archive.read(info + "/RECORD").decode()
@@ -41,7 +42,8 @@ class PackagingTest(SdkTestCase):
         with tarfile.open(sdist) as archive:
             names = set(archive.getnames())
         base = "trialbook-%s/" % trialbook.__version__
-        for member in ("PKG-INFO", "pyproject.toml", "README.md", "_build/trialbook_build.py", "trialbook/__init__.py"):
+        for member in ("PKG-INFO", "pyproject.toml", "README.md", "_build/trialbook_build.py", "trialbook/__init__.py",
+                       "trialbook/py.typed"):
             self.assertIn(base + member, names)
 
     def test_pip_install_into_a_fresh_venv_offline(self):

@@ -13,75 +13,88 @@ MLflow style::
     trialbook.log_param("lr", 0.01)
     trialbook.log_metric("loss", 0.5, step=3)
 """
-from ._run import Config, Run, Summary
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, Iterable, Mapping, Optional, Union
+
+from ._config import Config
+from ._run import Run
 from ._session import init
+from ._summary import Summary
+from ._types import MetricValue, Metrics, PathLike
 from ._version import __version__
 from ._writer import FORMAT_VERSION
 from . import _session
 
 __all__ = [
-    "FORMAT_VERSION", "Config", "Run", "Summary", "__version__", "finish", "init", "log",
-    "log_artifact", "log_metric", "log_metrics", "log_param", "log_params", "set_tags", "current_run",
+    "FORMAT_VERSION", "Config", "MetricValue", "Metrics", "Run", "Summary", "__version__", "finish", "init",
+    "log", "log_artifact", "log_metric", "log_metrics", "log_param", "log_params", "set_tags", "current_run",
 ]
 
 
-def current_run():
+def current_run() -> Optional[Run]:
     """The current run, or None."""
     return _session.current()
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name == "run":  # trialbook.run, like wandb.run
         return _session.current()
     raise AttributeError("module 'trialbook' has no attribute %r" % name)
 
 
-def _require(what):
+def _require(what: str) -> Run:
     run = _session.current()
     if run is None:
         raise RuntimeError("trialbook: call trialbook.init() before trialbook.%s()" % what)
     return run
 
 
-def _current_or_start():
+def _current_or_start() -> Run:
     # MLflow starts a run on the first log_param/log_metric; do the same for its users.
     run = _session.current()
     return run if run is not None else init()
 
 
-def log(metrics, step=None, commit=True):
+def log(metrics: Metrics, step: Optional[int] = None, commit: bool = True) -> None:
     """Log metrics to the current run (see Run.log)."""
     _require("log").log(metrics, step=step, commit=commit)
 
 
-def finish(status="finished", error=None):
+def finish(status: str = "finished", error: Optional[str] = None) -> None:
     """Finish the current run, if any."""
     run = _session.current()
     if run is not None:
         run.finish(status, error)
 
 
-def log_metric(key, value, step=None):
+def log_metric(key: str, value: MetricValue, step: Optional[int] = None) -> None:
     """MLflow-style: log one metric to the current run (starting one if needed)."""
     _current_or_start().log({key: value}, step=step)
 
 
-def log_metrics(metrics, step=None):
+def log_metrics(metrics: Metrics, step: Optional[int] = None) -> None:
+    """MLflow-style: log several metrics to the current run (starting one if needed)."""
     _current_or_start().log(metrics, step=step)
 
 
-def log_param(key, value):
+def log_param(key: str, value: Any) -> None:
     """MLflow-style: set one param on the current run (starting one if needed)."""
     _current_or_start().config.update({key: value})
 
 
-def log_params(params):
+def log_params(params: Mapping[str, Any]) -> None:
+    """MLflow-style: set several params on the current run (starting one if needed)."""
     _current_or_start().config.update(params)
 
 
-def set_tags(tags):
+def set_tags(tags: Union[Iterable[str], Mapping[str, Any]]) -> None:
+    """Replace the current run's tags (starting a run if needed); a dict gives key:value tags."""
     _current_or_start().set_tags(tags)
 
 
-def log_artifact(path, name=None, type="file", metadata=None, copy=False):
+def log_artifact(path: PathLike, name: Optional[str] = None, type: str = "file",
+                 metadata: Optional[Dict[str, Any]] = None, copy: bool = False) -> Dict[str, Any]:
+    """Record a file or folder on the current run (see Run.log_artifact)."""
     return _require("log_artifact").log_artifact(path, name=name, type=type, metadata=metadata, copy=copy)

@@ -1,139 +1,43 @@
 """The Run: what init() returns and what log(), config, summary, artifacts act on."""
-import json
+from __future__ import annotations
+
+import operator
 import os
 import time
 import warnings
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, Union
 
-from . import _artifacts
-from ._values import (check_key, user_stacklevel, metric_value, nonfinite_name, value_map, json_value,
-                      cap_notes, tag_list, _Fallbacks)
+from . import _artifacts, _values
+from ._config import Config
+from ._notebook import CellTracker
+from ._summary import Summary
+from ._system import SystemSampler
+from ._types import Metrics, PathLike
+from ._values import (DeviceScalar, _Fallbacks, cap_notes, check_key, json_value, metric_value, nonfinite_name,
+                      tag_list, user_stacklevel)
+from ._encoding import DEVICE_UNITS, EVENT_UNITS
+from ._writer import EventWriter, NullWriter
 
 STATUSES = ("finished", "failed", "killed")
 
-
-class _Discard(list):
-    """The queue of a no-op run (non-zero ranks): accepts events and keeps none."""
-
-    def append(self, item):
-        pass
-
-
-class Config(dict):
-    """The run's params. A dict; every change is logged as a `params` event.
-
-    Also readable as attributes (`run.config.lr`) as W&B users expect.
-    """
-
-    def __init__(self, run, initial=None):
-        dict.__init__(self, initial or {})
-        object.__setattr__(self, "_run", run)
-
-    def __setitem__(self, key, value):
-        self.update({key: value})
-
-    def update(self, *args, **kwargs):
-        if len(args) == 1 and not kwargs and not isinstance(args[0], dict) and not hasattr(args[0], "keys"):
-            from ._values import _to_mapping
-            changes = dict(_to_mapping(args[0], "config"))
-        else:
-            changes = dict(*args, **kwargs)
-        if not changes:
-            return
-        encoded = value_map(changes, "param")
-        dict.update(self, changes)
-        self._run._emit("params", {"params": encoded})
-
-    def setdefault(self, key, default=None):
-        if key not in self:
-            self[key] = default
-        return dict.__getitem__(self, key)
-
-    def __delitem__(self, key):
-        raise TypeError("trialbook: param %r cannot be removed once logged; set it to None instead" % (key,))
-
-    def pop(self, *args):
-        raise TypeError("trialbook: params cannot be removed once logged; set them to None instead")
-
-    popitem = clear = pop
-
-    def __reduce__(self):
-        # copies and pickles (deepcopy, multiprocessing) become plain dicts, not the live run
-        return (dict, (dict(self),))
-
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError("run.config has no param %r" % name) from None
-
-    def __setattr__(self, name, value):
-        self[name] = value
-
-
-class Summary:
-    """Dict-like final values of a run. Reads fall back to each metric's last logged
-    value; writes are logged as `summary` events."""
-
-    def __init__(self, run, initial=None):
-        self._run = run
-        self._values = dict(initial or {})
-
-    def __getitem__(self, key):
-        if key in self._values:
-            return self._values[key]
-        return self._run._last[key]
-
-    def get(self, key, default=None):
-        try:
-            return self[key]
-        except KeyError:
-            return default
-
-    def __setitem__(self, key, value):
-        self.update({key: value})
-
-    def update(self, *args, **kwargs):
-        changes = dict(*args, **kwargs)
-        if not changes:
-            return
-        encoded = value_map(changes, "summary")
-        self._values.update(changes)
-        self._run._emit("summary", {"summary": encoded})
-
-    def __contains__(self, key):
-        return key in self._values or key in self._run._last
-
-    def keys(self):
-        keys = list(self._run._last)
-        keys.extend(k for k in self._values if k not in self._run._last)
-        return keys
-
-    def __iter__(self):
-        return iter(self.keys())
-
-    def __len__(self):
-        return len(self.keys())
-
-    def items(self):
-        return [(k, self[k]) for k in self.keys()]
-
-    def values(self):
-        return [self[k] for k in self.keys()]
-
-    def as_dict(self):
-        return dict(self.items())
-
-    def __repr__(self):
-        return "Summary(%r)" % self.as_dict()
+_builtin_type = type
 
 
 class Run:
-    """One execution of training code. Create it with trialbook.init()."""
+    """One execution of training code. Create it with trialbook.init().
 
-    def __init__(self, run_id, root, experiment, name, writer=None, cell_tracker=None,
-                 start_step=0, last=None, disabled=False, group=None, rank=None):
+    The constructor takes the run's whole starting state (what init() already wrote in run_start,
+    or read back to resume); it writes nothing itself.
+    """
+
+    def __init__(self, run_id: str, root: str, experiment: str, name: str, *,
+                 writer: Optional[EventWriter] = None, config: Optional[Mapping[str, Any]] = None,
+                 tags: Sequence[str] = (), notes: Optional[str] = None,
+                 summary: Optional[Mapping[str, Any]] = None, last: Optional[Mapping[str, Any]] = None,
+                 start_step: int = 0, cell_tracker: Optional[CellTracker] = None,
+                 group: Optional[str] = None, rank: Optional[int] = None, disabled: bool = False,
+                 system_metrics_interval: Optional[float] = None,
+                 on_end: Optional[Callable[["Run"], None]] = None) -> None:
         self.id = run_id
         self.root = root  # the .trialbook folder
         self.dir = os.path.join(root, "runs", run_id)
@@ -142,27 +46,32 @@ class Run:
         self.group = group
         self.rank = rank
         self.disabled = disabled
-        self._writer = writer
-        self._pending = writer.pending if writer is not None else _Discard()
+        self._writer: Union[EventWriter, NullWriter] = writer if writer is not None else NullWriter()
+        self._pending = self._writer.pending
         self._cells = cell_tracker
+        self._on_end = on_end
         self._step = start_step
-        self._acc = None  # values of an uncommitted step (commit=False)
+        self._acc: Optional[Dict[str, Any]] = None  # values of an uncommitted step (commit=False)
         self._acc_step = 0
-        self._last = dict(last or {})
-        self._known = set()
+        self._acc_devices = 0
+        self._last: Dict[str, Any] = dict(last or {})
+        self._known: set = set()
         self._finished = False
         self._warned_finished = False
         self._pid = os.getpid()
-        self._sampler = None
         self._system_step = -1
         self._started = time.time()
-        self._tags = []
-        self._notes = None
-        self.config = Config(self)
-        self.summary = Summary(self)
+        self._tags: List[str] = list(tags)
+        self._notes = notes
+        self.config = Config(self._emit, config)
+        self.summary = Summary(self._emit, self._last, summary)
+        self._sampler: Optional[SystemSampler] = None
+        if system_metrics_interval and writer is not None:
+            self._sampler = SystemSampler(self._log_system, system_metrics_interval)
+            self._sampler.start()
 
     # -- metrics: the hot path -----------------------------------------------------
-    def log(self, metrics, step=None, commit=True):
+    def log(self, metrics: Metrics, step: Optional[int] = None, commit: bool = True) -> None:
         """Log numeric values at one step.
 
         `step` defaults to an auto-incrementing counter; all keys of one call share it.
@@ -172,6 +81,7 @@ class Run:
             metrics = _as_metrics(metrics)
         values = metrics.copy()  # the caller may reuse its dict; only odd values are rewritten
         known = self._known
+        devices = 0
         for key, value in metrics.items():
             if key not in known:
                 check_key(key)
@@ -181,7 +91,14 @@ class Run:
                 if value - value != 0.0:
                     values[key] = nonfinite_name(value)
             elif kind is not int:
-                values[key] = metric_value(key, value)
+                if kind is _values.cpu_tensor_type and value.is_cpu:
+                    number = value.tolist()  # a CPU tensor: reading it waits for nothing (~0.2 us)
+                    if type(number) is float and number - number == 0.0:
+                        values[key] = number
+                        continue
+                value = values[key] = metric_value(key, value)
+                if type(value) is DeviceScalar:
+                    devices += 1
         if step is None:
             step = self._step
         elif type(step) is not int or step < 0:
@@ -195,93 +112,108 @@ class Run:
                 acc = self._acc
                 acc.update(values)
                 values = acc
+                devices += self._acc_devices
             else:
                 self._commit_acc()
         if commit:
             self._acc = None
             cells = self._cells
-            self._pending.append((time.time(), step, values, cells.current() if cells is not None else None))
+            writer = self._writer
+            if devices:
+                writer.enqueue((time.time(), step, values, cells.current() if cells is not None else None, devices),
+                               len(values) + EVENT_UNITS + DEVICE_UNITS * devices)
+            else:
+                # EventWriter.enqueue() inlined (EVENT_UNITS is 4): this is the one call per training step
+                self._pending.append((time.time(), step, values, cells.current() if cells is not None else None))
+                writer.added += len(values) + 4
+                if writer.added >= writer.check_at:
+                    writer.over_limit()
             if step >= self._step:
                 self._step = step + 1
         else:
             self._acc = values
             self._acc_step = step
+            self._acc_devices = devices
             if step > self._step:
                 self._step = step
 
-    def _commit_acc(self):
+    def _commit_acc(self) -> None:
         acc, self._acc = self._acc, None
         if acc:
             cells = self._cells
-            self._pending.append((time.time(), self._acc_step, acc,
-                                  cells.current() if cells is not None else None))
+            item: Tuple[Any, ...] = (time.time(), self._acc_step, acc, cells.current() if cells is not None else None)
+            devices = self._acc_devices
+            if devices:
+                item += (devices,)
+            self._writer.enqueue(item, len(acc) + EVENT_UNITS + DEVICE_UNITS * devices)
             if self._acc_step >= self._step:
                 self._step = self._acc_step + 1
 
-    def log_metric(self, key, value, step=None):
+    def log_metric(self, key: str, value: Any, step: Optional[int] = None) -> None:
         """MLflow-style: one metric."""
         self.log({key: value}, step=step)
 
-    def log_metrics(self, metrics, step=None):
+    def log_metrics(self, metrics: Metrics, step: Optional[int] = None) -> None:
         """MLflow-style alias of log()."""
         self.log(metrics, step=step)
 
     @property
-    def step(self):
+    def step(self) -> int:
         """The step the next log() without `step` will use."""
         return self._acc_step if self._acc is not None else self._step
 
-    def _log_system(self, values):
+    def _log_system(self, values: Dict[str, Any]) -> None:
         """System metrics live on their own timeline (seconds since start) so they never
         move the user's step counter."""
         if self._finished:
             return
         step = max(int(time.time() - self._started), self._system_step + 1)
         self._system_step = step
-        self._pending.append((time.time(), step, values, None))
+        self._writer.enqueue((time.time(), step, values, None), len(values) + EVENT_UNITS)
 
     # -- params, tags, notes, summary -------------------------------------------------
-    def log_params(self, params):
+    def log_params(self, params: Mapping[str, Any]) -> None:
         self.config.update(params)
 
-    def log_param(self, key, value):
+    def log_param(self, key: str, value: Any) -> None:
         self.config.update({key: value})
 
-    def set_tags(self, tags):
+    def set_tags(self, tags: Union[Iterable[str], Mapping[str, Any]]) -> None:
         """Replace the run's tags. Accepts strings, or an MLflow-style dict ({"k": "v"} → "k:v")."""
-        if isinstance(tags, dict):
+        if isinstance(tags, Mapping):
             tags = ["%s:%s" % (k, v) if v not in (None, "") else str(k) for k, v in tags.items()]
         self._tags = tag_list(tags)
         self._emit("tags", {"tags": list(self._tags)})
 
-    def set_tag(self, key, value=None):
+    def set_tag(self, key: str, value: Any = None) -> None:
         tag = "%s:%s" % (key, value) if value not in (None, "") else key
         if tag not in self._tags:
             self.set_tags(self._tags + [tag])
 
-    def add_tags(self, *tags):
+    def add_tags(self, *tags: Union[str, Iterable[str]]) -> None:
         new = tag_list([t for group in tags for t in ([group] if isinstance(group, str) else group)])
         self.set_tags(self._tags + [t for t in new if t not in self._tags])
 
     @property
-    def tags(self):
+    def tags(self) -> Tuple[str, ...]:
         return tuple(self._tags)
 
     @tags.setter
-    def tags(self, tags):
+    def tags(self, tags: Iterable[str]) -> None:
         self.set_tags(tags)
 
     @property
-    def notes(self):
+    def notes(self) -> Optional[str]:
         return self._notes
 
     @notes.setter
-    def notes(self, text):
+    def notes(self, text: Optional[str]) -> None:
         self._notes = cap_notes(text if text is not None else "")
         self._emit("notes", {"notes": self._notes})
 
     # -- artifacts -------------------------------------------------------------------
-    def log_artifact(self, path, name=None, type="file", metadata=None, copy=False):
+    def log_artifact(self, path: PathLike, name: Optional[str] = None, type: str = "file",
+                     metadata: Optional[Dict[str, Any]] = None, copy: bool = False) -> Dict[str, Any]:
         """Record a file or folder: path, size, SHA-256. The file stays where it is
         unless copy=True (then it is copied into the run's folder)."""
         path = os.fspath(path)
@@ -295,16 +227,17 @@ class Run:
         if not isinstance(type, str) or not 1 <= len(type) <= 64:
             raise ValueError('trialbook: artifact type must be a short string such as "file", "model" or "dataset"')
         if metadata is not None and not isinstance(metadata, dict):
-            raise TypeError("trialbook: artifact metadata must be a dict, not %s" % builtin_type(metadata).__name__)
+            raise TypeError("trialbook: artifact metadata must be a dict, not %s" % _builtin_type(metadata).__name__)
         if self.disabled:
             # a non-zero rank's run records nothing, so skip reading a possibly huge model
             return {"name": name, "path": os.path.abspath(path), "type": type}
         size, sha256, files = _artifacts.describe(path)
         source = os.path.abspath(path)
         stored = source
-        if copy and not self.disabled:
+        if copy:
             stored = _artifacts.copy_into(source, os.path.join(self.dir, "artifacts"), name)
-        event = {"name": name, "path": self._relative(stored), "type": type, "size": size, "sha256": sha256}
+        event: Dict[str, Any] = {"name": name, "path": self._relative(stored), "type": type, "size": size,
+                                 "sha256": sha256}
         if files is not None:
             event["files"] = files
         if copy:
@@ -314,15 +247,17 @@ class Run:
             fallbacks = _Fallbacks()
             event["metadata"] = json_value(metadata, "metadata", fallbacks)
             if fallbacks.names:
-                warnings.warn("trialbook: artifact metadata %s recorded as text (repr)" % fallbacks.names, stacklevel=user_stacklevel())
+                warnings.warn("trialbook: artifact metadata %s recorded as text (repr)" % fallbacks.names,
+                              stacklevel=user_stacklevel())
         self._emit("artifact", event)
         return dict(event)
 
-    def log_model(self, path, name=None, metadata=None, copy=False):
+    def log_model(self, path: PathLike, name: Optional[str] = None, metadata: Optional[Dict[str, Any]] = None,
+                  copy: bool = False) -> Dict[str, Any]:
         """log_artifact(type="model"): a model the extension can push to a registry."""
         return self.log_artifact(path, name=name, type="model", metadata=metadata, copy=copy)
 
-    def _relative(self, path):
+    def _relative(self, path: str) -> str:
         workspace = os.path.dirname(os.path.abspath(self.root))
         try:
             rel = os.path.relpath(path, workspace)
@@ -331,24 +266,25 @@ class Run:
         return path if rel.startswith("..") else rel.replace(os.sep, "/")
 
     # -- lifecycle -------------------------------------------------------------------
-    def warn(self, message):
+    def warn(self, message: str) -> None:
         """Write a `warning` event the extension shows with the run."""
         self._emit("warning", {"message": str(message)})
 
-    def flush(self):
-        """Write everything logged so far now (normally done every second)."""
+    def flush(self, timeout: Optional[float] = None) -> bool:
+        """Write everything logged so far now (normally done every second). With `timeout`, wait
+        at most that long for the writer thread; returns False when it could not write in time."""
         if self._acc is not None:
             self._commit_acc()
-        if self._writer is not None:
-            self._writer.flush()
+        return self._writer.flush(timeout=timeout)
 
-    def finish(self, status="finished", error=None):
-        """End the run: write pending events and a run_end with `status`."""
+    def finish(self, status: str = "finished", error: Optional[str] = None, timeout: Optional[float] = None) -> None:
+        """End the run: write pending events and a run_end with `status` ("finished", "failed" or
+        "killed"). With `timeout` (e.g. from a signal handler), wait at most that long to write."""
         if status not in STATUSES:
             raise ValueError("trialbook: status must be one of %s, not %r" % (", ".join(STATUSES), status))
-        self._end(status, error)
+        self._end(status, error, timeout)
 
-    def _end(self, status, error=None, lock_timeout=None):
+    def _end(self, status: str, error: Optional[str] = None, timeout: Optional[float] = None) -> None:
         if self._finished or os.getpid() != self._pid:
             return
         if self._acc is not None:
@@ -356,27 +292,26 @@ class Run:
         self._finished = True
         if self._sampler is not None:
             self._sampler.stop()
-        fields = {"status": status}
+        fields: Dict[str, Any] = {"status": status}
         if error:
             fields["error"] = str(error)[:65536]
-        if self._writer is not None:
-            self._writer.put("run_end", fields)
-            if lock_timeout is None:
-                self._writer.close()
-            else:
-                self._writer.flush(timeout=lock_timeout)
-        from . import _session
-        _session.forget(self)
+        self._writer.put("run_end", fields)
+        if timeout is None:
+            self._writer.close()
+        else:
+            self._writer.flush(timeout=timeout)
+        if self._on_end is not None:
+            self._on_end(self)
 
     @property
-    def finished(self):
+    def finished(self) -> bool:
         return self._finished
 
-    def __enter__(self):
+    def __enter__(self) -> "Run":
         return self
 
-    def __exit__(self, exc_type, exc, tb):
-        if exc_type is None or (issubclass(exc_type, SystemExit) and exc.code in (None, 0)):
+    def __exit__(self, exc_type: Optional[Type[BaseException]], exc: Optional[BaseException], tb: Any) -> bool:
+        if exc_type is None or (issubclass(exc_type, SystemExit) and getattr(exc, "code", None) in (None, 0)):
             self.finish()
         elif issubclass(exc_type, KeyboardInterrupt):
             self._end("killed", "KeyboardInterrupt")
@@ -384,38 +319,33 @@ class Run:
             self._end("failed", "%s: %s" % (exc_type.__name__, exc))
         return False
 
-    def _emit(self, kind, fields):
+    def _emit(self, kind: str, fields: Dict[str, Any]) -> None:
         if self._finished:
             self._after_finish()
             return
-        if self._writer is not None:
-            self._writer.put(kind, fields)
+        self._writer.put(kind, fields)
 
-    def _after_finish(self):
+    def _after_finish(self) -> None:
         if not self._warned_finished:
             self._warned_finished = True
             warnings.warn("trialbook: run %s is finished; values logged after finish() are ignored. "
                           "Call trialbook.init() for a new run." % self.id, RuntimeWarning, stacklevel=user_stacklevel())
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<trialbook.Run %s %r%s>" % (self.id, self.name, " (disabled)" if self.disabled else "")
 
 
-builtin_type = type
-
-
-def _as_metrics(metrics):
+def _as_metrics(metrics: Any) -> Dict[str, Any]:
     if hasattr(metrics, "items"):
         return dict(metrics.items())
     raise TypeError("trialbook: log() takes a dict of metric name → number, e.g. run.log({\"loss\": 0.1}), "
                     "not %s; for one value use trialbook.log_metric(key, value)" % type(metrics).__name__)
 
 
-def _check_step(step):
+def _check_step(step: Any) -> int:
     if isinstance(step, bool):
         raise TypeError("trialbook: step must be an integer ≥ 0, not a bool")
     try:
-        import operator
         value = operator.index(step)  # NumPy integers
     except TypeError:
         if isinstance(step, float) and step.is_integer():
@@ -425,56 +355,3 @@ def _check_step(step):
     if value < 0:
         raise ValueError("trialbook: step must be ≥ 0, got %d" % value)
     return value
-
-
-def decode_value(value):
-    if isinstance(value, dict):
-        if set(value) == {"$float"}:
-            return float({"NaN": "nan", "Infinity": "inf", "-Infinity": "-inf"}.get(value["$float"], "nan"))
-        return {k: decode_value(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [decode_value(v) for v in value]
-    return value
-
-
-def read_state(path):
-    """What a resumed run continues from: identity, params, tags, notes, last step."""
-    state = {"config": {}, "tags": [], "notes": None, "next_step": 0, "last": {}, "summary": {},
-             "experiment": None, "name": None, "group": None, "rank": None}
-    with open(path, "rb") as handle:
-        for line in handle:
-            if not line.endswith(b"\n"):
-                break
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue
-            if not isinstance(event, dict):
-                continue
-            kind = event.get("t")
-            if kind == "run_start":
-                for field in ("experiment", "name", "group", "rank"):
-                    if event.get(field) is not None:
-                        state[field] = event[field]
-                state["config"].update(decode_value(event.get("config") or {}))
-                if "tags" in event:
-                    state["tags"] = list(event["tags"])
-                if "notes" in event:
-                    state["notes"] = event["notes"]
-            elif kind == "params":
-                state["config"].update(decode_value(event.get("params") or {}))
-            elif kind == "tags":
-                state["tags"] = list(event.get("tags") or [])
-            elif kind == "notes":
-                state["notes"] = event.get("notes")
-            elif kind == "summary":
-                state["summary"].update(decode_value(event.get("summary") or {}))
-            elif kind == "metrics":
-                values = event.get("values") or {}
-                if any(not k.startswith("system/") for k in values):
-                    step = event.get("step", 0)
-                    if isinstance(step, int) and step + 1 > state["next_step"]:
-                        state["next_step"] = step + 1
-                for k, v in values.items():
-                    state["last"][k] = float(v.replace("Infinity", "inf")) if isinstance(v, str) else v
-    return state

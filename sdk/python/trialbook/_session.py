@@ -1,5 +1,7 @@
 """Process-wide state: the current run, init(), and the exit paths (atexit, SIGTERM,
 uncaught exceptions) that make sure every run gets its last events and a run_end."""
+from __future__ import annotations
+
 import atexit
 import os
 import re
@@ -8,44 +10,50 @@ import sys
 import threading
 import time
 import warnings
+from typing import Any, Iterable, List, Optional, Tuple, Union
 
 from . import _ids, _lineage, _notebook, _paths
 from ._capture import parse_capture
-from ._run import Run, read_state
-from ._system import SystemSampler
+from ._resume import resume_state
+from ._run import Run
 from ._values import cap_notes, tag_list, user_stacklevel, value_map, _to_mapping
 from ._writer import EventWriter, FORMAT_VERSION
 from ._version import __version__
 
 _lock = threading.RLock()
-_current = None
-_active = []
+_current: Optional[Run] = None
+_active: List[Tuple[Run, EventWriter]] = []
 _hooks_installed = False
-_previous_sigterm = None
-_uncaught = None  # (type, value) of an exception that ended the program
+_previous_sigterm: Any = None
+_uncaught: Optional[Tuple[type, BaseException]] = None  # exception that ended the program
 _terminated = False
-_exit_code = None  # what the main thread passed to sys.exit(), when it did
+_exit_code: Optional[Tuple[Any]] = None  # what the main thread passed to sys.exit(), when it did
 _version_checked = False
 _RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
-def current():
+def current() -> Optional[Run]:
     return _current
 
 
-def forget(run):
+def forget(run: Run) -> None:
+    """A run ended: it is no longer current nor finished at exit (Run's on_end callback)."""
     global _current
     with _lock:
-        if run in _active:
-            _active.remove(run)
+        _active[:] = [(r, w) for r, w in _active if r is not run]
         if _current is run:
             _current = None
 
 
-def init(experiment=None, name=None, config=None, tags=None, notes=None, dir=None, resume=None,
-         group=None, all_ranks=False, system_metrics=True, flush_interval=1.0,
-         heartbeat_interval=5.0, capture=None):
-    """Start a run (finishing the current one, if any) and make it current."""
+def init(experiment: Optional[str] = None, name: Optional[str] = None, config: Any = None,
+         tags: Optional[Iterable[str]] = None, notes: Optional[str] = None,
+         dir: Union[str, "os.PathLike[str]", None] = None, resume: Optional[str] = None,
+         group: Optional[str] = None, all_ranks: bool = False, system_metrics: Union[bool, float] = True,
+         flush_interval: float = 1.0, heartbeat_interval: float = 5.0, capture: Optional[str] = None) -> Run:
+    """Start a run (finishing the current one, if any) and make it current.
+
+    `config` is a dict, an argparse.Namespace or a dataclass instance. See the README for every
+    argument."""
     global _current
     check_format_version()
     if experiment is None:
@@ -79,8 +87,7 @@ def init(experiment=None, name=None, config=None, tags=None, notes=None, dir=Non
     root = _paths.find_trialbook_dir(dir)
     if distributed and rank != 0 and not all_ranks:
         run = Run(_ids.new_run_id(), root, experiment, name or "rank-%d" % rank, disabled=True,
-                  group=group, rank=rank)
-        _apply_local(run, config, tags, notes)
+                  group=group, rank=rank, config=config, tags=tags, notes=notes, on_end=forget)
         with _lock:
             _current = run
         return run
@@ -91,7 +98,7 @@ def init(experiment=None, name=None, config=None, tags=None, notes=None, dir=Non
         if not _RUN_ID.match(run_id):
             raise ValueError("trialbook: cannot resume %r: not a run id (like 20261127T024012123-3f9a1c7b2e); "
                              "copy the id from the Trialbook sidebar or .trialbook/runs/" % (resume,))
-        state = _resume_state(root, run_id)
+        state = resume_state(root, run_id)
     else:
         run_id = _ids.new_run_id()
         state = None
@@ -114,9 +121,6 @@ def init(experiment=None, name=None, config=None, tags=None, notes=None, dir=Non
     problems = []
     lineage = _lineage.capture_lineage(enabled, writer.run_dir, notebook, problems.append)
 
-    run = Run(run_id, root, experiment, name, writer=writer, cell_tracker=cells,
-              start_step=state["next_step"] if state else 0, last=state["last"] if state else None,
-              group=group, rank=rank if distributed else None)
     start = {"run_id": run_id, "experiment": experiment, "name": name}
     merged_config = dict(state["config"]) if state else {}
     merged_config.update(config or {})
@@ -126,7 +130,6 @@ def init(experiment=None, name=None, config=None, tags=None, notes=None, dir=Non
         encoded_config = merged_encoded
         tags = tags or state["tags"]
         notes = notes if notes is not None else state["notes"]
-        run.summary._values.update(state["summary"])
     if notes is not None:
         start["notes"] = notes
     start["tags"] = tags
@@ -142,38 +145,21 @@ def init(experiment=None, name=None, config=None, tags=None, notes=None, dir=Non
     writer.put("run_start", start)
     for problem in problems:
         writer.put("warning", {"message": "trialbook: " + problem})
-    dict.update(run.config, merged_config)
-    run._tags = list(tags)
-    run._notes = notes
     writer.flush()  # run_start is on disk before training begins
     writer.start()
 
+    interval = None
     if "system" in enabled and system_metrics:
         interval = 10.0 if system_metrics is True else float(system_metrics)
-        run._sampler = SystemSampler(run._log_system, interval)
-        run._sampler.start()
-
+    run = Run(run_id, root, experiment, name, writer=writer, config=merged_config, tags=tags, notes=notes,
+              summary=state["summary"] if state else None, last=state["last"] if state else None,
+              start_step=state["next_step"] if state else 0, cell_tracker=cells, group=group,
+              rank=rank if distributed else None, system_metrics_interval=interval, on_end=forget)
     with _lock:
-        _active.append(run)
+        _active.append((run, writer))
         _current = run
     _install_hooks()
     return run
-
-
-def _apply_local(run, config, tags, notes):
-    if config is not None:
-        dict.update(run.config, dict(config) if hasattr(config, "items") else {})
-    run._tags = list(tags)
-    run._notes = notes
-
-
-def _resume_state(root, run_id):
-    path = os.path.join(root, "runs", run_id, "events.jsonl")
-    if not os.path.isfile(path):
-        raise ValueError(
-            "trialbook: cannot resume run %r: %s does not exist. Check the run id (see the "
-            "Trialbook sidebar or .trialbook/runs/) and the folder (dir= or TRIALBOOK_DIR)." % (run_id, path))
-    return read_state(path)
 
 
 def _check_name(value, what):
@@ -274,32 +260,35 @@ def _exit_status():
     return "finished", None
 
 
-def _at_exit():
+def _at_exit() -> None:
     status, error = _exit_status()
-    for run in list(_active):
+    for run, _writer in list(_active):
         try:
-            run._end(status, error)
+            run.finish(status, error)
         except Exception:
             pass
 
 
-def _on_sigterm(signum, frame):
+def _on_sigterm(signum: int, frame: Any) -> None:
     global _terminated
+    for _run, writer in list(_active):
+        if writer.busy_in_current_thread():
+            # The signal arrived while this thread was writing a chunk (log() catching up, or a
+            # flush): finish that write first, then handle the signal.
+            writer.call_after_release(lambda: _on_sigterm(signum, frame))
+            return
     _terminated = True
     previous = _previous_sigterm
     if callable(previous):
         # The program has its own handler (e.g. checkpoint, then exit): write what we
         # have and let it decide; the run ends as killed when the process exits.
-        for run in list(_active):
-            if run._writer is not None:
-                if run._acc is not None:
-                    run._commit_acc()
-                run._writer.flush(timeout=2.0)
+        for run, _writer in list(_active):
+            run.flush(timeout=2.0)
         previous(signum, frame)
         return
-    for run in list(_active):
+    for run, _writer in list(_active):
         try:
-            run._end("killed", "terminated by SIGTERM", lock_timeout=2.0)
+            run.finish("killed", "terminated by SIGTERM", timeout=2.0)
         except Exception:
             pass
     # Then die as the default action would, so the parent sees "killed by SIGTERM".

@@ -1,25 +1,41 @@
 """Checking and encoding values: metric numbers, param/summary JSON values, keys."""
+from __future__ import annotations
+
 import json
 import os
 import sys
 import warnings
+from typing import Any, Callable, Dict, List
 
 MAX_KEY = 250
 MAX_PARAM_STRING_BYTES = 64 * 1024
 MAX_NOTES_BYTES = 1024 * 1024
-
-_NONFINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 
 # One compact encoder reused everywhere; allow_nan=False turns a NaN that slipped
 # through into an error instead of a line that standard JSON parsers reject.
 encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 
 
-def nonfinite_name(x):
+class NonFinite(str):
+    """A non-finite metric value as the log stores it: the string "NaN", "Infinity" or "-Infinity".
+
+    A str (so run.summary and equality with "NaN" work as before) whose repr() is its JSON text,
+    which lets the writer format whole metrics lines with one %-template."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return '"%s"' % str.__str__(self)
+
+
+NAN, INFINITY, NEG_INFINITY = NonFinite("NaN"), NonFinite("Infinity"), NonFinite("-Infinity")
+
+
+def nonfinite_name(x: float) -> NonFinite:
     """'NaN', 'Infinity' or '-Infinity' for a non-finite float."""
     if x != x:
-        return "NaN"
-    return "Infinity" if x > 0 else "-Infinity"
+        return NAN
+    return INFINITY if x > 0 else NEG_INFINITY
 
 
 def check_key(key, what="metric"):
@@ -35,26 +51,41 @@ def check_key(key, what="metric"):
             % (what, key[:40], len(key), MAX_KEY))
 
 
-def metric_value(key, value):
+def metric_value(key: str, value: Any) -> Any:
     """The slow path of run.log(): anything that is not a plain int or float.
 
-    Returns an int, a finite float, or one of the non-finite strings. Raises a TypeError
-    that says what was wrong and how to fix it.
+    Returns an int, a finite float, a NonFinite, or a DeviceScalar (a tensor on a GPU or another
+    device, read later by the writer thread). Raises a TypeError that says what was wrong and how
+    to fix it.
     """
+    convert = _CONVERTERS.get(type(value))
+    if convert is not None:
+        return convert(key, value)
     if isinstance(value, bool):
         return int(value)
+    kind = type(value)
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(value, torch.Tensor):
+        global cpu_tensor_type
+        _CONVERTERS[kind] = _tensor_value  # torch.nn.Parameter and other subclasses too
+        if kind is torch.Tensor and hasattr(kind, "is_cpu"):
+            cpu_tensor_type = kind  # Run.log() reads these inline
+        return _tensor_value(key, value)
+    if getattr(kind, "__module__", None) == "numpy":  # scalars and arrays: .item() never waits
+        _CONVERTERS[kind] = convert = _float_subclass_value if isinstance(value, float) else _item_value
+        return convert(key, value)
+    return _generic_value(key, value)
+
+
+def _generic_value(key: str, value: Any) -> Any:
     original = value
     item = getattr(value, "item", None)
     if item is not None and callable(item) and not isinstance(value, (str, bytes)):
-        # NumPy scalars, 0-d arrays and PyTorch 0-d tensors all expose .item().
+        # NumPy scalars, 0-d arrays and anything else that exposes .item().
         try:
             value = item()
         except (ValueError, RuntimeError, TypeError):
-            size = getattr(original, "size", None)
-            size = size() if callable(size) else size
-            raise TypeError(
-                "trialbook: metric %r is an array/tensor with %s elements; log one number, "
-                "e.g. value.mean().item(), or one key per element" % (key, size)) from None
+            raise _not_one_number(key, original) from None
         if isinstance(value, bool):
             return int(value)
     if isinstance(value, int) and not isinstance(value, bool):
@@ -73,6 +104,133 @@ def metric_value(key, value):
         "trialbook: metric %r has value %s of type %s; metric values must be numbers "
         "(int, float, bool, or a NumPy/PyTorch scalar). Put text in run.config or run.notes, "
         "and log arrays one number per key." % (key, _short(original), type(original).__name__))
+
+
+def _not_one_number(key: str, value: Any) -> TypeError:
+    size = getattr(value, "numel", None) or getattr(value, "size", None)
+    try:
+        size = size() if callable(size) else size
+    except Exception:
+        size = "several"
+    return TypeError(
+        "trialbook: metric %r is an array/tensor with %s elements; log one number, "
+        "e.g. value.mean().item(), or one key per element" % (key, size))
+
+
+def _number(key: str, value: Any, original: Any) -> Any:
+    """A Python number read from a tensor or NumPy scalar, as log() stores it."""
+    kind = type(value)
+    if kind is float:
+        return value if value - value == 0.0 else nonfinite_name(value)
+    if kind is int:
+        return value
+    if kind is bool:
+        return int(value)
+    raise _not_one_number(key, original)
+
+
+def _float_subclass_value(key: str, value: Any) -> Any:
+    value = float(value)  # numpy.float64 and other float subclasses
+    return value if value - value == 0.0 else nonfinite_name(value)
+
+
+def _int_subclass_value(key: str, value: Any) -> Any:
+    return int(value)  # bool, IntEnum, numpy.int_ on some platforms
+
+
+def _item_value(key: str, value: Any) -> Any:
+    try:
+        number = value.item()
+    except (ValueError, RuntimeError, TypeError):
+        raise _not_one_number(key, value) from None
+    return _number(key, number, value)
+
+
+class DeviceScalar:
+    """A one-number tensor on a GPU or other device, snapshotted when log() was called.
+
+    Reading a device tensor (.item()) waits for the device to finish all queued work, which would
+    stall the training loop every step. log() instead takes an asynchronous copy (queued on the
+    device like any other kernel, so later in-place changes to the tensor do not affect it) and the
+    writer thread reads a whole chunk of them with one stack and one device-to-host copy
+    (resolve_device_scalars). repr() is the JSON text of the value once read.
+    """
+
+    __slots__ = ("tensor", "value")
+
+    def __init__(self, tensor: Any) -> None:
+        self.tensor = tensor
+        self.value: Any = None
+
+    def resolve(self) -> Any:
+        """The number (reads the device now if the writer has not yet; used by run.summary)."""
+        if self.tensor is not None:
+            resolve_device_scalars([self])
+        return self.value
+
+    def __repr__(self) -> str:
+        return repr(self.resolve())
+
+
+def _tensor_value(key: str, value: Any) -> Any:
+    try:
+        on_cpu = value.is_cpu
+    except AttributeError:  # PyTorch before 1.13
+        on_cpu = value.device.type == "cpu"
+    if on_cpu:
+        # Reading a CPU tensor waits for nothing and costs ~0.1 us: cheaper than any deferral.
+        number = value.tolist()
+        if type(number) is list:
+            return _item_value(key, value)  # a one-element array, or a clear error
+        return _number(key, number, value)
+    if value.numel() != 1:
+        raise _not_one_number(key, value)
+    snapshot = value.detach() if value.requires_grad else value
+    return DeviceScalar(snapshot.clone())
+
+
+def resolve_device_scalars(scalars: List[DeviceScalar]) -> None:
+    """Read many device scalars with one torch.stack and one .cpu() per (device, dtype, shape).
+
+    Runs on the writer thread; PyTorch releases the GIL while it waits for the device, so the
+    training thread keeps running. A value that cannot be read stays None (the writer leaves it out
+    of its event and says so in a warning event)."""
+    groups: Dict[Any, List[DeviceScalar]] = {}
+    for scalar in scalars:
+        tensor = scalar.tensor
+        if tensor is None:
+            continue
+        groups.setdefault((tensor.device, tensor.dtype, tuple(tensor.shape)), []).append(scalar)
+    if not groups:
+        return
+    torch = sys.modules["torch"]
+    for group in groups.values():
+        try:
+            numbers: List[Any] = torch.stack([s.tensor for s in group]).cpu().reshape(-1).tolist()
+        except Exception:
+            numbers = []
+            for s in group:
+                try:
+                    numbers.append(s.tensor.item())
+                except Exception:
+                    numbers.append(None)
+        for scalar, number in zip(group, numbers):
+            try:
+                scalar.value = None if number is None else _number("", number, number)
+            except TypeError:
+                scalar.value = None
+            scalar.tensor = None
+
+
+_CONVERTERS: Dict[type, Callable[[str, Any], Any]] = {bool: _int_subclass_value}
+
+
+class _NoTensorYet:
+    pass
+
+
+# torch.Tensor once log() has seen one (and the installed PyTorch has Tensor.is_cpu).
+cpu_tensor_type: type = _NoTensorYet
 
 
 def _short(value):

@@ -1,56 +1,95 @@
-"""The event writer: an in-memory queue drained by one background thread.
+"""The event writer: an in-memory queue drained in chunks by one background thread, with bounds.
 
-run.log() only appends a tuple to a list; serialising to JSON and writing happens on
-the flush thread in batches, one write() of whole lines per batch, so a crash leaves
-at most one partial trailing line. The same thread writes heartbeats.
+run.log() appends a tuple to a list and adds the event's size in *units* (one per value, four per
+event) to a counter. The writer thread wakes every `flush_interval` and whenever a few thousand
+units are queued, and drains the queue oldest first, a chunk at a time: each chunk is encoded and
+written with one write() of whole lines, so a crash leaves at most one partial trailing line and
+data reaches the file while the thread works through a backlog.
+
+Two bounds hold at any logging rate (README, "Speed and safety"):
+- time: when the oldest queued event is older than `flush_interval`, or
+- memory: when more than MAX_QUEUED_UNITS units are queued,
+the thread that calls log() writes the oldest chunks itself before returning (it does the work
+the writer thread could not keep up with; nothing is dropped). log() checks both every
+CHECK_UNITS units, so the check costs nothing measurable. Encoding lines is _encoding's job.
 """
+from __future__ import annotations
+
 import errno
 import os
 import sys
 import threading
 import time
 import warnings
+from typing import Any, Callable, Dict, List, Optional
 
-from ._values import encode
+from ._encoding import DEVICE_UNITS, EVENT_UNITS, FORMAT_VERSION, PUT_UNITS, ChunkEncoder, warning_line
+from ._resume import drop_partial_line
 
-FORMAT_VERSION = 1
-# Beyond this much unwritten data (disk full, read-only folder) new events are dropped
-# rather than growing memory without bound in a long training job.
-MAX_BACKLOG_BYTES = 64 * 1024 * 1024
+__all__ = ["DEVICE_UNITS", "EVENT_UNITS", "FORMAT_VERSION", "EventWriter", "NullWriter"]
+
+# At most this many units queued (see _encoding: one per value, four per event): about 48 MiB at
+# most (measured: +38 MiB of RSS with 432k units of 256-metric events queued, encoder buffers included).
+MAX_QUEUED_UNITS = 1 << 19
+CHECK_UNITS = 4096
+# Events per chunk: one encode and one write() each. While the queue is short the writer thread
+# takes small chunks: each write() releases the GIL, so the training thread, back from a PyTorch op
+# (which runs without the GIL, e.g. the whole backward pass), waits at most one small chunk, and
+# the writer's work mostly fits in those GIL-free windows on another core. Once the queue is
+# long (a loop that seldom releases the GIL), chunks are large so the writer keeps up.
+SMALL_CHUNK_EVENTS = 32
+CHUNK_EVENTS = 512
+LONG_QUEUE_UNITS = 4 * CHECK_UNITS
+# Encoded lines kept while writing fails (disk full, read-only folder), retried at every flush;
+# beyond this, new lines are dropped, counted, and reported once writing works again.
+MAX_BACKLOG_BYTES = 32 * 1024 * 1024
 
 _HEARTBEAT = '{"v":1,"t":"heartbeat","ts":%r}\n'
 
 
 class EventWriter:
-    def __init__(self, run_dir, flush_interval=1.0, heartbeat_interval=5.0, opener=None):
+    """Appends a run's events to `<run_dir>/events.jsonl`. Producers (any thread) append to
+    `pending` and add to `added`; whoever drains (the writer thread, or a producer over a bound)
+    holds `_lock` from taking a chunk to writing it, so lines stay in the order they were logged."""
+
+    def __init__(self, run_dir: str, flush_interval: float = 1.0, heartbeat_interval: float = 5.0,
+                 opener: Optional[Callable[[str], Any]] = None) -> None:
         self.run_dir = run_dir
         self.path = os.path.join(run_dir, "events.jsonl")
-        self.pending = []  # appended by any thread; only the flusher removes (under _lock)
+        self.pending: List[Any] = []
+        self.added = 0  # units queued so far (producers only)
+        self.taken = 0  # units drained so far (drainers only, under _lock)
+        self.check_at = CHECK_UNITS  # producers call over_limit() when `added` reaches it
+        self.peak_units = 0  # the most units seen queued at a check (for tests and benchmarks)
+        self.inline_chunks = 0  # chunks written by logging threads because the writer fell behind
         self._flush_interval = max(0.01, float(flush_interval))
         self._heartbeat_interval = float(heartbeat_interval) if heartbeat_interval else 0.0
         self._opener = opener or _open_append
         self._lock = threading.Lock()
+        self._owner: Optional[int] = None  # thread holding _lock while it drains
+        self._after_release: Optional[Callable[[], None]] = None
         self._wake = threading.Event()
         self._stop = False
-        self._file = None
+        self._ending = False
+        self._file: Any = None
         self._backlog = b""
         self._dropped = 0
-        self._warned = set()
-        self._last_write = time.time()
-        self._thread = None
+        self._warned: set = set()
+        self._thread: Optional[threading.Thread] = None
         self._pid = os.getpid()
+        self._encoder = ChunkEncoder()
 
     # -- lifecycle ---------------------------------------------------------------
-    def open(self, truncate_partial=False):
+    def open(self, truncate_partial: bool = False) -> None:
         """Open the log now so that a read-only folder is reported at init()."""
         with self._lock:
             self._ensure_file(truncate_partial)
 
-    def start(self):
+    def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="trialbook-writer", daemon=True)
         self._thread.start()
 
-    def close(self, timeout=5.0):
+    def close(self, timeout: float = 5.0) -> None:
         self._stop = True
         self._wake.set()
         thread = self._thread
@@ -65,17 +104,63 @@ class EventWriter:
                     pass
                 self._file = None
 
-    def put(self, kind, fields):
+    # -- producers ---------------------------------------------------------------
+    def put(self, kind: str, fields: Dict[str, Any]) -> None:
         """Queue one non-metrics event; `fields` must already hold JSON-ready values."""
         event = {"v": FORMAT_VERSION, "t": kind, "ts": time.time()}
         event.update(fields)
-        self.pending.append(event)
+        if kind == "run_end":
+            self._ending = True  # no heartbeat may follow it
+        self.enqueue(event, PUT_UNITS)
 
-    def wake(self):
+    def enqueue(self, item: Any, units: int) -> None:
+        """Queue a metrics tuple or an event dict (run.log() inlines the same three lines)."""
+        self.pending.append(item)
+        self.added += units
+        if self.added >= self.check_at:
+            self.over_limit()
+
+    def over_limit(self) -> None:
+        """Called by producers every CHECK_UNITS units: wake the writer thread, or write the
+        oldest events from this thread when the queue is over its time or memory bound."""
+        queued = self.added - self.taken
+        self.check_at = self.added + CHECK_UNITS
+        if queued > self.peak_units:
+            self.peak_units = queued
+        if queued >= MAX_QUEUED_UNITS or self._oldest_age() > self._flush_interval:
+            self._catch_up()
+        else:
+            self._wake.set()
+
+    def _oldest_age(self) -> float:
+        try:
+            oldest = self.pending[0]
+        except IndexError:
+            return 0.0
+        ts = oldest[0] if type(oldest) is tuple else oldest.get("ts", 0.0)
+        return time.time() - ts
+
+    def _catch_up(self) -> None:
+        """The writer thread fell behind: write from this thread until the queue is back under
+        half its memory bound and its oldest event is younger than half the flush interval."""
+        if os.getpid() != self._pid:
+            self._discard_in_fork()
+            return
+        if not self._acquire(None):
+            return
+        try:
+            while self.pending and (self.added - self.taken > MAX_QUEUED_UNITS // 2
+                                    or self._oldest_age() > self._flush_interval / 2):
+                self._drain_chunk()
+                self.inline_chunks += 1
+        finally:
+            self._release()
+
+    def wake(self) -> None:
         self._wake.set()
 
-    # -- flushing -----------------------------------------------------------------
-    def _loop(self):
+    # -- draining -----------------------------------------------------------------
+    def _loop(self) -> None:
         next_beat = time.time() + self._heartbeat_interval if self._heartbeat_interval else None
         while not self._stop:
             self._wake.wait(self._flush_interval)
@@ -87,55 +172,108 @@ class EventWriter:
                 beat = True
                 next_beat = time.time() + self._heartbeat_interval
             try:
-                self.flush(heartbeat=beat)
+                self._drain_all(heartbeat=beat)
             except Exception as exc:  # never let the thread die silently
                 self._warn_once("flush", "trialbook: writing the run log failed (%s); training continues" % exc)
 
-    def flush(self, heartbeat=False, timeout=None):
-        """Serialise and write everything queued. Safe from any thread; returns False
-        when the lock could not be taken in time (e.g. from a signal handler)."""
+    def _drain_all(self, heartbeat: bool = False) -> None:
+        """Drain what is queued now, one chunk per lock hold so logging threads that must catch
+        up can take their turn in between. The heartbeat goes first: written after the chunks it
+        could follow a run_end among them."""
+        remaining = len(self.pending)
+        while True:
+            self._acquire(None)
+            try:
+                if os.getpid() != self._pid:
+                    self._discard_in_fork()
+                    return
+                if (heartbeat and not self._ending) or self._backlog:
+                    self._write(_HEARTBEAT % time.time() if heartbeat and not self._ending else "")
+                heartbeat = False
+                if remaining <= 0 or not self.pending:
+                    return
+                long_queue = self.added - self.taken >= LONG_QUEUE_UNITS
+                remaining -= self._drain_chunk(CHUNK_EVENTS if long_queue else SMALL_CHUNK_EVENTS)
+            finally:
+                self._release()
+
+    def flush(self, heartbeat: bool = False, timeout: Optional[float] = None) -> bool:
+        """Encode and write everything queued so far. Safe from any thread; returns False when the
+        lock could not be taken in time (e.g. from a signal handler while another thread writes)."""
+        if not self._acquire(timeout):
+            return False
+        try:
+            if os.getpid() != self._pid:
+                self._discard_in_fork()
+                return True
+            if (heartbeat and not self._ending) or self._backlog:
+                self._write(_HEARTBEAT % time.time() if heartbeat and not self._ending else "")
+            remaining = len(self.pending)
+            while remaining > 0 and self.pending:
+                remaining -= self._drain_chunk()
+            return True
+        finally:
+            self._release()
+
+    def _acquire(self, timeout: Optional[float]) -> bool:
+        if self._owner == threading.get_ident():
+            return False  # a signal handler interrupted this thread while it was writing
         if timeout is None:
             self._lock.acquire()
         elif not self._lock.acquire(timeout=timeout):
             return False
+        self._owner = threading.get_ident()
+        return True
+
+    def _release(self) -> None:
+        self._owner = None
+        self._lock.release()
+        after, self._after_release = self._after_release, None
+        if after is not None:
+            after()
+
+    def busy_in_current_thread(self) -> bool:
+        """True while the calling thread is inside a drain (a signal handler that runs then
+        must not write: use call_after_release)."""
+        return self._owner == threading.get_ident()
+
+    def call_after_release(self, func: Callable[[], None]) -> None:
+        self._after_release = func
+
+    def _drain_chunk(self, size: int = CHUNK_EVENTS) -> int:
+        """Take, encode and write up to `size` of the oldest events (caller holds _lock).
+        An exception (e.g. KeyboardInterrupt while encoding) puts the chunk back."""
+        pending = self.pending
+        items = pending[:size]
+        del pending[:len(items)]  # atomic under the GIL: events appended meanwhile stay queued
         try:
-            pending = self.pending
-            n = len(pending)
-            if n == 0 and not heartbeat and not self._backlog:
-                return True
-            items = pending[:n]
-            del pending[:n]  # atomic under the GIL: items appended meanwhile stay queued
-            data = self._serialise(items)
-            if heartbeat:
-                data += _HEARTBEAT % time.time()
-            self._write(data.encode("utf-8", "surrogatepass"))
-            return True
-        finally:
-            self._lock.release()
+            data, units, problems = self._encoder.encode(items)
+        except BaseException:
+            pending[0:0] = items
+            raise
+        self.taken += units
+        if not pending:
+            self.taken = self.added  # resynchronise the estimate whenever the queue is empty
+        for problem in problems:
+            data += warning_line(problem)  # in the log, right after the events it concerns
+        self._write(data)
+        return len(items)
 
-    def _serialise(self, items):
-        parts = []
-        add = parts.append
-        for item in items:
-            if type(item) is tuple:
-                ts, step, values, cell = item
-                if cell is None:
-                    add('{"v":1,"t":"metrics","ts":%r,"step":%d,"values":%s}\n' % (ts, step, encode(values)))
-                else:
-                    add('{"v":1,"t":"metrics","ts":%r,"step":%d,"values":%s,"cell":%s}\n'
-                        % (ts, step, encode(values), encode(cell)))
-            else:
-                try:
-                    add(encode(item) + "\n")
-                except (TypeError, ValueError) as exc:
-                    # Values are encoded before queueing; this is a last line of defence.
-                    self._warn_once("encode", "trialbook: an event could not be encoded and was dropped: %s" % exc)
-        return "".join(parts)
+    def _discard_in_fork(self) -> None:
+        # a forked child (e.g. a DataLoader worker) must not write the parent's log
+        del self.pending[:]
+        self.taken = self.added
 
-    def _write(self, data):
+    def _write(self, text: str) -> None:
+        data = text.encode("utf-8", "surrogatepass")
         if self._backlog:
             if len(self._backlog) + len(data) > MAX_BACKLOG_BYTES:
-                self._dropped += 1
+                self._dropped += data.count(b"\n")
+                self._warn_once(
+                    "dropped",
+                    "trialbook: the run log %s still cannot be written and %d MiB of events are waiting; "
+                    "newer events are being dropped (their number is recorded once writing works again)"
+                    % (self.path, MAX_BACKLOG_BYTES >> 20))
                 data = b""
             data = self._backlog + data
             self._backlog = b""
@@ -154,7 +292,6 @@ class EventWriter:
                 if not n:
                     raise OSError(errno.EIO, "write returned %r" % (n,))
                 written += n
-            self._last_write = time.time()
         except OSError as exc:
             # Keep the unwritten tail (it continues a partial line, if any) and retry
             # on the next flush: the log stays a sequence of whole lines.
@@ -162,16 +299,22 @@ class EventWriter:
             self._warn_once(
                 "write",
                 "trialbook: cannot write the run log %s (%s). Training continues; events are "
-                "kept in memory (up to 64 MiB) and written when writing works again. Free disk "
-                "space or fix the folder's permissions." % (self.path, exc.strerror or exc))
+                "kept in memory (up to %d MiB) and written when writing works again. Free disk "
+                "space or fix the folder's permissions." % (self.path, exc.strerror or exc, MAX_BACKLOG_BYTES >> 20))
+            return
+        if self._dropped:
+            dropped, self._dropped = self._dropped, 0
+            self._write(warning_line(
+                "trialbook: %d events were dropped because the run log could not be written and "
+                "%d MiB of events were already waiting" % (dropped, MAX_BACKLOG_BYTES >> 20)))
 
-    def _ensure_file(self, truncate_partial=False):
+    def _ensure_file(self, truncate_partial: bool = False) -> bool:
         if self._file is not None:
             return True
         try:
             os.makedirs(self.run_dir, exist_ok=True)
             if truncate_partial:
-                _drop_partial_line(self.path)
+                drop_partial_line(self.path)
             self._file = self._opener(self.path)
             return True
         except OSError as exc:
@@ -182,7 +325,7 @@ class EventWriter:
                 % (self.path, exc.strerror or exc))
             return False
 
-    def _warn_once(self, kind, message):
+    def _warn_once(self, kind: str, message: str) -> None:
         if kind in self._warned:
             return
         self._warned.add(kind)
@@ -198,40 +341,44 @@ class EventWriter:
                 pass
 
     @property
-    def healthy(self):
+    def healthy(self) -> bool:
         return self._file is not None and not self._backlog
 
     @property
-    def dropped(self):
+    def dropped(self) -> int:
         return self._dropped
 
 
-def _open_append(path):
-    return open(path, "ab", buffering=0)
+class NullWriter:
+    """The writer of a disabled run (a non-zero rank): same producer interface, keeps nothing."""
 
+    def __init__(self) -> None:
+        self.pending: List[Any] = _Discard()
+        self.added = 0
+        self.check_at = 1 << 62
 
-def _drop_partial_line(path):
-    """A writer killed mid-line leaves a tail without '\\n'; cut it before appending
-    (the run's only writer is dead) so the next line does not glue onto it."""
-    try:
-        with open(path, "rb+") as handle:
-            handle.seek(0, os.SEEK_END)
-            size = handle.tell()
-            if size == 0:
-                return
-            pos = size
-            chunk = 65536
-            while pos > 0:
-                start = max(0, pos - chunk)
-                handle.seek(start)
-                block = handle.read(pos - start)
-                if pos == size and block.endswith(b"\n"):
-                    return
-                idx = block.rfind(b"\n")
-                if idx >= 0:
-                    handle.truncate(start + idx + 1)
-                    return
-                pos = start
-            handle.truncate(0)
-    except FileNotFoundError:
+    def put(self, kind: str, fields: Dict[str, Any]) -> None:
         pass
+
+    def enqueue(self, item: Any, units: int) -> None:
+        pass
+
+    def over_limit(self) -> None:
+        pass
+
+    def flush(self, heartbeat: bool = False, timeout: Optional[float] = None) -> bool:
+        return True
+
+    def close(self, timeout: float = 5.0) -> None:
+        pass
+
+
+class _Discard(list):
+    """A queue that accepts events and keeps none."""
+
+    def append(self, item: Any) -> None:
+        pass
+
+
+def _open_append(path: str) -> Any:
+    return open(path, "ab", buffering=0)

@@ -1,0 +1,165 @@
+"""Benchmark: what trialbook costs a real PyTorch training loop (issue 10: target < 1 %).
+
+    python3 bench/sdk_torch.py [--rounds 21] [--steps 3000] [--hidden 32] [--batch 16]
+
+Needs PyTorch (Debian's python3-torch). The loop: a small MLP (32 -> hidden -> hidden -> 1, ReLU) on
+one CPU thread (about 0.3 ms a step on a quiet machine with the defaults; the step time is printed), SGD with momentum, MSE loss, clip_grad_norm_; every step it logs the loss and the
+gradient norm as tensors and the learning rate as a float:
+
+    run.log({"loss": loss, "grad_norm": grad_norm, "lr": optimizer.param_groups[0]["lr"]})
+
+Paired rounds in one process: each round trains `steps` steps without logging (the baseline) and
+`steps` steps with it, in alternating order (ABBA) so that drift in the machine's speed falls on
+both sides. A logging round ends with run.flush() inside its timing, so everything it logged has
+been encoded and written by then (nothing is left for the next round to pay for). Figures:
+  * the loop: ratio = time with logging / time without, per round; median of the ratios, and their
+    spread (min, quartiles, max) -- the target is a median below 1.01. Wall-clock time is the figure
+    that counts (on a quiet machine); CPU time of the process (training and writer threads) is shown
+    too: it is far less disturbed by other work on a busy machine, and it gives the writer thread no
+    credit for running while training has released the GIL, so it is the more pessimistic of the two;
+  * log() alone, per call, with this loop's values as tensors and as floats, each against a bare
+    json.dumps + buffered write of the same three floats measured in this run.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "sdk", "python"))
+try:
+    import torch
+except ImportError:
+    raise SystemExit("bench: PyTorch is missing; install Debian's python3-torch (node scripts/setup.mjs does)")
+import trialbook  # noqa: E402
+
+BATCH_CALLS = 1000
+
+
+def make_model(hidden, batch):
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(32, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, hidden),
+                                torch.nn.ReLU(), torch.nn.Linear(hidden, 1))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    inputs, targets = torch.randn(batch, 32), torch.randn(batch, 1)
+    criterion = torch.nn.MSELoss()
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        loss = criterion(model(inputs), targets)
+        loss.backward()
+        grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        return loss, grad_norm, optimizer.param_groups[0]["lr"]
+
+    return step
+
+
+def train(step, steps, run=None):
+    """(wall seconds, CPU seconds of the whole process: training thread and writer thread)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    if run is None:
+        for _ in range(steps):
+            step()
+    else:
+        log = run.log
+        for _ in range(steps):
+            loss, grad_norm, lr = step()
+            log({"loss": loss, "grad_norm": grad_norm, "lr": lr})
+        run.flush()
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def paired_rounds(step, run, rounds, steps):
+    wall, cpu, base_times = [], [], []
+    for r in range(rounds):
+        if r % 2 == 0:
+            without = train(step, steps)
+            with_log = train(step, steps, run)
+        else:
+            with_log = train(step, steps, run)
+            without = train(step, steps)
+        wall.append(with_log[0] / without[0])
+        cpu.append(with_log[1] / without[1])
+        base_times.append(without[0] / steps)
+    return wall, cpu, base_times
+
+
+def per_call(run, folder, step, calls):
+    """Median cost of one log() call over batches of BATCH_CALLS: tensors, floats, and the baseline.
+    Timed in the calling thread's CPU time, which a busy machine disturbs far less than wall time."""
+    samples = [step() for _ in range(64)]
+    tensors = [{"loss": s[0], "grad_norm": s[1], "lr": s[2]} for s in samples]
+    floats = [{"loss": s[0].item(), "grad_norm": s[1].item(), "lr": s[2]} for s in samples]
+    log = run.log
+
+    def timed(dicts, call):
+        batches = []
+        for b in range(0, calls, BATCH_CALLS):
+            t0 = time.thread_time()
+            for i in range(b, b + BATCH_CALLS):
+                call(dicts[i & 63])
+            batches.append((time.thread_time() - t0) / BATCH_CALLS)
+            run.flush()  # outside the timing: the writer's share is in the loop figures
+        return statistics.median(batches)
+
+    with open(os.path.join(folder, "baseline.jsonl"), "w") as handle:
+        write, dumps = handle.write, json.dumps
+        base = timed(floats, lambda d: write(dumps(d) + "\n"))
+    return timed(tensors, log), timed(floats, log), base
+
+
+def quartiles(values):
+    ordered = sorted(values)
+    n = len(ordered)
+    return ordered[n // 4], ordered[(3 * n) // 4]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=21)
+    parser.add_argument("--steps", type=int, default=3000, help="training steps per side of a round")
+    parser.add_argument("--hidden", type=int, default=32)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--calls", type=int, default=100000, help="log() calls for the per-call figures")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    step = make_model(args.hidden, args.batch)
+    folder = tempfile.mkdtemp(prefix="trialbook-bench-torch-")
+    try:
+        run = trialbook.init(dir=folder, experiment="bench-torch", system_metrics=False, capture="none")
+        train(step, 300)
+        train(step, 300, run)  # warm up both sides
+        wall, cpu, base_times = paired_rounds(step, run, args.rounds, args.steps)
+        tensor_call, float_call, base_call = per_call(run, folder, step, args.calls)
+        inline = run._writer.inline_chunks  # chunks written by log() itself because the writer fell behind
+        run.finish()
+        with open(os.path.join(run.dir, "events.jsonl"), "rb") as handle:
+            lines = sum(1 for line in handle if b'"t":"metrics"' in line)
+    finally:
+        shutil.rmtree(folder, True)
+    expected = 300 + args.rounds * args.steps + 2 * args.calls
+    if lines != expected:
+        raise SystemExit("bench: expected %d metrics events, found %d" % (expected, lines))
+    print("trialbook in a PyTorch loop (torch %s, 1 thread; MLP 32-%d-%d-1, batch %d): %d paired rounds of %d steps"
+          % (torch.__version__, args.hidden, args.hidden, args.batch, args.rounds, args.steps))
+    print("  baseline step (no logging): median %.3f ms" % (statistics.median(base_times) * 1e3))
+    for label, ratios in (("wall-clock time", wall), ("CPU time (both threads)", cpu)):
+        median = statistics.median(ratios)
+        low, high = quartiles(ratios)
+        print("  %s with logging / without: median %.4fx (%+.2f %%)  (target < 1.01x)"
+              % (label, median, (median - 1) * 100))
+        print("    spread: min %.4fx, quartiles %.4fx..%.4fx, max %.4fx; per round: %s"
+              % (min(ratios), low, high, max(ratios), " ".join("%.3f" % r for r in ratios)))
+    print("  log() per call, median of batches of %d (baseline: json.dumps + buffered write of the same floats,"
+          " %.2f us):" % (BATCH_CALLS, base_call * 1e6))
+    print("    tensor values (loss, grad_norm) + float lr: %.2f us = %.2fx the baseline" % (tensor_call * 1e6, tensor_call / base_call))
+    print("    float values:                                %.2f us = %.2fx the baseline" % (float_call * 1e6, float_call / base_call))
+    print("  chunks written by log() itself because the writer thread fell behind: %d" % inline)
+
+
+if __name__ == "__main__":
+    main()

@@ -4,6 +4,7 @@ import { openRunIndex } from '../core/openRunIndex';
 import type { Logger, SyncReport } from '../core/model';
 import type { RunIndex } from '../core/runIndex';
 import { ViewId } from './commandIds';
+import { inertText } from '../shared/untrustedText';
 
 export interface IndexHostOptions {
   trialbookDir: string;
@@ -121,6 +122,8 @@ export class IndexHost implements vscode.Disposable {
         try {
           const started = Date.now();
           const report = await index.sync();
+          // A repair found after opening (e.g. a damaged database set aside and rebuilt): told once, as openNotice is.
+          if (report.notice) void vscode.window.showWarningMessage(inertText(`Trialbook: ${report.notice}`));
           if (report.reader === 'worker') {
             this.options.log.info(`Indexed ${report.changed.length} changed runs in ${((Date.now() - started) / 1000).toFixed(1)} s; the logs were read on a worker thread.`);
           }

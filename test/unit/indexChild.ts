@@ -23,7 +23,7 @@ async function report(trialbookDir: string): Promise<void> {
   } catch (err) {
     out.error = errorMessage(err);
   }
-  await index.close().catch((err: unknown) => { out.error ??= String(err); });
+  await index.close().catch((err: unknown) => { out.error ??= errorMessage(err); });
   out.warnings = warnings;
   process.stdout.write(`${JSON.stringify(out)}\n`);
   process.exit(0);

@@ -222,6 +222,32 @@ describe('persistence: single writer, crash safety, recovery', () => {
     await index.close();
   });
 
+  it('a reader that meets damage indexes in memory, does not load those bytes again, and follows the writer\'s next save', async () => {
+    const { a, b, lossOf } = await twoSavedRuns(ws, log);
+    const dbFile = join(ws.trialbookDir, 'trialbook.db');
+    const child = new IndexChild(ws.trialbookDir);
+    try {
+      assert.deepEqual(await child.next(), { ready: true, isWriter: true }, 'the writer loaded the file while it was whole');
+      damagePageHolding(dbFile, await firstChunk(dbFile, a, 'loss'));
+      const reader = await openRunIndex(ws.options(log));
+      assert.equal(reader.isWriter, false);
+      const all = { runIds: [a, b], keys: ['loss'], xAxis: 'step' as const, maxPoints: 1e9 };
+      assert.throws(() => reader.series(all), /is damaged \(database disk image is malformed\); this window indexes the logs in memory until the writing window rebuilds it/);
+      assert.ok(existsSync(dbFile), 'a reader never moves the file');
+      assert.deepEqual([...(await reader.sync()).changed].sort(), [a, b].sort(), 'rebuilt in memory');
+      await reader.sync();
+      assert.deepEqual(reader.series(all)[0]!.y, Array.from({ length: 3000 }, (_, s) => lossOf(s)), 'the damaged file was not loaded again');
+      ws.append(a, { v: 1, t: 'metrics', ts: 1_795_743_700, step: 3000, values: { loss: 0.5 } });
+      child.send('sync');
+      assert.deepEqual(await child.next(), { synced: 2, isWriter: true });
+      await reader.sync();
+      assert.equal(reader.series(all)[0]!.totalPoints, 3001, 'the writer\'s new file was loaded');
+      await reader.close();
+    } finally {
+      await child.kill();
+    }
+  });
+
   it('names a directory standing where the database file goes, works in memory, and saves once it is gone', async () => {
     const a = runId(44);
     ws.writeRun(a, { steps: 3 });

@@ -152,12 +152,13 @@ export class Ingest {
   }
 
   /** Reports a file of a run that cannot be read, with its path and cause; logged once while the cause stays. */
-  private tell(report: SyncReport, runId: string, file: string, reason: string): void {
+  private tell(report: SyncReport, runId: string, file: string, reason: string, what: 'log' | 'edits' = 'log'): void {
     this.unreadable.add(file);
     if (report.problems.length < MAX_PROBLEMS_PER_SYNC) report.problems.push({ runId, file, line: 0, reason });
     if (this.told.get(file) === reason) return;
     this.told.set(file, reason);
-    const kept = this.catalog.runs.has(runId) ? 'the index keeps what it read of this run before' : 'the run is left out';
+    const kept = what === 'edits' ? 'the edits read before (if any) stay'
+      : this.catalog.runs.has(runId) ? 'the index keeps what it read of this run before' : 'the run is left out';
     this.options.log.warn(`Trialbook: run ${runId}: ${reason}; ${kept} until it can be read.`);
   }
 
@@ -290,7 +291,7 @@ export class Ingest {
     const file = join(this.options.runsDir, id, 'edits.jsonl');
     const { changed, edits, problem } = readEditsIfChanged(file, this.catalog.edits.get(id));
     if (problem !== undefined) {
-      this.tell(report, id, file, problem);
+      this.tell(report, id, file, problem, 'edits');
       return false;
     }
     if (!changed) return false;

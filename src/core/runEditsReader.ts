@@ -16,6 +16,14 @@ import { formatBytes } from '../shared/format';
 export const EDITS_MAX_BYTES = 64 * 1024 * 1024;
 /** Unusable lines kept with their numbers per file; the rest are only counted. */
 const MAX_LISTED_PROBLEMS = 100;
+/**
+ * Lines that look like JSON objects but do not parse, after which the rest of a file is not read: each costs a
+ * thrown exception, and 64 MiB of them would take minutes. Trialbook writes one valid line per edit.
+ */
+const MAX_UNPARSABLE_LINES = 10_000;
+/** Unusable lines of any kind after which the rest of a file is not read (cheap to reject, but not free). */
+const MAX_UNUSABLE_LINES = 1_000_000;
+const NOT_AN_OBJECT = 'invalid JSON (not a JSON object)';
 
 export interface RunOverrides {
   name?: string;
@@ -48,8 +56,8 @@ function isKey(v: unknown): v is string {
 export function applyEditLine(raw: string, overrides: RunOverrides): string | undefined {
   const text = raw.trim();
   if (text === '') return undefined;
-  // Garbage is turned away without JSON.parse: a thrown SyntaxError costs microseconds, and a file can hold millions.
-  if (text.charCodeAt(0) !== 0x7b) return 'invalid JSON (not a JSON object)';
+  // Garbage is turned away without JSON.parse: a thrown SyntaxError costs 10 to 25 µs, and a file can hold millions.
+  if (text.charCodeAt(0) !== 0x7b || text.charCodeAt(text.length - 1) !== 0x7d) return NOT_AN_OBJECT;
   let ev: Record<string, unknown>;
   try {
     const parsed: unknown = JSON.parse(raw);
@@ -96,16 +104,27 @@ function readEdits(file: string, size: number): Omit<EditsFile, 'size' | 'mtimeM
   const overrides: RunOverrides = {};
   const problems: EditProblem[] = [];
   let skippedLines = 0;
+  let unparsable = 0;
   if (size > EDITS_MAX_BYTES) {
     problems.push({ line: 0, reason: `the file is ${formatBytes(size)}: only its first ${formatBytes(EDITS_MAX_BYTES)} are read `
       + '(edits made in the editor take one short line each; something else wrote this file)' });
   }
-  readAppendedLines(file, 0, 0, (line, lineNo) => {
-    const reason = 'text' in line ? applyEditLine(line.text, overrides) : line.invalid;
-    if (reason === undefined) return;
-    skippedLines++;
-    if (problems.length < MAX_LISTED_PROBLEMS) problems.push({ line: lineNo, reason });
-  }, { endOffset: Math.min(size, EDITS_MAX_BYTES) });
+  const stop = new Error('stop');
+  try {
+    readAppendedLines(file, 0, 0, (line, lineNo) => {
+      const reason = 'text' in line ? applyEditLine(line.text, overrides) : line.invalid;
+      if (reason === undefined) return;
+      skippedLines++;
+      if (problems.length < MAX_LISTED_PROBLEMS) problems.push({ line: lineNo, reason });
+      if (reason.startsWith('invalid JSON') && reason !== NOT_AN_OBJECT) unparsable++;
+      if (unparsable >= MAX_UNPARSABLE_LINES || skippedLines >= MAX_UNUSABLE_LINES) {
+        problems.push({ line: 0, reason: `${skippedLines} unusable lines: the file is not read past line ${lineNo}` });
+        throw stop;
+      }
+    }, { endOffset: Math.min(size, EDITS_MAX_BYTES) });
+  } catch (err) {
+    if (err !== stop) throw err;
+  }
   return { overrides, problems, skippedLines };
 }
 

@@ -160,6 +160,22 @@ describe('run problems: unreadable, vanishing, oversized', () => {
     await index.close();
   });
 
+  it('stops reading an edits file after 10,000 lines that look like JSON but do not parse (each costs an exception)', async () => {
+    const id = runId(96);
+    ws.writeRun(id, { steps: 3 });
+    const edit = (o: object): string => `${JSON.stringify({ v: 1, ts: 1_795_743_700, ...o })}\n`;
+    writeFileSync(join(runDir(id), 'edits.jsonl'), edit({ t: 'name', name: 'renamed' }) + '{garbage}\n'.repeat(20_000) + edit({ t: 'star', starred: true }));
+    const index = await openRunIndex(ws.options(log));
+    const report = await index.sync();
+    assert.equal(index.getRun(id)!.name, 'renamed');
+    assert.equal(index.getRun(id)!.starred, undefined, 'the rest of the file is not read');
+    const stopped = report.problems.filter((p) => p.line === 0);
+    assert.equal(stopped.length, 1);
+    assert.match(stopped[0]!.reason, /10000 unusable lines: the file is not read past line 10001/);
+    assert.equal(log.warnings.filter((w) => w.includes('edits.jsonl')).length, 22, 'twenty lines, the stop, a count');
+    await index.close();
+  });
+
   it('reads only the first 64 MiB of a huge edits file: its run and the others stay, and a new edit is refused clearly', async () => {
     const [a, b] = [runId(94), runId(95)];
     ws.writeRun(a, { steps: 3 });

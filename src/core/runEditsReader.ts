@@ -136,12 +136,13 @@ export function readEditsIfChanged(file: string, previous: EditsFile | undefined
   { changed: boolean; edits: EditsFile | undefined; problem?: string } {
   let st;
   try {
-    st = statSync(file);
+    // Most runs have no edits file: no exception for that (a sync with nothing new stats every run's).
+    st = statSync(file, { throwIfNoEntry: false });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { changed: previous !== undefined, edits: undefined };
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') return { changed: previous !== undefined, edits: undefined };
     return { changed: false, edits: previous, problem: describeFileError(err, file, 'read').cause };
   }
+  if (!st) return { changed: previous !== undefined, edits: undefined };
   if (previous && previous.size === st.size && previous.mtimeMs === st.mtimeMs) return { changed: false, edits: previous };
   // A FIFO would block the read until something writes to it.
   if (!st.isFile()) return { changed: false, edits: previous, problem: `${file} is ${entryKind(st)}, not a file` };

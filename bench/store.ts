@@ -12,6 +12,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, r
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { downsampleMinMax } from '../src/core/downsample';
+import { errorMessage } from '../src/shared/errorMessage';
 import type { Logger } from '../src/core/model';
 import { openRunIndex } from '../src/core/openRunIndex';
 import { prng } from '../test/fixtures/prng';
@@ -238,6 +239,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`${err instanceof Error && err.stack !== undefined ? err.stack : errorMessage(err)}\n`);
   process.exitCode = 1;
 });

@@ -15,6 +15,12 @@ export async function runRebuildCommand(args: string[]): Promise<number> {
   const index = await openForCli(parsed.options.get('dir'), parsed.flags.has('quiet'));
   try {
     if (!index.isWriter) {
+      const reason = index.readOnlyReason;
+      // Not the lock (a read-only folder, a directory in the database's place…): say what it is.
+      if (reason !== undefined && !reason.includes('writer lock')) {
+        process.stderr.write(`trialbook: cannot rebuild here: ${reason}.\n`);
+        return 1;
+      }
       process.stderr.write('trialbook: another process holds the database writer lock (.trialbook/trialbook.db.lock); '
         + 'rebuild from that VS Code window ("Trialbook: Rebuild Database") or close it and retry.\n');
       return 1;

@@ -7,12 +7,18 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<
   const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
   const fh = await fsp.open(tmp, 'w');
   try {
-    await fh.writeFile(bytes);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fsp.rename(tmp, file);
+  } catch (err) {
+    // A full disk or a directory in the way: leave no half-written temporary file behind.
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
   }
-  await fsp.rename(tmp, file);
   // Make the rename itself durable (not supported on every platform: best effort).
   try {
     const dir = await fsp.open(dirname(file), 'r');

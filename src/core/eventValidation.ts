@@ -1,5 +1,6 @@
 // Validation of one parsed event line against docs/event-format.md (version 1) and the reader's limits.
 // Hand-written rather than a generic JSON Schema validator: it runs once per log line on the ingest hot path.
+import { errorMessage } from '../shared/errorMessage';
 import type { Artifact, Lineage, ParamValue } from './model';
 
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -298,7 +299,7 @@ export function validateEvent(parsed: unknown): RunEvent | { invalid: string } {
   } catch (err) {
     if (err instanceof Invalid) return { invalid: err.message };
     // RangeError from pathological input (e.g. recursion): still just a bad line.
-    return { invalid: `unusable event (${err instanceof Error ? err.message : String(err)})` };
+    return { invalid: `unusable event (${errorMessage(err)})` };
   }
 }
 
@@ -308,7 +309,7 @@ export function parseEventLine(line: string): RunEvent | { invalid: string } {
   try {
     parsed = JSON.parse(line);
   } catch (err) {
-    return { invalid: `invalid JSON (${err instanceof Error ? err.message.slice(0, 120) : String(err)})` };
+    return { invalid: `invalid JSON (${errorMessage(err).slice(0, 120)})` };
   }
   return validateEvent(parsed);
 }

@@ -43,6 +43,8 @@ export interface LogReadJob {
   /** Byte offset and number of lines already read. */
   offset: number;
   line: number;
+  /** Bytes of the file's head already hashed (see readAppendedLines); the head is not hashed when omitted. */
+  headLength?: number;
 }
 
 class ColumnBuilder {
@@ -177,8 +179,9 @@ export function readLogBatches(job: LogReadJob, onBatch: (batch: LogBatch) => vo
     const ev = 'text' in line ? parseEventLine(line.text) : line;
     if ('invalid' in ev) builder.invalid(lineNo, ev.invalid);
     else builder.add(ev);
-  }, () => {
-    if (!builder.isEmpty) onBatch(builder.take());
+  }, {
+    onBatch: () => { if (!builder.isEmpty) onBatch(builder.take()); },
+    ...(job.headLength === undefined ? {} : { headLength: job.headLength }),
   });
   if (!builder.isEmpty) onBatch(builder.take());
   return result;

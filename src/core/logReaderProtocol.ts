@@ -1,5 +1,6 @@
 // Messages between the index (main thread) and the log reader worker thread.
 import type { LogBatch, LogReadJob } from './logBatches';
+import type { TailResult } from './logTail';
 
 /** Indexes into the shared control array: log lines the main thread has applied, and a stop request. */
 export const CONSUMED = 0;
@@ -18,5 +19,5 @@ export interface ReaderWorkerData {
 
 export type ReaderMessage =
   | { type: 'batch'; job: number; batch: LogBatch }
-  | { type: 'done'; job: number; offset: number; line: number }
+  | { type: 'done'; job: number; result: TailResult }
   | { type: 'failed'; job: number; message: string; code?: string };

@@ -42,7 +42,7 @@ export class LogReaderThread {
     for (;;) {
       const m = await this.next();
       if (m.job !== job) throw new ReaderThreadError(`the log reader thread answered job ${m.job} while job ${job} was expected`);
-      if (m.type === 'done') return { offset: m.offset, line: m.line };
+      if (m.type === 'done') return m.result;
       if (m.type === 'failed') throw Object.assign(new Error(m.message), m.code === undefined ? {} : { code: m.code });
       await onBatch(m.batch);
       Atomics.add(this.flags, CONSUMED, m.batch.lines);

@@ -1,6 +1,7 @@
 // Entry of the log reader worker thread (bundled as dist/logReaderWorker.js): reads and parses the logs of a
 // sync's jobs in order, and streams their batches to the index on the main thread (see logReaderThread).
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorMessage } from '../shared/errorMessage';
 import { BatchBuilder, batchBuffers, readLogBatches } from './logBatches';
 import { CONSUMED, MAX_LINES_IN_FLIGHT, STOP, type ReaderMessage, type ReaderWorkerData } from './logReaderProtocol';
 
@@ -27,11 +28,11 @@ function run(): void {
         produced = (produced + batch.lines) | 0;
         post({ type: 'batch', job, batch }, batchBuffers(batch));
       }, builder);
-      post({ type: 'done', job, offset: result.offset, line: result.line });
+      post({ type: 'done', job, result });
     } catch (err) {
       if (Atomics.load(flags, STOP) !== 0) return;
       const e = err as NodeJS.ErrnoException;
-      const failed: ReaderMessage = { type: 'failed', job, message: e instanceof Error ? e.message : String(err) };
+      const failed: ReaderMessage = { type: 'failed', job, message: errorMessage(err) };
       if (typeof e.code === 'string') failed.code = e.code;
       post(failed);
     }

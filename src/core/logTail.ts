@@ -18,20 +18,34 @@ export interface TailResult {
   offset: number;
   /** Number of the last complete line read (1-based; equals `fromLine` when nothing was read). */
   line: number;
+  /** The hash of the file's first `length` bytes, when the read took the known head past `TailOptions.headLength`. */
+  head?: { length: number; hash: string };
 }
 
-/**
- * Calls `onLine` for every complete line after `fromOffset` (`fromLine` lines were read before it).
- * `onBatch` runs after each chunk so callers can flush buffers and keep memory bounded.
- */
+export interface TailOptions {
+  /** Runs after each chunk so callers can flush buffers and keep memory bounded. */
+  onBatch?: () => void;
+  /**
+   * How much of the file's head the caller has hashed: when the lines read reach past it (up to HEAD_BYTES), the
+   * result carries the hash of the longer head, read through the same open file (the file may be deleted as soon
+   * as the read ends: opening it again could fail).
+   */
+  headLength?: number;
+  /** Read no further than this offset (a line that crosses it is left unread, as a partial last line is). */
+  endOffset?: number;
+}
+
+/** Calls `onLine` for every complete line after `fromOffset` (`fromLine` lines were read before it). */
 export function readAppendedLines(
   file: string, fromOffset: number, fromLine: number,
   onLine: (line: TailLine, lineNo: number) => void,
-  onBatch?: () => void,
+  options: TailOptions = {},
 ): TailResult {
+  const { onBatch, headLength = HEAD_BYTES, endOffset = Number.POSITIVE_INFINITY } = options;
   const fd = openSync(file, 'r');
   try {
-    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    // A read bounded to a small file needs no 4 MiB buffer.
+    const buf = Buffer.allocUnsafe(Math.max(1, Math.min(CHUNK_BYTES, endOffset - fromOffset)));
     let pos = fromOffset;
     let committed = fromOffset;
     let lineNo = fromLine;
@@ -44,7 +58,7 @@ export function readAppendedLines(
       else onLine({ text: bytes.toString('utf8') }, lineNo);
     };
     for (;;) {
-      const bytesRead = readSync(fd, buf, 0, CHUNK_BYTES, pos);
+      const bytesRead = readSync(fd, buf, 0, Math.min(buf.length, Math.max(0, endOffset - pos)), pos);
       if (bytesRead === 0) break;
       const data = buf.subarray(0, bytesRead);
       const chunkStart = pos;
@@ -96,10 +110,23 @@ export function readAppendedLines(
       if (rest.length > 0) { carry.push(Buffer.from(rest)); carryBytes = rest.length; }
       onBatch?.();
     }
-    return { offset: committed, line: lineNo };
+    const result: TailResult = { offset: committed, line: lineNo };
+    if (headLength < HEAD_BYTES && committed > headLength) {
+      const length = Math.min(HEAD_BYTES, committed);
+      result.head = { length, hash: hashHead(fd, length) };
+    }
+    return result;
   } finally {
     closeSync(fd);
   }
+}
+
+function hashHead(fd: number, length: number): string {
+  if (length <= 0) return '';
+  const buf = Buffer.alloc(length);
+  const bytesRead = readSync(fd, buf, 0, length, 0);
+  if (bytesRead < length) return '';
+  return createHash('sha1').update(buf).digest('hex');
 }
 
 /** Hash of the first `length` bytes of a file ('' when it is shorter). */
@@ -107,10 +134,7 @@ export function headHash(file: string, length: number): string {
   if (length <= 0) return '';
   const fd = openSync(file, 'r');
   try {
-    const buf = Buffer.alloc(length);
-    const bytesRead = readSync(fd, buf, 0, length, 0);
-    if (bytesRead < length) return '';
-    return createHash('sha1').update(buf).digest('hex');
+    return hashHead(fd, length);
   } finally {
     closeSync(fd);
   }

@@ -145,7 +145,7 @@ export interface RunQuery {
 export interface IngestProblem {
   runId: string;
   file: string;
-  /** 1-based line number in the file. */
+  /** 1-based line number in the file; 0 when the whole file cannot be read. */
   line: number;
   reason: string;
 }
@@ -157,6 +157,8 @@ export interface SyncReport {
   problems: IngestProblem[];
   /** Where the logs were read and parsed (absent when none had changed): the calling thread, or a worker thread. */
   reader?: 'inline' | 'worker';
+  /** Something to tell the user once, e.g. a damaged database found since the last sync was moved aside and rebuilt. */
+  notice?: string;
 }
 
 export interface ParamComparison {

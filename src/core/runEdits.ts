@@ -4,6 +4,8 @@
 import { appendFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { MAX_KEY_CHARS, MAX_NOTES_CHARS } from './eventValidation';
+import { EDITS_MAX_BYTES } from './runEditsReader';
+import { formatBytes } from '../shared/format';
 
 /** The event-format version this code writes (docs/event-format.md). */
 const formatVersion = 1;
@@ -34,5 +36,12 @@ export async function appendRunEdit(trialbookDir: string, runId: string, edit: R
   const info = await stat(runDir).catch(() => undefined);
   if (!info?.isDirectory()) throw new Error(`Run ${runId} no longer exists in ${trialbookDir}.`);
   const line = JSON.stringify({ v: formatVersion, ts: nowMs / 1000, ...edit }) + '\n';
-  await appendFile(path.join(runDir, editsFileName), line, 'utf8');
+  const file = path.join(runDir, editsFileName);
+  // Past the limit the index no longer reads the file: an edit appended there would never show.
+  const size = (await stat(file).catch(() => undefined))?.size ?? 0;
+  if (size + Buffer.byteLength(line) > EDITS_MAX_BYTES) {
+    throw new Error(`The edits file ${file} is ${formatBytes(size)}, more than the ${formatBytes(EDITS_MAX_BYTES)} Trialbook reads: `
+      + 'move it aside (its valid lines can be copied into a new file) and edit again.');
+  }
+  await appendFile(file, line, 'utf8');
 }

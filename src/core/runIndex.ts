@@ -3,12 +3,10 @@ import type {
 } from './model';
 
 /**
- * The workspace's index over every run's event log (.trialbook/trialbook.db through sql.js).
- * Everything in it can be rebuilt from the logs.
+ * What trees, panels and CLI queries read. Answers come from memory, series from the database; nothing here writes.
+ * A series query that meets a damaged database throws `DamagedDatabaseError` (the next sync rebuilds it).
  */
-export interface RunIndex {
-  /** Ingest what was appended to the logs since the last sync; new, changed and deleted runs. */
-  sync(): Promise<SyncReport>;
+export interface RunReader {
   listRuns(query?: RunQuery): RunRow[];
   getRun(id: string): RunDetail | undefined;
   experiments(): string[];
@@ -16,23 +14,41 @@ export interface RunIndex {
   compareParams(runIds: string[], onlyDifferent: boolean): ParamComparison;
   /** Cells of one notebook (absolute path) that logged to any run. */
   cellLinks(notebookPath: string): CellLink[];
-  recordPush(push: PushRecord): void;
   /** Ids of runs that logged an artifact of this type (all types when omitted), newest first. */
   runsWithArtifacts(type?: string): string[];
-  /** Seconds without any event before a run without `run_end` counts as crashed, from now on (a setting changed). */
-  setCrashAfterSeconds(seconds: number): void;
+  /** Names of the metrics logged by the given runs (all runs when omitted), sorted. */
+  metricKeys(runIds?: string[]): string[];
+}
+
+/** The push ledger's write: appends to `.trialbook/pushes.jsonl` (the durable record) and indexes the push. */
+export interface PushRecorder {
+  recordPush(push: PushRecord): void;
+}
+
+/** Following the logs, saving and closing: what the owner of the index (the editor, a CLI command) drives. */
+export interface IndexLifecycle {
+  /** Ingest what was appended to the logs since the last sync; new, changed and deleted runs. */
+  sync(): Promise<SyncReport>;
   /** Drop the database and ingest every log again. */
   rebuild(onProgress?: (done: number, total: number) => void): Promise<SyncReport>;
   /** Write the database to disk now (atomic). Writes are otherwise debounced. */
   save(): Promise<void>;
   close(): Promise<void>;
-  /** False when another process holds the writer lock: this index then only reads and follows. */
+  /** False when this index does not write the database: `readOnlyReason` says why. */
   readonly isWriter: boolean;
+  /** Why this index only reads (another process holds the writer lock, the folder is read-only, …); undefined while it writes. */
+  readonly readOnlyReason?: string;
   /** Set when opening had to recover (e.g. a corrupt database moved aside and rebuilt): tell the user once. */
   readonly openNotice?: string;
-  /** Names of the metrics logged by the given runs (all runs when omitted), sorted. */
-  metricKeys?(runIds?: string[]): string[];
+  /** Seconds without any event before a run without `run_end` counts as crashed, from now on (a setting changed). */
+  setCrashAfterSeconds(seconds: number): void;
 }
+
+/**
+ * The workspace's index over every run's event log (.trialbook/trialbook.db through sql.js).
+ * Everything in it can be rebuilt from the logs, the edits files and pushes.jsonl.
+ */
+export interface RunIndex extends RunReader, PushRecorder, IndexLifecycle {}
 
 export interface OpenIndexOptions {
   /** The workspace's `.trialbook` folder. */

@@ -15,6 +15,24 @@
 export const CHUNK_POINTS = 8192;
 const HEADER = 8;
 
+/** A chunk whose bytes cannot be what `encodeChunk` wrote: the database holding it is damaged. */
+export class DamagedChunkError extends Error {
+  constructor(reason: string) {
+    super(`damaged series chunk (${reason})`);
+  }
+}
+
+/** Checks the header against the chunk's size before anything is allocated or decoded from it. */
+function checkedLength(chunk: Uint8Array): number {
+  if (chunk.length < HEADER + 16) throw new DamagedChunkError(`${chunk.length} bytes`);
+  if (chunk[0] !== 1) throw new DamagedChunkError(`unknown format ${chunk[0] ?? 'none'}`);
+  const n = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength).getUint32(4, true);
+  // Values, first step and time, then at least one byte per step (or one constant delta) and per time delta.
+  const least = HEADER + ((chunk[1]! & 1) === 1 ? 4 : 8) * n + 16 + ((chunk[1]! & 2) === 2 ? 8 : Math.max(0, n - 1)) + Math.max(0, n - 1);
+  if (n > CHUNK_POINTS || least > chunk.length) throw new DamagedChunkError(`${n} points in ${chunk.length} bytes`);
+  return n;
+}
+
 /** Growable columns of points as they arrive from a log. */
 export class PointBuffer {
   steps: Float64Array;
@@ -126,7 +144,7 @@ export function encodeChunk(steps: ArrayLike<number>, times: ArrayLike<number>, 
 }
 
 export function chunkLength(chunk: Uint8Array): number {
-  return new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength).getUint32(4, true);
+  return checkedLength(chunk);
 }
 
 export type ChunkAxis = 'step' | 'time';
@@ -139,9 +157,8 @@ export type ChunkAxis = 'step' | 'time';
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export function decodeChunkInto(chunk: Uint8Array, axis: ChunkAxis, xs: Float64Array, ys: Float64Array, offset: number): number {
-  if (chunk[0] !== 1) throw new Error(`unknown series chunk format ${chunk[0] ?? 'none'}`);
+  const n = checkedLength(chunk);
   const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  const n = view.getUint32(4, true);
   const f32 = (chunk[1]! & 1) === 1;
   let pos = HEADER;
   if (f32) {
@@ -191,6 +208,7 @@ export function decodeChunkInto(chunk: Uint8Array, axis: ChunkAxis, xs: Float64A
     if (dod) { delta += d; x += delta; } else x += d;
     xs[offset + i] = x;
   }
+  if (pos > chunk.length) throw new DamagedChunkError('its deltas run past its end');
   return n;
 }
 

@@ -172,6 +172,8 @@ export class IndexHost implements vscode.Disposable {
         try {
           const started = Date.now();
           const report = await index.sync();
+          // A repair found after opening (e.g. a damaged database set aside and rebuilt): told once, as openNotice is.
+          if (report.notice) void vscode.window.showWarningMessage(inertText(`Trialbook: ${report.notice}`));
           if (report.reader === 'worker') {
             this.options.log.info(`Indexed ${report.changed.length} changed runs in ${((Date.now() - started) / 1000).toFixed(1)} s; the logs were read on a worker thread.`);
           }

@@ -2,14 +2,36 @@
 //   sync        → sync (+ save when writer), answers {"synced": n, "isWriter": b}
 //   save-loop   → ingest a new line and save, forever (to be killed mid-save), after answering {"looping": true}
 // Prints {"ready": true, "isWriter": b} once open.
+// With `report` after the folder: opens, syncs once, prints what it saw (see ChildReport in workspaceFixture) and exits.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { openRunIndex } from '../../src/core/openRunIndex';
+import { errorMessage } from '../../src/shared/errorMessage';
 import { WASM_PATH } from './workspaceFixture';
+
+async function report(trialbookDir: string): Promise<void> {
+  const warnings: string[] = [];
+  const log = { info: () => undefined, warn: (m: string) => { warnings.push(m); }, error: (m: string) => { warnings.push(`error: ${m}`); } };
+  const index = await openRunIndex({ trialbookDir, wasmPath: WASM_PATH, log, saveDelayMs: 60_000 });
+  const out: Record<string, unknown> = { isWriter: index.isWriter, openNotice: index.openNotice, readOnlyReason: index.readOnlyReason, runs: [], problems: [] };
+  try {
+    const synced = await index.sync();
+    out.problems = synced.problems;
+    out.notice = synced.notice;
+    out.runs = index.listRuns().map((r) => r.id).sort();
+  } catch (err) {
+    out.error = errorMessage(err);
+  }
+  await index.close().catch((err: unknown) => { out.error ??= errorMessage(err); });
+  out.warnings = warnings;
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+  process.exit(0);
+}
 
 async function main(): Promise<void> {
   const trialbookDir = process.argv[2] as string;
+  if (process.argv[3] === 'report') return report(trialbookDir);
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const index = await openRunIndex({ trialbookDir, wasmPath: WASM_PATH, log: quiet, saveDelayMs: 60_000 });
   await index.sync();

@@ -75,7 +75,7 @@ function appendMore(ws: Workspace, ids: string[]): void {
 /** Everything a view can ask of the index, for the given runs. */
 function snapshot(index: RunIndex, ids: string[]): unknown {
   const rows = index.listRuns();
-  const keys = index.metricKeys?.() ?? [];
+  const keys = index.metricKeys();
   return {
     rows: rows.map((r) => ({ ...r, status: undefined })),
     details: ids.map((id) => { const d = index.getRun(id); return d ? { ...d, status: undefined } : undefined; }),

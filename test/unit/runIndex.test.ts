@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { openRunIndex } from '../../src/core/openRunIndex';
+import type { IndexLifecycle, PushRecorder, RunReader } from '../../src/core/runIndex';
 import { captureLog, runId, Workspace, type CapturedLog } from './workspaceFixture';
 
 describe('openRunIndex: ingest, query, persist', () => {
@@ -80,5 +81,33 @@ describe('openRunIndex: ingest, query, persist', () => {
     assert.deepEqual(line!.x, [0, 1, 2, 3, 4, 5]);
     assert.equal(index.listRuns()[0]!.metrics.loss!.last, 0.01);
     await index.close();
+  });
+
+  it('labels every series line with its metric, full-resolution lines (not cached) too', async () => {
+    const a = runId(5);
+    ws.writeRun(a, { steps: 25_000, metrics: (s) => ({ loss: s / 2 }) });
+    const index = await openRunIndex(ws.options(log));
+    await index.sync();
+    const [full] = index.series({ runIds: [a], keys: ['loss'], xAxis: 'step', maxPoints: 1e9 });
+    assert.deepEqual([full!.runId, full!.key, full!.totalPoints, full!.x.length], [a, 'loss', 25_000, 25_000]);
+    const [small] = index.series({ runIds: [a], keys: ['loss'], xAxis: 'step', maxPoints: 100 });
+    assert.deepEqual([small!.runId, small!.key], [a, 'loss']);
+    await index.close();
+  });
+
+  it('serves readers, the push ledger and the lifecycle through their own interfaces', async () => {
+    const a = runId(6);
+    ws.writeRun(a, { steps: 2 });
+    const index = await openRunIndex(ws.options(log));
+    const lifecycle: IndexLifecycle = index;
+    const reader: RunReader = index;
+    const ledger: PushRecorder = index;
+    assert.deepEqual((await lifecycle.sync()).changed, [a]);
+    assert.deepEqual(reader.metricKeys(), ['acc', 'loss']);
+    assert.deepEqual(reader.metricKeys([a, 'gone']), ['acc', 'loss']);
+    ledger.recordPush({ runId: a, artifact: 'model', registry: 'oci://127.0.0.1:5000', reference: 'm:1', at: 1 });
+    assert.deepEqual(reader.getRun(a)!.pushes.map((p) => p.reference), ['m:1']);
+    assert.equal(lifecycle.readOnlyReason, undefined, 'the only process: it writes');
+    await lifecycle.close();
   });
 });

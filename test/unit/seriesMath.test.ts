@@ -1,9 +1,27 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { downsampleMinMax } from '../../src/core/downsample';
-import { decodeChunk, encodeChunk } from '../../src/core/seriesCodec';
+import { chunkLength, decodeChunk, decodeChunkInto, encodeChunk } from '../../src/core/seriesCodec';
 
 describe('series chunks', () => {
+  it('refuse damaged bytes before allocating or decoding from them', () => {
+    const n = 1000;
+    // Irregular times: their deltas take two bytes each, so a chunk cut short by a byte still looks long enough.
+    const chunk = encodeChunk(Float64Array.from({ length: n }, (_, i) => i * 3 + (i % 2)), Float64Array.from({ length: n }, (_, i) => 1e12 + i * 1000 + (i % 5) * 300),
+      Float64Array.from({ length: n }, (_, i) => Math.sin(i) + 1e-9), 0, n);
+    const damaged = (edit: (b: Uint8Array) => Uint8Array): Uint8Array => edit(chunk.slice());
+    const hugeCount = damaged((b) => { new DataView(b.buffer).setUint32(4, 0xfffffff0, true); return b; });
+    const cut = damaged((b) => b.subarray(0, b.length - 2000));
+    const format = damaged((b) => { b[0] = 0x5a; return b; });
+    for (const bad of [hugeCount, cut, format]) assert.throws(() => chunkLength(bad), /damaged series chunk/);
+    const lastByteCut = damaged((b) => b.subarray(0, b.length - 1));
+    assert.equal(chunkLength(lastByteCut), n, 'long enough to pass the size check');
+    for (const bad of [hugeCount, cut, format, lastByteCut]) {
+      assert.throws(() => decodeChunkInto(bad, 'time', new Float64Array(n), new Float64Array(n), 0), /damaged series chunk/);
+    }
+    assert.equal(decodeChunk(chunk).times.length, n, 'whole bytes still decode');
+  });
+
   it('round-trip exactly: float64 values, NaN/±Infinity, irregular and huge steps, jittery times', () => {
     const n = 5000;
     const steps = new Float64Array(n);

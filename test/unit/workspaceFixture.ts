@@ -1,5 +1,6 @@
 // Builds real `.trialbook` workspaces in temp folders, written exactly as docs/event-format.md describes.
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../../src/core/model';
@@ -69,4 +70,55 @@ export class Workspace {
 
 export function runId(n: number): string {
   return `20261127T0240${String(n % 100000).padStart(5, '0')}-${(0x3f9a1c7b2e + n).toString(16).slice(-10)}`;
+}
+
+/**
+ * Spawn options that make permission bits count: root bypasses them, so as root the child runs as `nobody`
+ * (uid 65534); any other user runs it as itself. Folders on the way to `root` must let that user through.
+ */
+export function unprivileged(root: string): SpawnSyncOptions {
+  chmodSync(root, 0o755);
+  return process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+}
+
+/** What indexChild.js reports in its one-shot `report` mode. */
+export interface ChildReport {
+  isWriter: boolean;
+  openNotice?: string;
+  readOnlyReason?: string;
+  runs: string[];
+  problems: Array<{ runId: string; file: string; line: number; reason: string }>;
+  /** The sync report's notice. */
+  notice?: string;
+  warnings: string[];
+  error?: string;
+}
+
+/** Opens the index of `trialbookDir` in a child process, syncs once and reports; fails when it does not end in time. */
+export function reportFromChild(trialbookDir: string, options: SpawnSyncOptions = {}, timeoutMs = 30_000): ChildReport {
+  const r = spawnSync(process.execPath, [join(__dirname, 'indexChild.js'), trialbookDir, 'report'], { ...options, encoding: 'utf8', timeout: timeoutMs });
+  if (r.error || r.status !== 0) throw new Error(`the index child failed (${r.error?.message ?? `status ${r.status}, signal ${r.signal}`}): ${String(r.stderr)}`);
+  return JSON.parse(String(r.stdout)) as ChildReport;
+}
+
+/**
+ * Damages the database page that holds the start of `blob` (a chunk's bytes): its b-tree page type becomes
+ * invalid, so SQLite reports "database disk image is malformed" when it reads that page. Returns the page number.
+ */
+export function damagePageHolding(dbFile: string, blob: Uint8Array): number {
+  const bytes = readFileSync(dbFile);
+  const prefix = Buffer.from(blob.subarray(0, Math.min(blob.length, 64)));
+  const pageSize = bytes.readUInt16BE(16) === 1 ? 65536 : bytes.readUInt16BE(16);
+  const typeOffset = (page: number): number => page * pageSize + (page === 0 ? 100 : 0);
+  // Stale copies can linger in the unused space of other pages: the live cell is on a table leaf page (type 13).
+  const leaves = new Set<number>();
+  for (let at = bytes.indexOf(prefix); at >= 0; at = bytes.indexOf(prefix, at + 1)) {
+    const page = Math.floor(at / pageSize);
+    if (bytes[typeOffset(page)] === 0x0d) leaves.add(page);
+  }
+  const [page, ...others] = [...leaves];
+  if (page === undefined || others.length > 0) throw new Error(`the chunk is on ${leaves.size} table leaf pages, not one`);
+  bytes[typeOffset(page)] = 0x00;
+  writeFileSync(dbFile, bytes);
+  return page + 1;
 }

@@ -1,0 +1,107 @@
+// The runs the index holds in memory (metadata and metric summaries, not points) with the user's edits over them,
+// and every question about runs that needs no points: lists, details, experiments, metric names, params, cells.
+import { resolve } from 'node:path';
+import type { Database } from 'sql.js';
+import { compileFilter } from '../filterLanguage';
+import type { CellLink, ParamComparison, PushRecord, RunDetail, RunQuery, RunRow } from '../model';
+import { applyOverrides, type EditsFile } from '../runEditsReader';
+import { compareParamValues, sortRuns } from '../runQueries';
+import { toRunDetail, toRunRow, type RunState } from '../runState';
+import { loadRuns } from '../store';
+
+export interface CatalogOptions {
+  crashAfterSeconds: number;
+  now: () => number;
+  /** The pushes recorded for a run (the push ledger's). */
+  pushesOf(runId: string): PushRecord[];
+}
+
+export class RunCatalog {
+  /** Keyed by run id (a Map: ids are folder names, never looked up on a plain object). */
+  runs = new Map<string, RunState>();
+  /** User edits per run (runs/<id>/edits.jsonl), applied over the run's own events when rows are read. */
+  readonly edits = new Map<string, EditsFile>();
+  private nextSeriesId = 1;
+
+  constructor(private readonly options: CatalogOptions) {}
+
+  /** Statuses are derived when rows are read, so the next query already uses the new threshold (a setting changed). */
+  setCrashAfterSeconds(seconds: number): void {
+    this.options.crashAfterSeconds = seconds;
+  }
+
+  load(db: Database): void {
+    const loaded = loadRuns(db);
+    this.runs = loaded.runs;
+    this.nextSeriesId = loaded.nextSeriesId;
+  }
+
+  /** Forgets every run (edits stay: they are files, read again only when they change). */
+  clear(): void {
+    this.runs = new Map();
+    this.nextSeriesId = 1;
+  }
+
+  readonly allocateSeriesId = (): number => this.nextSeriesId++;
+
+  private rows(): RunRow[] {
+    const now = this.options.now();
+    const crashAfter = this.options.crashAfterSeconds;
+    return [...this.runs.values()].map((r) => applyOverrides(toRunRow(r, now, crashAfter), this.edits.get(r.id)?.overrides));
+  }
+
+  listRuns(query: RunQuery = {}): RunRow[] {
+    let rows = this.rows();
+    if (query.experiment !== undefined) rows = rows.filter((r) => r.experiment === query.experiment);
+    if (query.filter && query.filter.trim()) {
+      const predicate = compileFilter(query.filter);
+      rows = rows.filter(predicate);
+    }
+    rows = sortRuns(rows, query.sort);
+    if (query.limit !== undefined && query.limit >= 0) rows = rows.slice(0, query.limit);
+    return rows;
+  }
+
+  getRun(id: string): RunDetail | undefined {
+    const run = this.runs.get(id);
+    if (!run) return undefined;
+    const detail = toRunDetail(run, this.options.now(), this.options.crashAfterSeconds, this.options.pushesOf(id));
+    return applyOverrides(detail, this.edits.get(id)?.overrides);
+  }
+
+  runsWithArtifacts(type?: string): string[] {
+    const ids: string[] = [];
+    for (const run of this.runs.values()) {
+      if (run.artifacts.some((a) => type === undefined || a.type === type)) ids.push(run.id);
+    }
+    // Run ids sort by start time: newest first.
+    return ids.sort().reverse();
+  }
+
+  experiments(): string[] {
+    return [...new Set([...this.runs.values()].map((r) => r.experiment))].sort();
+  }
+
+  metricKeys(runIds?: string[]): string[] {
+    const keys = new Set<string>();
+    const runs = runIds ? runIds.map((id) => this.runs.get(id)).filter((r): r is RunState => r !== undefined) : [...this.runs.values()];
+    for (const r of runs) for (const k of r.metrics.keys()) keys.add(k);
+    return [...keys].sort();
+  }
+
+  compareParams(runIds: string[], onlyDifferent: boolean): ParamComparison {
+    const now = this.options.now();
+    const rows = runIds.map((id) => this.runs.get(id)).filter((r): r is RunState => r !== undefined)
+      .map((r) => toRunRow(r, now, this.options.crashAfterSeconds));
+    return compareParamValues(rows, onlyDifferent);
+  }
+
+  cellLinks(notebookPath: string): CellLink[] {
+    const wanted = resolve(notebookPath);
+    const out: CellLink[] = [];
+    for (const run of this.runs.values()) {
+      for (const c of run.cells.values()) if (c.notebook === notebookPath || (c.notebook !== '' && resolve(c.notebook) === wanted)) out.push({ ...c, latest: { ...c.latest } });
+    }
+    return out.sort((a, b) => (a.exec ?? -1) - (b.exec ?? -1) || (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+  }
+}

@@ -45,7 +45,7 @@ export function parseUnifiedDiff(text: string): FilePatch[] {
     }
     if (line.startsWith('diff --git ')) {
       const m = /^diff --git a\/(.*) b\/(.*)$/.exec(line);
-      current = { oldPath: m ? m[1] : null, newPath: m ? m[2] : null, hunks: [], binary: false };
+      current = { oldPath: m?.[1] ?? null, newPath: m?.[2] ?? null, hunks: [], binary: false };
       files.push(current);
       hunk = undefined;
     } else if (!current) {
@@ -74,12 +74,16 @@ export function applyFilePatch(oldText: string, patch: FilePatch): string {
   const oldLines = body.length || oldEndsWithNewline ? body.split('\n') : [];
   const out: string[] = [];
   let cursor = 0;
+  /** Copies old lines up to (not including) `end`. */
+  const copyUntil = (end: number): void => {
+    for (; cursor < end; cursor++) out.push(oldLines[cursor] ?? '');
+  };
   // "\ No newline at end of file" after a line on the new side means the new text lacks its final newline.
   let newLacksNewline = false;
   let oldLacksNewline = false;
   for (const hunk of patch.hunks) {
     const start = Math.max(0, hunk.oldStart - 1);
-    while (cursor < start && cursor < oldLines.length) out.push(oldLines[cursor++]);
+    copyUntil(Math.min(start, oldLines.length));
     let previous = ' ';
     for (const line of hunk.lines) {
       if (line.startsWith('\\')) {
@@ -87,7 +91,7 @@ export function applyFilePatch(oldText: string, patch: FilePatch): string {
         else newLacksNewline = true;
         continue;
       }
-      previous = line[0];
+      previous = line[0] ?? ' ';
       const text = line.slice(1);
       if (previous === '+') {
         out.push(text);
@@ -100,7 +104,7 @@ export function applyFilePatch(oldText: string, patch: FilePatch): string {
       cursor++;
     }
   }
-  while (cursor < oldLines.length) out.push(oldLines[cursor++]);
+  copyUntil(oldLines.length);
   const endsWithNewline = newLacksNewline ? false : oldLacksNewline ? true : oldEndsWithNewline;
   return out.join('\n') + (endsWithNewline && out.length ? '\n' : '');
 }

@@ -19,7 +19,8 @@ suite('Compare panel', () => {
     await vscode.commands.executeCommand('trialbook.compareRuns', [sdkRunId, longRun.id]);
     const panel = await waitFor<ComparePanelInfo>('the compare panel to become ready', () => {
       const panels = api.comparePanels();
-      return panels.length > before && panels[panels.length - 1].ready ? panels[panels.length - 1] : undefined;
+      const last = panels.at(-1);
+      return panels.length > before && last?.ready ? last : undefined;
     }, 15_000);
     assert.deepEqual([...panel.runIds].sort(), [sdkRunId, longRun.id].sort());
     assert.deepEqual(panel.metrics, ['loss']);
@@ -27,6 +28,6 @@ suite('Compare panel', () => {
     const longPoints = panel.pointsSent[`${longRun.id}/loss`];
     // Below the cap nothing is dropped; above it the line is downsampled to at most the cap.
     assert.equal(shortPoints, 100, `points sent for the SDK run: ${JSON.stringify(panel.pointsSent)}`);
-    assert.ok(longPoints > 0 && longPoints <= cap, `points sent for ${cap * 3} logged: ${longPoints} (cap ${cap})`);
+    assert.ok(longPoints !== undefined && longPoints > 0 && longPoints <= cap, `points sent for ${cap * 3} logged: ${longPoints} (cap ${cap})`);
   });
 });

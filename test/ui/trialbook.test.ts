@@ -42,7 +42,8 @@ export const tests: UiTest[] = [
       await workbench.waitReady();
       await screenshot('workbench-loaded');
       const sidebar = await workbench.openViewContainer('Trialbook');
-      const newest = runs[runs.length - 1];
+      const newest = runs.at(-1);
+      assert.ok(newest, 'the workspace has runs');
       await workbench.treeRow(sidebar, newest.name).first().waitFor({ state: 'visible', timeout: 20_000 });
       for (const run of runs) {
         assert.equal(await workbench.treeRow(sidebar, run.name).count(), 1, `run ${run.name} is not shown once in the tree`);
@@ -58,7 +59,8 @@ export const tests: UiTest[] = [
       await workbench.runCommand('Trialbook: Compare Runs');
       const rows = workbench.quickPickRows();
       await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
-      const newest = runs[runs.length - 1];
+      const newest = runs.at(-1);
+      assert.ok(newest, 'the workspace has runs');
       await rows.filter({ hasText: newest.name }).first().waitFor({ state: 'visible', timeout: 5_000 });
       // The newest runs are preselected: the quick pick's badge counts them ("3 Selected").
       const badge = (await workbench.selectedCount().textContent()) ?? '';

@@ -65,12 +65,13 @@ export const tests: UiTest[] = [
       const workbench = new Workbench(page);
       await workbench.runCommand('View: Close All Editors');
       const sidebar = await showTrialbook(page, workbench);
-      const rows = runs.map((r) => workbench.treeRow(sidebar, r.name).first());
-      await rows[0].click();
-      await rows[1].click({ modifiers: ['Control'] });
-      await rows[2].click({ modifiers: ['Control'] });
+      const [first, second, third] = runs.map((r) => workbench.treeRow(sidebar, r.name).first());
+      assert.ok(first && second && third, 'the workspace has three runs');
+      await first.click();
+      await second.click({ modifiers: ['Control'] });
+      await third.click({ modifiers: ['Control'] });
       await screenshot('three-runs-selected');
-      await rows[2].click({ button: 'right' });
+      await third.click({ button: 'right' });
       const item = page.locator('.context-view .action-label', { hasText: 'Compare Selected Runs' }).first();
       await item.waitFor({ state: 'visible', timeout: 10_000 });
       // VS Code's menus act on hover + Enter as on a click; a synthetic click on the label can miss.
@@ -169,6 +170,7 @@ tests.push({
     await workbench.runCommand('View: Close All Editors');
     const sidebar = await showTrialbook(page, workbench);
     const run = runs[0];
+    assert.ok(run, 'the workspace has runs');
     const row = workbench.treeRow(sidebar, run.name).first();
     await row.click({ button: 'right' });
     const item = page.locator('.context-view .action-label', { hasText: 'Open Run…' }).first();
@@ -196,7 +198,9 @@ tests.push({
     await textarea.fill(note);
     const save = frame.locator('vscode-button', { hasText: 'Save notes' });
     await save.click();
-    const file = join(workspace, '.trialbook', 'runs', runs[0].id, 'edits.jsonl');
+    const run = runs[0];
+    assert.ok(run, 'the workspace has runs');
+    const file = join(workspace, '.trialbook', 'runs', run.id, 'edits.jsonl');
     const deadline = Date.now() + 10_000;
     let saved = '';
     while (Date.now() < deadline) {

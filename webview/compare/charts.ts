@@ -99,7 +99,7 @@ export class MetricChart {
     return this.lines.map((line) => {
       const ys = smooth(line.ys, view.smoothing);
       const points: ScatterDataPoint[] = new Array(line.xs.length);
-      for (let i = 0; i < line.xs.length; i++) points[i] = { x: line.xs[i], y: ys[i] as number };
+      for (let i = 0; i < line.xs.length; i++) points[i] = { x: line.xs[i] ?? 0, y: ys[i] as number };
       return {
         label: line.run.name,
         data: points,
@@ -145,16 +145,18 @@ export class MetricChart {
       for (let d = 0; d < this.lines.length; d++) {
         const line = this.lines[d];
         const ds = datasets[d];
+        if (!line || !ds) continue;
         const ys = smooth(line.ys, view.smoothing);
         const points = ds.data;
         if (points.length > line.xs.length) points.length = line.xs.length;
         for (let i = 0; i < line.xs.length; i++) {
           const p = points[i];
+          const x = line.xs[i] ?? 0;
           if (p) {
-            p.x = line.xs[i];
+            p.x = x;
             p.y = ys[i] as number;
           } else {
-            points[i] = { x: line.xs[i], y: ys[i] as number };
+            points[i] = { x, y: ys[i] as number };
           }
         }
         ds.hidden = view.hidden.has(line.run.id);

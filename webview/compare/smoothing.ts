@@ -8,7 +8,7 @@ export function smooth(values: ReadonlyArray<number | null>, weight: number): Ar
   let last = 0;
   let debias = 0;
   for (let i = 0; i < values.length; i++) {
-    const y = values[i];
+    const y = values[i] ?? null;
     if (y === null || !Number.isFinite(y)) {
       out[i] = y;
       continue;

@@ -119,8 +119,8 @@ export function sortOrder(rows: readonly Row[], column: Column | undefined, desc
   if (!column) return order;
   const keys = rows.map((r) => column.key(r));
   order.sort((i, j) => {
-    const a = keys[i];
-    const b = keys[j];
+    const a = keys[i] ?? null;
+    const b = keys[j] ?? null;
     if (a === null || b === null || (typeof a === 'number' && Number.isNaN(a)) || (typeof b === 'number' && Number.isNaN(b))) {
       return compareKeys(a, b) || i - j;
     }

@@ -16,12 +16,12 @@ test('unchanged lines send nothing; new lines and downsampled lines are replaced
   const fresh = [line('a', [0, 1]), line('b', [0, 1, 7, 3], 14), line('c', [0, 9])];
   const changes = lineChanges(sent, fresh);
   assert.deepEqual(changes.map((c) => [c.runId, c.mode]), [['b', 'replace'], ['c', 'replace']]);
-  assert.deepEqual(changes[0].points, [0, 1, 7, 3]);
+  assert.deepEqual(changes[0]?.points, [0, 1, 7, 3]);
 });
 
 test('a line that crossed the cap (now downsampled) is replaced, not appended', () => {
   const changes = lineChanges([line('a', [0, 1, 1, 2])], [line('a', [0, 1, 3, 4], 5)]);
-  assert.equal(changes[0].mode, 'replace');
+  assert.equal(changes[0]?.mode, 'replace');
 });
 
 test('a line whose sent points hold a NaN still grows by its new points only', () => {

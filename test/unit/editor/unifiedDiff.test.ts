@@ -37,5 +37,6 @@ test('a real git diff applied to the committed text gives the working-tree text'
 
 test('a patch that does not match the text says where', () => {
   const [patch] = parseUnifiedDiff('diff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n');
+  assert.ok(patch);
   assert.throws(() => applyFilePatch('a\nzzz\n', patch), /does not apply at line 2 of x/);
 });

@@ -4,6 +4,7 @@ import { runPushCommand } from './pushCommand';
 import { REBUILD_HELP, runRebuildCommand } from './rebuildCommand';
 import { RUNS_HELP, runRunsCommand } from './runsCommand';
 import { runSeriesCommand, SERIES_HELP } from './seriesCommand';
+import { printError } from './terminalOutput';
 
 export const MAIN_HELP = `Trialbook command line: query and rebuild a workspace's run index, push models.
 
@@ -20,15 +21,16 @@ Every command takes --dir <workspace> (default: $TRIALBOOK_DIR, else the nearest
 The CLI shares the database with VS Code: when a window holds the writer lock, it reads without writing.
 `;
 
-const HELP: Record<string, string> = { runs: RUNS_HELP, rebuild: REBUILD_HELP, series: SERIES_HELP };
+const HELP = new Map<string, string>([['runs', RUNS_HELP], ['rebuild', REBUILD_HELP], ['series', SERIES_HELP]]);
 
+/** Runs one command and answers its exit code; the caller ends the process (src/cli.ts). */
 export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case undefined: case '--help': case '-h': case 'help': {
         const topic = rest[0];
-        process.stdout.write(topic && HELP[topic] ? HELP[topic] : MAIN_HELP);
+        process.stdout.write((topic === undefined ? undefined : HELP.get(topic)) ?? MAIN_HELP);
         return 0;
       }
       case 'runs': return await runRunsCommand(rest);
@@ -40,7 +42,8 @@ export async function runCli(argv: string[]): Promise<number> {
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`trialbook: ${err.message}\nRun "trialbook help" for usage.\n`);
+      printError(err.message);
+      process.stderr.write('Run "trialbook help" for usage.\n');
       return 2;
     }
     throw err;

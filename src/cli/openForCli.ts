@@ -4,13 +4,15 @@ import type { Logger } from '../core/model';
 import { openRunIndex } from '../core/openRunIndex';
 import type { RunIndex } from '../core/runIndex';
 import { findTrialbookDir, findWasm } from './workspaceLocation';
+import { escapeControls } from '../shared/untrustedText';
 import { UsageError } from './cliArgs';
 
+/** The index's warnings on stderr; they quote run-supplied text (metric names, paths), shown escaped. */
 export function stderrLogger(quiet: boolean): Logger {
   return {
     info: () => undefined,
-    warn: (m) => { if (!quiet) process.stderr.write(`warning: ${m}\n`); },
-    error: (m) => { process.stderr.write(`error: ${m}\n`); },
+    warn: (m) => { if (!quiet) process.stderr.write(`warning: ${escapeControls(m)}\n`); },
+    error: (m) => { process.stderr.write(`error: ${escapeControls(m)}\n`); },
   };
 }
 

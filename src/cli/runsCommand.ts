@@ -1,54 +1,43 @@
 // `trialbook runs`: list runs with a filter and sort, as a table or JSON.
 import { FilterError } from '../core/filterLanguage';
 import type { RunRow } from '../core/model';
-import { parseArgs, UsageError } from './cliArgs';
+import { isSortColumn } from '../core/runQueries';
+import { formatDate, formatDuration, formatNumber, formatValue } from '../shared/format';
+import { parseArgs, splitList, UsageError } from './cliArgs';
 import { openForCli } from './openForCli';
+import { formatTable, printError } from './terminalOutput';
 
 export const RUNS_HELP = `Usage: trialbook runs [--dir <workspace>] [--filter EXPR] [--sort KEY] [--experiment NAME]
                       [--limit N] [--columns k1,k2] [--json] [--quiet]
 
   --filter EXPR    e.g. "val_acc > 0.9 and status = finished" (see docs/filter-language.md)
   --sort KEY       column (name, started, ended, status, duration, experiment) or metric/param; "-" for descending
-  --columns LIST   extra metric or param columns in the table
+  --columns LIST   extra metric or param columns in the table (comma-separated; quote a name with a comma: "a,b")
   --json           one JSON array of runs (all fields) instead of a table
 `;
 
+function own<T>(o: Record<string, T>, k: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
+}
+
+/** A metric's last value or a param, as the sort keys name them (`metric.NAME`, `param.NAME` or just `NAME`). */
 function cell(row: RunRow, key: string): string {
-  const m = Object.prototype.hasOwnProperty.call(row.metrics, key) ? row.metrics[key] : undefined;
-  if (m) return formatNumber(m.last);
-  if (Object.prototype.hasOwnProperty.call(row.params, key)) {
-    const v = row.params[key];
-    return typeof v === 'number' ? formatNumber(v) : typeof v === 'string' ? v : JSON.stringify(v);
+  if (!key.startsWith('param.')) {
+    const m = own(row.metrics, key.startsWith('metric.') ? key.slice(7) : key);
+    if (m) return formatNumber(m.last);
+    if (key.startsWith('metric.')) return '';
   }
-  return '';
-}
-
-function formatNumber(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  if (Number.isInteger(v)) return String(v);
-  return Number(v.toPrecision(6)).toString();
-}
-
-function duration(row: RunRow): string {
-  const s = Math.max(0, Math.round(((row.endedAt ?? row.lastEventAt) - row.startedAt) / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}
-
-export function formatTable(header: string[], body: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), ...body.map(line)].join('\n') + '\n';
+  return formatValue(own(row.params, key.startsWith('param.') ? key.slice(6) : key));
 }
 
 export async function runRunsCommand(args: string[]): Promise<number> {
   const parsed = parseArgs(args, ['dir', 'filter', 'sort', 'experiment', 'limit', 'columns'], ['json', 'quiet', 'help']);
   if (parsed.flags.has('help')) { process.stdout.write(RUNS_HELP); return 0; }
-  if (parsed.positional.length > 0) throw new UsageError(`unexpected argument "${parsed.positional[0]}"`);
+  if (parsed.positional.length > 0) throw new UsageError(`unexpected argument "${parsed.positional[0] ?? ''}"`);
   const limitText = parsed.options.get('limit');
   const limit = limitText === undefined ? undefined : Number(limitText);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new UsageError('--limit needs a whole number ≥ 0');
+  const extra = splitList(parsed.options.get('columns'), 'columns');
   const index = await openForCli(parsed.options.get('dir'), parsed.flags.has('quiet'));
   try {
     await index.sync();
@@ -62,7 +51,8 @@ export async function runRunsCommand(args: string[]): Promise<number> {
       rows = index.listRuns(query);
     } catch (err) {
       if (err instanceof FilterError) {
-        process.stderr.write(`trialbook: ${err.message}\n${err.pointer()}\n`);
+        printError(err.message);
+        process.stderr.write(`${err.pointer()}\n`);
         return 2;
       }
       throw err;
@@ -73,11 +63,12 @@ export async function runRunsCommand(args: string[]): Promise<number> {
         ? { $float: Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity' } : v), 2)}\n`);
       return 0;
     }
-    const sortKey = (parsed.options.get('sort') ?? '').replace(/^[-+]/, '');
-    const extra = (parsed.options.get('columns') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    if (sortKey && !['name', 'id', 'experiment', 'status', 'started', 'ended', 'updated', 'duration', 'user', 'host'].includes(sortKey) && !extra.includes(sortKey)) extra.unshift(sortKey);
+    // Sorting by a metric or param shows it as the first extra column.
+    const sortKey = (parsed.options.get('sort') ?? '').trim().replace(/^[-+]/, '');
+    if (sortKey && !isSortColumn(sortKey) && !extra.includes(sortKey)) extra.unshift(sortKey);
     const header = ['ID', 'EXPERIMENT', 'NAME', 'STATUS', 'STARTED', 'DURATION', ...extra.map((e) => e.toUpperCase())];
-    const body = rows.map((r) => [r.id, r.experiment, r.name, r.status, new Date(r.startedAt).toISOString().slice(0, 19).replace('T', ' '), duration(r), ...extra.map((e) => cell(r, e))]);
+    const body = rows.map((r) => [r.id, r.experiment, r.name, r.status, formatDate(r.startedAt),
+      formatDuration((r.endedAt ?? r.lastEventAt) - r.startedAt), ...extra.map((e) => cell(r, e))]);
     process.stdout.write(rows.length === 0 ? 'No runs match.\n' : formatTable(header, body));
     return 0;
   } finally {

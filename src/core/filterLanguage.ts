@@ -1,98 +1,164 @@
 // The runs filter language (docs/filter-language.md): a tokenizer and a recursive-descent parser that compiles an
 // expression into a predicate over run rows. Errors name the 1-based column where the expression went wrong.
+import { escapeControls } from '../shared/untrustedText';
 import type { MetricSummary, ParamValue, RunRow } from './model';
+
+/**
+ * How deeply parentheses and `not` may nest (together). Parsing and evaluation both recurse per level, so a bound
+ * keeps a pasted or generated filter from overflowing the stack; no filter a person writes comes near it.
+ */
+export const MAX_FILTER_DEPTH = 100;
+
+/** Characters of the expression shown on each side of the column in `pointer()`. */
+const POINTER_CONTEXT = 40;
 
 export class FilterError extends Error {
   constructor(readonly expression: string, readonly column: number, readonly problem: string) {
     super(`Invalid filter at column ${column}: ${problem}`);
   }
 
-  /** The expression with a caret under the offending column, for terminals. */
+  /** The expression (around the column when it is long, control characters escaped) with a caret under the column. */
   pointer(): string {
-    return `  ${this.expression}\n  ${' '.repeat(Math.max(0, this.column - 1))}^`;
+    const at = Math.max(0, this.column - 1);
+    const from = Math.max(0, at - POINTER_CONTEXT);
+    const to = Math.min(this.expression.length, at + POINTER_CONTEXT);
+    const before = `${from > 0 ? '…' : ''}${escapeControls(this.expression.slice(from, at))}`;
+    const after = `${escapeControls(this.expression.slice(at, to))}${to < this.expression.length ? '…' : ''}`;
+    return `  ${before}${after}\n  ${' '.repeat(before.length)}^`;
   }
 }
 
 type TokenKind = 'word' | 'string' | 'number' | 'op' | '(' | ')' | ',' | 'end';
-interface Token { kind: TokenKind; text: string; value: string | number; col: number }
+/** `text` is the token as typed; for quoted text, its content without quotes and escapes. */
+interface Token { kind: TokenKind; text: string; col: number }
 
 const OPS = ['==', '!=', '<=', '>=', '!~', '=', '<', '>', '~'];
 const WORD = /[A-Za-z0-9_.\-/:@#$%+]/;
-const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/;
+const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+const NUMBER_WORDS = new Map<string, number>([
+  ['nan', Number.NaN], ['inf', Infinity], ['+inf', Infinity], ['infinity', Infinity], ['+infinity', Infinity],
+  ['-inf', -Infinity], ['-infinity', -Infinity],
+]);
 
 function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < src.length) {
-    const ch = src[i]!;
+    const ch = src.charAt(i);
     const col = i + 1;
     if (/\s/.test(ch)) { i++; continue; }
-    if (ch === '(' || ch === ')' || ch === ',') { tokens.push({ kind: ch, text: ch, value: ch, col }); i++; continue; }
+    if (ch === '(' || ch === ')' || ch === ',') { tokens.push({ kind: ch, text: ch, col }); i++; continue; }
     const op = OPS.find((o) => src.startsWith(o, i));
-    if (op) { tokens.push({ kind: 'op', text: op, value: op, col }); i += op.length; continue; }
+    if (op) { tokens.push({ kind: 'op', text: op, col }); i += op.length; continue; }
     if (ch === '"' || ch === "'" || ch === '`') {
       let j = i + 1;
       let out = '';
-      while (j < src.length && src[j] !== ch) {
-        if (src[j] === '\\' && j + 1 < src.length) { out += src[j + 1]; j += 2; } else { out += src[j]; j++; }
+      while (j < src.length && src.charAt(j) !== ch) {
+        if (src.charAt(j) === '\\' && j + 1 < src.length) { out += src.charAt(j + 1); j += 2; } else { out += src.charAt(j); j++; }
       }
       if (j >= src.length) throw new FilterError(src, col, `unterminated quoted text (missing closing ${ch})`);
-      tokens.push({ kind: 'string', text: src.slice(i, j + 1), value: out, col });
+      tokens.push({ kind: 'string', text: out, col });
       i = j + 1;
       continue;
     }
     if (WORD.test(ch)) {
       let j = i;
-      while (j < src.length && WORD.test(src[j]!)) j++;
+      while (j < src.length && WORD.test(src.charAt(j))) j++;
       const text = src.slice(i, j);
-      const num = NUMBER.exec(text);
-      if (num && num[0].length === text.length) tokens.push({ kind: 'number', text, value: Number(text), col });
-      else tokens.push({ kind: 'word', text, value: text, col });
+      tokens.push({ kind: NUMBER.test(text) ? 'number' : 'word', text, col });
       i = j;
       continue;
     }
-    throw new FilterError(src, col, `unexpected character "${ch}" (quote names or values that contain it)`);
+    throw new FilterError(src, col, `unexpected character "${escapeControls(ch)}" (quote names or values that contain it)`);
   }
-  tokens.push({ kind: 'end', text: '', value: '', col: src.length + 1 });
+  tokens.push({ kind: 'end', text: '', col: src.length + 1 });
   return tokens;
 }
 
+/**
+ * A value as written in a filter. It means what it is compared with: its text as typed against text, the number
+ * it reads as against a number, true/false/null against booleans and nulls (see docs/filter-language.md).
+ */
+interface Literal {
+  text: string;
+  /** Number syntax (`007`, `1e3`, `-3`) or inf/nan, bare or quoted. */
+  num: number | undefined;
+  /** The words true, false and null in any case, bare or quoted. */
+  keyword: boolean | null | undefined;
+  col: number;
+}
+
+function literalOf(t: Token): Literal {
+  const lower = t.text.toLowerCase();
+  const num = NUMBER.test(t.text) ? Number(t.text) : NUMBER_WORDS.get(lower);
+  const keyword = lower === 'true' ? true : lower === 'false' ? false : lower === 'null' ? null : undefined;
+  return { text: t.text, num, keyword, col: t.col };
+}
+
+/** The same literal seen only as text: for fields that are always text (name, tags, commit…). */
+function asText(v: Literal): Literal {
+  return { text: v.text, num: undefined, keyword: undefined, col: v.col };
+}
+
 export type Predicate = (row: RunRow) => boolean;
-type Literal = string | number | boolean | null;
 type Getter = (row: RunRow) => ParamValue | undefined;
+/** The value after an operator, or the list after `in`: never empty. */
+type Values = [Literal, ...Literal[]];
+
+function mapValues(values: Values, f: (v: Literal) => Literal): Values {
+  const [first, ...rest] = values;
+  return [f(first), ...rest.map(f)];
+}
+
+function predicateOf(get: Getter, op: string, values: Values): Predicate {
+  if (op === 'in') return (r) => { const a = get(r); return values.some((v) => compare(a, '=', v)); };
+  const [v] = values;
+  return (r) => compare(get(r), op, v);
+}
 
 const STATUSES = ['running', 'finished', 'failed', 'killed', 'crashed'];
-const TEXT_FIELDS: Record<string, (r: RunRow) => string | undefined> = {
-  experiment: (r) => r.experiment, status: (r) => r.status, name: (r) => r.name, notes: (r) => r.notes, id: (r) => r.id,
-  user: (r) => r.user, host: (r) => r.host, script: (r) => r.script, notebook: (r) => r.notebook, commit: (r) => r.gitCommit,
-};
-const FUNCTIONS: Record<string, (m: MetricSummary) => number> = {
-  last: (m) => m.last, min: (m) => m.min, max: (m) => m.max, count: (m) => m.count,
-};
+const TEXT_FIELDS = new Map<string, (r: RunRow) => string | undefined>([
+  ['experiment', (r) => r.experiment], ['status', (r) => r.status], ['name', (r) => r.name], ['notes', (r) => r.notes],
+  ['id', (r) => r.id], ['user', (r) => r.user], ['host', (r) => r.host], ['script', (r) => r.script],
+  ['notebook', (r) => r.notebook], ['commit', (r) => r.gitCommit],
+]);
+const FUNCTIONS = new Map<string, (m: MetricSummary) => number>([
+  ['last', (m) => m.last], ['min', (m) => m.min], ['max', (m) => m.max], ['count', (m) => m.count],
+]);
 
+/** Own properties only: a run's metrics and params are plain objects, and `toString` must not answer for them. */
 function own<T>(o: Record<string, T>, k: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
 }
 
-function compare(actual: ParamValue | undefined, op: string, expected: Literal): boolean {
+/** Whether a run's value compares true with a literal. */
+function compare(actual: ParamValue | undefined, op: string, lit: Literal): boolean {
   if (actual === undefined) return false;
   if (op === '~' || op === '!~') {
     if (typeof actual !== 'string' && typeof actual !== 'number') return false;
-    const hit = String(actual).toLowerCase().includes(String(expected).toLowerCase());
+    const hit = String(actual).toLowerCase().includes(lit.text.toLowerCase());
     return op === '~' ? hit : !hit;
   }
-  if (typeof expected === 'number' && typeof actual === 'boolean') actual = actual ? 1 : 0;
-  if (expected === null || typeof expected === 'boolean') {
-    if (op === '=' || op === '==') return actual === expected;
-    if (op === '!=') return actual !== expected;
+  const ordering = op !== '=' && op !== '!=';
+  if (actual === null) return ordering ? false : (lit.keyword === null) === (op === '=');
+  let a: string | number;
+  let e: string | number | undefined;
+  if (typeof actual === 'string') {
+    a = actual;
+    // Text orders alphabetically, but a number never orders against text (`lr < 0.01` says nothing of "1e-3").
+    e = ordering && lit.num !== undefined ? undefined : lit.text;
+  } else if (typeof actual === 'number') {
+    a = actual;
+    e = lit.num;
+  } else if (typeof actual === 'boolean') {
+    a = actual ? 1 : 0;
+    e = typeof lit.keyword === 'boolean' ? (lit.keyword ? 1 : 0) : lit.num;
+  } else {
     return false;
   }
-  if (typeof actual !== typeof expected) return op === '!=' && (typeof actual === 'string' || typeof actual === 'number');
-  const a = actual as string | number;
-  const e = expected;
-  if (typeof a === 'number' && Number.isNaN(a)) return op === '!=';
+  if (e === undefined || (typeof a === 'number' && Number.isNaN(a))) return op === '!=';
   switch (op) {
-    case '=': case '==': return a === e;
+    case '=': return a === e;
     case '!=': return a !== e;
     case '<': return a < e;
     case '<=': return a <= e;
@@ -104,16 +170,24 @@ function compare(actual: ParamValue | undefined, op: string, expected: Literal):
 
 class Parser {
   private pos = 0;
+  private depth = 0;
   private readonly tokens: Token[];
 
   constructor(private readonly src: string) {
     this.tokens = tokenize(src);
   }
 
-  private peek(): Token { return this.tokens[this.pos]!; }
-  private next(): Token { return this.tokens[this.pos++]!; }
+  private peek(): Token { return this.tokens[this.pos] ?? this.endToken(); }
+  private next(): Token { const t = this.peek(); if (this.pos < this.tokens.length - 1) this.pos++; return t; }
+  private endToken(): Token { return { kind: 'end', text: '', col: this.src.length + 1 }; }
   private isWord(t: Token, w: string): boolean { return t.kind === 'word' && t.text.toLowerCase() === w; }
-  private error(t: Token, problem: string): never { throw new FilterError(this.src, t.col, problem); }
+  private error(t: { col: number }, problem: string): never { throw new FilterError(this.src, t.col, problem); }
+
+  private enter(t: Token): void {
+    if (++this.depth > MAX_FILTER_DEPTH) {
+      this.error(t, `the filter nests deeper than ${MAX_FILTER_DEPTH} levels of parentheses and "not"; simplify it (e.g. "not not x" is x)`);
+    }
+  }
 
   parse(): Predicate {
     const p = this.or();
@@ -125,85 +199,80 @@ class Parser {
   private or(): Predicate {
     const parts = [this.and()];
     while (this.isWord(this.peek(), 'or')) { this.next(); parts.push(this.and()); }
-    return parts.length === 1 ? parts[0]! : (r) => parts.some((p) => p(r));
+    const only = parts.length === 1 ? parts[0] : undefined;
+    return only !== undefined ? only : (r) => parts.some((p) => p(r));
   }
 
   private and(): Predicate {
     const parts = [this.not()];
     while (this.isWord(this.peek(), 'and')) { this.next(); parts.push(this.not()); }
-    return parts.length === 1 ? parts[0]! : (r) => parts.every((p) => p(r));
+    const only = parts.length === 1 ? parts[0] : undefined;
+    return only !== undefined ? only : (r) => parts.every((p) => p(r));
   }
 
+  /** `not not … x`: read in a loop (each counts as a level), evaluated as one negation or none. */
   private not(): Predicate {
-    if (this.isWord(this.peek(), 'not')) {
-      this.next();
-      const inner = this.not();
-      return (r) => !inner(r);
-    }
-    return this.primary();
+    const entered = this.depth;
+    let negate = false;
+    while (this.isWord(this.peek(), 'not')) { this.enter(this.next()); negate = !negate; }
+    const inner = this.primary();
+    this.depth = entered;
+    return negate ? (r) => !inner(r) : inner;
   }
 
   private primary(): Predicate {
     const t = this.peek();
     if (t.kind === '(') {
-      this.next();
+      this.enter(this.next());
       const inner = this.or();
       const close = this.next();
       if (close.kind !== ')') this.error(close, `expected ")" to close the "(" at column ${t.col}`);
+      this.depth--;
       return inner;
     }
     if (t.kind === 'end') this.error(t, 'expected a condition (e.g. lr < 1e-3, status = crashed, tag = baseline)');
     if (t.kind === ')' || t.kind === ',' || t.kind === 'op') this.error(t, `expected a name or text, found "${t.text}"`);
     this.next();
     // A function of a metric's summary: max(val_acc) > 0.9
-    if (t.kind === 'word' && this.peek().kind === '(' && own(FUNCTIONS, t.text.toLowerCase())) {
-      const fn = FUNCTIONS[t.text.toLowerCase()]!;
+    const fn = t.kind === 'word' && this.peek().kind === '(' ? FUNCTIONS.get(t.text.toLowerCase()) : undefined;
+    if (fn) {
       this.next();
       const name = this.next();
-      if (name.kind !== 'word' && name.kind !== 'string') this.error(name, `expected a metric name inside ${t.text}( )`);
+      if (name.kind !== 'word' && name.kind !== 'string' && name.kind !== 'number') this.error(name, `expected a metric name inside ${t.text}( )`);
       const close = this.next();
-      if (close.kind !== ')') this.error(close, `expected ")" after the metric name`);
-      const key = String(name.value);
-      return this.comparison((r) => { const m = own(r.metrics, key); return m ? fn(m) : undefined; }, t);
+      if (close.kind !== ')') this.error(close, 'expected ")" after the metric name');
+      const key = name.text;
+      return this.comparison((r) => { const m = own(r.metrics, key); return m ? fn(m) : undefined; });
     }
+    if (t.kind === 'word' && this.peek().kind === '(') this.error(t, `"${t.text}" is not a function; use last, min, max or count`);
     const op = this.peek();
     if (op.kind !== 'op' && !this.isWord(op, 'in')) {
-      // A lone word or quoted text searches names and notes.
-      if (t.kind === 'number' || t.kind === 'word' || t.kind === 'string') {
-        const needle = String(t.value).toLowerCase();
-        return (r) => r.name.toLowerCase().includes(needle) || r.notes.toLowerCase().includes(needle);
-      }
+      // A lone word, number or quoted text searches names and notes, for the text as typed.
+      const needle = t.text.toLowerCase();
+      return (r) => r.name.toLowerCase().includes(needle) || r.notes.toLowerCase().includes(needle);
     }
-    const field = String(t.value);
-    return this.fieldCondition(field, t);
+    return this.fieldCondition(t);
   }
 
   private literal(): Literal {
     const t = this.next();
-    if (t.kind === 'number') return t.value as number;
-    if (t.kind === 'string') return t.value as string;
+    if (t.kind === 'number' || t.kind === 'string') return literalOf(t);
     if (t.kind === 'word') {
       const w = t.text.toLowerCase();
       // A keyword where a value belongs is almost always a forgotten value; quote it to mean the word.
       if (w === 'and' || w === 'or' || w === 'not' || w === 'in') this.error(t, `expected a value, found "${t.text}" (quote it if you mean the word)`);
-      if (w === 'true') return true;
-      if (w === 'false') return false;
-      if (w === 'null') return null;
-      if (w === 'nan') return Number.NaN;
-      if (w === 'inf' || w === 'infinity' || w === '+inf') return Number.POSITIVE_INFINITY;
-      if (w === '-inf' || w === '-infinity') return Number.NEGATIVE_INFINITY;
-      return t.text;
+      return literalOf(t);
     }
     return this.error(t, t.kind === 'end' ? 'expected a value at the end of the filter' : `expected a value, found "${t.text}"`);
   }
 
   /** Operator and value(s) after a name: `op value` or `in (v1, v2, …)`. */
-  private rhs(): { op: string; values: Literal[]; at: Token } {
+  private rhs(): { op: string; values: Values; at: Token } {
     const at = this.next();
     if (this.isWord(at, 'in')) {
       const open = this.next();
       if (open.kind !== '(') this.error(open, 'expected "(" after "in"');
-      const values = [this.literal()];
+      const values: Values = [this.literal()];
       while (this.peek().kind === ',') { this.next(); values.push(this.literal()); }
       const close = this.next();
       if (close.kind !== ')') this.error(close, 'expected "," or ")" in the list after "in"');
@@ -214,76 +283,67 @@ class Parser {
     return { op: at.text === '==' ? '=' : at.text, values: [this.literal()], at };
   }
 
-  private comparison(get: Getter, _name: Token): Predicate {
+  /** `op value` or `in (…)` after a name; `text` for fields that are always text. */
+  private comparison(get: Getter, text = false): Predicate {
     const { op, values } = this.rhs();
-    if (op === 'in') return (r) => { const a = get(r); return values.some((v) => compare(a, '=', v)); };
-    const v = values[0]!;
-    return (r) => compare(get(r), op, v);
+    return predicateOf(get, op, text ? mapValues(values, asText) : values);
   }
 
-  private fieldCondition(field: string, name: Token): Predicate {
+  private fieldCondition(name: Token): Predicate {
+    const field = name.text;
     const lower = field.toLowerCase();
-    if (name.kind === 'word' && (lower === 'tag' || lower === 'tags')) {
+    const bare = name.kind === 'word';
+    if (bare && (lower === 'tag' || lower === 'tags')) {
       const { op, values, at } = this.rhs();
-      if (op === '=' || op === 'in') return (r) => values.some((v) => r.tags.includes(String(v)));
-      if (op === '!=') return (r) => !r.tags.includes(String(values[0]));
-      if (op === '~') return (r) => r.tags.some((tag) => compare(tag, '~', values[0]!));
-      if (op === '!~') return (r) => !r.tags.some((tag) => compare(tag, '~', values[0]!));
+      const [v] = values;
+      if (op === '=' || op === 'in') return (r) => values.some((x) => r.tags.includes(x.text));
+      if (op === '!=') return (r) => !r.tags.includes(v.text);
+      if (op === '~' || op === '!~') {
+        const needle = asText(v);
+        return op === '~' ? (r) => r.tags.some((tag) => compare(tag, '~', needle)) : (r) => !r.tags.some((tag) => compare(tag, '~', needle));
+      }
       return this.error(at, `"${at.text}" does not apply to tags; use =, !=, ~ or in`);
     }
-    if (name.kind === 'word' && lower === 'starred') {
+    if (bare && lower === 'starred') {
       const { op, values, at } = this.rhs();
-      const v = values[0];
-      const wanted = v === true || v === 'true' || v === 1 ? true : v === false || v === 'false' || v === 0 ? false : undefined;
+      const [v] = values;
+      const wanted = typeof v.keyword === 'boolean' ? v.keyword : v.num === 1 ? true : v.num === 0 ? false : undefined;
       if ((op !== '=' && op !== '!=') || wanted === undefined) this.error(at, 'starred takes = true or = false');
       return op === '=' ? (r) => (r.starred ?? false) === wanted : (r) => (r.starred ?? false) !== wanted;
     }
-    if (name.kind === 'word' && lower === 'text') {
+    if (bare && lower === 'text') {
       const { op, values, at } = this.rhs();
       if (op !== '~' && op !== '!~') this.error(at, 'text takes "~" (contains) or "!~"');
-      const needle = String(values[0]).toLowerCase();
+      const needle = values[0].text.toLowerCase();
       const hit = (r: RunRow): boolean => r.name.toLowerCase().includes(needle) || r.notes.toLowerCase().includes(needle);
       return op === '~' ? hit : (r) => !hit(r);
     }
-    const textField = name.kind === 'word' ? own(TEXT_FIELDS, lower) : undefined;
-    if (textField) {
-      const start = this.pos;
-      const { op, values, at } = this.rhs();
-      if (lower === 'status') {
-        for (let i = 0; i < values.length; i++) {
-          const v = values[i];
-          if (typeof v !== 'string' || !STATUSES.includes(v.toLowerCase())) {
-            const tok = this.tokens.slice(start).find((tk) => tk.kind !== 'op' && tk.kind !== '(' && tk.kind !== ',' && !this.isWord(tk, 'in') && tk.value === v) ?? at;
-            this.error(tok, `unknown status "${String(v)}"; use one of ${STATUSES.join(', ')}`);
-          }
-          values[i] = v.toLowerCase();
-        }
-      }
-      if (op === 'in') return (r) => values.some((v) => compare(textField(r), '=', v));
-      const v = values[0]!;
-      return (r) => compare(textField(r), op, typeof v === 'number' ? String(name.kind === 'word' ? this.rawText(v) : v) : v);
+    if (bare && lower === 'status') {
+      const { op, values } = this.rhs();
+      const wanted = mapValues(values, (v) => {
+        const status = v.text.toLowerCase();
+        if (!STATUSES.includes(status)) this.error(v, `unknown status "${v.text}"; use one of ${STATUSES.join(', ')}`);
+        return asText({ ...v, text: status });
+      });
+      return predicateOf((r) => r.status, op, wanted);
     }
+    const textField = bare ? TEXT_FIELDS.get(lower) : undefined;
+    if (textField) return this.comparison(textField, true);
     let key = field;
     let kind: 'param' | 'metric' | 'any' = 'any';
-    if (name.kind === 'word') {
-      const m = /^(params?|metrics?)\.(.+)$/i.exec(field);
-      if (m) { kind = m[1]!.toLowerCase().startsWith('param') ? 'param' : 'metric'; key = m[2]!; }
+    const prefixed = bare ? /^(params?|metrics?)\.(.+)$/i.exec(field) : null;
+    if (prefixed) {
+      kind = (prefixed[1] ?? '').toLowerCase().startsWith('param') ? 'param' : 'metric';
+      key = prefixed[2] ?? '';
     }
-    const get: Getter = (r) => {
+    return this.comparison((r) => {
       if (kind !== 'param') {
         const m = own(r.metrics, key);
         if (m) return m.last;
         if (kind === 'metric') return undefined;
       }
       return own(r.params, key);
-    };
-    return this.comparison(get, name);
-  }
-
-  /** Text fields compare as text even when the value looks like a number (`commit = 0123`). */
-  private rawText(v: number): string {
-    const tok = this.tokens[this.pos - 1];
-    return tok && tok.kind === 'number' ? tok.text : String(v);
+    });
   }
 }
 

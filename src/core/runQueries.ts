@@ -1,28 +1,40 @@
 // Pure queries over run rows: sorting, param comparison. Filtering lives in filterLanguage.ts.
-import type { ParamComparison, ParamValue, RunRow } from './model';
+// Metric and param names are run-supplied: every lookup by them is an own-property check (or a Map), so a metric
+// named `constructor` or `__proto__` is found only on the runs that logged it.
+import type { ParamComparison, RunRow } from './model';
 import { encodeJson } from './store';
 
-const COLUMNS: Record<string, (r: RunRow) => string | number | undefined> = {
-  name: (r) => r.name,
-  id: (r) => r.id,
-  experiment: (r) => r.experiment,
-  status: (r) => r.status,
-  started: (r) => r.startedAt,
-  ended: (r) => r.endedAt,
-  updated: (r) => r.lastEventAt,
-  duration: (r) => (r.endedAt ?? r.lastEventAt) - r.startedAt,
-  user: (r) => r.user,
-  host: (r) => r.host,
-};
+const COLUMNS = new Map<string, (r: RunRow) => string | number | undefined>([
+  ['name', (r) => r.name],
+  ['id', (r) => r.id],
+  ['experiment', (r) => r.experiment],
+  ['status', (r) => r.status],
+  ['started', (r) => r.startedAt],
+  ['ended', (r) => r.endedAt],
+  ['updated', (r) => r.lastEventAt],
+  ['duration', (r) => (r.endedAt ?? r.lastEventAt) - r.startedAt],
+  ['user', (r) => r.user],
+  ['host', (r) => r.host],
+]);
+
+/** Whether a sort key names one of the run's own columns rather than a metric or param. */
+export function isSortColumn(key: string): boolean {
+  return COLUMNS.has(key);
+}
+
+function own<T>(o: Record<string, T>, k: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
+}
 
 function sortValue(r: RunRow, key: string): string | number | undefined {
-  const column = COLUMNS[key];
+  const column = COLUMNS.get(key);
   if (column) return column(r);
-  const metricKey = key.startsWith('metric.') ? key.slice(7) : key;
-  const m = Object.prototype.hasOwnProperty.call(r.metrics, metricKey) ? r.metrics[metricKey] : undefined;
-  if (m && !key.startsWith('param.')) return m.last;
-  const paramKey = key.startsWith('param.') ? key.slice(6) : key;
-  const p: ParamValue | undefined = Object.prototype.hasOwnProperty.call(r.params, paramKey) ? r.params[paramKey] : undefined;
+  if (!key.startsWith('param.')) {
+    const m = own(r.metrics, key.startsWith('metric.') ? key.slice(7) : key);
+    if (m) return m.last;
+    if (key.startsWith('metric.')) return undefined;
+  }
+  const p = own(r.params, key.startsWith('param.') ? key.slice(6) : key);
   if (typeof p === 'number' || typeof p === 'string') return p;
   if (typeof p === 'boolean') return p ? 1 : 0;
   return undefined;
@@ -54,19 +66,18 @@ export function sortRuns(rows: RunRow[], sort: string | undefined): RunRow[] {
 export function compareParamValues(rows: RunRow[], onlyDifferent: boolean): ParamComparison {
   const keys = new Set<string>();
   for (const r of rows) for (const k of Object.keys(r.params)) keys.add(k);
-  const values: ParamComparison['values'] = {};
-  for (const r of rows) values[r.id] = { ...r.params };
   let list = [...keys].sort();
   if (onlyDifferent) {
     list = list.filter((k) => {
       const seen = new Set(rows.map((r) => (Object.prototype.hasOwnProperty.call(r.params, k) ? encodeJson(r.params[k]) : '\u0000missing')));
       return seen.size > 1;
     });
-    for (const r of rows) {
-      const kept: Record<string, ParamValue> = {};
-      for (const k of list) if (Object.prototype.hasOwnProperty.call(r.params, k)) kept[k] = r.params[k] as ParamValue;
-      values[r.id] = kept;
-    }
   }
+  // Object.fromEntries defines own properties, so a param named `__proto__` stays a param (an assignment would
+  // set the object's prototype instead).
+  const shown = new Set(list);
+  const values: ParamComparison['values'] = Object.fromEntries(rows.map((r) => [r.id, onlyDifferent
+    ? Object.fromEntries(Object.entries(r.params).filter(([k]) => shown.has(k)))
+    : { ...r.params }]));
   return { keys: list, values };
 }

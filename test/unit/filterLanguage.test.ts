@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { compileFilter, FilterError } from '../../src/core/filterLanguage';
+import { compileFilter, FilterError, MAX_FILTER_DEPTH } from '../../src/core/filterLanguage';
 import type { RunRow } from '../../src/core/model';
 
 function row(id: string, over: Partial<RunRow>): RunRow {
@@ -20,13 +20,14 @@ function ids(expr: string): string[] {
 }
 
 function errorOf(expr: string): FilterError {
+  const shown = expr.length > 80 ? `${expr.slice(0, 80)}… (${expr.length} characters)` : expr;
   try {
     compileFilter(expr);
   } catch (err) {
-    assert.ok(err instanceof FilterError, `expected a FilterError for ${expr}`);
+    assert.ok(err instanceof FilterError, `expected a FilterError for ${shown}, got ${String(err)}`);
     return err;
   }
-  throw new assert.AssertionError({ message: `no error for ${expr}` });
+  throw new assert.AssertionError({ message: `no error for ${shown}` });
 }
 
 describe('filter language', () => {
@@ -82,5 +83,178 @@ describe('filter language', () => {
     e = errorOf('lr ; 3');
     assert.equal(e.column, 4);
     assert.equal(e.pointer(), '  lr ; 3\n     ^');
+  });
+});
+
+describe('filter language: names that objects inherit', () => {
+  // Every name Object.prototype answers: a plain-object lookup finds these on runs that never logged them.
+  const names = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty'];
+  const withOwn = (n: string): RunRow => {
+    const metrics: RunRow['metrics'] = {};
+    const params: RunRow['params'] = {};
+    Object.defineProperty(metrics, n, { value: m(2), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(params, n, { value: 'x', enumerable: true, writable: true, configurable: true });
+    return row('has', { metrics, params });
+  };
+
+  it('finds a metric or param with such a name only on the runs that have it', () => {
+    for (const n of names) {
+      const runs = [withOwn(n), row('none', {})];
+      const hit = (expr: string): string[] => runs.filter(compileFilter(expr)).map((r) => r.id);
+      const q = JSON.stringify(n);
+      assert.deepEqual(hit(`${q} = 2`), ['has'], `${n} = 2`);
+      assert.deepEqual(hit(`metric.${n} > 1`), ['has'], `metric.${n}`);
+      assert.deepEqual(hit(`param.${n} = x`), ['has'], `param.${n}`);
+      assert.deepEqual(hit(`max(${q}) = 2`), ['has'], `max(${n})`);
+      assert.deepEqual(hit(`${q} != 3`), ['has'], `${n} != 3: a run without it never matches`);
+      assert.deepEqual(hit(`not ${q} = 2`), ['none'], `not ${n} = 2`);
+      assert.deepEqual(hit(`${q} ~ object`), [], `${n} ~ object: nothing inherited is text`);
+      assert.deepEqual(hit(`param.${n} in (x, y)`), ['has'], `param.${n} in (…)`);
+    }
+  });
+
+  it('refuses such names as functions and fields with a clear error, not a crash', () => {
+    for (const n of names) {
+      const e = errorOf(`${n}(loss) > 1`);
+      assert.equal(e.column, 1);
+      assert.match(e.message, /is not a function; use last, min, max or count/, `${n}(…)`);
+    }
+  });
+});
+
+describe('filter language: nesting depth', () => {
+  it('refuses more than the documented depth at the column where it is exceeded, without overflowing the stack', () => {
+    const deepParens = `${'('.repeat(2500)}lr < 1${')'.repeat(2500)}`;
+    let e = errorOf(deepParens);
+    assert.equal(e.column, MAX_FILTER_DEPTH + 1);
+    assert.match(e.message, new RegExp(`nests deeper than ${MAX_FILTER_DEPTH} levels`));
+    e = errorOf(`${'not '.repeat(30000)}lr < 1`);
+    assert.equal(e.column, MAX_FILTER_DEPTH * 4 + 1);
+    assert.match(e.message, /nests deeper/);
+    e = errorOf(`${'not ('.repeat(60)}lr < 1${')'.repeat(60)}`);
+    assert.equal(e.column, (MAX_FILTER_DEPTH / 2) * 5 + 1, 'parentheses and "not" count together');
+  });
+
+  it('compiles and evaluates the deepest allowed filter, even with little stack left', () => {
+    const half = MAX_FILTER_DEPTH / 2;
+    const expr = `${'not ('.repeat(half)}lr < 1e-3${')'.repeat(half)}`;
+    const predicate = compileFilter(expr);
+    assert.deepEqual(rows.filter(predicate).map((r) => r.id), half % 2 === 0 ? ['a'] : ['b', 'c']);
+    // Evaluate near the end of the stack: the predicate's own depth must stay small.
+    let depthLeft = 0;
+    const probe = (n: number): number => { try { return probe(n + 1); } catch { return n; } };
+    depthLeft = probe(0);
+    const atDepth = (n: number): boolean => (n <= 0 ? predicate(rows[0]!) : atDepth(n - 1));
+    assert.equal(atDepth(Math.floor(depthLeft * 0.8)), half % 2 === 0);
+  });
+
+  it('keeps long flat conditions (and/or chains, "in" lists) free of any limit', () => {
+    const chain = Array.from({ length: 20000 }, (_, i) => `lr = ${i}`).join(' or ');
+    assert.deepEqual(rows.filter(compileFilter(`${chain} or optimizer = sgd`)).map((r) => r.id), ['b']);
+    const list = `optimizer in (${Array.from({ length: 20000 }, (_, i) => `o${i}`).join(', ')}, adam)`;
+    assert.deepEqual(rows.filter(compileFilter(list)).map((r) => r.id), ['a', 'c']);
+  });
+
+  it('shows a long expression around the column in the pointer, caret under the right character', () => {
+    const expr = `${'('.repeat(2500)}lr < 1${')'.repeat(2500)}`;
+    const e = errorOf(expr);
+    const [text = '', caret = ''] = e.pointer().split('\n');
+    assert.ok(text.length < 200, `the pointer line stays short (${text.length})`);
+    const at = caret.indexOf('^');
+    assert.equal(text.slice(at - 3, at + 4), expr.slice(e.column - 4, e.column + 3));
+    assert.match(text, /^ {2}…/, 'an ellipsis says the expression was cut');
+  });
+
+  it('shows control characters in the pointer escaped, caret still under the offending character', () => {
+    const e = errorOf('name = "a\x1b[2J\u202eb" ; x');
+    assert.equal(e.column, 18);
+    const [text = '', caret = ''] = e.pointer().split('\n');
+    assert.equal(text, '  name = "a\\x1b[2J\\u202eb" ; x');
+    assert.equal(text[caret.indexOf('^')], ';');
+  });
+});
+
+describe('filter language: a value means what it is compared with', () => {
+  const runs: RunRow[] = [
+    row('t', { experiment: 'null', name: 'true', notes: 'agent 007 -3', tags: ['007', '1e3', 'true', 'null', '-3', 'nan', '-inf'],
+      user: '007', host: '-3', script: '1e3', notebook: 'false', gitCommit: '0123', status: 'finished' }),
+    row('n', { experiment: '7', name: '1000', tags: ['7', '1000'], user: '7', host: '3', gitCommit: '123',
+      params: { seed: 7, lr: 0.001, amp: true, opt: null, version: '007', big: '1e3', neg: -3, flag: 'true', none: 'null' } }),
+    row('s', { params: { seed: '007', lr: '0.001', amp: 'yes', opt: 'adam', version: 7, big: 1000, neg: '-3', flag: true, none: null } }),
+  ];
+  const hit = (expr: string): string[] => runs.filter(compileFilter(expr)).map((r) => r.id);
+
+  it('compares a bare literal with a text field as the text typed', () => {
+    assert.deepEqual(hit('tag = 007'), ['t']);
+    assert.deepEqual(hit('tag = 7'), ['n']);
+    assert.deepEqual(hit('tag = 1e3'), ['t']);
+    assert.deepEqual(hit('tag = 1000'), ['n']);
+    assert.deepEqual(hit('tag in (true, -3)'), ['t']);
+    assert.deepEqual(hit('tag = null'), ['t']);
+    assert.deepEqual(hit('tag = nan'), ['t']);
+    assert.deepEqual(hit('tag = -inf'), ['t']);
+    assert.deepEqual(hit('tag != 007'), ['n', 's']);
+    assert.deepEqual(hit('tag ~ 00'), ['t', 'n']);
+    assert.deepEqual(hit('name = true'), ['t']);
+    assert.deepEqual(hit('name = 1000'), ['n']);
+    assert.deepEqual(hit('name = 1e3'), []);
+    assert.deepEqual(hit('experiment = null'), ['t']);
+    assert.deepEqual(hit('experiment = 7'), ['n']);
+    assert.deepEqual(hit('experiment = 007'), []);
+    assert.deepEqual(hit('experiment in (null, 7)'), ['t', 'n']);
+    assert.deepEqual(hit('user = 007'), ['t']);
+    assert.deepEqual(hit('host = -3'), ['t']);
+    assert.deepEqual(hit('script = 1e3'), ['t']);
+    assert.deepEqual(hit('notebook = false'), ['t']);
+    assert.deepEqual(hit('commit = 0123'), ['t']);
+    assert.deepEqual(hit('commit = 123'), ['n']);
+    assert.deepEqual(hit('id = t'), ['t']);
+    assert.deepEqual(hit('notes ~ 007'), ['t']);
+    assert.deepEqual(hit('text ~ -3'), ['t']);
+    assert.deepEqual(hit('007'), ['t'], 'a lone number searches names and notes for the text typed');
+    assert.deepEqual(hit('1e3'), [], 'not for the number it reads as (1000)');
+    assert.deepEqual(hit('experiment > 6 and experiment < 8'), ['n'], 'text fields order alphabetically, also against numbers');
+  });
+
+  it('compares a value with a param as the param\'s own type: text as typed, numbers as numbers', () => {
+    assert.deepEqual(hit('seed = 7'), ['n']);
+    assert.deepEqual(hit('seed = 007'), ['n', 's'], 'a number param reads 7, a text param reads "007"');
+    assert.deepEqual(hit('seed = "007"'), ['n', 's'], 'the reverse: quoted text that reads as a number compares with a number param');
+    assert.deepEqual(hit('seed = "7"'), ['n']);
+    assert.deepEqual(hit('lr = 1e-3'), ['n']);
+    assert.deepEqual(hit('lr = 0.001'), ['n', 's']);
+    assert.deepEqual(hit('lr = "0.001"'), ['n', 's']);
+    assert.deepEqual(hit('lr = "1e-3"'), ['n']);
+    assert.deepEqual(hit('lr < "0.01"'), ['n'], 'quoted numbers order numerically with number params');
+    assert.deepEqual(hit('lr < 0.01'), ['n'], 'but a number never orders against text');
+    assert.deepEqual(hit('version = 007'), ['n', 's']);
+    assert.deepEqual(hit('version = 7'), ['s']);
+    assert.deepEqual(hit('big = 1e3'), ['n', 's']);
+    assert.deepEqual(hit('big = 1000'), ['s']);
+    assert.deepEqual(hit('neg = -3'), ['n', 's']);
+    assert.deepEqual(hit('neg > -4'), ['n']);
+    assert.deepEqual(hit('seed = "seven"'), [], 'text that is no number never equals a number');
+    assert.deepEqual(hit('seed != "seven"'), ['n', 's']);
+  });
+
+  it('compares true, false and null with booleans and nulls, and as text with text', () => {
+    assert.deepEqual(hit('amp = true'), ['n']);
+    assert.deepEqual(hit('amp = "true"'), ['n']);
+    assert.deepEqual(hit('amp = 1'), ['n'], 'a boolean param compares as 1/0 against a number');
+    assert.deepEqual(hit('amp != true'), ['s']);
+    assert.deepEqual(hit('amp = yes'), ['s']);
+    assert.deepEqual(hit('flag = true'), ['n', 's']);
+    assert.deepEqual(hit('flag = TRUE'), ['s'], 'text compares exactly; true/false/null keywords in any case');
+    assert.deepEqual(hit('opt = null'), ['n']);
+    assert.deepEqual(hit('opt != null'), ['s']);
+    assert.deepEqual(hit('none = null'), ['n', 's']);
+    assert.deepEqual(hit('none = "null"'), ['n', 's']);
+    assert.deepEqual(hit('opt in (null, adam)'), ['n', 's']);
+  });
+
+  it('keeps quoted names and values exactly as typed, in the lone-word search too', () => {
+    assert.deepEqual(hit('"agent 007"'), ['t']);
+    assert.deepEqual(hit('tag = "007"'), ['t']);
+    assert.deepEqual(hit('name = "true"'), ['t']);
   });
 });

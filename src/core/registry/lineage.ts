@@ -11,21 +11,18 @@ export function redactUrl(remote: string): string {
   return remote.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]+@/i, '$1');
 }
 
-/** JSON object of `entries` (sorted by key) cut to at most `limit` bytes, with a count of what was left out. */
+/**
+ * JSON object of `entries` (sorted by key) cut to at most `limit` bytes, with a count of what was left out. Keys are
+ * names from runs (`__proto__` among them): the object is built with own properties only, never by assignment.
+ */
 export function boundedJson(entries: Record<string, unknown>, limit = MAX_JSON_ANNOTATION): string {
-  const keys = Object.keys(entries).sort();
-  const kept: Record<string, unknown> = {};
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    kept[key] = entries[key];
-    const omitted = keys.length - i - 1;
-    const withMarker = JSON.stringify(omitted > 0 ? { ...kept, [TRUNCATED_KEY]: omitted } : kept);
-    if (Buffer.byteLength(withMarker) > limit) {
-      delete kept[key];
-      return JSON.stringify({ ...kept, [TRUNCATED_KEY]: keys.length - i });
-    }
+  const all = Object.entries(entries).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const json = (count: number, omitted: number): string =>
+    JSON.stringify(Object.fromEntries(omitted > 0 ? [...all.slice(0, count), [TRUNCATED_KEY, omitted]] : all.slice(0, count)));
+  for (let i = 0; i < all.length; i++) {
+    if (Buffer.byteLength(json(i + 1, all.length - i - 1)) > limit) return json(i, all.length - i);
   }
-  return JSON.stringify(kept);
+  return json(all.length, 0);
 }
 
 export function boundedText(text: string, limit = MAX_TEXT_ANNOTATION): string {
@@ -65,9 +62,7 @@ export function lineageAnnotations(run: RunDetail, opts: LineageOptions): Record
   a['dev.trialbook.artifact'] = opts.artifactName;
   if (git?.branch) a['dev.trialbook.git.branch'] = git.branch;
   if (git?.dirty !== undefined) a['dev.trialbook.git.dirty'] = String(git.dirty);
-  const metrics: Record<string, number> = {};
-  for (const [key, m] of Object.entries(run.metrics)) metrics[key] = m.last;
-  a['dev.trialbook.metrics'] = boundedJson(metrics);
+  a['dev.trialbook.metrics'] = boundedJson(Object.fromEntries(Object.entries(run.metrics).map(([key, m]) => [key, m.last])));
   a['dev.trialbook.params'] = boundedJson(run.params as Record<string, ParamValue>);
   return a;
 }

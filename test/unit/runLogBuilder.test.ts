@@ -19,3 +19,8 @@ test('the test-log builder writes events the schema accepts and refuses ones it 
   const proto = new RunLog('r1').metrics(0, Object.fromEntries([['__proto__', 1]])).text();
   assert.match(proto, /"values":\{"__proto__":1\}/);
 });
+
+test('an artifact event carries its fields at the top level, as the format and the schema say', () => {
+  const line = new RunLog('r1').artifact({ name: 'model', path: 'out/model', type: 'model', size: 12, sha256: 'a'.repeat(64), files: 2 }, 5).text();
+  assert.deepEqual(JSON.parse(line), { v: 1, t: 'artifact', ts: 5, name: 'model', path: 'out/model', type: 'model', size: 12, sha256: 'a'.repeat(64), files: 2 });
+});

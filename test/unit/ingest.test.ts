@@ -36,7 +36,7 @@ describe('ingest: incremental, replaced and removed logs, bad lines, crashed run
 
   it('skips malformed lines, counts them per run, reports file and line, and keeps the rest', async () => {
     const id = runId(11);
-    // Deliberately bad (raw, numbered) and foreign (rawEvent: unknown kind, newer version) lines between valid ones.
+    // Lines 2–5, 9 and 10 are deliberately bad, the unknown kind and the newer version deliberately foreign: all raw, unchecked.
     ws.append(new RunLog(id)
       .start({ experiment: 'e', name: 'n' }, T0)
       .raw('{not json\n')                                                                     // line 2

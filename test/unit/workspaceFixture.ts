@@ -34,7 +34,7 @@ export class Workspace {
     return join(this.trialbookDir, 'runs', runId, 'events.jsonl');
   }
 
-  /** Appends raw text to a run's log (no newline added). */
+  /** Appends raw text to a run's log (no newline added, not checked): for lines a test means to be bad or partial. */
   appendRaw(runId: string, text: string | Buffer): void {
     mkdirSync(join(this.trialbookDir, 'runs', runId), { recursive: true });
     appendFileSync(this.logPath(runId), text);

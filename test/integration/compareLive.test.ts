@@ -1,12 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ComparePanelInfo } from '../../src/vscode/testApi';
-import { activateTrialbook, appendToLog, endEvent, waitFor, writeFixtureRun } from './helpers';
+import { activateTrialbook, appendToLog, endEvent, moreEvents, waitFor, writeFixtureRun, type FixtureRun } from './helpers';
 
-function metricsLines(from: number, to: number): string {
-  let text = '';
-  for (let step = from; step < to; step++) text += `${JSON.stringify({ v: 1, t: 'metrics', ts: Date.now() / 1000, step, values: { loss: 1 / (step + 1) } })}\n`;
-  return text;
+function metricsLines(run: FixtureRun, from: number, to: number): string {
+  return moreEvents(run).series(to - from, (step) => ({ loss: 1 / (step + 1) }), from).text();
 }
 
 suite('Compare panel, live runs', () => {
@@ -25,9 +23,9 @@ suite('Compare panel, live runs', () => {
     await waitFor('the panel to be ready with 10 points', () => (panel()?.ready && panel()?.pointsSent[key] === 10 ? true : undefined), 15_000);
     assert.equal(panel()?.updatesSent, 0);
 
-    appendToLog(run, metricsLines(10, 40));
+    appendToLog(run, metricsLines(run, 10, 40));
     await waitFor('30 new points as an update', () => (panel()?.pointsSent[key] === 40 ? true : undefined), 15_000);
-    appendToLog(run, metricsLines(40, 45) + endEvent('finished'));
+    appendToLog(run, metricsLines(run, 40, 45) + endEvent('finished'));
     await waitFor('the last points', () => (panel()?.pointsSent[key] === 45 ? true : undefined), 15_000);
     assert.ok((panel()?.updatesSent ?? 0) >= 2, `updates sent: ${panel()?.updatesSent}`);
   });

@@ -1,11 +1,13 @@
 // Shared helpers for the integration suite: the extension's test API, the workspace the runner
-// opened, run logs written as a tracking client would, and the real Python SDK in a child process.
+// opened, run logs written as a tracking client would (by the schema-checked test-log builder,
+// test/fixtures/runLog.ts), and the real Python SDK in a child process.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrialbookApi, RunsTreeExperimentItem, RunsTreeRunItem } from '../../src/vscode/testApi';
+import { eventLine, RunLog } from '../fixtures/runLog';
 
 export const EXTENSION_ID = 'trialbook.trialbook';
 
@@ -40,8 +42,18 @@ export interface FixtureRun {
   logFile: string;
 }
 
-function event(t: string, fields: Record<string, unknown>): string {
-  return `${JSON.stringify({ v: 1, t, ts: Date.now() / 1000, ...fields })}\n`;
+/** More events for `run`, timed now (as a client logging them now would), for `appendToLog(run, log.text())`. */
+export function moreEvents(run: FixtureRun): RunLog {
+  return new RunLog(run.id, { t0: Date.now() / 1000, tick: 0 });
+}
+
+/** Writes a log aside and renames it into place: the watcher never sees a half-written fixture. */
+function writeInPlace(log: RunLog): string {
+  const logFile = join(workspaceDir(), '.trialbook', 'runs', log.runId, 'events.jsonl');
+  mkdirSync(dirname(logFile), { recursive: true });
+  writeFileSync(`${logFile}.tmp`, log.text());
+  renameSync(`${logFile}.tmp`, logFile);
+  return logFile;
 }
 
 /** Writes `run_start`, `points` loss values and (unless `finished` is false) `run_end`, as one client would. */
@@ -53,18 +65,12 @@ export function writeFixtureRun(options: {
   config?: Record<string, unknown>;
 }): FixtureRun {
   const id = newRunId();
-  const dir = join(workspaceDir(), '.trialbook', 'runs', id);
-  mkdirSync(dir, { recursive: true });
-  const lines = [event('run_start', { run_id: id, experiment: options.experiment, name: options.name, config: options.config ?? {}, tags: [] })];
-  for (let step = 0; step < options.points; step++) {
-    lines.push(event('metrics', { step, values: { loss: 1 / (step + 1) } }));
-  }
-  if (options.finished !== false) lines.push(event('run_end', { status: 'finished' }));
-  const logFile = join(dir, 'events.jsonl');
-  // Written aside and renamed into place: the watcher never sees a half-written fixture.
-  writeFileSync(`${logFile}.tmp`, lines.join(''));
-  renameSync(`${logFile}.tmp`, logFile);
-  return { id, experiment: options.experiment, name: options.name, logFile };
+  // Every event timed now, as a client that logged them all at once.
+  const log = new RunLog(id, { t0: Date.now() / 1000, tick: 0 })
+    .start({ experiment: options.experiment, name: options.name, config: options.config ?? {}, tags: [] })
+    .series(options.points, (step) => ({ loss: 1 / (step + 1) }));
+  if (options.finished !== false) log.end('finished');
+  return { id, experiment: options.experiment, name: options.name, logFile: writeInPlace(log) };
 }
 
 /**
@@ -84,24 +90,15 @@ export function writeRunLog(options: {
   cell?: { exec: number; hash: string; notebook: string };
 }): FixtureRun {
   const id = newRunId();
-  const dir = join(workspaceDir(), '.trialbook', 'runs', id);
-  mkdirSync(dir, { recursive: true });
   const end = Date.now() / 1000 - (options.lastEventAgeSeconds ?? 0);
   const start = end - options.steps.length - 1;
-  const lines = [JSON.stringify({
-    v: 1, t: 'run_start', ts: start, run_id: id, experiment: options.experiment, name: options.name, config: {}, tags: [],
-    ...(options.notes !== undefined ? { notes: options.notes } : {}),
-    ...(options.script !== undefined ? { lineage: { script: options.script } } : {}),
-    ...(options.lineage !== undefined ? { lineage: options.lineage } : {}),
-  })];
-  options.steps.forEach((values, step) => {
-    lines.push(JSON.stringify({ v: 1, t: 'metrics', ts: start + step + 1, step, values, ...(options.cell ? { cell: options.cell } : {}) }));
-  });
-  if (options.finished !== false) lines.push(JSON.stringify({ v: 1, t: 'run_end', ts: end, status: 'finished' }));
-  const logFile = join(dir, 'events.jsonl');
-  writeFileSync(`${logFile}.tmp`, `${lines.join('\n')}\n`);
-  renameSync(`${logFile}.tmp`, logFile);
-  return { id, experiment: options.experiment, name: options.name, logFile };
+  const log = new RunLog(id).start({
+    experiment: options.experiment, name: options.name, config: {}, tags: [], notes: options.notes,
+    lineage: options.lineage ?? (options.script !== undefined ? { script: options.script } : undefined),
+  }, start);
+  options.steps.forEach((values, step) => { log.metrics(step, values, { ts: start + step + 1, cell: options.cell }); });
+  if (options.finished !== false) log.end('finished', undefined, end);
+  return { id, experiment: options.experiment, name: options.name, logFile: writeInPlace(log) };
 }
 
 /** Sets a `trialbook.*` setting in the workspace's settings, as a user editing settings.json would; undefined removes it. */
@@ -122,12 +119,14 @@ export async function runWithArgsDismissingPrompts(command: string, args: unknow
   await running;
 }
 
+/** Appends text to a run's log as is: builder text (`moreEvents(run)….text()`), or lines a test means to be bad. */
 export function appendToLog(run: FixtureRun, text: string): void {
   appendFileSync(run.logFile, text);
 }
 
+/** A run_end line timed now. */
 export function endEvent(status: 'finished' | 'failed' | 'killed'): string {
-  return event('run_end', { status });
+  return eventLine('run_end', Date.now() / 1000, { status });
 }
 
 export function findRun(tree: RunsTreeExperimentItem[], runId: string): { experiment: string; run: RunsTreeRunItem } | undefined {

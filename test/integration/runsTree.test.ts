@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
-import { activateTrialbook, appendToLog, endEvent, findRun, waitFor, writeFixtureRun } from './helpers';
+import { activateTrialbook, appendToLog, endEvent, findRun, moreEvents, waitFor, writeFixtureRun } from './helpers';
 
 suite('Runs tree', () => {
   test('a run written to .trialbook/runs appears under its experiment after refresh()', async () => {
@@ -44,10 +44,13 @@ suite('Runs tree', () => {
   test('malformed lines are skipped, a truncated last line waits for its newline, and ingestion goes on', async () => {
     const { api } = await activateTrialbook();
     const broken = writeFixtureRun({ experiment: 'fixture-bad-lines', name: 'broken-log', points: 4, finished: false });
+    // Deliberately bad lines: one cut short by a newline, one not JSON.
     appendToLog(broken, '{"v":1,"t":"metrics","ts":1,"step":9,"values":{"loss":\n');
     appendToLog(broken, 'this is not json\n');
-    const ts = Date.now() / 1000;
-    appendToLog(broken, `{"v":1,"t":"metrics","ts":${ts},"step":10,"val`); // a writer mid-line
+    // A writer mid-line: the first part of a valid line now, the rest later.
+    const last = moreEvents(broken).metrics(10, { loss: 0.125 }).text();
+    const cut = last.indexOf('"values') + 4;
+    appendToLog(broken, last.slice(0, cut));
     const healthy = writeFixtureRun({ experiment: 'fixture-bad-lines', name: 'healthy-log', points: 4 });
     await api.refresh();
     let tree = await api.runsTree();
@@ -65,7 +68,7 @@ suite('Runs tree', () => {
     assert.ok(log.some((l) => l.includes(`${broken.logFile}:7: invalid JSON`)), `no report of line 7: ${JSON.stringify(log)}`);
     assert.ok(!log.some((l) => l.includes(`${broken.logFile}:8:`)), 'the partial last line was reported as bad');
 
-    appendToLog(broken, 'ues":{"loss":0.125}}\n');
+    appendToLog(broken, last.slice(cut));
     appendToLog(broken, endEvent('finished'));
     await api.refresh();
     tree = await api.runsTree();

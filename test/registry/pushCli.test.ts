@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { openRunIndex } from '../../src/core/openRunIndex';
 import { dockerConfigCredentials } from '../../src/core/registry/credentials';
 import { MlflowStandIn } from '../fixtures/mlflow/mlflowServer';
+import { RunLog } from '../fixtures/runLog';
 import { RegistryServer } from './registryServer';
 import { fileSha256, skopeoInspect, tempDir } from './fixtures';
 
@@ -26,21 +27,18 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 }
 
 function writeRun(workspace: string): string {
-  const runDir = path.join(workspace, '.trialbook', 'runs', RUN_ID);
-  mkdirSync(runDir, { recursive: true });
   const modelDir = path.join(workspace, 'out', 'model');
   mkdirSync(modelDir, { recursive: true });
   writeFileSync(path.join(modelDir, 'model.safetensors'), Buffer.alloc(50_000, 9));
   writeFileSync(path.join(modelDir, 'config.json'), '{"layers":2}');
   const ts = 1795743612;
-  const events = [
-    { v: 1, t: 'run_start', ts, run_id: RUN_ID, experiment: 'churn', name: 'brave-otter', config: { lr: 0.01 }, tags: [], notes: 'cli test run', lineage: { user: 'ada', git: { commit: 'abc123', remote: 'https://example.com/team/repo.git' } } },
-    { v: 1, t: 'metrics', ts: ts + 1, step: 0, values: { loss: 0.5 } },
-    { v: 1, t: 'metrics', ts: ts + 1.5, step: 1, values: { loss: 0.25 } },
-    { v: 1, t: 'artifact', ts: ts + 2, name: 'model', path: 'out/model', type: 'model', size: 50_012, sha256: 'f'.repeat(64), files: 2 },
-    { v: 1, t: 'run_end', ts: ts + 3, status: 'finished' },
-  ];
-  writeFileSync(path.join(runDir, 'events.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  new RunLog(RUN_ID)
+    .start({ experiment: 'churn', name: 'brave-otter', config: { lr: 0.01 }, tags: [], notes: 'cli test run', lineage: { user: 'ada', git: { commit: 'abc123', remote: 'https://example.com/team/repo.git' } } }, ts)
+    .metrics(0, { loss: 0.5 }, { ts: ts + 1 })
+    .metrics(1, { loss: 0.25 }, { ts: ts + 1.5 })
+    .artifact({ name: 'model', path: 'out/model', type: 'model', size: 50_012, sha256: 'f'.repeat(64), files: 2 }, ts + 2)
+    .end('finished', undefined, ts + 3)
+    .writeTo(path.join(workspace, '.trialbook'));
   return modelDir;
 }
 

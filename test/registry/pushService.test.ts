@@ -10,6 +10,7 @@ import type { RunIndex } from '../../src/core/runIndex';
 import { RegistryError } from '../../src/core/registry/errors';
 import { PushService, defaultPushUser, recordedOciTarget, type PushSpec } from '../../src/core/registry/pushService';
 import { parseOciTarget } from '../../src/core/registry/target';
+import { RunLog } from '../fixtures/runLog';
 import { RegistryServer } from './registryServer';
 import { fileSha256, skopeoInspect, tempDir } from './fixtures';
 
@@ -17,8 +18,6 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const RUN_ID = '20261128T101500000-aa11bb22cc';
 
 function writeWorkspace(workspace: string): void {
-  const runDir = path.join(workspace, '.trialbook', 'runs', RUN_ID);
-  mkdirSync(runDir, { recursive: true });
   mkdirSync(path.join(workspace, 'out', 'old'), { recursive: true });
   mkdirSync(path.join(workspace, 'out', 'model'), { recursive: true });
   writeFileSync(path.join(workspace, 'out', 'old', 'weights.bin'), 'old');
@@ -26,16 +25,15 @@ function writeWorkspace(workspace: string): void {
   writeFileSync(path.join(workspace, 'out', 'model', 'config.json'), '{"n":1}');
   writeFileSync(path.join(workspace, 'notes.txt'), 'not an artifact');
   const ts = 1795830900;
-  const events = [
-    { v: 1, t: 'run_start', ts, run_id: RUN_ID, experiment: 'svc', name: 'service-run', config: { lr: 0.1 }, tags: [], notes: '', lineage: { user: 'ada' } },
-    { v: 1, t: 'metrics', ts: ts + 1, step: 0, values: { loss: 0.9 } },
-    { v: 1, t: 'metrics', ts: ts + 2, step: 1, values: { loss: 0.4 } },
-    { v: 1, t: 'artifact', ts: ts + 3, name: 'model', path: 'out/old', type: 'model', size: 3, sha256: 'a'.repeat(64), files: 1 },
-    { v: 1, t: 'artifact', ts: ts + 4, name: 'model', path: 'out/model', type: 'model', size: 40_007, sha256: 'b'.repeat(64), files: 2 },
-    { v: 1, t: 'artifact', ts: ts + 5, name: 'gone', path: 'out/gone.bin', type: 'model', size: 1, sha256: 'c'.repeat(64) },
-    { v: 1, t: 'run_end', ts: ts + 6, status: 'finished' },
-  ];
-  writeFileSync(path.join(runDir, 'events.jsonl'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  new RunLog(RUN_ID)
+    .start({ experiment: 'svc', name: 'service-run', config: { lr: 0.1 }, tags: [], notes: '', lineage: { user: 'ada' } }, ts)
+    .metrics(0, { loss: 0.9 }, { ts: ts + 1 })
+    .metrics(1, { loss: 0.4 }, { ts: ts + 2 })
+    .artifact({ name: 'model', path: 'out/old', type: 'model', size: 3, sha256: 'a'.repeat(64), files: 1 }, ts + 3)
+    .artifact({ name: 'model', path: 'out/model', type: 'model', size: 40_007, sha256: 'b'.repeat(64), files: 2 }, ts + 4)
+    .artifact({ name: 'gone', path: 'out/gone.bin', type: 'model', size: 1, sha256: 'c'.repeat(64) }, ts + 5)
+    .end('finished', undefined, ts + 6)
+    .writeTo(path.join(workspace, '.trialbook'));
 }
 
 describe('push service (CLI and editor share it)', () => {

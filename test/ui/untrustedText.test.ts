@@ -1,9 +1,10 @@
 // Run-supplied text shown by the workbench stays text: a note cannot break out of its tooltip code block,
 // and a run name cannot become a command link in a notification or an icon in a quick pick.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { RunLog, type StartFields } from '../fixtures/runLog';
 import type { UiTest } from './uiTest';
 import { Workbench } from './workbench';
 
@@ -20,16 +21,13 @@ function runId(suffix: string): string {
   return `${new Date().toISOString().replace(/[-:.Z]/g, '')}-${suffix}`;
 }
 
-function writeRun(workspace: string, id: string, start: Record<string, unknown>): void {
-  const dir = join(workspace, '.trialbook', 'runs', id);
-  mkdirSync(dir, { recursive: true });
+function writeRun(workspace: string, id: string, start: StartFields): void {
   const ts = Date.now() / 1000;
-  const lines = [
-    { v: 1, t: 'run_start', ts, run_id: id, experiment: EXPERIMENT, config: { lr: 0.1 }, tags: [], ...start },
-    { v: 1, t: 'metrics', ts: ts + 1, step: 0, values: { loss: 0.5 } },
-    { v: 1, t: 'run_end', ts: ts + 2, status: 'finished' },
-  ];
-  writeFileSync(join(dir, 'events.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+  new RunLog(id)
+    .start({ experiment: EXPERIMENT, config: { lr: 0.1 }, tags: [], ...start }, ts)
+    .metrics(0, { loss: 0.5 }, { ts: ts + 1 })
+    .end('finished', undefined, ts + 2)
+    .writeTo(join(workspace, '.trialbook'));
   runIds.push(id);
 }
 

@@ -1,9 +1,10 @@
 // UI workflows of the Runs view and the comparison panel, driven in Chromium like a user would.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
+import { editLine, RunLog } from '../fixtures/runLog';
 import type { UiTest } from './uiTest';
 import { Workbench } from './workbench';
 
@@ -48,13 +49,10 @@ async function showTrialbook(page: Page, workbench: Workbench) {
 }
 
 function writeRunLog(workspace: string, id: string, name: string, lr: number): void {
-  const dir = join(workspace, '.trialbook', 'runs', id);
-  mkdirSync(dir, { recursive: true });
   const ts = Date.now() / 1000;
-  const lines = [JSON.stringify({ v: 1, t: 'run_start', ts, run_id: id, experiment: 'demo', name, config: { lr, epochs: 100 }, tags: [] })];
-  for (let step = 0; step < 50; step++) lines.push(JSON.stringify({ v: 1, t: 'metrics', ts: ts + step, step, values: { loss: 1 / (step + 1), accuracy: step / 50 } }));
-  lines.push(JSON.stringify({ v: 1, t: 'run_end', ts: ts + 60, status: 'finished' }));
-  writeFileSync(join(dir, 'events.jsonl'), `${lines.join('\n')}\n`);
+  const log = new RunLog(id).start({ experiment: 'demo', name, config: { lr, epochs: 100 }, tags: [] }, ts);
+  for (let step = 0; step < 50; step++) log.metrics(step, { loss: 1 / (step + 1), accuracy: step / 50 }, { ts: ts + step });
+  log.end('finished', undefined, ts + 60).writeTo(join(workspace, '.trialbook'));
 }
 
 export const tests: UiTest[] = [
@@ -212,7 +210,7 @@ tests.push({
     // The page shows what the index holds, not what was typed: notes changed from outside (as the tree's Add Note…
     // or another window would write them) appear in the page, which re-renders them from the host.
     const elsewhere = `changed from outside ${Date.now()}`;
-    appendFileSync(file, `${JSON.stringify({ v: 1, ts: Date.now() / 1000, t: 'notes', notes: elsewhere })}\n`);
+    appendFileSync(file, editLine({ t: 'notes', notes: elsewhere }, Date.now() / 1000));
     const until = Date.now() + 20_000;
     let shown = await textarea.inputValue();
     while (shown !== elsewhere && Date.now() < until) {

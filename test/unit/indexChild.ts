@@ -3,11 +3,10 @@
 //   save-loop   → ingest a new line and save, forever (to be killed mid-save), after answering {"looping": true}
 // Prints {"ready": true, "isWriter": b} once open.
 // With `report` after the folder: opens, syncs once, prints what it saw (see ChildReport in workspaceFixture) and exits.
-import { appendFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { openRunIndex } from '../../src/core/openRunIndex';
 import { errorMessage } from '../../src/shared/errorMessage';
+import { RunLog } from '../fixtures/runLog';
 import { WASM_PATH } from './workspaceFixture';
 
 async function report(trialbookDir: string): Promise<void> {
@@ -45,12 +44,16 @@ async function main(): Promise<void> {
       say({ synced: index.listRuns().length, isWriter: index.isWriter });
     } else if (line.startsWith('save-loop ')) {
       const runId = line.slice('save-loop '.length);
+      const event = (step: number): RunLog => new RunLog(runId).metrics(step, { loss: step }, { ts: 1_795_743_612 + step });
+      // The first event is built (and the schema compiled, a few hundred ms) before the loop is announced: the
+      // parent's kill must land among the saves.
+      let next = event(1_000_000);
       say({ looping: true });
       for (let step = 1_000_000; ; step++) {
-        appendFileSync(join(trialbookDir, 'runs', runId, 'events.jsonl'),
-          `${JSON.stringify({ v: 1, t: 'metrics', ts: 1_795_743_612 + step, step, values: { loss: step } })}\n`);
+        next.writeTo(trialbookDir);
         await index.sync();
         await index.save();
+        next = event(step + 1);
       }
     } else if (line === 'exit') {
       await index.close();

@@ -3,6 +3,7 @@ import { rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { openRunIndex } from '../../src/core/openRunIndex';
+import { RunLog } from '../fixtures/runLog';
 import { captureLog, runId, Workspace, type CapturedLog } from './workspaceFixture';
 
 const T0 = 1_795_743_612;
@@ -16,7 +17,7 @@ describe('ingest: incremental, replaced and removed logs, bad lines, crashed run
   it('ignores a partial trailing line until its newline arrives', async () => {
     const id = runId(10);
     ws.writeRun(id, { steps: 2, status: null });
-    const partial = JSON.stringify({ v: 1, t: 'metrics', ts: T0 + 5, step: 2, values: { loss: 0.25 } });
+    const partial = new RunLog(id).metrics(2, { loss: 0.25 }, { ts: T0 + 5 }).text().trimEnd();
     ws.appendRaw(id, partial.slice(0, 20));
     const index = await openRunIndex(ws.options(log));
     const first = await index.sync();
@@ -35,15 +36,18 @@ describe('ingest: incremental, replaced and removed logs, bad lines, crashed run
 
   it('skips malformed lines, counts them per run, reports file and line, and keeps the rest', async () => {
     const id = runId(11);
-    ws.append(id, { v: 1, t: 'run_start', ts: T0, run_id: id, experiment: 'e', name: 'n' });
-    ws.appendRaw(id, '{not json\n');                                                      // line 2
-    ws.append(id, { v: 1, t: 'metrics', ts: T0 + 1, step: 0, values: { loss: 'oops' } });  // 3: wrong type
-    ws.append(id, { v: 1, t: 'metrics', ts: T0 + 1, step: 0, values: { ['k'.repeat(251)]: 1 } }); // 4: key too long
-    ws.append(id, { v: 1, t: 'metrics', ts: T0 + 1, step: -1, values: { loss: 1 } });     // 5: negative step
-    ws.append(id, { v: 1, t: 'metrics', ts: T0 + 2, step: 1, values: { loss: 0.5, ['k'.repeat(250)]: 2 } });
-    ws.append(id, { v: 1, t: 'hyperdrive', ts: T0 + 3, warp: 9 });                         // unknown kind: ignored, fine
-    ws.append(id, { v: 7, t: 'metrics', ts: T0 + 4, step: 2, values: { loss: 0.4 }, future: { x: 1 } }); // newer v, extra field
-    ws.append(id, { v: 1, t: 'params', ts: T0 + 4, params: { s: 'x'.repeat(64 * 1024 + 1) } }); // 9: param string too long
+    // Lines 2–5, 9 and 10 are deliberately bad, the unknown kind and the newer version deliberately foreign: all raw, unchecked.
+    ws.append(new RunLog(id)
+      .start({ experiment: 'e', name: 'n' }, T0)
+      .raw('{not json\n')                                                                     // line 2
+      .rawEvent({ v: 1, t: 'metrics', ts: T0 + 1, step: 0, values: { loss: 'oops' } })       // 3: wrong type
+      .rawEvent({ v: 1, t: 'metrics', ts: T0 + 1, step: 0, values: { ['k'.repeat(251)]: 1 } }) // 4: key too long
+      .rawEvent({ v: 1, t: 'metrics', ts: T0 + 1, step: -1, values: { loss: 1 } })          // 5: negative step
+      .metrics(1, { loss: 0.5, ['k'.repeat(250)]: 2 }, { ts: T0 + 2 })
+      .rawEvent({ v: 1, t: 'hyperdrive', ts: T0 + 3, warp: 9 })                              // unknown kind: ignored, fine
+      .rawEvent({ v: 7, t: 'metrics', ts: T0 + 4, step: 2, values: { loss: 0.4 }, future: { x: 1 } }) // newer v, extra field
+      // 9: a param string over the reader's 64 KiB limit (the schema does not bound it; the documented limits do)
+      .rawEvent({ v: 1, t: 'params', ts: T0 + 4, params: { s: 'x'.repeat(64 * 1024 + 1) } }));
     ws.appendRaw(id, Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]));                          // 10: not UTF-8
     const index = await openRunIndex(ws.options(log));
     const report = await index.sync();
@@ -78,9 +82,9 @@ describe('ingest: incremental, replaced and removed logs, bad lines, crashed run
     assert.equal(index.getRun(a)!.metrics.loss!.count, 2);
     assert.equal(index.series({ runIds: [a], keys: ['loss'], xAxis: 'step', maxPoints: 10 })[0]!.totalPoints, 2);
     // Rewritten in place with a different head but a larger size (same inode).
-    const text = JSON.stringify({ v: 1, t: 'run_start', ts: T0, run_id: a, experiment: 'other', name: 'third' }) + '\n'
-      + Array.from({ length: 9 }, (_, s) => JSON.stringify({ v: 1, t: 'metrics', ts: T0 + s, step: s, values: { loss: s } })).join('\n') + '\n';
-    writeFileSync(ws.logPath(a), text);
+    const rewritten = new RunLog(a).start({ experiment: 'other', name: 'third' }, T0);
+    for (let s = 0; s < 9; s++) rewritten.metrics(s, { loss: s }, { ts: T0 + s });
+    writeFileSync(ws.logPath(a), rewritten.text());
     report = await index.sync();
     assert.deepEqual(report.changed, [a]);
     assert.equal(index.getRun(a)!.experiment, 'other');
@@ -101,19 +105,19 @@ describe('ingest: incremental, replaced and removed logs, bad lines, crashed run
   it('derives crashed from the last event time, and running again when the run resumes', async () => {
     const id = runId(14);
     let now = (T0 + 10) * 1000;
-    ws.writeRun(id, { steps: 2, status: null });
-    ws.append(id, { v: 1, t: 'heartbeat', ts: T0 + 8 });
+    const run = ws.writeRun(id, { steps: 2, status: null });
+    ws.append(run.heartbeat(T0 + 8));
     const index = await openRunIndex(ws.options(log, { now: () => now, crashAfterSeconds: 30 }));
     await index.sync();
     assert.equal(index.getRun(id)!.status, 'running');
     now = (T0 + 39) * 1000;
     assert.equal(index.listRuns()[0]!.status, 'crashed', 'no event for more than 30 s');
     assert.deepEqual(index.listRuns({ filter: 'status = crashed' }).map((r) => r.id), [id]);
-    ws.append(id, { v: 1, t: 'run_start', ts: T0 + 38, run_id: id, experiment: 'ignored', name: 'ignored', resumed: true });
+    ws.append(run.start({ experiment: 'ignored', name: 'ignored', resumed: true }, T0 + 38));
     await index.sync();
     assert.equal(index.getRun(id)!.status, 'running');
     assert.equal(index.getRun(id)!.experiment, 'demo', 'a resumed run keeps its experiment');
-    ws.append(id, { v: 1, t: 'run_end', ts: T0 + 40, status: 'failed', error: 'CUDA OOM' });
+    ws.append(run.end('failed', 'CUDA OOM', T0 + 40));
     await index.sync();
     now = (T0 + 1000) * 1000;
     assert.equal(index.getRun(id)!.status, 'failed');
@@ -124,18 +128,18 @@ describe('ingest: incremental, replaced and removed logs, bad lines, crashed run
   it('keeps params typed, decodes non-finite encodings, tracks tags, notes, summary, artifacts and cell links', async () => {
     const id = runId(15);
     const nb = join(ws.root, 'explore.ipynb');
-    ws.append(id,
-      { v: 1, t: 'run_start', ts: T0, run_id: id, experiment: 'e', name: 'n', config: { lr: 0.001, opt: 'adam', nan: { $float: 'NaN' }, s: 'NaN', nested: { a: [1, { $float: '-Infinity' }] } },
-        lineage: { notebook: { path: nb } } },
-      { v: 1, t: 'params', ts: T0, params: { lr: 0.002, flag: true, none: null } },
-      { v: 1, t: 'metrics', ts: T0 + 1, step: 0, values: { loss: 2, acc: 'Infinity' }, cell: { exec: 3, hash: 'aaaa' } },
-      { v: 1, t: 'metrics', ts: T0 + 2, step: 1, values: { loss: 1 }, cell: { exec: 4, hash: 'bbbb', notebook: nb } },
-      { v: 1, t: 'metrics', ts: T0 + 3, step: 2, values: { loss: '-Infinity' }, cell: { exec: 4, hash: 'bbbb' } },
-      { v: 1, t: 'tags', ts: T0 + 3, tags: ['x', 'y'] },
-      { v: 1, t: 'notes', ts: T0 + 3, notes: 'why' },
-      { v: 1, t: 'summary', ts: T0 + 3, summary: { best: 0.5 } },
-      { v: 1, t: 'artifact', ts: T0 + 3, name: 'model', path: 'out/model.pt', type: 'model', size: 10, sha256: 'a'.repeat(64) },
-      { v: 1, t: 'warning', ts: T0 + 3, message: 'git diff capture failed' });
+    ws.append(new RunLog(id)
+      .start({ experiment: 'e', name: 'n', config: { lr: 0.001, opt: 'adam', nan: Number.NaN, s: 'NaN', nested: { a: [1, -Infinity] } },
+        lineage: { notebook: { path: nb } } }, T0)
+      .params({ lr: 0.002, flag: true, none: null }, T0)
+      .metrics(0, { loss: 2, acc: Infinity }, { ts: T0 + 1, cell: { exec: 3, hash: 'aaaa' } })
+      .metrics(1, { loss: 1 }, { ts: T0 + 2, cell: { exec: 4, hash: 'bbbb', notebook: nb } })
+      .metrics(2, { loss: -Infinity }, { ts: T0 + 3, cell: { exec: 4, hash: 'bbbb' } })
+      .tags(['x', 'y'], T0 + 3)
+      .notes('why', T0 + 3)
+      .summary({ best: 0.5 }, T0 + 3)
+      .artifact({ name: 'model', path: 'out/model.pt', type: 'model', size: 10, sha256: 'a'.repeat(64) }, T0 + 3)
+      .warning('git diff capture failed', T0 + 3));
     const index = await openRunIndex(ws.options(log));
     await index.sync();
     await index.close();

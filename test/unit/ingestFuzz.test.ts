@@ -9,30 +9,34 @@ import { describe, it } from 'node:test';
 import { openRunIndex } from '../../src/core/openRunIndex';
 import { captureLog, REPO_ROOT, runId, Workspace } from './workspaceFixture';
 import { prng } from '../fixtures/prng';
+import { RunLog } from '../fixtures/runLog';
 
 const LINES = Number(process.env.TRIALBOOK_FUZZ_LINES ?? 3000);
 
 const ID = runId(99);
-const BASE: object[] = [
-  { v: 1, t: 'run_start', ts: 1795743612.12, run_id: ID, experiment: 'demo', name: 'brave-otter', notes: 'why', tags: ['a', 'b'],
-    config: { lr: 0.01, opt: 'adam', layers: [64, 32], nested: { a: { $float: 'NaN' } } }, resumed: false, group: 'g', rank: 0,
+/** The valid lines every mutation starts from: built, and checked against the schema, by the test-log builder. */
+const BASE: object[] = new RunLog(ID)
+  .start({ experiment: 'demo', name: 'brave-otter', notes: 'why', tags: ['a', 'b'],
+    config: { lr: 0.01, opt: 'adam', layers: [64, 32], nested: { a: Number.NaN } }, resumed: false, group: 'g', rank: 0,
     lineage: { user: 'ada', host: 'box', pid: 42, argv: ['train.py', '--lr', '0.01'], script: '/w/train.py', git: { commit: 'abc', dirty: true },
-      notebook: { path: '/w/n.ipynb', session: 'n.ipynb' }, packages: { numpy: '1.26.4' } }, sdk: { name: 'trialbook-python', version: '0.1.0' } },
-  { v: 1, t: 'metrics', ts: 1795743612.2, step: 0, values: { loss: 1.0, acc: 0.1 } },
-  { v: 1, t: 'metrics', ts: 1795743612.3, step: 1, values: { loss: 'NaN', acc: 'Infinity' } },
-  { v: 1, t: 'metrics', ts: 1795743612.4, step: 2, values: { loss: 0.5 }, cell: { exec: 3, hash: '0123456789abcdef', notebook: '/w/n.ipynb' } },
-  { v: 1, t: 'params', ts: 1795743612.5, params: { lr: 0.02, flag: true, none: null, inf: { $float: 'Infinity' } } },
-  { v: 1, t: 'summary', ts: 1795743612.6, summary: { best: 0.9 } },
-  { v: 1, t: 'tags', ts: 1795743612.7, tags: ['x'] },
-  { v: 1, t: 'notes', ts: 1795743612.8, notes: 'more notes' },
-  { v: 1, t: 'artifact', ts: 1795743612.9, name: 'model', path: 'out/m.pt', type: 'model', size: 123, sha256: 'ab'.repeat(32), files: 1, copied: false, metadata: { k: 1 } },
-  { v: 1, t: 'heartbeat', ts: 1795743617.3 },
-  { v: 1, t: 'warning', ts: 1795743617.4, message: 'careful' },
-  { v: 1, t: 'run_end', ts: 1795743618.0, status: 'finished' },
-];
+      notebook: { path: '/w/n.ipynb', session: 'n.ipynb' }, packages: { numpy: '1.26.4' } }, sdk: { name: 'trialbook-python', version: '0.1.0' } }, 1795743612.12)
+  .metrics(0, { loss: 1.0, acc: 0.1 }, { ts: 1795743612.2 })
+  .metrics(1, { loss: Number.NaN, acc: Infinity }, { ts: 1795743612.3 })
+  .metrics(2, { loss: 0.5 }, { ts: 1795743612.4, cell: { exec: 3, hash: '0123456789abcdef', notebook: '/w/n.ipynb' } })
+  .params({ lr: 0.02, flag: true, none: null, inf: Infinity }, 1795743612.5)
+  .summary({ best: 0.9 }, 1795743612.6)
+  .tags(['x'], 1795743612.7)
+  .notes('more notes', 1795743612.8)
+  .artifact({ name: 'model', path: 'out/m.pt', type: 'model', size: 123, sha256: 'ab'.repeat(32), files: 1, copied: false, metadata: { k: 1 } }, 1795743612.9)
+  .heartbeat(1795743617.3)
+  .warning('careful', 1795743617.4)
+  .end('finished', undefined, 1795743618.0)
+  .text().trimEnd().split('\n').map((line) => JSON.parse(line) as object);
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
+// Everything below is deliberately unchecked: mutated builder lines, and raw or literal lines that are bad, foreign
+// (newer versions, unknown kinds) or at the edges of the limits. Which of them are valid is the judge's call.
 function mutate(rnd: () => number, bigStrings: { left: number }): Buffer {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const base = JSON.parse(JSON.stringify(pick(BASE))) as { [k: string]: Json };

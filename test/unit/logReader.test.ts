@@ -9,6 +9,7 @@ import { LogReaderThread } from '../../src/core/logReaderThread';
 import { IndexClosingError, openRunIndex } from '../../src/core/openRunIndex';
 import type { RunIndex } from '../../src/core/runIndex';
 import { prng } from '../fixtures/prng';
+import { eventLine, RunLog } from '../fixtures/runLog';
 import { captureLog, REPO_ROOT, runId, Workspace, type CapturedLog } from './workspaceFixture';
 
 const T0 = 1_795_743_612;
@@ -21,43 +22,45 @@ function writeVariedRuns(ws: Workspace): string[] {
   // 1. Metrics (with heartbeats) before run_start, a heartbeat at time 0, NaN/Infinity, keys appearing late,
   //    params and summaries mid-stream, a __proto__ key, a duplicate key, integer-like keys.
   const a = runId(1); ids.push(a);
-  ws.appendRaw(a, '{"v":1,"t":"heartbeat","ts":0}\n');
-  ws.append(a, { v: 1, t: 'metrics', ts: T0 - 5, step: 0, values: { loss: 2, acc: 'NaN' } });
-  ws.append(a, { v: 1, t: 'run_start', ts: T0, run_id: a, experiment: 'e1', name: 'early', config: { lr: 0.1, ['__proto__']: { x: 1 } } });
+  const runA = new RunLog(a)
+    .heartbeat(0)
+    .metrics(0, { loss: 2, acc: 'NaN' }, { ts: T0 - 5 })
+    .start({ experiment: 'e1', name: 'early', config: { lr: 0.1, ['__proto__']: { x: 1 } } }, T0);
   for (let s = 1; s < 400; s++) {
     const values: Record<string, number | string> = { loss: 1 / s, acc: s % 17 === 0 ? 'Infinity' : rnd() };
     if (s > 100) values.late = s % 5 === 0 ? '-Infinity' : -s;
     if (s % 50 === 0) values['7'] = s;
-    ws.append(a, { v: 1, t: 'metrics', ts: T0 + s, step: s, values });
-    if (s % 25 === 0) ws.appendRaw(a, `{"v":1,"t":"heartbeat","ts":${T0 + s + 0.5}}\n`);
-    if (s % 60 === 0) ws.append(a, { v: 1, t: 'summary', ts: T0 + s, summary: { best: s } });
-    if (s === 200) ws.append(a, { v: 1, t: 'params', ts: T0 + s, params: { phase: 2 } });
+    runA.metrics(s, values, { ts: T0 + s });
+    if (s % 25 === 0) runA.heartbeat(T0 + s + 0.5);
+    if (s % 60 === 0) runA.summary({ best: s }, T0 + s);
+    if (s === 200) runA.params({ phase: 2 }, T0 + s);
   }
-  ws.appendRaw(a, `{"v":1,"t":"metrics","ts":${T0 + 401},"step":401,"values":{"loss":5,"__proto__":1,"loss":6}}\n`);
-  ws.appendRaw(a, '{"v":1,"t":"metrics","ts":1,"step":-3,"values":{"loss":1}}\n{broken\n');
-  ws.append(a, { v: 1, t: 'run_end', ts: T0 + 500, status: 'finished' });
+  // Deliberately raw: a duplicate key (no object can hold one), a negative step and a line that is not JSON.
+  runA.raw(`{"v":1,"t":"metrics","ts":${T0 + 401},"step":401,"values":{"loss":5,"__proto__":1,"loss":6}}\n`);
+  runA.raw('{"v":1,"t":"metrics","ts":1,"step":-3,"values":{"loss":1}}\n{broken\n');
+  ws.append(runA.end('finished', undefined, T0 + 500));
   // 2. A notebook run: cell-linked metrics interleaved with plain ones on the same keys, then resumed.
   const b = runId(2); ids.push(b);
-  ws.append(b, { v: 1, t: 'run_start', ts: T0, run_id: b, experiment: 'e2', name: 'nb', lineage: { notebook: { path: NOTEBOOK } } });
+  const runB = new RunLog(b).start({ experiment: 'e2', name: 'nb', lineage: { notebook: { path: NOTEBOOK } } }, T0);
   for (let s = 0; s < 300; s++) {
     const cell = s % 3 === 0 ? { exec: 1 + Math.floor(s / 30), hash: `h${Math.floor(s / 30)}` } : undefined;
-    ws.append(b, { v: 1, t: 'metrics', ts: T0 + s / 10, step: s, values: { loss: rnd(), f32: 0.5 }, ...(cell ? { cell } : {}) });
+    runB.metrics(s, { loss: rnd(), f32: 0.5 }, { ts: T0 + s / 10, cell });
   }
-  ws.append(b, { v: 1, t: 'run_end', ts: T0 + 40, status: 'failed', error: 'boom' });
-  ws.append(b, { v: 1, t: 'run_start', ts: T0 + 50, run_id: b, experiment: 'e2', name: 'nb', resumed: true });
-  ws.append(b, { v: 1, t: 'metrics', ts: T0 + 51, step: 300, values: { loss: 0.1 } });
+  ws.append(runB
+    .end('failed', 'boom', T0 + 40)
+    .start({ experiment: 'e2', name: 'nb', resumed: true }, T0 + 50)
+    .metrics(300, { loss: 0.1 }, { ts: T0 + 51 }));
   // 3. A big log: several read chunks (4 MiB each) and more lines than the reader may run ahead.
   const c = runId(3); ids.push(c);
-  ws.append(c, { v: 1, t: 'run_start', ts: T0, run_id: c, experiment: 'e1', name: 'big' });
-  let text = '';
+  const runC = new RunLog(c).start({ experiment: 'e1', name: 'big' }, T0);
   for (let s = 0; s < 160_000; s++) {
-    text += `{"v":1,"t":"metrics","ts":${T0 + s * 0.01},"step":${s},"values":{"loss":${rnd()},"val":${s % 3}}}\n`;
-    if (s % 1000 === 999) text += `{"v":1,"t":"heartbeat","ts":${T0 + s * 0.01 + 0.001}}\n`;
+    runC.metrics(s, { loss: rnd(), val: s % 3 }, { ts: T0 + s * 0.01 });
+    if (s % 1000 === 999) runC.heartbeat(T0 + s * 0.01 + 0.001);
   }
-  ws.appendRaw(c, text);
-  // 4. Only heartbeats, and a run with nothing but bad lines.
+  ws.append(runC);
+  // 4. Only heartbeats, and a run with nothing but bad lines (deliberately raw).
   const d = runId(4); ids.push(d);
-  ws.appendRaw(d, `{"v":1,"t":"heartbeat","ts":${T0}}\n{"v":1,"t":"heartbeat","ts":${T0 + 9}}\n`);
+  ws.append(new RunLog(d).heartbeat(T0).heartbeat(T0 + 9));
   const e = runId(5); ids.push(e);
   ws.appendRaw(e, '[]\n{"v":1}\nnull\n');
   return ids;
@@ -65,11 +68,12 @@ function writeVariedRuns(ws: Workspace): string[] {
 
 function appendMore(ws: Workspace, ids: string[]): void {
   const [a, , c, d] = ids as [string, string, string, string];
-  ws.append(a, { v: 1, t: 'metrics', ts: T0 + 600, step: 600, values: { loss: 0.01, fresh: 1 } });
-  let text = '';
-  for (let s = 160_000; s < 190_000; s++) text += `{"v":1,"t":"metrics","ts":${T0 + s * 0.01},"step":${s},"values":{"loss":${s},"val":1}}\n`;
-  ws.appendRaw(c, `${text}{"v":1,"t":"metrics","ts":${T0 + 5000},"step":190000,"val`); // the last line is still being written
-  ws.append(d, { v: 1, t: 'metrics', ts: T0 + 10, step: 0, values: { x: 1 } });
+  ws.append(new RunLog(a).metrics(600, { loss: 0.01, fresh: 1 }, { ts: T0 + 600 }));
+  const runC = new RunLog(c);
+  for (let s = 160_000; s < 190_000; s++) runC.metrics(s, { loss: s, val: 1 }, { ts: T0 + s * 0.01 });
+  const last = eventLine('metrics', T0 + 5000, { step: 190_000, values: { loss: 1 } });
+  ws.append(runC.raw(last.slice(0, last.indexOf('"values') + 4))); // the last line is still being written: a cut valid line
+  ws.append(new RunLog(d).metrics(0, { x: 1 }, { ts: T0 + 10 }));
 }
 
 /** Everything a view can ask of the index, for the given runs. */
@@ -196,9 +200,9 @@ describe('log reader worker thread', () => {
     for (let r = 0; r < 4; r++) {
       const id = runId(100 + r);
       ids.push(id);
-      let text = `${JSON.stringify({ v: 1, t: 'run_start', ts: T0, run_id: id, experiment: 'e', name: `room-${r}` })}\n`;
-      for (let s = 0; s < 150_000; s++) text += `{"v":1,"t":"metrics","ts":${T0 + s * 0.01},"step":${s},"values":{"loss":${1 / (s + 1)},"acc":${s / 150_000}}}\n`;
-      ws.appendRaw(id, text);
+      const run = new RunLog(id).start({ experiment: 'e', name: `room-${r}` }, T0);
+      for (let s = 0; s < 150_000; s++) run.metrics(s, { loss: 1 / (s + 1), acc: s / 150_000 }, { ts: T0 + s * 0.01 });
+      ws.append(run);
     }
     const index = await openRunIndex(ws.options(log));
     await index.sync();

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import initSqlJs from 'sql.js';
 import { checkDatabaseBytes } from '../../src/core/dbFile';
 import { openRunIndex } from '../../src/core/openRunIndex';
+import { RunLog } from '../fixtures/runLog';
 import { IndexChild } from './processes';
 import {
   captureLog, damagePageHolding, REPO_ROOT, reportFromChild, runId, unprivileged, WASM_PATH, Workspace, type CapturedLog,
@@ -191,7 +192,7 @@ describe('persistence: single writer, crash safety, recovery', () => {
     const { a, b, lossOf } = await twoSavedRuns(ws, log);
     const dbFile = join(ws.trialbookDir, 'trialbook.db');
     damagePageHolding(dbFile, await firstChunk(dbFile, a, 'loss'));
-    ws.append(a, { v: 1, t: 'metrics', ts: 1_795_743_700, step: 3000, values: { loss: 0.5 } });
+    ws.append(new RunLog(a).metrics(3000, { loss: 0.5 }, { ts: 1_795_743_700 }));
     // A fresh process first, as a `trialbook runs` call meets it: its sync appends to the damaged chunk, then it lists.
     const seen = reportFromChild(ws.trialbookDir);
     assert.equal(seen.error, undefined);
@@ -213,7 +214,7 @@ describe('persistence: single writer, crash safety, recovery', () => {
     const dbFile = join(ws.trialbookDir, 'trialbook.db');
     damagePageHolding(dbFile, await firstChunk(dbFile, a, 'loss'));
     const index = await openRunIndex(ws.options(log));
-    ws.append(a, { v: 1, t: 'metrics', ts: 1_795_743_700, step: 3000, values: { loss: 0.5 } });
+    ws.append(new RunLog(a).metrics(3000, { loss: 0.5 }, { ts: 1_795_743_700 }));
     const report = await index.sync();
     assert.match(report.notice ?? '', /The database is damaged .*moved to .*corrupt-/);
     assert.deepEqual([...report.changed].sort(), [a, b].sort());
@@ -237,7 +238,7 @@ describe('persistence: single writer, crash safety, recovery', () => {
       assert.deepEqual([...(await reader.sync()).changed].sort(), [a, b].sort(), 'rebuilt in memory');
       await reader.sync();
       assert.deepEqual(reader.series(all)[0]!.y, Array.from({ length: 3000 }, (_, s) => lossOf(s)), 'the damaged file was not loaded again');
-      ws.append(a, { v: 1, t: 'metrics', ts: 1_795_743_700, step: 3000, values: { loss: 0.5 } });
+      ws.append(new RunLog(a).metrics(3000, { loss: 0.5 }, { ts: 1_795_743_700 }));
       child.send('sync');
       assert.deepEqual(await child.next(), { synced: 2, isWriter: true });
       await reader.sync();

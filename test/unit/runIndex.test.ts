@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { openRunIndex } from '../../src/core/openRunIndex';
 import type { IndexLifecycle, PushRecorder, RunReader } from '../../src/core/runIndex';
+import { RunLog } from '../fixtures/runLog';
 import { captureLog, runId, Workspace, type CapturedLog } from './workspaceFixture';
 
 describe('openRunIndex: ingest, query, persist', () => {
@@ -74,7 +75,7 @@ describe('openRunIndex: ingest, query, persist', () => {
     assert.equal(index.listRuns()[0]!.metrics.loss!.count, 5, 'loaded from the database before any sync');
     const noChange = await index.sync();
     assert.deepEqual(noChange.changed, []);
-    ws.append(a, { v: 1, t: 'metrics', ts: 1_795_743_620, step: 5, values: { loss: 0.01 } });
+    ws.append(new RunLog(a).metrics(5, { loss: 0.01 }, { ts: 1_795_743_620 }));
     const report = await index.sync();
     assert.deepEqual(report.changed, [a]);
     const [line] = index.series({ runIds: [a], keys: ['loss'], xAxis: 'step', maxPoints: 100 });

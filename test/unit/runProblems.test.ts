@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { Logger } from '../../src/core/model';
 import { openRunIndex } from '../../src/core/openRunIndex';
 import { appendRunEdit } from '../../src/core/runEdits';
+import { editLine, RunLog } from '../fixtures/runLog';
 import { captureLog, reportFromChild, runId, unprivileged, Workspace, type CapturedLog } from './workspaceFixture';
 
 describe('run problems: unreadable, vanishing, oversized', () => {
@@ -79,7 +80,7 @@ describe('run problems: unreadable, vanishing, oversized', () => {
       const index = await openRunIndex(ws.options(log));
       await index.sync();
       await index.close();
-      ws.append(r2, { v: 1, t: 'metrics', ts: 1_795_743_700, step: 3, values: { loss: 0.1 } });
+      ws.append(new RunLog(r2).metrics(3, { loss: 0.1 }, { ts: 1_795_743_700 }));
       lock();
       const second = reportFromChild(ws.trialbookDir, asUser);
       assert.equal(second.error, undefined);
@@ -146,8 +147,7 @@ describe('run problems: unreadable, vanishing, oversized', () => {
   it('caps the warnings of an edits file full of garbage, and still applies its valid edits', async () => {
     const id = runId(93);
     ws.writeRun(id, { steps: 3 });
-    const edit = (o: object): string => `${JSON.stringify({ v: 1, ts: 1_795_743_700, ...o })}\n`;
-    writeFileSync(join(runDir(id), 'edits.jsonl'), edit({ t: 'name', name: 'renamed' }) + 'garbage\n'.repeat(200_000) + edit({ t: 'star', starred: true }));
+    writeFileSync(join(runDir(id), 'edits.jsonl'), editLine({ t: 'name', name: 'renamed' }, 1_795_743_700) + 'garbage\n'.repeat(200_000) + editLine({ t: 'star', starred: true }, 1_795_743_700));
     const index = await openRunIndex(ws.options(log));
     const report = await index.sync();
     const about = log.warnings.filter((w) => w.includes('edits.jsonl'));
@@ -163,8 +163,7 @@ describe('run problems: unreadable, vanishing, oversized', () => {
   it('stops reading an edits file after 10,000 lines that look like JSON but do not parse (each costs an exception)', async () => {
     const id = runId(96);
     ws.writeRun(id, { steps: 3 });
-    const edit = (o: object): string => `${JSON.stringify({ v: 1, ts: 1_795_743_700, ...o })}\n`;
-    writeFileSync(join(runDir(id), 'edits.jsonl'), edit({ t: 'name', name: 'renamed' }) + '{garbage}\n'.repeat(20_000) + edit({ t: 'star', starred: true }));
+    writeFileSync(join(runDir(id), 'edits.jsonl'), editLine({ t: 'name', name: 'renamed' }, 1_795_743_700) + '{garbage}\n'.repeat(20_000) + editLine({ t: 'star', starred: true }, 1_795_743_700));
     const index = await openRunIndex(ws.options(log));
     const report = await index.sync();
     assert.equal(index.getRun(id)!.name, 'renamed');
@@ -181,7 +180,7 @@ describe('run problems: unreadable, vanishing, oversized', () => {
     ws.writeRun(a, { steps: 3 });
     ws.writeRun(b, { steps: 3, t0: 1_795_743_700 });
     const editsFile = join(runDir(a), 'edits.jsonl');
-    appendFileSync(editsFile, `${JSON.stringify({ v: 1, ts: 1, t: 'name', name: 'renamed' })}\n`);
+    appendFileSync(editsFile, editLine({ t: 'name', name: 'renamed' }, 1));
     truncateSync(editsFile, 600 * 1024 * 1024); // 600 MiB: the rest is zero bytes (a sparse file, no disk used)
     const index = await openRunIndex(ws.options(log));
     const report = await index.sync();

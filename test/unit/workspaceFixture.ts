@@ -1,10 +1,12 @@
-// Builds real `.trialbook` workspaces in temp folders, written exactly as docs/event-format.md describes.
+// Builds real `.trialbook` workspaces in temp folders; run logs come from the test-log builder (test/fixtures/runLog.ts),
+// which checks every event against schema/event.schema.json.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../../src/core/model';
 import type { OpenIndexOptions } from '../../src/core/runIndex';
+import { RunLog } from '../fixtures/runLog';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 export const WASM_PATH = join(REPO_ROOT, 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm');
@@ -32,31 +34,32 @@ export class Workspace {
     return join(this.trialbookDir, 'runs', runId, 'events.jsonl');
   }
 
-  /** Appends raw text to a run's log (no newline added). */
+  /** Appends raw text to a run's log (no newline added, not checked): for lines a test means to be bad or partial. */
   appendRaw(runId: string, text: string | Buffer): void {
     mkdirSync(join(this.trialbookDir, 'runs', runId), { recursive: true });
     appendFileSync(this.logPath(runId), text);
   }
 
-  append(runId: string, ...events: object[]): void {
-    this.appendRaw(runId, events.map((e) => `${JSON.stringify(e)}\n`).join(''));
+  /** Appends what `log` has not written yet to its run's log (see RunLog.writeTo). */
+  append(log: RunLog): void {
+    log.writeTo(this.trialbookDir);
   }
 
-  /** A complete run: start, `steps` metric events, end. */
-  writeRun(runId: string, opts: { experiment?: string; name?: string; steps?: number; t0?: number; config?: object; tags?: string[];
-    notes?: string; status?: string | null; metrics?: (step: number) => Record<string, number | string> } = {}): void {
+  /** A complete run: start, `steps` metric events, end; returns its log, to go on appending with `append`. */
+  writeRun(runId: string, opts: { experiment?: string; name?: string; steps?: number; t0?: number; config?: Record<string, unknown>; tags?: string[];
+    notes?: string; status?: 'finished' | 'failed' | 'killed' | null; metrics?: (step: number) => Record<string, number | string> } = {}): RunLog {
     const t0 = opts.t0 ?? 1_795_743_612;
-    this.append(runId, {
-      v: 1, t: 'run_start', ts: t0, run_id: runId, experiment: opts.experiment ?? 'demo', name: opts.name ?? `run-${runId.slice(-4)}`,
+    const log = new RunLog(runId, { t0 }).start({
+      experiment: opts.experiment ?? 'demo', name: opts.name ?? `run-${runId.slice(-4)}`,
       config: opts.config ?? { lr: 0.01 }, tags: opts.tags ?? [], notes: opts.notes ?? '',
       lineage: { user: 'ada', host: 'box', script: '/w/train.py', git: { commit: 'abc123' } },
     });
     const steps = opts.steps ?? 5;
     const metrics = opts.metrics ?? ((s: number) => ({ loss: 1 / (s + 1), acc: s / steps }));
-    const lines: object[] = [];
-    for (let s = 0; s < steps; s++) lines.push({ v: 1, t: 'metrics', ts: t0 + 0.5 + s * 0.25, step: s, values: metrics(s) });
-    if (lines.length) this.append(runId, ...lines);
-    if (opts.status !== null) this.append(runId, { v: 1, t: 'run_end', ts: t0 + 1 + steps * 0.25, status: opts.status ?? 'finished' });
+    for (let s = 0; s < steps; s++) log.metrics(s, metrics(s), { ts: t0 + 0.5 + s * 0.25 });
+    if (opts.status !== null) log.end(opts.status ?? 'finished', undefined, t0 + 1 + steps * 0.25);
+    this.append(log);
+    return log;
   }
 
   options(log: Logger, extra: Partial<OpenIndexOptions> = {}): OpenIndexOptions {

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openRunIndex } from '../../../src/core/openRunIndex';
 import { appendRunEdit } from '../../../src/core/runEdits';
 import { parseEdits } from '../../../src/core/runEditsReader';
+import { editLine, RunLog } from '../../fixtures/runLog';
 
 const wasmPath = resolve(__dirname, '..', '..', '..', '..', 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm');
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -13,13 +14,11 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 function workspace(): { dir: string; runId: string } {
   const dir = join(mkdtempSync(join(tmpdir(), 'tb-edits-')), '.trialbook');
   const runId = '20261127T000000000-aaaaaaaaaa';
-  mkdirSync(join(dir, 'runs', runId), { recursive: true });
-  const lines = [
-    { v: 1, t: 'run_start', ts: 1, run_id: runId, experiment: 'e', name: 'original', notes: 'from the script', tags: ['a'] },
-    { v: 1, t: 'metrics', ts: 2, step: 0, values: { loss: 1 } },
-    { v: 1, t: 'run_end', ts: 3, status: 'finished' },
-  ];
-  writeFileSync(join(dir, 'runs', runId, 'events.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  new RunLog(runId)
+    .start({ experiment: 'e', name: 'original', notes: 'from the script', tags: ['a'] }, 1)
+    .metrics(0, { loss: 1 }, { ts: 2 })
+    .end('finished', undefined, 3)
+    .writeTo(dir);
   return { dir, runId };
 }
 
@@ -55,7 +54,10 @@ test('edits made in the editor override the run\'s own name, notes and tags, and
 });
 
 test('bad edit lines are reported with their line numbers and skipped; a partial last line waits', () => {
-  const { overrides, problems } = parseEdits('{"t":"name","name":""}\nnot json\n{"t":"notes","notes":"ok"}\n{"t":"star","starred":"yes"}\n{"t":"future_kind"}\n{"t":"name","name":"par');
+  // One valid edit among deliberately raw lines: an empty name, not JSON, a wrong type, a foreign kind, a partial line.
+  const { overrides, problems } = parseEdits([
+    '{"t":"name","name":""}\n', 'not json\n', editLine({ t: 'notes', notes: 'ok' }), '{"t":"star","starred":"yes"}\n', '{"t":"future_kind"}\n', '{"t":"name","name":"par',
+  ].join(''));
   assert.deepEqual(overrides, { notes: 'ok' });
   assert.deepEqual(problems.map((p) => p.line), [1, 2, 4]);
 });

@@ -3,7 +3,7 @@
 // real webview bundles. A run that lacks such a name must show nothing there, never a function or a prototype.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRunIndex } from '../../../src/core/openRunIndex';
@@ -14,6 +14,7 @@ import { runsTableContract } from '../../../src/shared/webviews/runsTable/contra
 import { buildCompareData } from '../../../src/vscode/webviews/compare/compareData';
 import { buildRunDetails } from '../../../src/vscode/webviews/details/runDetailsData';
 import { toTableRow } from '../../../src/vscode/webviews/runsTable/runsTableRows';
+import { RunLog } from '../../fixtures/runLog';
 import { loadWebview, repoRoot, type Harness } from './webviewHarness';
 
 const names = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty'];
@@ -25,24 +26,21 @@ const B = '20261127T000001000-bbbbbbbbbb';
 async function workspace(): Promise<{ index: RunIndex; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'trialbook-run-names-'));
   const t0 = Math.floor(Date.now() / 1000) - 100;
-  const write = (id: string, lines: string[]): void => {
-    mkdirSync(join(dir, '.trialbook', 'runs', id), { recursive: true });
-    writeFileSync(join(dir, '.trialbook', 'runs', id, 'events.jsonl'), lines.map((l) => `${l}\n`).join(''));
-  };
-  // Written as text: an object literal with a __proto__ key would not hold it as a key.
-  const entries = (f: (k: number) => number): string => names.map((n, k) => `${JSON.stringify(n)}:${f(k)}`).join(',');
-  write(A, [
-    `{"v":1,"t":"run_start","ts":${t0},"run_id":"${A}","experiment":"names","name":"all names","config":{${entries((k) => k + 1)},"lr":0.1}}`,
-    `{"v":1,"t":"metrics","ts":${t0 + 1},"step":0,"values":{${entries((k) => 10 * (k + 1))},"loss":1}}`,
-    `{"v":1,"t":"run_end","ts":${t0 + 2},"status":"finished"}`,
-  ]);
-  write(B, [
-    `{"v":1,"t":"run_start","ts":${t0 + 10},"run_id":"${B}","experiment":"names","name":"no names","config":{"lr":0.2}}`,
-    `{"v":1,"t":"metrics","ts":${t0 + 11},"step":0,"values":{"loss":0.5}}`,
-    `{"v":1,"t":"run_end","ts":${t0 + 12},"status":"finished"}`,
-  ]);
+  const trialbookDir = join(dir, '.trialbook');
+  // Keys built as own entries: an object literal with a __proto__ key would set the prototype instead.
+  const entries = (f: (k: number) => number): Record<string, number> => Object.fromEntries(names.map((n, k) => [n, f(k)]));
+  new RunLog(A)
+    .start({ experiment: 'names', name: 'all names', config: { ...entries((k) => k + 1), lr: 0.1 } }, t0)
+    .metrics(0, { ...entries((k) => 10 * (k + 1)), loss: 1 }, { ts: t0 + 1 })
+    .end('finished', undefined, t0 + 2)
+    .writeTo(trialbookDir);
+  new RunLog(B)
+    .start({ experiment: 'names', name: 'no names', config: { lr: 0.2 } }, t0 + 10)
+    .metrics(0, { loss: 0.5 }, { ts: t0 + 11 })
+    .end('finished', undefined, t0 + 12)
+    .writeTo(trialbookDir);
   const index = await openRunIndex({
-    trialbookDir: join(dir, '.trialbook'), wasmPath: join(repoRoot, 'node_modules/sql.js/dist/sql-wasm.wasm'), log: quiet, crashAfterSeconds: 3600, saveDelayMs: 60_000,
+    trialbookDir, wasmPath: join(repoRoot, 'node_modules/sql.js/dist/sql-wasm.wasm'), log: quiet, crashAfterSeconds: 3600, saveDelayMs: 60_000,
   });
   await index.sync();
   return { index, dir };

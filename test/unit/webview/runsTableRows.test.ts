@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRunIndex } from '../../../src/core/openRunIndex';
 import type { RunIndex } from '../../../src/core/runIndex';
 import { runsTableContract, type TableRow } from '../../../src/shared/webviews/runsTable/contract';
 import { filterErrorText, toTableRow } from '../../../src/vscode/webviews/runsTable/runsTableRows';
+import { RunLog } from '../../fixtures/runLog';
 import { loadWebview, repoRoot } from './webviewHarness';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -15,29 +16,26 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 async function workspace(): Promise<{ index: RunIndex; dir: string; t0: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'trialbook-runs-table-'));
   const t0 = Math.floor(Date.now() / 1000) - 100;
-  const write = (id: string, lines: object[]): void => {
-    mkdirSync(join(dir, '.trialbook', 'runs', id), { recursive: true });
-    writeFileSync(join(dir, '.trialbook', 'runs', id, 'events.jsonl'), lines.map((l) => `${JSON.stringify({ v: 1, ...l })}\n`).join(''));
-  };
-  write('20261127T000000000-aaaaaaaaaa', [
-    { t: 'run_start', ts: t0, run_id: '20261127T000000000-aaaaaaaaaa', experiment: 'demo', name: '<b>bold</b>', tags: ['x'],
-      config: { lr: 0.01, arch: { depth: 3 }, weird: { $float: 'NaN' } }, lineage: { user: 'ada', git: { commit: '0123456789abcdef' } } },
-    { t: 'metrics', ts: t0 + 1, step: 0, values: { loss: 1.0 } },
-    { t: 'metrics', ts: t0 + 2, step: 1, values: { loss: 0.5 } },
-    { t: 'metrics', ts: t0 + 3, step: 2, values: { loss: 'NaN' } },
-    { t: 'run_end', ts: t0 + 10, status: 'finished' },
-  ]);
-  write('20261127T000001000-bbbbbbbbbb', [
-    { t: 'run_start', ts: t0 + 20, run_id: '20261127T000001000-bbbbbbbbbb', experiment: 'demo', name: 'second', config: { lr: 0.1 } },
-    { t: 'metrics', ts: t0 + 21, step: 0, values: { loss: 0.3 } },
-    { t: 'run_end', ts: t0 + 25, status: 'failed', error: 'boom' },
-  ]);
-  write('20261127T000002000-cccccccccc', [
-    { t: 'run_start', ts: t0 + 30, run_id: '20261127T000002000-cccccccccc', experiment: 'live', name: 'third', config: { lr: 0.001 } },
-    { t: 'heartbeat', ts: t0 + 95 },
-  ]);
+  const trialbookDir = join(dir, '.trialbook');
+  new RunLog('20261127T000000000-aaaaaaaaaa')
+    .start({ experiment: 'demo', name: '<b>bold</b>', tags: ['x'],
+      config: { lr: 0.01, arch: { depth: 3 }, weird: Number.NaN }, lineage: { user: 'ada', git: { commit: '0123456789abcdef' } } }, t0)
+    .metrics(0, { loss: 1.0 }, { ts: t0 + 1 })
+    .metrics(1, { loss: 0.5 }, { ts: t0 + 2 })
+    .metrics(2, { loss: Number.NaN }, { ts: t0 + 3 })
+    .end('finished', undefined, t0 + 10)
+    .writeTo(trialbookDir);
+  new RunLog('20261127T000001000-bbbbbbbbbb')
+    .start({ experiment: 'demo', name: 'second', config: { lr: 0.1 } }, t0 + 20)
+    .metrics(0, { loss: 0.3 }, { ts: t0 + 21 })
+    .end('failed', 'boom', t0 + 25)
+    .writeTo(trialbookDir);
+  new RunLog('20261127T000002000-cccccccccc')
+    .start({ experiment: 'live', name: 'third', config: { lr: 0.001 } }, t0 + 30)
+    .heartbeat(t0 + 95)
+    .writeTo(trialbookDir);
   const index = await openRunIndex({
-    trialbookDir: join(dir, '.trialbook'), wasmPath: join(repoRoot, 'node_modules/sql.js/dist/sql-wasm.wasm'), log: quiet, crashAfterSeconds: 3600, saveDelayMs: 60_000,
+    trialbookDir, wasmPath: join(repoRoot, 'node_modules/sql.js/dist/sql-wasm.wasm'), log: quiet, crashAfterSeconds: 3600, saveDelayMs: 60_000,
   });
   await index.sync();
   return { index, dir, t0 };

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT, runId, Workspace } from './workspaceFixture';
+import { eventLine } from '../fixtures/runLog';
 
 // The bundle users run (scripts/test.mjs builds it before the tiers).
 const CLI = join(REPO_ROOT, 'dist', 'cli.js');
@@ -61,9 +62,11 @@ describe('command line: exits under concurrent logging', () => {
     assert.ok(existsSync(CLI), `${CLI} is built (npm run build)`);
     ws = new Workspace();
     const archive = runId(1);
-    ws.writeRun(archive, { name: 'archive', experiment: 'load', steps: 3, status: null });
-    ws.append(archive, ...Array.from({ length: ARCHIVE_HEARTBEATS }, (_, i) => ({ v: 1, t: 'heartbeat', ts: 1_795_743_700 + i, pad: PAD })));
-    ws.append(archive, { v: 1, t: 'run_end', ts: 1_795_743_700 + ARCHIVE_HEARTBEATS, status: 'finished' });
+    const log = ws.writeRun(archive, { name: 'archive', experiment: 'load', steps: 3, status: null });
+    // Padded heartbeats (readers ignore unknown fields) make the log big enough for the reader thread.
+    for (let i = 0; i < ARCHIVE_HEARTBEATS; i++) log.raw(eventLine('heartbeat', 1_795_743_700 + i, { pad: PAD }));
+    log.end('finished', undefined, 1_795_743_700 + ARCHIVE_HEARTBEATS);
+    ws.append(log);
     const env = { ...process.env, PYTHONPATH: join(REPO_ROOT, 'sdk', 'python'), TRIALBOOK_DIR: ws.trialbookDir };
     for (let i = 0; i < LOGGERS; i++) loggers.push(spawn('/usr/bin/python3', ['-c', LOGGER, `logger-${i}`], { env, stdio: 'ignore' }));
     const until = Date.now() + 60_000;

@@ -5,7 +5,7 @@ import { RegistryError, TokenRenewed, describeNetworkError, isTransient, socketE
 import { header, isAbortError, isLoopbackHost, sendRequest, sleep, type HttpResponse, type RequestBody } from './http';
 import { RegistryAuth } from './ociAuth';
 import type { Blob } from './blobSource';
-import { describeBody, looksLikeJson, registryErrorDetail } from './ociResponses';
+import { describeBody, looksLikeJson, registryHttpError } from './ociResponses';
 import { ChunkReader, counted, exactly, rangeEnd, withDigest } from './uploadStreams';
 import type { Credentials, PushLog } from './types';
 
@@ -395,21 +395,6 @@ export class OciClient {
   }
 
   errorFor(res: HttpResponse, action: string): RegistryError {
-    const where = `${this.registry}/${this.repository}`;
-    const detail = registryErrorDetail(res);
-    switch (true) {
-      case res.status === 401:
-        return new RegistryError('auth', `Registry ${this.registry} rejected the credentials (HTTP 401) when trying to ${action} for ${this.repository}${detail}. Check the username and password or token, or log in again (docker login ${this.registry}).`, 401);
-      case res.status === 403:
-        return new RegistryError('denied', `Registry ${this.registry} denied access to ${this.repository} (HTTP 403)${detail}. The account needs push permission on this repository.`, 403);
-      case res.status === 404 && !detail:
-        return new RegistryError('not-found', `Registry ${this.registry} has no ${where} or does not speak the OCI distribution API (HTTP 404 when trying to ${action}). Check the address and repository name.`, 404);
-      case res.status >= 500:
-        return new RegistryError('server', `Registry ${this.registry} failed with HTTP ${res.status} when trying to ${action}${detail}. The server has a problem; try again later or ask its administrator.`, res.status);
-      case !detail && !/json/i.test(header(res, 'content-type') ?? '') && !looksLikeJson(res.body.toString('utf8')):
-        return new RegistryError('protocol', `${this.registry} answered HTTP ${res.status} with something that is not the OCI registry API (${describeBody(res)}) when trying to ${action}. Check that the address points at the registry itself.`, res.status);
-      default:
-        return new RegistryError('rejected', `Registry ${this.registry} refused to ${action} for ${this.repository} (HTTP ${res.status})${detail}.`, res.status);
-    }
+    return registryHttpError(res, this.registry, this.repository, action);
   }
 }

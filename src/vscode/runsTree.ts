@@ -127,8 +127,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     return experiments.map((e) => ({
       experiment: e.name,
       runs: e.runs.map((run) => {
-        const description = this.getTreeItem({ kind: 'run', run, experimentPrimary: primaryOf(e.runs) }).description;
-        return { id: run.id, label: run.name, description: typeof description === 'string' ? description : '', status: run.status };
+        const item = this.getTreeItem({ kind: 'run', run, experimentPrimary: primaryOf(e.runs) });
+        const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : '';
+        return { id: run.id, label: run.name, description: typeof item.description === 'string' ? item.description : '', status: run.status, tooltip };
       }),
     }));
   }

@@ -1,5 +1,6 @@
 // `trialbook runs`: list runs with a filter and sort, as a table or JSON.
 import { FilterError } from '../core/filterLanguage';
+import { summaryValue } from '../shared/metricDirection';
 import type { RunRow } from '../core/model';
 import { isSortColumn } from '../core/runQueries';
 import { formatDate, formatDuration, formatNumber, formatValue } from '../shared/format';
@@ -20,11 +21,15 @@ function own<T>(o: Record<string, T>, k: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
 }
 
-/** A metric's last value or a param, as the sort keys name them (`metric.NAME`, `param.NAME` or just `NAME`). */
+/**
+ * A metric's summary value (the last unless declared), a param or a summary value, as the sort keys name them
+ * (`metric.NAME`, `param.NAME`, `summary.NAME` or just `NAME`).
+ */
 function cell(row: RunRow, key: string): string {
+  if (key.startsWith('summary.')) return formatValue(row.summary ? own(row.summary, key.slice(8)) : undefined);
   if (!key.startsWith('param.')) {
     const m = own(row.metrics, key.startsWith('metric.') ? key.slice(7) : key);
-    if (m) return formatNumber(m.last);
+    if (m) return formatNumber(summaryValue(m, m.summaryMode));
     if (key.startsWith('metric.')) return '';
   }
   return formatValue(own(row.params, key.startsWith('param.') ? key.slice(6) : key));

@@ -1,6 +1,7 @@
 // Validation of one parsed event line against docs/event-format.md (version 1) and the reader's limits.
 // Hand-written rather than a generic JSON Schema validator: it runs once per log line on the ingest hot path.
 import { errorMessage } from '../shared/errorMessage';
+import type { MetricGoal, SummaryMode } from '../shared/metricDirection';
 import type { Artifact, Lineage, ParamValue } from './model';
 
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -25,6 +26,8 @@ export type RunEvent =
   /** `values` is the raw, already validated object: number or non-finite string per key. */
   | { t: 'metrics'; ts: number; step: number; values: Record<string, number | string>; cell?: CellRef }
   | { t: 'summary'; ts: number; summary: Record<string, ParamValue> }
+  /** A metric's whole definition from now on (`define_metric`). */
+  | { t: 'metric'; ts: number; name: string; goal?: MetricGoal; summary?: SummaryMode; primary?: boolean }
   | { t: 'tags'; ts: number; tags: string[] }
   | { t: 'notes'; ts: number; notes: string }
   | { t: 'artifact'; ts: number; artifact: Artifact }
@@ -265,6 +268,22 @@ function artifact(o: Record<string, Json>, ts: number): RunEvent {
   return { t: 'artifact', ts, artifact: a };
 }
 
+function metricDefinition(o: Record<string, Json>, ts: number): RunEvent {
+  const ev: Extract<RunEvent, { t: 'metric' }> = { t: 'metric', ts, name: str(o, 'name', MAX_KEY_CHARS, 1) };
+  const goal = o.goal;
+  if (goal !== undefined) {
+    if (goal !== 'minimize' && goal !== 'maximize') fail('"goal" must be "minimize" or "maximize"');
+    ev.goal = goal;
+  }
+  const summary = o.summary;
+  if (summary !== undefined) {
+    if (summary !== 'min' && summary !== 'max' && summary !== 'last') fail('"summary" must be "min", "max" or "last"');
+    ev.summary = summary;
+  }
+  const primary = optBool(o, 'primary'); if (primary !== undefined) ev.primary = primary;
+  return ev;
+}
+
 function validateKnown(o: Record<string, Json>): RunEvent {
   const v = o.v;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail('"v" must be an integer ≥ 1');
@@ -277,6 +296,7 @@ function validateKnown(o: Record<string, Json>): RunEvent {
     case 'run_start': return runStart(o, ts);
     case 'params': return { t, ts, params: valueMap(o, 'params', 'param', MAX_PARAM_STRING_CHARS) };
     case 'summary': return { t, ts, summary: valueMap(o, 'summary', 'summary', undefined) };
+    case 'metric': return metricDefinition(o, ts);
     case 'tags': return { t, ts, tags: tagList(o, 'tags') };
     case 'notes': return { t, ts, notes: str(o, 'notes', MAX_NOTES_CHARS) };
     case 'artifact': return artifact(o, ts);

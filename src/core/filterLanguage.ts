@@ -1,5 +1,6 @@
 // The runs filter language (docs/filter-language.md): a tokenizer and a recursive-descent parser that compiles an
 // expression into a predicate over run rows. Errors name the 1-based column where the expression went wrong.
+import { summaryValue } from '../shared/metricDirection';
 import { escapeControls } from '../shared/untrustedText';
 import type { MetricSummary, ParamValue, RunRow } from './model';
 
@@ -330,19 +331,23 @@ class Parser {
     const textField = bare ? TEXT_FIELDS.get(lower) : undefined;
     if (textField) return this.comparison(textField, true);
     let key = field;
-    let kind: 'param' | 'metric' | 'any' = 'any';
-    const prefixed = bare ? /^(params?|metrics?)\.(.+)$/i.exec(field) : null;
+    let kind: 'param' | 'metric' | 'summary' | 'any' = 'any';
+    const prefixed = bare ? /^(params?|metrics?|summary)\.(.+)$/i.exec(field) : null;
     if (prefixed) {
-      kind = (prefixed[1] ?? '').toLowerCase().startsWith('param') ? 'param' : 'metric';
+      const prefix = (prefixed[1] ?? '').toLowerCase();
+      kind = prefix.startsWith('param') ? 'param' : prefix === 'summary' ? 'summary' : 'metric';
       key = prefixed[2] ?? '';
     }
+    if (kind === 'summary') return this.comparison((r) => (r.summary ? own(r.summary, key) : undefined));
+    // A bare name: the metric's summary value (its last unless declared), else the param, else the summary value.
     return this.comparison((r) => {
       if (kind !== 'param') {
         const m = own(r.metrics, key);
-        if (m) return m.last;
+        if (m) return summaryValue(m, m.summaryMode);
         if (kind === 'metric') return undefined;
       }
-      return own(r.params, key);
+      if (kind === 'param') return own(r.params, key);
+      return Object.prototype.hasOwnProperty.call(r.params, key) ? own(r.params, key) : r.summary ? own(r.summary, key) : undefined;
     });
   }
 }

@@ -1,5 +1,6 @@
 // Domain types shared by the index, the CLI and the editor adapters.
 // Names follow docs/architecture.md: run, experiment, metric, param, tag, note, artifact, model, push.
+import type { MetricGoal, SummaryMode } from '../shared/metricDirection';
 
 export type RunStatus = 'running' | 'finished' | 'failed' | 'killed' | 'crashed';
 
@@ -12,6 +13,16 @@ export interface MetricSummary {
   max: number;
   count: number;
   lastStep: number;
+  /** The goal the run declared (`define_metric(goal=…)`); absent: guessed from the name (shared/metricDirection). */
+  goal?: MetricGoal;
+  /** Which value stands for the run (`define_metric(summary=…)`); absent: the last. */
+  summaryMode?: SummaryMode;
+}
+
+/** A metric's definition as a run declared it (`metric` events). */
+export interface MetricDefinition {
+  goal?: MetricGoal;
+  summary?: SummaryMode;
 }
 
 /** One row of the runs list: what trees, tables and filters need. */
@@ -37,6 +48,10 @@ export interface RunRow {
   skippedLines: number;
   /** Starred by the user in the editor (runs/<id>/edits.jsonl). */
   starred?: boolean;
+  /** The metric the run declared primary (`define_metric(…, primary=True)`). */
+  primaryMetric?: string;
+  /** The run's `summary` values (`run.summary[…]`), keyed by run-supplied names (read them as own properties). */
+  summary?: Record<string, ParamValue>;
 }
 
 export interface GitLineage {

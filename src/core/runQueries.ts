@@ -1,6 +1,7 @@
 // Pure queries over run rows: sorting, param comparison. Filtering lives in filterLanguage.ts.
 // Metric and param names are run-supplied: every lookup by them is an own-property check (or a Map), so a metric
 // named `constructor` or `__proto__` is found only on the runs that logged it.
+import { summaryValue } from '../shared/metricDirection';
 import type { ParamComparison, RunRow } from './model';
 import { encodeJson } from './store';
 
@@ -29,9 +30,13 @@ function own<T>(o: Record<string, T>, k: string): T | undefined {
 function sortValue(r: RunRow, key: string): string | number | undefined {
   const column = COLUMNS.get(key);
   if (column) return column(r);
+  if (key.startsWith('summary.')) {
+    const s = r.summary ? own(r.summary, key.slice(8)) : undefined;
+    return typeof s === 'number' || typeof s === 'string' ? s : typeof s === 'boolean' ? (s ? 1 : 0) : undefined;
+  }
   if (!key.startsWith('param.')) {
     const m = own(r.metrics, key.startsWith('metric.') ? key.slice(7) : key);
-    if (m) return m.last;
+    if (m) return summaryValue(m, m.summaryMode);
     if (key.startsWith('metric.')) return undefined;
   }
   const p = own(r.params, key.startsWith('param.') ? key.slice(6) : key);

@@ -1,6 +1,6 @@
 // A run as the index holds it in memory while ingesting: metadata, summaries, cell links, and points not yet stored.
 import { metricValue, setOwn, type RunEvent } from './eventValidation';
-import type { Artifact, CellLink, Lineage, MetricSummary, ParamValue, RunDetail, RunRow, RunStatus } from './model';
+import type { Artifact, CellLink, Lineage, MetricDefinition, MetricSummary, ParamValue, RunDetail, RunRow, RunStatus } from './model';
 import type { LogBatch, PointsSegment } from './logBatches';
 import { PointBuffer } from './seriesCodec';
 
@@ -39,6 +39,10 @@ export interface RunState {
   params: Record<string, ParamValue>;
   summary: Record<string, ParamValue>;
   metrics: Map<string, MetricState>;
+  /** Definitions from `metric` events (define_metric), by metric name; a later one replaces the earlier. */
+  metricDefs: Map<string, MetricDefinition>;
+  /** The metric last declared primary. */
+  primaryMetric?: string;
   /** Epoch ms; 0 until the first event. */
   startedAt: number;
   endedAt?: number;
@@ -68,7 +72,7 @@ export function emptyCursor(): LogCursor {
 export function newRunState(id: string, dir: string): RunState {
   return {
     id, dir, hasStart: false, experiment: DEFAULT_EXPERIMENT, name: id, notes: '', tags: [], params: {}, summary: {},
-    metrics: new Map(), startedAt: 0, lastEventAt: 0, lineage: {}, artifacts: [], skippedLines: 0, warnings: [],
+    metrics: new Map(), metricDefs: new Map(), startedAt: 0, lastEventAt: 0, lineage: {}, artifacts: [], skippedLines: 0, warnings: [],
     cells: new Map(), cursor: emptyCursor(), pendingPoints: 0,
   };
 }
@@ -177,6 +181,15 @@ export function applyEvent(run: RunState, ev: RunEvent): void {
       break;
     case 'params': for (const k of Object.keys(ev.params)) setOwn(run.params, k, ev.params[k] as ParamValue); break;
     case 'summary': for (const k of Object.keys(ev.summary)) setOwn(run.summary, k, ev.summary[k] as ParamValue); break;
+    case 'metric': {
+      const def: MetricDefinition = {};
+      if (ev.goal !== undefined) def.goal = ev.goal;
+      if (ev.summary !== undefined) def.summary = ev.summary;
+      run.metricDefs.set(ev.name, def);
+      if (ev.primary === true) run.primaryMetric = ev.name;
+      else if (ev.primary === false && run.primaryMetric === ev.name) delete run.primaryMetric;
+      break;
+    }
     case 'tags': run.tags = [...ev.tags]; break;
     case 'notes': run.notes = ev.notes; break;
     case 'artifact': run.artifacts.push(ev.artifact); break;
@@ -199,12 +212,19 @@ export function deriveStatus(run: RunState, nowMs: number, crashAfterSeconds: nu
 
 export function toRunRow(run: RunState, nowMs: number, crashAfterSeconds: number): RunRow {
   const metrics: Record<string, MetricSummary> = {};
-  for (const [k, m] of run.metrics) setOwn(metrics, k, { ...m.summary });
+  for (const [k, m] of run.metrics) {
+    const summary: MetricSummary = { ...m.summary };
+    const def = run.metricDefs.get(k);
+    if (def?.goal !== undefined) summary.goal = def.goal;
+    if (def?.summary !== undefined) summary.summaryMode = def.summary;
+    setOwn(metrics, k, summary);
+  }
   const row: RunRow = {
     id: run.id, experiment: run.experiment, name: run.name, status: deriveStatus(run, nowMs, crashAfterSeconds),
     startedAt: run.startedAt, lastEventAt: run.lastEventAt, notes: run.notes, tags: [...run.tags],
-    params: { ...run.params }, metrics, skippedLines: run.skippedLines,
+    params: { ...run.params }, metrics, skippedLines: run.skippedLines, summary: { ...run.summary },
   };
+  if (run.primaryMetric !== undefined) row.primaryMetric = run.primaryMetric;
   if (run.endedAt !== undefined) row.endedAt = run.endedAt;
   const l = run.lineage;
   if (l.user !== undefined) row.user = l.user;

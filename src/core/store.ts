@@ -1,7 +1,7 @@
 // Reads and writes runs in the sql.js database. Metadata rows are small and rewritten per changed run; metric
 // points go into packed chunks (seriesCodec) so ingest never inserts a row per point.
 import type { Database, SqlValue, Statement } from 'sql.js';
-import type { Artifact, CellLink, Lineage, ParamValue, PushRecord } from './model';
+import type { Artifact, CellLink, Lineage, MetricDefinition, ParamValue, PushRecord } from './model';
 import { CHUNK_POINTS, chunkLength, decodeChunk, decodeChunkInto, encodeChunk, type ChunkAxis } from './seriesCodec';
 import { newRunState, type RunState } from './runState';
 
@@ -47,6 +47,26 @@ function rows(db: Database, sql: string, params: SqlValue[] = []): SqlValue[][] 
   }
 }
 
+/** Metric definitions as a JSON list of `[name, goal, summary]` (a list: names are run-supplied). */
+function encodeDefinitions(defs: ReadonlyMap<string, MetricDefinition>): string | null {
+  return defs.size === 0 ? null : JSON.stringify([...defs].map(([name, d]) => [name, d.goal ?? null, d.summary ?? null]));
+}
+
+function decodeDefinitions(text: string): Map<string, MetricDefinition> {
+  const defs = new Map<string, MetricDefinition>();
+  const list: unknown = JSON.parse(text);
+  if (!Array.isArray(list)) return defs;
+  for (const entry of list) {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string') continue;
+    const [name, goal, summary] = entry as unknown[];
+    const def: MetricDefinition = {};
+    if (goal === 'minimize' || goal === 'maximize') def.goal = goal;
+    if (summary === 'min' || summary === 'max' || summary === 'last') def.summary = summary;
+    defs.set(name as string, def);
+  }
+  return defs;
+}
+
 export interface LoadedRuns {
   runs: Map<string, RunState>;
   nextSeriesId: number;
@@ -56,7 +76,7 @@ export interface LoadedRuns {
 export function loadRuns(db: Database): LoadedRuns {
   const runs = new Map<string, RunState>();
   for (const r of rows(db, `SELECT id, experiment, name, has_start, end_status, error, started_at, ended_at, last_event_at,
-      notes, grp, rank, skipped_lines, dir, lineage, summary, sdk, warnings FROM runs`)) {
+      notes, grp, rank, skipped_lines, dir, lineage, summary, sdk, warnings, metric_defs, primary_metric FROM runs`)) {
     const run = newRunState(String(r[0]), String(r[13]));
     run.experiment = String(r[1]);
     run.name = String(r[2]);
@@ -75,6 +95,8 @@ export function loadRuns(db: Database): LoadedRuns {
     run.summary = decodeJson<Record<string, ParamValue>>(String(r[15]));
     const sdk = optStr(r[16]); if (sdk !== undefined) run.sdk = JSON.parse(sdk) as { name?: string; version?: string };
     run.warnings = JSON.parse(String(r[17])) as string[];
+    const defs = optStr(r[18]); if (defs !== undefined) run.metricDefs = decodeDefinitions(defs);
+    const primary = optStr(r[19]); if (primary !== undefined) run.primaryMetric = primary;
     runs.set(run.id, run);
   }
   for (const r of rows(db, 'SELECT run_id, key, json FROM params')) {
@@ -166,12 +188,14 @@ export class RunWriter {
     for (const t of ['params', 'tags', 'metrics', 'artifacts', 'cell_links'] as const) this.exec(`DELETE FROM ${t} WHERE run_id = ?`, [id]);
     const l = run.lineage;
     this.exec(`INSERT OR REPLACE INTO runs (id, experiment, name, has_start, end_status, error, started_at, ended_at, last_event_at,
-        user, host, script, notebook, git_commit, notes, grp, rank, skipped_lines, dir, lineage, summary, sdk, warnings)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+        user, host, script, notebook, git_commit, notes, grp, rank, skipped_lines, dir, lineage, summary, sdk, warnings,
+        metric_defs, primary_metric)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
       id, run.experiment, run.name, run.hasStart ? 1 : 0, run.endStatus ?? null, run.error ?? null, run.startedAt,
       run.endedAt ?? null, run.lastEventAt, l.user ?? null, l.host ?? null, l.script ?? null, l.notebook?.path ?? null,
       l.git?.commit ?? null, run.notes, run.group ?? null, run.rank ?? null, run.skippedLines, run.dir,
       encodeJson(run.lineage), encodeJson(run.summary), run.sdk ? JSON.stringify(run.sdk) : null, JSON.stringify(run.warnings),
+      encodeDefinitions(run.metricDefs), run.primaryMetric ?? null,
     ]);
     this.exec('INSERT OR IGNORE INTO experiments (name) VALUES (?)', [run.experiment]);
     for (const k of Object.keys(run.params)) {

@@ -2,7 +2,7 @@
 // newer Trialbook (higher version) is never modified by this one.
 import type { Database } from 'sql.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Migration n brings a database from version n-1 to n. */
 const MIGRATIONS: ReadonlyArray<string> = [
@@ -51,6 +51,16 @@ const MIGRATIONS: ReadonlyArray<string> = [
     name TEXT PRIMARY KEY, byte_offset INTEGER NOT NULL, line INTEGER NOT NULL, size INTEGER NOT NULL,
     mtime_ms REAL NOT NULL, ino REAL NOT NULL, head_hash TEXT NOT NULL, head_length INTEGER NOT NULL
   );
+  `,
+  // 2: metric definitions (define_metric). Version 1 skipped `metric` events while reading, and each log is read
+  // only once, so the logs are read again: every run's rows go, the next sync re-indexes them (pushes stay, and
+  // so does the ledger's cursor row, `.pushes`: no run id starts with a dot).
+  `
+  ALTER TABLE runs ADD COLUMN metric_defs TEXT;
+  ALTER TABLE runs ADD COLUMN primary_metric TEXT;
+  DELETE FROM runs; DELETE FROM params; DELETE FROM tags; DELETE FROM metrics; DELETE FROM series_chunks;
+  DELETE FROM artifacts; DELETE FROM cell_links; DELETE FROM experiments;
+  DELETE FROM log_files WHERE name NOT LIKE '.%';
   `,
 ];
 

@@ -8,6 +8,7 @@ export const CommandId = {
   filterRuns: 'trialbook.filterRuns',
   clearFilter: 'trialbook.clearFilter',
   sortRuns: 'trialbook.sortRuns',
+  chooseKeyMetric: 'trialbook.chooseKeyMetric',
   toggleRunningOnly: 'trialbook.toggleRunningOnly',
   toggleStarredOnly: 'trialbook.toggleStarredOnly',
   renameRun: 'trialbook.renameRun',
@@ -40,7 +41,7 @@ export type CommandKey = keyof typeof CommandId;
  */
 export const workspaceCommandKeys = [
   'refresh', 'compareRuns', 'compareSelected', 'openRun', 'openRunsTable', 'filterRuns', 'clearFilter', 'sortRuns',
-  'toggleRunningOnly', 'toggleStarredOnly', 'renameRun', 'editNotes', 'editTags', 'toggleStar', 'deleteRun', 'copyRunId',
+  'chooseKeyMetric', 'toggleRunningOnly', 'toggleStarredOnly', 'renameRun', 'editNotes', 'editTags', 'toggleStar', 'deleteRun', 'copyRunId',
   'revealSource', 'showCodeDiff', 'openAtCommit', 'exportComparisonCsv', 'pushModel', 'verifyModel', 'copyReference',
   'rebuildDatabase',
 ] as const satisfies readonly CommandKey[];

@@ -1,8 +1,9 @@
 // The Markdown of a run's tooltip in the Runs view (no vscode import: unit-tested with a CommonMark parser).
 // Everything in it but the layout is run-supplied, so it is either escaped inline text or inside a code block
 // that no input can close.
-import type { RunRow } from '../core/model';
+import type { MetricSummary, RunRow } from '../core/model';
 import { formatNumber, formatValue } from '../shared/format';
+import { metricGoal } from '../shared/metricDirection';
 import { fencedCodeBlock } from '../shared/untrustedText';
 
 /**
@@ -14,7 +15,14 @@ export function markdownLiteral(text: string): string {
   return text.replace(/\r\n|[\r\n]/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
 }
 
-/** Params and metrics listed, at most this many each. */
+/** `, summary: min, lower is better`: what the run declared or the name suggests, when anything. */
+function metricNotes(name: string, m: MetricSummary): string {
+  const goal = metricGoal(name, m.goal);
+  const notes = [m.summaryMode ? `summary: ${m.summaryMode}` : '', goal === 'minimize' ? 'lower is better' : goal === 'maximize' ? 'higher is better' : ''];
+  return notes.filter(Boolean).map((n) => `, ${n}`).join('');
+}
+
+/** Params, metrics and summary values listed, at most this many each. */
 const LISTED = 20;
 
 /** The tooltip's lines of plain text (the code block's content). */
@@ -31,9 +39,16 @@ export function runTooltipLines(run: RunRow): string[] {
   if (metrics.length) {
     lines.push('Metrics (last / min / max):');
     for (const [k, m] of metrics.slice(0, LISTED)) {
-      lines.push(`  ${k}: ${formatNumber(m.last)} / ${formatNumber(m.min)} / ${formatNumber(m.max)}  (${m.count} points)`);
+      lines.push(`  ${k}: ${formatNumber(m.last)} / ${formatNumber(m.min)} / ${formatNumber(m.max)}  (${m.count} points${metricNotes(k, m)})`);
     }
     if (metrics.length > LISTED) lines.push(`  … ${metrics.length - LISTED} more`);
+  }
+  // Own entries only: a summary named `__proto__` is a value like any other.
+  const summary = Object.entries(run.summary ?? {});
+  if (summary.length) {
+    lines.push('Summary:');
+    for (const [k, v] of summary.slice(0, LISTED)) lines.push(`  ${k} = ${formatValue(v)}`);
+    if (summary.length > LISTED) lines.push(`  … ${summary.length - LISTED} more`);
   }
   if (run.gitCommit) lines.push(`Git commit: ${run.gitCommit.slice(0, 12)}`);
   if (run.tags.length) lines.push(`Tags: ${run.tags.join(', ')}`);

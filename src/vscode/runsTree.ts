@@ -16,6 +16,8 @@ export interface ExperimentNode {
 export interface RunNode {
   kind: 'run';
   run: RunRow;
+  /** The primary metric declared in the run's experiment (see experimentPrimary). */
+  experimentPrimary?: string;
 }
 
 export type RunsTreeNode = ExperimentNode | RunNode;
@@ -56,7 +58,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
 
   async getChildren(element?: RunsTreeNode): Promise<RunsTreeNode[]> {
     if (element) {
-      return element.kind === 'experiment' ? element.runs.map((run) => ({ kind: 'run', run })) : [];
+      if (element.kind !== 'experiment') return [];
+      const experimentPrimary = primaryOf(element.runs);
+      return element.runs.map((run) => ({ kind: 'run', run, experimentPrimary }));
     }
     return this.experiments();
   }
@@ -108,7 +112,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
     item.id = `run:${run.id}`;
     item.iconPath = statusIcons[run.status];
-    item.description = runDescription(run, this.keyMetric, Date.now());
+    item.description = runDescription(run, { configured: this.keyMetric, sort: this.query().sort, experimentPrimary: node.experimentPrimary }, Date.now());
     item.tooltip = runTooltip(run);
     if (run.starred) item.description = `★ ${item.description}`;
     // Menus match on this: status, whether the source is known, whether starred.
@@ -123,8 +127,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     return experiments.map((e) => ({
       experiment: e.name,
       runs: e.runs.map((run) => {
-        const description = this.getTreeItem({ kind: 'run', run }).description;
-        return { id: run.id, label: run.name, description: typeof description === 'string' ? description : '', status: run.status };
+        const item = this.getTreeItem({ kind: 'run', run, experimentPrimary: primaryOf(e.runs) });
+        const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : '';
+        return { id: run.id, label: run.name, description: typeof item.description === 'string' ? item.description : '', status: run.status, tooltip };
       }),
     }));
   }
@@ -134,6 +139,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     this.changeEmitter.dispose();
     this.messageEmitter.dispose();
   }
+}
+
+/** An experiment's primary metric: the one declared by its newest run that declares one. */
+function primaryOf(runs: readonly RunRow[]): string | undefined {
+  let newest: RunRow | undefined;
+  for (const run of runs) if (run.primaryMetric !== undefined && (!newest || run.startedAt > newest.startedAt)) newest = run;
+  return newest?.primaryMetric;
 }
 
 /** Run-supplied text stays text: escaped inline, or in a code block no note can close (see runTooltip.ts). */

@@ -12,6 +12,8 @@ export interface RunsTreeRunItem {
   label: string;
   description: string;
   status: RunStatus;
+  /** The tooltip's Markdown. */
+  tooltip: string;
 }
 
 export interface RunsTreeExperimentItem {

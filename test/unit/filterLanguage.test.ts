@@ -258,3 +258,41 @@ describe('filter language: a value means what it is compared with', () => {
     assert.deepEqual(hit('name = "true"'), ['t']);
   });
 });
+
+describe('filter language: summary values', () => {
+  const withOwn = (json: string) => JSON.parse(json) as NonNullable<RunRow['summary']>;
+  const runs: RunRow[] = [
+    row('s1', { summary: withOwn('{"best_accuracy": 0.95, "checkpoint": "epoch-9", "__proto__": 3, "ok": true}'), params: { best_accuracy: 0.1 } }),
+    row('s2', { summary: withOwn('{"best_accuracy": 0.85, "checkpoint": "epoch-3", "nested": {"a": 1}}'), metrics: { val_loss: { ...m(0.5, 0.2, 0.9), summaryMode: 'min' as const } } }),
+    row('s3', { metrics: { best_accuracy: m(0.99) } }),
+    row('s4', {}),
+  ];
+  const match = (expr: string): string[] => runs.filter(compileFilter(expr)).map((r) => r.id);
+  // One table: expression → runs it matches.
+  const cases: Array<[string, string[]]> = [
+    ['summary.best_accuracy > 0.9', ['s1']],
+    ['summary.best_accuracy >= 0.85', ['s1', 's2']],
+    ['summary.best_accuracy != 0.85', ['s1'], ],
+    ['summary.checkpoint = epoch-3', ['s2']],
+    ['summary.checkpoint ~ EPOCH', ['s1', 's2']],
+    ['summary.ok = true', ['s1']],
+    ['summary.nested = 1', []],
+    ['summary.__proto__ = 3', ['s1']],
+    ['summary.constructor = 3', []],
+    ['summary.toString != 1', []],
+    ['"summary.best_accuracy" > 0', []],
+    ['summary.missing > 0', []],
+    ['not summary.best_accuracy > 0', ['s3', 's4']],
+    ['best_accuracy > 0.9', ['s3']],
+    ['best_accuracy < 0.5', ['s1']],
+    ['checkpoint = epoch-9', ['s1']],
+    ['summary.best_accuracy in (0.85, 0.95)', ['s1', 's2']],
+    ['Summary.best_accuracy > 0.9', ['s1']],
+    // A metric's bare name means its summary value: the min for val_loss, declared summary="min".
+    ['val_loss < 0.3', ['s2']],
+    ['last(val_loss) < 0.3', []],
+  ];
+  for (const [expr, expected] of cases) {
+    it(`${expr} → ${expected.join(', ') || 'nothing'}`, () => assert.deepEqual(match(expr), expected));
+  }
+});

@@ -154,7 +154,7 @@ describe('persistence: single writer, crash safety, recovery', () => {
     const before = readFileSync(dbFile);
     index = await openRunIndex(ws.options(log));
     assert.equal(index.isWriter, false);
-    assert.match(index.openNotice ?? '', /newer Trialbook \(schema version 99; this version understands up to 1\).*left untouched/);
+    assert.match(index.openNotice ?? '', /newer Trialbook \(schema version 99; this version understands up to 2\).*left untouched/);
     await index.sync();
     assert.equal(index.getRun(a)!.metrics.loss!.count, 3, 'still usable, from the logs');
     await index.save();

@@ -30,6 +30,20 @@ describe('sorting runs', () => {
     }
   });
 
+  it('sorts by summary values (summary.NAME) and by a metric\'s summary value (min when declared summary="min")', () => {
+    const rows = [row('a', 3, [], []), row('b', 2, [], []), row('c', 1, [], [])];
+    const [a, b] = rows as [RunRow, RunRow, RunRow];
+    a.summary = withOwn([['best_accuracy', 0.9], ['__proto__', 1]]);
+    b.summary = withOwn([['best_accuracy', 0.95]]);
+    assert.deepEqual(sortRuns(rows, '-summary.best_accuracy').map((r) => r.id), ['b', 'a', 'c']);
+    assert.deepEqual(sortRuns(rows, 'summary.best_accuracy').map((r) => r.id), ['a', 'b', 'c']);
+    assert.deepEqual(sortRuns(rows, 'summary.__proto__').map((r) => r.id), ['a', 'b', 'c'], 'only a has it; the others by start');
+    assert.deepEqual(sortRuns(rows, 'summary.constructor').map((r) => r.id), ['a', 'b', 'c']);
+    a.metrics = withOwn([['val_loss', { ...summary(0.5), min: 0.1, summaryMode: 'min' as const }]]);
+    b.metrics = withOwn([['val_loss', { ...summary(0.3), min: 0.3 }]]);
+    assert.deepEqual(sortRuns(rows, 'metric.val_loss').map((r) => r.id), ['a', 'b', 'c']);
+  });
+
   it('still sorts by its columns', () => {
     const rows = [row('b', 1, [], []), row('a', 2, [], [])];
     assert.deepEqual(sortRuns(rows, 'name').map((r) => r.id), ['a', 'b']);

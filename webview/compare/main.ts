@@ -5,6 +5,7 @@ import { connectToHost } from '../shared/vscodeApi';
 import { clear, el } from '../shared/dom';
 import { xAxisLabels } from './axis';
 import { MetricChart, type ChartView } from './charts';
+import { summaryValuesTable } from './summaryValues';
 import { paramsTable, summaryTable } from './tables';
 
 const host = connectToHost(compareContract);
@@ -79,7 +80,7 @@ function renderTables(): void {
   clear(paramsBox);
   paramsBox.append(paramsTable(data, view.onlyDifferentParams, visible));
   clear(summaryBox);
-  summaryBox.append(summaryTable(data, visible));
+  summaryBox.append(summaryTable(data, visible), summaryValuesTable(data, visible));
 }
 
 function renderLegend(): void {
@@ -172,7 +173,7 @@ function applyUpdate(message: Extract<HostToCompareMessage, { type: 'update' }>)
     }
   }
   const metricsChanged = message.metrics.length !== data.metrics.length;
-  data = { ...data, runs: message.runs, metrics: message.metrics, summaries: message.summaries };
+  data = { ...data, runs: message.runs, metrics: message.metrics, summaries: message.summaries, summaryValues: message.summaryValues };
   if (metricsChanged) renderMetricPicker();
   renderLegend();
   renderTables();

@@ -1,6 +1,6 @@
 // The params and metric summary tables under the charts: one column per shown run.
 import { formatNumber } from '../../src/shared/format';
-import { lowerIsBetter } from '../../src/shared/metricDirection';
+import { bestIndex } from '../../src/shared/metricDirection';
 import type { CompareData, CompareRun } from '../../src/shared/webviews/compare/contract';
 import { fromWireNumber, wireText, type WireNumber, type WireValue } from '../../src/shared/webviews/wireValue';
 import { el } from '../shared/dom';
@@ -33,18 +33,21 @@ export function paramsTable(data: CompareData, onlyDifferent: boolean, visible: 
   return el('table', { className: 'grid', attrs: { 'data-table': 'params' } }, el('thead', {}, runHeader(runs)), body);
 }
 
-/** Last / min / max per metric and run; the best value in each metric's row is highlighted. */
+/**
+ * Last / min / max per metric and run. In each row the best value is highlighted, by the metric's goal (declared,
+ * else guessed): one cell, the first run to reach it; none for a metric without a direction or a single run.
+ */
 export function summaryTable(data: CompareData, visible: (id: string) => boolean): HTMLTableElement {
   const runs = shownRuns(data, visible);
   const rows: HTMLTableRowElement[] = [];
-  for (const { metric, stats } of data.summaries) {
-    const lower = lowerIsBetter(metric);
+  for (const { metric, stats, goal } of data.summaries) {
     for (const field of ['last', 'min', 'max'] as const) {
       const values = runs.map(({ at }): WireNumber | undefined => stats[at]?.[field]);
-      const finite = values.map((v) => (v === undefined ? Number.NaN : fromWireNumber(v))).filter((v) => Number.isFinite(v));
-      const best = finite.length > 1 ? (lower ? Math.min(...finite) : Math.max(...finite)) : undefined;
-      rows.push(el('tr', {}, el('th', { className: 'row-key', title: `${metric} (${field}); best = ${lower ? 'lowest' : 'highest'}` }, `${metric} · ${field}`),
-        ...values.map((v) => el('td', { className: v !== undefined && v === best ? 'best' : '' }, v === undefined ? '—' : formatNumber(fromWireNumber(v))))));
+      const numbers = values.map((v) => (v === undefined ? Number.NaN : fromWireNumber(v)));
+      const best = numbers.filter((v) => Number.isFinite(v)).length > 1 ? bestIndex(numbers, goal) : undefined;
+      const title = `${metric} (${field}); ${goal === 'minimize' ? 'best = lowest' : goal === 'maximize' ? 'best = highest' : 'no direction: no best'}`;
+      rows.push(el('tr', {}, el('th', { className: 'row-key', title }, `${metric} · ${field}`),
+        ...values.map((v, i) => el('td', { className: i === best ? 'best' : '' }, v === undefined ? '—' : formatNumber(fromWireNumber(v))))));
     }
   }
   return el('table', { className: 'grid', attrs: { 'data-table': 'summary' } }, el('thead', {}, runHeader(runs)), el('tbody', {}, ...rows));

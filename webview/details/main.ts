@@ -101,6 +101,7 @@ function render(d: RunDetailsData): void {
       d.params.length ? table(['param', 'value'], d.params.map(([k, v]) => [k, wireText(v)])) : el('p', { className: 'muted' }, 'No params logged.')),
     el('section', {}, el('h2', {}, `Metrics (${d.metrics.length})`),
       d.metrics.length ? table(['metric', 'last', 'min', 'max', 'points'], d.metrics.map((m) => [m.key, metric(m.last), metric(m.min), metric(m.max), formatCount(m.count)])) : el('p', { className: 'muted' }, 'No metrics logged.')),
+    d.summary?.length ? el('section', {}, el('h2', {}, `Summary (${d.summary.length})`), table(['summary', 'value'], d.summary.map(([k, v]) => [k, wireText(v)]))) : null,
     el('section', {}, el('h2', {}, `Artifacts (${d.artifacts.length})`),
       d.artifacts.length
         ? table(['name', 'type', 'size', 'sha256', 'path', 'pushed to'], d.artifacts.map((a) => [a.name, a.type, `${formatBytes(a.size)}${a.files ? ` · ${formatCount(a.files)} files` : ''}`, a.sha256.slice(0, 16) + '…', a.path, a.pushes.join(', ') || '—']))

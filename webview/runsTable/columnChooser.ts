@@ -18,7 +18,7 @@ export interface ChooserEvents {
   resetOrder(): void;
 }
 
-const groupTitles: Record<ColumnGroup, string> = { run: 'Run', param: 'Params', metric: 'Metrics' };
+const groupTitles: Record<ColumnGroup, string> = { run: 'Run', param: 'Params', metric: 'Metrics', summary: 'Summary values' };
 
 export class ColumnChooser {
   readonly element: HTMLDetailsElement;
@@ -62,7 +62,7 @@ export class ColumnChooser {
       reset.addEventListener('click', () => this.events.resetOrder());
       this.list.append(el('div', { className: 'chooser-group' }, reset));
     }
-    for (const group of ['run', 'param', 'metric'] as ColumnGroup[]) {
+    for (const group of ['run', 'param', 'metric', 'summary'] as ColumnGroup[]) {
       const columns = model.columns.filter((c) => c.group === group && (!needle || c.label.toLowerCase().includes(needle)));
       if (columns.length === 0) continue;
       const ids = columns.map((c) => c.id);

@@ -2,21 +2,24 @@
 import { formatDate, formatDuration } from '../../src/shared/format';
 import type { TableMetric, TableRow } from '../../src/shared/webviews/runsTable/contract';
 import { fromWireNumber, isNonFinite, wireText, type WireValue } from '../../src/shared/webviews/wireValue';
+import { summaryColumns } from './summaryColumns';
 
 /**
  * A row as the page keeps it: the host's row with its params and metrics in Maps, since their names are the run's
  * (a param named `constructor` or `__proto__` must find only itself).
  */
-export interface Row extends Omit<TableRow, 'params' | 'metrics'> {
+export interface Row extends Omit<TableRow, 'params' | 'metrics' | 'summary'> {
   params: ReadonlyMap<string, WireValue>;
   metrics: ReadonlyMap<string, TableMetric>;
+  /** The run's `run.summary` values (see summaryColumns.ts). */
+  summary: ReadonlyMap<string, WireValue>;
 }
 
 export function toRow(row: TableRow): Row {
-  return { ...row, params: new Map(row.params), metrics: new Map(row.metrics.map((m) => [m.key, m])) };
+  return { ...row, params: new Map(row.params), metrics: new Map(row.metrics.map((m) => [m.key, m])), summary: new Map(row.summary ?? []) };
 }
 
-export type ColumnGroup = 'run' | 'param' | 'metric';
+export type ColumnGroup = 'run' | 'param' | 'metric' | 'summary';
 
 /** What a cell sorts and compares by: numbers (NaN and ±∞ included), text, or nothing. */
 export type CellKey = number | string | null;
@@ -35,7 +38,7 @@ export interface Column {
   text(row: Row): string;
 }
 
-function valueKey(value: WireValue | undefined): CellKey {
+export function valueKey(value: WireValue | undefined): CellKey {
   if (value === undefined || value === null) return null;
   if (isNonFinite(value)) return fromWireNumber(value);
   if (typeof value === 'boolean') return String(value);
@@ -43,7 +46,7 @@ function valueKey(value: WireValue | undefined): CellKey {
 }
 
 /** The shared formatter's text (numbers to 4 significant digits, NaN, ∞); nothing for a run without the value. */
-const cellText = (value: WireValue | undefined): string => (value === undefined ? '' : wireText(value));
+export const cellText = (value: WireValue | undefined): string => (value === undefined ? '' : wireText(value));
 
 const runColumns: Column[] = [
   { id: 'name', label: 'Name', group: 'run', description: 'Run name', width: 200, numeric: false, defaultShown: true, key: (r) => r.name, text: (r) => r.name },
@@ -93,6 +96,7 @@ export function buildColumns(rows: readonly Row[]): Column[] {
     ...runColumns,
     ...[...params.keys()].sort(byName).map((p) => paramColumn(p, params.get(p) ?? false)),
     ...metricNames.map((m) => metricColumn(m, 'last')),
+    ...summaryColumns(rows),
     ...metricNames.flatMap((m) => [metricColumn(m, 'min'), metricColumn(m, 'max')]),
   ];
 }

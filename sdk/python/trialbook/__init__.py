@@ -28,7 +28,7 @@ from ._writer import FORMAT_VERSION
 from . import _session
 
 __all__ = [
-    "FORMAT_VERSION", "Config", "MetricValue", "Metrics", "Run", "Summary", "__version__", "finish", "init",
+    "FORMAT_VERSION", "Config", "MetricValue", "Metrics", "Run", "Summary", "__version__", "define_metric", "finish", "init",
     "log", "log_artifact", "log_metric", "log_metrics", "log_param", "log_params", "set_tags", "current_run",
 ]
 
@@ -60,6 +60,12 @@ def _current_or_start() -> Run:
 def log(metrics: Metrics, step: Optional[int] = None, commit: bool = True) -> None:
     """Log metrics to the current run (see Run.log)."""
     _require("log").log(metrics, step=step, commit=commit)
+
+
+def define_metric(name: str, goal: Optional[str] = None, summary: Optional[str] = None,
+                  primary: Optional[bool] = None) -> None:
+    """Declare a metric's goal, summary value or primary flag on the current run (see Run.define_metric)."""
+    _require("define_metric").define_metric(name, goal=goal, summary=summary, primary=primary)
 
 
 def finish(status: str = "finished", error: Optional[str] = None) -> None:

@@ -9,6 +9,7 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 
 from . import _artifacts, _values
 from ._config import Config
+from ._metric_def import metric_event
 from ._notebook import CellTracker
 from ._summary import Summary
 from ._system import SystemSampler
@@ -170,6 +171,13 @@ class Run:
         step = max(int(time.time() - self._started), self._system_step + 1)
         self._system_step = step
         self._writer.enqueue((time.time(), step, values, None), len(values) + EVENT_UNITS)
+
+    def define_metric(self, name: str, goal: Optional[str] = None, summary: Optional[str] = None,
+                      primary: Optional[bool] = None) -> None:
+        """Declare how to read a metric (W&B's name): `goal` "minimize" or "maximize" (which way is better),
+        `summary` "min", "max", "last" or "best" (the value that stands for the run), `primary=True` (the run's
+        key metric, shown beside it). A later call for the same name replaces the whole definition."""
+        self._emit("metric", metric_event(name, goal, summary, primary))
 
     # -- params, tags, notes, summary -------------------------------------------------
     def log_params(self, params: Mapping[str, Any]) -> None:

@@ -3,7 +3,7 @@ import type { RunDetail, RunRow } from '../../core/model';
 import { formatAge } from '../../shared/format';
 import { inertText } from '../../shared/untrustedText';
 import { CommandId } from '../commandIds';
-import { paramsLine } from '../runFormat';
+import { goalAcross, paramsLine } from '../runFormat';
 import type { WorkspaceParts } from '../workspaceParts';
 import { runIdsOf, type RunRef, type RunsTreeTarget } from './commandArgs';
 
@@ -60,6 +60,30 @@ export class RunPickers {
     return picked ? [picked.id] : undefined;
   }
 
+  /**
+   * The `trialbook.keyMetric` setting, picked from the metrics of all runs: a name, '' for automatic, or undefined
+   * when dismissed. The setting counts after the view's sort and declared primary metrics (see keyMetricOf).
+   */
+  async pickKeyMetric(current: string): Promise<string | undefined> {
+    const runs = (await this.parts.host.get()).listRuns({});
+    const metrics = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))].filter((m) => !m.startsWith('system/')).sort();
+    const goalText = (m: string): string => {
+      const goal = goalAcross(runs, m);
+      return goal === 'maximize' ? 'higher is better' : goal === 'minimize' ? 'lower is better' : 'no direction';
+    };
+    const items: Array<vscode.QuickPickItem & { name?: string }> = [
+      { label: `${current === '' ? '$(check) ' : ''}Automatic`, description: 'the first metric with a direction', name: '' },
+      ...(metrics.length ? [{ label: 'Metrics', kind: vscode.QuickPickItemKind.Separator }] : []),
+      ...metrics.map((m) => ({ label: `${m === current ? '$(check) ' : ''}${inertText(m)}`, description: goalText(m), name: m })),
+    ];
+    const pick = await vscode.window.showQuickPick(items, {
+      title: 'Key Metric',
+      placeHolder: 'Shown beside each run unless the view is sorted by a metric or the experiment declares a primary metric',
+      matchOnDescription: true,
+    });
+    return pick?.name;
+  }
+
   /** Sort orders for the Runs view: fixed columns, then each metric and param in both directions. */
   async pickSort(): Promise<string | undefined> {
     const runs = (await this.parts.host.get()).listRuns({});
@@ -72,8 +96,17 @@ export class RunPickers {
       item('Newest first', '-started'), item('Oldest first', 'started'), item('Name', 'name'), item('Status', 'status'),
       item('Longest first', '-duration'), item('Recently updated', '-updated'),
     ];
-    if (metrics.length) items.push({ label: 'Metrics (last value)', kind: vscode.QuickPickItemKind.Separator });
-    for (const m of metrics) items.push(item(`${inertText(m)} ↑`, `metric.${m}`, 'lowest first'), item(`${inertText(m)} ↓`, `-metric.${m}`, 'highest first'));
+    if (metrics.length) items.push({ label: 'Metrics (summary value: the last unless declared)', kind: vscode.QuickPickItemKind.Separator });
+    for (const m of metrics) {
+      // Best first where the metric has a direction (declared, or guessed from its name).
+      const goal = goalAcross(runs, m);
+      const up = item(`${inertText(m)} ↑`, `metric.${m}`, goal === 'minimize' ? 'lowest first (best first)' : 'lowest first');
+      const down = item(`${inertText(m)} ↓`, `-metric.${m}`, goal === 'maximize' ? 'highest first (best first)' : 'highest first');
+      items.push(...(goal === 'maximize' ? [down, up] : [up, down]));
+    }
+    const summaries = [...new Set(runs.flatMap((r) => Object.keys(r.summary ?? {})))].sort();
+    if (summaries.length) items.push({ label: 'Summary values', kind: vscode.QuickPickItemKind.Separator });
+    for (const s of summaries) items.push(item(`${inertText(s)} ↑`, `summary.${s}`), item(`${inertText(s)} ↓`, `-summary.${s}`));
     if (params.length) items.push({ label: 'Params', kind: vscode.QuickPickItemKind.Separator });
     for (const p of params) items.push(item(`${inertText(p)} ↑`, `param.${p}`), item(`${inertText(p)} ↓`, `-param.${p}`));
     const pick = await vscode.window.showQuickPick(items, { title: 'Sort Runs', matchOnDescription: true });

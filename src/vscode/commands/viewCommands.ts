@@ -7,7 +7,7 @@ import type { WorkspaceCommandContext } from './workspaceCommandContext';
 
 const SORT_KEY = 'a sort key (-started, name, status, -duration, -updated, metric.<name>, param.<name>, each optionally with a leading -)';
 
-export function viewCommands({ parts, pickers }: WorkspaceCommandContext): CommandTable<'refresh' | 'filterRuns' | 'clearFilter' | 'sortRuns' | 'toggleRunningOnly' | 'toggleStarredOnly'> {
+export function viewCommands({ parts, pickers }: WorkspaceCommandContext): CommandTable<'refresh' | 'filterRuns' | 'clearFilter' | 'sortRuns' | 'chooseKeyMetric' | 'toggleRunningOnly' | 'toggleStarredOnly'> {
   return {
     refresh: () => parts.host.refresh(),
     filterRuns: async () => {
@@ -24,6 +24,13 @@ export function viewCommands({ parts, pickers }: WorkspaceCommandContext): Comma
     sortRuns: async (args) => {
       const sort = args.get(0, (v, slot) => stringArg(v, slot, SORT_KEY)) ?? (await pickers.pickSort());
       if (sort) await parts.filter.setSort(sort);
+    },
+    // Writes the workspace's `trialbook.keyMetric`; the Runs view, CodeLens and cell items follow the setting.
+    chooseKeyMetric: async (args) => {
+      const configuration = vscode.workspace.getConfiguration('trialbook');
+      const name = args.get(0, (v, slot) => stringArg(v, slot, 'a metric name (empty: automatic)'))
+        ?? (await pickers.pickKeyMetric(configuration.get<string>('keyMetric', '')));
+      if (name !== undefined) await configuration.update('keyMetric', name.trim(), vscode.ConfigurationTarget.Workspace);
     },
     toggleRunningOnly: () => parts.filter.toggle('runningOnly'),
     toggleStarredOnly: () => parts.filter.toggle('starredOnly'),

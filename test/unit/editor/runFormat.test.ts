@@ -62,3 +62,34 @@ test('best of the runs: the configured metric when any run logged it, in the dir
   assert.deepEqual(bestOf([newest, older], 'constructor'), { metric: 'loss', value: 0.1 });
   assert.equal(bestOf([row()], ''), undefined);
 });
+
+test('the key metric follows the sort, then the run\'s or its experiment\'s primary metric, then the setting, then a metric with a direction', () => {
+  const m = (last: number, extra: Partial<RunRow['metrics'][string]> = {}) => ({ last, min: last / 2, max: last * 2, count: 3, lastStep: 2, ...extra });
+  const metrics = { epoch: m(9.99), gpu_mem: m(3), lr: m(0.1), 'train/loss': m(0.3), 'val/acc': m(0.9), 'val/loss': m(0.4, { summaryMode: 'min' as const }) };
+  const run = row({ metrics });
+  const key = (choice: Parameters<typeof keyMetricOf>[1], r = run) => keyMetricOf(r, choice)?.[0];
+  assert.equal(key({ configured: '', sort: '-metric.val/acc' }), 'val/acc');
+  assert.equal(key({ configured: '', sort: '-val/acc' }), 'val/acc', 'a bare sort key names a metric too');
+  assert.equal(key({ configured: 'val/loss', sort: 'metric.val/acc' }), 'val/acc', 'the sort wins over the setting');
+  assert.equal(key({ configured: '', sort: '-started' }), 'train/loss', 'no metric sort, nothing declared: the first metric with a direction, not epoch');
+  assert.equal(key({ configured: '', sort: 'param.lr' }), 'train/loss', 'a param sort is no metric');
+  assert.equal(key({ configured: '', sort: '-metric.missing' }), 'train/loss');
+  assert.equal(key({ configured: 'val/acc', sort: '-started' }), 'val/acc');
+  assert.equal(key({ configured: 'val/acc', sort: '-started', experimentPrimary: 'val/loss' }), 'val/loss', 'the experiment\'s primary wins over the setting');
+  assert.equal(key({ configured: 'val/acc', experimentPrimary: 'val/loss' }, { ...run, primaryMetric: 'epoch' }), 'epoch', 'the run\'s own primary first');
+  assert.equal(key({ configured: '', sort: '-metric.val/acc', experimentPrimary: 'val/loss' }), 'val/acc');
+  assert.equal(key({ configured: '' }, row({ metrics: { epoch: m(1), lr: m(2) } })), 'epoch', 'no metric with a direction: the first by name');
+  for (const name of ['__proto__', 'constructor', 'toString']) {
+    assert.equal(key({ configured: name, sort: `-metric.${name}`, experimentPrimary: name }), 'train/loss', name);
+  }
+  // The value shown is the metric's summary value: the min for val/loss, declared summary="min".
+  assert.equal(runDescription(run, { configured: '', sort: 'metric.val/loss' }, 60_000), 'val/loss 0.2 · 1m ago');
+  assert.equal(runDescription(run, { configured: '', sort: 'metric.val/acc' }, 60_000), 'val/acc 0.9 · 1m ago');
+});
+
+test('best of the runs follows the declared goal, and a metric without a direction has no best', () => {
+  const m = (last: number, min = last, max = last, goal?: 'minimize' | 'maximize') => ({ last, min, max, count: 1, lastStep: 0, ...(goal ? { goal } : {}) });
+  const runs = [row({ metrics: { grad_norm: m(1, 0.5, 4), score: m(2, 1, 3, 'minimize') } }), row({ metrics: { grad_norm: m(2, 0.1, 9), score: m(5, 0.5, 8) } })];
+  assert.equal(bestOf(runs, 'grad_norm'), undefined, 'grad_norm has no direction');
+  assert.deepEqual(bestOf(runs, 'score'), { metric: 'score', value: 0.5 }, 'declared minimize, against the name\'s guess');
+});

@@ -39,6 +39,7 @@ test('a note, param, metric, tag or path holding any closing fence cannot end th
       params: { [`p${fence}`]: hostile, lr: 0.01 },
       metrics: { [`m${fence}`]: { last: 1, min: 0, max: 2, count: 3, lastStep: 2 } },
       tags: [hostile],
+      summary: { [`s${fence}`]: hostile, best_accuracy: 0.93 },
       script: `/tmp/x${fence}${AFTER}.py`,
     });
     const html = markdown.render(runTooltipMarkdown(run));
@@ -77,7 +78,20 @@ test('the tooltip lists notes, params, metrics (not system ones) and where the r
   const lines = runTooltipLines(row({ notes: 'why', params: { lr: 0.000123456, layers: [64, 32] }, metrics, tags: ['a', 'b'], script: '/w/train.py', gitCommit: '0123456789abcdef' }));
   assert.deepEqual(lines, [
     'Notes: why', 'Params:', '  lr = 1.235e-4', '  layers = [64,32]', 'Metrics (last / min / max):',
-    '  __proto__: 7 / 7 / 7  (1 points)', '  loss: 0.1235 / 0.1 / 2  (42 points)',
+    '  __proto__: 7 / 7 / 7  (1 points)', '  loss: 0.1235 / 0.1 / 2  (42 points, lower is better)',
     'Git commit: 0123456789ab', 'Tags: a, b', 'Script: /w/train.py',
   ]);
+});
+
+test('summary values are listed, after the metrics, with the shared formats; a metric declared summary=min shows its min first', () => {
+  const summary = JSON.parse('{"best_accuracy": 0.934567, "note": "ok", "__proto__": [1, 2], "nan": null}') as Record<string, unknown>;
+  const lines = runTooltipLines(row({
+    metrics: { 'val/loss': { last: 0.5, min: 0.1, max: 0.9, count: 3, lastStep: 2, summaryMode: 'min', goal: 'minimize' } },
+    summary: summary as RunRow['summary'],
+  }));
+  const at = lines.indexOf('Summary:');
+  assert.ok(at > lines.findIndex((l) => l.startsWith('Metrics')), lines.join('\n'));
+  assert.deepEqual(lines.slice(at, at + 5), ['Summary:', '  best_accuracy = 0.9346', '  note = ok', '  __proto__ = [1,2]', '  nan = null']);
+  assert.ok(lines.includes('  val/loss: 0.5 / 0.1 / 0.9  (3 points, summary: min, lower is better)'), lines.join('\n'));
+  assert.ok(!runTooltipLines(row()).includes('Summary:'));
 });

@@ -168,3 +168,35 @@ test('compare: state saved by an older version is dropped: the page starts from 
     }
   }
 });
+
+test('compare: the summary table highlights one best cell per row by the metric\'s goal, none without one; summary values show per run', () => {
+  const data = fixture();
+  data.summaries = [
+    // Declared maximize although the name says loss; r2 and r3 tie at the best last value: only r2 (first) is marked.
+    { metric: 'loss', goal: 'maximize', stats: [{ last: 0.1, min: 0.05, max: 1 }, { last: 0.3, min: 0.1, max: 1 }, { last: 0.3, min: 0.2, max: 2 }] },
+    // No direction (grad_norm): nothing is best.
+    { metric: 'grad_norm', stats: [{ last: 1, min: 0.5, max: 4 }, { last: 2, min: 0.1, max: 9 }, null] },
+  ];
+  data.summaryValues = [{ name: 'best_accuracy', values: [0.93, null, 0.91] }, { name: evilNote, values: ['a', evilName, 'c'] }];
+  const h = withData(data);
+  try {
+    const table = h.document.querySelector('table[data-table="summary"]');
+    assert.ok(table);
+    const bestOf = (label: string): number[] => {
+      const row = [...table.querySelectorAll('tr')].find((tr) => tr.querySelector('th')?.textContent === label);
+      assert.ok(row, label);
+      return [...row.querySelectorAll('td')].map((td, i) => (td.classList.contains('best') ? i : -1)).filter((i) => i >= 0);
+    };
+    assert.deepEqual(bestOf('loss · last'), [1], 'the first run to reach the best, not every tied cell');
+    assert.deepEqual(bestOf('loss · min'), [2], 'maximize, as declared');
+    assert.deepEqual(bestOf('grad_norm · min'), []);
+    assert.deepEqual(bestOf('grad_norm · max'), []);
+    const values = h.document.querySelector('table[data-table="summary-values"]');
+    assert.ok(values);
+    const rows = [...values.querySelectorAll('tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+    assert.deepEqual(rows, [['Summary', 'best_accuracy', evilNote], ['brave-otter', '0.93', 'a'], [evilName, '—', evilName], ['calm-heron', '0.91', 'c']]);
+    assert.equal(h.document.querySelectorAll('img, svg, script').length, 0);
+  } finally {
+    h.close();
+  }
+});

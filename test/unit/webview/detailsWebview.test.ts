@@ -115,3 +115,21 @@ test('details: a run that is gone says so; run-supplied markup creates no elemen
     plain.close();
   }
 });
+
+test('details: summary values have their own section, formatted like params, markup as text', () => {
+  const h = loadWebview('details');
+  try {
+    h.send({ type: 'details', data: details({ summary: [['best_accuracy', 0.934567], ['checkpoint', evil], ['diverged', { nonFinite: 'NaN' }]] }) });
+    const heading = [...h.document.querySelectorAll('h2')].find((e) => e.textContent === 'Summary (3)');
+    assert.ok(heading, 'a Summary section');
+    const section = heading.parentElement;
+    assert.ok(section);
+    const cells = [...section.querySelectorAll('tbody tr')].map((r) => [...r.children].map((c) => c.textContent ?? ''));
+    assert.deepEqual(cells, [['best_accuracy', '0.9346'], ['checkpoint', evil], ['diverged', 'NaN']]);
+    assert.equal(h.document.querySelectorAll('img').length, 0);
+    h.send({ type: 'details', data: details() });
+    assert.ok(![...h.document.querySelectorAll('h2')].some((e) => e.textContent?.startsWith('Summary')), 'no section without summary values');
+  } finally {
+    h.close();
+  }
+});

@@ -118,3 +118,11 @@ test('the host accepts only well-formed messages from the webview', () => {
   assert.ok(!ok({ type: 'deleteEverything' }));
   assert.ok(!ok(null));
 });
+
+test('a run\'s summary values travel as a list of [name, value], non-finite numbers tagged, __proto__ kept', () => {
+  const summary = JSON.parse('{"best_accuracy": 0.93, "__proto__": "x", "nested": {"a": [1]}}') as Record<string, never>;
+  summary.diverged = Number.NaN as never;
+  const row = toTableRow({ id: 'r', experiment: 'e', name: 'n', status: 'finished', startedAt: 0, lastEventAt: 0, notes: '', tags: [],
+    params: {}, metrics: {}, skippedLines: 0, summary }, 0);
+  assert.deepEqual(row.summary, [['best_accuracy', 0.93], ['__proto__', 'x'], ['nested', '{"a":[1]}'], ['diverged', { nonFinite: 'NaN' }]]);
+});

@@ -398,3 +398,22 @@ test('runs table: state saved by an older version is dropped: the page starts fr
     }
   }
 });
+
+test('runs table: summary values are columns of their own (shown, sortable, named exactly), __proto__ included', () => {
+  const rows = makeRows(4).map((row, i): TableRow => ({
+    ...row,
+    summary: i === 3 ? [] : [['best_accuracy', [0.91, 0.97, 0.93][i] ?? 0], ['__proto__', `v${i}`]],
+  }));
+  const h = tableWith(rows);
+  try {
+    assert.ok(headerIds(h).includes('s:best_accuracy'), headerIds(h).join(' '));
+    assert.equal(header(h, 's:best_accuracy').textContent?.includes('best_accuracy'), true);
+    assert.deepEqual(columnText(h, 's:__proto__'), ['v0', 'v1', 'v2', '']);
+    click(h, header(h, 's:best_accuracy').querySelector('button') as HTMLElement);
+    click(h, header(h, 's:best_accuracy').querySelector('button') as HTMLElement);
+    assert.deepEqual(columnText(h, 's:best_accuracy'), ['0.97', '0.93', '0.91', ''], 'descending, the run without it last');
+    assert.equal(h.document.querySelector('.head-cell[data-column="s:constructor"]'), null);
+  } finally {
+    h.close();
+  }
+});

@@ -35,8 +35,11 @@ export type MetricStats = Infer<typeof metricStats>;
 const paramRow = objectOf({ name: str(), values: arrayOf(wireValue) });
 export type ParamRow = Infer<typeof paramRow>;
 
-/** One metric's last/min/max across the runs: `stats[i]` belongs to `runs[i]` (null where that run did not log it). */
-const summaryRow = objectOf({ metric: str(), stats: arrayOf(nullable(metricStats)) });
+/**
+ * One metric's last/min/max across the runs: `stats[i]` belongs to `runs[i]` (null where that run did not log it).
+ * `goal`: which way it improves (declared by a run, else guessed from the name); absent: no direction, no "best".
+ */
+const summaryRow = objectOf({ metric: str(), stats: arrayOf(nullable(metricStats)), goal: optional(oneOf('minimize', 'maximize')) });
 export type SummaryRow = Infer<typeof summaryRow>;
 
 const compareData = objectOf({
@@ -51,6 +54,8 @@ const compareData = objectOf({
   params: arrayOf(paramRow),
   /** In the order of `metrics`. */
   summaries: arrayOf(summaryRow),
+  /** The runs' `run.summary` values by name (sorted), `values[i]` for `runs[i]` (null where that run has none). */
+  summaryValues: optional(arrayOf(paramRow)),
 });
 export type CompareData = Infer<typeof compareData>;
 
@@ -89,7 +94,7 @@ export const compareContract = defineContract({
   toWebview: messagesOf({
     data: objectOf({ data: compareData }),
     /** Incremental update for live runs: run statuses, summaries, and only the points that changed. */
-    update: objectOf({ runs: arrayOf(compareRun), metrics: arrayOf(str()), summaries: arrayOf(summaryRow), changes: arrayOf(lineChange) }),
+    update: objectOf({ runs: arrayOf(compareRun), metrics: arrayOf(str()), summaries: arrayOf(summaryRow), summaryValues: optional(arrayOf(paramRow)), changes: arrayOf(lineChange) }),
     error: objectOf({ message: str() }),
   }),
   state: compareState,

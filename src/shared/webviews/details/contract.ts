@@ -31,6 +31,8 @@ const runDetails = objectOf({
   /** `[name, value]`, sorted by name. */
   params: arrayOf(tupleOf(str(), wireValue)),
   metrics: arrayOf(objectOf({ key: str(), last: wireNumber, min: wireNumber, max: wireNumber, count: num({ min: 0, integer: true }) })),
+  /** The run's `run.summary` values, `[name, value]` sorted by name. */
+  summary: optional(arrayOf(tupleOf(str(), wireValue))),
   artifacts: arrayOf(artifact),
   hasDiff: bool(),
   hasCommit: bool(),

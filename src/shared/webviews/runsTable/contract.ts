@@ -23,11 +23,13 @@ const tableRow = objectOf({
   /** `[name, value]`, nested lists and objects as their JSON text. */
   params: arrayOf(tupleOf(str(), wireValue)),
   metrics: arrayOf(tableMetric),
+  /** The run's `run.summary` values as `[name, value]`, like params. */
+  summary: optional(arrayOf(tupleOf(str(), wireValue))),
 });
 export type TableRow = Infer<typeof tableRow>;
 
 const sort = objectOf({
-  /** A column id (see webview/runsTable/columns.ts): `name`, `started`, `p:<param>`, `m:<metric>`, `m:<metric>:min`, … */
+  /** A column id (see webview/runsTable/columns.ts): `name`, `started`, `p:<param>`, `m:<metric>`, `m:<metric>:min`, `s:<summary>`, … */
   column: str(),
   descending: bool(),
 });

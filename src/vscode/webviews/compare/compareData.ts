@@ -4,6 +4,7 @@ import type { RunIndex } from '../../../core/runIndex';
 import { own } from '../../../shared/own';
 import type { CompareData, CompareLine, SummaryRow, XAxisKind } from '../../../shared/webviews/compare/contract';
 import { fromWireNumber, toWireNumber, toWireValue, type WireNumber } from '../../../shared/webviews/wireValue';
+import { goalAcross } from '../../runFormat';
 import { runColor } from '../../runColor';
 
 /**
@@ -59,18 +60,31 @@ export function buildCompareData(
     lines,
     params,
     summaries: metricSummaries(runs, metrics),
+    summaryValues: summaryValues(runs),
   };
+}
+
+/** Each `run.summary` name any run has, with every run's value (null where it has none), sorted by name. */
+function summaryValues(runs: readonly RunDetail[]): CompareData['params'] {
+  const names = new Set<string>();
+  for (const run of runs) for (const key of Object.keys(run.summary)) names.add(key);
+  return [...names].sort().map((name) => ({ name, values: runs.map((r) => toWireValue(own(r.summary, name))) }));
 }
 
 /** Last, min and max of each metric per run (null where a run did not log it), aligned with `runs`. */
 function metricSummaries(runs: readonly RunDetail[], metrics: readonly string[]): SummaryRow[] {
-  return metrics.map((metric) => ({
-    metric,
-    stats: runs.map((run) => {
-      const m = own(run.metrics, metric);
-      return m ? { last: toWireNumber(m.last), min: toWireNumber(m.min), max: toWireNumber(m.max) } : null;
-    }),
-  }));
+  return metrics.map((metric) => {
+    const goal = goalAcross(runs, metric);
+    const row: SummaryRow = {
+      metric,
+      stats: runs.map((run) => {
+        const m = own(run.metrics, metric);
+        return m ? { last: toWireNumber(m.last), min: toWireNumber(m.min), max: toWireNumber(m.max) } : null;
+      }),
+    };
+    if (goal !== undefined) row.goal = goal;
+    return row;
+  });
 }
 
 function csvField(value: string): string {

@@ -134,7 +134,7 @@ export class ComparePanel {
       this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.points.length / 2]));
       if (incremental && previous && canUpdate(previous, data)) {
         this.updatesSent++;
-        await this.webview.host.post({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, changes: lineChanges(previous.lines, data.lines) });
+        await this.webview.host.post({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, summaryValues: data.summaryValues, changes: lineChanges(previous.lines, data.lines) });
         return;
       }
       await this.webview.host.post({ type: 'data', data });

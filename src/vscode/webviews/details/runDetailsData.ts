@@ -44,6 +44,7 @@ export function buildRunDetails(run: RunDetail, nowMs: number): RunDetailsData {
     params: Object.entries(run.params).sort(byName).map(([k, v]) => [k, toWireValue(v)]),
     metrics: Object.entries(run.metrics).sort(byName)
       .map(([key, m]) => ({ key, last: toWireNumber(m.last), min: toWireNumber(m.min), max: toWireNumber(m.max), count: m.count })),
+    summary: Object.entries(run.summary).sort(byName).map(([k, v]) => [k, toWireValue(v)]),
     artifacts: run.artifacts.map((a) => ({
       name: a.name, type: a.type, path: a.path, size: a.size, sha256: a.sha256, ...(a.files !== undefined ? { files: a.files } : {}),
       pushes: run.pushes.filter((p) => p.artifact === a.name).map((p) => p.reference),

@@ -18,6 +18,7 @@ export function toTableRow(run: RunRow, now: number): TableRow {
     gitCommit: run.gitCommit ?? '',
     params: Object.entries(run.params).map(([key, value]) => [key, toWireValue(value)]),
     metrics: Object.entries(run.metrics).map(([key, m]) => ({ key, last: toWireNumber(m.last), min: toWireNumber(m.min), max: toWireNumber(m.max) })),
+    summary: Object.entries(run.summary ?? {}).map(([key, value]) => [key, toWireValue(value)]),
   };
 }
 

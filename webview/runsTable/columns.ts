@@ -68,6 +68,9 @@ const runColumns: Column[] = [
   { id: 'id', label: 'Run ID', group: 'run', description: 'Run id', width: 210, numeric: false, defaultShown: false, key: (r) => r.id, text: (r) => r.id },
 ];
 
+/** Run columns placed after the metrics' last values. */
+const trailing = new Set(['tags', 'user', 'commit', 'id']);
+
 function paramColumn(name: string, numeric: boolean): Column {
   return {
     id: `p:${name}`, label: name, group: 'param', description: `Param ${name}`, width: 110, numeric, defaultShown: true,
@@ -104,8 +107,10 @@ export function buildColumns(rows: readonly Row[]): Column[] {
   const byName = (a: string, b: string): number => a.localeCompare(b);
   const metricNames = [...metrics].sort(byName);
   return [
-    ...runColumns,
+    // Who, when and what first, then the metrics; tags and the hidden run columns after them.
+    ...runColumns.filter((c) => !trailing.has(c.id)),
     ...metricNames.map((m) => metricColumn(m, 'last')),
+    ...runColumns.filter((c) => trailing.has(c.id)),
     ...[...params.keys()].sort(byName).map((p) => paramColumn(p, params.get(p) ?? false)),
     ...metricNames.flatMap((m) => [metricColumn(m, 'min'), metricColumn(m, 'max')]),
   ];

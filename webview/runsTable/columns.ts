@@ -55,7 +55,7 @@ const runColumns: Column[] = [
   { id: 'experiment', label: 'Experiment', group: 'run', description: 'Experiment', width: 120, numeric: false, defaultShown: true, key: (r) => r.experiment, text: (r) => r.experiment },
   { id: 'status', label: 'Status', group: 'run', description: 'Run status', width: 90, numeric: false, defaultShown: true, key: (r) => r.status, text: (r) => r.status },
   {
-    id: 'started', label: 'Started', group: 'run', description: 'Start time (local)', width: 150, numeric: true, defaultShown: true, key: (r) => r.startedAt, text: (r) => formatDate(r.startedAt),
+    id: 'started', label: 'Started', group: 'run', description: 'Start time (local)', width: 156, numeric: true, defaultShown: true, key: (r) => r.startedAt, text: (r) => formatDate(r.startedAt),
     csvLabel: 'Started (UTC)', csv: (r) => (Number.isFinite(r.startedAt) && r.startedAt > 0 ? new Date(r.startedAt).toISOString() : null),
   },
   {

@@ -30,6 +30,9 @@ const statusIcons: Record<RunStatus, vscode.ThemeIcon> = {
   killed: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
 };
 
+/** How often the ages beside runs are redrawn. */
+const AGE_TICK_MS = 60_000;
+
 /** Experiments → runs. Ids are stable so refreshes keep selection and expansion. */
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<RunsTreeNode | undefined>();
@@ -42,11 +45,39 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   readonly onDidChangeMessage = this.messageEmitter.event;
 
   constructor(private readonly host: IndexHost, private keyMetric: string, private readonly query: () => RunQuery, private readonly describeFilter: () => string) {
-    this.subscription = host.onDidChange(() => this.changeEmitter.fire(undefined));
+    this.subscription = host.onDidChange(() => this.refresh());
+    // Ages ("14m ago") tick once a minute: the same runs, relabelled; the index is not asked again.
+    this.ticker = setInterval(() => this.tick(), AGE_TICK_MS);
   }
 
+  /** The index or the query changed: the next read asks the index again. */
   refresh(): void {
+    this.cached = undefined;
     this.changeEmitter.fire(undefined);
+  }
+
+  /** Index queries made since the tree was created (for the tests). */
+  queries = 0;
+  /** The runs last read from the index, kept until the index or the query changes. */
+  private cached: Promise<ExperimentNode[]> | undefined;
+  private readonly ticker: ReturnType<typeof setInterval>;
+  /** Added to the wall clock; only the test hook moves it. */
+  private skewMs = 0;
+
+  private now(): number {
+    return Date.now() + this.skewMs;
+  }
+
+  /** Redraws every item from the runs held, so their ages read right. */
+  private tick(): void {
+    // Nothing read yet (or a read already due): VS Code asks when it shows the view.
+    if (this.cached) this.changeEmitter.fire(undefined);
+  }
+
+  /** Test hook: the clock moves on by `ms`, and the ages tick at once. */
+  advanceClock(ms: number): void {
+    this.skewMs += ms;
+    this.tick();
   }
 
   /** `trialbook.keyMetric` changed: every run's description changes with it. */
@@ -62,7 +93,17 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
       const experimentPrimary = primaryOf(element.runs);
       return element.runs.map((run) => ({ kind: 'run', run, experimentPrimary }));
     }
-    return this.experiments();
+    return this.roots();
+  }
+
+  private roots(): Promise<ExperimentNode[]> {
+    if (!this.cached) {
+      const read = this.experiments();
+      this.cached = read;
+      // A failed read is not kept: the next one tries again.
+      read.catch(() => { if (this.cached === read) this.cached = undefined; });
+    }
+    return this.cached;
   }
 
   async experiments(): Promise<ExperimentNode[]> {
@@ -72,6 +113,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     let message: string | undefined;
     let total: number | undefined;
     try {
+      this.queries++;
       runs = index.listRuns(query);
       if (query.filter) {
         total = index.listRuns({}).length;
@@ -112,7 +154,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
     item.id = `run:${run.id}`;
     item.iconPath = statusIcons[run.status];
-    item.description = runDescription(run, { configured: this.keyMetric, sort: this.query().sort, experimentPrimary: node.experimentPrimary }, Date.now());
+    item.description = runDescription(run, { configured: this.keyMetric, sort: this.query().sort, experimentPrimary: node.experimentPrimary }, this.now());
     item.tooltip = runTooltip(run);
     if (run.starred) item.description = `★ ${item.description}`;
     // Menus match on this: status, whether the source is known, whether starred.
@@ -123,7 +165,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
 
   /** What the Runs view shows (the items this provider gives VS Code), for the integration tests. */
   async snapshot(): Promise<RunsTreeExperimentItem[]> {
-    const experiments = await this.experiments();
+    const experiments = await this.roots();
     return experiments.map((e) => ({
       experiment: e.name,
       runs: e.runs.map((run) => {
@@ -135,6 +177,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   }
 
   dispose(): void {
+    clearInterval(this.ticker);
     this.subscription.dispose();
     this.changeEmitter.dispose();
     this.messageEmitter.dispose();

@@ -57,6 +57,11 @@ export interface TrialbookApi {
   refresh(): Promise<void>;
   /** The Runs tree as a user would see it, fully expanded. */
   runsTree(): Promise<RunsTreeExperimentItem[]>;
+  /**
+   * The Runs tree's clock: `advance` moves it forward (as if `ms` had passed) and ticks the ages at once; `queries`
+   * counts the index queries the tree made since activation.
+   */
+  runsTreeClock: { advance(ms: number): void; queries(): number };
   comparePanels(): ComparePanelInfo[];
   webviewPanels(): WebviewPanelInfo[];
   /** Delivers `message` to a panel's host as its page's postMessage would (for malformed-message tests); false: no such panel. */
@@ -96,6 +101,10 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
       await parts?.host.refresh();
     },
     runsTree: async () => (parts ? parts.tree.snapshot() : []),
+    runsTreeClock: {
+      advance: (ms) => parts?.tree.advanceClock(ms),
+      queries: () => parts?.tree.queries ?? 0,
+    },
     comparePanels: () => parts?.panels.compareInfos() ?? [],
     webviewPanels: () => parts?.panels.infos() ?? [],
     postFromWebview: async (panelId, message) => (await parts?.panels.receiveFromWebview(panelId, message)) ?? false,

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
-import { activateTrialbook, appendToLog, endEvent, findRun, moreEvents, waitFor, writeFixtureRun } from './helpers';
+import { activateTrialbook, appendToLog, endEvent, findRun, moreEvents, waitFor, writeFixtureRun, writeRunLog } from './helpers';
 
 suite('Runs tree', () => {
   test('a run written to .trialbook/runs appears under its experiment after refresh()', async () => {
@@ -76,5 +76,21 @@ suite('Runs tree', () => {
     assert.ok(after, 'the run with bad lines disappeared');
     assert.equal(after.run.status, 'finished');
     assert.match(after.run.description, /loss 0\.125\b/);
+  });
+});
+
+suite('Runs tree ages', () => {
+  test('ages tick once a minute from the runs the tree holds, without querying the index', async () => {
+    const { api } = await activateTrialbook();
+    const run = writeRunLog({ experiment: 'fixture-ages', name: 'aging-otter', steps: [{ loss: 0.5 }], lastEventAgeSeconds: 14 * 60 });
+    await api.refresh();
+    const before = findRun(await api.runsTree(), run.id);
+    assert.ok(before, `run ${run.id} is not in the tree`);
+    assert.match(before.run.description, /· 14m ago$/);
+    const queries = api.runsTreeClock.queries();
+    api.runsTreeClock.advance(60_000);
+    const after = findRun(await api.runsTree(), run.id);
+    assert.match(after?.run.description ?? '', /· 15m ago$/);
+    assert.equal(api.runsTreeClock.queries(), queries, 'the tick queried the index');
   });
 });

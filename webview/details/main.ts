@@ -1,8 +1,9 @@
-import { formatBytes, formatCount, formatNumber } from '../../src/shared/format';
+import { formatBytes, formatCount } from '../../src/shared/format';
 import { detailsContract, type DetailsAction, type RunDetailsData } from '../../src/shared/webviews/details/contract';
-import { fromWireNumber, wireText } from '../../src/shared/webviews/wireValue';
+import { wireText } from '../../src/shared/webviews/wireValue';
 import { connectToHost } from '../shared/vscodeApi';
 import { clear, el } from '../shared/dom';
+import { metricRow, metricSections } from './sparklines';
 // VS Code-styled components (the maintained successor of the deprecated webview-ui-toolkit), imported one by one.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
@@ -76,8 +77,6 @@ function showNotes(text: string): void {
   saveNotes.disabled = notes.value === text;
 }
 
-const metric = (v: RunDetailsData['metrics'][number]['last']): string => formatNumber(fromWireNumber(v));
-
 function render(d: RunDetailsData): void {
   // The panel serializer reopens this run after a window reload.
   host.setState({ runId: d.id });
@@ -99,8 +98,7 @@ function render(d: RunDetailsData): void {
     el('section', {}, el('h2', {}, 'Lineage'), table(['', ''], d.lineage.map((f) => [f.label, f.value]), 'grid kv')),
     el('section', {}, el('h2', {}, `Params (${d.params.length})`),
       d.params.length ? table(['param', 'value'], d.params.map(([k, v]) => [k, wireText(v)])) : el('p', { className: 'muted' }, 'No params logged.')),
-    el('section', {}, el('h2', {}, `Metrics (${d.metrics.length})`),
-      d.metrics.length ? table(['metric', 'last', 'min', 'max', 'points'], d.metrics.map((m) => [m.key, metric(m.last), metric(m.min), metric(m.max), formatCount(m.count)])) : el('p', { className: 'muted' }, 'No metrics logged.')),
+    ...metricSections(d, (metrics) => table(['metric', 'last', 'min', 'max', 'points'], metrics.map(metricRow))),
     d.summary?.length ? el('section', {}, el('h2', {}, `Summary (${d.summary.length})`), table(['summary', 'value'], d.summary.map(([k, v]) => [k, wireText(v)]))) : null,
     el('section', {}, el('h2', {}, `Artifacts (${d.artifacts.length})`),
       d.artifacts.length

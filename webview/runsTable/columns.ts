@@ -36,6 +36,9 @@ export interface Column {
   defaultShown: boolean;
   key(row: Row): CellKey;
   text(row: Row): string;
+  /** The CSV header and value where they differ from the label and the sort key (times). */
+  csvLabel?: string;
+  csv?(row: Row): CellKey;
 }
 
 export function valueKey(value: WireValue | undefined): CellKey {
@@ -48,17 +51,28 @@ export function valueKey(value: WireValue | undefined): CellKey {
 /** The shared formatter's text (numbers to 4 significant digits, NaN, ∞); nothing for a run without the value. */
 export const cellText = (value: WireValue | undefined): string => (value === undefined ? '' : wireText(value));
 
+// Name is wide (names often share a long prefix) and pinned; the others are narrow enough that the first metric
+// columns show on a 1,000 px panel.
 const runColumns: Column[] = [
-  { id: 'name', label: 'Name', group: 'run', description: 'Run name', width: 200, numeric: false, defaultShown: true, key: (r) => r.name, text: (r) => r.name },
-  { id: 'experiment', label: 'Experiment', group: 'run', description: 'Experiment', width: 130, numeric: false, defaultShown: true, key: (r) => r.experiment, text: (r) => r.experiment },
-  { id: 'status', label: 'Status', group: 'run', description: 'Run status', width: 96, numeric: false, defaultShown: true, key: (r) => r.status, text: (r) => r.status },
-  { id: 'started', label: 'Started', group: 'run', description: 'Start time (local)', width: 156, numeric: true, defaultShown: true, key: (r) => r.startedAt, text: (r) => formatDate(r.startedAt) },
-  { id: 'duration', label: 'Duration', group: 'run', description: 'Run time (so far, while running)', width: 84, numeric: true, defaultShown: true, key: (r) => r.durationMs, text: (r) => formatDuration(r.durationMs) },
-  { id: 'tags', label: 'Tags', group: 'run', description: 'Tags', width: 150, numeric: false, defaultShown: true, key: (r) => r.tags.join(', ') || null, text: (r) => r.tags.join(', ') },
+  { id: 'name', label: 'Name', group: 'run', description: 'Run name', width: 280, numeric: false, defaultShown: true, key: (r) => r.name, text: (r) => r.name },
+  { id: 'experiment', label: 'Experiment', group: 'run', description: 'Experiment', width: 120, numeric: false, defaultShown: true, key: (r) => r.experiment, text: (r) => r.experiment },
+  { id: 'status', label: 'Status', group: 'run', description: 'Run status', width: 90, numeric: false, defaultShown: true, key: (r) => r.status, text: (r) => r.status },
+  {
+    id: 'started', label: 'Started', group: 'run', description: 'Start time (local)', width: 156, numeric: true, defaultShown: true, key: (r) => r.startedAt, text: (r) => formatDate(r.startedAt),
+    csvLabel: 'Started (UTC)', csv: (r) => (Number.isFinite(r.startedAt) && r.startedAt > 0 ? new Date(r.startedAt).toISOString() : null),
+  },
+  {
+    id: 'duration', label: 'Duration', group: 'run', description: 'Run time (so far, while running)', width: 80, numeric: true, defaultShown: true, key: (r) => r.durationMs, text: (r) => formatDuration(r.durationMs),
+    csvLabel: 'Duration (s)', csv: (r) => r.durationMs / 1000,
+  },
+  { id: 'tags', label: 'Tags', group: 'run', description: 'Tags', width: 130, numeric: false, defaultShown: true, key: (r) => r.tags.join(', ') || null, text: (r) => r.tags.join(', ') },
   { id: 'user', label: 'User', group: 'run', description: 'Who started the run', width: 100, numeric: false, defaultShown: false, key: (r) => r.user || null, text: (r) => r.user },
   { id: 'commit', label: 'Commit', group: 'run', description: 'Git commit', width: 84, numeric: false, defaultShown: false, key: (r) => r.gitCommit || null, text: (r) => r.gitCommit.slice(0, 8) },
   { id: 'id', label: 'Run ID', group: 'run', description: 'Run id', width: 210, numeric: false, defaultShown: false, key: (r) => r.id, text: (r) => r.id },
 ];
+
+/** Run columns placed after the metrics' last values. */
+const trailing = new Set(['tags', 'user', 'commit', 'id']);
 
 function paramColumn(name: string, numeric: boolean): Column {
   return {
@@ -78,7 +92,10 @@ function metricColumn(name: string, field: 'last' | 'min' | 'max'): Column {
   };
 }
 
-/** Every column the rows can fill, in display order: run columns, params, metrics (last, then min and max). */
+/**
+ * Every column the rows can fill, in display order: run columns, each metric's last value (what a user opens the
+ * table to see), params, then each metric's min and max (hidden until chosen).
+ */
 export function buildColumns(rows: readonly Row[]): Column[] {
   // Param name → whether every value it takes is a number (then the column aligns right, like metrics).
   const params = new Map<string, boolean>();
@@ -93,10 +110,12 @@ export function buildColumns(rows: readonly Row[]): Column[] {
   const byName = (a: string, b: string): number => a.localeCompare(b);
   const metricNames = [...metrics].sort(byName);
   return [
-    ...runColumns,
-    ...[...params.keys()].sort(byName).map((p) => paramColumn(p, params.get(p) ?? false)),
+    // Who, when and what first, then the metrics; tags and the hidden run columns after them.
+    ...runColumns.filter((c) => !trailing.has(c.id)),
     ...metricNames.map((m) => metricColumn(m, 'last')),
     ...summaryColumns(rows),
+    ...runColumns.filter((c) => trailing.has(c.id)),
+    ...[...params.keys()].sort(byName).map((p) => paramColumn(p, params.get(p) ?? false)),
     ...metricNames.flatMap((m) => [metricColumn(m, 'min'), metricColumn(m, 'max')]),
   ];
 }
@@ -151,4 +170,29 @@ export function uniformColumns(columns: readonly Column[], rows: readonly Row[])
     if (uniform) same.add(column.id);
   }
   return same;
+}
+
+/**
+ * Columns in the user's order: those the user arranged in that order, and each column that appeared since (a new
+ * param or metric) right after the column that precedes it naturally.
+ */
+export function arrangeColumns(all: Column[], userOrder: readonly string[] | undefined): Column[] {
+  if (!userOrder) return all;
+  const rank = new Map(userOrder.map((id, i) => [id, i]));
+  const out = all.filter((c) => rank.has(c.id)).sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
+  all.forEach((c, i) => {
+    if (rank.has(c.id)) return;
+    const before = all.slice(0, i).reverse().find((p) => out.includes(p));
+    out.splice(before ? out.indexOf(before) + 1 : 0, 0, c);
+  });
+  return out;
+}
+
+/** The rows after an update: changed rows replaced, new ones placed by the host's order, removed ones gone. */
+export function applyDelta(current: Row[], upserts: TableRow[], removed: string[], ids: string[] | undefined): Row[] {
+  const byId = new Map(current.map((r) => [r.id, r]));
+  for (const id of removed) byId.delete(id);
+  for (const r of upserts) byId.set(r.id, toRow(r));
+  const order = ids ?? current.map((r) => r.id);
+  return order.flatMap((id) => byId.get(id) ?? []);
 }

@@ -3,6 +3,7 @@
 import type { RunsTableSort } from '../../src/shared/webviews/runsTable/contract';
 import { el } from '../shared/dom';
 import type { Column, Row } from './columns';
+import type { GroupHeader } from './groups';
 import type { SelectModifiers } from './selection';
 
 export const ROW_HEIGHT = 24;
@@ -16,7 +17,8 @@ const KNOWN_STATUS = new Set(['running', 'finished', 'failed', 'killed', 'crashe
 export interface GridModel {
   rowCount: number;
   columns: Column[];
-  rowAt(position: number): Row;
+  /** The run at a view position, or the group header there (when rows are grouped). */
+  itemAt(position: number): Row | GroupHeader;
   isSelected(id: string): boolean;
   /** View position of the keyboard focus, or -1. */
   active(): number;
@@ -160,25 +162,42 @@ export class VirtualGrid {
   }
 
   private renderRow(position: number, model: GridModel): HTMLDivElement {
-    const run = model.rowAt(position);
+    const run = model.itemAt(position);
     const row = el('div', { className: 'row', attrs: { role: 'row', id: `rt-row-${position}`, 'aria-rowindex': String(position + 2) } });
     row.dataset.position = String(position);
-    row.dataset.runId = run.id;
     row.style.transform = `translateY(${position * ROW_HEIGHT}px)`;
+    if ('kind' in run) {
+      this.fillGroupRow(row, run);
+      this.styleRow(row, position, model);
+      return row;
+    }
+    row.dataset.runId = run.id;
     model.columns.forEach((column, i) => {
       const text = column.text(run);
-      const cell = el('div', { className: `cell ${column.group}${column.numeric ? ' num' : ''}`, attrs: { role: 'gridcell', 'aria-colindex': String(i + 1) } });
+      const pinned = column.id === 'name' ? ' pinned' : '';
+      const cell = el('div', { className: `cell ${column.group}${column.numeric ? ' num' : ''}${pinned}`, attrs: { role: 'gridcell', 'aria-colindex': String(i + 1) } });
       if (column.id === 'status') {
         const dot = el('span', { className: `dot ${KNOWN_STATUS.has(run.status) ? run.status : 'unknown'}`, attrs: { 'aria-hidden': 'true' } });
         cell.append(dot, text);
       } else {
         cell.textContent = text;
       }
-      if (text.length > 10) cell.title = text;
+      // The full text on hover: always for names (runs often differ only at the end), else where it may be cut.
+      if (pinned || text.length > 10) cell.title = text;
       row.append(cell);
     });
     this.styleRow(row, position, model);
     return row;
+  }
+
+  /** A group header row: one cell across the row whose label stays in view when scrolled sideways. */
+  private fillGroupRow(row: HTMLDivElement, group: GroupHeader): void {
+    row.classList.add('group');
+    row.setAttribute('aria-expanded', String(!group.collapsed));
+    const label = `${group.label} · ${group.count} run${group.count === 1 ? '' : 's'}`;
+    const cell = el('div', { className: 'cell group-cell', attrs: { role: 'gridcell', 'aria-colindex': '1' }, title: label },
+      el('span', { className: 'group-label' }, el('span', { className: 'twisty', attrs: { 'aria-hidden': 'true' } }, group.collapsed ? '▸' : '▾'), ' ', label));
+    row.append(cell);
   }
 
   private styleRow(row: HTMLDivElement, position: number, model: GridModel): void {
@@ -210,7 +229,7 @@ export class VirtualGrid {
       const resizer = el('span', { className: 'resizer', attrs: { 'aria-hidden': 'true' } });
       this.attachResize(resizer, column, model);
       const cell = el('div', {
-        className: `head-cell ${column.group}${column.numeric ? ' num' : ''}`,
+        className: `head-cell ${column.group}${column.numeric ? ' num' : ''}${column.id === 'name' ? ' pinned' : ''}`,
         attrs: { role: 'columnheader', 'aria-colindex': String(i + 1), 'aria-sort': sorted ? (sorted.descending ? 'descending' : 'ascending') : 'none' },
       }, button, resizer);
       cell.dataset.column = column.id;

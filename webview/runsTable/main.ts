@@ -1,11 +1,14 @@
 import { formatCount } from '../../src/shared/format';
 import { own } from '../../src/shared/own';
-import { runsTableContract, type RunsTableViewState, type TableRow } from '../../src/shared/webviews/runsTable/contract';
+import { runsTableContract, type RunsTableViewState } from '../../src/shared/webviews/runsTable/contract';
 import { connectToHost } from '../shared/vscodeApi';
 import { el } from '../shared/dom';
-import { buildColumns, sortOrder, toRow, uniformColumns, type Column, type Row } from './columns';
+import { applyDelta, arrangeColumns, buildColumns, sortOrder, toRow, uniformColumns, type Column, type Row } from './columns';
 import { ColumnChooser } from './columnChooser';
+import { tableCsv } from './csvExport';
 import { VirtualGrid } from './grid';
+import { toolbarControls } from './toolbar';
+import { fillGroupChoices, groupItems, type GroupHeader, type ViewItem } from './groups';
 import { Selection, type SelectModifiers } from './selection';
 
 const FILTER_DEBOUNCE_MS = 300;
@@ -19,6 +22,8 @@ const state: RunsTableViewState = {
   onlyDiffering: saved?.onlyDiffering ?? false,
   widths: { ...(saved?.widths ?? {}) },
   ...(saved?.order ? { order: [...saved.order] } : {}),
+  ...(saved?.groupBy ? { groupBy: saved.groupBy } : {}),
+  ...(saved?.collapsed ? { collapsed: [...saved.collapsed] } : {}),
 };
 
 let rows: Row[] = [];
@@ -26,8 +31,11 @@ let total = 0;
 let received = false;
 let columns: Column[] = [];
 let uniform = new Set<string>();
-/** View position → index into rows. */
+/** Runs in view order (group by group when grouped), as indices into rows. */
 let order: number[] = [];
+/** What each view position shows: a run or a group header. */
+let items: ViewItem[] = [];
+/** Run id → view position (runs in collapsed groups have none). */
 let positions = new Map<string, number>();
 const selection = new Selection();
 let sentFilter: string | undefined;
@@ -37,21 +45,7 @@ let scrollTimer: ReturnType<typeof setTimeout> | undefined;
 let filterTimer: ReturnType<typeof setTimeout> | undefined;
 
 const app = document.getElementById('app') as HTMLElement;
-const filterInput = el('input', {
-  attrs: {
-    id: 'filter', type: 'text', spellcheck: 'false', 'aria-label': 'Filter runs',
-    placeholder: 'Filter, e.g. status = finished and val_acc > 0.9 and lr < 1e-3',
-    'aria-describedby': 'filter-error',
-  },
-  title: 'The index\'s filter language: val_acc > 0.9, max(val_acc) >= 0.95, lr < 1e-3, optimizer = adam, '
-    + 'status in (running, crashed), tag = baseline, text ~ otter, or a bare word to search names and notes; '
-    + 'combine with and, or, not and parentheses. Enter applies at once.',
-});
-const filterError = el('div', { className: 'filter-error', attrs: { id: 'filter-error', role: 'alert' } });
-const counts = el('span', { className: 'counts', attrs: { role: 'status' } });
-const onlyDiffInput = el('input', { attrs: { type: 'checkbox', id: 'only-differing' } });
-const compareButton = el('button', { className: 'primary', attrs: { id: 'compare' }, title: 'Compare the selected runs (charts, params, metrics)' }, 'Compare');
-const clearButton = el('button', { attrs: { id: 'clear-selection' }, title: 'Clear the selection (Escape)' }, 'Clear selection');
+const { filterInput, filterError, counts, onlyDiffInput, compareButton, clearButton, groupSelect, exportButton } = toolbarControls();
 const empty = el('div', { className: 'empty' });
 const chooser = new ColumnChooser({
   toggle: (id, on) => {
@@ -68,7 +62,12 @@ const chooser = new ColumnChooser({
   },
 });
 const grid = new VirtualGrid({
-  rowClick: (position, modifiers) => select(position, modifiers),
+  rowClick: (position, modifiers) => {
+    // A click on a group header collapses or expands it.
+    const group = groupAt(position);
+    if (group) setCollapsed(group, !group.collapsed);
+    else select(position, modifiers);
+  },
   rowOpen: (position) => open(position),
   headerClick: (id) => cycleSort(id),
   resize: (id, width) => {
@@ -85,9 +84,11 @@ app.append(
     el('div', { className: 'filter-box' }, filterInput, filterError),
     el('div', { className: 'actions' },
       chooser.element,
+      el('label', { title: 'Group rows by the experiment or a param' }, 'Group by ', groupSelect),
       el('label', { title: 'Hide param and metric columns whose value is the same in every run shown' }, onlyDiffInput, ' Only differing'),
       compareButton,
       clearButton,
+      exportButton,
       counts)),
   empty,
   grid.element,
@@ -99,32 +100,34 @@ onlyDiffInput.checked = state.onlyDiffering;
 function saveState(): void {
   state.selected = [...selection.ids];
   state.scrollTop = grid.element.scrollTop;
-  host.setState({ ...state, columns: { ...state.columns }, widths: { ...state.widths }, ...(state.order ? { order: [...state.order] } : {}) });
+  host.setState({
+    ...state, columns: { ...state.columns }, widths: { ...state.widths },
+    ...(state.order ? { order: [...state.order] } : {}), ...(state.collapsed ? { collapsed: [...state.collapsed] } : {}),
+  });
 }
 
 // Column ids hold param and metric names: read the saved choices by own property only.
 const isShown = (c: Column): boolean => own(state.columns, c.id) ?? c.defaultShown;
 
-function rowAt(position: number): Row {
-  const row = rows[order[position] ?? -1];
-  if (!row) throw new Error(`no row at position ${position}`);
-  return row;
+/** The run at a view position; undefined on a group header. */
+function rowAt(position: number): Row | undefined {
+  const item = items[position];
+  return item?.kind === 'run' ? rows[item.index] : undefined;
 }
 
-/**
- * Columns in the user's order: those the user arranged in that order, and each column that appeared since (a new
- * param or metric) right after the column that precedes it naturally.
- */
+function groupAt(position: number): GroupHeader | undefined {
+  const item = items[position];
+  return item?.kind === 'group' ? item : undefined;
+}
+
+function itemAt(position: number): Row | GroupHeader {
+  const item = groupAt(position) ?? rowAt(position);
+  if (!item) throw new Error(`nothing at position ${position}`);
+  return item;
+}
+
 function arranged(all: Column[]): Column[] {
-  if (!state.order) return all;
-  const rank = new Map(state.order.map((id, i) => [id, i]));
-  const out = all.filter((c) => rank.has(c.id)).sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
-  all.forEach((c, i) => {
-    if (rank.has(c.id)) return;
-    const before = all.slice(0, i).reverse().find((p) => out.includes(p));
-    out.splice(before ? out.indexOf(before) + 1 : 0, 0, c);
-  });
-  return out;
+  return arrangeColumns(all, state.order);
 }
 
 function moveColumn(id: string, targetId: string, after: boolean): void {
@@ -142,9 +145,9 @@ function moveColumn(id: string, targetId: string, after: boolean): void {
 function renderGrid(): void {
   const shown = arranged(columns).filter((c) => isShown(c) && !(state.onlyDiffering && uniform.has(c.id)));
   grid.setModel({
-    rowCount: order.length,
+    rowCount: items.length,
     columns: shown,
-    rowAt,
+    itemAt,
     isSelected: (id) => selection.ids.has(id),
     active: () => selection.active,
     sort: state.sort,
@@ -168,16 +171,20 @@ function updateCounts(): void {
 
 /** Runs under the selection anchor and the focus, to find them again after a re-sort or new rows. */
 function focusIds(): [string | undefined, string | undefined] {
-  const idAt = (p: number): string | undefined => (p >= 0 && p < order.length ? rowAt(p).id : undefined);
+  const idAt = (p: number): string | undefined => rowAt(p)?.id;
   return [idAt(selection.anchor), idAt(selection.active)];
 }
 
 /** Sort into view positions, keeping the selection, its anchor and the focus on the same runs. */
 function reorder([anchorId, activeId]: [string | undefined, string | undefined]): void {
   const column = state.sort ? columns.find((c) => c.id === state.sort?.column) : undefined;
-  order = sortOrder(rows, column, state.sort?.descending ?? false);
-  positions = new Map(order.map((rowIndex, position) => [rows[rowIndex]?.id ?? '', position]));
-  selection.remap(new Set(positions.keys()), (id) => positions.get(id) ?? -1, anchorId, activeId);
+  const sorted = sortOrder(rows, column, state.sort?.descending ?? false);
+  const by = state.groupBy !== undefined ? columns.find((c) => c.id === state.groupBy) : undefined;
+  ({ items, runOrder: order } = groupItems(rows, sorted, by, new Set(state.collapsed ?? [])));
+  positions = new Map();
+  items.forEach((item, position) => { if (item.kind === 'run') positions.set(rows[item.index]?.id ?? '', position); });
+  // Runs in a collapsed group stay selected; only runs that left the rows leave the selection.
+  selection.remap(new Set(rows.map((r) => r.id)), (id) => positions.get(id) ?? -1, anchorId, activeId);
 }
 
 function columnsChanged(): void {
@@ -195,16 +202,55 @@ function cycleSort(id: string): void {
 }
 
 function select(position: number, modifiers: SelectModifiers): void {
-  if (position < 0 || position >= order.length) return;
-  selection.select(position, modifiers, (p) => rowAt(p).id);
+  if (position < 0 || position >= items.length) return;
+  if (groupAt(position) && !modifiers.range) {
+    // On a group header the focus moves; the selection stays.
+    selection.active = position;
+    grid.reveal(position);
+    grid.updateSelection();
+    return;
+  }
+  selection.select(position, modifiers, (p) => rowAt(p)?.id ?? '');
   grid.reveal(position);
   grid.updateSelection();
   updateCounts();
 }
 
 function open(position: number): void {
-  if (position < 0 || position >= order.length) return;
-  host.post({ type: 'openRun', runId: rowAt(position).id });
+  const group = groupAt(position);
+  if (group) {
+    setCollapsed(group, !group.collapsed);
+    return;
+  }
+  const run = rowAt(position);
+  if (run) host.post({ type: 'openRun', runId: run.id });
+}
+
+/** Collapse or expand a group; the focus stays on its header. */
+function setCollapsed(group: GroupHeader, collapsed: boolean): void {
+  const keys = new Set(state.collapsed ?? []);
+  if (collapsed) keys.add(group.key);
+  else keys.delete(group.key);
+  state.collapsed = [...keys];
+  const focus = focusIds();
+  reorder(focus);
+  const at = items.findIndex((i) => i.kind === 'group' && i.key === group.key);
+  if (at >= 0) selection.active = at;
+  renderGrid();
+  updateCounts();
+}
+
+function setGroupBy(id: string): void {
+  if (id) state.groupBy = id;
+  else delete state.groupBy;
+  delete state.collapsed;
+  reorder(focusIds());
+  renderGrid();
+  saveState();
+}
+
+function updateGroupChoices(): void {
+  fillGroupChoices(groupSelect, columns, state.groupBy ?? '');
 }
 
 function selectedInViewOrder(): string[] {
@@ -212,7 +258,7 @@ function selectedInViewOrder(): string[] {
 }
 
 function onKey(e: KeyboardEvent): void {
-  const last = order.length - 1;
+  const last = items.length - 1;
   if (last < 0) return;
   const mod = e.ctrlKey || e.metaKey;
   const from = selection.active >= 0 ? selection.active : -1;
@@ -224,10 +270,22 @@ function onKey(e: KeyboardEvent): void {
     case 'PageUp': target = Math.max(0, from - grid.pageSize()); break;
     case 'Home': target = 0; break;
     case 'End': target = last; break;
-    case ' ':
-      if (from >= 0) select(from, { toggle: true, range: false });
+    case ' ': {
+      const group = groupAt(from);
+      if (group) setCollapsed(group, !group.collapsed);
+      else if (from >= 0) select(from, { toggle: true, range: false });
       e.preventDefault();
       return;
+    }
+    case 'ArrowLeft':
+    case 'ArrowRight': {
+      // On a group header, ← collapses and → expands (as in a tree); elsewhere the grid scrolls sideways.
+      const group = groupAt(from);
+      if (!group) return;
+      if (group.collapsed !== (e.key === 'ArrowLeft')) setCollapsed(group, e.key === 'ArrowLeft');
+      e.preventDefault();
+      return;
+    }
     case 'Enter':
       if (from >= 0) open(from);
       e.preventDefault();
@@ -286,6 +344,11 @@ onlyDiffInput.addEventListener('change', () => {
   state.onlyDiffering = onlyDiffInput.checked;
   columnsChanged();
 });
+groupSelect.addEventListener('change', () => setGroupBy(groupSelect.value));
+exportButton.addEventListener('click', () => {
+  const shown = arranged(columns).filter((c) => isShown(c) && !(state.onlyDiffering && uniform.has(c.id)));
+  host.post({ type: 'exportCsv', csv: tableCsv(shown, order.flatMap((i) => rows[i] ?? [])) });
+});
 compareButton.addEventListener('click', () => {
   const runIds = selectedInViewOrder();
   if (runIds.length) host.post({ type: 'compare', runIds });
@@ -302,15 +365,6 @@ function showFilterError(message: string): void {
   filterInput.setAttribute('aria-invalid', String(message !== ''));
 }
 
-/** The rows after an update: changed rows replaced, new ones placed by the host's order, removed ones gone. */
-function applyDelta(current: Row[], upserts: TableRow[], removed: string[], ids: string[] | undefined): Row[] {
-  const byId = new Map(current.map((r) => [r.id, r]));
-  for (const id of removed) byId.delete(id);
-  for (const r of upserts) byId.set(r.id, toRow(r));
-  const order = ids ?? current.map((r) => r.id);
-  return order.flatMap((id) => byId.get(id) ?? []);
-}
-
 function onRows(next: Row[], filter: string, all: number): void {
   received = true;
   const focus = focusIds();
@@ -318,6 +372,7 @@ function onRows(next: Row[], filter: string, all: number): void {
   total = all;
   columns = buildColumns(rows);
   uniform = uniformColumns(columns, rows);
+  updateGroupChoices();
   reorder(focus);
   if (restore) {
     for (const id of restore.selected) if (positions.has(id)) selection.ids.add(id);

@@ -18,7 +18,11 @@ export class Selection {
     if (modifiers.range && this.anchor >= 0) {
       if (!modifiers.toggle) this.ids.clear();
       const [from, to] = this.anchor <= position ? [this.anchor, position] : [position, this.anchor];
-      for (let p = from; p <= to; p++) this.ids.add(idAt(p));
+      // Group header rows have no id (''): a range over them takes only their runs.
+      for (let p = from; p <= to; p++) {
+        const id = idAt(p);
+        if (id) this.ids.add(id);
+      }
     } else if (modifiers.toggle) {
       const id = idAt(position);
       if (this.ids.has(id)) this.ids.delete(id);

@@ -18,6 +18,9 @@ const artifact = objectOf({
 });
 export type DetailsArtifact = Infer<typeof artifact>;
 
+const sparkLine = objectOf({ key: str(), points: arrayOf(wireNumber) });
+export type SparkLine = Infer<typeof sparkLine>;
+
 const runDetails = objectOf({
   id: str(),
   name: str(),
@@ -40,6 +43,8 @@ const runDetails = objectOf({
   error: optional(str()),
   /** `[package, version]`, sorted by package. */
   packages: arrayOf(tupleOf(str(), str())),
+  /** Each metric's line for its sparkline, downsampled (extremes kept): `points` is x0, y0, x1, y1, … by step. */
+  sparks: optional(arrayOf(sparkLine)),
 });
 export type RunDetailsData = Infer<typeof runDetails>;
 

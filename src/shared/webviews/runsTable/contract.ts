@@ -4,6 +4,9 @@ import {
 } from '../schema';
 import { wireNumber, wireValue } from '../wireValue';
 
+/** A CSV of 10,000 runs × 200 columns of 25 characters fits; anything larger is not a table this page built. */
+export const CSV_MAX_CHARS = 64 * 1024 * 1024;
+
 const tableMetric = objectOf({ key: str(), last: wireNumber, min: wireNumber, max: wireNumber });
 export type TableMetric = Infer<typeof tableMetric>;
 
@@ -49,6 +52,10 @@ const runsTableState = objectOf({
   /** Selected run ids and the scroll offset, so the table comes back as it was when its tab is shown again. */
   selected: optional(arrayOf(str())),
   scrollTop: optional(num({ min: 0 })),
+  /** Rows grouped by this column (`experiment` or `p:<param>`); absent: not grouped. */
+  groupBy: optional(str()),
+  /** Keys of the groups the user collapsed (the grouped column's cell text). */
+  collapsed: optional(arrayOf(str())),
 });
 export type RunsTableViewState = Infer<typeof runsTableState>;
 
@@ -59,6 +66,8 @@ export const runsTableContract = defineContract({
     setFilter: objectOf({ filter: str() }),
     compare: objectOf({ runIds: arrayOf(str(), { minLength: 1 }) }),
     openRun: objectOf({ runId: str() }),
+    /** The table as shown (columns, rows in view order) as RFC 4180 CSV, for the host to save where the user says. */
+    exportCsv: objectOf({ csv: str({ maxLength: CSV_MAX_CHARS }) }),
   }),
   toWebview: messagesOf({
     /** Every run matching `filter`, in the index's default order (newest first); `total` counts all runs. */

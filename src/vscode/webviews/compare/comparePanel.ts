@@ -10,6 +10,8 @@ import {
 import { ContextKey, compareViewType } from '../../commandIds';
 import type { IndexHost } from '../../indexHost';
 import type { ComparePanelInfo } from '../../testApi';
+import { inertText } from '../../../shared/untrustedText';
+import { defaultExportUri, exportFileName, saveExport } from '../exportTarget';
 import { HostedWebview, type PageSpec } from '../hostedWebview';
 import { buildCompareData, compareCsv, pointsForWidth } from './compareData';
 import { canUpdate, lineChanges } from './compareUpdate';
@@ -151,10 +153,10 @@ export class ComparePanel {
       return;
     }
     const csv = compareCsv(this.lastData);
-    const target = await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: 'Export', title: 'Export Comparison as CSV' });
-    if (!target) return;
-    await vscode.workspace.fs.writeFile(target, Buffer.from(csv, 'utf8'));
-    void vscode.window.showInformationMessage(`Comparison exported to ${target.fsPath}`);
+    const target = await saveExport({
+      name: exportFileName('compare', 'csv'), title: 'Export Comparison as CSV', filters: { CSV: ['csv'] }, content: Buffer.from(csv, 'utf8'),
+    });
+    if (target) void vscode.window.showInformationMessage(`Comparison exported to ${inertText(target.fsPath)}`);
   }
 
   private async savePng(metric: string, dataUrl: string): Promise<void> {
@@ -165,7 +167,7 @@ export class ComparePanel {
     }
     const safe = metric.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'chart';
     const target = await vscode.window.showSaveDialog({
-      filters: { PNG: ['png'] }, saveLabel: 'Save', title: `Save ${metric} chart as PNG`, defaultUri: vscode.Uri.file(`${safe}.png`),
+      filters: { PNG: ['png'] }, saveLabel: 'Save', title: `Save ${metric} chart as PNG`, defaultUri: defaultExportUri(`${safe}.png`),
     });
     if (!target) return;
     await vscode.workspace.fs.writeFile(target, Buffer.from(base64, 'base64'));

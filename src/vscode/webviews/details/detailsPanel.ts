@@ -9,6 +9,7 @@ import { CommandId, detailsViewType } from '../../commandIds';
 import type { IndexHost } from '../../indexHost';
 import { HostedWebview, type PageSpec } from '../hostedWebview';
 import { buildRunDetails } from './runDetailsData';
+import { sparkLines } from './sparkData';
 
 export const detailsPage: PageSpec = { viewType: detailsViewType, title: 'Run details', script: 'details.js', styles: ['details.css'] };
 
@@ -53,13 +54,14 @@ export class DetailsPanel {
 
   private async send(): Promise<void> {
     if (!this.webview.host.isReady) return;
-    const detail = (await this.ctx.host.get()).getRun(this.runId);
+    const index = await this.ctx.host.get();
+    const detail = index.getRun(this.runId);
     if (!detail) {
       await this.webview.host.post({ type: 'gone', message: `Run ${this.runId} is no longer in this workspace (its folder was deleted).` });
       return;
     }
     this.panel.title = `Run: ${detail.name}`;
-    await this.webview.host.post({ type: 'details', data: buildRunDetails(detail, Date.now()) });
+    await this.webview.host.post({ type: 'details', data: { ...buildRunDetails(detail, Date.now()), sparks: sparkLines(index, detail) } });
   }
 
   private async saveNotes(notes: string): Promise<void> {

@@ -9,6 +9,8 @@ import {
 } from '../../../shared/webviews/runsTable/contract';
 import { CommandId } from '../../commandIds';
 import type { IndexHost } from '../../indexHost';
+import { inertText } from '../../../shared/untrustedText';
+import { exportFileName, saveExport } from '../exportTarget';
 import { HostedWebview, type PageSpec } from '../hostedWebview';
 import { RunsTableDelta } from './runsTableDelta';
 import { filterErrorText, toTableRow } from './runsTableRows';
@@ -52,6 +54,7 @@ export class RunsTablePanel {
         },
         compare: (message) => vscode.commands.executeCommand(CommandId.compareRuns, message.runIds),
         openRun: (message) => vscode.commands.executeCommand(CommandId.openRun, message.runId),
+        exportCsv: (message) => this.exportCsv(message.csv),
       },
       onDispose: () => {
         for (const d of listeners.splice(0)) d.dispose();
@@ -63,6 +66,13 @@ export class RunsTablePanel {
 
   get panel(): vscode.WebviewPanel {
     return this.webview.panel;
+  }
+
+  private async exportCsv(csv: string): Promise<void> {
+    const target = await saveExport({
+      name: exportFileName('runs', 'csv'), title: 'Export Runs Table as CSV', filters: { CSV: ['csv'] }, content: Buffer.from(csv, 'utf8'),
+    });
+    if (target) void vscode.window.showInformationMessage(`Trialbook: runs table exported to ${inertText(target.fsPath)}`);
   }
 
   private async send(): Promise<void> {

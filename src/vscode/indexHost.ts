@@ -38,8 +38,10 @@ export class IndexHost implements vscode.Disposable {
   readonly onDidChange = this.changeEmitter.event;
   /** Starts true so the first sync looks (runs loaded from the database may be running, or have crashed since). */
   private anyRunning = true;
-  /** How long opening the index took (with its first sync), once it has. */
+  /** How long opening the index took (sql.js and the database file), once it has. */
   openMs: number | undefined;
+  /** When the first sync ended (epoch ms): every log read. */
+  indexedAt: number | undefined;
   /** Poll ticks so far (the test API reports them). */
   polls = 0;
   private disposed = false;
@@ -145,13 +147,14 @@ export class IndexHost implements vscode.Disposable {
     // The setting may have changed while the index opened.
     if (this.crashAfterSeconds !== crashAfterSeconds) index.setCrashAfterSeconds(this.crashAfterSeconds);
     this.index = index;
-    this.options.log.info(`Index opened in ${Date.now() - started} ms (${index.isWriter ? 'writer' : 'reader: another window writes the database'})`);
+    this.openMs = Date.now() - started;
+    this.options.log.info(`Index opened in ${this.openMs} ms (${index.isWriter ? 'writer' : 'reader: another window writes the database'})`);
     if (index.openNotice) {
       void vscode.window.showWarningMessage(`Trialbook: ${inertText(index.openNotice)}`);
     }
     // The first sync of a large workspace reads every log (seconds for thousands of runs): show it on the Runs view.
     await vscode.window.withProgress({ location: { viewId: ViewId.runs }, title: 'Indexing runs' }, () => this.sync());
-    this.openMs = Date.now() - started;
+    this.indexedAt = Date.now();
     if (!this.disposed) this.startPoll();
     return index;
   }

@@ -38,6 +38,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   message: string | undefined;
   private readonly messageEmitter = new vscode.EventEmitter<string | undefined>();
   readonly onDidChangeMessage = this.messageEmitter.event;
+  /** When the view was first given runs (epoch ms; the activation benchmark reads it). */
+  listedAt: number | undefined;
 
   constructor(private readonly host: IndexHost, private keyMetric: string, private readonly query: () => RunQuery, private readonly describeFilter: () => string) {
     this.subscription = host.onDidChange(() => this.changeEmitter.fire(undefined));
@@ -83,6 +85,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     }
     // Unfiltered, the runs shown are all the runs; filtered, the total was just counted.
     const hasRuns = runs.length > 0 || (total ?? 0) > 0;
+    if (hasRuns) this.listedAt ??= Date.now();
     void vscode.commands.executeCommand('setContext', ContextKey.hasRuns, hasRuns);
     const byExperiment = new Map<string, RunRow[]>();
     for (const run of runs) {

@@ -43,8 +43,14 @@ export interface WebviewPanelInfo {
 export interface TrialbookTimings {
   /** The synchronous part of activate(): what VS Code waits for. */
   activateMs: number;
-  /** Opening the index (sql.js, the database file, the first sync), done lazily off the activation path. */
+  /** When activate() began (epoch ms). */
+  activatedAt: number;
+  /** Opening the index (sql.js and the database file), done lazily off the activation path. */
   indexOpenMs?: number;
+  /** When the Runs view was first given runs (epoch ms). */
+  listedAt?: number;
+  /** When the first sync ended: every log read (epoch ms). */
+  indexedAt?: number;
 }
 
 export interface TrialbookApi {
@@ -78,6 +84,7 @@ export interface TrialbookApi {
 /** What the root object lends the test API. */
 export interface TestApiSource {
   activateMs(): number;
+  activatedAt(): number;
   trialbookDir: string | undefined;
   parts: WorkspaceParts | undefined;
   commandErrors(): readonly CommandError[];
@@ -88,7 +95,12 @@ export interface TestApiSource {
 export function createTestApi(source: TestApiSource): TrialbookApi {
   const { parts } = source;
   return {
-    timings: () => ({ activateMs: source.activateMs(), ...(parts?.host.openMs !== undefined ? { indexOpenMs: parts.host.openMs } : {}) }),
+    timings: () => ({
+      activateMs: source.activateMs(), activatedAt: source.activatedAt(),
+      ...(parts?.host.openMs !== undefined ? { indexOpenMs: parts.host.openMs } : {}),
+      ...(parts?.tree.listedAt !== undefined ? { listedAt: parts.tree.listedAt } : {}),
+      ...(parts?.host.indexedAt !== undefined ? { indexedAt: parts.host.indexedAt } : {}),
+    }),
     trialbookDir: () => source.trialbookDir,
     refresh: async () => {
       await parts?.host.refresh();

@@ -42,6 +42,8 @@ export class IndexHost implements vscode.Disposable {
   openMs: number | undefined;
   /** When the first sync ended (epoch ms): every log read. */
   indexedAt: number | undefined;
+  /** When something first asked for the index (epoch ms): opening starts then. */
+  openAskedAt: number | undefined;
   /** Poll ticks so far (the test API reports them). */
   polls = 0;
   private disposed = false;
@@ -67,6 +69,7 @@ export class IndexHost implements vscode.Disposable {
   /** The index, opened on first use. */
   get(): Promise<RunIndex> {
     if (!this.opening) {
+      this.openAskedAt = Date.now();
       this.opening = this.open();
     }
     return this.opening;

@@ -49,6 +49,8 @@ export interface TrialbookTimings {
   indexOpenMs?: number;
   /** When the Runs view was first given runs (epoch ms). */
   listedAt?: number;
+  /** When something first asked for the index (epoch ms). */
+  openAskedAt?: number;
   /** When the first sync ended: every log read (epoch ms). */
   indexedAt?: number;
 }
@@ -100,6 +102,7 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
       ...(parts?.host.openMs !== undefined ? { indexOpenMs: parts.host.openMs } : {}),
       ...(parts?.tree.listedAt !== undefined ? { listedAt: parts.tree.listedAt } : {}),
       ...(parts?.host.indexedAt !== undefined ? { indexedAt: parts.host.indexedAt } : {}),
+      ...(parts?.host.openAskedAt !== undefined ? { openAskedAt: parts.host.openAskedAt } : {}),
     }),
     trialbookDir: () => source.trialbookDir,
     refresh: async () => {

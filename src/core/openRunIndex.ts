@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { errorMessage } from '../shared/errorMessage';
 import { DamagedDatabaseError, isDamage } from './index/damage';
 import { DatabaseFile } from './index/databaseFile';
-import { Ingest } from './index/ingest';
+import { Ingest, type SyncProgress } from './index/ingest';
 import { PushLedger } from './index/pushLedger';
 import { RunCatalog } from './index/runCatalog';
 import { SeriesReader } from './index/seriesReader';
@@ -58,6 +58,7 @@ class WorkspaceIndex implements RunIndex {
       runsDir: join(trialbookDir, 'runs'), log, readerWorker: options.readerWorker, isClosing: () => this.closing || this.closed,
       // Beside this module, as compiled (out/src/core) and as bundled (dist).
       defaultWorkerPath: join(__dirname, 'logReaderWorker.js'),
+      ...(options.beforeRun ? { beforeRun: options.beforeRun } : {}),
     });
   }
 
@@ -109,12 +110,20 @@ class WorkspaceIndex implements RunIndex {
     return next;
   }
 
-  sync(): Promise<SyncReport> {
-    return this.serial(() => this.syncNow(undefined, false));
+  sync(onProgress?: SyncProgress): Promise<SyncReport> {
+    return this.serial(() => this.syncNow(onProgress, false));
+  }
+
+  pendingRuns(): number {
+    return this.catalog.pendingCount();
+  }
+
+  isPending(runId: string): boolean {
+    return this.catalog.isPending(runId);
   }
 
   /** One sync; `fresh` starts from an empty database (a rebuild), as does a sync after damage was found. */
-  private async syncNow(onProgress: ((done: number, total: number) => void) | undefined, fresh: boolean): Promise<SyncReport> {
+  private async syncNow(onProgress: SyncProgress | undefined, fresh: boolean): Promise<SyncReport> {
     if (this.closed) throw new Error('the index is closed');
     let rebuild = fresh || this.damage !== undefined;
     let repairs = this.damageCount;
@@ -190,7 +199,7 @@ class WorkspaceIndex implements RunIndex {
     }
   }
 
-  rebuild(onProgress?: (done: number, total: number) => void): Promise<SyncReport> {
+  rebuild(onProgress?: SyncProgress): Promise<SyncReport> {
     return this.serial(async () => {
       const report = await this.syncNow(onProgress, true);
       this.file.markDirty();

@@ -27,10 +27,18 @@ export interface PushRecorder {
 
 /** Following the logs, saving and closing: what the owner of the index (the editor, a CLI command) drives. */
 export interface IndexLifecycle {
-  /** Ingest what was appended to the logs since the last sync; new, changed and deleted runs. */
-  sync(): Promise<SyncReport>;
+  /**
+   * Ingest what was appended to the logs since the last sync; new, changed and deleted runs. Runs new to the index
+   * are listed from their start events (no metrics yet) before their logs are read; `onProgress` says when
+   * (done = 0) and how far the reading got.
+   */
+  sync(onProgress?: (done: number, total: number, changed: readonly string[]) => void): Promise<SyncReport>;
   /** Drop the database and ingest every log again. */
-  rebuild(onProgress?: (done: number, total: number) => void): Promise<SyncReport>;
+  rebuild(onProgress?: (done: number, total: number, changed: readonly string[]) => void): Promise<SyncReport>;
+  /** Runs listed but not read yet by the sync in progress (0 when none is, or it has read them all). */
+  pendingRuns(): number;
+  /** Whether this run is listed from its start events only: its log has not been read yet. */
+  isPending(runId: string): boolean;
   /** Write the database to disk now (atomic). Writes are otherwise debounced. */
   save(): Promise<void>;
   close(): Promise<void>;
@@ -67,6 +75,11 @@ export interface OpenIndexOptions {
    * unread bytes from which a sync uses it (default 8 MiB); `false` always reads on the calling thread.
    */
   readerWorker?: { path?: string; minBytes?: number } | false;
+  /**
+   * Awaited before each run's log is read in a sync, with the run and how many logs were done before it: lets
+   * tests hold an ingest at a chosen point (runs are already listed then). Not for production use.
+   */
+  beforeRun?: (runId: string, done: number) => Promise<void> | void;
   /** Current time in epoch ms, for crashed-status derivation (tests). Defaults to Date.now. */
   now?: () => number;
 }

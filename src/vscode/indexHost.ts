@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { openRunIndex } from '../core/openRunIndex';
 import type { Logger, RunStatus, SyncReport } from '../core/model';
-import type { RunIndex } from '../core/runIndex';
+import type { OpenIndexOptions, RunIndex } from '../core/runIndex';
+import { formatCount } from '../shared/format';
 import { errorMessage } from '../shared/errorMessage';
 import { inertText } from '../shared/untrustedText';
 import { ViewId } from './commandIds';
@@ -13,10 +14,21 @@ export interface IndexHostOptions {
   log: Logger;
   crashAfterSeconds: number;
   pollIntervalSeconds: number;
+  /** Passed to the index (OpenIndexOptions.beforeRun): tests hold its ingest there. */
+  beforeRun?: OpenIndexOptions['beforeRun'];
+}
+
+/** A long sync of runs listed but not read yet: logs read so far of all, and runs still without their metrics. */
+export interface IndexingProgress {
+  done: number;
+  total: number;
+  pending: number;
 }
 
 /** The poll never runs more often than this, whatever the setting says. */
 const MIN_POLL_MS = 500;
+/** While a sync reads logs of listed runs, views are told of the runs filled in at most this often. */
+const FILL_INTERVAL_MS = 400;
 
 /**
  * Owns the workspace's RunIndex: opens it lazily (never on the activation path), keeps it in step with
@@ -34,12 +46,24 @@ export class IndexHost implements vscode.Disposable {
   private crashAfterSeconds: number;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changeEmitter = new vscode.EventEmitter<SyncReport>();
-  /** Fires after each sync that changed something, and on every poll while runs are active (ages, crash detection). */
+  /**
+   * Fires after each sync that changed something, and on every poll while runs are active (ages, crash detection);
+   * during a long sync of listed runs, also every FILL_INTERVAL_MS with the runs filled in since.
+   */
   readonly onDidChange = this.changeEmitter.event;
+  private readonly progressEmitter = new vscode.EventEmitter<IndexingProgress | undefined>();
+  /** Fires when indexing of listed runs starts, advances (throttled) and ends (undefined). */
+  readonly onDidChangeProgress = this.progressEmitter.event;
+  /** Set while a sync reads the logs of runs listed from their start events only. */
+  progress: IndexingProgress | undefined;
   /** Starts true so the first sync looks (runs loaded from the database may be running, or have crashed since). */
   private anyRunning = true;
-  /** How long opening the index took (with its first sync), once it has. */
+  /** How long opening the index took (sql.js and the database file), once it has. */
   openMs: number | undefined;
+  /** When the first sync ended (epoch ms): every log read. */
+  indexedAt: number | undefined;
+  /** When something first asked for the index (epoch ms): opening starts then. */
+  openAskedAt: number | undefined;
   /** Poll ticks so far (the test API reports them). */
   polls = 0;
   private disposed = false;
@@ -50,7 +74,8 @@ export class IndexHost implements vscode.Disposable {
     const pattern = new vscode.RelativePattern(vscode.Uri.file(path.dirname(options.trialbookDir)), '.trialbook/runs/**');
     const watcher = vscode.workspace.createFileSystemWatcher(pattern);
     const onEvent = (): void => this.scheduleSync(100);
-    this.disposables.push(watcher, watcher.onDidChange(onEvent), watcher.onDidCreate(onEvent), watcher.onDidDelete(onEvent), this.changeEmitter);
+    this.disposables.push(watcher, watcher.onDidChange(onEvent), watcher.onDidCreate(onEvent), watcher.onDidDelete(onEvent), this.changeEmitter,
+      this.progressEmitter);
   }
 
   get trialbookDir(): string {
@@ -62,9 +87,13 @@ export class IndexHost implements vscode.Disposable {
     return this.poll ? this.pollMs : undefined;
   }
 
-  /** The index, opened on first use. */
+  /**
+   * The index, opened on first use. It resolves once every run can be listed: at once from the database when it
+   * exists, and new runs from their start events; their logs are read after (see `progress`, `onDidChange`).
+   */
   get(): Promise<RunIndex> {
     if (!this.opening) {
+      this.openAskedAt = Date.now();
       this.opening = this.open();
     }
     return this.opening;
@@ -141,23 +170,63 @@ export class IndexHost implements vscode.Disposable {
       wasmPath: this.options.wasmPath,
       log: this.options.log,
       crashAfterSeconds,
+      ...(this.options.beforeRun ? { beforeRun: this.options.beforeRun } : {}),
     });
     // The setting may have changed while the index opened.
     if (this.crashAfterSeconds !== crashAfterSeconds) index.setCrashAfterSeconds(this.crashAfterSeconds);
     this.index = index;
-    this.options.log.info(`Index opened in ${Date.now() - started} ms (${index.isWriter ? 'writer' : 'reader: another window writes the database'})`);
+    this.openMs = Date.now() - started;
+    this.options.log.info(`Index opened in ${this.openMs} ms (${index.isWriter ? 'writer' : 'reader: another window writes the database'})`);
     if (index.openNotice) {
       void vscode.window.showWarningMessage(`Trialbook: ${inertText(index.openNotice)}`);
     }
-    // The first sync of a large workspace reads every log (seconds for thousands of runs): show it on the Runs view.
-    await vscode.window.withProgress({ location: { viewId: ViewId.runs }, title: 'Indexing runs' }, () => this.sync());
-    this.openMs = Date.now() - started;
-    if (!this.disposed) this.startPoll();
+    // The runs are listed as soon as the first sync has listed them (it stats the logs; new runs come from their
+    // start events); the logs are read after, with progress on the Runs view, and views fill in as runs are read.
+    let listed!: () => void;
+    const ready = new Promise<void>((resolve) => { listed = resolve; });
+    const firstSync = vscode.window.withProgress({ location: { viewId: ViewId.runs }, title: 'Indexing runs' }, () => this.sync(listed));
+    void Promise.resolve(firstSync).finally(() => {
+      this.indexedAt = Date.now();
+      listed();
+      if (!this.disposed) this.startPoll();
+    });
+    await ready;
     return index;
   }
 
-  /** One sync at a time; a request during a sync runs once more afterwards. */
-  private async sync(): Promise<void> {
+  /** A sync's progress: runs listed (the first call), then runs filled in, told to views at most every FILL_INTERVAL_MS. */
+  private progressOf(index: RunIndex, onListed: (() => void) | undefined): (done: number, total: number, changed: readonly string[]) => void {
+    let told = 0;
+    let lastFill = Date.now();
+    return (done, total, changed) => {
+      if (done === 0) onListed?.();
+      const pending = index.pendingRuns();
+      if (pending === 0 && !this.progress) return;
+      const now = Date.now();
+      if (done > 0 && now - lastFill < FILL_INTERVAL_MS && pending > 0) return;
+      lastFill = now;
+      this.progress = pending > 0 ? { done, total, pending } : undefined;
+      this.progressEmitter.fire(this.progress);
+      if (changed.length > told) {
+        this.changeEmitter.fire({ changed: changed.slice(told), removed: [], problems: [] });
+        told = changed.length;
+      }
+    };
+  }
+
+  /** Why what the user asked for may be incomplete: some of these runs are listed but their logs not read yet. */
+  pendingNotice(runIds: readonly string[]): string | undefined {
+    const index = this.index;
+    if (!index || !this.progress) return undefined;
+    const pending = runIds.filter((id) => index.isPending(id)).length;
+    if (pending === 0) return undefined;
+    const { done, total } = this.progress;
+    return `Trialbook is still indexing (${formatCount(done)} of ${formatCount(total)} logs read): ${pending === runIds.length && pending === 1 ? 'this run\'s'
+      : `${formatCount(pending)} of these runs'`} metrics are not read yet and fill in as their logs are read.`;
+  }
+
+  /** One sync at a time; a request during a sync runs once more afterwards. `onListed`: when its runs can be listed. */
+  private async sync(onListed?: () => void): Promise<void> {
     if (this.syncing) {
       this.syncAgain = true;
       return this.syncing;
@@ -171,7 +240,12 @@ export class IndexHost implements vscode.Disposable {
         this.syncAgain = false;
         try {
           const started = Date.now();
-          const report = await index.sync();
+          const report = await index.sync(this.progressOf(index, onListed));
+          onListed = undefined;
+          if (this.progress) {
+            this.progress = undefined;
+            this.progressEmitter.fire(undefined);
+          }
           // A repair found after opening (e.g. a damaged database set aside and rebuilt): told once, as openNotice is.
           if (report.notice) void vscode.window.showWarningMessage(inertText(`Trialbook: ${report.notice}`));
           if (report.reader === 'worker') {
@@ -186,6 +260,10 @@ export class IndexHost implements vscode.Disposable {
             this.changeEmitter.fire(report);
           }
         } catch (err) {
+          if (this.progress) {
+            this.progress = undefined;
+            this.progressEmitter.fire(undefined);
+          }
           if (this.disposed) break; // closing: the sync was stopped on purpose
           this.options.log.error(`Sync failed: ${err instanceof Error && err.stack ? err.stack : errorMessage(err)}`);
         }

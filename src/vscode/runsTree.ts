@@ -6,6 +6,7 @@ import { runTooltipMarkdown } from './runTooltip';
 import type { RunsTreeExperimentItem } from './testApi';
 import { ContextKey } from './commandIds';
 import { errorMessage } from '../shared/errorMessage';
+import { formatCount } from '../shared/format';
 
 export interface ExperimentNode {
   kind: 'experiment';
@@ -38,16 +39,34 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   private readonly changeEmitter = new vscode.EventEmitter<RunsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
+  private readonly progressSubscription: vscode.Disposable;
+  /** The filter's line of the message (set by each query) and the indexing line (set by the host's progress). */
+  private filterMessage: string | undefined;
+  private indexingMessage: string | undefined;
 
   /** Shown above the tree: the active filter, or why it could not be applied. */
   message: string | undefined;
   private readonly messageEmitter = new vscode.EventEmitter<string | undefined>();
   readonly onDidChangeMessage = this.messageEmitter.event;
+  /** When the view was first given runs (epoch ms; the activation benchmark reads it). */
+  listedAt: number | undefined;
 
   constructor(private readonly host: IndexHost, private keyMetric: string, private readonly query: () => RunQuery, private readonly describeFilter: () => string) {
     this.subscription = host.onDidChange(() => this.refresh());
     // Ages ("14m ago") tick once a minute: the same runs, relabelled; the index is not asked again.
     this.ticker = setInterval(() => this.tick(), AGE_TICK_MS);
+    this.progressSubscription = host.onDidChangeProgress((p) => {
+      this.indexingMessage = p && `Indexing: ${formatCount(p.done)} of ${formatCount(p.total)} logs read; metrics fill in as runs are read (${formatCount(p.pending)} to go).`;
+      this.showMessage();
+    });
+  }
+
+  private showMessage(): void {
+    const message = [this.indexingMessage, this.filterMessage].filter((m) => m !== undefined).join(' — ') || undefined;
+    if (message !== this.message) {
+      this.message = message;
+      this.messageEmitter.fire(message);
+    }
   }
 
   /** The index or the query changed: the next read asks the index again. */
@@ -123,12 +142,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
       runs = index.listRuns({ sort: query.sort });
       message = `Filter not applied: ${errorMessage(err)}`;
     }
-    if (message !== this.message) {
-      this.message = message;
-      this.messageEmitter.fire(message);
-    }
+    this.filterMessage = message;
+    this.showMessage();
     // Unfiltered, the runs shown are all the runs; filtered, the total was just counted.
     const hasRuns = runs.length > 0 || (total ?? 0) > 0;
+    if (hasRuns) this.listedAt ??= Date.now();
     void vscode.commands.executeCommand('setContext', ContextKey.hasRuns, hasRuns);
     const byExperiment = new Map<string, RunRow[]>();
     for (const run of runs) {
@@ -179,6 +197,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   dispose(): void {
     clearInterval(this.ticker);
     this.subscription.dispose();
+    this.progressSubscription.dispose();
     this.changeEmitter.dispose();
     this.messageEmitter.dispose();
   }

@@ -45,8 +45,16 @@ export interface WebviewPanelInfo {
 export interface TrialbookTimings {
   /** The synchronous part of activate(): what VS Code waits for. */
   activateMs: number;
-  /** Opening the index (sql.js, the database file, the first sync), done lazily off the activation path. */
+  /** When activate() began (epoch ms). */
+  activatedAt: number;
+  /** Opening the index (sql.js and the database file), done lazily off the activation path. */
   indexOpenMs?: number;
+  /** When the Runs view was first given runs (epoch ms). */
+  listedAt?: number;
+  /** When something first asked for the index (epoch ms). */
+  openAskedAt?: number;
+  /** When the first sync ended: every log read (epoch ms). */
+  indexedAt?: number;
 }
 
 export interface TrialbookApi {
@@ -85,6 +93,7 @@ export interface TrialbookApi {
 /** What the root object lends the test API. */
 export interface TestApiSource {
   activateMs(): number;
+  activatedAt(): number;
   trialbookDir: string | undefined;
   parts: WorkspaceParts | undefined;
   commandErrors(): readonly CommandError[];
@@ -95,7 +104,13 @@ export interface TestApiSource {
 export function createTestApi(source: TestApiSource): TrialbookApi {
   const { parts } = source;
   return {
-    timings: () => ({ activateMs: source.activateMs(), ...(parts?.host.openMs !== undefined ? { indexOpenMs: parts.host.openMs } : {}) }),
+    timings: () => ({
+      activateMs: source.activateMs(), activatedAt: source.activatedAt(),
+      ...(parts?.host.openMs !== undefined ? { indexOpenMs: parts.host.openMs } : {}),
+      ...(parts?.tree.listedAt !== undefined ? { listedAt: parts.tree.listedAt } : {}),
+      ...(parts?.host.indexedAt !== undefined ? { indexedAt: parts.host.indexedAt } : {}),
+      ...(parts?.host.openAskedAt !== undefined ? { openAskedAt: parts.host.openAskedAt } : {}),
+    }),
     trialbookDir: () => source.trialbookDir,
     refresh: async () => {
       await parts?.host.refresh();

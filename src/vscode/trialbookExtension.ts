@@ -36,6 +36,8 @@ export class TrialbookExtension implements vscode.Disposable {
   private readonly registries: RegistryCommands;
   /** Set by activate(): how long VS Code waited for it. */
   activateMs = 0;
+  /** Set by activate(): when it began (epoch ms), the start of the activation benchmark's figures. */
+  activatedAt = 0;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly trialbookDir: string | undefined) {
     this.disposables.push(this.channel, this.configuration, this.commands);
@@ -75,6 +77,7 @@ export class TrialbookExtension implements vscode.Disposable {
   api(): TrialbookApi {
     return createTestApi({
       activateMs: () => this.activateMs,
+      activatedAt: () => this.activatedAt,
       trialbookDir: this.trialbookDir,
       parts: this.parts,
       commandErrors: () => this.commands.errors,

@@ -18,6 +18,13 @@ import { describeFileError, errorCode } from './fileProblems';
 import type { PushLedger } from './pushLedger';
 import type { RunCatalog } from './runCatalog';
 import { listRunLogs } from './runFolders';
+import { readRunStart } from './runStarts';
+
+/**
+ * A sync's progress: logs done of the total, and the runs changed so far (the report's list as it grows). Called
+ * once with done = 0 as soon as every run can be listed (new runs from their start events), then after each log.
+ */
+export type SyncProgress = (done: number, total: number, changed: readonly string[]) => void;
 
 /** Points buffered per run before they are packed into chunks, to bound memory on huge logs. */
 const FLUSH_POINTS = 1_000_000;
@@ -45,6 +52,8 @@ export interface IngestOptions {
   defaultWorkerPath: string;
   /** True once the index is closing or closed: a sync stops at its next run or batch. */
   isClosing(): boolean;
+  /** Awaited before each run's log is read (tests hold the ingest here; see OpenIndexOptions.beforeRun). */
+  beforeRun?: OpenIndexOptions['beforeRun'];
 }
 
 export class Ingest {
@@ -60,7 +69,7 @@ export class Ingest {
     private readonly options: IngestOptions) {}
 
   /** One sync; `fresh` starts from an empty database (a rebuild). A failed reader thread is retried inline. */
-  async sync(onProgress: ((done: number, total: number) => void) | undefined, fresh: boolean): Promise<SyncReport> {
+  async sync(onProgress: SyncProgress | undefined, fresh: boolean): Promise<SyncReport> {
     try {
       return await this.syncOnce(onProgress, fresh);
     } catch (err) {
@@ -71,7 +80,7 @@ export class Ingest {
     }
   }
 
-  private async syncOnce(onProgress: ((done: number, total: number) => void) | undefined, fresh: boolean): Promise<SyncReport> {
+  private async syncOnce(onProgress: SyncProgress | undefined, fresh: boolean): Promise<SyncReport> {
     if (fresh) this.file.fresh();
     const report: SyncReport = { changed: [], removed: [], problems: [] };
     this.file.followWriter();
@@ -93,6 +102,8 @@ export class Ingest {
       else if (plan === 'unreadable') skipped.add(log.id);
       else if (plan) { plans.set(log.id, plan); unreadBytes += log.identity.size - plan.job.offset; }
     }
+    this.listNewRuns(plans);
+    onProgress?.(0, logs.length, report.changed);
     if (!this.batchOpen) this.file.makeRoom(unreadBytes);
     const reader = this.startReader([...plans.values()], unreadBytes);
     if (plans.size > 0) report.reader = reader ? 'worker' : 'inline';
@@ -106,10 +117,11 @@ export class Ingest {
         if (performance.now() - this.lastYield > 30) { this.commitBatch(); await this.yieldTurn(); }
         if (this.options.isClosing()) throw new IndexClosingError();
         const plan = plans.get(id);
+        if (plan && this.options.beforeRun) { this.commitBatch(); await this.options.beforeRun(id, done); this.lastYield = performance.now(); }
         const outcome = plan ? await this.ingestRun(plan, reader, builder, report) : skipped.has(id) ? 'unreadable' : false;
         if (outcome === 'vanished') present.delete(id);
         else if (outcome !== 'unreadable' && present.has(id) && (this.ingestEdits(id, report) || outcome)) report.changed.push(id);
-        onProgress?.(++done, logs.length);
+        onProgress?.(++done, logs.length, report.changed);
       }
       this.commitBatch();
     } catch (err) {
@@ -122,6 +134,7 @@ export class Ingest {
       if (!isDamage(err)) this.file.loadFromDisk(false);
       throw err;
     } finally {
+      this.catalog.previews.clear();
       await reader?.close();
     }
     this.removeGone(present, report);
@@ -134,6 +147,15 @@ export class Ingest {
     }
     for (const file of this.told.keys()) if (!this.unreadable.has(file)) this.told.delete(file);
     return report;
+  }
+
+  /** Runs new to the index are listed from their start events at once; their logs are read one by one after. */
+  private listNewRuns(plans: ReadonlyMap<string, IngestPlan>): void {
+    for (const plan of plans.values()) {
+      if (this.catalog.runs.has(plan.id)) continue;
+      const preview = readRunStart(plan.id, join(this.options.runsDir, plan.id), plan.file, plan.st.size);
+      if (preview) this.catalog.previews.set(plan.id, preview);
+    }
   }
 
   /** Runs whose folder or log is gone since the last sync. */

@@ -19,6 +19,11 @@ export interface CatalogOptions {
 export class RunCatalog {
   /** Keyed by run id (a Map: ids are folder names, never looked up on a plain object). */
   runs = new Map<string, RunState>();
+  /**
+   * Runs listed from the first and last lines of their logs while a sync has not read them yet (runStarts.ts):
+   * shown with their start and end but no metrics until the ingest replaces them.
+   */
+  readonly previews = new Map<string, RunState>();
   /** User edits per run (runs/<id>/edits.jsonl), applied over the run's own events when rows are read. */
   readonly edits = new Map<string, EditsFile>();
   private nextSeriesId = 1;
@@ -39,15 +44,38 @@ export class RunCatalog {
   /** Forgets every run (edits stay: they are files, read again only when they change). */
   clear(): void {
     this.runs = new Map();
+    this.previews.clear();
     this.nextSeriesId = 1;
   }
 
   readonly allocateSeriesId = (): number => this.nextSeriesId++;
 
+  /** Every run a query sees: the ingested ones, then those only listed so far. */
+  private listed(): RunState[] {
+    const all = [...this.runs.values()];
+    for (const [id, preview] of this.previews) if (!this.runs.has(id)) all.push(preview);
+    return all;
+  }
+
+  private find(id: string): RunState | undefined {
+    return this.runs.get(id) ?? this.previews.get(id);
+  }
+
+  /** Runs listed but whose logs the current sync has not read yet (their metrics are still to come). */
+  pendingCount(): number {
+    let n = 0;
+    for (const id of this.previews.keys()) if (!this.runs.has(id)) n++;
+    return n;
+  }
+
+  isPending(id: string): boolean {
+    return !this.runs.has(id) && this.previews.has(id);
+  }
+
   private rows(): RunRow[] {
     const now = this.options.now();
     const crashAfter = this.options.crashAfterSeconds;
-    return [...this.runs.values()].map((r) => applyOverrides(toRunRow(r, now, crashAfter), this.edits.get(r.id)?.overrides));
+    return this.listed().map((r) => applyOverrides(toRunRow(r, now, crashAfter), this.edits.get(r.id)?.overrides));
   }
 
   listRuns(query: RunQuery = {}): RunRow[] {
@@ -63,7 +91,7 @@ export class RunCatalog {
   }
 
   getRun(id: string): RunDetail | undefined {
-    const run = this.runs.get(id);
+    const run = this.find(id);
     if (!run) return undefined;
     const detail = toRunDetail(run, this.options.now(), this.options.crashAfterSeconds, this.options.pushesOf(id));
     return applyOverrides(detail, this.edits.get(id)?.overrides);
@@ -71,7 +99,7 @@ export class RunCatalog {
 
   runsWithArtifacts(type?: string): string[] {
     const ids: string[] = [];
-    for (const run of this.runs.values()) {
+    for (const run of this.listed()) {
       if (run.artifacts.some((a) => type === undefined || a.type === type)) ids.push(run.id);
     }
     // Run ids sort by start time: newest first.
@@ -79,7 +107,7 @@ export class RunCatalog {
   }
 
   experiments(): string[] {
-    return [...new Set([...this.runs.values()].map((r) => r.experiment))].sort();
+    return [...new Set(this.listed().map((r) => r.experiment))].sort();
   }
 
   metricKeys(runIds?: string[]): string[] {
@@ -91,7 +119,7 @@ export class RunCatalog {
 
   compareParams(runIds: string[], onlyDifferent: boolean): ParamComparison {
     const now = this.options.now();
-    const rows = runIds.map((id) => this.runs.get(id)).filter((r): r is RunState => r !== undefined)
+    const rows = runIds.map((id) => this.find(id)).filter((r): r is RunState => r !== undefined)
       .map((r) => toRunRow(r, now, this.options.crashAfterSeconds));
     return compareParamValues(rows, onlyDifferent);
   }

@@ -6,7 +6,10 @@ import type { WorkspaceCommandContext } from './workspaceCommandContext';
 
 export function compareCommands({ parts, pickers }: WorkspaceCommandContext): CommandTable<'compareRuns' | 'compareSelected' | 'openRunsTable' | 'exportComparisonCsv'> {
   const compare = (runIds: string[] | undefined): void => {
-    if (runIds?.length) parts.panels.showCompare(runIds);
+    if (!runIds?.length) return;
+    parts.panels.showCompare(runIds);
+    const pending = parts.host.pendingNotice(runIds);
+    if (pending) void vscode.window.showInformationMessage(pending);
   };
   return {
     compareRuns: async (args) => compare(args.get(0, runIdsArg) ?? (await pickers.pickRunIds(true, 'Compare Runs'))),

@@ -20,7 +20,10 @@ export function runsCommands({ parts, pickers }: WorkspaceCommandContext): Comma
       const ref = args.get(0, runRefArg);
       // A run id opens as given (the details page says if it is gone); a node or a pick is read from the index.
       const id = ref?.kind === 'id' ? ref.runId : (await pickers.runsFor(ref, args.get(1, treeSelectionArg), false))[0]?.id;
-      if (id) parts.panels.showDetails(id);
+      if (!id) return;
+      parts.panels.showDetails(id);
+      const pending = parts.host.pendingNotice([id]);
+      if (pending) void vscode.window.showInformationMessage(pending);
     },
     renameRun: async (args) => {
       const [run] = await pickers.runsFor(args.get(0, treeNodeArg), undefined, false);

@@ -1,0 +1,51 @@
+// Listing runs before their logs are read: a run's first line (its `run_start`: name, experiment, config) and its
+// last complete line (its end, or when it last logged) are enough for the Runs view while a first ingest reads
+// everything else. Two small reads per log instead of the whole log.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { parseEventLine } from '../eventValidation';
+import { applyEvent, newRunState, type RunState } from '../runState';
+
+/** Bytes read at each end of a log: a `run_start` with a large config or lineage may not fit (the run is then listed by its id). */
+const EDGE_BYTES = 64 * 1024;
+
+/**
+ * A provisional state of one run from the first and last lines of its log: its start (when valid), its end or
+ * the time of its last event, no metrics. Undefined when the log cannot be opened (the ingest reports it).
+ */
+export function readRunStart(id: string, dir: string, file: string, size: number): RunState | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  const run = newRunState(id, dir);
+  try {
+    const head = Buffer.alloc(Math.min(EDGE_BYTES, size));
+    const headBytes = readSync(fd, head, 0, head.length, 0);
+    const firstEnd = head.subarray(0, headBytes).indexOf(0x0a);
+    if (firstEnd < 0) return run;
+    const first = parseEventLine(head.subarray(0, firstEnd).toString('utf8'));
+    if ('t' in first && first.t === 'run_start') applyEvent(run, first);
+    if (size <= firstEnd + 1) return run;
+    // The last complete line: the run's end when it has ended, else when it last logged (for ages and crash detection).
+    const tail = Buffer.alloc(Math.min(EDGE_BYTES, size - firstEnd - 1));
+    const tailBytes = readSync(fd, tail, 0, tail.length, size - tail.length);
+    const text = tail.subarray(0, tailBytes);
+    const end = text.lastIndexOf(0x0a);
+    if (end <= 0) return run;
+    const start = text.lastIndexOf(0x0a, end - 1) + 1;
+    // A tail that starts mid-line holds no whole line before its first newline: only a line after one counts.
+    if (start === 0 && tail.length < size - firstEnd - 1) return run;
+    const last = parseEventLine(text.subarray(start, end).toString('utf8'));
+    if ('t' in last) {
+      if (last.t === 'run_end') applyEvent(run, last);
+      else run.lastEventAt = Math.max(run.lastEventAt, last.ts * 1000);
+    }
+    return run;
+  } catch {
+    return run;
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -32,25 +32,27 @@ function writeSweep(workspace: string): void {
   }
 }
 
-// Evaluated in the webview frame: pixels of a chart's canvas in a run's colours (saturated), not axes or grid (grey).
-const COLOURED_PIXELS = `(canvas) => {
+// Evaluated in the webview frame: pixels of a metric's chart in a run's colours (saturated), not axes or grid (grey).
+const colouredPixels = (metric: string): string => `(() => {
+  const canvas = document.querySelector(${JSON.stringify(`.chart-card[data-metric="${metric}"] canvas`)});
+  if (!canvas || !canvas.width) return 0;
   const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
   let n = 0;
   for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 128 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 80) n++;
   return n;
-}`;
+})()`;
 
-async function coloured(canvas: Locator): Promise<number> {
-  return (await canvas.evaluate(COLOURED_PIXELS)) as number;
+async function coloured(frame: FrameLocator, metric: string): Promise<number> {
+  return (await frame.locator('body').evaluate(colouredPixels(metric))) as number;
 }
 
-// Evaluated in the webview frame over the tooltip's rows.
-const TIP_ROWS = `(rows) => rows.map((r) => ({
+// Evaluated in the webview frame: the tooltip's rows, and the metric sections.
+const TIP_ROWS = `[...document.querySelectorAll('.chart-tooltip .tip-row')].map((r) => ({
   name: r.querySelector('.tip-name')?.textContent ?? '',
   value: r.querySelector('.tip-value')?.textContent ?? '',
   color: r.querySelector('.swatch')?.style.background ?? '',
 }))`;
-const SECTIONS = `(ds) => ds.map((d) => ({ name: d.dataset.section, open: d.open, charts: d.querySelectorAll('canvas').length }))`;
+const SECTIONS = `[...document.querySelectorAll('details.metric-section')].map((d) => ({ name: d.dataset.section, open: d.open, charts: d.querySelectorAll('canvas').length }))`;
 
 async function waitFor(page: Page, what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -71,7 +73,7 @@ async function hoverRows(frame: FrameLocator, metric: string): Promise<Array<{ n
   await canvas.hover({ position: { x: box.width * 0.6, y: box.height / 2 } });
   const tip = frame.locator('.chart-tooltip');
   await tip.waitFor({ state: 'visible', timeout: 5_000 });
-  return (await frame.locator('.chart-tooltip .tip-row').evaluateAll(TIP_ROWS)) as Array<{ name: string; value: string; color: string }>;
+  return (await frame.locator('body').evaluate(TIP_ROWS)) as Array<{ name: string; value: string; color: string }>;
 }
 
 export const tests: UiTest[] = [
@@ -104,7 +106,7 @@ export const tests: UiTest[] = [
       await frame.locator('.legend-item').nth(SWEEP - 1).waitFor({ state: 'visible', timeout: 30_000 });
       assert.equal(await frame.locator('.legend-item').count(), SWEEP);
 
-      const sections = await frame.locator('details.metric-section').evaluateAll(SECTIONS);
+      const sections = await frame.locator('body').evaluate(SECTIONS);
       assert.deepEqual(sections, [
         { name: '', open: true, charts: 1 },
         { name: 'train', open: true, charts: 2 },
@@ -112,7 +114,7 @@ export const tests: UiTest[] = [
         { name: 'final', open: true, charts: 1 },
         { name: 'system', open: false, charts: 0 },
       ]);
-      await waitFor(page, 'the train/loss chart drawn', async () => (await coloured(chart(frame, 'train/loss'))) > 500);
+      await waitFor(page, 'the train/loss chart drawn', async () => (await coloured(frame, 'train/loss')) > 500);
       await screenshot('compare-sections-default');
       // Opening the system section charts its metrics.
       await frame.locator('details.metric-section[data-section=system] > summary').click();
@@ -142,9 +144,8 @@ export const tests: UiTest[] = [
     timeoutMs: 60_000,
     async run({ page, screenshot }) {
       const frame = new Workbench(page).activeWebview();
-      const single = chart(frame, 'final/score');
-      await single.scrollIntoViewIfNeeded();
-      await waitFor(page, 'the single-point chart drawn', async () => (await coloured(single)) > 22 * 10);
+      await chart(frame, 'final/score').scrollIntoViewIfNeeded();
+      await waitFor(page, 'the single-point chart drawn', async () => (await coloured(frame, 'final/score')) > 22 * 10);
       await screenshot('compare-single-point');
     },
   },
@@ -158,7 +159,7 @@ export const tests: UiTest[] = [
       await note.waitFor({ state: 'visible', timeout: 20_000 });
       assert.match((await note.textContent()) ?? '', /1 run never logged epoch and is not drawn: sweep-00\./);
       await frame.locator('.chart-card[data-metric="train/loss"] canvas').waitFor({ state: 'visible', timeout: 20_000 });
-      await waitFor(page, 'the charts redrawn by epoch', async () => (await coloured(chart(frame, 'train/loss'))) > 500);
+      await waitFor(page, 'the charts redrawn by epoch', async () => (await coloured(frame, 'train/loss')) > 500);
       const rows = await hoverRows(frame, 'train/loss');
       assert.equal(rows.length, SWEEP - 1, 'every run but the one without epoch');
       const title = (await frame.locator('.chart-tooltip .tip-title').textContent()) ?? '';

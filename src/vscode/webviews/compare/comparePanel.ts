@@ -41,6 +41,8 @@ export class ComparePanel {
   private pointsSent = new Map<string, number>();
   /** Incremental messages sent (live runs), for the tests. */
   private updatesSent = 0;
+  /** The run picker's last answer, for the tests. */
+  private lastRunMatches: { filter: string; runIds: string[]; total: number; error?: string } | undefined;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -100,6 +102,10 @@ export class ComparePanel {
       ready: this.webview.host.isReady && this.lastData !== undefined,
       pointsSent: Object.fromEntries(this.pointsSent),
       updatesSent: this.updatesSent,
+      ...(this.lastData ? { xAxis: this.lastData.xAxis } : {}),
+      ...(this.lastData?.xMetric !== undefined ? { xMetric: this.lastData.xMetric } : {}),
+      xMissing: [...(this.lastData?.xMissing ?? [])],
+      ...(this.lastRunMatches ? { runMatches: { ...this.lastRunMatches, runIds: [...this.lastRunMatches.runIds] } } : {}),
     };
   }
 
@@ -159,9 +165,12 @@ export class ComparePanel {
       const index = await this.ctx.host.get();
       const rows = index.listRuns(filter.trim() ? { filter, sort: '-started' } : { sort: '-started' });
       const runs = rows.slice(0, RUN_MATCH_LIMIT).map((r) => ({ id: r.id, name: r.name, experiment: r.experiment, status: r.status, startedAt: r.startedAt }));
+      this.lastRunMatches = { filter, runIds: runs.map((r) => r.id), total: rows.length };
       await this.webview.host.post({ type: 'runMatches', filter, runs, total: rows.length });
     } catch (err) {
-      await this.webview.host.post({ type: 'runMatches', filter, runs: [], total: 0, error: `${errorMessage(err)} — filters look like: lr > 0.01 and status = "finished" (see docs/filter-language.md).` });
+      const error = `${errorMessage(err)} — filters look like: lr > 0.01 and status = "finished" (see docs/filter-language.md).`;
+      this.lastRunMatches = { filter, runIds: [], total: 0, error };
+      await this.webview.host.post({ type: 'runMatches', filter, runs: [], total: 0, error });
     }
   }
 

@@ -42,6 +42,33 @@ const colouredPixels = (metric: string): string => `(() => {
   return n;
 })()`;
 
+/** A hash of a metric chart's pixels: it changes when the chart is redrawn differently. */
+const pixelHash = (metric: string): string => `(() => {
+  const canvas = document.querySelector(${JSON.stringify(`.chart-card[data-metric="${metric}"] canvas`)});
+  const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let h = 0;
+  for (let i = 0; i < d.length; i += 4) h = (Math.imul(h, 31) + d[i] + d[i + 1] * 3 + d[i + 2] * 7 + d[i + 3] * 11) | 0;
+  return h;
+})()`;
+
+async function hash(frame: FrameLocator, metric: string): Promise<number> {
+  return (await frame.locator('body').evaluate(pixelHash(metric))) as number;
+}
+
+/** Drags across the middle of a chart's plot, from 30 % to 55 % of its width: a zoom. */
+async function dragZoom(page: Page, frame: FrameLocator, metric: string): Promise<void> {
+  const canvas = chart(frame, metric);
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  assert.ok(box, `the ${metric} chart is on screen`);
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * 0.3, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.45, y, { steps: 5 });
+  await page.mouse.move(box.x + box.width * 0.55, y, { steps: 5 });
+  await page.mouse.up();
+}
+
 async function coloured(frame: FrameLocator, metric: string): Promise<number> {
   return (await frame.locator('body').evaluate(colouredPixels(metric))) as number;
 }
@@ -134,8 +161,10 @@ export const tests: UiTest[] = [
       const values = rows.map((r) => Number(r.value));
       assert.deepEqual(values, [...values].sort((a, b) => b - a), 'sorted by value, highest first');
       assert.ok(rows.every((r) => r.color.startsWith('hsl') || r.color.startsWith('rgb')), 'each row has its run colour');
-      const charts = await frame.locator('.chart-card canvas').count();
-      assert.equal(await frame.locator('.crosshair:not([hidden])').count(), charts, 'a crosshair on every chart');
+      // The same x on every chart whose x range holds it (final/score's lone point at step 99 has a range of its own).
+      const crossed = (await frame.locator('body').evaluate(`[...document.querySelectorAll('.chart-card')]
+        .filter((c) => c.querySelector('.crosshair:not([hidden])')).map((c) => c.dataset.metric)`)) as string[];
+      assert.deepEqual([...crossed].sort(), ['epoch', 'system/cpu', 'system/gpu_mem', 'train/acc', 'train/loss', 'val/acc', 'val/loss']);
       await screenshot('compare-tooltip-every-run');
     },
   },
@@ -193,10 +222,37 @@ export const tests: UiTest[] = [
       await frame.locator('.legend-search').fill('sweep-01');
       await waitFor(page, 'the legend filtered', async () => (await frame.locator('.legend-entry:not([hidden])').count()) === 1);
       await screenshot('compare-legend-search');
+      // Hovering a legend entry highlights that run in every chart (the others fade).
+      const plain = await hash(frame, 'train/loss');
       await frame.locator('.legend-entry:not([hidden])').hover();
+      await waitFor(page, 'the run highlighted in the charts', async () => (await hash(frame, 'train/loss')) !== plain, 10_000);
+      await screenshot('compare-legend-highlight');
       await frame.locator('.legend-entry:not([hidden]) .legend-remove').click();
       await waitFor(page, 'the run removed', async () => (await frame.locator('.legend-item').count()) === SWEEP - 1);
       await frame.locator('.legend-search').fill('');
+    },
+  },
+  {
+    name: 'compare: zooming one chart zooms the others while Sync zoom is on, and only itself when off',
+    timeoutMs: 60_000,
+    async run({ page, screenshot }) {
+      const frame = new Workbench(page).activeWebview();
+      await frame.locator('button', { hasText: 'Reset zoom' }).click();
+      await chart(frame, 'val/loss').scrollIntoViewIfNeeded();
+      const before = await hash(frame, 'val/loss');
+      await dragZoom(page, frame, 'train/loss');
+      await waitFor(page, 'val/loss zoomed with train/loss', async () => (await hash(frame, 'val/loss')) !== before, 10_000);
+      await screenshot('compare-synced-zoom');
+      await frame.locator('button', { hasText: 'Reset zoom' }).click();
+      await waitFor(page, 'val/loss back to its whole range', async () => (await hash(frame, 'val/loss')) === before, 10_000);
+      await frame.locator('#sync-zoom').uncheck();
+      const trainBefore = await hash(frame, 'train/loss');
+      await dragZoom(page, frame, 'train/loss');
+      await waitFor(page, 'train/loss zoomed', async () => (await hash(frame, 'train/loss')) !== trainBefore, 10_000);
+      await page.waitForTimeout(500);
+      assert.equal(await hash(frame, 'val/loss'), before, 'val/loss kept its range with sync off');
+      await frame.locator('button', { hasText: 'Reset zoom' }).click();
+      await frame.locator('#sync-zoom').check();
     },
   },
 ];

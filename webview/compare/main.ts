@@ -52,9 +52,12 @@ const legend = new Legend({
 });
 const runPicker = new RunPicker((message) => host.post(message), () => view.runIds);
 
+/** Set while Reset zoom resets each chart (a reset reports as a zoom; it must not spread one chart's range). */
+let resettingZoom = false;
+
 /** One chart zoomed: with sync on, every other chart shows the same x range. */
 function zoomed(source: MetricChart, min: number, max: number): void {
-  if (!view.syncZoom) return;
+  if (!view.syncZoom || resettingZoom) return;
   for (const chart of charts) if (chart !== source) chart.setXRange(min, max);
 }
 
@@ -289,7 +292,14 @@ onlyDiffInput.addEventListener('change', () => {
   renderTables();
   saveState();
 });
-resetZoom.addEventListener('click', () => charts.forEach((c) => c.resetZoom()));
+resetZoom.addEventListener('click', () => {
+  resettingZoom = true;
+  try {
+    for (const chart of charts) chart.resetZoom();
+  } finally {
+    resettingZoom = false;
+  }
+});
 syncZoomInput.addEventListener('change', () => {
   view.syncZoom = syncZoomInput.checked;
   saveState();

@@ -235,11 +235,6 @@ export class MetricChart {
     return this.chart.scales.x?.getPixelForValue(x) ?? Number.NaN;
   }
 
-  /** The x range shown now. */
-  xRange(): { min: number; max: number } {
-    return { min: this.chart.scales.x?.min ?? 0, max: this.chart.scales.x?.max ?? 0 };
-  }
-
   /** Zooms to an x range (another chart's, when zoom is synced). */
   setXRange(min: number, max: number): void {
     (this.chart as unknown as { zoomScale(id: string, range: { min: number; max: number }, mode: string): void }).zoomScale('x', { min, max }, 'none');

@@ -30,6 +30,12 @@ export interface ComparePanelInfo {
   pointsSent: Record<string, number>;
   /** Incremental updates sent while compared runs were live. */
   updatesSent: number;
+  /** The x axis of the last comparison sent, its x metric, and the runs not drawn for lack of it. */
+  xAxis?: string;
+  xMetric?: string;
+  xMissing: string[];
+  /** The run picker's last answer. */
+  runMatches?: { filter: string; runIds: string[]; total: number; error?: string };
 }
 
 /** An open webview panel: a comparison, the runs table or a run's details. */

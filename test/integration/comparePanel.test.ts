@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ComparePanelInfo } from '../../src/vscode/testApi';
-import { activateTrialbook, runPython, waitFor, WALKING_SKELETON_SCRIPT, workspaceDir, writeFixtureRun } from './helpers';
+import { activateTrialbook, runPython, waitFor, WALKING_SKELETON_SCRIPT, workspaceDir, writeFixtureRun, writeRunLog } from './helpers';
 
 suite('Compare panel', () => {
   teardown(async () => {
@@ -29,5 +29,49 @@ suite('Compare panel', () => {
     // Below the cap nothing is dropped; above it the line is downsampled to at most the cap.
     assert.equal(shortPoints, 100, `points sent for the SDK run: ${JSON.stringify(panel.pointsSent)}`);
     assert.ok(longPoints !== undefined && longPoints > 0 && longPoints <= cap, `points sent for ${cap * 3} logged: ${longPoints} (cap ${cap})`);
+  });
+});
+
+suite('Compare panel: runs picked in the panel, x axis by a metric', () => {
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('the run picker answers with the runs the filter language matches, says why a filter is wrong, and setRuns changes the runs', async function () {
+    this.timeout(60_000);
+    const { api } = await activateTrialbook();
+    const experiment = `picker-${Date.now()}`;
+    const steps = (epochs: boolean) => Array.from({ length: 40 }, (_, step) => ({ loss: 1 / (step + 1), ...(epochs && step % 10 === 0 ? { epoch: step / 10 } : {}) }));
+    const withEpoch = writeRunLog({ experiment, name: 'with-epoch', steps: steps(true) });
+    const without = writeRunLog({ experiment, name: 'without-epoch', steps: steps(false) });
+    const third = writeRunLog({ experiment, name: 'third', steps: steps(true) });
+    await api.refresh();
+    await vscode.commands.executeCommand('trialbook.compareRuns', [withEpoch.id]);
+    const panelId = await waitFor('a ready compare panel', () => api.webviewPanels().filter((p) => p.kind === 'compare' && p.ready).at(-1)?.id, 20_000);
+    const info = (): ComparePanelInfo | undefined => api.comparePanels().at(-1);
+
+    await api.postFromWebview(panelId, { type: 'findRuns', filter: `experiment = "${experiment}"` });
+    const matches = await waitFor('the picker\'s matches', () => (info()?.runMatches?.filter.includes(experiment) ? info()?.runMatches : undefined), 10_000);
+    assert.deepEqual([...matches.runIds].sort(), [withEpoch.id, without.id, third.id].sort());
+    assert.equal(matches.total, 3);
+    assert.equal(matches.error, undefined);
+
+    await api.postFromWebview(panelId, { type: 'findRuns', filter: 'lr >' });
+    const wrong = await waitFor('the picker\'s error', () => (info()?.runMatches?.filter === 'lr >' ? info()?.runMatches : undefined), 10_000);
+    assert.deepEqual(wrong.runIds, []);
+    assert.match(wrong.error ?? '', /filters look like/);
+
+    // Unknown ids are dropped; the panel compares the runs that exist.
+    await api.postFromWebview(panelId, { type: 'setRuns', runIds: [withEpoch.id, without.id, 'no-such-run'] });
+    await waitFor('the two runs compared', () => (info()?.runIds.join() === [withEpoch.id, without.id].join() && info()?.pointsSent[`${without.id}/loss`] ? true : undefined), 10_000);
+    assert.equal(api.webviewPanels().find((p) => p.id === panelId)?.title, 'Compare: 2 runs');
+
+    // By epoch: the run without it is named and gets no line; the other's loss is paired by step.
+    await api.postFromWebview(panelId, { type: 'setView', selectedMetrics: ['loss'], xAxis: 'metric', xMetric: 'epoch' });
+    const byEpoch = await waitFor('the comparison by epoch', () => (info()?.xMetric === 'epoch' ? info() : undefined), 10_000);
+    assert.equal(byEpoch.xAxis, 'metric');
+    assert.deepEqual(byEpoch.xMissing, [without.id]);
+    assert.equal(byEpoch.pointsSent[`${withEpoch.id}/loss`], 40, 'every loss point has an epoch (held from the step it was logged)');
+    assert.equal(byEpoch.pointsSent[`${without.id}/loss`], undefined);
   });
 });

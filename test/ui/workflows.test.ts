@@ -99,7 +99,8 @@ export const tests: UiTest[] = [
     name: '"Only differences" hides params that are equal across the runs',
     async run({ page, screenshot }) {
       const frame = new Workbench(page).activeWebview();
-      const keys = () => frame.locator('table[data-table=params] th.row-key').allTextContents();
+      // Runs are rows; each param is a column (headed by its name, after the Run column).
+      const keys = async () => (await frame.locator('table[data-table=params] thead th[data-key^="param:"]').allTextContents()).map((k) => k.replace(/ [▲▼]$/, ''));
       assert.deepEqual((await keys()).sort(), ['epochs', 'lr']);
       await frame.locator('#only-diff').check();
       await page.waitForTimeout(200);
@@ -129,7 +130,7 @@ export const tests: UiTest[] = [
       const legend = await frame.locator('.legend-item').allTextContents();
       assert.ok(legend.includes(evil), `the name is shown verbatim: ${JSON.stringify(legend)}`);
       assert.equal(await frame.locator('img').count(), 0, 'no <img> element was created from run data');
-      assert.match((await frame.locator('table[data-table=params] thead').textContent()) ?? '', /<img src=x onerror=alert\(1\)>/);
+      assert.match((await frame.locator('table[data-table=params] tbody').textContent()) ?? '', /<img src=x onerror=alert\(1\)>/);
       await page.waitForTimeout(500);
       assert.deepEqual(dialogs, [], 'no script from run data ran');
       await screenshot('html-name-as-text');

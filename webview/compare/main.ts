@@ -3,39 +3,89 @@ import {
 } from '../../src/shared/webviews/compare/contract';
 import { connectToHost } from '../shared/vscodeApi';
 import { clear, el } from '../shared/dom';
-import { xAxisLabels } from './axis';
+import { formatXFull, xAxisLabels, xAxisTitle } from './axis';
 import { MetricChart, type ChartView } from './charts';
+import { Legend } from './legend';
+import { RunPicker } from './runPicker';
+import { renderSections } from './sections';
 import { summaryValuesTable } from './summaryValues';
-import { paramsTable, summaryTable } from './tables';
+import { paramsTable, summaryTable, type TableSort } from './tables';
+import { SharedHover } from './tooltip';
 
 const host = connectToHost(compareContract);
 const saved = host.savedState();
-const view: CompareViewState & { hidden: Set<string> } = {
+const view: CompareViewState & { hidden: Set<string>; syncZoom: boolean } = {
   runIds: saved?.runIds ?? [],
   selectedMetrics: saved?.selectedMetrics ?? [],
   xAxis: saved?.xAxis ?? 'step',
   smoothing: saved?.smoothing ?? 0,
   logScale: saved?.logScale ?? false,
   onlyDifferentParams: saved?.onlyDifferentParams ?? false,
+  xMetric: saved?.xMetric,
+  syncZoom: saved?.syncZoom ?? true,
   hidden: new Set<string>(),
 };
+const tableSorts: { params?: TableSort; summary?: TableSort } = {};
 let data: CompareData | undefined;
 let charts: MetricChart[] = [];
+
+const hover = new SharedHover(
+  (x) => `${xAxisTitle(data?.xAxis ?? 'step', data?.xMetric)} ${formatXFull(x, data?.xAxis ?? 'step')}`,
+  (id) => !view.hidden.has(id),
+);
+const legend = new Legend({
+  setHidden: (ids, hide) => {
+    for (const id of ids) {
+      if (hide) view.hidden.add(id);
+      else view.hidden.delete(id);
+    }
+    renderLegend();
+    for (const chart of charts) chart.update(chartView());
+    renderTables();
+  },
+  remove: (runId) => {
+    const next = view.runIds.filter((id) => id !== runId);
+    if (next.length) host.post({ type: 'setRuns', runIds: next });
+  },
+  highlight: (runId) => {
+    for (const chart of charts) chart.highlight(runId);
+  },
+});
+const runPicker = new RunPicker((message) => host.post(message), () => view.runIds);
+
+/** Set while Reset zoom resets each chart (a reset reports as a zoom; it must not spread one chart's range). */
+let resettingZoom = false;
+
+/** One chart zoomed: with sync on, every other chart shows the same x range. */
+function zoomed(source: MetricChart, min: number, max: number): void {
+  if (!view.syncZoom || resettingZoom) return;
+  for (const chart of charts) if (chart !== source) chart.setXRange(min, max);
+}
+
+/** With the x axis by a metric, runs that never logged it are not drawn: say which. */
+function renderXNote(next: CompareData): void {
+  const missing = next.xMissing ?? [];
+  const names = new Map(next.runs.map((r) => [r.id, r.name]));
+  xNote.hidden = missing.length === 0;
+  xNote.textContent = missing.length === 0 ? ''
+    : `${missing.length} run${missing.length === 1 ? '' : 's'} never logged ${next.xMetric ?? 'the x metric'} and ${missing.length === 1 ? 'is' : 'are'} not drawn: ${missing.map((id) => names.get(id) ?? id).join(', ')}.`;
+}
 
 const app = document.getElementById('app') as HTMLElement;
 const status = el('div', { className: 'status', attrs: { role: 'status' } }, 'Loading runs…');
 const metricsList = el('div', { className: 'metric-options' });
 const metricsSummary = el('summary', {}, 'Metrics');
 const metricsPicker = el('details', { className: 'metrics-picker' }, metricsSummary, metricsList);
-const xAxisSelect = el('select', { attrs: { 'aria-label': 'X axis' } },
-  ...xAxisKinds.map((k) => el('option', { attrs: { value: k } }, xAxisLabels[k])));
+const xAxisSelect = el('select', { attrs: { 'aria-label': 'X axis' } });
 const smoothingInput = el('input', { attrs: { type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing', id: 'smoothing' } });
 const smoothingValue = el('output', { attrs: { for: 'smoothing' } });
 const logInput = el('input', { attrs: { type: 'checkbox', id: 'log-scale' } });
 const resetZoom = el('button', { title: 'Drag across a chart to zoom; this resets every chart' }, 'Reset zoom');
+const syncZoomInput = el('input', { attrs: { type: 'checkbox', id: 'sync-zoom' } });
 const exportCsv = el('button', {}, 'Export CSV');
-const legend = el('div', { className: 'legend', attrs: { role: 'group', 'aria-label': 'Runs (click to hide or show)' } });
-const chartsBox = el('div', { className: 'charts' });
+const chartsBox = el('div', { className: 'sections' });
+const xNote = el('div', { className: 'status x-note', attrs: { role: 'status' } });
+xNote.hidden = true;
 const onlyDiffInput = el('input', { attrs: { type: 'checkbox', id: 'only-diff' } });
 const paramsBox = el('div', { className: 'table-box' });
 const summaryBox = el('div', { className: 'table-box' });
@@ -46,16 +96,20 @@ app.append(
     el('label', {}, 'X axis ', xAxisSelect),
     el('label', { className: 'smoothing' }, 'Smoothing ', smoothingInput, smoothingValue),
     el('label', {}, logInput, ' Log scale'),
+    el('label', { title: 'Zooming one chart zooms every chart to the same x range' }, syncZoomInput, ' Sync zoom'),
     resetZoom,
+    runPicker.root,
     exportCsv),
   status,
-  legend,
+  legend.root,
+  xNote,
   chartsBox,
   el('section', {}, el('h2', {}, 'Params ', el('label', { className: 'inline' }, onlyDiffInput, ' Only differences')), paramsBox),
   el('section', {}, el('h2', {}, 'Metrics summary'), summaryBox),
 );
 
-xAxisSelect.value = view.xAxis;
+renderXAxisOptions([]);
+syncZoomInput.checked = view.syncZoom;
 smoothingInput.value = String(view.smoothing);
 smoothingValue.textContent = view.smoothing.toFixed(2);
 logInput.checked = view.logScale;
@@ -66,6 +120,7 @@ function saveState(): void {
   host.setState({
     runIds: view.runIds, selectedMetrics: view.selectedMetrics, xAxis: view.xAxis,
     smoothing: view.smoothing, logScale: view.logScale, onlyDifferentParams: view.onlyDifferentParams,
+    ...(view.xMetric !== undefined ? { xMetric: view.xMetric } : {}), syncZoom: view.syncZoom,
   });
 }
 
@@ -78,27 +133,34 @@ const visible = (id: string): boolean => !view.hidden.has(id);
 function renderTables(): void {
   if (!data) return;
   clear(paramsBox);
-  paramsBox.append(paramsTable(data, view.onlyDifferentParams, visible));
+  paramsBox.append(paramsTable(data, view.onlyDifferentParams, visible, tableSorts.params, (sort) => {
+    tableSorts.params = sort;
+    renderTables();
+  }));
   clear(summaryBox);
-  summaryBox.append(summaryTable(data, visible), summaryValuesTable(data, visible));
+  summaryBox.append(summaryTable(data, visible, tableSorts.summary, (sort) => {
+    tableSorts.summary = sort;
+    renderTables();
+  }), summaryValuesTable(data, visible));
 }
 
 function renderLegend(): void {
-  if (!data) return;
-  clear(legend);
-  for (const run of data.runs) {
-    const swatch = el('span', { className: 'swatch' });
-    swatch.style.background = run.color;
-    const item = el('button', { className: `legend-item${view.hidden.has(run.id) ? ' off' : ''}`, title: `${run.experiment} · ${run.status} · ${run.id}`, attrs: { 'aria-pressed': String(!view.hidden.has(run.id)) } }, swatch, run.name);
-    item.addEventListener('click', () => {
-      if (view.hidden.has(run.id)) view.hidden.delete(run.id);
-      else view.hidden.add(run.id);
-      renderLegend();
-      for (const chart of charts) chart.update(chartView());
-      renderTables();
-    });
-    legend.append(item);
+  if (data) legend.render(data.runs, view.hidden);
+}
+
+/** Step, time, or any metric the runs logged (x by metric: the host pairs the values by step). */
+function renderXAxisOptions(metrics: readonly string[]): void {
+  clear(xAxisSelect);
+  for (const k of xAxisKinds) if (k !== 'metric') xAxisSelect.append(el('option', { attrs: { value: k } }, xAxisLabels[k]));
+  if (metrics.length) {
+    xAxisSelect.append(el('optgroup', { attrs: { label: 'Metric' } },
+      ...metrics.map((m) => el('option', { attrs: { value: `metric:${m}` } }, m))));
   }
+  xAxisSelect.value = view.xAxis === 'metric' && view.xMetric !== undefined ? `metric:${view.xMetric}` : view.xAxis;
+}
+
+function postView(): void {
+  host.post({ type: 'setView', selectedMetrics: view.selectedMetrics, xAxis: view.xAxis, ...(view.xAxis === 'metric' && view.xMetric !== undefined ? { xMetric: view.xMetric } : {}) });
 }
 
 function renderMetricPicker(): void {
@@ -122,19 +184,34 @@ function renderMetricPicker(): void {
 
 function renderCharts(): void {
   if (!data) return;
+  const current = data;
   for (const chart of charts) chart.destroy();
   charts = [];
-  clear(chartsBox);
-  for (const metric of data.selectedMetrics) {
+  hover.detachAll();
+  const charted = new Set(current.selectedMetrics);
+  const sections = renderSections(chartsBox, current.metrics, charted, (section, open) => {
+    // Opening a section charts all of its metrics; collapsing one stops charting them.
+    const inSection = new Set(section.metrics);
+    const rest = view.selectedMetrics.filter((m) => !inSection.has(m));
+    view.selectedMetrics = open ? [...rest, ...section.metrics] : rest;
+    saveState();
+    postView();
+  });
+  for (const { section, grid } of sections) for (const metric of section.metrics) if (charted.has(metric)) addChart(current, metric, grid);
+}
+
+function addChart(current: CompareData, metric: string, grid: HTMLElement): void {
+  {
     const canvas = el('canvas', { attrs: { 'aria-label': `${metric} chart`, role: 'img' } });
     const png = el('button', { className: 'small', title: `Save the ${metric} chart as PNG` }, 'PNG');
     const card = el('div', { className: 'chart-card', attrs: { 'data-metric': metric } },
       el('div', { className: 'chart-title' }, el('h3', {}, metric), png),
       el('div', { className: 'chart-body' }, canvas));
-    chartsBox.append(card);
+    grid.append(card);
     const started = performance.now();
-    const chart = new MetricChart(canvas, metric, data, chartView());
+    const chart = new MetricChart(canvas, metric, current, chartView(), { onZoom: zoomed });
     charts.push(chart);
+    hover.attach(chart, canvas.parentElement ?? card);
     host.post({ type: 'drawn', metric, lines: chart.lineCount, ms: performance.now() - started });
     png.addEventListener('click', () => host.post({ type: 'savePng', metric, dataUrl: chart.png() }));
   }
@@ -145,7 +222,8 @@ function render(next: CompareData): void {
   view.runIds = next.runs.map((r) => r.id);
   view.selectedMetrics = next.selectedMetrics;
   view.xAxis = next.xAxis;
-  xAxisSelect.value = next.xAxis;
+  view.xMetric = next.xAxis === 'metric' ? next.xMetric : undefined;
+  renderXAxisOptions(next.metrics);
   saveState();
   status.textContent = next.runs.length === 0
     ? 'None of these runs exist any more.'
@@ -153,6 +231,7 @@ function render(next: CompareData): void {
   status.hidden = status.textContent === '';
   renderMetricPicker();
   renderLegend();
+  renderXNote(next);
   renderCharts();
   renderTables();
   document.body.dataset.drawn = String(Date.now());
@@ -181,11 +260,18 @@ function applyUpdate(message: Extract<HostToCompareMessage, { type: 'update' }>)
 }
 
 xAxisSelect.addEventListener('change', () => {
-  const chosen = xAxisKinds.find((k) => k === xAxisSelect.value);
-  if (!chosen) return;
-  view.xAxis = chosen;
+  const value = xAxisSelect.value;
+  if (value.startsWith('metric:')) {
+    view.xAxis = 'metric';
+    view.xMetric = value.slice('metric:'.length);
+  } else {
+    const chosen = xAxisKinds.find((k) => k === value);
+    if (!chosen) return;
+    view.xAxis = chosen;
+    view.xMetric = undefined;
+  }
   saveState();
-  host.post({ type: 'setView', selectedMetrics: view.selectedMetrics, xAxis: view.xAxis });
+  postView();
 });
 // Dragging the slider redraws on every step; the state is saved once, when it is let go.
 smoothingInput.addEventListener('input', () => {
@@ -207,7 +293,18 @@ onlyDiffInput.addEventListener('change', () => {
   renderTables();
   saveState();
 });
-resetZoom.addEventListener('click', () => charts.forEach((c) => c.resetZoom()));
+resetZoom.addEventListener('click', () => {
+  resettingZoom = true;
+  try {
+    for (const chart of charts) chart.resetZoom();
+  } finally {
+    resettingZoom = false;
+  }
+});
+syncZoomInput.addEventListener('change', () => {
+  view.syncZoom = syncZoomInput.checked;
+  saveState();
+});
 exportCsv.addEventListener('click', () => host.post({ type: 'exportCsv' }));
 
 host.onMessage((message) => {
@@ -221,6 +318,9 @@ host.onMessage((message) => {
     case 'error':
       status.hidden = false;
       status.textContent = message.message;
+      break;
+    case 'runMatches':
+      runPicker.showMatches(message);
       break;
   }
 });

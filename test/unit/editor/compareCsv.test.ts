@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { compareCsv, defaultMetrics } from '../../../src/vscode/webviews/compare/compareData';
+import { compareCsv } from '../../../src/vscode/webviews/compare/compareData';
 import type { CompareData } from '../../../src/shared/webviews/compare/contract';
 
 test('CSV quotes run-supplied names and writes non-finite values as what they were', () => {
@@ -13,10 +13,13 @@ test('CSV quotes run-supplied names and writes non-finite values as what they we
   assert.equal(compareCsv(data), 'run,run_id,metric,step,value\n"a,""b""",r1,loss,0,1.5\n"a,""b""",r1,loss,1,NaN\n"a,""b""",r1,loss,2,-Infinity\n');
 });
 
-test('default metrics prefer the run\'s own over system metrics', () => {
-  assert.deepEqual(defaultMetrics(['acc', 'loss', 'system/cpu']), ['acc', 'loss']);
-  assert.deepEqual(defaultMetrics(['system/cpu']), ['system/cpu']);
-  assert.equal(defaultMetrics(Array.from({ length: 10 }, (_, i) => `m${i}`)).length, 6);
+test('CSV of an x axis by metric names the metric as the x column', () => {
+  const data: CompareData = {
+    runs: [{ id: 'r1', name: 'a', experiment: 'e', status: 'finished', color: 'red' }],
+    metrics: ['epoch', 'loss'], selectedMetrics: ['loss'], xAxis: 'metric', xMetric: 'ep,och',
+    lines: [{ runId: 'r1', metric: 'loss', points: [0.5, 1], totalPoints: 1 }], params: [], summaries: [],
+  };
+  assert.equal(compareCsv(data), 'run,run_id,metric,"ep,och",value\na,r1,loss,0.5,1\n');
 });
 
 test('points per line follow the chart width: two per pixel column, within the setting and a floor', async () => {

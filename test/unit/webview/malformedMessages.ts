@@ -19,10 +19,12 @@ export const messageCases: Record<PanelKind, MessageCase[]> = {
     { valid: { type: 'ready', chartPixelWidth: 730 }, required: [], bad: { chartPixelWidth: ['730', 0, -5, null, [730]] } },
     { valid: { type: 'resize', chartPixelWidth: 1200 }, required: ['chartPixelWidth'], bad: { chartPixelWidth: ['1200', 0, null, true] } },
     {
-      valid: { type: 'setView', selectedMetrics: ['loss'], xAxis: 'step' },
+      valid: { type: 'setView', selectedMetrics: ['loss'], xAxis: 'metric', xMetric: 'epoch' },
       required: ['selectedMetrics', 'xAxis'],
-      bad: { selectedMetrics: ['loss', [1], [null], {}], xAxis: ['time', 1, null, 'constructor'] },
+      bad: { selectedMetrics: ['loss', [1], [null], {}], xAxis: ['time', 1, null, 'constructor'], xMetric: [1, null, ['epoch'], {}] },
     },
+    { valid: { type: 'findRuns', filter: 'lr > 0.01' }, required: ['filter'], bad: { filter: [1, null, ['lr'], 'x'.repeat(4001)] } },
+    { valid: { type: 'setRuns', runIds: ['a', 'b'] }, required: ['runIds'], bad: { runIds: ['a', [], [1], [null], {}] } },
     { valid: { type: 'exportCsv' }, required: [], bad: {} },
     { valid: { type: 'savePng', metric: 'loss', dataUrl }, required: ['metric', 'dataUrl'], bad: { metric: [3, null, ['loss']], dataUrl: [5, {}, null] } },
     {

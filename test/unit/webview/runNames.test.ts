@@ -71,10 +71,21 @@ test('run-supplied names: the comparison keeps every name, with nothing for the 
     const h = loadWebview('compare');
     try {
       h.send({ type: 'data', data: wire });
-      const paramRows = [...h.document.querySelectorAll('table[data-table=params] tbody tr')].map((r) => [...r.children].map((c) => c.textContent));
-      for (const [k, name] of names.entries()) assert.ok(paramRows.some((r) => r[0] === name && r[1] === String(k + 1) && r[2] === '—'), `${name}: ${JSON.stringify(paramRows)}`);
-      const summary = [...h.document.querySelectorAll('table[data-table=summary] tbody tr')].map((r) => [...r.children].map((c) => c.textContent));
-      for (const [k, name] of names.entries()) assert.ok(summary.some((r) => r[0] === `${name} · last` && r[1] === String(10 * (k + 1)) && r[2] === '—'), `${name}: ${JSON.stringify(summary)}`);
+      // Runs are rows and names are columns: the column headed by each name holds A's value and nothing for B.
+      const table = (kind: string): { head: string[]; rows: Map<string, string[]> } => ({
+        head: [...h.document.querySelectorAll(`table[data-table=${kind}] thead th`)].map((c) => c.textContent ?? ''),
+        rows: new Map([...h.document.querySelectorAll<HTMLElement>(`table[data-table=${kind}] tbody tr`)].map((r) => [r.dataset.run ?? '', [...r.children].map((c) => c.textContent ?? '')])),
+      });
+      const params = table('params');
+      for (const [k, name] of names.entries()) {
+        const at = params.head.indexOf(name);
+        assert.ok(at > 0 && params.rows.get(A)?.[at] === String(k + 1) && params.rows.get(B)?.[at] === '—', `${name}: ${JSON.stringify([...params.rows])}`);
+      }
+      const summary = table('summary');
+      for (const [k, name] of names.entries()) {
+        const at = summary.head.indexOf(`${name} · last`);
+        assert.ok(at > 0 && summary.rows.get(A)?.[at] === String(10 * (k + 1)) && summary.rows.get(B)?.[at] === '—', `${name}: ${JSON.stringify(summary.head)}`);
+      }
       const charts = [...h.document.querySelectorAll<HTMLElement>('.chart-card')].map((c) => c.dataset.metric);
       assert.deepEqual([...charts].sort(), [...names, 'loss'].sort(), 'one chart per metric');
       const boxes = [...h.document.querySelectorAll<HTMLInputElement>('.metric-options input')].map((b) => b.dataset.metric);

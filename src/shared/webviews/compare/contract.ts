@@ -4,7 +4,8 @@ import {
 } from '../schema';
 import { wireNumber, wireValue } from '../wireValue';
 
-export const xAxisKinds = ['step', 'relative', 'wall'] as const;
+/** `metric`: the x of each point is another metric's value at the same step (`xMetric`, e.g. `epoch`). */
+export const xAxisKinds = ['step', 'relative', 'wall', 'metric'] as const;
 const xAxis = oneOf(...xAxisKinds);
 export type XAxisKind = Infer<typeof xAxis>;
 
@@ -17,6 +18,10 @@ const compareRun = objectOf({
   color: str(),
 });
 export type CompareRun = Infer<typeof compareRun>;
+
+/** A run the picker offers: enough to recognise it. */
+const runMatch = objectOf({ id: str(), name: str(), experiment: str(), status: str(), startedAt: num() });
+export type RunMatch = Infer<typeof runMatch>;
 
 const compareLine = objectOf({
   runId: str(),
@@ -49,6 +54,10 @@ const compareData = objectOf({
   /** Metrics drawn as charts. */
   selectedMetrics: arrayOf(str()),
   xAxis,
+  /** The metric on the x axis when `xAxis` is `metric`. */
+  xMetric: optional(str()),
+  /** Runs not drawn because they never logged `xMetric`. */
+  xMissing: optional(arrayOf(str())),
   lines: arrayOf(compareLine),
   /** Sorted by name. */
   params: arrayOf(paramRow),
@@ -77,6 +86,9 @@ const compareState = objectOf({
   smoothing: num({ min: 0, max: 0.999 }),
   logScale: bool(),
   onlyDifferentParams: bool(),
+  xMetric: optional(str()),
+  /** Zoom one chart's x range and every chart follows (default on). */
+  syncZoom: optional(bool()),
 });
 export type CompareViewState = Infer<typeof compareState>;
 
@@ -86,7 +98,11 @@ export const compareContract = defineContract({
     /** `chartPixelWidth`: device pixels across one chart's plot, so the host sends no more points than it can show. */
     ready: objectOf({ state: optional(unknownValue()), chartPixelWidth: optional(num({ min: 1 })) }),
     resize: objectOf({ chartPixelWidth: num({ min: 1 }) }),
-    setView: objectOf({ selectedMetrics: arrayOf(str()), xAxis }),
+    setView: objectOf({ selectedMetrics: arrayOf(str()), xAxis, xMetric: optional(str()) }),
+    /** The run picker: runs matching a filter expression (the host evaluates it; the page never parses it). */
+    findRuns: objectOf({ filter: str({ maxLength: 4000 }) }),
+    /** Runs added or removed inside the panel: the comparison's runs from now on, in order. */
+    setRuns: objectOf({ runIds: arrayOf(str(), { minLength: 1 }) }),
     exportCsv: objectOf({}),
     savePng: objectOf({ metric: str(), dataUrl: str() }),
     drawn: objectOf({ metric: str(), lines: num({ min: 0, integer: true }), ms: num({ min: 0 }) }),
@@ -96,6 +112,8 @@ export const compareContract = defineContract({
     /** Incremental update for live runs: run statuses, summaries, and only the points that changed. */
     update: objectOf({ runs: arrayOf(compareRun), metrics: arrayOf(str()), summaries: arrayOf(summaryRow), summaryValues: optional(arrayOf(paramRow)), changes: arrayOf(lineChange) }),
     error: objectOf({ message: str() }),
+    /** The run picker's answer: the first matches (`total` counts them all), or why the filter is wrong. */
+    runMatches: objectOf({ filter: str(), runs: arrayOf(runMatch), total: num({ min: 0, integer: true }), error: optional(str()) }),
   }),
   state: compareState,
 });

@@ -5,7 +5,9 @@ import { own } from '../../../shared/own';
 import type { CompareData, CompareLine, SummaryRow, XAxisKind } from '../../../shared/webviews/compare/contract';
 import { fromWireNumber, toWireNumber, toWireValue, type WireNumber } from '../../../shared/webviews/wireValue';
 import { goalAcross } from '../../runFormat';
+import { defaultMetrics } from '../../../shared/webviews/compare/metricSections';
 import { runColor } from '../../runColor';
+import { seriesByMetric } from './xByMetric';
 
 /**
  * Points per line for a chart `pixelWidth` device pixels wide: min/max buckets need two points per pixel
@@ -16,11 +18,6 @@ export function pointsForWidth(pixelWidth: number | undefined, setting: number):
   return Math.min(setting, Math.max(200, Math.ceil(2 * pixelWidth)));
 }
 
-/** Metrics charted when the user has not chosen: the run's own metrics first, system metrics only if nothing else. */
-export function defaultMetrics(all: readonly string[], limit = 6): string[] {
-  const own = all.filter((m) => !m.startsWith('system/'));
-  return (own.length ? own : [...all]).slice(0, limit);
-}
 
 export function buildCompareData(
   index: RunIndex,
@@ -28,6 +25,7 @@ export function buildCompareData(
   requestedMetrics: readonly string[] | undefined,
   xAxis: XAxisKind,
   maxPoints: number,
+  xMetric?: string,
 ): CompareData {
   const runs = runIds.map((id) => index.getRun(id)).filter((r): r is RunDetail => r !== undefined);
   const metricSet = new Set<string>();
@@ -37,8 +35,11 @@ export function buildCompareData(
   const selectedMetrics = selected.length ? selected : defaultMetrics(metrics);
   const ids = runs.map((r) => r.id);
 
-  const lines: CompareLine[] = index
-    .series({ runIds: ids, keys: selectedMetrics, xAxis, maxPoints })
+  // An x metric no compared run logged (or none chosen) falls back to steps.
+  const byMetric = xAxis === 'metric' && xMetric !== undefined && metricSet.has(xMetric)
+    ? seriesByMetric(index, ids, selectedMetrics, xMetric, maxPoints) : undefined;
+  const series = byMetric?.lines ?? index.series({ runIds: ids, keys: selectedMetrics, xAxis: xAxis === 'metric' ? 'step' : xAxis, maxPoints });
+  const lines: CompareLine[] = series
     .map((line) => {
       const points: WireNumber[] = new Array(line.x.length * 2);
       for (let i = 0; i < line.x.length; i++) {
@@ -56,7 +57,7 @@ export function buildCompareData(
     runs: runs.map((r) => ({ id: r.id, name: r.name, experiment: r.experiment, status: r.status, color: runColor(r.id) })),
     metrics,
     selectedMetrics,
-    xAxis,
+    ...(byMetric ? { xAxis, xMetric, xMissing: byMetric.missing } : { xAxis: xAxis === 'metric' ? 'step' : xAxis }),
     lines,
     params,
     summaries: metricSummaries(runs, metrics),
@@ -95,7 +96,7 @@ function csvField(value: string): string {
 export function compareCsv(data: CompareData): string {
   const names = new Map(data.runs.map((r) => [r.id, r.name]));
   const num = (v: WireNumber | undefined): string => (v === undefined ? '' : String(fromWireNumber(v)));
-  const rows = [['run', 'run_id', 'metric', data.xAxis, 'value'].join(',')];
+  const rows = [['run', 'run_id', 'metric', csvField(data.xAxis === 'metric' ? data.xMetric ?? 'x' : data.xAxis), 'value'].join(',')];
   for (const line of data.lines) {
     const prefix = [csvField(names.get(line.runId) ?? line.runId), csvField(line.runId), csvField(line.metric)].join(',');
     for (let i = 0; i < line.points.length; i += 2) rows.push(`${prefix},${num(line.points[i])},${num(line.points[i + 1])}`);

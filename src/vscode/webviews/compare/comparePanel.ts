@@ -28,28 +28,34 @@ export const comparePage: PageSpec = { viewType: compareViewType, title: 'Compar
 
 /** Live runs change often: at most four updates a second. */
 const UPDATE_INTERVAL_MS = 250;
+/** Matches the run picker lists; the rest are counted (narrow the filter to see them). */
+const RUN_MATCH_LIMIT = 200;
 
 export class ComparePanel {
   readonly webview: HostedWebview<CompareToHostMessage, HostToCompareMessage, CompareViewState>;
   private runIds: string[];
   private selectedMetrics: string[] | undefined;
   private xAxis: XAxisKind;
+  private xMetric: string | undefined;
   private chartPixelWidth: number | undefined;
   /** What the page holds, for live updates; undefined until it has received a full comparison. */
   private lastData: CompareData | undefined;
   private pointsSent = new Map<string, number>();
   /** Incremental messages sent (live runs), for the tests. */
   private updatesSent = 0;
+  /** The run picker's last answer, for the tests. */
+  private lastRunMatches: { filter: string; runIds: string[]; total: number; error?: string } | undefined;
 
   constructor(
     panel: vscode.WebviewPanel,
     private readonly ctx: CompareContext,
-    state: { runIds: readonly string[]; selectedMetrics: readonly string[]; xAxis: XAxisKind },
+    state: { runIds: readonly string[]; selectedMetrics: readonly string[]; xAxis: XAxisKind; xMetric?: string },
     onDispose: (panel: ComparePanel) => void,
   ) {
     this.runIds = [...state.runIds];
     this.selectedMetrics = state.selectedMetrics.length ? [...state.selectedMetrics] : undefined;
     this.xAxis = state.xAxis;
+    this.xMetric = state.xMetric;
     const listeners: vscode.Disposable[] = [];
     this.webview = new HostedWebview(panel, {
       extensionUri: ctx.extensionUri,
@@ -62,8 +68,11 @@ export class ComparePanel {
         setView: (message) => {
           this.selectedMetrics = message.selectedMetrics;
           this.xAxis = message.xAxis;
+          this.xMetric = message.xMetric;
           return this.send();
         },
+        findRuns: (message) => this.findRuns(message.filter),
+        setRuns: (message) => this.setRuns(message.runIds),
         exportCsv: () => this.exportCsv(),
         savePng: (message) => this.savePng(message.metric, message.dataUrl),
         drawn: (message) => ctx.log.info(`Compare: drew ${message.metric} (${message.lines} lines) in ${message.ms.toFixed(0)} ms`),
@@ -95,6 +104,10 @@ export class ComparePanel {
       ready: this.webview.host.isReady && this.lastData !== undefined,
       pointsSent: Object.fromEntries(this.pointsSent),
       updatesSent: this.updatesSent,
+      ...(this.lastData ? { xAxis: this.lastData.xAxis } : {}),
+      ...(this.lastData?.xMetric !== undefined ? { xMetric: this.lastData.xMetric } : {}),
+      xMissing: [...(this.lastData?.xMissing ?? [])],
+      ...(this.lastRunMatches ? { runMatches: { ...this.lastRunMatches, runIds: [...this.lastRunMatches.runIds] } } : {}),
     };
   }
 
@@ -111,6 +124,7 @@ export class ComparePanel {
       }
       if (saved.selectedMetrics.length) this.selectedMetrics = saved.selectedMetrics;
       this.xAxis = saved.xAxis;
+      this.xMetric = saved.xMetric;
     }
     this.chartPixelWidth = chartPixelWidth;
     // The page starts over: the next message carries the whole comparison.
@@ -130,7 +144,7 @@ export class ComparePanel {
     if (!this.webview.host.isReady) return;
     try {
       const index = await this.ctx.host.get();
-      const data = buildCompareData(index, this.runIds, this.selectedMetrics, this.xAxis, pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints()));
+      const data = buildCompareData(index, this.runIds, this.selectedMetrics, this.xAxis, pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints()), this.xMetric);
       const previous = this.lastData;
       this.lastData = data;
       this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.points.length / 2]));
@@ -145,6 +159,34 @@ export class ComparePanel {
       this.ctx.log.error(`Compare: could not load data: ${message}`);
       await this.webview.host.post({ type: 'error', message: `Could not load the comparison: ${message}` });
     }
+  }
+
+  /** The run picker: the index's own filter language and query code decide which runs match. */
+  private async findRuns(filter: string): Promise<void> {
+    try {
+      const index = await this.ctx.host.get();
+      const rows = index.listRuns(filter.trim() ? { filter, sort: '-started' } : { sort: '-started' });
+      const runs = rows.slice(0, RUN_MATCH_LIMIT).map((r) => ({ id: r.id, name: r.name, experiment: r.experiment, status: r.status, startedAt: r.startedAt }));
+      this.lastRunMatches = { filter, runIds: runs.map((r) => r.id), total: rows.length };
+      await this.webview.host.post({ type: 'runMatches', filter, runs, total: rows.length });
+    } catch (err) {
+      const error = `${errorMessage(err)} — filters look like: lr > 0.01 and status = "finished" (see docs/filter-language.md).`;
+      this.lastRunMatches = { filter, runIds: [], total: 0, error };
+      await this.webview.host.post({ type: 'runMatches', filter, runs: [], total: 0, error });
+    }
+  }
+
+  /** Runs added or removed in the panel: unknown ids are dropped, duplicates kept once. */
+  private async setRuns(runIds: readonly string[]): Promise<void> {
+    const index = await this.ctx.host.get();
+    const known = [...new Set(runIds)].filter((id) => index.getRun(id) !== undefined);
+    if (known.length === 0) {
+      await this.webview.host.post({ type: 'error', message: 'None of those runs exist; the comparison keeps its runs.' });
+      return;
+    }
+    this.runIds = known;
+    this.updateTitle();
+    await this.send();
   }
 
   async exportCsv(): Promise<void> {

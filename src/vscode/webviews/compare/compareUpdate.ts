@@ -32,7 +32,7 @@ export function lineChanges(sent: readonly CompareLine[], fresh: readonly Compar
 
 /** Whether the fresh data can be sent as an update: same runs, same charted metrics and axis. */
 export function canUpdate(sent: CompareData, fresh: CompareData): boolean {
-  return sent.xAxis === fresh.xAxis
+  return sent.xAxis === fresh.xAxis && sent.xMetric === fresh.xMetric
     && sent.runs.length === fresh.runs.length && sent.runs.every((r, i) => r.id === fresh.runs[i]?.id)
     && sent.selectedMetrics.length === fresh.selectedMetrics.length && sent.selectedMetrics.every((m, i) => m === fresh.selectedMetrics[i]);
 }

@@ -5,6 +5,7 @@ import { connectToHost } from '../shared/vscodeApi';
 import { clear, el } from '../shared/dom';
 import { xAxisLabels } from './axis';
 import { MetricChart, type ChartView } from './charts';
+import { mark, redrawn } from './paintMarks';
 import { paramsTable, summaryTable } from './tables';
 
 const host = connectToHost(compareContract);
@@ -95,6 +96,7 @@ function renderLegend(): void {
       renderLegend();
       for (const chart of charts) chart.update(chartView());
       renderTables();
+      redrawn(false);
     });
     legend.append(item);
   }
@@ -154,7 +156,9 @@ function render(next: CompareData): void {
   renderLegend();
   renderCharts();
   renderTables();
+  mark('chartsBuilt');
   document.body.dataset.drawn = String(Date.now());
+  redrawn(true);
 }
 
 /** Live runs: new points go into the existing charts; tables and legend follow the new summaries. */
@@ -194,11 +198,13 @@ smoothingInput.addEventListener('input', () => {
   for (const chart of charts) chart.update(chartView());
   // How long the redraw took (the benchmark and the tests read it).
   document.body.dataset.smoothMs = String(performance.now() - started);
+  redrawn(false);
 });
 smoothingInput.addEventListener('change', saveState);
 logInput.addEventListener('change', () => {
   view.logScale = logInput.checked;
   for (const chart of charts) chart.update(chartView());
+  redrawn(false);
   saveState();
 });
 onlyDiffInput.addEventListener('change', () => {
@@ -212,6 +218,7 @@ exportCsv.addEventListener('click', () => host.post({ type: 'exportCsv' }));
 host.onMessage((message) => {
   switch (message.type) {
     case 'data':
+      mark('dataArrived');
       render(message.data);
       break;
     case 'update':
@@ -249,4 +256,5 @@ window.addEventListener('resize', () => {
 });
 
 lastWidth = chartPixelWidth();
+mark('ready');
 host.post({ type: 'ready', state: saved, chartPixelWidth: lastWidth });

@@ -1,16 +1,15 @@
 import {
-  Chart, LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip,
-  type ChartDataset, type ChartOptions, type ScatterDataPoint,
+  Chart, LinearScale, LogarithmicScale, PointElement, Tooltip, type ChartDataset, type ChartOptions,
 } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { formatNumber } from '../../src/shared/format';
 import type { CompareData, CompareRun, LineChange, XAxisKind } from '../../src/shared/webviews/compare/contract';
-import type { WireNumber } from '../../src/shared/webviews/wireValue';
 import { formatX, formatXFull, xAxisLabels } from './axis';
 import { smooth } from './smoothing';
+import { TypedLineController, type TypedLineDataset } from './typedLines';
 
 // Register only what the comparison draws: keeps the webview bundle small.
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
+Chart.register(TypedLineController, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
 
 export interface ChartView {
   smoothing: number;
@@ -18,54 +17,99 @@ export interface ChartView {
   hidden: ReadonlySet<string>;
 }
 
-interface RawLine {
+/** One run's line in one chart: the points as received, and as drawn at the current smoothing. */
+export interface ChartLine {
   run: CompareRun;
-  xs: number[];
-  /** Non-finite values (NaN, ±∞) as null: the line shows a gap there. */
-  ys: Array<number | null>;
+  xs: Float64Array;
+  ys: Float64Array;
 }
 
-/** Appends a flat [x, y, …] list of wire numbers to a line's points. */
-function appendPoints(line: RawLine, points: readonly WireNumber[]): void {
-  for (let i = 0; i + 1 < points.length; i += 2) {
-    const x = points[i];
-    const y = points[i + 1];
-    line.xs.push(typeof x === 'number' ? x : Number.NaN);
-    line.ys.push(typeof y === 'number' ? y : null);
-  }
+/** `a` then `b`, in one new array (live runs append points). */
+export function concatPoints(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 }
 
-/** One chart per metric; keeps raw points so smoothing and visibility redraw without asking the host. */
+/**
+ * Draws a chart when its card is (about to be) on screen, and redraws a hidden one only once it shows again: a
+ * comparison of many metrics costs only what is in view. Pages without IntersectionObserver draw everything.
+ */
+const pending = new Map<Element, () => void>();
+const observer = typeof IntersectionObserver === 'function'
+  ? new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      const show = pending.get(entry.target);
+      pending.delete(entry.target);
+      observer?.unobserve(entry.target);
+      show?.();
+    }
+  }, { rootMargin: '200px 0px' })
+  : undefined;
+
+function inView(element: Element): boolean {
+  if (!observer) return true;
+  const r = element.getBoundingClientRect();
+  return r.bottom >= -200 && r.top <= window.innerHeight + 200;
+}
+
+/**
+ * One chart per metric. Keeps the received points (typed arrays) so smoothing and visibility redraw without
+ * asking the host; Chart.js draws axes, tooltip and zoom, the `typedLine` controller draws the lines.
+ * Features hook in through `lines` (what is drawn), `chart` (once drawn) and `onDrawn`.
+ */
 export class MetricChart {
-  readonly chart: Chart<'line', ScatterDataPoint[]>;
-  private readonly lines: RawLine[];
+  private instance: Chart<'typedLine', never[]> | undefined;
+  private readonly lines: ChartLine[] = [];
+  private view: ChartView;
+  /** The view last drawn; a chart off screen keeps the newer one in `view` until it shows. */
+  private drawnView: ChartView | undefined;
+  private dirty = false;
+  private readonly xAxis: XAxisKind;
+  /** Called after each (re)draw of this chart, e.g. to sync overlays. */
+  onDrawn: ((chart: MetricChart) => void) | undefined;
 
   constructor(readonly canvas: HTMLCanvasElement, readonly metric: string, data: CompareData, view: ChartView) {
     const runs = new Map(data.runs.map((r) => [r.id, r]));
-    this.lines = [];
     for (const line of data.lines) {
       const run = runs.get(line.runId);
       if (line.metric !== metric || !run) continue;
-      const raw: RawLine = { run, xs: [], ys: [] };
-      appendPoints(raw, line.points);
-      this.lines.push(raw);
+      this.lines.push({ run, xs: line.xs, ys: line.ys });
     }
+    this.view = view;
+    this.xAxis = data.xAxis;
+    const card = canvas.closest('.chart-card') ?? canvas;
+    if (inView(card)) this.draw();
+    else {
+      pending.set(card, () => this.draw());
+      observer?.observe(card);
+    }
+  }
+
+  /** The Chart.js chart, once the card has been on screen. */
+  get chart(): Chart<'typedLine', never[]> | undefined {
+    return this.instance;
+  }
+
+  get drawnLines(): readonly ChartLine[] {
+    return this.lines;
+  }
+
+  private options(): ChartOptions<'typedLine'> {
     const fg = cssVar('--vscode-foreground', '#888');
     const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)');
-    const xAxis: XAxisKind = data.xAxis;
-    const options: ChartOptions<'line'> = {
+    const xAxis = this.xAxis;
+    return {
       animation: false,
-      parsing: false,
-      normalized: true,
       responsive: true,
       maintainAspectRatio: false,
-      spanGaps: false,
-      interaction: { mode: 'nearest', intersect: false },
-      elements: { point: { radius: 0, hoverRadius: 3 }, line: { borderWidth: 1.5, tension: 0 } },
+      interaction: { mode: 'typedNearest', intersect: false },
       scales: {
         x: {
           type: 'linear',
@@ -74,7 +118,7 @@ export class MetricChart {
           grid: { color: grid },
         },
         y: {
-          type: view.logScale ? 'logarithmic' : 'linear',
+          type: this.view.logScale ? 'logarithmic' : 'linear',
           ticks: { color: fg, maxTicksLimit: 6, callback: (v) => formatNumber(Number(v)) },
           grid: { color: grid },
         },
@@ -83,7 +127,7 @@ export class MetricChart {
         tooltip: {
           callbacks: {
             title: (items) => (items[0] ? `${xAxisLabels[xAxis]} ${formatXFull(items[0].parsed.x ?? 0, xAxis)}` : ''),
-            label: (item) => `${(item.dataset as { label?: string }).label ?? ''}: ${item.parsed.y === null ? '—' : formatNumber(item.parsed.y)}`,
+            label: (item) => `${(item.dataset as { label?: string }).label ?? ''}: ${formatNumber(item.parsed.y ?? Number.NaN)}`,
           },
         },
         zoom: {
@@ -92,25 +136,60 @@ export class MetricChart {
         },
       },
     };
-    this.chart = new Chart(canvas, { type: 'line', data: { datasets: this.datasets(view) }, options });
   }
 
-  private datasets(view: ChartView): Array<ChartDataset<'line', ScatterDataPoint[]>> {
-    return this.lines.map((line) => {
-      const ys = smooth(line.ys, view.smoothing);
-      const points: ScatterDataPoint[] = new Array(line.xs.length);
-      for (let i = 0; i < line.xs.length; i++) points[i] = { x: line.xs[i] ?? 0, y: ys[i] as number };
-      return {
-        label: line.run.name,
-        data: points,
-        borderColor: line.run.color,
-        backgroundColor: line.run.color,
-        hidden: view.hidden.has(line.run.id),
-      };
-    });
+  private dataset(line: ChartLine, ys: Float64Array): TypedLineDataset {
+    return {
+      type: 'typedLine', label: line.run.name, data: [], xs: line.xs, ys, borderColor: line.run.color, borderWidth: 1.5,
+      hidden: this.view.hidden.has(line.run.id),
+    } as unknown as TypedLineDataset;
   }
 
-  /** Live runs: append new points or replace lines in place, then redraw without rebuilding the chart. */
+  /** Draws now (first time) or brings the drawn chart up to the current view and points. */
+  private draw(): void {
+    const view = this.view;
+    const smoothingChanged = this.drawnView?.smoothing !== view.smoothing;
+    if (!this.instance) {
+      const datasets = this.lines.map((line) => this.dataset(line, smooth(line.ys, view.smoothing)));
+      this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets: datasets as unknown as Array<ChartDataset<'typedLine', never[]>> }, options: this.options() });
+    } else {
+      const datasets = this.instance.data.datasets as unknown as TypedLineDataset[];
+      for (let d = 0; d < this.lines.length; d++) {
+        const line = this.lines[d];
+        if (!line) continue;
+        const ds = datasets[d];
+        if (!ds || ds.xs !== line.xs || smoothingChanged) {
+          datasets[d] = this.dataset(line, smooth(line.ys, view.smoothing));
+          continue;
+        }
+        ds.hidden = view.hidden.has(line.run.id);
+        ds.label = line.run.name;
+        ds.borderColor = line.run.color;
+      }
+      datasets.length = this.lines.length;
+      const y = this.instance.options.scales?.y;
+      if (y) (y as { type: string }).type = view.logScale ? 'logarithmic' : 'linear';
+      this.instance.update('none');
+    }
+    this.drawnView = { ...view, hidden: new Set(view.hidden) };
+    this.dirty = false;
+    this.onDrawn?.(this);
+  }
+
+  /** A smoothing, scale or visibility change: redrawn now if on screen, else when it scrolls into view. */
+  update(view: ChartView): void {
+    this.view = view;
+    this.dirty = true;
+    if (!this.instance) return;
+    const card = this.canvas.closest('.chart-card') ?? this.canvas;
+    if (inView(card)) this.draw();
+    else if (!pending.has(card)) {
+      pending.set(card, () => { if (this.dirty) this.draw(); });
+      observer?.observe(card);
+    }
+  }
+
+  /** Live runs: append new points or replace lines in place; only a chart whose lines changed redraws. */
   applyChanges(changes: readonly LineChange[], runs: ReadonlyMap<string, CompareRun>, view: ChartView): void {
     let touched = false;
     for (const change of changes) {
@@ -119,61 +198,29 @@ export class MetricChart {
       if (!run) continue;
       let line = this.lines.find((l) => l.run.id === change.runId);
       if (!line) {
-        line = { run, xs: [], ys: [] };
+        line = { run, xs: new Float64Array(0), ys: new Float64Array(0) };
         this.lines.push(line);
       }
       line.run = run;
       if (change.mode === 'replace') {
-        line.xs = [];
-        line.ys = [];
+        line.xs = change.xs;
+        line.ys = change.ys;
+      } else {
+        line.xs = concatPoints(line.xs, change.xs);
+        line.ys = concatPoints(line.ys, change.ys);
       }
-      appendPoints(line, change.points);
       touched = true;
     }
     if (touched) this.update(view);
   }
 
-  /**
-   * Redraw after a smoothing, scale or visibility change, without rebuilding the chart: existing datasets
-   * and their point objects are updated in place (Chart.js then reuses its metadata), new lines are added.
-   */
-  update(view: ChartView): void {
-    const datasets = this.chart.data.datasets;
-    if (datasets.length !== this.lines.length) {
-      this.chart.data.datasets = this.datasets(view);
-    } else {
-      for (let d = 0; d < this.lines.length; d++) {
-        const line = this.lines[d];
-        const ds = datasets[d];
-        if (!line || !ds) continue;
-        const ys = smooth(line.ys, view.smoothing);
-        const points = ds.data;
-        if (points.length > line.xs.length) points.length = line.xs.length;
-        for (let i = 0; i < line.xs.length; i++) {
-          const p = points[i];
-          const x = line.xs[i] ?? 0;
-          if (p) {
-            p.x = x;
-            p.y = ys[i] as number;
-          } else {
-            points[i] = { x, y: ys[i] as number };
-          }
-        }
-        ds.hidden = view.hidden.has(line.run.id);
-        ds.label = line.run.name;
-      }
-    }
-    const y = this.chart.options.scales?.y;
-    if (y) (y as { type: string }).type = view.logScale ? 'logarithmic' : 'linear';
-    this.chart.update('none');
-  }
-
   resetZoom(): void {
-    (this.chart as unknown as { resetZoom(): void }).resetZoom();
+    (this.instance as unknown as { resetZoom?(): void } | undefined)?.resetZoom?.();
   }
 
   png(): string {
-    return this.chart.toBase64Image('image/png', 1);
+    if (!this.instance || this.dirty) this.draw();
+    return this.instance?.toBase64Image('image/png', 1) ?? '';
   }
 
   get lineCount(): number {
@@ -181,6 +228,9 @@ export class MetricChart {
   }
 
   destroy(): void {
-    this.chart.destroy();
+    const card = this.canvas.closest('.chart-card') ?? this.canvas;
+    pending.delete(card);
+    observer?.unobserve(card);
+    this.instance?.destroy();
   }
 }

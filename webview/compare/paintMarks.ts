@@ -11,6 +11,10 @@ export function mark(stage: 'ready' | 'dataArrived' | 'chartsBuilt'): void {
 /** Runs `then` after the next frame has been painted (a task queued from the frame's animation callback). */
 export function afterNextPaint(then: () => void): void {
   requestAnimationFrame(() => {
+    if (typeof MessageChannel !== 'function') {
+      setTimeout(then, 0);
+      return;
+    }
     const channel = new MessageChannel();
     channel.port1.onmessage = () => then();
     channel.port2.postMessage(undefined);

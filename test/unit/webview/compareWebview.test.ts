@@ -8,9 +8,13 @@ const evilName = '<img src=x onerror="window.__pwned = true">';
 const evilNote = '"><svg onload=alert(1)><script>alert(2)</script>';
 
 function line(runId: string, metric: string, n: number, f: (i: number) => number): CompareData['lines'][number] {
-  const points: number[] = [];
-  for (let i = 0; i < n; i++) points.push(i, f(i));
-  return { runId, metric, points, totalPoints: n };
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    xs[i] = i;
+    ys[i] = f(i);
+  }
+  return { runId, metric, xs, ys, totalPoints: n };
 }
 
 function fixture(names: { run: string; note: string } = { run: evilName, note: evilNote }): CompareData {
@@ -133,19 +137,31 @@ test('compare: data draws one line per run, and smoothing redraws with different
     const range = h.document.querySelector<HTMLInputElement>('input[type=range]');
     assert.ok(range);
     const posted = h.posted.length;
-    range.value = '0.9';
-    range.dispatchEvent(new h.window.Event('input', { bubbles: true }));
-    // The redraw happens within the input event: its time is every canvas call it made (1 ms each on this clock).
-    const redrawCalls = h.canvasCalls.length;
-    assert.ok(redrawCalls > 0, 'smoothing redrew within the input event');
-    assert.equal(Number(h.document.body.dataset.smoothMs), redrawCalls, 'the recorded redraw time covers the whole redraw');
+    // A drag delivers several inputs per frame: the page redraws once, in the next frame, with the latest value.
+    for (const value of ['0.3', '0.6', '0.9']) {
+      range.value = value;
+      range.dispatchEvent(new h.window.Event('input', { bubbles: true }));
+    }
+    assert.equal(h.canvasCalls.length, 0, 'no redraw within the input events');
+    assert.equal(h.document.querySelector('output')?.textContent, '0.90', 'the value shown follows at once');
     await h.frame();
+    // Its time is every canvas call the one redraw made (1 ms each on this clock).
+    const redrawCalls = h.canvasCalls.length;
+    assert.ok(redrawCalls > 0, 'smoothing redrew in the next frame');
+    assert.equal(Number(h.document.body.dataset.smoothMs), redrawCalls, 'the recorded redraw time covers the whole redraw');
+    // One redraw, not one per input: as many strokes as a single input's redraw makes.
+    const strokes = h.canvasCalls.filter((c) => c.method === 'stroke').length;
     const drawnAfter = h.canvasCalls.filter((c) => c.method === 'lineTo').map((c) => c.args.join(','));
+    h.canvasCalls.length = 0;
+    range.value = '0.8';
+    range.dispatchEvent(new h.window.Event('input', { bubbles: true }));
+    await h.frame();
+    assert.equal(strokes, h.canvasCalls.filter((c) => c.method === 'stroke').length, 'three inputs in a frame cost one redraw');
     assert.ok(drawnAfter.length > 0, 'smoothing redrew the lines');
     assert.notDeepEqual(drawnAfter, drawnBefore, 'smoothed lines differ from raw ones');
     range.dispatchEvent(new h.window.Event('change', { bubbles: true }));
     const state = h.state() as CompareViewState;
-    assert.equal(state.smoothing, 0.9);
+    assert.equal(state.smoothing, 0.8);
     assert.deepEqual(h.posted.slice(posted), [], 'moving the slider tells the host nothing (it needs none of it)');
     assert.deepEqual(h.errors, [], 'no script errors');
   } finally {
@@ -166,5 +182,25 @@ test('compare: state saved by an older version is dropped: the page starts from 
     } finally {
       h.close();
     }
+  }
+});
+
+test('compare: a malformed binary data message is refused with a clear error, and the page keeps what it showed', () => {
+  const h = withData();
+  try {
+    const drawn = h.document.body.dataset.drawn;
+    const bad = fixture();
+    const first = bad.lines[0];
+    assert.ok(first);
+    // Deliberately malformed: ys shorter than xs.
+    bad.lines[0] = { ...first, ys: first.ys.subarray(0, 10) };
+    h.send({ type: 'data', data: bad });
+    const status = h.document.querySelector('.status');
+    assert.equal(status?.hasAttribute('hidden'), false);
+    assert.match(status?.textContent ?? '', /malformed "data" message \(data\.lines\[0\]: xs has 200 values but ys has 10; each point needs both\)\. Close and reopen the panel/);
+    assert.equal(h.document.body.dataset.drawn, drawn, 'nothing was redrawn from the bad message');
+    assert.equal(h.document.querySelectorAll('.legend-item').length, 3, 'the comparison shown before stays');
+  } finally {
+    h.close();
   }
 });

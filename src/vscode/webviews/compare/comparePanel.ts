@@ -131,7 +131,7 @@ export class ComparePanel {
       const data = buildCompareData(index, this.runIds, this.selectedMetrics, this.xAxis, pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints()));
       const previous = this.lastData;
       this.lastData = data;
-      this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.points.length / 2]));
+      this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.xs.length]));
       if (incremental && previous && canUpdate(previous, data)) {
         this.updatesSent++;
         await this.webview.host.post({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, changes: lineChanges(previous.lines, data.lines) });

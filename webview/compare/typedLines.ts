@@ -112,18 +112,28 @@ export class TypedLineController extends DatasetController {
     const dots: number[] = [];
     const log = yScale.type === 'logarithmic';
     let penDown = false;
+    // A column's points after the first, as at most three vertices: both extremes in x order, then where it ended.
+    const closeColumn = (): void => {
+      if (colMin === colMax) return;
+      const second = minLast ? colMin : colMax;
+      ctx.lineTo(column, minLast ? colMax : colMin);
+      ctx.lineTo(column, second);
+      if (lastY !== second) ctx.lineTo(column, lastY);
+    };
     let runLength = 0;
     let column = Number.NaN;
     let colMin = 0;
     let colMax = 0;
     let lastY = 0;
+    /** Whether the column's lowest pixel (highest value) came after its highest: extremes are drawn in x order. */
+    let minLast = false;
     let firstX = 0;
     let firstY = 0;
     for (let i = 0; i < xs.length; i++) {
       const y = ys[i] as number;
       if (!Number.isFinite(y) || (log && y <= 0)) {
         if (penDown && runLength === 1) dots.push(firstX, firstY);
-        if (penDown && colMin !== colMax) ctx.lineTo(column, lastY);
+        if (penDown) closeColumn();
         penDown = false;
         runLength = 0;
         continue;
@@ -138,28 +148,32 @@ export class TypedLineController extends DatasetController {
         firstY = py;
         column = Math.round(px);
         colMin = colMax = lastY = py;
+        minLast = false;
         continue;
       }
       runLength++;
       const col = Math.round(px);
       if (col === column) {
         // Same pixel column: keep its extremes, draw them when the column ends.
-        if (py < colMin) colMin = py;
-        if (py > colMax) colMax = py;
+        if (py < colMin) {
+          colMin = py;
+          minLast = true;
+        }
+        if (py > colMax) {
+          colMax = py;
+          minLast = false;
+        }
         lastY = py;
         continue;
       }
-      if (colMin !== colMax) {
-        ctx.lineTo(column, colMin);
-        ctx.lineTo(column, colMax);
-        ctx.lineTo(column, lastY);
-      }
+      closeColumn();
       ctx.lineTo(px, py);
       column = col;
       colMin = colMax = lastY = py;
+      minLast = false;
     }
     if (penDown && runLength === 1) dots.push(firstX, firstY);
-    if (penDown && colMin !== colMax) ctx.lineTo(column, lastY);
+    if (penDown) closeColumn();
     ctx.stroke();
     for (let i = 0; i + 1 < dots.length; i += 2) {
       ctx.beginPath();

@@ -204,3 +204,37 @@ test('compare: a malformed binary data message is refused with a clear error, an
     h.close();
   }
 });
+
+test('compare: a line denser than the chart is drawn as its per-pixel envelope: bounded work, every peak kept', async () => {
+  const n = 20_000;
+  const data = fixture();
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    xs[i] = i;
+    ys[i] = 1 + Math.sin(i / 50) * 0.1;
+  }
+  // One spike of one point, and one dip: narrower than a pixel column, yet they must show.
+  ys[12_345] = 5;
+  ys[4_321] = -3;
+  data.lines = [{ runId: 'r1', metric: 'loss', xs, ys, totalPoints: n }];
+  const h = withData(data, new PageClock(1));
+  try {
+    await h.frame();
+    const lineTos = h.canvasCalls.filter((c) => c.method === 'lineTo').map((c) => c.args as number[]);
+    // The harness's chart is 730 px wide: at most 4 vertices per pixel column (its extremes, its last value, the
+    // next column's first), plus the axes' grid lines.
+    assert.ok(lineTos.length > 100 && lineTos.length <= 4 * 730 + 100, `${lineTos.length} lineTo calls for ${n} points`);
+    const ysDrawn = lineTos.map((a) => a[1] as number);
+    const top = Math.min(...ysDrawn);
+    const bottom = Math.max(...ysDrawn);
+    // The spike is the highest vertex and the dip the lowest, far beyond the sine's band.
+    assert.ok(bottom - top > 100, `the spike and dip span the plot: ${top}..${bottom}`);
+    const spikeX = lineTos.find((a) => a[1] === top)?.[0] ?? Number.NaN;
+    const dipX = lineTos.find((a) => a[1] === bottom)?.[0] ?? Number.NaN;
+    assert.ok(spikeX > dipX, `the spike (x ${spikeX}) is right of the dip (x ${dipX}), as logged`);
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});

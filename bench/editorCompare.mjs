@@ -180,6 +180,7 @@ async function measureWorkspace(codeServerDir, size) {
     const until = Date.now() + 120_000;
     while (!existsSync(join(control, 'started')) && Date.now() < until) await page.waitForTimeout(100);
 
+    progress('workbench and probe ready');
     // The runs table: select the first SELECT runs (click, then Shift+↓), as a user does.
     await runCommand(page, 'Trialbook: Open Runs Table');
     let table = await webviewFrame(page, '.row');
@@ -189,6 +190,7 @@ async function measureWorkspace(codeServerDir, size) {
     const select = Math.min(SELECT, runs);
     if (!label.includes(String(select))) throw new Error(`the Compare button says "${label}" after selecting ${select} runs`);
 
+    progress('runs selected');
     let compare;
     for (let i = 0; i < REPEAT; i++) {
       const clicked = await table.evaluate(() => { const t = Date.now(); document.querySelector('#compare').click(); return t; });
@@ -196,6 +198,7 @@ async function measureWorkspace(codeServerDir, size) {
       const timings = JSON.parse(await compare.evaluate(() => document.body.dataset.timings));
       const inView = await compare.evaluate(() => [...document.querySelectorAll('.chart-card')].filter((c) => { const r = c.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }).length);
       result.opens.push({ clicked, ...timings, inView });
+      progress(`compare opened: painted ${timings.painted - clicked} ms after the click`);
       if (i < REPEAT - 1) {
         const tab = page.locator('.tabs-container .tab', { hasText: 'Compare:' }).first();
         await tab.hover();
@@ -242,6 +245,7 @@ async function measureWorkspace(codeServerDir, size) {
       await timed('x axis → step', 'xaxis', 'step');
       await timed('slider drag (20 frames)', 'drag', 20);
     }
+    progress('controls timed');
     // Bare Chart.js in a page of its own, in the same browser: the same operations on the same data.
     const plain = (data) => ({ metrics: data.selectedMetrics, lines: data.lines.map((l) => ({ metric: l.metric, ...plainLine(l) })) });
     result.bare = await bareChartJs(browser.context, { step: plain(dataStep), relative: plain(dataRel), inView: first.inView, canvas, repeat: REPEAT });
@@ -280,6 +284,7 @@ function report(r) {
   }
 }
 
+const progress = (what) => { if (process.env.TRIALBOOK_BENCH_VERBOSE) console.error(`[${new Date().toISOString().slice(11, 19)}] ${what}`); };
 const { codeServerDir } = await ensureSetup({ quiet: true });
 console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on this machine; medians of ${REPEAT}`);
 try {

@@ -1,5 +1,5 @@
 // Builds what a comparison panel shows from the index (no vscode import: unit-tested in plain Node).
-import type { RunDetail } from '../../../core/model';
+import type { RunDetail, SeriesLine } from '../../../core/model';
 import type { RunIndex } from '../../../core/runIndex';
 import { own } from '../../../shared/own';
 import type { CompareData, CompareLine, SummaryRow, XAxisKind } from '../../../shared/webviews/compare/contract';
@@ -35,6 +35,45 @@ export function packLines<L extends { xs: ArrayLike<number>; ys: ArrayLike<numbe
   });
 }
 
+/** The runs that still exist, every metric they logged (sorted), and the metrics to chart. */
+function compareSelection(index: RunIndex, runIds: readonly string[], requestedMetrics: readonly string[] | undefined): { runs: RunDetail[]; metrics: string[]; selectedMetrics: string[] } {
+  const runs = runIds.map((id) => index.getRun(id)).filter((r): r is RunDetail => r !== undefined);
+  const metricSet = new Set<string>();
+  for (const run of runs) for (const key of Object.keys(run.metrics)) metricSet.add(key);
+  const metrics = [...metricSet].sort();
+  const selected = requestedMetrics?.filter((m) => metricSet.has(m)) ?? [];
+  return { runs, metrics, selectedMetrics: selected.length ? selected : defaultMetrics(metrics) };
+}
+
+/** Time the extension host may spend reading series before it lets other work run (its thread serves the editor). */
+const SLICE_MS = 15;
+const yieldToHost = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * buildCompareData, with the series read a few runs at a time and the host's thread given back between slices:
+ * a cold read of 600 lines takes longer than a frame, and the extension host must stay responsive meanwhile.
+ */
+export async function buildCompareDataInSlices(
+  index: RunIndex,
+  runIds: readonly string[],
+  requestedMetrics: readonly string[] | undefined,
+  xAxis: XAxisKind,
+  maxPoints: number,
+): Promise<CompareData> {
+  const { runs, selectedMetrics } = compareSelection(index, runIds, requestedMetrics);
+  const series: SeriesLine[] = [];
+  let sliceStarted = performance.now();
+  for (const run of runs) {
+    for (const line of index.series({ runIds: [run.id], keys: selectedMetrics, xAxis, maxPoints })) series.push(line);
+    if (performance.now() - sliceStarted > SLICE_MS) {
+      await yieldToHost();
+      sliceStarted = performance.now();
+    }
+  }
+  // The runs may have changed while this yielded: build from the same index, keeping only lines of runs still there.
+  return buildCompareData(index, runIds, requestedMetrics, xAxis, maxPoints, series);
+}
+
 /** Metrics charted when the user has not chosen: the run's own metrics first, system metrics only if nothing else. */
 export function defaultMetrics(all: readonly string[], limit = 6): string[] {
   const own = all.filter((m) => !m.startsWith('system/'));
@@ -47,17 +86,13 @@ export function buildCompareData(
   requestedMetrics: readonly string[] | undefined,
   xAxis: XAxisKind,
   maxPoints: number,
+  /** The lines, when already read (see buildCompareDataInSlices); else read here. */
+  series?: readonly SeriesLine[],
 ): CompareData {
-  const runs = runIds.map((id) => index.getRun(id)).filter((r): r is RunDetail => r !== undefined);
-  const metricSet = new Set<string>();
-  for (const run of runs) for (const key of Object.keys(run.metrics)) metricSet.add(key);
-  const metrics = [...metricSet].sort();
-  const selected = requestedMetrics?.filter((m) => metricSet.has(m)) ?? [];
-  const selectedMetrics = selected.length ? selected : defaultMetrics(metrics);
+  const { runs, metrics, selectedMetrics } = compareSelection(index, runIds, requestedMetrics);
   const ids = runs.map((r) => r.id);
 
-  const lines: CompareLine[] = packLines(index
-    .series({ runIds: ids, keys: selectedMetrics, xAxis, maxPoints })
+  const lines: CompareLine[] = packLines((series ?? index.series({ runIds: ids, keys: selectedMetrics, xAxis, maxPoints }))
     .map((line) => ({ runId: line.runId, metric: line.key, xs: line.x, ys: line.y, totalPoints: line.totalPoints })));
 
   const paramNames = new Set<string>();

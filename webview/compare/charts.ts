@@ -4,6 +4,7 @@ import {
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { formatNumber } from '../../src/shared/format';
 import type { CompareData, CompareRun, LineChange, XAxisKind } from '../../src/shared/webviews/compare/contract';
+import { fromWireNumber, type WireNumber } from '../../src/shared/webviews/wireValue';
 import { formatX, formatXFull, xAxisLabels } from './axis';
 import { smooth } from './smoothing';
 import { TypedLineController, type TypedLineDataset } from './typedLines';
@@ -22,6 +23,20 @@ export interface ChartLine {
   run: CompareRun;
   xs: Float64Array;
   ys: Float64Array;
+}
+
+/** A flat [x0, y0, x1, y1, …] list of wire numbers as typed arrays (non-finite y as NaN/±Infinity: a gap). */
+export function toArrays(points: readonly WireNumber[]): { xs: Float64Array; ys: Float64Array } {
+  const n = Math.floor(points.length / 2);
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = points[2 * i];
+    const y = points[2 * i + 1];
+    xs[i] = typeof x === 'number' ? x : Number.NaN;
+    ys[i] = y === undefined ? Number.NaN : fromWireNumber(y);
+  }
+  return { xs, ys };
 }
 
 /** `a` then `b`, in one new array (live runs append points). */
@@ -80,7 +95,7 @@ export class MetricChart {
     for (const line of data.lines) {
       const run = runs.get(line.runId);
       if (line.metric !== metric || !run) continue;
-      this.lines.push({ run, xs: line.xs, ys: line.ys });
+      this.lines.push({ run, ...toArrays(line.points) });
     }
     this.view = view;
     this.xAxis = data.xAxis;
@@ -202,12 +217,13 @@ export class MetricChart {
         this.lines.push(line);
       }
       line.run = run;
+      const added = toArrays(change.points);
       if (change.mode === 'replace') {
-        line.xs = change.xs;
-        line.ys = change.ys;
+        line.xs = added.xs;
+        line.ys = added.ys;
       } else {
-        line.xs = concatPoints(line.xs, change.xs);
-        line.ys = concatPoints(line.ys, change.ys);
+        line.xs = concatPoints(line.xs, added.xs);
+        line.ys = concatPoints(line.ys, added.ys);
       }
       touched = true;
     }

@@ -4,7 +4,7 @@ import {
 import { connectToHost } from '../shared/vscodeApi';
 import { clear, el } from '../shared/dom';
 import { xAxisLabels } from './axis';
-import { concatPoints, MetricChart, type ChartView } from './charts';
+import { MetricChart, type ChartView } from './charts';
 import { mark, redrawn } from './paintMarks';
 import { paramsTable, summaryTable } from './tables';
 
@@ -169,10 +169,9 @@ function applyUpdate(message: Extract<HostToCompareMessage, { type: 'update' }>)
   const linesByKey = new Map(data.lines.map((l) => [`${l.runId}\u0000${l.metric}`, l]));
   for (const change of message.changes) {
     const existing = linesByKey.get(`${change.runId}\u0000${change.metric}`);
-    if (!existing) data.lines.push({ runId: change.runId, metric: change.metric, xs: change.xs, ys: change.ys, totalPoints: change.totalPoints });
+    if (!existing) data.lines.push({ runId: change.runId, metric: change.metric, points: change.points.slice(), totalPoints: change.totalPoints });
     else {
-      existing.xs = change.mode === 'append' ? concatPoints(existing.xs, change.xs) : change.xs;
-      existing.ys = change.mode === 'append' ? concatPoints(existing.ys, change.ys) : change.ys;
+      existing.points = change.mode === 'append' ? existing.points.concat(change.points) : change.points.slice();
       existing.totalPoints = change.totalPoints;
     }
   }
@@ -223,7 +222,7 @@ resetZoom.addEventListener('click', () => charts.forEach((c) => c.resetZoom()));
 exportCsv.addEventListener('click', () => host.post({ type: 'exportCsv' }));
 
 host.onMessage((message) => {
-  // The points arrive as binary: a message whose arrays do not fit would draw nonsense (or throw mid-draw).
+  // A message whose points do not fit the contract would draw nonsense (or throw mid-draw).
   const checked = compareContract.toWebview.check(message);
   if (!checked.ok) {
     status.hidden = false;

@@ -7,7 +7,7 @@ test('CSV quotes run-supplied names and writes non-finite values as what they we
   const data: CompareData = {
     runs: [{ id: 'r1', name: 'a,"b"', experiment: 'e', status: 'finished', color: 'red' }],
     metrics: ['loss'], selectedMetrics: ['loss'], xAxis: 'step',
-    lines: [{ runId: 'r1', metric: 'loss', xs: Float64Array.of(0, 1, 2), ys: Float64Array.of(1.5, Number.NaN, -Infinity), totalPoints: 3 }],
+    lines: [{ runId: 'r1', metric: 'loss', points: [0, 1.5, 1, { nonFinite: 'NaN' }, 2, { nonFinite: '-Infinity' }], totalPoints: 3 }],
     params: [], summaries: [],
   };
   assert.equal(compareCsv(data), 'run,run_id,metric,step,value\n"a,""b""",r1,loss,0,1.5\n"a,""b""",r1,loss,1,NaN\n"a,""b""",r1,loss,2,-Infinity\n');

@@ -8,13 +8,9 @@ const evilName = '<img src=x onerror="window.__pwned = true">';
 const evilNote = '"><svg onload=alert(1)><script>alert(2)</script>';
 
 function line(runId: string, metric: string, n: number, f: (i: number) => number): CompareData['lines'][number] {
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    xs[i] = i;
-    ys[i] = f(i);
-  }
-  return { runId, metric, xs, ys, totalPoints: n };
+  const points: number[] = [];
+  for (let i = 0; i < n; i++) points.push(i, f(i));
+  return { runId, metric, points, totalPoints: n };
 }
 
 function fixture(names: { run: string; note: string } = { run: evilName, note: evilNote }): CompareData {
@@ -192,12 +188,12 @@ test('compare: a malformed binary data message is refused with a clear error, an
     const bad = fixture();
     const first = bad.lines[0];
     assert.ok(first);
-    // Deliberately malformed: ys shorter than xs.
-    bad.lines[0] = { ...first, ys: first.ys.subarray(0, 10) };
+    // Deliberately malformed: a y that is neither a number nor a non-finite tag.
+    bad.lines[0] = { ...first, points: [0, 1, 1, 'two' as unknown as number] };
     h.send({ type: 'data', data: bad });
     const status = h.document.querySelector('.status');
     assert.equal(status?.hasAttribute('hidden'), false);
-    assert.match(status?.textContent ?? '', /malformed "data" message \(data\.lines\[0\]: xs has 200 values but ys has 10; each point needs both\)\. Close and reopen the panel/);
+    assert.match(status?.textContent ?? '', /malformed "data" message \(data\.lines\[0\]\.points\[3\]: expected a number or a non-finite tag\)\. Close and reopen the panel/);
     assert.equal(h.document.body.dataset.drawn, drawn, 'nothing was redrawn from the bad message');
     assert.equal(h.document.querySelectorAll('.legend-item').length, 3, 'the comparison shown before stays');
   } finally {
@@ -208,16 +204,12 @@ test('compare: a malformed binary data message is refused with a clear error, an
 test('compare: a line denser than the chart is drawn as its per-pixel envelope: bounded work, every peak kept', async () => {
   const n = 20_000;
   const data = fixture();
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    xs[i] = i;
-    ys[i] = 1 + Math.sin(i / 50) * 0.1;
-  }
+  const points: number[] = [];
+  for (let i = 0; i < n; i++) points.push(i, 1 + Math.sin(i / 50) * 0.1);
   // One spike of one point, and one dip: narrower than a pixel column, yet they must show.
-  ys[12_345] = 5;
-  ys[4_321] = -3;
-  data.lines = [{ runId: 'r1', metric: 'loss', xs, ys, totalPoints: n }];
+  points[2 * 12_345 + 1] = 5;
+  points[2 * 4_321 + 1] = -3;
+  data.lines = [{ runId: 'r1', metric: 'loss', points, totalPoints: n }];
   const h = withData(data, new PageClock(1));
   try {
     await h.frame();

@@ -1,6 +1,6 @@
 // The comparison panel's contract: declared once, it gives both sides their types and the host its runtime check.
 import {
-  arrayOf, bool, defineContract, float64Array, messagesOf, nullable, num, objectOf, oneOf, optional, refine, str, unknownValue, type Infer,
+  arrayOf, bool, defineContract, messagesOf, nullable, num, objectOf, oneOf, optional, str, unknownValue, type Infer,
 } from '../schema';
 import { wireNumber, wireValue } from '../wireValue';
 
@@ -18,24 +18,14 @@ const compareRun = objectOf({
 });
 export type CompareRun = Infer<typeof compareRun>;
 
-/**
- * A line's points as binary: `xs[i]`, `ys[i]` is point i, in x order; x is always finite, y may be NaN or ±Infinity
- * (a diverged loss shows as what it was). All lines of a message share one buffer (one copy across the channel).
- */
-const linePoints = {
-  xs: float64Array({ finite: true }),
-  ys: float64Array(),
-};
-const sameLength = (line: { xs: Float64Array; ys: Float64Array }): string | undefined =>
-  (line.xs.length === line.ys.length ? undefined : `xs has ${line.xs.length} values but ys has ${line.ys.length}; each point needs both`);
-
-const compareLine = refine(objectOf({
+const compareLine = objectOf({
   runId: str(),
   metric: str(),
-  ...linePoints,
+  /** Flat [x0, y0, x1, y1, …]; x is always finite, y may be a non-finite tag. */
+  points: arrayOf(wireNumber),
   /** Points stored before downsampling. */
   totalPoints: num({ min: 0, integer: true }),
-}), sameLength);
+});
 export type CompareLine = Infer<typeof compareLine>;
 
 const metricStats = objectOf({ last: wireNumber, min: wireNumber, max: wireNumber });
@@ -65,13 +55,13 @@ const compareData = objectOf({
 export type CompareData = Infer<typeof compareData>;
 
 /** New points of one line while its run is live: appended when the line is still below the cap, else the line anew. */
-const lineChange = refine(objectOf({
+const lineChange = objectOf({
   runId: str(),
   metric: str(),
   mode: oneOf('append', 'replace'),
-  ...linePoints,
+  points: arrayOf(wireNumber),
   totalPoints: num({ min: 0, integer: true }),
-}), sameLength);
+});
 export type LineChange = Infer<typeof lineChange>;
 
 /** UI choices the webview keeps with setState; the panel serializer and the ready message bring them back. */

@@ -3,7 +3,7 @@ import type { RunDetail, SeriesLine } from '../../../core/model';
 import type { RunIndex } from '../../../core/runIndex';
 import { own } from '../../../shared/own';
 import type { CompareData, CompareLine, SummaryRow, XAxisKind } from '../../../shared/webviews/compare/contract';
-import { toWireNumber, toWireValue } from '../../../shared/webviews/wireValue';
+import { fromWireNumber, toWireNumber, toWireValue, type WireNumber } from '../../../shared/webviews/wireValue';
 import { runColor } from '../../runColor';
 
 /**
@@ -13,26 +13,6 @@ import { runColor } from '../../runColor';
 export function pointsForWidth(pixelWidth: number | undefined, setting: number): number {
   if (!pixelWidth || !Number.isFinite(pixelWidth) || pixelWidth <= 0) return setting;
   return Math.min(setting, Math.max(200, Math.ceil(2 * pixelWidth)));
-}
-
-/**
- * Lines with their points moved into one Float64Array: VS Code sends each typed array's whole buffer across the
- * webview channel, so lines that are views into one buffer cross as a single copy of exactly their bytes.
- */
-export function packLines<L extends { xs: ArrayLike<number>; ys: ArrayLike<number> }>(lines: readonly L[]): Array<Omit<L, 'xs' | 'ys'> & { xs: Float64Array; ys: Float64Array }> {
-  let total = 0;
-  for (const line of lines) total += line.xs.length + line.ys.length;
-  const buffer = new Float64Array(total);
-  let at = 0;
-  return lines.map((line) => {
-    const xs = buffer.subarray(at, at + line.xs.length);
-    xs.set(line.xs);
-    at += line.xs.length;
-    const ys = buffer.subarray(at, at + line.ys.length);
-    ys.set(line.ys);
-    at += line.ys.length;
-    return { ...line, xs, ys };
-  });
 }
 
 /** The runs that still exist, every metric they logged (sorted), and the metrics to chart. */
@@ -92,8 +72,15 @@ export function buildCompareData(
   const { runs, metrics, selectedMetrics } = compareSelection(index, runIds, requestedMetrics);
   const ids = runs.map((r) => r.id);
 
-  const lines: CompareLine[] = packLines((series ?? index.series({ runIds: ids, keys: selectedMetrics, xAxis, maxPoints }))
-    .map((line) => ({ runId: line.runId, metric: line.key, xs: line.x, ys: line.y, totalPoints: line.totalPoints })));
+  const lines: CompareLine[] = (series ?? index.series({ runIds: ids, keys: selectedMetrics, xAxis, maxPoints }))
+    .map((line) => {
+      const points: WireNumber[] = new Array(line.x.length * 2);
+      for (let i = 0; i < line.x.length; i++) {
+        points[2 * i] = line.x[i] ?? 0;
+        points[2 * i + 1] = toWireNumber(line.y[i] ?? Number.NaN);
+      }
+      return { runId: line.runId, metric: line.key, points, totalPoints: line.totalPoints };
+    });
 
   const paramNames = new Set<string>();
   for (const run of runs) for (const key of Object.keys(run.params)) paramNames.add(key);
@@ -128,10 +115,11 @@ function csvField(value: string): string {
 /** CSV of the compared lines: one row per point, columns run, run id, metric, x, y; NaN and ±Infinity as such. */
 export function compareCsv(data: CompareData): string {
   const names = new Map(data.runs.map((r) => [r.id, r.name]));
+  const num = (v: WireNumber | undefined): string => (v === undefined ? '' : String(fromWireNumber(v)));
   const rows = [['run', 'run_id', 'metric', data.xAxis, 'value'].join(',')];
   for (const line of data.lines) {
     const prefix = [csvField(names.get(line.runId) ?? line.runId), csvField(line.runId), csvField(line.metric)].join(',');
-    for (let i = 0; i < line.xs.length; i++) rows.push(`${prefix},${String(line.xs[i])},${String(line.ys[i])}`);
+    for (let i = 0; i < line.points.length; i += 2) rows.push(`${prefix},${num(line.points[i])},${num(line.points[i + 1])}`);
   }
   return rows.join('\n') + '\n';
 }

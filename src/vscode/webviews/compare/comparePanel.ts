@@ -136,7 +136,7 @@ export class ComparePanel {
       if (sending !== this.sends) return;
       const previous = this.lastData;
       this.lastData = data;
-      this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.xs.length]));
+      this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.points.length / 2]));
       if (incremental && previous && canUpdate(previous, data)) {
         this.updatesSent++;
         await this.webview.host.post({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, changes: lineChanges(previous.lines, data.lines) });

@@ -1,24 +1,12 @@
 // Turns a fresh CompareData for live runs into the smallest update for the webview (no vscode import).
 import type { CompareData, CompareLine, LineChange } from '../../../shared/webviews/compare/contract';
-import { packLines } from './compareData';
+import { sameWireNumber } from '../../../shared/webviews/wireValue';
 
 const key = (line: { runId: string; metric: string }): string => `${line.runId}\u0000${line.metric}`;
-
-/** The same values (NaN equals NaN here: both say "the run logged NaN"). */
-function samePrefix(old: Float64Array, now: Float64Array): boolean {
-  if (now.length < old.length) return false;
-  for (let i = 0; i < old.length; i++) {
-    const a = old[i] as number;
-    const b = now[i] as number;
-    if (a !== b && !(a !== a && b !== b)) return false;
-  }
-  return true;
-}
 
 /**
  * Compares the lines already sent with fresh ones: a line that was sent whole (not downsampled) and is
  * still whole gets only its new points; any other changed line is replaced. Unchanged lines are skipped.
- * The changes' points share one buffer (see packLines).
  */
 export function lineChanges(sent: readonly CompareLine[], fresh: readonly CompareLine[]): LineChange[] {
   const before = new Map(sent.map((l) => [key(l), l]));
@@ -26,17 +14,20 @@ export function lineChanges(sent: readonly CompareLine[], fresh: readonly Compar
   for (const line of fresh) {
     const old = before.get(key(line));
     // Same logged points sampled to the same count: the same line (a new cap changes the count).
-    if (old && old.totalPoints === line.totalPoints && old.xs.length === line.xs.length) continue;
-    const oldWhole = old !== undefined && old.xs.length === old.totalPoints;
-    const newWhole = line.xs.length === line.totalPoints;
-    if (old && oldWhole && newWhole && samePrefix(old.xs, line.xs) && samePrefix(old.ys, line.ys)) {
-      const from = old.xs.length;
-      changes.push({ runId: line.runId, metric: line.metric, mode: 'append', xs: line.xs.subarray(from), ys: line.ys.subarray(from), totalPoints: line.totalPoints });
+    if (old && old.totalPoints === line.totalPoints && old.points.length === line.points.length) continue;
+    const oldWhole = old !== undefined && old.points.length / 2 === old.totalPoints;
+    const newWhole = line.points.length / 2 === line.totalPoints;
+    const prefixSame = oldWhole && old.points.every((v, i) => {
+      const now = line.points[i];
+      return now !== undefined && sameWireNumber(v, now);
+    });
+    if (old && oldWhole && newWhole && prefixSame) {
+      changes.push({ runId: line.runId, metric: line.metric, mode: 'append', points: line.points.slice(old.points.length), totalPoints: line.totalPoints });
     } else {
-      changes.push({ runId: line.runId, metric: line.metric, mode: 'replace', xs: line.xs, ys: line.ys, totalPoints: line.totalPoints });
+      changes.push({ runId: line.runId, metric: line.metric, mode: 'replace', points: line.points, totalPoints: line.totalPoints });
     }
   }
-  return packLines(changes);
+  return changes;
 }
 
 /** Whether the fresh data can be sent as an update: same runs, same charted metrics and axis. */

@@ -12,6 +12,7 @@ const benches = {
   push: [process.execPath, ['out/bench/push.js']],
   compare: [process.execPath, ['bench/compare.mjs']],
   activation: [process.execPath, ['bench/activation.mjs']],
+  'editor-compare': [process.execPath, ['bench/editorCompare.mjs']],
 };
 
 const wanted = process.argv.slice(2);

@@ -1,16 +1,16 @@
 import {
-  Chart, LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip,
-  type ChartDataset, type ChartOptions, type ScatterDataPoint,
+  Chart, LinearScale, LogarithmicScale, PointElement, Tooltip, type ChartDataset, type ChartOptions,
 } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { formatNumber } from '../../src/shared/format';
 import type { CompareData, CompareRun, LineChange, XAxisKind } from '../../src/shared/webviews/compare/contract';
-import type { WireNumber } from '../../src/shared/webviews/wireValue';
+import { fromWireNumber, type WireNumber } from '../../src/shared/webviews/wireValue';
 import { xAxisTitle, xTicks } from './axis';
 import { smooth } from './smoothing';
+import { TypedLineController, type TypedLineDataset } from './typedLines';
 
 // Register only what the comparison draws: keeps the webview bundle small.
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
+Chart.register(TypedLineController, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
 
 /** What the panel's shared features (synced zoom) hear from a chart. */
 export interface ChartHooks {
@@ -23,9 +23,6 @@ export interface ValueAt {
   x: number;
   y: number | null;
 }
-
-/** A lone point has no line to draw: it gets a marker. */
-const markerRadius = (points: number): number => (points === 1 ? 4 : 0);
 
 /** A run's colour faded, for the runs not highlighted. */
 function dimmed(color: string): string {
@@ -40,68 +37,128 @@ export interface ChartView {
   hidden: ReadonlySet<string>;
 }
 
-interface RawLine {
+/** One run's line in one chart: the points as received, and as drawn at the current smoothing. */
+export interface ChartLine {
   run: CompareRun;
-  xs: number[];
-  /** Non-finite values (NaN, ±∞) as null: the line shows a gap there. */
-  ys: Array<number | null>;
+  xs: Float64Array;
+  ys: Float64Array;
 }
 
-/** Appends a flat [x, y, …] list of wire numbers to a line's points. */
-function appendPoints(line: RawLine, points: readonly WireNumber[]): void {
-  for (let i = 0; i + 1 < points.length; i += 2) {
-    const x = points[i];
-    const y = points[i + 1];
-    line.xs.push(typeof x === 'number' ? x : Number.NaN);
-    line.ys.push(typeof y === 'number' ? y : null);
+/** A flat [x0, y0, x1, y1, …] list of wire numbers as typed arrays (non-finite y as NaN/±Infinity: a gap). */
+export function toArrays(points: readonly WireNumber[]): { xs: Float64Array; ys: Float64Array } {
+  const n = Math.floor(points.length / 2);
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = points[2 * i];
+    const y = points[2 * i + 1];
+    xs[i] = typeof x === 'number' ? x : Number.NaN;
+    ys[i] = y === undefined ? Number.NaN : fromWireNumber(y);
   }
+  return { xs, ys };
+}
+
+/** `a` then `b`, in one new array (live runs append points). */
+export function concatPoints(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 }
 
-/** One chart per metric; keeps raw points so smoothing and visibility redraw without asking the host. */
+/**
+ * Draws a chart when its card is (about to be) on screen, and redraws a hidden one only once it shows again: a
+ * comparison of many metrics costs only what is in view. Pages without IntersectionObserver draw everything.
+ */
+const pending = new Map<Element, () => void>();
+const observer = typeof IntersectionObserver === 'function'
+  ? new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      const show = pending.get(entry.target);
+      pending.delete(entry.target);
+      observer?.unobserve(entry.target);
+      show?.();
+    }
+  }, { rootMargin: '200px 0px' })
+  : undefined;
+
+function inView(element: Element): boolean {
+  if (!observer) return true;
+  const r = element.getBoundingClientRect();
+  return r.bottom >= -200 && r.top <= window.innerHeight + 200;
+}
+
+/**
+ * One chart per metric. Keeps the received points (typed arrays) so smoothing and visibility redraw without
+ * asking the host; Chart.js draws axes, tooltip and zoom, the `typedLine` controller draws the lines.
+ * Features hook in through `lines` (what is drawn), `chart` (once drawn) and `onDrawn`.
+ */
 export class MetricChart {
-  readonly chart: Chart<'line', ScatterDataPoint[]>;
-  private readonly lines: RawLine[];
-
+  private instance: Chart<'typedLine', never[]> | undefined;
+  private readonly lines: ChartLine[] = [];
+  private view: ChartView;
+  /** The view last drawn; a chart off screen keeps the newer one in `view` until it shows. */
+  private drawnView: ChartView | undefined;
+  private dirty = false;
+  private readonly xAxis: XAxisKind;
+  private readonly xMetric: string | undefined;
+  /** The run drawn boldly over the others (a legend entry hovered). */
   private highlighted: string | undefined;
+  /** Called after each (re)draw of this chart, e.g. to sync overlays. */
+  onDrawn: ((chart: MetricChart) => void) | undefined;
 
-  constructor(readonly canvas: HTMLCanvasElement, readonly metric: string, data: CompareData, view: ChartView, hooks: ChartHooks = {}) {
+  constructor(readonly canvas: HTMLCanvasElement, readonly metric: string, data: CompareData, view: ChartView, private readonly hooks: ChartHooks = {}) {
     const runs = new Map(data.runs.map((r) => [r.id, r]));
-    this.lines = [];
     for (const line of data.lines) {
       const run = runs.get(line.runId);
       if (line.metric !== metric || !run) continue;
-      const raw: RawLine = { run, xs: [], ys: [] };
-      appendPoints(raw, line.points);
-      this.lines.push(raw);
+      this.lines.push({ run, ...toArrays(line.points) });
     }
+    this.view = view;
+    this.xAxis = data.xAxis;
+    this.xMetric = data.xMetric;
+    const card = canvas.closest('.chart-card') ?? canvas;
+    if (inView(card)) this.draw();
+    else {
+      pending.set(card, () => this.draw());
+      observer?.observe(card);
+    }
+  }
+
+  /** The Chart.js chart, once the card has been on screen. */
+  get chart(): Chart<'typedLine', never[]> | undefined {
+    return this.instance;
+  }
+
+  get drawnLines(): readonly ChartLine[] {
+    return this.lines;
+  }
+
+  private options(): ChartOptions<'typedLine'> {
     const fg = cssVar('--vscode-foreground', '#888');
     const grid = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)');
-    const xAxis: XAxisKind = data.xAxis;
-    const ticks = xTicks(xAxis);
+    const ticks = xTicks(this.xAxis);
     const build = ticks.build;
-    const options: ChartOptions<'line'> = {
+    return {
       animation: false,
-      parsing: false,
-      normalized: true,
       responsive: true,
       maintainAspectRatio: false,
-      spanGaps: false,
-      interaction: { mode: 'nearest', intersect: false },
-      elements: { point: { radius: 0, hoverRadius: 3 }, line: { borderWidth: 1.5, tension: 0 } },
+      interaction: { mode: 'typedNearest', intersect: false },
       scales: {
         x: {
           type: 'linear',
-          title: { display: true, text: xAxisTitle(xAxis, data.xMetric), color: fg },
+          title: { display: true, text: xAxisTitle(this.xAxis, this.xMetric), color: fg },
           ticks: { color: fg, maxTicksLimit: ticks.maxTicks, callback: (v, i, all) => ticks.label(Number(v), i, all.map((t) => t.value)) },
           grid: { color: grid },
           ...(build ? { afterBuildTicks: (scale: { min: number; max: number; ticks: Array<{ value: number }> }) => { scale.ticks = build(scale.min, scale.max).map((value) => ({ value })); } } : {}),
         },
         y: {
-          type: view.logScale ? 'logarithmic' : 'linear',
+          type: this.view.logScale ? 'logarithmic' : 'linear',
           ticks: { color: fg, maxTicksLimit: 6, callback: (v) => formatNumber(Number(v)) },
           grid: { color: grid },
         },
@@ -112,32 +169,77 @@ export class MetricChart {
         zoom: {
           zoom: {
             drag: { enabled: true, backgroundColor: 'rgba(100,150,255,0.15)' }, wheel: { enabled: false }, mode: 'x',
-            onZoomComplete: ({ chart }) => hooks.onZoom?.(this, chart.scales.x?.min ?? 0, chart.scales.x?.max ?? 0),
+            onZoomComplete: ({ chart }) => this.hooks.onZoom?.(this, chart.scales.x?.min ?? 0, chart.scales.x?.max ?? 0),
           },
           pan: { enabled: false },
         },
       },
     };
-    this.chart = new Chart(canvas, { type: 'line', data: { datasets: this.datasets(view) }, options });
   }
 
-  private datasets(view: ChartView): Array<ChartDataset<'line', ScatterDataPoint[]>> {
-    return this.lines.map((line) => {
-      const ys = smooth(line.ys, view.smoothing);
-      const points: ScatterDataPoint[] = new Array(line.xs.length);
-      for (let i = 0; i < line.xs.length; i++) points[i] = { x: line.xs[i] ?? 0, y: ys[i] as number };
-      return {
-        label: line.run.name,
-        data: points,
-        borderColor: line.run.color,
-        backgroundColor: line.run.color,
-        pointRadius: markerRadius(line.xs.length),
-        hidden: view.hidden.has(line.run.id),
-      };
-    });
+  private dataset(line: ChartLine, ys: Float64Array): TypedLineDataset {
+    const ds = {
+      type: 'typedLine', label: line.run.name, data: [], xs: line.xs, ys, borderColor: line.run.color, borderWidth: 1.5,
+      hidden: this.view.hidden.has(line.run.id),
+    } as unknown as TypedLineDataset;
+    this.style(ds, line);
+    return ds;
   }
 
-  /** Live runs: append new points or replace lines in place, then redraw without rebuilding the chart. */
+  /** Colour, width and stacking order: a highlighted run bold and on top, the others faded. */
+  private style(ds: TypedLineDataset, line: ChartLine): void {
+    const runId = this.highlighted;
+    const on = runId === undefined || line.run.id === runId;
+    ds.borderColor = on ? line.run.color : dimmed(line.run.color);
+    ds.borderWidth = runId !== undefined && on ? 2.5 : 1.5;
+    (ds as { order?: number }).order = runId !== undefined && on ? -1 : 0;
+  }
+
+  /** Draws now (first time) or brings the drawn chart up to the current view and points. */
+  private draw(): void {
+    const view = this.view;
+    const smoothingChanged = this.drawnView?.smoothing !== view.smoothing;
+    if (!this.instance) {
+      const datasets = this.lines.map((line) => this.dataset(line, smooth(line.ys, view.smoothing)));
+      this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets: datasets as unknown as Array<ChartDataset<'typedLine', never[]>> }, options: this.options() });
+    } else {
+      const datasets = this.instance.data.datasets as unknown as TypedLineDataset[];
+      for (let d = 0; d < this.lines.length; d++) {
+        const line = this.lines[d];
+        if (!line) continue;
+        const ds = datasets[d];
+        if (!ds || ds.xs !== line.xs || smoothingChanged) {
+          datasets[d] = this.dataset(line, smooth(line.ys, view.smoothing));
+          continue;
+        }
+        ds.hidden = view.hidden.has(line.run.id);
+        ds.label = line.run.name;
+        this.style(ds, line);
+      }
+      datasets.length = this.lines.length;
+      const y = this.instance.options.scales?.y;
+      if (y) (y as { type: string }).type = view.logScale ? 'logarithmic' : 'linear';
+      this.instance.update('none');
+    }
+    this.drawnView = { ...view, hidden: new Set(view.hidden) };
+    this.dirty = false;
+    this.onDrawn?.(this);
+  }
+
+  /** A smoothing, scale or visibility change: redrawn now if on screen, else when it scrolls into view. */
+  update(view: ChartView): void {
+    this.view = view;
+    this.dirty = true;
+    if (!this.instance) return;
+    const card = this.canvas.closest('.chart-card') ?? this.canvas;
+    if (inView(card)) this.draw();
+    else if (!pending.has(card)) {
+      pending.set(card, () => { if (this.dirty) this.draw(); });
+      observer?.observe(card);
+    }
+  }
+
+  /** Live runs: append new points or replace lines in place; only a chart whose lines changed redraws. */
   applyChanges(changes: readonly LineChange[], runs: ReadonlyMap<string, CompareRun>, view: ChartView): void {
     let touched = false;
     for (const change of changes) {
@@ -146,60 +248,27 @@ export class MetricChart {
       if (!run) continue;
       let line = this.lines.find((l) => l.run.id === change.runId);
       if (!line) {
-        line = { run, xs: [], ys: [] };
+        line = { run, xs: new Float64Array(0), ys: new Float64Array(0) };
         this.lines.push(line);
       }
       line.run = run;
+      const added = toArrays(change.points);
       if (change.mode === 'replace') {
-        line.xs = [];
-        line.ys = [];
+        line.xs = added.xs;
+        line.ys = added.ys;
+      } else {
+        line.xs = concatPoints(line.xs, added.xs);
+        line.ys = concatPoints(line.ys, added.ys);
       }
-      appendPoints(line, change.points);
       touched = true;
     }
     if (touched) this.update(view);
   }
 
-  /**
-   * Redraw after a smoothing, scale or visibility change, without rebuilding the chart: existing datasets
-   * and their point objects are updated in place (Chart.js then reuses its metadata), new lines are added.
-   */
-  update(view: ChartView): void {
-    const datasets = this.chart.data.datasets;
-    if (datasets.length !== this.lines.length) {
-      this.chart.data.datasets = this.datasets(view);
-    } else {
-      for (let d = 0; d < this.lines.length; d++) {
-        const line = this.lines[d];
-        const ds = datasets[d];
-        if (!line || !ds) continue;
-        const ys = smooth(line.ys, view.smoothing);
-        const points = ds.data;
-        if (points.length > line.xs.length) points.length = line.xs.length;
-        for (let i = 0; i < line.xs.length; i++) {
-          const p = points[i];
-          const x = line.xs[i] ?? 0;
-          if (p) {
-            p.x = x;
-            p.y = ys[i] as number;
-          } else {
-            points[i] = { x, y: ys[i] as number };
-          }
-        }
-        ds.hidden = view.hidden.has(line.run.id);
-        ds.label = line.run.name;
-        ds.pointRadius = markerRadius(line.xs.length);
-      }
-    }
-    const y = this.chart.options.scales?.y;
-    if (y) (y as { type: string }).type = view.logScale ? 'logarithmic' : 'linear';
-    this.chart.update('none');
-    if (this.highlighted !== undefined) this.highlight(this.highlighted);
-  }
-
   /** Every run's drawn point nearest to x, for runs whose line reaches that far (within `slack` of its ends). */
   valuesAt(x: number, slack: number): ValueAt[] {
     const out: ValueAt[] = [];
+    const datasets = this.instance?.data.datasets as unknown as TypedLineDataset[] | undefined;
     this.lines.forEach((line, d) => {
       const xs = line.xs;
       const n = xs.length;
@@ -215,53 +284,46 @@ export class MetricChart {
       }
       const before = lo > 0 ? lo - 1 : lo;
       const i = Math.abs((xs[before] ?? 0) - x) <= Math.abs((xs[lo] ?? 0) - x) ? before : lo;
-      const y = this.chart.data.datasets[d]?.data[i]?.y;
-      out.push({ run: line.run, x: xs[i] ?? x, y: typeof y === 'number' ? y : null });
+      // The value as drawn (smoothed), else as received.
+      const y = datasets?.[d]?.ys[i] ?? line.ys[i];
+      out.push({ run: line.run, x: xs[i] ?? x, y: y !== undefined && Number.isFinite(y) ? y : null });
     });
     return out;
   }
 
   /** The plot area in canvas CSS pixels, and conversions between x values and pixels. */
   plotArea(): { left: number; right: number; top: number; bottom: number } {
-    const a = this.chart.chartArea;
-    return { left: a.left, right: a.right, top: a.top, bottom: a.bottom };
+    const a = this.instance?.chartArea;
+    return a ? { left: a.left, right: a.right, top: a.top, bottom: a.bottom } : { left: 0, right: 0, top: 0, bottom: 0 };
   }
 
   pixelToX(px: number): number {
-    return this.chart.scales.x?.getValueForPixel(px) ?? Number.NaN;
+    return this.instance?.scales.x?.getValueForPixel(px) ?? Number.NaN;
   }
 
   xToPixel(x: number): number {
-    return this.chart.scales.x?.getPixelForValue(x) ?? Number.NaN;
+    return this.instance?.scales.x?.getPixelForValue(x) ?? Number.NaN;
   }
 
   /** Zooms to an x range (another chart's, when zoom is synced). */
   setXRange(min: number, max: number): void {
-    (this.chart as unknown as { zoomScale(id: string, range: { min: number; max: number }, mode: string): void }).zoomScale('x', { min, max }, 'none');
+    (this.instance as unknown as { zoomScale?(id: string, range: { min: number; max: number }, mode: string): void } | undefined)?.zoomScale?.('x', { min, max }, 'none');
   }
 
   /** One run drawn boldly and the others faded (a legend entry hovered); undefined draws all alike. */
   highlight(runId: string | undefined): void {
+    if (this.highlighted === runId) return;
     this.highlighted = runId;
-    this.lines.forEach((line, d) => {
-      const ds = this.chart.data.datasets[d];
-      if (!ds) return;
-      const on = runId === undefined || line.run.id === runId;
-      ds.borderColor = on ? line.run.color : dimmed(line.run.color);
-      ds.backgroundColor = ds.borderColor;
-      ds.borderWidth = runId !== undefined && on ? 2.5 : 1.5;
-    });
-    // The highlighted line drawn over the others.
-    this.chart.data.datasets.forEach((ds, d) => { ds.order = runId !== undefined && this.lines[d]?.run.id === runId ? -1 : 0; });
-    this.chart.update('none');
+    this.update(this.view);
   }
 
   resetZoom(): void {
-    (this.chart as unknown as { resetZoom(): void }).resetZoom();
+    (this.instance as unknown as { resetZoom?(): void } | undefined)?.resetZoom?.();
   }
 
   png(): string {
-    return this.chart.toBase64Image('image/png', 1);
+    if (!this.instance || this.dirty) this.draw();
+    return this.instance?.toBase64Image('image/png', 1) ?? '';
   }
 
   get lineCount(): number {
@@ -269,6 +331,9 @@ export class MetricChart {
   }
 
   destroy(): void {
-    this.chart.destroy();
+    const card = this.canvas.closest('.chart-card') ?? this.canvas;
+    pending.delete(card);
+    observer?.unobserve(card);
+    this.instance?.destroy();
   }
 }

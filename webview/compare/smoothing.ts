@@ -1,7 +1,27 @@
 // Exponential moving average as TensorBoard draws it: debiased so early points are not pulled towards zero,
 // and non-finite points passed through untouched (a NaN loss must stay visible, not poison the average).
 
-export function smooth(values: ReadonlyArray<number | null>, weight: number): Array<number | null> {
+export function smooth(values: Float64Array, weight: number): Float64Array;
+export function smooth(values: ReadonlyArray<number | null>, weight: number): Array<number | null>;
+export function smooth(values: Float64Array | ReadonlyArray<number | null>, weight: number): Float64Array | Array<number | null> {
+  if (values instanceof Float64Array) {
+    if (weight <= 0) return values;
+    const out = new Float64Array(values.length);
+    const w = Math.min(weight, 0.999);
+    let last = 0;
+    let debias = 0;
+    for (let i = 0; i < values.length; i++) {
+      const y = values[i] as number;
+      if (!Number.isFinite(y)) {
+        out[i] = y;
+        continue;
+      }
+      last = last * w + (1 - w) * y;
+      debias = debias * w + (1 - w);
+      out[i] = last / debias;
+    }
+    return out;
+  }
   if (weight <= 0) return values.slice();
   const w = Math.min(weight, 0.999);
   const out: Array<number | null> = new Array(values.length);

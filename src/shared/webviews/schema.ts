@@ -36,9 +36,17 @@ function ownValue(value: object, key: string): unknown {
   return own(value as Record<string, unknown>, key);
 }
 
+/** `Float64Array`, `Uint8Array`… for a typed array (from any realm: a webview's message comes from another frame). */
+function typedArrayName(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || !ArrayBuffer.isView(value)) return undefined;
+  return /^\[object (\w+)\]$/.exec(Object.prototype.toString.call(value))?.[1];
+}
+
 function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
+  const typed = typedArrayName(value);
+  if (typed) return `a ${typed}`;
   switch (typeof value) {
     case 'undefined': return 'nothing';
     case 'string': return 'a string';
@@ -75,6 +83,37 @@ export function num(limits: { min?: number; max?: number; integer?: boolean } = 
         || (limits.min !== undefined && value < limits.min)
         || (limits.max !== undefined && value > limits.max)) return expected(at, what, value);
       return undefined;
+    },
+  };
+}
+
+/**
+ * Numbers as binary (a Float64Array: VS Code carries typed arrays through postMessage as bytes, not JSON text).
+ * NaN and ±Infinity travel as themselves; `finite` rejects them (e.g. for x values, which must be placeable).
+ */
+export function float64Array(limits: { finite?: boolean } = {}): Schema<Float64Array> {
+  return {
+    problem: (value, at) => {
+      if (typedArrayName(value) !== 'Float64Array') return expected(at, 'a Float64Array', value);
+      if (limits.finite) {
+        const values = value as Float64Array;
+        for (let i = 0; i < values.length; i++) {
+          if (!Number.isFinite(values[i])) return `${at || 'the value'}[${i}]: expected a finite number, got ${String(values[i])}`;
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
+/** `schema`, plus a rule across its parts (e.g. two arrays of the same length), checked once the parts fit. */
+export function refine<T>(schema: Schema<T>, rule: (value: T) => string | undefined): Schema<T> {
+  return {
+    problem: (value, at) => {
+      const problem = schema.problem(value, at);
+      if (problem !== undefined) return problem;
+      const broken = rule(value as T);
+      return broken === undefined ? undefined : `${at || 'the value'}: ${broken}`;
     },
   };
 }

@@ -133,19 +133,31 @@ test('compare: data draws one line per run, and smoothing redraws with different
     const range = h.document.querySelector<HTMLInputElement>('input[type=range]');
     assert.ok(range);
     const posted = h.posted.length;
-    range.value = '0.9';
-    range.dispatchEvent(new h.window.Event('input', { bubbles: true }));
-    // The redraw happens within the input event: its time is every canvas call it made (1 ms each on this clock).
-    const redrawCalls = h.canvasCalls.length;
-    assert.ok(redrawCalls > 0, 'smoothing redrew within the input event');
-    assert.equal(Number(h.document.body.dataset.smoothMs), redrawCalls, 'the recorded redraw time covers the whole redraw');
+    // A drag delivers several inputs per frame: the page redraws once, in the next frame, with the latest value.
+    for (const value of ['0.3', '0.6', '0.9']) {
+      range.value = value;
+      range.dispatchEvent(new h.window.Event('input', { bubbles: true }));
+    }
+    assert.equal(h.canvasCalls.length, 0, 'no redraw within the input events');
+    assert.equal(h.document.querySelector('output')?.textContent, '0.90', 'the value shown follows at once');
     await h.frame();
+    // Its time is every canvas call the one redraw made (1 ms each on this clock).
+    const redrawCalls = h.canvasCalls.length;
+    assert.ok(redrawCalls > 0, 'smoothing redrew in the next frame');
+    assert.equal(Number(h.document.body.dataset.smoothMs), redrawCalls, 'the recorded redraw time covers the whole redraw');
+    // One redraw, not one per input: as many strokes as a single input's redraw makes.
+    const strokes = h.canvasCalls.filter((c) => c.method === 'stroke').length;
     const drawnAfter = h.canvasCalls.filter((c) => c.method === 'lineTo').map((c) => c.args.join(','));
+    h.canvasCalls.length = 0;
+    range.value = '0.8';
+    range.dispatchEvent(new h.window.Event('input', { bubbles: true }));
+    await h.frame();
+    assert.equal(strokes, h.canvasCalls.filter((c) => c.method === 'stroke').length, 'three inputs in a frame cost one redraw');
     assert.ok(drawnAfter.length > 0, 'smoothing redrew the lines');
     assert.notDeepEqual(drawnAfter, drawnBefore, 'smoothed lines differ from raw ones');
     range.dispatchEvent(new h.window.Event('change', { bubbles: true }));
     const state = h.state() as CompareViewState;
-    assert.equal(state.smoothing, 0.9);
+    assert.equal(state.smoothing, 0.8);
     assert.deepEqual(h.posted.slice(posted), [], 'moving the slider tells the host nothing (it needs none of it)');
     assert.deepEqual(h.errors, [], 'no script errors');
   } finally {
@@ -196,6 +208,56 @@ test('compare: the summary table highlights one best cell per row by the metric\
     const rows = [...values.querySelectorAll('tr')].map((tr) => [...tr.children].map((c) => c.textContent));
     assert.deepEqual(rows, [['Summary', 'best_accuracy', evilNote], ['brave-otter', '0.93', 'a'], [evilName, '—', evilName], ['calm-heron', '0.91', 'c']]);
     assert.equal(h.document.querySelectorAll('img, svg, script').length, 0);
+  } finally {
+    h.close();
+  }
+});
+
+test('compare: a malformed binary data message is refused with a clear error, and the page keeps what it showed', () => {
+  const h = withData();
+  try {
+    const drawn = h.document.body.dataset.drawn;
+    const bad = fixture();
+    const first = bad.lines[0];
+    assert.ok(first);
+    // Deliberately malformed: a y that is neither a number nor a non-finite tag.
+    bad.lines[0] = { ...first, points: [0, 1, 1, 'two' as unknown as number] };
+    h.send({ type: 'data', data: bad });
+    const status = h.document.querySelector('.status');
+    assert.equal(status?.hasAttribute('hidden'), false);
+    assert.match(status?.textContent ?? '', /malformed "data" message \(data\.lines\[0\]\.points\[3\]: expected a number or a non-finite tag\)\. Close and reopen the panel/);
+    assert.equal(h.document.body.dataset.drawn, drawn, 'nothing was redrawn from the bad message');
+    assert.equal(h.document.querySelectorAll('.legend-item').length, 3, 'the comparison shown before stays');
+  } finally {
+    h.close();
+  }
+});
+
+test('compare: a line denser than the chart is drawn as its per-pixel envelope: bounded work, every peak kept', async () => {
+  const n = 20_000;
+  const data = fixture();
+  const points: number[] = [];
+  for (let i = 0; i < n; i++) points.push(i, 1 + Math.sin(i / 50) * 0.1);
+  // One spike of one point, and one dip: narrower than a pixel column, yet they must show.
+  points[2 * 12_345 + 1] = 5;
+  points[2 * 4_321 + 1] = -3;
+  data.lines = [{ runId: 'r1', metric: 'loss', points, totalPoints: n }];
+  const h = withData(data, new PageClock(1));
+  try {
+    await h.frame();
+    const lineTos = h.canvasCalls.filter((c) => c.method === 'lineTo').map((c) => c.args as number[]);
+    // The harness's chart is 730 px wide: at most 4 vertices per pixel column (its extremes, its last value, the
+    // next column's first), plus the axes' grid lines.
+    assert.ok(lineTos.length > 100 && lineTos.length <= 4 * 730 + 100, `${lineTos.length} lineTo calls for ${n} points`);
+    const ysDrawn = lineTos.map((a) => a[1] as number);
+    const top = Math.min(...ysDrawn);
+    const bottom = Math.max(...ysDrawn);
+    // The spike is the highest vertex and the dip the lowest, far beyond the sine's band.
+    assert.ok(bottom - top > 100, `the spike and dip span the plot: ${top}..${bottom}`);
+    const spikeX = lineTos.find((a) => a[1] === top)?.[0] ?? Number.NaN;
+    const dipX = lineTos.find((a) => a[1] === bottom)?.[0] ?? Number.NaN;
+    assert.ok(spikeX > dipX, `the spike (x ${spikeX}) is right of the dip (x ${dipX}), as logged`);
+    assert.deepEqual(h.errors, []);
   } finally {
     h.close();
   }

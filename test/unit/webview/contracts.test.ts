@@ -5,8 +5,9 @@ import * as assert from 'node:assert/strict';
 import { compareContract } from '../../../src/shared/webviews/compare/contract';
 import { detailsContract } from '../../../src/shared/webviews/details/contract';
 import { runsTableContract } from '../../../src/shared/webviews/runsTable/contract';
+import { runInNewContext } from 'node:vm';
 import {
-  arrayOf, bool, fits, messagesOf, nullable, num, objectOf, oneOf, optional, recordOf, str, tupleOf,
+  arrayOf, bool, fits, float64Array, messagesOf, nullable, num, objectOf, oneOf, optional, recordOf, refine, str, tupleOf,
 } from '../../../src/shared/webviews/schema';
 import { fromWireNumber, toWireNumber, toWireValue, wireNumber, wireText } from '../../../src/shared/webviews/wireValue';
 import { malformedMessages, messageCases, type PanelKind } from './malformedMessages';
@@ -105,4 +106,17 @@ test('wire values: one encoding for NaN and ±Infinity, params flattened once, s
   assert.equal(wireText(toWireValue(-Infinity)), '-∞');
   assert.equal(wireText(toWireValue(null)), 'null');
   assert.equal(wireText(toWireValue('adam')), 'adam');
+});
+
+test('schema: binary numbers are Float64Arrays (any realm), finite when asked, and a refused one says what it got', () => {
+  assert.ok(fits(float64Array(), Float64Array.of(1, Number.NaN, -Infinity)));
+  assert.equal(float64Array().problem([1, 2], 'xs'), 'xs: expected a Float64Array, got an array');
+  assert.equal(float64Array().problem(Float32Array.of(1), 'xs'), 'xs: expected a Float64Array, got a Float32Array');
+  assert.equal(float64Array().problem(Float64Array.of(1).buffer, 'xs'), 'xs: expected a Float64Array, got an object');
+  assert.equal(float64Array({ finite: true }).problem(Float64Array.of(0, 1, Number.NaN), 'xs'), 'xs[2]: expected a finite number, got NaN');
+  // A typed array made in another realm (a webview's frame) is still a Float64Array.
+  const foreign = runInNewContext('new Float64Array([1, 2])') as unknown;
+  assert.ok(!(foreign instanceof Float64Array) && fits(float64Array(), foreign));
+  const pair = refine(objectOf({ a: float64Array(), b: float64Array() }), (v) => (v.a.length === v.b.length ? undefined : 'a and b differ in length'));
+  assert.equal(pair.problem({ a: new Float64Array(2), b: new Float64Array(3) }, 'line'), 'line: a and b differ in length');
 });

@@ -1,5 +1,5 @@
 // Builds what a comparison panel shows from the index (no vscode import: unit-tested in plain Node).
-import type { RunDetail } from '../../../core/model';
+import type { RunDetail, SeriesLine } from '../../../core/model';
 import type { RunIndex } from '../../../core/runIndex';
 import { own } from '../../../shared/own';
 import type { CompareData, CompareLine, SummaryRow, XAxisKind } from '../../../shared/webviews/compare/contract';
@@ -18,6 +18,47 @@ export function pointsForWidth(pixelWidth: number | undefined, setting: number):
   return Math.min(setting, Math.max(200, Math.ceil(2 * pixelWidth)));
 }
 
+/** The runs that still exist, every metric they logged (sorted), and the metrics to chart. */
+function compareSelection(index: RunIndex, runIds: readonly string[], requestedMetrics: readonly string[] | undefined): { runs: RunDetail[]; metricSet: Set<string>; metrics: string[]; selectedMetrics: string[] } {
+  const runs = runIds.map((id) => index.getRun(id)).filter((r): r is RunDetail => r !== undefined);
+  const metricSet = new Set<string>();
+  for (const run of runs) for (const key of Object.keys(run.metrics)) metricSet.add(key);
+  const metrics = [...metricSet].sort();
+  const selected = requestedMetrics?.filter((m) => metricSet.has(m)) ?? [];
+  return { runs, metricSet, metrics, selectedMetrics: selected.length ? selected : defaultMetrics(metrics) };
+}
+
+/** Time the extension host may spend reading series before it lets other work run (its thread serves the editor). */
+const SLICE_MS = 15;
+const yieldToHost = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * buildCompareData, with the series read a few runs at a time and the host's thread given back between slices:
+ * a cold read of 600 lines takes longer than a frame, and the extension host must stay responsive meanwhile.
+ */
+export async function buildCompareDataInSlices(
+  index: RunIndex,
+  runIds: readonly string[],
+  requestedMetrics: readonly string[] | undefined,
+  xAxis: XAxisKind,
+  maxPoints: number,
+  xMetric?: string,
+): Promise<CompareData> {
+  // X by a metric pairs whole series in one pass (xByMetric.ts): not sliced.
+  if (xAxis === 'metric') return buildCompareData(index, runIds, requestedMetrics, xAxis, maxPoints, xMetric);
+  const { runs, selectedMetrics } = compareSelection(index, runIds, requestedMetrics);
+  const series: SeriesLine[] = [];
+  let sliceStarted = performance.now();
+  for (const run of runs) {
+    for (const line of index.series({ runIds: [run.id], keys: selectedMetrics, xAxis, maxPoints })) series.push(line);
+    if (performance.now() - sliceStarted > SLICE_MS) {
+      await yieldToHost();
+      sliceStarted = performance.now();
+    }
+  }
+  // The runs may have changed while this yielded: build from the same index, keeping only lines of runs still there.
+  return buildCompareData(index, runIds, requestedMetrics, xAxis, maxPoints, undefined, series);
+}
 
 export function buildCompareData(
   index: RunIndex,
@@ -26,20 +67,17 @@ export function buildCompareData(
   xAxis: XAxisKind,
   maxPoints: number,
   xMetric?: string,
+  /** The lines, when already read (see buildCompareDataInSlices); else read here. */
+  series?: readonly SeriesLine[],
 ): CompareData {
-  const runs = runIds.map((id) => index.getRun(id)).filter((r): r is RunDetail => r !== undefined);
-  const metricSet = new Set<string>();
-  for (const run of runs) for (const key of Object.keys(run.metrics)) metricSet.add(key);
-  const metrics = [...metricSet].sort();
-  const selected = requestedMetrics?.filter((m) => metricSet.has(m)) ?? [];
-  const selectedMetrics = selected.length ? selected : defaultMetrics(metrics);
+  const { runs, metricSet, metrics, selectedMetrics } = compareSelection(index, runIds, requestedMetrics);
   const ids = runs.map((r) => r.id);
 
   // An x metric no compared run logged (or none chosen) falls back to steps.
   const byMetric = xAxis === 'metric' && xMetric !== undefined && metricSet.has(xMetric)
     ? seriesByMetric(index, ids, selectedMetrics, xMetric, maxPoints) : undefined;
-  const series = byMetric?.lines ?? index.series({ runIds: ids, keys: selectedMetrics, xAxis: xAxis === 'metric' ? 'step' : xAxis, maxPoints });
-  const lines: CompareLine[] = series
+  const read = byMetric?.lines ?? series ?? index.series({ runIds: ids, keys: selectedMetrics, xAxis: xAxis === 'metric' ? 'step' : xAxis, maxPoints });
+  const lines: CompareLine[] = read
     .map((line) => {
       const points: WireNumber[] = new Array(line.x.length * 2);
       for (let i = 0; i < line.x.length; i++) {

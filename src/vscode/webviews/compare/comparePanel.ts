@@ -13,7 +13,7 @@ import type { ComparePanelInfo } from '../../testApi';
 import { inertText } from '../../../shared/untrustedText';
 import { defaultExportUri, exportFileName, saveExport } from '../exportTarget';
 import { HostedWebview, type PageSpec } from '../hostedWebview';
-import { buildCompareData, compareCsv, pointsForWidth } from './compareData';
+import { buildCompareDataInSlices, compareCsv, pointsForWidth } from './compareData';
 import { canUpdate, lineChanges } from './compareUpdate';
 
 export interface CompareContext {
@@ -41,6 +41,8 @@ export class ComparePanel {
   /** What the page holds, for live updates; undefined until it has received a full comparison. */
   private lastData: CompareData | undefined;
   private pointsSent = new Map<string, number>();
+  /** Requests to send, counted: only the latest one's data is posted. */
+  private sends = 0;
   /** Incremental messages sent (live runs), for the tests. */
   private updatesSent = 0;
   /** The run picker's last answer, for the tests. */
@@ -142,9 +144,12 @@ export class ComparePanel {
   private async send(incremental = false): Promise<void> {
     // A page that is not there (hidden tab) gets everything when it says ready again.
     if (!this.webview.host.isReady) return;
+    const sending = ++this.sends;
     try {
       const index = await this.ctx.host.get();
-      const data = buildCompareData(index, this.runIds, this.selectedMetrics, this.xAxis, pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints()), this.xMetric);
+      const data = await buildCompareDataInSlices(index, this.runIds, this.selectedMetrics, this.xAxis, pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints()), this.xMetric);
+      // Built in slices: a later request (another axis, new points) started meanwhile and sends the newer view.
+      if (sending !== this.sends) return;
       const previous = this.lastData;
       this.lastData = data;
       this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.points.length / 2]));

@@ -1,0 +1,295 @@
+// The comparison panel on the user's path, in the real editor (code-server + headless Chromium): runs table →
+// select N runs → Compare → every chart in view painted; then each control. Each figure is printed next to bare
+// Chart.js doing the same operation on the same downsampled data in the same browser, in the same run.
+// Not a test: it prints figures (medians) and ratios.
+//
+//   npm run bench -- editor-compare
+// Sizes (both by default; the first is the issue's 1,000 runs × 10 metrics × 1,000 steps):
+//   TRIALBOOK_BENCH_WORKSPACES=1000x10x1000,100x3x100000   TRIALBOOK_BENCH_SELECT=100 (runs compared)
+//   TRIALBOOK_BENCH_REPEAT=3 (timed repetitions; medians)   TRIALBOOK_BENCH_MAX_POINTS=1000 (the setting)
+// Workspaces are generated once in the temp folder (named by size) and reused.
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureSetup } from '../scripts/setup.mjs';
+import { startCodeServer, stopAllCodeServers } from '../scripts/lib/codeServer.mjs';
+import { launchBrowser } from '../scripts/lib/browser.mjs';
+import { bareChartJs } from './editorCompare/bare.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const WORKSPACES = (process.env.TRIALBOOK_BENCH_WORKSPACES ?? '1000x10x1000,100x3x100000').split(',').map((s) => s.split('x').map(Number));
+const SELECT = Number(process.env.TRIALBOOK_BENCH_SELECT ?? 100);
+const REPEAT = Math.max(1, Number(process.env.TRIALBOOK_BENCH_REPEAT ?? 3));
+const MAX_POINTS = Number(process.env.TRIALBOOK_BENCH_MAX_POINTS ?? 1000);
+const probe = join(root, 'out', 'bench', 'editorCompare', 'probe.js');
+for (const file of [probe, join(root, 'dist', 'extension.js'), join(root, 'out', 'src', 'core', 'openRunIndex.js')]) {
+  if (!existsSync(file)) {
+    console.error(`${file} is missing: npm run build && npx tsc -p tsconfig.json`);
+    process.exit(2);
+  }
+}
+const { openRunIndex } = require(join(root, 'out', 'src', 'core', 'openRunIndex.js'));
+const { buildCompareData, pointsForWidth } = require(join(root, 'out', 'src', 'vscode', 'webviews', 'compare', 'compareData.js'));
+const { prng } = require(join(root, 'out', 'test', 'fixtures', 'prng.js'));
+const KEYS = ['train/loss', 'train/acc', 'val/loss', 'val/acc', 'lr', 'epoch', 'grad_norm', 'gpu_mem', 'throughput', 'f1'];
+const round6 = (x) => Math.round(x * 1e6) / 1e6;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** One run's log as the SDK writes it (docs/event-format.md). */
+async function writeRun(dir, r, metrics, steps, rnd) {
+  const id = `20261127T${String(r).padStart(9, '0')}-${(r * 2654435761 >>> 0).toString(16).padStart(10, '0')}`;
+  mkdirSync(join(dir, 'runs', id), { recursive: true });
+  const stream = createWriteStream(join(dir, 'runs', id, 'events.jsonl'));
+  const keys = metrics <= 3 ? ['loss', 'val_acc', 'lr'].slice(0, metrics) : KEYS.slice(0, metrics);
+  const t0 = 1_795_000_000 + r * 7200;
+  let buf = `${JSON.stringify({
+    v: 1, t: 'run_start', ts: t0, run_id: id, experiment: `exp-${r % 4}`, name: `run-${r}`,
+    config: { lr: round6(10 ** -(2 + rnd() * 2)), batch_size: 2 ** (4 + (r % 4)), optimizer: ['adam', 'sgd'][r % 2], seed: r },
+    tags: ['bench'], lineage: { user: 'ada', host: 'gpu-box' }, sdk: { name: 'trialbook-python', version: '0.1.0' },
+  })}\n`;
+  const decay = steps / 20 + rnd() * steps / 3;
+  const flush = async () => {
+    if (!stream.write(buf)) await new Promise((res) => stream.once('drain', res));
+    buf = '';
+  };
+  for (let s = 0; s < steps; s++) {
+    const ts = round6(t0 + 1 + s * 0.05);
+    const base = Math.exp(-s / decay);
+    let values = '';
+    for (let k = 0; k < keys.length; k++) {
+      const v = k % 3 === 0 ? base * (1 + (rnd() - 0.5) * 0.3) : k % 3 === 1 ? 1 - base * 0.9 + (rnd() - 0.5) * 0.02 : base * 1e-3 + rnd() * 1e-5;
+      values += `${k ? ',' : ''}"${keys[k]}":${round6(v)}`;
+    }
+    buf += `{"v":1,"t":"metrics","ts":${ts},"step":${s},"values":{${values}}}\n`;
+    if (s % 100 === 99) buf += `{"v":1,"t":"heartbeat","ts":${ts}}\n`;
+    if (buf.length > 1 << 20) await flush();
+  }
+  buf += `${JSON.stringify({ v: 1, t: 'run_end', ts: t0 + 2 + steps * 0.05, status: 'finished' })}\n`;
+  await flush();
+  await new Promise((res, rej) => stream.end((err) => (err ? rej(err) : res())));
+}
+
+/** A line's points as plain arrays, whichever way the panel's data carries them (flat JSON pairs or typed arrays). */
+function plainLine(line) {
+  if (line.xs) return { xs: Array.from(line.xs), ys: Array.from(line.ys, (y) => (Number.isFinite(y) ? y : null)) };
+  const xs = [];
+  const ys = [];
+  for (let i = 0; i + 1 < line.points.length; i += 2) {
+    xs.push(line.points[i]);
+    ys.push(typeof line.points[i + 1] === 'number' ? line.points[i + 1] : null);
+  }
+  return { xs, ys };
+}
+
+const quiet = { info: () => undefined, warn: () => undefined, error: (m) => console.error(`error: ${m}`) };
+
+/** The workspace folder (generated once, with its index built, as a workspace opened before). */
+async function prepareWorkspace([runs, metrics, steps]) {
+  const folder = join(tmpdir(), `trialbook-bench-compare-${runs}x${metrics}x${steps}`);
+  const dir = join(folder, '.trialbook');
+  if (!existsSync(join(dir, '.generated'))) {
+    rmSync(folder, { recursive: true, force: true });
+    const t = performance.now();
+    const rnd = prng(42);
+    for (let r = 0; r < runs; r++) await writeRun(dir, r, metrics, steps, rnd);
+    writeFileSync(join(dir, '.generated'), '');
+    console.log(`generated ${runs} runs × ${metrics} metrics × ${steps.toLocaleString('en-US')} steps in ${((performance.now() - t) / 1000).toFixed(1)} s → ${folder}`);
+  }
+  const index = await openRunIndex({ trialbookDir: dir, wasmPath: join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), log: quiet, crashAfterSeconds: 60 });
+  await index.sync();
+  return { folder, index };
+}
+
+/** The visible webview's content frame holding `selector` (VS Code nests it: iframe.webview, then #active-frame). */
+async function webviewFrame(page, selector, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (frame.name() !== 'active-frame' && !frame.url().includes('fake.html')) continue;
+      const has = await frame.locator(selector).count().catch(() => 0);
+      if (has > 0) return frame;
+    }
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`no webview shows ${selector}`);
+}
+
+async function runCommand(page, label) {
+  await page.locator('div.monaco-workbench').click({ position: { x: 600, y: 10 } }).catch(() => undefined);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.pressSequentially(label, { delay: 5 });
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: label }).waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** In a frame: runs `act` (by name), then resolves with ms to the frame painted after the panel's redraw. */
+const TIMED_ACTION = async ([act, arg]) => {
+  const body = document.body;
+  const before = Number(body.dataset.renders ?? 0);
+  const drawnBefore = body.dataset.drawn;
+  const started = performance.now();
+  const longest = { ms: 0 };
+  const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) longest.ms = Math.max(longest.ms, e.duration); });
+  try { observer.observe({ type: 'longtask' }); } catch { /* not supported */ }
+  const smoothing = document.querySelector('input[type=range]');
+  switch (act) {
+    case 'smoothing': smoothing.value = String(arg); smoothing.dispatchEvent(new Event('input', { bubbles: true })); break;
+    case 'drag':
+      // A drag: one input event per frame for `arg` frames, as a pointer moving across the slider delivers them.
+      for (let i = 1; i <= arg; i++) {
+        smoothing.value = String(i / (arg + 1));
+        smoothing.dispatchEvent(new Event('input', { bubbles: true }));
+        await new Promise((res) => requestAnimationFrame(res));
+      }
+      break;
+    case 'log': document.querySelector('#log-scale').click(); break;
+    case 'hide': document.querySelectorAll('.legend-item')[arg].click(); break;
+    case 'xaxis': { const s = document.querySelector('select[aria-label="X axis"]'); s.value = arg; s.dispatchEvent(new Event('change', { bubbles: true })); break; }
+  }
+  // Done when the panel counted a redraw (or, for a new axis, drew anew); then the frame after it.
+  const deadline = performance.now() + 60_000;
+  const redrawn = () => (act === 'xaxis' ? body.dataset.drawn !== drawnBefore : Number(body.dataset.renders ?? 0) > before || body.dataset.renders === undefined);
+  while (!redrawn() && performance.now() < deadline) await new Promise((res) => requestAnimationFrame(res));
+  await new Promise((res) => requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = res; c.port2.postMessage(0); }));
+  const ms = performance.now() - started;
+  await new Promise((res) => setTimeout(res, 0));
+  observer.disconnect();
+  return { ms, longTask: longest.ms };
+};
+
+async function measureWorkspace(codeServerDir, size) {
+  const [runs, metrics, steps] = size;
+  const { folder, index } = await prepareWorkspace(size);
+  const control = mkdtempSync(join(tmpdir(), 'trialbook-bench-control-'));
+  const server = await startCodeServer({ codeServerDir, workspace: folder, env: { TRIALBOOK_BENCH_CONTROL: control } });
+  const browser = await launchBrowser({ viewport: { width: 1400, height: 900 } });
+  const page = browser.page;
+  const result = { size: `${runs} runs × ${metrics} metrics × ${steps.toLocaleString('en-US')} steps`, opens: [], controls: {}, bare: {} };
+  try {
+    await page.exposeFunction('codeAutomationExit', () => undefined);
+    await page.exposeFunction('codeAutomationLog', () => undefined);
+    const remote = (p) => `vscode-remote://localhost:${server.port}${p}`;
+    const payload = JSON.stringify([['extensionDevelopmentPath', remote(root)], ['extensionTestsPath', remote(probe)]]);
+    await page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(payload)}`);
+    await page.locator('div.monaco-workbench').waitFor({ state: 'visible', timeout: 120_000 });
+    const until = Date.now() + 120_000;
+    while (!existsSync(join(control, 'started')) && Date.now() < until) await page.waitForTimeout(100);
+
+    progress('workbench and probe ready');
+    // The runs table: select the first SELECT runs (click, then Shift+↓), as a user does.
+    await runCommand(page, 'Trialbook: Open Runs Table');
+    let table = await webviewFrame(page, '.row');
+    await table.locator('.row').first().click();
+    for (let i = 1; i < Math.min(SELECT, runs); i++) await page.keyboard.press('Shift+ArrowDown');
+    const label = await table.locator('#compare').textContent();
+    const select = Math.min(SELECT, runs);
+    if (!label.includes(String(select))) throw new Error(`the Compare button says "${label}" after selecting ${select} runs`);
+
+    progress('runs selected');
+    let compare;
+    for (let i = 0; i < REPEAT; i++) {
+      const clicked = await table.evaluate(() => { const t = Date.now(); document.querySelector('#compare').click(); return t; });
+      compare = await webviewFrame(page, 'body[data-timings] .charts canvas', 120_000);
+      const timings = JSON.parse(await compare.evaluate(() => document.body.dataset.timings));
+      const inView = await compare.evaluate(() => [...document.querySelectorAll('.chart-card')].filter((c) => { const r = c.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }).length);
+      result.opens.push({ clicked, ...timings, inView });
+      progress(`compare opened: painted ${timings.painted - clicked} ms after the click`);
+      if (i < REPEAT - 1) {
+        const tab = page.locator('.tabs-container .tab', { hasText: 'Compare:' }).first();
+        await tab.hover();
+        await tab.locator('.tab-actions .action-label').click();
+        // The runs table's page was torn down while hidden: it comes back with its selection (saved state).
+        await page.waitForTimeout(300);
+        table = await webviewFrame(page, '.row');
+        await table.locator('#compare', { hasText: String(select) }).waitFor({ timeout: 30_000 });
+      }
+    }
+    // The panel's downsampling, for the bare baseline: its chart width and the cap.
+    const chartPixelWidth = await compare.evaluate(() => {
+      const total = document.querySelector('.charts').clientWidth;
+      const columns = Math.max(1, Math.floor((total + 14) / 434));
+      return Math.round(((total - 14 * (columns - 1)) / columns - 70) * (devicePixelRatio || 1));
+    });
+    const canvas = await compare.evaluate(() => { const c = document.querySelector('canvas'); return { w: c.clientWidth, h: c.clientHeight }; });
+    const maxPoints = pointsForWidth(chartPixelWidth, MAX_POINTS);
+    // The compared runs, from the legend (each item's title ends with the run id).
+    const ids = await compare.evaluate(() => [...document.querySelectorAll('.legend-item')].map((b) => b.title.split(' · ').pop()));
+    const first = result.opens[0];
+    const dataStep = buildCompareData(index, ids, undefined, 'step', maxPoints);
+    const dataRel = buildCompareData(index, dataStep.runs.map((r) => r.id), dataStep.selectedMetrics, 'relative', maxPoints);
+    result.lines = dataStep.lines.length;
+    result.points = dataStep.lines.reduce((n, l) => n + plainLine(l).xs.length, 0);
+    result.maxPoints = maxPoints;
+    result.canvas = canvas;
+    result.inView = first.inView;
+    result.charts = dataStep.selectedMetrics.length;
+
+    // The controls, each REPEAT times (toggles go and come back: both directions are timed).
+    const timed = async (name, act, arg) => {
+      await compare.page().bringToFront();
+      const r = await compare.evaluate(TIMED_ACTION, [act, arg]);
+      (result.controls[name] ??= []).push(r);
+    };
+    for (let i = 0; i < REPEAT; i++) {
+      await timed('smoothing', 'smoothing', [0.3, 0.6, 0.9][i % 3]);
+      await timed('log scale', 'log');
+      await timed('log scale', 'log');
+      await timed('hide a run', 'hide', 1);
+      await timed('show it again', 'hide', 1);
+      await timed('x axis → relative time', 'xaxis', 'relative');
+      await timed('x axis → step', 'xaxis', 'step');
+      await timed('slider drag (20 frames)', 'drag', 20);
+    }
+    progress('controls timed');
+    // Bare Chart.js in a page of its own, in the same browser: the same operations on the same data.
+    const plain = (data) => ({ metrics: data.selectedMetrics, lines: data.lines.map((l) => ({ metric: l.metric, ...plainLine(l) })) });
+    result.bare = await bareChartJs(browser.context, { step: plain(dataStep), relative: plain(dataRel), inView: first.inView, canvas, repeat: REPEAT });
+    writeFileSync(join(control, 'stop'), '');
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(join(control, 'result.json')) && Date.now() < deadline) await page.waitForTimeout(100);
+    result.host = existsSync(join(control, 'result.json')) ? JSON.parse(readFileSync(join(control, 'result.json'), 'utf8')) : undefined;
+  } finally {
+    await browser.close();
+    server.stop();
+    await index.close();
+    rmSync(control, { recursive: true, force: true });
+  }
+  return result;
+}
+
+function report(r) {
+  const ms = (x) => `${x.toFixed(0).padStart(5)} ms`;
+  console.log(`\n${r.size}: ${SELECT} runs compared, ${r.charts} charts (${r.inView} in view, ${r.canvas.w}×${r.canvas.h} px), ${r.lines} lines, ≤ ${r.maxPoints} points per line, ${r.points.toLocaleString('en-US')} points`);
+  const o = (k) => median(r.opens.map((x) => x[k] - x.clicked));
+  const painted = o('painted');
+  console.log(`  click Compare → charts in view painted: ${ms(painted)}   ${(painted / r.bare.open).toFixed(2)}× bare Chart.js (${ms(r.bare.open)})   target ≤ 1000 ms and ≤ 1.5×: ${painted <= 1000 && painted / r.bare.open <= 1.5 ? 'met' : 'MISSED'}`);
+  console.log(`    breakdown (medians from the click): panel ready ${o('ready').toFixed(0)} ms → data arrived ${o('dataArrived').toFixed(0)} ms → charts built ${o('chartsBuilt').toFixed(0)} ms → painted ${painted.toFixed(0)} ms`);
+  for (const [name, runs] of Object.entries(r.controls)) {
+    const m = median(runs.map((x) => x.ms));
+    const long = Math.max(...runs.map((x) => x.longTask));
+    const bare = r.bare.controls[name];
+    const target = name.startsWith('slider') ? `longest task ${long.toFixed(0)} ms` : `target ≤ 150 ms: ${m <= 150 ? 'met' : 'MISSED'}`;
+    console.log(`  ${name.padEnd(26)} ${ms(m)}   ${bare ? `${(m / bare).toFixed(2)}× bare Chart.js (${ms(bare)})` : ''}   ${target}`);
+  }
+  if (r.host) {
+    const windows = r.opens.map((x) => [x.clicked, x.painted]);
+    const onPath = r.host.stalls.filter(([t]) => windows.some(([a, b]) => t >= a && t <= b + 200));
+    const longest = Math.max(0, ...onPath.map(([, d]) => d));
+    console.log(`  extension host: longest stall on the compare path ${longest} ms (${onPath.length} stalls ≥ 20 ms; over the whole session ${Math.max(0, ...r.host.stalls.map(([, d]) => d))} ms)   target ≤ 50 ms: ${longest <= 50 ? 'met' : 'MISSED'}`);
+  }
+}
+
+const progress = (what) => { if (process.env.TRIALBOOK_BENCH_VERBOSE) console.error(`[${new Date().toISOString().slice(11, 19)}] ${what}`); };
+const { codeServerDir } = await ensureSetup({ quiet: true });
+console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} on this machine; medians of ${REPEAT}`);
+try {
+  for (const size of WORKSPACES) report(await measureWorkspace(codeServerDir, size));
+} finally {
+  stopAllCodeServers();
+}
+console.log(`\nload average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at the end`);

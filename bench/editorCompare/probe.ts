@@ -1,0 +1,37 @@
+// Loaded by bench/editorCompare.mjs as the extension tests entry inside the real VS Code: watches the extension
+// host's thread while the benchmark drives the editor, and writes every stall (a timer that fired late) to the
+// result file when the benchmark asks it to stop.
+import { existsSync, writeFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { TrialbookApi } from '../../src/vscode/testApi';
+
+/** The timer's period: a stall is the time between two ticks beyond it. */
+const TICK_MS = 5;
+
+export async function run(): Promise<void> {
+  const control = process.env.TRIALBOOK_BENCH_CONTROL;
+  if (!control) throw new Error('TRIALBOOK_BENCH_CONTROL is not set');
+  const extension = vscode.extensions.getExtension<TrialbookApi>('trialbook.trialbook');
+  if (!extension) throw new Error('the Trialbook extension is not loaded');
+  const api = await extension.activate();
+  await api.runsTree();
+  /** [epoch ms when the stall ended, its length in ms], for stalls of 20 ms or more. */
+  const stalls: Array<[number, number]> = [];
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const stall = now - last - TICK_MS;
+    if (stall >= 20) stalls.push([Date.now(), Math.round(stall)]);
+    last = now;
+  }, TICK_MS);
+  writeFileSync(`${control}/started`, '');
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (!existsSync(`${control}/stop`)) return;
+      clearInterval(poll);
+      resolve();
+    }, 100);
+  });
+  clearInterval(timer);
+  writeFileSync(`${control}/result.json`, JSON.stringify({ stalls, panels: api.comparePanels() }));
+}

@@ -1,0 +1,227 @@
+// A Chart.js dataset type that draws each line as one canvas path straight from typed arrays. Chart.js keeps the
+// axes, scales, tooltip and zoom; what it no longer does is what made 100-run charts slow: an {x, y} object and a
+// PointElement (with resolved options) per point, rebuilt on every update, then points walked one by one to draw.
+// Here a line is two Float64Arrays; scale limits, drawing and the nearest point are computed from them directly.
+import {
+  DatasetController, Interaction, PointElement,
+  type Chart, type ChartDataset, type InteractionItem, type Scale,
+} from 'chart.js';
+
+/** What a `typedLine` dataset carries instead of `data`. */
+export interface TypedLineFields {
+  xs: Float64Array;
+  /** NaN or ±Infinity: the line breaks there (a gap), as a point that cannot be placed. */
+  ys: Float64Array;
+  borderColor: string;
+  borderWidth?: number;
+}
+
+export type TypedLineDataset = ChartDataset<'line', never[]> & TypedLineFields;
+
+const fieldsOf = (controller: DatasetController): TypedLineFields => controller.getDataset() as unknown as TypedLineFields;
+
+/** First index with xs[i] >= x (xs ascending). */
+export function lowerBound(xs: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((xs[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class TypedLineController extends DatasetController {
+  static id = 'typedLine';
+  // No element per point is ever made (data stays empty); Chart.js requires a registered type all the same.
+  static defaults = { datasetElementType: false, dataElementType: 'point' };
+  static overrides = { scales: { x: { type: 'linear' }, y: { type: 'linear' } } };
+
+  /** Nothing per point to build: drawing reads the arrays. */
+  override update(): void {}
+
+  /**
+   * This line's extent on `scale`: x over all points; y over the points within the x axis' user bounds (so a
+   * zoomed chart fits its y axis to what is in view), positive values only on a log scale.
+   */
+  override getMinMax(scale: Scale): { min: number; max: number } {
+    const { xs, ys } = fieldsOf(this);
+    const meta = this.getMeta();
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    if (scale === meta.xScale) {
+      if (xs.length > 0) {
+        min = xs[0] as number;
+        max = xs[xs.length - 1] as number;
+      }
+      return { min, max };
+    }
+    const x = meta.xScale as Scale | undefined;
+    const bounds = x?.getUserBounds();
+    const from = bounds?.minDefined ? Math.max(0, lowerBound(xs, bounds.min) - 1) : 0;
+    const to = bounds?.maxDefined ? Math.min(xs.length, lowerBound(xs, bounds.max) + 1) : xs.length;
+    const positiveOnly = scale.type === 'logarithmic';
+    for (let i = from; i < to; i++) {
+      const y = ys[i] as number;
+      if (!Number.isFinite(y) || (positiveOnly && y <= 0)) continue;
+      if (y < min) min = y;
+      if (y > max) max = y;
+    }
+    return { min, max };
+  }
+
+  override getParsed(index: number): { x: number; y: number } {
+    const { xs, ys } = fieldsOf(this);
+    return { x: xs[index] ?? Number.NaN, y: ys[index] ?? Number.NaN };
+  }
+
+  override getLabelAndValue(index: number): { label: string; value: string } {
+    const { x, y } = this.getParsed(index);
+    return { label: String(x), value: String(y) };
+  }
+
+  /** The tooltip's colour box. */
+  override getStyle(): Record<string, unknown> {
+    const { borderColor } = fieldsOf(this);
+    return { borderColor, backgroundColor: borderColor, borderWidth: 1 };
+  }
+
+  override setHoverStyle(): void {}
+  override removeHoverStyle(): void {}
+
+  /**
+   * One path per line: points are placed with the scales, consecutive points in the same pixel column collapse
+   * to their lowest and highest (what a canvas could show anyway), and a point with no finite neighbour on
+   * either side is drawn as a dot so a single logged value is visible.
+   */
+  override draw(): void {
+    const meta = this.getMeta();
+    const xScale = meta.xScale as Scale | undefined;
+    const yScale = meta.yScale as Scale | undefined;
+    if (!xScale || !yScale) return;
+    const { xs, ys, borderColor, borderWidth } = fieldsOf(this);
+    const ctx = this.chart.ctx;
+    const width = borderWidth ?? 1.5;
+    ctx.save();
+    ctx.strokeStyle = borderColor;
+    ctx.fillStyle = borderColor;
+    ctx.lineWidth = width;
+    ctx.lineJoin = 'round';
+    ctx.beginPath();
+    const dots: number[] = [];
+    const log = yScale.type === 'logarithmic';
+    let penDown = false;
+    // A column's points after the first, as at most three vertices: both extremes in x order, then where it ended.
+    const closeColumn = (): void => {
+      if (colMin === colMax) return;
+      const second = minLast ? colMin : colMax;
+      ctx.lineTo(column, minLast ? colMax : colMin);
+      ctx.lineTo(column, second);
+      if (lastY !== second) ctx.lineTo(column, lastY);
+    };
+    let runLength = 0;
+    let column = Number.NaN;
+    let colMin = 0;
+    let colMax = 0;
+    let lastY = 0;
+    /** Whether the column's lowest pixel (highest value) came after its highest: extremes are drawn in x order. */
+    let minLast = false;
+    let firstX = 0;
+    let firstY = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const y = ys[i] as number;
+      if (!Number.isFinite(y) || (log && y <= 0)) {
+        if (penDown && runLength === 1) dots.push(firstX, firstY);
+        if (penDown) closeColumn();
+        penDown = false;
+        runLength = 0;
+        continue;
+      }
+      const px = xScale.getPixelForValue(xs[i] as number);
+      const py = yScale.getPixelForValue(y);
+      if (!penDown) {
+        ctx.moveTo(px, py);
+        penDown = true;
+        runLength = 1;
+        firstX = px;
+        firstY = py;
+        column = Math.round(px);
+        colMin = colMax = lastY = py;
+        minLast = false;
+        continue;
+      }
+      runLength++;
+      const col = Math.round(px);
+      if (col === column) {
+        // Same pixel column: keep its extremes, draw them when the column ends.
+        if (py < colMin) {
+          colMin = py;
+          minLast = true;
+        }
+        if (py > colMax) {
+          colMax = py;
+          minLast = false;
+        }
+        lastY = py;
+        continue;
+      }
+      closeColumn();
+      ctx.lineTo(px, py);
+      column = col;
+      colMin = colMax = lastY = py;
+      minLast = false;
+    }
+    if (penDown && runLength === 1) dots.push(firstX, firstY);
+    if (penDown) closeColumn();
+    ctx.stroke();
+    for (let i = 0; i + 1 < dots.length; i += 2) {
+      ctx.beginPath();
+      ctx.arc(dots[i] as number, dots[i + 1] as number, Math.max(2, width * 1.5), 0, Math.PI * 2);
+      ctx.fill();
+    }
+    ctx.restore();
+  }
+}
+
+/**
+ * Interaction mode `typedNearest`: the point nearest the pointer across the visible typed lines (by pixel
+ * distance, looked up by binary search on x), as an element the tooltip can place.
+ */
+function typedNearest(chart: Chart, event: { x: number | null; y: number | null }): InteractionItem[] {
+  if (event.x === null || event.y === null) return [];
+  const area = chart.chartArea;
+  if (event.x < area.left || event.x > area.right || event.y < area.top || event.y > area.bottom) return [];
+  let best: InteractionItem | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const meta of chart.getSortedVisibleDatasetMetas()) {
+    const xScale = meta.xScale as Scale | undefined;
+    const yScale = meta.yScale as Scale | undefined;
+    if (!xScale || !yScale) continue;
+    const { xs, ys } = chart.data.datasets[meta.index] as unknown as TypedLineFields;
+    const at = lowerBound(xs, xScale.getValueForPixel(event.x) ?? Number.NaN);
+    for (let i = Math.max(0, at - 2); i < Math.min(xs.length, at + 2); i++) {
+      const y = ys[i] as number;
+      if (!Number.isFinite(y)) continue;
+      const px = xScale.getPixelForValue(xs[i] as number);
+      const py = yScale.getPixelForValue(y);
+      const distance = Math.hypot(px - event.x, py - event.y);
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = { datasetIndex: meta.index, index: i, element: new PointElement({ x: px, y: py }) as unknown as InteractionItem['element'] };
+      }
+    }
+  }
+  return best ? [best] : [];
+}
+
+(Interaction.modes as unknown as Record<string, unknown>).typedNearest = typedNearest;
+
+declare module 'chart.js' {
+  interface ChartTypeRegistry {
+    typedLine: ChartTypeRegistry['line'];
+  }
+  interface InteractionModeMap {
+    typedNearest: typeof typedNearest;
+  }
+}

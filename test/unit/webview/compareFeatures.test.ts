@@ -22,7 +22,7 @@ function fixture(): CompareData {
     xAxis: 'step',
     lines: runs.flatMap((r) => ['epoch', 'train/loss', 'val/loss'].map((m) => line(r.id, m))),
     params: [{ name: 'lr', values: [0.01, 0.1, 0.001] }, { name: 'batch', values: [32, 32, 32] }],
-    summaries: [{ metric: 'train/loss', stats: [{ last: 0.3, min: 0.1, max: 1 }, { last: 0.2, min: 0.2, max: 0.9 }, null] }],
+    summaries: [{ metric: 'train/loss', goal: 'minimize', stats: [{ last: 0.3, min: 0.1, max: 1 }, { last: 0.2, min: 0.2, max: 0.9 }, null] }],
   };
 }
 

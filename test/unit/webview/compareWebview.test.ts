@@ -194,10 +194,11 @@ test('compare: the summary table highlights one best cell per row by the metric\
   try {
     const table = h.document.querySelector('table[data-table="summary"]');
     assert.ok(table);
+    // Runs are rows, in the runs' order; each metric · field is a column. The runs whose cell is marked best:
     const bestOf = (label: string): number[] => {
-      const row = [...table.querySelectorAll('tr')].find((tr) => tr.querySelector('th')?.textContent === label);
-      assert.ok(row, label);
-      return [...row.querySelectorAll('td')].map((td, i) => (td.classList.contains('best') ? i : -1)).filter((i) => i >= 0);
+      const column = [...table.querySelectorAll('thead th')].findIndex((th) => th.textContent?.replace(/ [▲▼]$/, '') === label);
+      assert.ok(column > 0, label);
+      return [...table.querySelectorAll('tbody tr')].map((tr, i) => (tr.children[column]?.classList.contains('best') ? i : -1)).filter((i) => i >= 0);
     };
     assert.deepEqual(bestOf('loss · last'), [1], 'the first run to reach the best, not every tied cell');
     assert.deepEqual(bestOf('loss · min'), [2], 'maximize, as declared');

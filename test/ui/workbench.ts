@@ -31,14 +31,24 @@ export class Workbench {
 
   /** Opens the command palette and runs the command whose label is `label`, waiting for the exact entry. */
   async runCommand(label: string): Promise<void> {
-    await this.page.locator('div.monaco-workbench').click({ position: { x: 600, y: 10 } }).catch(() => undefined);
-    await this.page.keyboard.press('F1');
-    const input = this.quickInput().locator('input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.pressSequentially(label, { delay: 10 });
-    const focused = this.quickInput().locator('.monaco-list-row.focused');
-    await focused.filter({ hasText: label }).waitFor({ state: 'visible', timeout: 10_000 });
-    await this.page.keyboard.press('Enter');
+    // A second try: right after the window loads, the palette may list commands only once extensions are read.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.locator('div.monaco-workbench').click({ position: { x: 600, y: 10 } }).catch(() => undefined);
+      await this.page.keyboard.press('F1');
+      const input = this.quickInput().locator('input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.pressSequentially(label, { delay: 10 });
+      const focused = this.quickInput().locator('.monaco-list-row.focused');
+      try {
+        await focused.filter({ hasText: label }).waitFor({ state: 'visible', timeout: 10_000 });
+      } catch (err) {
+        if (attempt >= 2) throw err;
+        await this.page.keyboard.press('Escape');
+        continue;
+      }
+      await this.page.keyboard.press('Enter');
+      return;
+    }
   }
 
   quickInput(): Locator {

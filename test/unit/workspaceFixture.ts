@@ -1,7 +1,8 @@
 // Builds real `.trialbook` workspaces in temp folders; run logs come from the test-log builder (test/fixtures/runLog.ts),
 // which checks every event against schema/event.schema.json.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { buildSync } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../../src/core/model';
@@ -9,7 +10,8 @@ import type { OpenIndexOptions } from '../../src/core/runIndex';
 import { RunLog } from '../fixtures/runLog';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
-export const WASM_PATH = join(REPO_ROOT, 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm');
+/** sql.js's WASM; a child running as another user gets a copy it can read (see `childScript`). */
+export const WASM_PATH = process.env.TRIALBOOK_TEST_WASM ?? join(REPO_ROOT, 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm');
 
 export interface CapturedLog extends Logger { infos: string[]; warnings: string[]; errors: string[] }
 
@@ -97,9 +99,34 @@ export interface ChildReport {
   error?: string;
 }
 
+let portableChild: { script: string; wasm: string } | undefined;
+
+/**
+ * The index child for a child running as another user: the repository may sit where only its owner can enter (a
+ * CI clone in a 0700 temp folder), so the child is bundled into one file, beside a copy of the WASM, in a folder
+ * any user can read. Built once per test process.
+ */
+function childScript(options: SpawnSyncOptions): { script: string; env?: NodeJS.ProcessEnv } {
+  if (options.uid === undefined) return { script: join(__dirname, 'indexChild.js') };
+  if (!portableChild) {
+    const dir = mkdtempSync(join(tmpdir(), 'trialbook-child-'));
+    chmodSync(dir, 0o755);
+    const script = join(dir, 'indexChild.js');
+    buildSync({ entryPoints: [join(__dirname, 'indexChild.js')], bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'error' });
+    const wasm = join(dir, 'sql-wasm.wasm');
+    copyFileSync(WASM_PATH, wasm);
+    chmodSync(script, 0o644);
+    chmodSync(wasm, 0o644);
+    portableChild = { script, wasm };
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return { script: portableChild.script, env: { ...process.env, TRIALBOOK_TEST_WASM: portableChild.wasm } };
+}
+
 /** Opens the index of `trialbookDir` in a child process, syncs once and reports; fails when it does not end in time. */
 export function reportFromChild(trialbookDir: string, options: SpawnSyncOptions = {}, timeoutMs = 30_000): ChildReport {
-  const r = spawnSync(process.execPath, [join(__dirname, 'indexChild.js'), trialbookDir, 'report'], { ...options, encoding: 'utf8', timeout: timeoutMs });
+  const { script, env } = childScript(options);
+  const r = spawnSync(process.execPath, [script, trialbookDir, 'report'], { ...options, ...(env ? { env } : {}), encoding: 'utf8', timeout: timeoutMs });
   if (r.error || r.status !== 0) throw new Error(`the index child failed (${r.error?.message ?? `status ${r.status}, signal ${r.signal}`}): ${String(r.stderr)}`);
   return JSON.parse(String(r.stdout)) as ChildReport;
 }

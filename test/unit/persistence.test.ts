@@ -9,7 +9,7 @@ import { openRunIndex } from '../../src/core/openRunIndex';
 import { RunLog } from '../fixtures/runLog';
 import { IndexChild } from './processes';
 import {
-  captureLog, damagePageHolding, REPO_ROOT, reportFromChild, runId, unprivileged, WASM_PATH, Workspace, type CapturedLog,
+  captureLog, damagePageHolding, portableEnv, portableScript, REPO_ROOT, reportFromChild, runId, unprivileged, WASM_PATH, Workspace, type CapturedLog,
 } from './workspaceFixture';
 
 const CLI = join(REPO_ROOT, 'out', 'src', 'cli.js');
@@ -292,7 +292,8 @@ describe('persistence: single writer, crash safety, recovery', () => {
       assert.doesNotMatch(seen.readOnlyReason ?? '', /another process/);
       assert.deepEqual(seen.runs, [a], 'the logs are indexed in memory');
       assert.equal(seen.warnings.filter((w) => w.includes('Cannot write in')).length, 1);
-      const rebuild = spawnSync(process.execPath, [CLI, 'rebuild', '--dir', ws.root], { ...asUser, encoding: 'utf8', timeout: 60_000 });
+      const cli = asUser.uid === undefined ? CLI : portableScript(CLI);
+      const rebuild = spawnSync(process.execPath, [cli, 'rebuild', '--dir', ws.root], { ...asUser, ...(asUser.uid === undefined ? {} : { env: portableEnv() }), encoding: 'utf8', timeout: 60_000 });
       assert.equal(rebuild.error, undefined);
       assert.equal(rebuild.status, 1);
       assert.match(rebuild.stderr, /trialbook: cannot rebuild here: this process cannot write in .*\(EACCES\)/);

@@ -99,34 +99,45 @@ export interface ChildReport {
   error?: string;
 }
 
-let portableChild: { script: string; wasm: string } | undefined;
+let portableDir: string | undefined;
+const portable = new Map<string, string>();
 
 /**
- * The index child for a child running as another user: the repository may sit where only its owner can enter (a
- * CI clone in a 0700 temp folder), so the child is bundled into one file, beside a copy of the WASM, in a folder
- * any user can read. Built once per test process.
+ * `entry` (a compiled script) for a child running as another user: the repository may sit where only its owner can
+ * enter (a CI clone in a 0700 temp folder), so the script is bundled into one file, beside a copy of sql.js's WASM,
+ * in a folder any user can read. Built once per script and test process.
  */
-function childScript(options: SpawnSyncOptions): { script: string; env?: NodeJS.ProcessEnv } {
-  if (options.uid === undefined) return { script: join(__dirname, 'indexChild.js') };
-  if (!portableChild) {
+export function portableScript(entry: string): string {
+  if (!portableDir) {
     const dir = mkdtempSync(join(tmpdir(), 'trialbook-child-'));
     chmodSync(dir, 0o755);
-    const script = join(dir, 'indexChild.js');
-    buildSync({ entryPoints: [join(__dirname, 'indexChild.js')], bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'error' });
     const wasm = join(dir, 'sql-wasm.wasm');
     copyFileSync(WASM_PATH, wasm);
-    chmodSync(script, 0o644);
     chmodSync(wasm, 0o644);
-    portableChild = { script, wasm };
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    portableDir = dir;
   }
-  return { script: portableChild.script, env: { ...process.env, TRIALBOOK_TEST_WASM: portableChild.wasm } };
+  let script = portable.get(entry);
+  if (!script) {
+    script = join(portableDir, `${portable.size}-${entry.split(/[\\/]/).pop() ?? 'script.js'}`);
+    buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'error' });
+    chmodSync(script, 0o644);
+    portable.set(entry, script);
+  }
+  return script;
+}
+
+/** The environment of a portable script's child: it finds the WASM copied beside it. */
+export function portableEnv(): NodeJS.ProcessEnv {
+  const wasm = join(portableDir ?? '', 'sql-wasm.wasm');
+  return { ...process.env, TRIALBOOK_TEST_WASM: wasm, TRIALBOOK_SQL_WASM: wasm };
 }
 
 /** Opens the index of `trialbookDir` in a child process, syncs once and reports; fails when it does not end in time. */
 export function reportFromChild(trialbookDir: string, options: SpawnSyncOptions = {}, timeoutMs = 30_000): ChildReport {
-  const { script, env } = childScript(options);
-  const r = spawnSync(process.execPath, [script, trialbookDir, 'report'], { ...options, ...(env ? { env } : {}), encoding: 'utf8', timeout: timeoutMs });
+  const child = join(__dirname, 'indexChild.js');
+  const script = options.uid === undefined ? child : portableScript(child);
+  const r = spawnSync(process.execPath, [script, trialbookDir, 'report'], { ...options, ...(options.uid === undefined ? {} : { env: portableEnv() }), encoding: 'utf8', timeout: timeoutMs });
   if (r.error || r.status !== 0) throw new Error(`the index child failed (${r.error?.message ?? `status ${r.status}, signal ${r.signal}`}): ${String(r.stderr)}`);
   return JSON.parse(String(r.stdout)) as ChildReport;
 }

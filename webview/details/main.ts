@@ -62,11 +62,14 @@ notes.className = 'notes';
 const saveNotes = vscodeButton('Save notes');
 saveNotes.disabled = true;
 const notesSection = el('section', {}, el('h2', {}, 'Notes'), notes, el('div', {}, saveNotes));
-/** The notes as the host last sent them. */
+/** The notes as the host last sent them, or as last sent to be saved. */
 let savedNotes: string | undefined;
 notes.addEventListener('input', () => { saveNotes.disabled = notes.value === savedNotes; });
 saveNotes.addEventListener('click', () => {
   host.post({ type: 'saveNotes', notes: notes.value });
+  // Sent, so no longer unsaved: whatever the host shows next (this text, or a newer change made elsewhere that
+  // landed in the same sync) replaces it, unless something is typed meanwhile.
+  savedNotes = notes.value;
   saveNotes.disabled = true;
 });
 

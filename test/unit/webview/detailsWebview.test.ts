@@ -133,3 +133,24 @@ test('details: summary values have their own section, formatted like params, mar
     h.close();
   }
 });
+
+test('details: notes saved here and changed elsewhere before the host re-sends the page: the page shows the newer ones', () => {
+  const h = loadWebview('details');
+  try {
+    h.send({ type: 'details', data: details() });
+    type(h, 'typed here');
+    saveButton(h).click();
+    // The save and an outside change landed in one sync: the first page the host sends already holds the outside
+    // notes (the saved text never came back on its own). Nothing was typed since Save, so nothing unsaved is lost.
+    h.send({ type: 'details', data: details({ notes: 'changed elsewhere' }) });
+    assert.equal(notes(h).value, 'changed elsewhere');
+    assert.equal(saveButton(h).disabled, true);
+    // Typing after Save is unsaved again and survives a re-render.
+    type(h, 'changed elsewhere, and more');
+    h.send({ type: 'details', data: details({ notes: 'changed elsewhere' }) });
+    assert.equal(notes(h).value, 'changed elsewhere, and more');
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});

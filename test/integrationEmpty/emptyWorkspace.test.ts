@@ -38,7 +38,8 @@ suite('Empty workspace', () => {
     this.timeout(60_000);
     const { api } = await activateTrialbook();
     const runId = (await runPython(WALKING_SKELETON_SCRIPT, workspaceDir())).trim().split('\n').pop() ?? '';
-    const run = await waitFor('the first run in the tree', async () => (await api.runsTree()).flatMap((e) => e.runs).find((r) => r.id === runId), 10_000);
+    // Listed at once from its log's first and last lines, then read: wait for the status the log ends with.
+    const run = await waitFor('the first run in the tree, read', async () => (await api.runsTree()).flatMap((e) => e.runs).find((r) => r.id === runId && r.status !== 'running'), 10_000);
     assert.equal(run.status, 'finished');
   });
 });

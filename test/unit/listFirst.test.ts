@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { describe, it, afterEach, beforeEach } from 'node:test';
 import { openRunIndex } from '../../src/core/openRunIndex';
 import { readRunStart } from '../../src/core/index/runStarts';
+import { deriveStatus } from '../../src/core/runState';
 import { RunLog } from '../fixtures/runLog';
 import { captureLog, runId, Workspace, type CapturedLog } from './workspaceFixture';
 
@@ -120,5 +121,17 @@ describe('listing runs from their start events while the first sync reads the lo
     assert.equal(listed.name, bad, 'listed by its id');
     assert.equal(listed.endStatus, undefined);
     assert.equal(readRunStart('gone', ws.root, ws.logPath('gone'), 10), undefined);
+  });
+
+  it('lists a run still writing, whose start is larger than the bytes read, as running (not crashed)', () => {
+    const id = runId(402);
+    // A run_start with a large config (lineage with a long diff does the same): more than the 64 KiB read at each end.
+    const config: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) config[`p${i}`] = 'x'.repeat(2000);
+    const now = Date.now();
+    ws.append(new RunLog(id).start({ experiment: 'e', name: 'big-start', config }, now / 1000).metrics(0, { loss: 1 }, { ts: now / 1000 }));
+    const listed = readRunStart(id, ws.root, ws.logPath(id), statSync(ws.logPath(id)).size)!;
+    assert.equal(listed.name, id, 'listed by its id: the start did not fit');
+    assert.equal(deriveStatus(listed, now + 1000, 30), 'running');
   });
 });

@@ -1,7 +1,7 @@
 // Listing runs before their logs are read: a run's first line (its `run_start`: name, experiment, config) and its
 // last complete line (its end, or when it last logged) are enough for the Runs view while a first ingest reads
 // everything else. Two small reads per log instead of the whole log.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { parseEventLine } from '../eventValidation';
 import { applyEvent, newRunState, type RunState } from '../runState';
 
@@ -46,6 +46,11 @@ export function readRunStart(id: string, dir: string, file: string, size: number
   } catch {
     return run;
   } finally {
+    // No line gave a time (a start too large for the bytes read, no whole last line): the log's last write stands
+    // for when the run last logged, so a run still writing is listed as running, not as crashed for want of a time.
+    if (run.lastEventAt === 0) {
+      try { run.lastEventAt = fstatSync(fd).mtimeMs; } catch { /* listed without a time */ }
+    }
     closeSync(fd);
   }
 }

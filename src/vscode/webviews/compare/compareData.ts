@@ -72,11 +72,13 @@ export function buildCompareData(
 ): CompareData {
   const { runs, metricSet, metrics, selectedMetrics } = compareSelection(index, runIds, requestedMetrics);
   const ids = runs.map((r) => r.id);
+  const idSet = new Set(ids);
 
   // An x metric no compared run logged (or none chosen) falls back to steps.
   const byMetric = xAxis === 'metric' && xMetric !== undefined && metricSet.has(xMetric)
     ? seriesByMetric(index, ids, selectedMetrics, xMetric, maxPoints) : undefined;
-  const read = byMetric?.lines ?? series ?? index.series({ runIds: ids, keys: selectedMetrics, xAxis: xAxis === 'metric' ? 'step' : xAxis, maxPoints });
+  // Lines read in slices may include runs deleted meanwhile: only the runs still there are sent.
+  const read = byMetric?.lines ?? series?.filter((line) => idSet.has(line.runId)) ?? index.series({ runIds: ids, keys: selectedMetrics, xAxis: xAxis === 'metric' ? 'step' : xAxis, maxPoints });
   const lines: CompareLine[] = read
     .map((line) => {
       const points: WireNumber[] = new Array(line.x.length * 2);

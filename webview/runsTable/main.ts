@@ -5,13 +5,13 @@ import { connectToHost } from '../shared/vscodeApi';
 import { el } from '../shared/dom';
 import { applyDelta, arrangeColumns, buildColumns, sortOrder, toRow, uniformColumns, type Column, type Row } from './columns';
 import { ColumnChooser } from './columnChooser';
+import { FilterBox } from './filterBox';
 import { tableCsv } from './csvExport';
 import { VirtualGrid } from './grid';
 import { toolbarControls } from './toolbar';
 import { fillGroupChoices, groupItems, type GroupHeader, type ViewItem } from './groups';
 import { Selection, type SelectModifiers } from './selection';
 
-const FILTER_DEBOUNCE_MS = 300;
 
 const host = connectToHost(runsTableContract);
 const saved = host.savedState();
@@ -38,11 +38,9 @@ let items: ViewItem[] = [];
 /** Run id → view position (runs in collapsed groups have none). */
 let positions = new Map<string, number>();
 const selection = new Selection();
-let sentFilter: string | undefined;
 /** Selection and scroll offset saved by the previous incarnation of this webview, restored with the first rows. */
 let restore: { selected: string[]; scrollTop: number } | undefined = saved ? { selected: saved.selected ?? [], scrollTop: saved.scrollTop ?? 0 } : undefined;
 let scrollTimer: ReturnType<typeof setTimeout> | undefined;
-let filterTimer: ReturnType<typeof setTimeout> | undefined;
 
 const app = document.getElementById('app') as HTMLElement;
 const { filterInput, filterError, counts, onlyDiffInput, compareButton, clearButton, groupSelect, exportButton } = toolbarControls();
@@ -94,7 +92,6 @@ app.append(
   grid.element,
 );
 
-filterInput.value = state.filter;
 onlyDiffInput.checked = state.onlyDiffering;
 
 function saveState(): void {
@@ -317,24 +314,10 @@ function onKey(e: KeyboardEvent): void {
   select(target, { toggle: false, range: e.shiftKey });
 }
 
-function sendFilter(): void {
-  if (filterTimer) clearTimeout(filterTimer);
-  filterTimer = undefined;
-  state.filter = filterInput.value.trim();
+const filterBox = new FilterBox(filterInput, filterError, state.filter, (filter) => {
+  state.filter = filter;
   saveState();
-  if (state.filter === sentFilter) return;
-  sentFilter = state.filter;
-  host.post({ type: 'setFilter', filter: state.filter });
-}
-
-filterInput.addEventListener('input', () => {
-  if (filterTimer) clearTimeout(filterTimer);
-  filterTimer = setTimeout(sendFilter, FILTER_DEBOUNCE_MS);
-});
-filterInput.addEventListener('keydown', (e) => {
-  if (e.key === 'Enter') sendFilter();
-  if (e.key === 'ArrowDown') grid.element.focus();
-});
+}, (filter) => host.post({ type: 'setFilter', filter }), () => grid.element.focus());
 grid.element.addEventListener('scroll', () => {
   // Remember where the user was, once scrolling settles.
   if (scrollTimer) clearTimeout(scrollTimer);
@@ -359,12 +342,6 @@ clearButton.addEventListener('click', () => {
   updateCounts();
 });
 
-function showFilterError(message: string): void {
-  filterError.textContent = message;
-  filterError.hidden = message === '';
-  filterInput.setAttribute('aria-invalid', String(message !== ''));
-}
-
 function onRows(next: Row[], filter: string, all: number): void {
   received = true;
   const focus = focusIds();
@@ -383,7 +360,7 @@ function onRows(next: Row[], filter: string, all: number): void {
     restore = undefined;
   }
   updateCounts();
-  if (filter === state.filter) showFilterError('');
+  if (filter === state.filter) filterBox.showError('');
   document.body.dataset.rendered = String(rows.length);
 }
 
@@ -397,18 +374,16 @@ host.onMessage((message) => {
       if (received) onRows(applyDelta(rows, message.upserts, message.removed, message.order), message.filter, message.total);
       break;
     case 'filterError':
-      if (message.filter === state.filter) showFilterError(message.message);
+      if (message.filter === state.filter) filterBox.showError(message.message);
       break;
     case 'error':
       received = true;
-      showFilterError('');
+      filterBox.showError('');
       empty.textContent = message.message;
       empty.hidden = false;
       break;
   }
 });
 
-showFilterError('');
 updateCounts();
-sentFilter = state.filter;
 host.post({ type: 'ready', state: saved ? { ...state } : undefined });

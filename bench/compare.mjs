@@ -108,6 +108,12 @@ async function comparePage(context) {
   return page;
 }
 
+/** A line's [x0, y0, x1, y1, …] from the panel's wire text (base64 of float64 pairs). */
+function pairsOf(line) {
+  const bytes = Buffer.from(line.points, 'base64');
+  return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+}
+
 /**
  * (a) From the command (building the data in the host) through posting it to all charts drawn and painted.
  * The message crosses as JSON, as VS Code's webview channel carries it.
@@ -125,7 +131,7 @@ async function openComparison(page, index, runIds, maxPoints) {
     await new Promise((res) => requestAnimationFrame(() => res()));
     return performance.now() - started;
   }, json);
-  return { total: performance.now() - t0, build: built - t0, render: inPage, points: data.lines.reduce((n, l) => n + l.points.length / 2, 0), lines: data.lines.length, bytes: json.length };
+  return { total: performance.now() - t0, build: built - t0, render: inPage, points: data.lines.reduce((n, l) => n + pairsOf(l).length / 2, 0), lines: data.lines.length, bytes: json.length };
 }
 
 /** (b) A smoothing change: the panel's own redraw time (dataset.smoothMs) and until the next frame. */
@@ -209,7 +215,9 @@ async function measure(context, index, runIds, label) {
   // The first open also fills the index's cache of downsampled lines and warms the page: reported as "first".
   const first = await openComparison(page, index, runIds, maxPoints);
   const size = await page.evaluate(() => { const c = document.querySelector('canvas'); return { w: c.clientWidth, h: c.clientHeight, charts: document.querySelectorAll('canvas').length }; });
-  const data = JSON.stringify(buildCompareData(index, runIds, undefined, 'step', maxPoints));
+  // Bare Chart.js gets the points as plain numbers (the panel's wire text decoded here, outside the timing).
+  const built = buildCompareData(index, runIds, undefined, 'step', maxPoints);
+  const data = JSON.stringify({ ...built, lines: built.lines.map((l) => ({ ...l, points: Array.from(pairsOf(l)) })) });
   await base.bringToFront();
   await base.evaluate(([t, w, h]) => window.__draw(t, w, h), [data, size.w, size.h]);
   const opens = [];

@@ -3,6 +3,7 @@ export const CommandId = {
   refresh: 'trialbook.refresh',
   compareRuns: 'trialbook.compareRuns',
   compareSelected: 'trialbook.compareSelected',
+  compareInNewPanel: 'trialbook.compareInNewPanel',
   openRun: 'trialbook.openRun',
   openRunsTable: 'trialbook.openRunsTable',
   filterRuns: 'trialbook.filterRuns',
@@ -40,7 +41,7 @@ export type CommandKey = keyof typeof CommandId;
  * without a folder each answers with one message saying to open one. Every other command works anywhere.
  */
 export const workspaceCommandKeys = [
-  'refresh', 'compareRuns', 'compareSelected', 'openRun', 'openRunsTable', 'filterRuns', 'clearFilter', 'sortRuns',
+  'refresh', 'compareRuns', 'compareSelected', 'compareInNewPanel', 'openRun', 'openRunsTable', 'filterRuns', 'clearFilter', 'sortRuns',
   'chooseKeyMetric', 'toggleRunningOnly', 'toggleStarredOnly', 'renameRun', 'editNotes', 'editTags', 'toggleStar', 'deleteRun', 'copyRunId',
   'revealSource', 'showCodeDiff', 'openAtCommit', 'exportComparisonCsv', 'pushModel', 'verifyModel', 'copyReference',
   'rebuildDatabase',

@@ -3,8 +3,8 @@ import {
 } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { formatNumber } from '../../src/shared/format';
-import type { CompareData, CompareRun, LineChange, XAxisKind } from '../../src/shared/webviews/compare/contract';
-import { fromWireNumber, type WireNumber } from '../../src/shared/webviews/wireValue';
+import type { CompareRun, XAxisKind } from '../../src/shared/webviews/compare/contract';
+import { concatPoints, type PageData, type PageLineChange } from './pageData';
 import { xAxisTitle, xTicks } from './axis';
 import { smooth } from './smoothing';
 import { TypedLineController, type TypedLineDataset } from './typedLines';
@@ -42,28 +42,6 @@ export interface ChartLine {
   run: CompareRun;
   xs: Float64Array;
   ys: Float64Array;
-}
-
-/** A flat [x0, y0, x1, y1, …] list of wire numbers as typed arrays (non-finite y as NaN/±Infinity: a gap). */
-export function toArrays(points: readonly WireNumber[]): { xs: Float64Array; ys: Float64Array } {
-  const n = Math.floor(points.length / 2);
-  const xs = new Float64Array(n);
-  const ys = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const x = points[2 * i];
-    const y = points[2 * i + 1];
-    xs[i] = typeof x === 'number' ? x : Number.NaN;
-    ys[i] = y === undefined ? Number.NaN : fromWireNumber(y);
-  }
-  return { xs, ys };
-}
-
-/** `a` then `b`, in one new array (live runs append points). */
-export function concatPoints(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 function cssVar(name: string, fallback: string): string {
@@ -112,12 +90,12 @@ export class MetricChart {
   /** Called after each (re)draw of this chart, e.g. to sync overlays. */
   onDrawn: ((chart: MetricChart) => void) | undefined;
 
-  constructor(readonly canvas: HTMLCanvasElement, readonly metric: string, data: CompareData, view: ChartView, private readonly hooks: ChartHooks = {}) {
+  constructor(readonly canvas: HTMLCanvasElement, readonly metric: string, data: PageData, view: ChartView, private readonly hooks: ChartHooks = {}) {
     const runs = new Map(data.runs.map((r) => [r.id, r]));
     for (const line of data.lines) {
       const run = runs.get(line.runId);
       if (line.metric !== metric || !run) continue;
-      this.lines.push({ run, ...toArrays(line.points) });
+      this.lines.push({ run, xs: line.xs, ys: line.ys });
     }
     this.view = view;
     this.xAxis = data.xAxis;
@@ -240,7 +218,7 @@ export class MetricChart {
   }
 
   /** Live runs: append new points or replace lines in place; only a chart whose lines changed redraws. */
-  applyChanges(changes: readonly LineChange[], runs: ReadonlyMap<string, CompareRun>, view: ChartView): void {
+  applyChanges(changes: readonly PageLineChange[], runs: ReadonlyMap<string, CompareRun>, view: ChartView): void {
     let touched = false;
     for (const change of changes) {
       if (change.metric !== this.metric) continue;
@@ -252,13 +230,12 @@ export class MetricChart {
         this.lines.push(line);
       }
       line.run = run;
-      const added = toArrays(change.points);
       if (change.mode === 'replace') {
-        line.xs = added.xs;
-        line.ys = added.ys;
+        line.xs = change.xs;
+        line.ys = change.ys;
       } else {
-        line.xs = concatPoints(line.xs, added.xs);
-        line.ys = concatPoints(line.ys, added.ys);
+        line.xs = concatPoints(line.xs, change.xs);
+        line.ys = concatPoints(line.ys, change.ys);
       }
       touched = true;
     }

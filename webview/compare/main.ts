@@ -1,10 +1,11 @@
 import {
-  compareContract, xAxisKinds, type CompareData, type CompareViewState, type HostToCompareMessage,
+  compareContract, xAxisKinds, type CompareViewState, type HostToCompareMessage,
 } from '../../src/shared/webviews/compare/contract';
 import { connectToHost } from '../shared/vscodeApi';
 import { clear, el } from '../shared/dom';
 import { formatXFull, xAxisLabels, xAxisTitle } from './axis';
 import { MetricChart, type ChartView } from './charts';
+import { applyLineChanges, decodeChanges, toPageData, type PageData } from './pageData';
 import { Legend } from './legend';
 import { mark, redrawn } from './paintMarks';
 import { RunPicker } from './runPicker';
@@ -27,7 +28,7 @@ const view: CompareViewState & { hidden: Set<string>; syncZoom: boolean } = {
   hidden: new Set<string>(),
 };
 const tableSorts: { params?: TableSort; summary?: TableSort } = {};
-let data: CompareData | undefined;
+let data: PageData | undefined;
 let charts: MetricChart[] = [];
 
 const hover = new SharedHover(
@@ -65,7 +66,7 @@ function zoomed(source: MetricChart, min: number, max: number): void {
 }
 
 /** With the x axis by a metric, runs that never logged it are not drawn: say which. */
-function renderXNote(next: CompareData): void {
+function renderXNote(next: PageData): void {
   const missing = next.xMissing ?? [];
   const names = new Map(next.runs.map((r) => [r.id, r.name]));
   xNote.hidden = missing.length === 0;
@@ -202,7 +203,7 @@ function renderCharts(): void {
   for (const { section, grid } of sections) for (const metric of section.metrics) if (charted.has(metric)) addChart(current, metric, grid);
 }
 
-function addChart(current: CompareData, metric: string, grid: HTMLElement): void {
+function addChart(current: PageData, metric: string, grid: HTMLElement): void {
   {
     const canvas = el('canvas', { attrs: { 'aria-label': `${metric} chart`, role: 'img' } });
     const png = el('button', { className: 'small', title: `Save the ${metric} chart as PNG` }, 'PNG');
@@ -219,7 +220,7 @@ function addChart(current: CompareData, metric: string, grid: HTMLElement): void
   }
 }
 
-function render(next: CompareData): void {
+function render(next: PageData): void {
   data = next;
   view.runIds = next.runs.map((r) => r.id);
   view.selectedMetrics = next.selectedMetrics;
@@ -245,16 +246,9 @@ function render(next: CompareData): void {
 function applyUpdate(message: Extract<HostToCompareMessage, { type: 'update' }>): void {
   if (!data) return;
   const runs = new Map(message.runs.map((r) => [r.id, r]));
-  for (const chart of charts) chart.applyChanges(message.changes, runs, chartView());
-  const linesByKey = new Map(data.lines.map((l) => [`${l.runId}\u0000${l.metric}`, l]));
-  for (const change of message.changes) {
-    const existing = linesByKey.get(`${change.runId}\u0000${change.metric}`);
-    if (!existing) data.lines.push({ runId: change.runId, metric: change.metric, points: change.points.slice(), totalPoints: change.totalPoints });
-    else {
-      existing.points = change.mode === 'append' ? existing.points.concat(change.points) : change.points.slice();
-      existing.totalPoints = change.totalPoints;
-    }
-  }
+  const changes = decodeChanges(message.changes);
+  for (const chart of charts) chart.applyChanges(changes, runs, chartView());
+  applyLineChanges(data.lines, changes);
   const metricsChanged = message.metrics.length !== data.metrics.length;
   data = { ...data, runs: message.runs, metrics: message.metrics, summaries: message.summaries, summaryValues: message.summaryValues };
   if (metricsChanged) renderMetricPicker();
@@ -331,7 +325,7 @@ host.onMessage((message) => {
   switch (message.type) {
     case 'data':
       mark('dataArrived');
-      render(message.data);
+      render(toPageData(message.data));
       break;
     case 'update':
       applyUpdate(message);

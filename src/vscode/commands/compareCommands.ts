@@ -4,10 +4,11 @@ import { runIdsArg, treeNodeArg, treeSelectionArg } from './commandArgs';
 import type { CommandTable } from './commandRunner';
 import type { WorkspaceCommandContext } from './workspaceCommandContext';
 
-export function compareCommands({ parts, pickers }: WorkspaceCommandContext): CommandTable<'compareRuns' | 'compareSelected' | 'openRunsTable' | 'exportComparisonCsv'> {
-  const compare = (runIds: string[] | undefined): void => {
+export function compareCommands({ parts, pickers }: WorkspaceCommandContext): CommandTable<'compareRuns' | 'compareSelected' | 'compareInNewPanel' | 'openRunsTable' | 'exportComparisonCsv'> {
+  // A comparison replaces what the open comparison panel shows; "in a New Panel" keeps it and opens another.
+  const compare = (runIds: string[] | undefined, newPanel = false): void => {
     if (!runIds?.length) return;
-    parts.panels.showCompare(runIds);
+    parts.panels.showCompare(runIds, { newPanel });
     const pending = parts.host.pendingNotice(runIds);
     if (pending) void vscode.window.showInformationMessage(pending);
   };
@@ -17,6 +18,7 @@ export function compareCommands({ parts, pickers }: WorkspaceCommandContext): Co
       const runs = await pickers.runsFor(args.get(0, treeNodeArg), args.get(1, treeSelectionArg), true);
       compare(runs.map((r) => r.id));
     },
+    compareInNewPanel: async (args) => compare(args.get(0, runIdsArg) ?? (await pickers.pickRunIds(true, 'Compare Runs in a New Panel')), true),
     openRunsTable: () => {
       parts.panels.showRunsTable();
     },

@@ -26,8 +26,8 @@ export interface HostedWebviewOptions<In extends { type: string }, Out extends {
 }
 
 /** A new panel in the active editor column. */
-export function createPanel(extensionUri: vscode.Uri, page: PageSpec): vscode.WebviewPanel {
-  return vscode.window.createWebviewPanel(page.viewType, page.title, vscode.ViewColumn.Active, {
+export function createPanel(extensionUri: vscode.Uri, page: PageSpec, column: vscode.ViewColumn = vscode.ViewColumn.Active): vscode.WebviewPanel {
+  return vscode.window.createWebviewPanel(page.viewType, page.title, column, {
     enableScripts: true,
     localResourceRoots: webviewRoots(extensionUri),
   });

@@ -8,7 +8,7 @@ import { runsTableContract } from '../../shared/webviews/runsTable/contract';
 import { ContextKey } from '../commandIds';
 import type { IndexHost } from '../indexHost';
 import type { ComparePanelInfo, WebviewPanelInfo } from '../testApi';
-import { ComparePanel, comparePage } from './compare/comparePanel';
+import { ComparePanel, comparePage, type CompareContext } from './compare/comparePanel';
 import { DetailsPanel, detailsPage } from './details/detailsPanel';
 import { createPanel, registerSerializer } from './hostedWebview';
 import { RunsTablePanel, runsTablePage } from './runsTable/runsTablePanel';
@@ -32,12 +32,15 @@ export class WebviewPanels implements vscode.Disposable {
   private readonly open = new Map<string, AnyPanel>();
   private nextId = 1;
   private readonly serializers: vscode.Disposable[];
+  private readonly compareContext: CompareContext;
 
   constructor(private readonly ctx: PanelsContext) {
     const { log } = ctx;
+    const compareContext: CompareContext = { ...ctx, layout: {} };
+    this.compareContext = compareContext;
     this.serializers = [
       registerSerializer(comparePage, compareContract, log, (panel, state) => {
-        this.add(new ComparePanel(panel, ctx, state ?? { runIds: [], selectedMetrics: [], xAxis: 'step' }, this.remove));
+        this.add(new ComparePanel(panel, compareContext, state ?? { runIds: [], selectedMetrics: [], xAxis: 'step' }, this.remove));
       }),
       registerSerializer(runsTablePage, runsTableContract, log, (panel, state) => {
         for (const existing of this.panels(RunsTablePanel)) existing.panel.dispose();
@@ -51,9 +54,17 @@ export class WebviewPanels implements vscode.Disposable {
     ];
   }
 
-  /** A new comparison of these runs. */
-  showCompare(runIds: readonly string[]): void {
-    this.add(new ComparePanel(createPanel(this.ctx.extensionUri, comparePage), this.ctx, { runIds, selectedMetrics: [], xAxis: 'step' }, this.remove));
+  /**
+   * Compares these runs in the open comparison panel (the one in view, else the newest), keeping its metrics and
+   * axis; `newPanel` opens another (comparisons side by side). A new panel opens beside the editor in view.
+   */
+  showCompare(runIds: readonly string[], options: { newPanel?: boolean } = {}): void {
+    const reuse = options.newPanel ? undefined : this.activeCompare();
+    if (reuse) {
+      void reuse.showRuns(runIds);
+      return;
+    }
+    this.add(new ComparePanel(createPanel(this.ctx.extensionUri, comparePage, vscode.ViewColumn.Beside), this.compareContext, { runIds, selectedMetrics: [], xAxis: 'step' }, this.remove));
   }
 
   /** The run's details page: revealed when open, else opened. */

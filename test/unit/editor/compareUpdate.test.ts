@@ -2,13 +2,16 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { lineChanges } from '../../../src/vscode/webviews/compare/compareUpdate';
 import type { CompareLine } from '../../../src/shared/webviews/compare/contract';
-import type { WireNumber } from '../../../src/shared/webviews/wireValue';
+import { decodeFloat64, encodeFloat64 } from '../../../src/shared/webviews/float64Base64';
 
-const line = (runId: string, points: WireNumber[], totalPoints = points.length / 2): CompareLine => ({ runId, metric: 'loss', points, totalPoints });
+const line = (runId: string, points: number[], totalPoints = points.length / 2): CompareLine => ({ runId, metric: 'loss', points: encodeFloat64(Float64Array.from(points)), totalPoints });
+/** A change's points as numbers (the wire carries them as base64 of float64 pairs). */
+const values = (change: { points: string } | undefined): number[] => (change ? [...decodeFloat64(change.points)] : []);
 
 test('a whole line that grew sends only its new points', () => {
   const changes = lineChanges([line('a', [0, 1, 1, 0.5])], [line('a', [0, 1, 1, 0.5, 2, 0.25])]);
-  assert.deepEqual(changes, [{ runId: 'a', metric: 'loss', mode: 'append', points: [2, 0.25], totalPoints: 3 }]);
+  assert.deepEqual(changes.map((c) => [c.runId, c.metric, c.mode, c.totalPoints]), [['a', 'loss', 'append', 3]]);
+  assert.deepEqual(values(changes[0]), [2, 0.25]);
 });
 
 test('unchanged lines send nothing; new lines and downsampled lines are replaced', () => {
@@ -16,7 +19,7 @@ test('unchanged lines send nothing; new lines and downsampled lines are replaced
   const fresh = [line('a', [0, 1]), line('b', [0, 1, 7, 3], 14), line('c', [0, 9])];
   const changes = lineChanges(sent, fresh);
   assert.deepEqual(changes.map((c) => [c.runId, c.mode]), [['b', 'replace'], ['c', 'replace']]);
-  assert.deepEqual(changes[0]?.points, [0, 1, 7, 3]);
+  assert.deepEqual(values(changes[0]), [0, 1, 7, 3]);
 });
 
 test('a line that crossed the cap (now downsampled) is replaced, not appended', () => {
@@ -25,13 +28,13 @@ test('a line that crossed the cap (now downsampled) is replaced, not appended', 
 });
 
 test('a line whose sent points hold a NaN still grows by its new points only', () => {
-  const nan = { nonFinite: 'NaN' } as const;
-  const changes = lineChanges([line('a', [0, nan, 1, 0.5])], [line('a', [0, { nonFinite: 'NaN' }, 1, 0.5, 2, 0.25])]);
-  assert.deepEqual(changes, [{ runId: 'a', metric: 'loss', mode: 'append', points: [2, 0.25], totalPoints: 3 }]);
+  const changes = lineChanges([line('a', [0, Number.NaN, 1, 0.5])], [line('a', [0, Number.NaN, 1, 0.5, 2, 0.25])]);
+  assert.deepEqual(changes.map((c) => [c.runId, c.mode, c.totalPoints]), [['a', 'append', 3]]);
+  assert.deepEqual(values(changes[0]), [2, 0.25]);
 });
 
 test('a line sampled again to another cap (same logged points, other count) is replaced', () => {
   const sent = [line('a', [0, 1, 1, 2, 2, 3, 3, 4], 1000)];
   const changes = lineChanges(sent, [line('a', [0, 1, 3, 4], 1000)]);
-  assert.deepEqual(changes.map((c) => [c.runId, c.mode, c.points.length]), [['a', 'replace', 4]]);
+  assert.deepEqual(changes.map((c) => [c.runId, c.mode, values(c).length]), [['a', 'replace', 4]]);
 });

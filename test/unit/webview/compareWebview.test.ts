@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { CompareData, CompareToHostMessage, CompareViewState } from '../../../src/shared/webviews/compare/contract';
+import { encodeFloat64 } from '../../../src/shared/webviews/float64Base64';
 import { loadWebview, messagesOfType, PageClock, structure, type Harness } from './webviewHarness';
 
 /** Run-supplied text that a page parsing HTML would turn into elements, attributes or script. */
@@ -10,7 +11,7 @@ const evilNote = '"><svg onload=alert(1)><script>alert(2)</script>';
 function line(runId: string, metric: string, n: number, f: (i: number) => number): CompareData['lines'][number] {
   const points: number[] = [];
   for (let i = 0; i < n; i++) points.push(i, f(i));
-  return { runId, metric, points, totalPoints: n };
+  return { runId, metric, points: encodeFloat64(Float64Array.from(points)), totalPoints: n };
 }
 
 function fixture(names: { run: string; note: string } = { run: evilName, note: evilNote }): CompareData {
@@ -221,12 +222,12 @@ test('compare: a malformed binary data message is refused with a clear error, an
     const bad = fixture();
     const first = bad.lines[0];
     assert.ok(first);
-    // Deliberately malformed: a y that is neither a number nor a non-finite tag.
-    bad.lines[0] = { ...first, points: [0, 1, 1, 'two' as unknown as number] };
+    // Deliberately malformed: three float64 values where points come in x, y pairs.
+    bad.lines[0] = { ...first, points: encodeFloat64(Float64Array.of(0, 1, 1)) };
     h.send({ type: 'data', data: bad });
     const status = h.document.querySelector('.status');
     assert.equal(status?.hasAttribute('hidden'), false);
-    assert.match(status?.textContent ?? '', /malformed "data" message \(data\.lines\[0\]\.points\[3\]: expected a number or a non-finite tag\)\. Close and reopen the panel/);
+    assert.match(status?.textContent ?? '', /malformed "data" message \(data\.lines\[0\]\.points: 24 bytes is not a whole number of groups of 2 float64 values\)\. Close and reopen the panel/);
     assert.equal(h.document.body.dataset.drawn, drawn, 'nothing was redrawn from the bad message');
     assert.equal(h.document.querySelectorAll('.legend-item').length, 3, 'the comparison shown before stays');
   } finally {
@@ -242,7 +243,7 @@ test('compare: a line denser than the chart is drawn as its per-pixel envelope: 
   // One spike of one point, and one dip: narrower than a pixel column, yet they must show.
   points[2 * 12_345 + 1] = 5;
   points[2 * 4_321 + 1] = -3;
-  data.lines = [{ runId: 'r1', metric: 'loss', points, totalPoints: n }];
+  data.lines = [{ runId: 'r1', metric: 'loss', points: encodeFloat64(Float64Array.from(points)), totalPoints: n }];
   const h = withData(data, new PageClock(1));
   try {
     await h.frame();

@@ -1,6 +1,6 @@
 // The comparison panel's contract: declared once, it gives both sides their types and the host its runtime check.
 import {
-  arrayOf, bool, defineContract, messagesOf, nullable, num, objectOf, oneOf, optional, str, unknownValue, type Infer,
+  arrayOf, bool, defineContract, float64Base64, messagesOf, nullable, num, objectOf, oneOf, optional, str, unknownValue, type Infer,
 } from '../schema';
 import { wireNumber, wireValue } from '../wireValue';
 
@@ -26,8 +26,8 @@ export type RunMatch = Infer<typeof runMatch>;
 const compareLine = objectOf({
   runId: str(),
   metric: str(),
-  /** Flat [x0, y0, x1, y1, …]; x is always finite, y may be a non-finite tag. */
-  points: arrayOf(wireNumber),
+  /** [x0, y0, x1, y1, …] as float64Base64 text, in x order; y may be NaN or ±Infinity (a diverged loss shows). */
+  points: float64Base64(2),
   /** Points stored before downsampling. */
   totalPoints: num({ min: 0, integer: true }),
 });
@@ -73,7 +73,7 @@ const lineChange = objectOf({
   runId: str(),
   metric: str(),
   mode: oneOf('append', 'replace'),
-  points: arrayOf(wireNumber),
+  points: float64Base64(2),
   totalPoints: num({ min: 0, integer: true }),
 });
 export type LineChange = Infer<typeof lineChange>;

@@ -3,7 +3,8 @@ import type { RunDetail, SeriesLine } from '../../../core/model';
 import type { RunIndex } from '../../../core/runIndex';
 import { own } from '../../../shared/own';
 import type { CompareData, CompareLine, SummaryRow, XAxisKind } from '../../../shared/webviews/compare/contract';
-import { fromWireNumber, toWireNumber, toWireValue, type WireNumber } from '../../../shared/webviews/wireValue';
+import { toWireNumber, toWireValue } from '../../../shared/webviews/wireValue';
+import { decodePoints, encodePoints } from './linePoints';
 import { goalAcross } from '../../runFormat';
 import { defaultMetrics } from '../../../shared/webviews/compare/metricSections';
 import { runColor } from '../../runColor';
@@ -79,15 +80,7 @@ export function buildCompareData(
     ? seriesByMetric(index, ids, selectedMetrics, xMetric, maxPoints) : undefined;
   // Lines read in slices may include runs deleted meanwhile: only the runs still there are sent.
   const read = byMetric?.lines ?? series?.filter((line) => idSet.has(line.runId)) ?? index.series({ runIds: ids, keys: selectedMetrics, xAxis: xAxis === 'metric' ? 'step' : xAxis, maxPoints });
-  const lines: CompareLine[] = read
-    .map((line) => {
-      const points: WireNumber[] = new Array(line.x.length * 2);
-      for (let i = 0; i < line.x.length; i++) {
-        points[2 * i] = line.x[i] ?? 0;
-        points[2 * i + 1] = toWireNumber(line.y[i] ?? Number.NaN);
-      }
-      return { runId: line.runId, metric: line.key, points, totalPoints: line.totalPoints };
-    });
+  const lines: CompareLine[] = read.map((line) => ({ runId: line.runId, metric: line.key, points: encodePoints(line.x, line.y), totalPoints: line.totalPoints }));
 
   const paramNames = new Set<string>();
   for (const run of runs) for (const key of Object.keys(run.params)) paramNames.add(key);
@@ -135,11 +128,11 @@ function csvField(value: string): string {
 /** CSV of the compared lines: one row per point, columns run, run id, metric, x, y; NaN and ±Infinity as such. */
 export function compareCsv(data: CompareData): string {
   const names = new Map(data.runs.map((r) => [r.id, r.name]));
-  const num = (v: WireNumber | undefined): string => (v === undefined ? '' : String(fromWireNumber(v)));
   const rows = [['run', 'run_id', 'metric', csvField(data.xAxis === 'metric' ? data.xMetric ?? 'x' : data.xAxis), 'value'].join(',')];
   for (const line of data.lines) {
     const prefix = [csvField(names.get(line.runId) ?? line.runId), csvField(line.runId), csvField(line.metric)].join(',');
-    for (let i = 0; i < line.points.length; i += 2) rows.push(`${prefix},${num(line.points[i])},${num(line.points[i + 1])}`);
+    const pairs = decodePoints(line.points);
+    for (let i = 0; i + 1 < pairs.length; i += 2) rows.push(`${prefix},${String(pairs[i])},${String(pairs[i + 1])}`);
   }
   return rows.join('\n') + '\n';
 }

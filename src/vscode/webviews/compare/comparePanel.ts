@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../../core/model';
 import { errorMessage } from '../../../shared/errorMessage';
+import { decodedLength } from '../../../shared/webviews/float64Base64';
 import {
   compareContract, type CompareData, type CompareToHostMessage, type CompareViewState, type HostToCompareMessage, type XAxisKind,
 } from '../../../shared/webviews/compare/contract';
@@ -22,6 +23,19 @@ export interface CompareContext {
   log: Logger;
   /** The `trialbook.maxPointsPerLine` setting, read when data is built. */
   maxPoints(): number;
+  /** Shared by the window's comparison panels: the chart width their pages last reported (see prefetch). */
+  layout: CompareLayout;
+}
+
+export interface CompareLayout {
+  chartPixelWidth?: number;
+}
+
+/** Data being built before the page asked for it, with what it was built for. */
+interface Prefetch {
+  key: string;
+  maxPoints: number;
+  data: Promise<CompareData>;
 }
 
 export const comparePage: PageSpec = { viewType: compareViewType, title: 'Compare Runs', script: 'compare.js', styles: ['compare.css'] };
@@ -45,6 +59,11 @@ export class ComparePanel {
   private sends = 0;
   /** Incremental messages sent (live runs), for the tests. */
   private updatesSent = 0;
+  /**
+   * Data started while the page is still starting (VS Code takes a second or more to create a webview, and the host
+   * is idle meanwhile); used by the page's first request when it asks for the same view, dropped when runs change.
+   */
+  private prefetched: Prefetch | undefined;
   /** The run picker's last answer, for the tests. */
   private lastRunMatches: { filter: string; runIds: string[]; total: number; error?: string } | undefined;
 
@@ -88,11 +107,43 @@ export class ComparePanel {
     listeners.push(
       panel.onDidChangeViewState((e) => { void vscode.commands.executeCommand('setContext', ContextKey.compareFocused, e.webviewPanel.active); }),
       ctx.host.onDidChange((report) => {
-        if (report.changed.some((id) => this.runIds.includes(id)) || report.removed.some((id) => this.runIds.includes(id))) liveUpdate();
+        if (report.changed.some((id) => this.runIds.includes(id)) || report.removed.some((id) => this.runIds.includes(id))) {
+          this.prefetched = undefined;
+          liveUpdate();
+        }
       }),
     );
     void vscode.commands.executeCommand('setContext', ContextKey.compareFocused, true);
     this.updateTitle();
+    if (this.runIds.length) this.prefetch();
+  }
+
+  /** Shows other runs in this panel (a new Compare reuses the open comparison: no new webview to wait for). */
+  async showRuns(runIds: readonly string[]): Promise<void> {
+    this.runIds = [...runIds];
+    this.updateTitle();
+    if (!this.panel.visible) this.panel.reveal(undefined, false);
+    if (this.webview.host.isReady) {
+      await this.send();
+    } else {
+      // The page comes back (revealed) and asks with its ready message; meanwhile the data is read.
+      this.prefetch();
+    }
+  }
+
+  /** Starts building the data for the page's first request, at the width comparison pages last had. */
+  private prefetch(): void {
+    const maxPoints = pointsForWidth(this.ctx.layout.chartPixelWidth, this.ctx.maxPoints());
+    const key = this.viewKey();
+    const data = this.ctx.host.get().then((index) => buildCompareDataInSlices(index, this.runIds, this.selectedMetrics, this.xAxis, maxPoints, this.xMetric));
+    // A failure is reported when the page asks (send builds again); never unhandled here.
+    data.catch(() => undefined);
+    this.prefetched = { key, maxPoints, data };
+  }
+
+  /** What a comparison's data depends on besides the points per line. */
+  private viewKey(): string {
+    return JSON.stringify([this.runIds, this.selectedMetrics ?? null, this.xAxis, this.xMetric ?? null]);
   }
 
   get panel(): vscode.WebviewPanel {
@@ -129,6 +180,7 @@ export class ComparePanel {
       this.xMetric = saved.xMetric;
     }
     this.chartPixelWidth = chartPixelWidth;
+    if (chartPixelWidth !== undefined) this.ctx.layout.chartPixelWidth = chartPixelWidth;
     // The page starts over: the next message carries the whole comparison.
     this.lastData = undefined;
     return this.send();
@@ -137,6 +189,7 @@ export class ComparePanel {
   private async onResize(chartPixelWidth: number): Promise<void> {
     const before = pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints());
     this.chartPixelWidth = chartPixelWidth;
+    this.ctx.layout.chartPixelWidth = chartPixelWidth;
     if (pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints()) !== before) await this.send();
   }
 
@@ -146,13 +199,15 @@ export class ComparePanel {
     if (!this.webview.host.isReady) return;
     const sending = ++this.sends;
     try {
+      const maxPoints = pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints());
+      const prefetched = this.takePrefetch(maxPoints);
       const index = await this.ctx.host.get();
-      const data = await buildCompareDataInSlices(index, this.runIds, this.selectedMetrics, this.xAxis, pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints()), this.xMetric);
+      const data = await (prefetched ?? buildCompareDataInSlices(index, this.runIds, this.selectedMetrics, this.xAxis, maxPoints, this.xMetric));
       // Built in slices: a later request (another axis, new points) started meanwhile and sends the newer view.
       if (sending !== this.sends) return;
       const previous = this.lastData;
       this.lastData = data;
-      this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.points.length / 2]));
+      this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, decodedLength(line.points) / 16]));
       if (incremental && previous && canUpdate(previous, data)) {
         this.updatesSent++;
         await this.webview.host.post({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, summaryValues: data.summaryValues, changes: lineChanges(previous.lines, data.lines) });
@@ -164,6 +219,13 @@ export class ComparePanel {
       this.ctx.log.error(`Compare: could not load data: ${message}`);
       await this.webview.host.post({ type: 'error', message: `Could not load the comparison: ${message}` });
     }
+  }
+
+  /** The prefetched data when it was built for this view with at least `maxPoints` per line (more are drawn just as well). */
+  private takePrefetch(maxPoints: number): Promise<CompareData> | undefined {
+    const prefetched = this.prefetched;
+    this.prefetched = undefined;
+    return prefetched && prefetched.key === this.viewKey() && prefetched.maxPoints >= maxPoints ? prefetched.data : undefined;
   }
 
   /** The run picker: the index's own filter language and query code decide which runs match. */

@@ -1,6 +1,7 @@
 // Turns a fresh CompareData for live runs into the smallest update for the webview (no vscode import).
 import type { CompareData, CompareLine, LineChange } from '../../../shared/webviews/compare/contract';
-import { sameWireNumber } from '../../../shared/webviews/wireValue';
+import { decodedLength } from '../../../shared/webviews/float64Base64';
+import { decodePoints, encodeTail } from './linePoints';
 
 const key = (line: { runId: string; metric: string }): string => `${line.runId}\u0000${line.metric}`;
 
@@ -15,19 +16,30 @@ export function lineChanges(sent: readonly CompareLine[], fresh: readonly Compar
     const old = before.get(key(line));
     // Same logged points sampled to the same count: the same line (a new cap changes the count).
     if (old && old.totalPoints === line.totalPoints && old.points.length === line.points.length) continue;
-    const oldWhole = old !== undefined && old.points.length / 2 === old.totalPoints;
-    const newWhole = line.points.length / 2 === line.totalPoints;
-    const prefixSame = oldWhole && old.points.every((v, i) => {
-      const now = line.points[i];
-      return now !== undefined && sameWireNumber(v, now);
-    });
-    if (old && oldWhole && newWhole && prefixSame) {
-      changes.push({ runId: line.runId, metric: line.metric, mode: 'append', points: line.points.slice(old.points.length), totalPoints: line.totalPoints });
+    const oldCount = old ? pointCount(old.points) : 0;
+    const oldWhole = old !== undefined && oldCount === old.totalPoints;
+    const newWhole = pointCount(line.points) === line.totalPoints;
+    const now = oldWhole && newWhole ? decodePoints(line.points) : undefined;
+    if (old && now && samePrefix(decodePoints(old.points), now)) {
+      changes.push({ runId: line.runId, metric: line.metric, mode: 'append', points: encodeTail(now, oldCount), totalPoints: line.totalPoints });
     } else {
       changes.push({ runId: line.runId, metric: line.metric, mode: 'replace', points: line.points, totalPoints: line.totalPoints });
     }
   }
   return changes;
+}
+
+const pointCount = (points: string): number => decodedLength(points) / 16;
+
+/** Whether `now` starts with `old`'s values (bit for bit: NaN equals NaN here, both say "the run logged NaN"). */
+function samePrefix(old: Float64Array, now: Float64Array): boolean {
+  if (now.length < old.length) return false;
+  for (let i = 0; i < old.length; i++) {
+    const a = old[i] as number;
+    const b = now[i] as number;
+    if (a !== b && !(a !== a && b !== b)) return false;
+  }
+  return true;
 }
 
 /** Whether the fresh data can be sent as an update: same runs, same charted metrics and axis. */

@@ -1,0 +1,65 @@
+// Where the comparison page spends its time: the real page bundle (dist/webview/compare.js) in headless Chromium,
+// fed the host's data for N runs of a bench workspace, profiled with the DevTools protocol around the open and
+// each control. Prints the functions with the most self time per step. A tool for finding costs, not a figure.
+//
+//   node bench/pageProfile.mjs [workspace dir with .trialbook] [runs]
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser } from '../scripts/lib/browser.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const { openRunIndex } = require(join(root, 'out/src/core/openRunIndex.js'));
+const { buildCompareData } = require(join(root, 'out/src/vscode/webviews/compare/compareData.js'));
+const folder = process.argv[2] ?? '/tmp/trialbook-bench-compare-1000x10x1000';
+const count = Number(process.argv[3] ?? 100);
+
+const index = await openRunIndex({ trialbookDir: join(folder, '.trialbook'), wasmPath: join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), log: { info() {}, warn() {}, error: console.error }, crashAfterSeconds: 60 });
+await index.sync();
+const ids = index.listRuns({ sort: '-started' }).slice(0, count).map((r) => r.id);
+
+const browser = await launchBrowser({ viewport: { width: 1400, height: 900 } });
+const page = browser.page;
+await page.setContent('<!DOCTYPE html><html><head><meta charset="UTF-8"></head><body><div id="app"></div></body></html>');
+await page.addStyleTag({ content: readFileSync(join(root, 'media/compare.css'), 'utf8') });
+await page.addScriptTag({ content: `window.__posted = []; window.acquireVsCodeApi = () => { let s; return { postMessage: (m) => window.__posted.push(m), getState: () => s, setState: (n) => { s = n; } }; };` });
+await page.addScriptTag({ content: readFileSync(join(root, 'dist/webview/compare.js'), 'utf8') });
+await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+const width = await page.evaluate(() => window.__posted.find((m) => m.type === 'ready').chartPixelWidth);
+const data = buildCompareData(index, ids, undefined, 'step', Math.min(1000, 2 * width));
+const json = JSON.stringify({ type: 'data', data });
+const cdp = await page.context().newCDPSession(page);
+await cdp.send('Profiler.enable');
+await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+
+async function profiled(label, fn, arg) {
+  await cdp.send('Profiler.start');
+  const ms = await page.evaluate(fn, arg);
+  const { profile } = await cdp.send('Profiler.stop');
+  const self = new Map();
+  const hits = new Map();
+  profile.samples.forEach((id, i) => hits.set(id, (hits.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (const n of profile.nodes) {
+    const f = n.callFrame;
+    const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (hits.get(n.id) ?? 0));
+  }
+  console.log(`\n== ${label}: ${ms.toFixed(0)} ms to the next frame`);
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`  ${(v / 1000).toFixed(1).padStart(7)} ms  ${k}`);
+}
+
+const nextFrame = 'await new Promise((res) => requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = res; c.port2.postMessage(0); }));';
+await profiled('open (message → painted)', new Function('text', `return (async () => { const t = performance.now(); window.dispatchEvent(new MessageEvent('message', { data: JSON.parse(text) })); ${nextFrame} return performance.now() - t; })();`), json);
+for (const [label, body] of [
+  ['smoothing 0.6', `const s = document.querySelector('input[type=range]'); s.value = '0.6'; s.dispatchEvent(new Event('input', { bubbles: true }));`],
+  ['log scale on', `document.querySelector('#log-scale').click();`],
+  ['log scale off', `document.querySelector('#log-scale').click();`],
+  ['hide a run', `document.querySelectorAll('.legend-item')[1].click();`],
+  ['show it again', `document.querySelectorAll('.legend-item')[1].click();`],
+]) {
+  await profiled(label, new Function(`return (async () => { const t = performance.now(); ${body} ${nextFrame} return performance.now() - t; })();`));
+}
+await browser.close();
+await index.close();

@@ -72,17 +72,9 @@ async function writeRun(dir, r, metrics, steps, rnd) {
   await new Promise((res, rej) => stream.end((err) => (err ? rej(err) : res())));
 }
 
-/** A line's points as plain arrays (the panel's wire text: base64 of float64 [x, y] pairs). */
+/** A line's points as plain arrays (the panel's data carries them as Float64Arrays). */
 function plainLine(line) {
-  const bytes = Buffer.from(line.points, 'base64');
-  const pairs = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-  const xs = [];
-  const ys = [];
-  for (let i = 0; i + 1 < pairs.length; i += 2) {
-    xs.push(pairs[i]);
-    ys.push(Number.isFinite(pairs[i + 1]) ? pairs[i + 1] : null);
-  }
-  return { xs, ys };
+  return { xs: Array.from(line.xs), ys: Array.from(line.ys, (y) => (Number.isFinite(y) ? y : null)) };
 }
 
 const quiet = { info: () => undefined, warn: () => undefined, error: (m) => console.error(`error: ${m}`) };

@@ -29,7 +29,8 @@ await page.addScriptTag({ content: readFileSync(join(root, 'dist/webview/compare
 await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
 const width = await page.evaluate(() => window.__posted.find((m) => m.type === 'ready').chartPixelWidth);
 const data = buildCompareData(index, ids, undefined, 'step', Math.min(1000, 2 * width));
-const json = JSON.stringify({ type: 'data', data });
+const b64 = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+const json = JSON.stringify({ type: 'data', data: { ...data, lines: data.lines.map((l) => ({ ...l, xs: b64(l.xs), ys: b64(l.ys) })) } });
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -51,7 +52,7 @@ async function profiled(label, fn, arg) {
 }
 
 const nextFrame = 'await new Promise((res) => requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = res; c.port2.postMessage(0); }));';
-await profiled('open (message → painted)', new Function('text', `return (async () => { const t = performance.now(); window.dispatchEvent(new MessageEvent('message', { data: JSON.parse(text) })); ${nextFrame} return performance.now() - t; })();`), json);
+await profiled('open (message → painted)', new Function('text', `return (async () => { const m = JSON.parse(text); const f64 = (s) => { const b = atob(s); const u = new Uint8Array(b.length); for (let i = 0; i < b.length; i++) u[i] = b.charCodeAt(i); return new Float64Array(u.buffer); }; for (const l of m.data.lines) { l.xs = f64(l.xs); l.ys = f64(l.ys); } const t = performance.now(); window.dispatchEvent(new MessageEvent('message', { data: m })); ${nextFrame} return performance.now() - t; })();`), json);
 for (const [label, body] of [
   ['smoothing 0.6', `const s = document.querySelector('input[type=range]'); s.value = '0.6'; s.dispatchEvent(new Event('input', { bubbles: true }));`],
   ['log scale on', `document.querySelector('#log-scale').click();`],

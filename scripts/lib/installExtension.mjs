@@ -1,7 +1,10 @@
 // Installs the extension unpacked into a code-server extensions folder, as
-// `<publisher>.<name>-<version>/`, by linking the parts the installed extension needs (the same
-// parts `.vscodeignore` ships); code-server then loads it like a marketplace install.
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+// `<publisher>.<name>-<version>/`, by copying the parts the installed extension needs (the same
+// parts `.vscodeignore` ships); code-server then loads it like a marketplace install. Copies, not
+// links: VS Code gives `require('vscode')` the API of the extension whose folder holds the requiring
+// file's real path; a linked dist/ resolves outside the folder and gets a default API without the
+// extension's manifest (its webviews then post typed arrays as JSON objects, unlike a real install).
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SHIPPED = ['package.json', 'README.md', 'LICENSE', 'extension.js', 'dist', 'media', 'examples', 'sdk'];
@@ -19,7 +22,7 @@ export function installExtension(root, extensionsDir) {
   const dir = join(extensionsDir, `${id}-${manifest.version}`);
   mkdirSync(dir, { recursive: true });
   for (const entry of SHIPPED) {
-    if (existsSync(join(root, entry))) symlinkSync(join(root, entry), join(dir, entry));
+    if (existsSync(join(root, entry))) cpSync(join(root, entry), join(dir, entry), { recursive: true, dereference: true, filter: (src) => !src.includes('__pycache__') });
   }
   return { id, dir };
 }

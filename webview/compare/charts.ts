@@ -3,8 +3,8 @@ import {
 } from 'chart.js';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { formatNumber } from '../../src/shared/format';
-import type { CompareRun, XAxisKind } from '../../src/shared/webviews/compare/contract';
-import { concatPoints, type PageData, type PageLineChange } from './pageData';
+import type { CompareData, CompareRun, LineChange, XAxisKind } from '../../src/shared/webviews/compare/contract';
+import { concatPoints } from './pageData';
 import { xAxisTitle, xTicks } from './axis';
 import { smooth } from './smoothing';
 import { TypedLineController, type TypedLineDataset } from './typedLines';
@@ -65,6 +65,17 @@ const observer = typeof IntersectionObserver === 'function'
   }, { rootMargin: '200px 0px' })
   : undefined;
 
+/** The lines of `metric` in `data`, each with its run. */
+function linesOf(data: CompareData, metric: string): ChartLine[] {
+  const runs = new Map(data.runs.map((r) => [r.id, r]));
+  const lines: ChartLine[] = [];
+  for (const line of data.lines) {
+    const run = runs.get(line.runId);
+    if (line.metric === metric && run) lines.push({ run, xs: line.xs, ys: line.ys });
+  }
+  return lines;
+}
+
 function inView(element: Element): boolean {
   if (!observer) return true;
   const r = element.getBoundingClientRect();
@@ -78,25 +89,20 @@ function inView(element: Element): boolean {
  */
 export class MetricChart {
   private instance: Chart<'typedLine', never[]> | undefined;
-  private readonly lines: ChartLine[] = [];
+  private lines: ChartLine[];
   private view: ChartView;
   /** The view last drawn; a chart off screen keeps the newer one in `view` until it shows. */
   private drawnView: ChartView | undefined;
   private dirty = false;
-  private readonly xAxis: XAxisKind;
-  private readonly xMetric: string | undefined;
+  private xAxis: XAxisKind;
+  private xMetric: string | undefined;
   /** The run drawn boldly over the others (a legend entry hovered). */
   private highlighted: string | undefined;
   /** Called after each (re)draw of this chart, e.g. to sync overlays. */
   onDrawn: ((chart: MetricChart) => void) | undefined;
 
-  constructor(readonly canvas: HTMLCanvasElement, readonly metric: string, data: PageData, view: ChartView, private readonly hooks: ChartHooks = {}) {
-    const runs = new Map(data.runs.map((r) => [r.id, r]));
-    for (const line of data.lines) {
-      const run = runs.get(line.runId);
-      if (line.metric !== metric || !run) continue;
-      this.lines.push({ run, xs: line.xs, ys: line.ys });
-    }
+  constructor(readonly canvas: HTMLCanvasElement, readonly metric: string, data: CompareData, view: ChartView, private readonly hooks: ChartHooks = {}) {
+    this.lines = linesOf(data, metric);
     this.view = view;
     this.xAxis = data.xAxis;
     this.xMetric = data.xMetric;
@@ -204,6 +210,23 @@ export class MetricChart {
     this.onDrawn?.(this);
   }
 
+  /**
+   * The same runs and metric with new points (another x axis, or the comparison sent again): the canvas and the
+   * Chart.js chart stay, only the lines and the x axis change (a new axis starts unzoomed: its units differ).
+   */
+  replaceData(data: CompareData, view: ChartView): void {
+    this.lines = linesOf(data, this.metric);
+    const axisChanged = this.xAxis !== data.xAxis || this.xMetric !== data.xMetric;
+    this.xAxis = data.xAxis;
+    this.xMetric = data.xMetric;
+    if (this.instance && axisChanged) {
+      // Unzoomed first (only when zoomed: a reset redraws), then the new axis' options.
+      if ((this.instance as unknown as { isZoomedOrPanned?(): boolean }).isZoomedOrPanned?.()) this.resetZoom();
+      this.instance.options = this.options();
+    }
+    this.update(view);
+  }
+
   /** A smoothing, scale or visibility change: redrawn now if on screen, else when it scrolls into view. */
   update(view: ChartView): void {
     this.view = view;
@@ -218,7 +241,7 @@ export class MetricChart {
   }
 
   /** Live runs: append new points or replace lines in place; only a chart whose lines changed redraws. */
-  applyChanges(changes: readonly PageLineChange[], runs: ReadonlyMap<string, CompareRun>, view: ChartView): void {
+  applyChanges(changes: readonly LineChange[], runs: ReadonlyMap<string, CompareRun>, view: ChartView): void {
     let touched = false;
     for (const change of changes) {
       if (change.metric !== this.metric) continue;

@@ -1,11 +1,11 @@
 import {
-  compareContract, xAxisKinds, type CompareViewState, type HostToCompareMessage,
+  compareContract, xAxisKinds, type CompareData, type CompareViewState, type HostToCompareMessage,
 } from '../../src/shared/webviews/compare/contract';
 import { connectToHost } from '../shared/vscodeApi';
 import { clear, el } from '../shared/dom';
 import { formatXFull, xAxisLabels, xAxisTitle } from './axis';
 import { MetricChart, type ChartView } from './charts';
-import { applyLineChanges, decodeChanges, toPageData, type PageData } from './pageData';
+import { applyLineChanges } from './pageData';
 import { Legend } from './legend';
 import { mark, redrawn } from './paintMarks';
 import { RunPicker } from './runPicker';
@@ -28,7 +28,7 @@ const view: CompareViewState & { hidden: Set<string>; syncZoom: boolean } = {
   hidden: new Set<string>(),
 };
 const tableSorts: { params?: TableSort; summary?: TableSort } = {};
-let data: PageData | undefined;
+let data: CompareData | undefined;
 let charts: MetricChart[] = [];
 
 const hover = new SharedHover(
@@ -66,7 +66,7 @@ function zoomed(source: MetricChart, min: number, max: number): void {
 }
 
 /** With the x axis by a metric, runs that never logged it are not drawn: say which. */
-function renderXNote(next: PageData): void {
+function renderXNote(next: CompareData): void {
   const missing = next.xMissing ?? [];
   const names = new Map(next.runs.map((r) => [r.id, r.name]));
   xNote.hidden = missing.length === 0;
@@ -203,7 +203,7 @@ function renderCharts(): void {
   for (const { section, grid } of sections) for (const metric of section.metrics) if (charted.has(metric)) addChart(current, metric, grid);
 }
 
-function addChart(current: PageData, metric: string, grid: HTMLElement): void {
+function addChart(current: CompareData, metric: string, grid: HTMLElement): void {
   {
     const canvas = el('canvas', { attrs: { 'aria-label': `${metric} chart`, role: 'img' } });
     const png = el('button', { className: 'small', title: `Save the ${metric} chart as PNG` }, 'PNG');
@@ -220,7 +220,15 @@ function addChart(current: PageData, metric: string, grid: HTMLElement): void {
   }
 }
 
-function render(next: PageData): void {
+/** Whether `next` charts the same runs and metrics as what is shown (e.g. only the x axis changed). */
+function sameLayout(shown: CompareData | undefined, next: CompareData): boolean {
+  if (!shown || charts.length === 0) return false;
+  const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+  return same(shown.runs.map((r) => r.id), next.runs.map((r) => r.id)) && same(shown.selectedMetrics, next.selectedMetrics) && same(shown.metrics, next.metrics);
+}
+
+function render(next: CompareData): void {
+  const reuseCharts = sameLayout(data, next);
   data = next;
   view.runIds = next.runs.map((r) => r.id);
   view.selectedMetrics = next.selectedMetrics;
@@ -235,7 +243,9 @@ function render(next: PageData): void {
   renderMetricPicker();
   renderLegend();
   renderXNote(next);
-  renderCharts();
+  // The same charts with new points redraw in place: no new canvases, Chart.js charts or sections.
+  if (reuseCharts) for (const chart of charts) chart.replaceData(next, chartView());
+  else renderCharts();
   renderTables();
   mark('chartsBuilt');
   document.body.dataset.drawn = String(Date.now());
@@ -246,9 +256,8 @@ function render(next: PageData): void {
 function applyUpdate(message: Extract<HostToCompareMessage, { type: 'update' }>): void {
   if (!data) return;
   const runs = new Map(message.runs.map((r) => [r.id, r]));
-  const changes = decodeChanges(message.changes);
-  for (const chart of charts) chart.applyChanges(changes, runs, chartView());
-  applyLineChanges(data.lines, changes);
+  for (const chart of charts) chart.applyChanges(message.changes, runs, chartView());
+  applyLineChanges(data.lines, message.changes);
   const metricsChanged = message.metrics.length !== data.metrics.length;
   data = { ...data, runs: message.runs, metrics: message.metrics, summaries: message.summaries, summaryValues: message.summaryValues };
   if (metricsChanged) renderMetricPicker();
@@ -325,7 +334,7 @@ host.onMessage((message) => {
   switch (message.type) {
     case 'data':
       mark('dataArrived');
-      render(toPageData(message.data));
+      render(message.data);
       break;
     case 'update':
       applyUpdate(message);

@@ -4,7 +4,7 @@ import type { CompareData } from '../../src/shared/webviews/compare/contract';
 import { wireText } from '../../src/shared/webviews/wireValue';
 import { el } from '../shared/dom';
 
-export function summaryValuesTable(data: Omit<CompareData, 'lines'>, visible: (id: string) => boolean): HTMLTableElement {
+export function summaryValuesTable(data: CompareData, visible: (id: string) => boolean): HTMLTableElement {
   const names = data.summaryValues ?? [];
   const table = el('table', { className: 'grid', attrs: { 'data-table': 'summary-values' } });
   if (names.length === 0) return table;

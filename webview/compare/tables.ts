@@ -21,7 +21,7 @@ interface Column {
 }
 
 /** The runs shown (legend not hiding them), with their index into the aligned param values and summaries. */
-function shownRuns(data: Omit<CompareData, 'lines'>, visible: (id: string) => boolean): Array<{ run: CompareRun; at: number }> {
+function shownRuns(data: CompareData, visible: (id: string) => boolean): Array<{ run: CompareRun; at: number }> {
   return data.runs.map((run, at) => ({ run, at })).filter(({ run }) => visible(run.id));
 }
 
@@ -62,7 +62,7 @@ function runsTable(kind: string, runs: Array<{ run: CompareRun; at: number }>, c
 const cellText = (value: WireValue | undefined): string => (value === undefined || value === null ? '—' : wireText(value));
 
 /** Params across runs; with onlyDifferent, params where every shown run has the same value are left out. */
-export function paramsTable(data: Omit<CompareData, 'lines'>, onlyDifferent: boolean, visible: (id: string) => boolean,
+export function paramsTable(data: CompareData, onlyDifferent: boolean, visible: (id: string) => boolean,
   sort?: TableSort, onSort: (sort: TableSort) => void = () => undefined): HTMLTableElement {
   const runs = shownRuns(data, visible);
   const params = data.params.filter((param) => !onlyDifferent || new Set(runs.map(({ at }) => JSON.stringify(param.values[at] ?? null))).size > 1);
@@ -85,7 +85,7 @@ export function bestRunIndex(values: readonly number[], goal: MetricGoal | undef
 }
 
 /** Last / min / max per metric as columns, one row per run; the best value of each column is highlighted. */
-export function summaryTable(data: Omit<CompareData, 'lines'>, visible: (id: string) => boolean,
+export function summaryTable(data: CompareData, visible: (id: string) => boolean,
   sort?: TableSort, onSort: (sort: TableSort) => void = () => undefined): HTMLTableElement {
   const runs = shownRuns(data, visible);
   const columns: Column[] = [];

@@ -3,7 +3,6 @@
 // only what the panels' contracts need. Problems name where and what was expected, never the value itself
 // (it came from a webview and may be anything).
 import { own } from '../own';
-import { decodedLength, type Float64Base64 } from './float64Base64';
 
 export interface Schema<T> {
   /** Why `value` does not fit, starting with where (`state.sort.column: expected a string, got a number`); undefined when it fits. */
@@ -102,25 +101,6 @@ export function float64Array(limits: { finite?: boolean } = {}): Schema<Float64A
           if (!Number.isFinite(values[i])) return `${at || 'the value'}[${i}]: expected a finite number, got ${String(values[i])}`;
         }
       }
-      return undefined;
-    },
-  };
-}
-
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/**
- * Float64 values as base64 text (see float64Base64.ts), in groups of `group` values (2 for x, y pairs): checks the
- * alphabet and that the bytes make whole groups; the values themselves are whatever was encoded (NaN included).
- */
-export function float64Base64(group = 1): Schema<Float64Base64> {
-  const groupBytes = 8 * group;
-  return {
-    problem: (value, at) => {
-      if (typeof value !== 'string') return expected(at, 'base64 text of float64 values', value);
-      if (value.length % 4 !== 0 || !BASE64.test(value)) return `${at || 'the value'}: expected base64 text of float64 values`;
-      const bytes = decodedLength(value);
-      if (bytes % groupBytes !== 0) return `${at || 'the value'}: ${bytes} bytes is not a whole number of ${group > 1 ? `groups of ${group} ` : ''}float64 values`;
       return undefined;
     },
   };

@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { compareCsv } from '../../../src/vscode/webviews/compare/compareData';
 import type { CompareData } from '../../../src/shared/webviews/compare/contract';
-import { encodeFloat64 } from '../../../src/shared/webviews/float64Base64';
+import { fromPairs } from '../../fixtures/linePoints';
 
 test('CSV quotes run-supplied names and writes non-finite values as what they were', () => {
   const data: CompareData = {
     runs: [{ id: 'r1', name: 'a,"b"', experiment: 'e', status: 'finished', color: 'red' }],
     metrics: ['loss'], selectedMetrics: ['loss'], xAxis: 'step',
-    lines: [{ runId: 'r1', metric: 'loss', points: encodeFloat64(Float64Array.of(0, 1.5, 1, Number.NaN, 2, -Infinity)), totalPoints: 3 }],
+    lines: [{ runId: 'r1', metric: 'loss', ...fromPairs([0, 1.5, 1, Number.NaN, 2, -Infinity]), totalPoints: 3 }],
     params: [], summaries: [],
   };
   assert.equal(compareCsv(data), 'run,run_id,metric,step,value\n"a,""b""",r1,loss,0,1.5\n"a,""b""",r1,loss,1,NaN\n"a,""b""",r1,loss,2,-Infinity\n');
@@ -18,7 +18,7 @@ test('CSV of an x axis by metric names the metric as the x column', () => {
   const data: CompareData = {
     runs: [{ id: 'r1', name: 'a', experiment: 'e', status: 'finished', color: 'red' }],
     metrics: ['epoch', 'loss'], selectedMetrics: ['loss'], xAxis: 'metric', xMetric: 'ep,och',
-    lines: [{ runId: 'r1', metric: 'loss', points: encodeFloat64(Float64Array.of(0.5, 1)), totalPoints: 1 }], params: [], summaries: [],
+    lines: [{ runId: 'r1', metric: 'loss', ...fromPairs([0.5, 1]), totalPoints: 1 }], params: [], summaries: [],
   };
   assert.equal(compareCsv(data), 'run,run_id,metric,"ep,och",value\na,r1,loss,0.5,1\n');
 });

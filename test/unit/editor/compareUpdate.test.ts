@@ -1,17 +1,18 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { lineChanges } from '../../../src/vscode/webviews/compare/compareUpdate';
-import type { CompareLine } from '../../../src/shared/webviews/compare/contract';
-import { decodeFloat64, encodeFloat64 } from '../../../src/shared/webviews/float64Base64';
+import type { CompareLine, LineChange } from '../../../src/shared/webviews/compare/contract';
 
-const line = (runId: string, points: number[], totalPoints = points.length / 2): CompareLine => ({ runId, metric: 'loss', points: encodeFloat64(Float64Array.from(points)), totalPoints });
-/** A change's points as numbers (the wire carries them as base64 of float64 pairs). */
-const values = (change: { points: string } | undefined): number[] => (change ? [...decodeFloat64(change.points)] : []);
+/** A line from flat [x0, y0, x1, y1, …] pairs. */
+const line = (runId: string, pairs: number[], totalPoints = pairs.length / 2): CompareLine => ({
+  runId, metric: 'loss', xs: Float64Array.from(pairs.filter((_, i) => i % 2 === 0)), ys: Float64Array.from(pairs.filter((_, i) => i % 2 === 1)), totalPoints,
+});
+const pairsOf = (change: LineChange | undefined): number[] => (change ? Array.from(change.xs).flatMap((x, i) => [x, change.ys[i] as number]) : []);
+const plain = (changes: LineChange[]) => changes.map((c) => ({ runId: c.runId, metric: c.metric, mode: c.mode, points: pairsOf(c), totalPoints: c.totalPoints }));
 
 test('a whole line that grew sends only its new points', () => {
   const changes = lineChanges([line('a', [0, 1, 1, 0.5])], [line('a', [0, 1, 1, 0.5, 2, 0.25])]);
-  assert.deepEqual(changes.map((c) => [c.runId, c.metric, c.mode, c.totalPoints]), [['a', 'loss', 'append', 3]]);
-  assert.deepEqual(values(changes[0]), [2, 0.25]);
+  assert.deepEqual(plain(changes), [{ runId: 'a', metric: 'loss', mode: 'append', points: [2, 0.25], totalPoints: 3 }]);
 });
 
 test('unchanged lines send nothing; new lines and downsampled lines are replaced', () => {
@@ -19,7 +20,7 @@ test('unchanged lines send nothing; new lines and downsampled lines are replaced
   const fresh = [line('a', [0, 1]), line('b', [0, 1, 7, 3], 14), line('c', [0, 9])];
   const changes = lineChanges(sent, fresh);
   assert.deepEqual(changes.map((c) => [c.runId, c.mode]), [['b', 'replace'], ['c', 'replace']]);
-  assert.deepEqual(values(changes[0]), [0, 1, 7, 3]);
+  assert.deepEqual(pairsOf(changes[0]), [0, 1, 7, 3]);
 });
 
 test('a line that crossed the cap (now downsampled) is replaced, not appended', () => {
@@ -29,12 +30,20 @@ test('a line that crossed the cap (now downsampled) is replaced, not appended', 
 
 test('a line whose sent points hold a NaN still grows by its new points only', () => {
   const changes = lineChanges([line('a', [0, Number.NaN, 1, 0.5])], [line('a', [0, Number.NaN, 1, 0.5, 2, 0.25])]);
-  assert.deepEqual(changes.map((c) => [c.runId, c.mode, c.totalPoints]), [['a', 'append', 3]]);
-  assert.deepEqual(values(changes[0]), [2, 0.25]);
+  assert.deepEqual(plain(changes), [{ runId: 'a', metric: 'loss', mode: 'append', points: [2, 0.25], totalPoints: 3 }]);
 });
 
 test('a line sampled again to another cap (same logged points, other count) is replaced', () => {
   const sent = [line('a', [0, 1, 1, 2, 2, 3, 3, 4], 1000)];
   const changes = lineChanges(sent, [line('a', [0, 1, 3, 4], 1000)]);
-  assert.deepEqual(changes.map((c) => [c.runId, c.mode, values(c).length]), [['a', 'replace', 4]]);
+  assert.deepEqual(changes.map((c) => [c.runId, c.mode, c.xs.length]), [['a', 'replace', 2]]);
+});
+
+test('the changes\' points cross as one buffer holding only their own values (VS Code sends whole buffers)', () => {
+  const sent = [line('a', [0, 1, 1, 0.5]), line('b', [0, 2])];
+  const fresh = [line('a', [0, 1, 1, 0.5, 2, 0.25, 3, 0.125]), line('b', [0, 2, 1, 3])];
+  const changes = lineChanges(sent, fresh);
+  const buffers = new Set(changes.flatMap((c) => [c.xs.buffer, c.ys.buffer]));
+  assert.equal(buffers.size, 1, 'one buffer for every change');
+  assert.equal([...buffers][0]?.byteLength, 6 * 8, 'the buffer holds the 3 new points (x and y), nothing of the fresh lines');
 });

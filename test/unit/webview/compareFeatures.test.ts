@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { CompareData, CompareToHostMessage } from '../../../src/shared/webviews/compare/contract';
-import { encodeFloat64 } from '../../../src/shared/webviews/float64Base64';
+import { fromPairs } from '../../fixtures/linePoints';
 import { byValue } from '../../../webview/compare/tooltip';
 import { loadWebview, messagesOfType, type Harness } from './webviewHarness';
 
@@ -15,7 +15,7 @@ function fixture(): CompareData {
     { id: 'r2', name: evilName, experiment: 'demo', status: 'running', color: '#ff7f0e' },
     { id: 'r3', name: 'calm-heron', experiment: 'demo', status: 'failed', color: '#2ca02c' },
   ];
-  const line = (runId: string, metric: string): CompareData['lines'][number] => ({ runId, metric, points: encodeFloat64(Float64Array.of(0, 1, 1, 0.5, 2, 0.25)), totalPoints: 3 });
+  const line = (runId: string, metric: string): CompareData['lines'][number] => ({ runId, metric, ...fromPairs([0, 1, 1, 0.5, 2, 0.25]), totalPoints: 3 });
   return {
     runs,
     metrics: ['epoch', 'system/cpu', 'train/loss', 'val/loss'],

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { CompareData, CompareToHostMessage, CompareViewState } from '../../../src/shared/webviews/compare/contract';
-import { encodeFloat64 } from '../../../src/shared/webviews/float64Base64';
+import { fromPairs } from '../../fixtures/linePoints';
 import { loadWebview, messagesOfType, PageClock, structure, type Harness } from './webviewHarness';
 
 /** Run-supplied text that a page parsing HTML would turn into elements, attributes or script. */
@@ -11,7 +11,7 @@ const evilNote = '"><svg onload=alert(1)><script>alert(2)</script>';
 function line(runId: string, metric: string, n: number, f: (i: number) => number): CompareData['lines'][number] {
   const points: number[] = [];
   for (let i = 0; i < n; i++) points.push(i, f(i));
-  return { runId, metric, points: encodeFloat64(Float64Array.from(points)), totalPoints: n };
+  return { runId, metric, ...fromPairs(points), totalPoints: n };
 }
 
 function fixture(names: { run: string; note: string } = { run: evilName, note: evilNote }): CompareData {
@@ -222,12 +222,12 @@ test('compare: a malformed binary data message is refused with a clear error, an
     const bad = fixture();
     const first = bad.lines[0];
     assert.ok(first);
-    // Deliberately malformed: three float64 values where points come in x, y pairs.
-    bad.lines[0] = { ...first, points: encodeFloat64(Float64Array.of(0, 1, 1)) };
+    // Deliberately malformed: two xs for one y.
+    bad.lines[0] = { ...first, xs: Float64Array.of(0, 1), ys: Float64Array.of(1) };
     h.send({ type: 'data', data: bad });
     const status = h.document.querySelector('.status');
     assert.equal(status?.hasAttribute('hidden'), false);
-    assert.match(status?.textContent ?? '', /malformed "data" message \(data\.lines\[0\]\.points: 24 bytes is not a whole number of groups of 2 float64 values\)\. Close and reopen the panel/);
+    assert.match(status?.textContent ?? '', /malformed "data" message \(data\.lines\[0\]: xs has 2 values but ys has 1; each point needs both\)\. Close and reopen the panel/);
     assert.equal(h.document.body.dataset.drawn, drawn, 'nothing was redrawn from the bad message');
     assert.equal(h.document.querySelectorAll('.legend-item').length, 3, 'the comparison shown before stays');
   } finally {
@@ -243,7 +243,7 @@ test('compare: a line denser than the chart is drawn as its per-pixel envelope: 
   // One spike of one point, and one dip: narrower than a pixel column, yet they must show.
   points[2 * 12_345 + 1] = 5;
   points[2 * 4_321 + 1] = -3;
-  data.lines = [{ runId: 'r1', metric: 'loss', points: encodeFloat64(Float64Array.from(points)), totalPoints: n }];
+  data.lines = [{ runId: 'r1', metric: 'loss', ...fromPairs(points), totalPoints: n }];
   const h = withData(data, new PageClock(1));
   try {
     await h.frame();
@@ -259,6 +259,33 @@ test('compare: a line denser than the chart is drawn as its per-pixel envelope: 
     const spikeX = lineTos.find((a) => a[1] === top)?.[0] ?? Number.NaN;
     const dipX = lineTos.find((a) => a[1] === bottom)?.[0] ?? Number.NaN;
     assert.ok(spikeX > dipX, `the spike (x ${spikeX}) is right of the dip (x ${dipX}), as logged`);
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
+test('compare: the same runs on another x axis redraw in the same canvases, titled and drawn by the new axis', async () => {
+  const h = withData(fixture(), new PageClock(1));
+  try {
+    await h.frame();
+    const canvases = [...h.document.querySelectorAll('canvas')];
+    assert.ok(canvases.length > 0);
+    const stepText = h.canvasCalls.filter((c) => c.method === 'fillText').map((c) => String(c.args[0]));
+    assert.ok(stepText.includes('Step'), `the x axis is titled Step: ${stepText.join('|')}`);
+    h.canvasCalls.length = 0;
+    const relative = fixture();
+    relative.xAxis = 'relative';
+    // Another axis: the same points an hour apart (3,600 s per step; 200 steps span 8 days), so labels and placement change.
+    relative.lines = relative.lines.map((l) => ({ ...l, xs: l.xs.map((x) => x * 3600) }));
+    h.send({ type: 'data', data: relative });
+    await h.frame();
+    assert.deepEqual([...h.document.querySelectorAll('canvas')], canvases, 'the same canvas elements');
+    const relativeText = h.canvasCalls.filter((c) => c.method === 'fillText').map((c) => String(c.args[0]));
+    assert.ok(relativeText.some((t) => /relative/i.test(t)), `the x axis is titled by relative time: ${relativeText.join('|')}`);
+    assert.ok(relativeText.some((t) => /^\dd$/.test(t)), `ticks read as days: ${relativeText.join('|')}`);
+    assert.ok(!relativeText.includes('Step'), `nothing drawn with the old axis: ${relativeText.join('|')}`);
+    assert.ok(h.canvasCalls.some((c) => c.method === 'lineTo'), 'the lines were drawn again');
     assert.deepEqual(h.errors, []);
   } finally {
     h.close();

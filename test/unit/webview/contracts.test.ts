@@ -120,3 +120,22 @@ test('schema: binary numbers are Float64Arrays (any realm), finite when asked, a
   const pair = refine(objectOf({ a: float64Array(), b: float64Array() }), (v) => (v.a.length === v.b.length ? undefined : 'a and b differ in length'));
   assert.equal(pair.problem({ a: new Float64Array(2), b: new Float64Array(3) }, 'line'), 'line: a and b differ in length');
 });
+
+test('compare contract: lines travel as binary; a malformed binary message is refused with the line and the problem', () => {
+  const valid = {
+    runs: [{ id: 'r1', name: 'a', experiment: 'e', status: 'finished', color: 'red' }], metrics: ['loss'], selectedMetrics: ['loss'], xAxis: 'step',
+    lines: [{ runId: 'r1', metric: 'loss', xs: Float64Array.of(0, 1), ys: Float64Array.of(1, Number.NaN), totalPoints: 2 }], params: [], summaries: [],
+  };
+  assert.equal(compareContract.toWebview.check({ type: 'data', data: valid }).ok, true);
+  const withLine = (line: Record<string, unknown>) => ({ type: 'data', data: { ...valid, lines: [{ runId: 'r1', metric: 'loss', totalPoints: 2, ...line }] } });
+  const cases: Array<[string, unknown, string]> = [
+    ['points as JSON (the old format)', withLine({ points: [0, 1, 1, 2] }), 'data.lines[0].xs: expected a Float64Array, got nothing'],
+    ['xs as a plain array', withLine({ xs: [0, 1], ys: Float64Array.of(1, 2) }), 'data.lines[0].xs: expected a Float64Array, got an array'],
+    ['ys in single precision', withLine({ xs: Float64Array.of(0, 1), ys: Float32Array.of(1, 2) }), 'data.lines[0].ys: expected a Float64Array, got a Float32Array'],
+    ['an x that cannot be placed', withLine({ xs: Float64Array.of(0, Number.NaN), ys: Float64Array.of(1, 2) }), 'data.lines[0].xs[1]: expected a finite number, got NaN'],
+    ['more xs than ys', withLine({ xs: Float64Array.of(0, 1, 2), ys: Float64Array.of(1, 2) }), 'data.lines[0]: xs has 3 values but ys has 2; each point needs both'],
+  ];
+  for (const [what, message, problem] of cases) assert.deepEqual(compareContract.toWebview.check(message), { ok: false, type: 'data', problem }, what);
+  const update = { type: 'update', runs: valid.runs, metrics: ['loss'], summaries: [], changes: [{ runId: 'r1', metric: 'loss', mode: 'append', xs: Float64Array.of(2), ys: [3], totalPoints: 3 }] };
+  assert.deepEqual(compareContract.toWebview.check(update), { ok: false, type: 'update', problem: 'changes[0].ys: expected a Float64Array, got an array' });
+});

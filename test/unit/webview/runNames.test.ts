@@ -47,7 +47,15 @@ async function workspace(): Promise<{ index: RunIndex; dir: string }> {
 }
 
 /** What crosses the webview channel: JSON (which keeps `__proto__` as a plain key). */
-const overTheWire = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+/** As VS Code's webview channel carries a message: JSON text, with typed arrays set aside as bytes and put back. */
+const overTheWire = <T>(value: T): T => {
+  const arrays: Float64Array[] = [];
+  const text = JSON.stringify(value, (_key, v: unknown) => (v instanceof Float64Array ? { typedArray: arrays.push(v.slice()) - 1 } : v));
+  return JSON.parse(text, (_key, v: unknown) => {
+    const at = typeof v === 'object' && v !== null && 'typedArray' in v ? (v as { typedArray: number }).typedArray : undefined;
+    return at === undefined ? v : arrays[at];
+  }) as T;
+};
 
 function noFunctionText(h: Harness): void {
   const text = h.document.body.textContent ?? '';

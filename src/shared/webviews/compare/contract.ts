@@ -1,6 +1,6 @@
 // The comparison panel's contract: declared once, it gives both sides their types and the host its runtime check.
 import {
-  arrayOf, bool, defineContract, float64Base64, messagesOf, nullable, num, objectOf, oneOf, optional, str, unknownValue, type Infer,
+  arrayOf, bool, defineContract, float64Array, messagesOf, nullable, num, objectOf, oneOf, optional, refine, str, unknownValue, type Infer,
 } from '../schema';
 import { wireNumber, wireValue } from '../wireValue';
 
@@ -23,14 +23,25 @@ export type CompareRun = Infer<typeof compareRun>;
 const runMatch = objectOf({ id: str(), name: str(), experiment: str(), status: str(), startedAt: num() });
 export type RunMatch = Infer<typeof runMatch>;
 
-const compareLine = objectOf({
+/**
+ * A line's points as binary: `xs[i]`, `ys[i]` is point i, in x order; x is always finite, y may be NaN or ±Infinity
+ * (a diverged loss shows as what it was). VS Code carries typed arrays across the webview channel as bytes (for
+ * extensions declaring engines ≥ 1.57), not as JSON digits; the lines of a message share one buffer, copied once.
+ */
+const linePoints = {
+  xs: float64Array({ finite: true }),
+  ys: float64Array(),
+};
+const sameLength = (line: { xs: Float64Array; ys: Float64Array }): string | undefined =>
+  (line.xs.length === line.ys.length ? undefined : `xs has ${line.xs.length} values but ys has ${line.ys.length}; each point needs both`);
+
+const compareLine = refine(objectOf({
   runId: str(),
   metric: str(),
-  /** [x0, y0, x1, y1, …] as float64Base64 text, in x order; y may be NaN or ±Infinity (a diverged loss shows). */
-  points: float64Base64(2),
+  ...linePoints,
   /** Points stored before downsampling. */
   totalPoints: num({ min: 0, integer: true }),
-});
+}), sameLength);
 export type CompareLine = Infer<typeof compareLine>;
 
 const metricStats = objectOf({ last: wireNumber, min: wireNumber, max: wireNumber });
@@ -69,13 +80,13 @@ const compareData = objectOf({
 export type CompareData = Infer<typeof compareData>;
 
 /** New points of one line while its run is live: appended when the line is still below the cap, else the line anew. */
-const lineChange = objectOf({
+const lineChange = refine(objectOf({
   runId: str(),
   metric: str(),
   mode: oneOf('append', 'replace'),
-  points: float64Base64(2),
+  ...linePoints,
   totalPoints: num({ min: 0, integer: true }),
-});
+}), sameLength);
 export type LineChange = Infer<typeof lineChange>;
 
 /** UI choices the webview keeps with setState; the panel serializer and the ready message bring them back. */

@@ -4,7 +4,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../../core/model';
 import { errorMessage } from '../../../shared/errorMessage';
-import { decodedLength } from '../../../shared/webviews/float64Base64';
 import {
   compareContract, type CompareData, type CompareToHostMessage, type CompareViewState, type HostToCompareMessage, type XAxisKind,
 } from '../../../shared/webviews/compare/contract';
@@ -14,7 +13,7 @@ import type { ComparePanelInfo } from '../../testApi';
 import { inertText } from '../../../shared/untrustedText';
 import { defaultExportUri, exportFileName, saveExport } from '../exportTarget';
 import { HostedWebview, type PageSpec } from '../hostedWebview';
-import { buildCompareDataInSlices, compareCsv, pointsForWidth } from './compareData';
+import { buildCompareDataInSlices, compareCsv, pointsForWidth, warmSeries } from './compareData';
 import { canUpdate, lineChanges } from './compareUpdate';
 
 export interface CompareContext {
@@ -40,6 +39,8 @@ interface Prefetch {
 
 export const comparePage: PageSpec = { viewType: compareViewType, title: 'Compare Runs', script: 'compare.js', styles: ['compare.css'] };
 
+/** After a comparison is shown, how long the host waits before reading the other x axis' lines (the page paints first). */
+const WARM_AXIS_DELAY_MS = 500;
 /** Live runs change often: at most four updates a second. */
 const UPDATE_INTERVAL_MS = 250;
 /** Matches the run picker lists; the rest are counted (narrow the filter to see them). */
@@ -207,18 +208,33 @@ export class ComparePanel {
       if (sending !== this.sends) return;
       const previous = this.lastData;
       this.lastData = data;
-      this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, decodedLength(line.points) / 16]));
+      this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.xs.length]));
       if (incremental && previous && canUpdate(previous, data)) {
         this.updatesSent++;
         await this.webview.host.post({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, summaryValues: data.summaryValues, changes: lineChanges(previous.lines, data.lines) });
         return;
       }
       await this.webview.host.post({ type: 'data', data });
+      this.warmOtherAxis(sending, data, maxPoints);
     } catch (err) {
       const message = errorMessage(err);
       this.ctx.log.error(`Compare: could not load data: ${message}`);
       await this.webview.host.post({ type: 'error', message: `Could not load the comparison: ${message}` });
     }
+  }
+
+  /** Steps and relative time are the axes users switch between: the other one's lines are read while the user looks. */
+  private warmOtherAxis(sending: number, data: CompareData, maxPoints: number): void {
+    const other = data.xAxis === 'step' ? 'relative' : data.xAxis === 'relative' || data.xAxis === 'wall' ? 'step' : undefined;
+    if (!other || data.runs.length === 0) return;
+    const stale = (): boolean => sending !== this.sends || !this.webview.host.isReady;
+    // A closed panel is not ready: its timer finds it stale and ends.
+    setTimeout(() => {
+      if (stale()) return;
+      void this.ctx.host.get()
+        .then((index) => warmSeries(index, data.runs.map((r) => r.id), data.selectedMetrics, other, maxPoints, stale))
+        .catch((err: unknown) => this.ctx.log.warn(`Compare: reading the ${other} axis ahead failed: ${errorMessage(err)}`));
+    }, WARM_AXIS_DELAY_MS);
   }
 
   /** The prefetched data when it was built for this view with at least `maxPoints` per line (more are drawn just as well). */

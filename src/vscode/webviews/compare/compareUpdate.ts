@@ -1,37 +1,10 @@
 // Turns a fresh CompareData for live runs into the smallest update for the webview (no vscode import).
 import type { CompareData, CompareLine, LineChange } from '../../../shared/webviews/compare/contract';
-import { decodedLength } from '../../../shared/webviews/float64Base64';
-import { decodePoints, encodeTail } from './linePoints';
+import { packLines } from './compareData';
 
 const key = (line: { runId: string; metric: string }): string => `${line.runId}\u0000${line.metric}`;
 
-/**
- * Compares the lines already sent with fresh ones: a line that was sent whole (not downsampled) and is
- * still whole gets only its new points; any other changed line is replaced. Unchanged lines are skipped.
- */
-export function lineChanges(sent: readonly CompareLine[], fresh: readonly CompareLine[]): LineChange[] {
-  const before = new Map(sent.map((l) => [key(l), l]));
-  const changes: LineChange[] = [];
-  for (const line of fresh) {
-    const old = before.get(key(line));
-    // Same logged points sampled to the same count: the same line (a new cap changes the count).
-    if (old && old.totalPoints === line.totalPoints && old.points.length === line.points.length) continue;
-    const oldCount = old ? pointCount(old.points) : 0;
-    const oldWhole = old !== undefined && oldCount === old.totalPoints;
-    const newWhole = pointCount(line.points) === line.totalPoints;
-    const now = oldWhole && newWhole ? decodePoints(line.points) : undefined;
-    if (old && now && samePrefix(decodePoints(old.points), now)) {
-      changes.push({ runId: line.runId, metric: line.metric, mode: 'append', points: encodeTail(now, oldCount), totalPoints: line.totalPoints });
-    } else {
-      changes.push({ runId: line.runId, metric: line.metric, mode: 'replace', points: line.points, totalPoints: line.totalPoints });
-    }
-  }
-  return changes;
-}
-
-const pointCount = (points: string): number => decodedLength(points) / 16;
-
-/** Whether `now` starts with `old`'s values (bit for bit: NaN equals NaN here, both say "the run logged NaN"). */
+/** The same values (NaN equals NaN here: both say "the run logged NaN"). */
 function samePrefix(old: Float64Array, now: Float64Array): boolean {
   if (now.length < old.length) return false;
   for (let i = 0; i < old.length; i++) {
@@ -42,9 +15,33 @@ function samePrefix(old: Float64Array, now: Float64Array): boolean {
   return true;
 }
 
+/**
+ * Compares the lines already sent with fresh ones: a line that was sent whole (not downsampled) and is
+ * still whole gets only its new points; any other changed line is replaced. Unchanged lines are skipped.
+ * The changes' points share one buffer (see packLines).
+ */
+export function lineChanges(sent: readonly CompareLine[], fresh: readonly CompareLine[]): LineChange[] {
+  const before = new Map(sent.map((l) => [key(l), l]));
+  const changes: LineChange[] = [];
+  for (const line of fresh) {
+    const old = before.get(key(line));
+    // Same logged points sampled to the same count: the same line (a new cap changes the count).
+    if (old && old.totalPoints === line.totalPoints && old.xs.length === line.xs.length) continue;
+    const oldWhole = old !== undefined && old.xs.length === old.totalPoints;
+    const newWhole = line.xs.length === line.totalPoints;
+    if (old && oldWhole && newWhole && samePrefix(old.xs, line.xs) && samePrefix(old.ys, line.ys)) {
+      const from = old.xs.length;
+      changes.push({ runId: line.runId, metric: line.metric, mode: 'append', xs: line.xs.subarray(from), ys: line.ys.subarray(from), totalPoints: line.totalPoints });
+    } else {
+      changes.push({ runId: line.runId, metric: line.metric, mode: 'replace', xs: line.xs, ys: line.ys, totalPoints: line.totalPoints });
+    }
+  }
+  return packLines(changes);
+}
+
 /** Whether the fresh data can be sent as an update: same runs, same charted metrics and axis. */
 export function canUpdate(sent: CompareData, fresh: CompareData): boolean {
-  return sent.xAxis === fresh.xAxis && sent.xMetric === fresh.xMetric
+  return sent.xAxis === fresh.xAxis
     && sent.runs.length === fresh.runs.length && sent.runs.every((r, i) => r.id === fresh.runs[i]?.id)
     && sent.selectedMetrics.length === fresh.selectedMetrics.length && sent.selectedMetrics.every((m, i) => m === fresh.selectedMetrics[i]);
 }

@@ -7,6 +7,7 @@
 // Sizes (both by default; the first is the issue's 1,000 runs × 10 metrics × 1,000 steps):
 //   TRIALBOOK_BENCH_WORKSPACES=1000x10x1000,100x3x100000   TRIALBOOK_BENCH_SELECT=100 (runs compared)
 //   TRIALBOOK_BENCH_REPEAT=3 (timed repetitions; medians)   TRIALBOOK_BENCH_MAX_POINTS=1000 (the setting)
+//   TRIALBOOK_BENCH_PROFILE=1 (a CPU profile of the extension host, written to the temp folder)
 // Workspaces are generated once in the temp folder (named by size) and reused.
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -263,6 +264,10 @@ async function measureWorkspace(codeServerDir, size) {
     const deadline = Date.now() + 20_000;
     while (!existsSync(join(control, 'result.json')) && Date.now() < deadline) await page.waitForTimeout(100);
     result.host = existsSync(join(control, 'result.json')) ? JSON.parse(readFileSync(join(control, 'result.json'), 'utf8')) : undefined;
+    if (existsSync(join(control, 'host.cpuprofile'))) {
+      writeFileSync(join(tmpdir(), 'trialbook-bench-host.cpuprofile'), readFileSync(join(control, 'host.cpuprofile')));
+      console.log(`extension host profile: ${join(tmpdir(), 'trialbook-bench-host.cpuprofile')}`);
+    }
   } finally {
     await browser.close();
     server.stop();

@@ -2,6 +2,7 @@
 // host's thread while the benchmark drives the editor, and writes every stall (a timer that fired late) to the
 // result file when the benchmark asks it to stop.
 import { existsSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import * as vscode from 'vscode';
 import type { TrialbookApi } from '../../src/vscode/testApi';
 
@@ -24,6 +25,12 @@ export async function run(): Promise<void> {
     if (stall >= 20) stalls.push([Date.now(), Math.round(stall)]);
     last = now;
   }, TICK_MS);
+  // TRIALBOOK_BENCH_PROFILE=1: a CPU profile of the extension host over the whole drive (host.cpuprofile).
+  const profiler = process.env.TRIALBOOK_BENCH_PROFILE ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await new Promise<void>((resolve) => profiler.post('Profiler.enable', () => profiler.post('Profiler.start', () => resolve())));
+  }
   writeFileSync(`${control}/started`, '');
   await new Promise<void>((resolve) => {
     const poll = setInterval(() => {
@@ -33,5 +40,11 @@ export async function run(): Promise<void> {
     }, 100);
   });
   clearInterval(timer);
+  if (profiler) {
+    await new Promise<void>((resolve) => profiler.post('Profiler.stop', (err, result) => {
+      if (!err) writeFileSync(`${control}/host.cpuprofile`, JSON.stringify(result.profile));
+      resolve();
+    }));
+  }
   writeFileSync(`${control}/result.json`, JSON.stringify({ stalls, panels: api.comparePanels() }));
 }

@@ -32,6 +32,34 @@ suite('Compare panel', () => {
   });
 });
 
+suite('Compare panel reuse', () => {
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('a second Compare shows its runs in the open panel; Compare Runs in a New Panel opens another', async function () {
+    this.timeout(60_000);
+    const { api } = await activateTrialbook();
+    const [a, b, c] = ['reuse-a', 'reuse-b', 'reuse-c'].map((name) => writeFixtureRun({ experiment: 'reuse', name, points: 30 }));
+    assert.ok(a && b && c);
+    await api.refresh();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const ready = (count: number, runIds: string[]) => waitFor<ComparePanelInfo[]>(`${count} compare panel(s), the last showing ${runIds.join(', ')}`, () => {
+      const panels = api.comparePanels();
+      const last = panels.at(-1);
+      return panels.length === count && last?.ready && [...last.runIds].sort().join() === [...runIds].sort().join() && Object.keys(last.pointsSent).length === runIds.length ? panels : undefined;
+    }, 20_000);
+    await vscode.commands.executeCommand('trialbook.compareRuns', [a.id, b.id]);
+    await ready(1, [a.id, b.id]);
+    await vscode.commands.executeCommand('trialbook.compareRuns', [b.id, c.id]);
+    const reused = await ready(1, [b.id, c.id]);
+    assert.deepEqual(Object.keys(reused[0]?.pointsSent ?? {}).sort(), [`${b.id}/loss`, `${c.id}/loss`].sort(), 'the open panel now shows the new runs');
+    await vscode.commands.executeCommand('trialbook.compareInNewPanel', [a.id]);
+    const two = await ready(2, [a.id]);
+    assert.deepEqual([...(two[0]?.runIds ?? [])].sort(), [b.id, c.id].sort(), 'the first panel keeps its runs');
+  });
+});
+
 suite('Compare panel: runs picked in the panel, x axis by a metric', () => {
   teardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -262,7 +262,11 @@ export class MetricChart {
       }
       touched = true;
     }
-    if (touched) this.update(view);
+    if (touched) {
+      // Lines that came as live changes before their `lines` message: the chart is no longer waiting.
+      (this.canvas.closest('.chart-card') ?? this.canvas).classList.remove('loading');
+      this.update(view);
+    }
   }
 
   /** Every run's drawn point nearest to x, for runs whose line reaches that far (within `slack` of its ends). */

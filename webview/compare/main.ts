@@ -246,10 +246,31 @@ function render(next: CompareData): void {
   // The same charts with new points redraw in place: no new canvases, Chart.js charts or sections.
   if (reuseCharts) for (const chart of charts) chart.replaceData(next, chartView());
   else renderCharts();
+  markPending(new Set(next.pendingMetrics ?? []));
   renderTables();
   mark('chartsBuilt');
   document.body.dataset.drawn = String(Date.now());
   redrawn(true);
+}
+
+/** Marks the cards whose lines are still on their way (`pendingMetrics`), or clears the mark once they came. */
+function markPending(metrics: ReadonlySet<string>): void {
+  for (const card of chartsBox.querySelectorAll<HTMLElement>('.chart-card')) {
+    card.classList.toggle('loading', metrics.has(card.dataset.metric ?? ''));
+  }
+}
+
+/** The lines of the charts below the fold, sent after the first message: they join the data and their charts. */
+function applyLines(metrics: readonly string[], lines: CompareData['lines']): void {
+  if (!data) return;
+  const arrived = new Set(metrics);
+  data.lines = [...data.lines.filter((l) => !arrived.has(l.metric)), ...lines];
+  const pending = (data.pendingMetrics ?? []).filter((m) => !arrived.has(m));
+  if (pending.length) data.pendingMetrics = pending;
+  else delete data.pendingMetrics;
+  for (const chart of charts) if (arrived.has(chart.metric)) chart.replaceData(data, chartView());
+  markPending(new Set(pending));
+  redrawn(false);
 }
 
 /** Live runs: new points go into the existing charts; tables and legend follow the new summaries. */
@@ -336,6 +357,9 @@ host.onMessage((message) => {
       mark('dataArrived');
       render(message.data);
       break;
+    case 'lines':
+      applyLines(message.metrics, message.lines);
+      break;
     case 'update':
       applyUpdate(message);
       break;
@@ -373,6 +397,14 @@ window.addEventListener('resize', () => {
   }, 300);
 });
 
+/** Charts on screen before any scrolling (cards about 300 px tall under the toolbar): their lines come first. */
+function chartsInView(): number {
+  const total = chartsBox.clientWidth || document.body.clientWidth;
+  const columns = Math.max(1, Math.floor((total + 14) / (420 + 14)));
+  const rows = Math.max(1, Math.ceil((window.innerHeight || 600) / 300));
+  return columns * rows;
+}
+
 lastWidth = chartPixelWidth();
 mark('ready');
-host.post({ type: 'ready', state: saved, chartPixelWidth: lastWidth });
+host.post({ type: 'ready', state: saved, chartPixelWidth: lastWidth, chartsInView: chartsInView() });

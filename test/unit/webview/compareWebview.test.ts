@@ -42,8 +42,8 @@ function withData(data = fixture(), clock?: PageClock): Harness {
 test('compare: the first message is ready, without state when nothing was saved', () => {
   const h = loadWebview('compare');
   try {
-    // The harness lays pages out 800 px wide: one chart per row, 730 px of plot.
-    assert.deepEqual(h.posted[0], { type: 'ready', chartPixelWidth: 730 });
+    // The harness lays pages out 800 px wide and 768 px tall: one chart per row, 730 px of plot, three charts in view.
+    assert.deepEqual(h.posted[0], { type: 'ready', chartPixelWidth: 730, chartsInView: 3 });
   } finally {
     h.close();
   }
@@ -53,7 +53,7 @@ test('compare: ready carries the saved state after a reload', () => {
   const saved: CompareViewState = { runIds: ['r1', 'r3'], selectedMetrics: ['acc'], xAxis: 'relative', smoothing: 0.6, logScale: true, onlyDifferentParams: true };
   const h = loadWebview('compare', saved);
   try {
-    assert.deepEqual(h.posted[0], { type: 'ready', state: saved, chartPixelWidth: 730 });
+    assert.deepEqual(h.posted[0], { type: 'ready', state: saved, chartPixelWidth: 730, chartsInView: 3 });
     assert.equal(h.posted.length, 1);
     const smoothing = h.document.querySelector<HTMLInputElement>('input[type=range]');
     assert.equal(smoothing?.value, '0.6');
@@ -170,7 +170,7 @@ test('compare: state saved by an older version is dropped: the page starts from 
   for (const stale of [{ smoothing: 'high' }, { runIds: 'r1', xAxis: 'epoch' }, 'state']) {
     const h = loadWebview('compare', stale);
     try {
-      assert.deepEqual(h.posted, [{ type: 'ready', chartPixelWidth: 730 }], JSON.stringify(stale));
+      assert.deepEqual(h.posted, [{ type: 'ready', chartPixelWidth: 730, chartsInView: 3 }], JSON.stringify(stale));
       assert.equal(h.document.querySelector<HTMLInputElement>('input[type=range]')?.value, '0');
       assert.equal(h.document.querySelector('output')?.textContent, '0.00');
       h.send({ type: 'data', data: fixture() });

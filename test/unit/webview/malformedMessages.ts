@@ -16,7 +16,7 @@ const dataUrl = 'data:image/png;base64,iVBORw0KGgo=';
 
 export const messageCases: Record<PanelKind, MessageCase[]> = {
   compare: [
-    { valid: { type: 'ready', chartPixelWidth: 730 }, required: [], bad: { chartPixelWidth: ['730', 0, -5, null, [730]] } },
+    { valid: { type: 'ready', chartPixelWidth: 730, chartsInView: 3 }, required: [], bad: { chartPixelWidth: ['730', 0, -5, null, [730]], chartsInView: ['3', -1, 1.5, null] } },
     { valid: { type: 'resize', chartPixelWidth: 1200 }, required: ['chartPixelWidth'], bad: { chartPixelWidth: ['1200', 0, null, true] } },
     {
       valid: { type: 'setView', selectedMetrics: ['loss'], xAxis: 'metric', xMetric: 'epoch' },

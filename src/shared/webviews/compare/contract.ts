@@ -70,6 +70,8 @@ const compareData = objectOf({
   /** Runs not drawn because they never logged `xMetric`. */
   xMissing: optional(arrayOf(str())),
   lines: arrayOf(compareLine),
+  /** Charted metrics whose lines follow in a `lines` message (the charts in view come first). */
+  pendingMetrics: optional(arrayOf(str())),
   /** Sorted by name. */
   params: arrayOf(paramRow),
   /** In the order of `metrics`. */
@@ -107,7 +109,7 @@ export const compareContract = defineContract({
   panel: 'Compare',
   toHost: messagesOf({
     /** `chartPixelWidth`: device pixels across one chart's plot, so the host sends no more points than it can show. */
-    ready: objectOf({ state: optional(unknownValue()), chartPixelWidth: optional(num({ min: 1 })) }),
+    ready: objectOf({ state: optional(unknownValue()), chartPixelWidth: optional(num({ min: 1 })), chartsInView: optional(num({ min: 0, integer: true })) }),
     resize: objectOf({ chartPixelWidth: num({ min: 1 }) }),
     setView: objectOf({ selectedMetrics: arrayOf(str()), xAxis, xMetric: optional(str()) }),
     /** The run picker: runs matching a filter expression (the host evaluates it; the page never parses it). */
@@ -120,6 +122,8 @@ export const compareContract = defineContract({
   }),
   toWebview: messagesOf({
     data: objectOf({ data: compareData }),
+    /** The lines of the `pendingMetrics` of the last `data` (every run's line of each of `metrics`). */
+    lines: objectOf({ metrics: arrayOf(str()), lines: arrayOf(compareLine) }),
     /** Incremental update for live runs: run statuses, summaries, and only the points that changed. */
     update: objectOf({ runs: arrayOf(compareRun), metrics: arrayOf(str()), summaries: arrayOf(summaryRow), summaryValues: optional(arrayOf(paramRow)), changes: arrayOf(lineChange) }),
     error: objectOf({ message: str() }),

@@ -5,7 +5,7 @@ import { own } from '../../../shared/own';
 import type { CompareData, CompareLine, SummaryRow, XAxisKind } from '../../../shared/webviews/compare/contract';
 import { toWireNumber, toWireValue } from '../../../shared/webviews/wireValue';
 import { goalAcross } from '../../runFormat';
-import { defaultMetrics } from '../../../shared/webviews/compare/metricSections';
+import { defaultMetrics, metricSections } from '../../../shared/webviews/compare/metricSections';
 import { runColor } from '../../runColor';
 import { seriesByMetric } from './xByMetric';
 
@@ -63,21 +63,48 @@ export async function buildCompareDataInSlices(
   xAxis: XAxisKind,
   maxPoints: number,
   xMetric?: string,
+  /** Charts the page shows without scrolling: only their lines are read now, the rest are `pendingMetrics`. */
+  chartsInView?: number,
 ): Promise<CompareData> {
   // X by a metric pairs whole series in one pass (xByMetric.ts): not sliced.
   if (xAxis === 'metric') return buildCompareData(index, runIds, requestedMetrics, xAxis, maxPoints, xMetric);
-  const { runs, selectedMetrics } = compareSelection(index, runIds, requestedMetrics);
+  const { runs, metrics, selectedMetrics } = compareSelection(index, runIds, requestedMetrics);
+  const order = chartOrder(metrics, selectedMetrics);
+  const first = chartsInView === undefined ? order : order.slice(0, Math.max(1, chartsInView));
+  const series = await readSeriesInSlices(index, runs.map((r) => r.id), first, xAxis, maxPoints);
+  // The runs may have changed while this yielded: build from the same index, keeping only lines of runs still there.
+  const data = buildCompareData(index, runIds, requestedMetrics, xAxis, maxPoints, undefined, series);
+  const pending = order.slice(first.length);
+  return pending.length ? { ...data, pendingMetrics: pending } : data;
+}
+
+/** The charted metrics in the order the page lays them out (by section, as metricSections groups them). */
+export function chartOrder(metrics: readonly string[], charted: readonly string[]): string[] {
+  const selected = new Set(charted);
+  return metricSections(metrics).flatMap((section) => section.metrics.filter((m) => selected.has(m)));
+}
+
+/** Every run's line of each of `metrics` (runs that no longer exist are skipped), read in slices. */
+export async function compareLinesInSlices(index: RunIndex, runIds: readonly string[], metrics: readonly string[],
+  xAxis: Exclude<XAxisKind, 'metric'>, maxPoints: number): Promise<CompareLine[]> {
+  const series = await readSeriesInSlices(index, runIds, metrics, xAxis, maxPoints);
+  return packLines(series.filter((line) => index.getRun(line.runId) !== undefined)
+    .map((line) => ({ runId: line.runId, metric: line.key, xs: line.x, ys: line.y, totalPoints: line.totalPoints })));
+}
+
+async function readSeriesInSlices(index: RunIndex, runIds: readonly string[], metrics: readonly string[],
+  xAxis: Exclude<XAxisKind, 'metric'>, maxPoints: number): Promise<SeriesLine[]> {
   const series: SeriesLine[] = [];
+  if (metrics.length === 0) return series;
   let sliceStarted = performance.now();
-  for (const run of runs) {
-    for (const line of index.series({ runIds: [run.id], keys: selectedMetrics, xAxis, maxPoints })) series.push(line);
+  for (const runId of runIds) {
+    for (const line of index.series({ runIds: [runId], keys: [...metrics], xAxis, maxPoints })) series.push(line);
     if (performance.now() - sliceStarted > SLICE_MS) {
       await yieldToHost();
       sliceStarted = performance.now();
     }
   }
-  // The runs may have changed while this yielded: build from the same index, keeping only lines of runs still there.
-  return buildCompareData(index, runIds, requestedMetrics, xAxis, maxPoints, undefined, series);
+  return series;
 }
 
 /**

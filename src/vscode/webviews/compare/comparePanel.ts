@@ -13,7 +13,7 @@ import type { ComparePanelInfo } from '../../testApi';
 import { inertText } from '../../../shared/untrustedText';
 import { defaultExportUri, exportFileName, saveExport } from '../exportTarget';
 import { HostedWebview, type PageSpec } from '../hostedWebview';
-import { buildCompareDataInSlices, compareCsv, pointsForWidth, warmSeries } from './compareData';
+import { buildCompareDataInSlices, compareCsv, compareLinesInSlices, pointsForWidth, warmSeries } from './compareData';
 import { canUpdate, lineChanges } from './compareUpdate';
 
 export interface CompareContext {
@@ -28,6 +28,7 @@ export interface CompareContext {
 
 export interface CompareLayout {
   chartPixelWidth?: number;
+  chartsInView?: number;
 }
 
 /** Data being built before the page asked for it, with what it was built for. */
@@ -53,6 +54,8 @@ export class ComparePanel {
   private xAxis: XAxisKind;
   private xMetric: string | undefined;
   private chartPixelWidth: number | undefined;
+  /** Charts the page shows without scrolling: their lines go first. */
+  private chartsInView: number | undefined;
   /** What the page holds, for live updates; undefined until it has received a full comparison. */
   private lastData: CompareData | undefined;
   private pointsSent = new Map<string, number>();
@@ -85,7 +88,7 @@ export class ComparePanel {
       page: comparePage,
       contract: compareContract,
       handlers: {
-        ready: (message, saved) => this.onReady(message.chartPixelWidth, saved),
+        ready: (message, saved) => this.onReady(message.chartPixelWidth, saved, message.chartsInView),
         resize: (message) => this.onResize(message.chartPixelWidth),
         setView: (message) => {
           this.selectedMetrics = message.selectedMetrics;
@@ -136,7 +139,8 @@ export class ComparePanel {
   private prefetch(): void {
     const maxPoints = pointsForWidth(this.ctx.layout.chartPixelWidth, this.ctx.maxPoints());
     const key = this.viewKey();
-    const data = this.ctx.host.get().then((index) => buildCompareDataInSlices(index, this.runIds, this.selectedMetrics, this.xAxis, maxPoints, this.xMetric));
+    const chartsInView = this.ctx.layout.chartsInView;
+    const data = this.ctx.host.get().then((index) => buildCompareDataInSlices(index, this.runIds, this.selectedMetrics, this.xAxis, maxPoints, this.xMetric, chartsInView));
     // A failure is reported when the page asks (send builds again); never unhandled here.
     data.catch(() => undefined);
     this.prefetched = { key, maxPoints, data };
@@ -169,7 +173,9 @@ export class ComparePanel {
     this.panel.title = `Compare: ${this.runIds.length} run${this.runIds.length === 1 ? '' : 's'}`;
   }
 
-  private onReady(chartPixelWidth: number | undefined, saved: CompareViewState | undefined): Promise<void> {
+  private onReady(chartPixelWidth: number | undefined, saved: CompareViewState | undefined, chartsInView: number | undefined): Promise<void> {
+    this.chartsInView = chartsInView;
+    if (chartsInView !== undefined) this.ctx.layout.chartsInView = chartsInView;
     if (saved) {
       // A panel revived without runs takes them from the page; otherwise the panel's own runs win.
       if (this.runIds.length === 0) {
@@ -203,7 +209,8 @@ export class ComparePanel {
       const maxPoints = pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints());
       const prefetched = this.takePrefetch(maxPoints);
       const index = await this.ctx.host.get();
-      const data = await (prefetched ?? buildCompareDataInSlices(index, this.runIds, this.selectedMetrics, this.xAxis, maxPoints, this.xMetric));
+      // A live update compares every line with what was sent: it reads them all at once.
+      const data = await (prefetched ?? buildCompareDataInSlices(index, this.runIds, this.selectedMetrics, this.xAxis, maxPoints, this.xMetric, incremental ? undefined : this.chartsInView));
       // Built in slices: a later request (another axis, new points) started meanwhile and sends the newer view.
       if (sending !== this.sends) return;
       const previous = this.lastData;
@@ -215,6 +222,17 @@ export class ComparePanel {
         return;
       }
       await this.webview.host.post({ type: 'data', data });
+      const pending = data.pendingMetrics ?? [];
+      if (pending.length && data.xAxis !== 'metric') {
+        // The charts below the fold: their lines follow, read after the first message is on its way.
+        const lines = await compareLinesInSlices(index, data.runs.map((r) => r.id), pending, data.xAxis, maxPoints);
+        if (sending !== this.sends) return;
+        const whole: CompareData = { ...data, lines: [...data.lines, ...lines] };
+        delete whole.pendingMetrics;
+        this.lastData = whole;
+        for (const line of lines) this.pointsSent.set(`${line.runId}/${line.metric}`, line.xs.length);
+        await this.webview.host.post({ type: 'lines', metrics: pending, lines });
+      }
       this.warmOtherAxis(sending, data, maxPoints);
     } catch (err) {
       const message = errorMessage(err);

@@ -1,0 +1,82 @@
+// The charts in view get their lines first: the host reads and sends only those metrics' lines in the first
+// message (the rest named as pending), then the rest in a `lines` message; the page marks waiting charts and
+// fills them in when their lines come.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openRunIndex } from '../../../src/core/openRunIndex';
+import { compareContract, type CompareData } from '../../../src/shared/webviews/compare/contract';
+import { buildCompareDataInSlices, chartOrder, compareLinesInSlices } from '../../../src/vscode/webviews/compare/compareData';
+import { RunLog } from '../../fixtures/runLog';
+import { loadWebview, PageClock, repoRoot } from './webviewHarness';
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const runIds = ['20261127T000000000-aaaaaaaaaa', '20261127T000001000-bbbbbbbbbb'];
+// Sections lay these out as train/ (acc, loss), then val/ (loss); system/ is collapsed, so not charted by default.
+const metrics = ['val/loss', 'train/loss', 'train/acc', 'system/cpu'];
+
+async function comparison(chartsInView: number | undefined): Promise<{ data: CompareData; rest: CompareData['lines']; close: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'trialbook-first-lines-'));
+  const trialbookDir = join(dir, '.trialbook');
+  const t0 = Math.floor(Date.now() / 1000) - 100;
+  runIds.forEach((id, r) => {
+    const log = new RunLog(id).start({ experiment: 'e', name: `run ${r}` }, t0 + r);
+    for (let step = 0; step < 20; step++) log.metrics(step, Object.fromEntries(metrics.map((m, k) => [m, (k + 1) / (step + 1) + r])), { ts: t0 + r + step });
+    log.end('finished', undefined, t0 + 30).writeTo(trialbookDir);
+  });
+  const index = await openRunIndex({ trialbookDir, wasmPath: join(repoRoot, 'node_modules/sql.js/dist/sql-wasm.wasm'), log: quiet, crashAfterSeconds: 3600, saveDelayMs: 60_000 });
+  await index.sync();
+  const data = await buildCompareDataInSlices(index, runIds, undefined, 'step', 1000, undefined, chartsInView);
+  const rest = await compareLinesInSlices(index, runIds, data.pendingMetrics ?? [], 'step', 1000);
+  return { data, rest, close: async () => { await index.close(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+test('compare data: the charts in view (in the page\'s section order) get lines first, the rest are pending', async () => {
+  const { data, rest, close } = await comparison(2);
+  try {
+    assert.deepEqual(chartOrder(data.metrics, data.selectedMetrics), ['train/acc', 'train/loss', 'val/loss']);
+    assert.deepEqual([...new Set(data.lines.map((l) => l.metric))], ['train/acc', 'train/loss']);
+    assert.deepEqual(data.pendingMetrics, ['val/loss']);
+    assert.equal(data.lines.length, 4, 'every run\'s line of each first metric');
+    assert.deepEqual(rest.map((l) => [l.metric, l.runId]), runIds.map((id) => ['val/loss', id]));
+    assert.ok(rest.every((l) => l.xs.length === 20 && l.ys.length === 20));
+    assert.equal(compareContract.toWebview.problem({ type: 'data', data }, ''), undefined);
+    assert.equal(compareContract.toWebview.problem({ type: 'lines', metrics: ['val/loss'], lines: rest }, ''), undefined);
+  } finally {
+    await close();
+  }
+});
+
+test('compare data: without a count of charts in view (a live update), every line comes at once', async () => {
+  const { data, close } = await comparison(undefined);
+  try {
+    assert.equal(data.pendingMetrics, undefined);
+    assert.deepEqual([...new Set(data.lines.map((l) => l.metric))].sort(), ['train/acc', 'train/loss', 'val/loss']);
+  } finally {
+    await close();
+  }
+});
+
+test('compare page: a chart whose lines are pending says Loading…, and draws them when they come', async () => {
+  const { data, rest, close } = await comparison(1);
+  const h = loadWebview('compare', undefined, { clock: new PageClock(1) });
+  try {
+    h.send({ type: 'data', data });
+    await h.frame();
+    const card = (metric: string): Element | null => h.document.querySelector(`.chart-card[data-metric="${metric}"]`);
+    assert.equal(card('train/acc')?.classList.contains('loading'), false, 'the first chart has its lines');
+    assert.equal(card('train/loss')?.classList.contains('loading'), true);
+    assert.equal(card('val/loss')?.classList.contains('loading'), true);
+    h.canvasCalls.length = 0;
+    h.send({ type: 'lines', metrics: data.pendingMetrics ?? [], lines: rest });
+    await h.frame();
+    assert.equal(h.document.querySelectorAll('.chart-card.loading').length, 0, 'no chart waits any more');
+    assert.ok(h.canvasCalls.some((c) => c.method === 'lineTo'), 'the new lines were drawn');
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+    await close();
+  }
+});

@@ -85,7 +85,7 @@ export class Ingest {
     const report: SyncReport = { changed: [], removed: [], problems: [] };
     this.file.followWriter();
     this.unreadable = new Set();
-    const logs = listRunLogs(this.options.runsDir);
+    const logs = await listRunLogs(this.options.runsDir);
     const present = new Set<string>();
     const plans = new Map<string, IngestPlan>();
     const skipped = new Set<string>();

@@ -78,7 +78,7 @@ function feature(v: unknown): MonitorFeature | undefined {
 }
 
 /** One `monitor_batch` event, or a sentence saying what is wrong with it. */
-export function readBatch(o: Obj): MonitorBatch | string {
+export function readBatch(o: Obj, line: number): MonitorBatch | string {
   const index = num(o, 'index');
   const timestamp = num(o, 'timestamp');
   const rows = num(o, 'rows');
@@ -92,7 +92,7 @@ export function readBatch(o: Obj): MonitorBatch | string {
   }
   const alerts = Array.isArray(field(o, 'alerts')) ? (field(o, 'alerts') as unknown[]).map(finding).filter((f): f is MonitorFinding => f !== undefined) : [];
   const features = Array.isArray(field(o, 'features')) ? (field(o, 'features') as unknown[]).map(feature).filter((f): f is MonitorFeature => f !== undefined) : [];
-  return { index, timestamp, rows, reliable: field(o, 'reliable') !== false, status: level(field(o, 'status')),
+  return { index, line, timestamp, rows, reliable: field(o, 'reliable') !== false, status: level(field(o, 'status')),
     outOfOrder: field(o, 'out_of_order') === true, metrics, alerts, features,
     missingColumns: strings(field(o, 'missing_columns')), extraColumns: strings(field(o, 'extra_columns')), notes: strings(field(o, 'notes')) };
 }
@@ -162,7 +162,7 @@ export function parseMonitoringLog(text: string, readReference: (path: string) =
     if (!isObj(event)) continue;
     const t = field(event, 't');
     if (t === 'monitor_batch') {
-      const batch = readBatch(event);
+      const batch = readBatch(event, i + 1);
       if (typeof batch === 'string') run.problems.push(`line ${i + 1}: ${batch}`); else run.batches.push(batch);
     } else if (t === 'profile' && field(event, 'role') === 'reference') {
       referencePath = str(event, 'path');

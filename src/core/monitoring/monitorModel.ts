@@ -34,6 +34,8 @@ export interface MonitorFeature {
 
 export interface MonitorBatch {
   index: number;
+  /** The event's line in the run's log (1-based): where the evidence is. */
+  line: number;
   /** Seconds since the epoch. */
   timestamp: number;
   rows: number;

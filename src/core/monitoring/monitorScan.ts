@@ -40,27 +40,51 @@ function isMonitoringStart(line: string): boolean {
 }
 
 export function scanMonitoringRuns(trialbookDir: string): MonitoringScan {
-  const runsDir = join(trialbookDir, 'runs');
-  const workspace = dirname(trialbookDir);
-  let ids: string[];
-  try { ids = readdirSync(runsDir); } catch { return { runs: [], problems: [] }; }
-  const runs: MonitoringRun[] = [];
-  const problems: string[] = [];
-  for (const id of ids.sort()) {
-    const log = join(runsDir, id, 'events.jsonl');
-    const line = firstLine(log);
-    if (line === undefined || !isMonitoringStart(line)) continue;
-    try {
-      const size = statSync(log).size;
-      if (size > MAX_MONITOR_LOG_BYTES) {
-        problems.push(`monitoring run ${id}: its log is ${size} bytes, over the ${MAX_MONITOR_LOG_BYTES}-byte limit; start a new monitoring run per period`);
-        continue;
+  return new MonitoringScanner(trialbookDir).scan();
+}
+
+/**
+ * Scans again cheaply: a run found not to be a monitoring run is not opened again (a run's first line never
+ * changes), and a monitoring log is parsed again only when its size changed.
+ */
+export class MonitoringScanner {
+  private readonly notMonitoring = new Set<string>();
+  private readonly known = new Map<string, { size: number; run: MonitoringRun }>();
+
+  constructor(readonly trialbookDir: string) {}
+
+  scan(): MonitoringScan {
+    const runsDir = join(this.trialbookDir, 'runs');
+    const workspace = dirname(this.trialbookDir);
+    let ids: string[];
+    try { ids = readdirSync(runsDir); } catch { return { runs: [], problems: [] }; }
+    const runs: MonitoringRun[] = [];
+    const problems: string[] = [];
+    const present = new Set(ids);
+    for (const id of [...this.known.keys()]) if (!present.has(id)) this.known.delete(id);
+    for (const id of ids.sort()) {
+      if (this.notMonitoring.has(id)) continue;
+      const log = join(runsDir, id, 'events.jsonl');
+      try {
+        const size = statSync(log).size;
+        const cached = this.known.get(id);
+        if (cached && cached.size === size) { runs.push(cached.run); continue; }
+        if (!cached) {
+          const line = firstLine(log);
+          if (line === undefined) continue; // not written yet: looked at again next time
+          if (!isMonitoringStart(line)) { this.notMonitoring.add(id); continue; }
+        }
+        if (size > MAX_MONITOR_LOG_BYTES) {
+          problems.push(`monitoring run ${id}: its log is ${size} bytes, over the ${MAX_MONITOR_LOG_BYTES}-byte limit; start a new monitoring run per period`);
+          continue;
+        }
+        const run = parseMonitoringLog(readFileSync(log, 'utf8'), (path) => readFileSync(isAbsolute(path) ? path : join(workspace, path), 'utf8'));
+        if (run) { runs.push(run); this.known.set(id, { size, run }); }
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // a folder without a log (yet)
+        problems.push(`monitoring run ${id}: ${errorMessage(err)}`);
       }
-      const run = parseMonitoringLog(readFileSync(log, 'utf8'), (path) => readFileSync(isAbsolute(path) ? path : join(workspace, path), 'utf8'));
-      if (run) runs.push(run);
-    } catch (err) {
-      problems.push(`monitoring run ${id}: ${errorMessage(err)}`);
     }
+    return { runs, problems };
   }
-  return { runs, problems };
 }

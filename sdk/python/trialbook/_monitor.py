@@ -7,7 +7,6 @@ training run, thresholds, baseline). It holds a copy of its reference profile (`
 from __future__ import annotations
 
 import datetime
-import math
 import time
 import warnings
 from typing import Any, Dict, List, Mapping, Optional, Union

@@ -15,7 +15,7 @@ import math
 from collections import Counter
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from ._profile import QUANTILES, hist_counts, present_sorted, psi_counts
+from ._profile import hist_counts, present_sorted, psi_counts
 from ._profile_table import NUMERIC, categorical, numeric, np
 
 PSI_FLOOR = 1e-4

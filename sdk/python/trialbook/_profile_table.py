@@ -161,16 +161,13 @@ def infer_kind(values: Any) -> str:
     if np is not None and isinstance(values, np.ndarray):
         return NUMERIC if values.dtype.kind in "iuf" else (CATEGORICAL if values.dtype.kind != "O"
                                                           else infer_kind(values.tolist()))
-    seen = False
     for value in values:
         if value is None or (type(value) is float and value != value):
             continue
         if isinstance(value, bool) or type(value).__name__ == "bool_":
             return CATEGORICAL
-        if isinstance(value, (int, float)) or getattr(getattr(value, "dtype", None), "kind", "") in ("i", "u", "f"):
-            seen = True
-            continue
-        return CATEGORICAL
+        if not (isinstance(value, (int, float)) or getattr(getattr(value, "dtype", None), "kind", "") in ("i", "u", "f")):
+            return CATEGORICAL
     return NUMERIC  # numbers only, or no value at all (an all-missing column)
 
 

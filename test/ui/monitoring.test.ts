@@ -27,7 +27,9 @@ export const tests: UiTest[] = [
         await header.waitFor({ state: 'visible', timeout: 15_000 });
         if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
         await workbench.runCommand('Trialbook: Refresh Monitoring');
-        const row = workbench.treeRow(sidebar, 'churn-classifier v1');
+        // The monitoring run is also a run in the Runs view, under the same name: look in the Monitoring pane only.
+        const pane = sidebar.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: 'Monitoring' }) });
+        const row = workbench.treeRow(pane, 'churn-classifier v1');
         await row.waitFor({ state: 'visible', timeout: 30_000 });
         assert.match(await row.innerText(), /alert/);
         const statusItem = page.locator('.statusbar-item', { hasText: 'churn-classifier v1: alert' });
@@ -57,6 +59,8 @@ export const tests: UiTest[] = [
         await workbench.runCommand('View: Close All Editors').catch(() => undefined);
         await workbench.runCommand('Notifications: Clear All Notifications').catch(() => undefined);
         await workbench.runCommand('Trialbook: Refresh Monitoring').catch(() => undefined);
+        // Leave the side bar as the later tests expect it: on the Explorer, not on Trialbook.
+        await workbench.runCommand('View: Show Explorer').catch(() => undefined);
       }
     },
   },

@@ -16,6 +16,11 @@ export const DEBIAN_PACKAGES = [
   'python3-venv',
   // The SDK's tensor tests log real PyTorch tensors (brings python3-numpy too).
   'python3-torch',
+  // Monitoring: drift statistics checked against scipy's ks_2samp and jensenshannon, model metrics against
+  // scikit-learn's, profiles of pandas DataFrames; the monitoring scenario trains a scikit-learn model.
+  'python3-scipy',
+  'python3-sklearn',
+  'python3-pandas',
   // The registry tests' token server signs with a self-signed certificate made by openssl.
   'openssl',
 ];

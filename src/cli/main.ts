@@ -1,6 +1,7 @@
 // CLI dispatcher: `trialbook <command> …`. Exit codes: 0 success, 1 failure, 2 bad usage.
 import { UsageError } from './cliArgs';
 import { runPushCommand } from './pushCommand';
+import { MONITOR_HELP, runMonitorCommand } from './monitorCommand';
 import { REBUILD_HELP, runRebuildCommand } from './rebuildCommand';
 import { RUNS_HELP, runRunsCommand } from './runsCommand';
 import { runSeriesCommand, SERIES_HELP } from './seriesCommand';
@@ -15,13 +16,14 @@ Commands:
   series    metric series of runs as CSV or JSON
   rebuild   rebuild .trialbook/trialbook.db from the run logs
   push      push a run's model to a registry
+  monitor   status of monitored model versions (exit code 1 on an alert)
   help      this text; "help <command>" for a command's options
 
 Every command takes --dir <workspace> (default: $TRIALBOOK_DIR, else the nearest folder with .trialbook/).
 The CLI shares the database with VS Code: when a window holds the writer lock, it reads without writing.
 `;
 
-const HELP = new Map<string, string>([['runs', RUNS_HELP], ['rebuild', REBUILD_HELP], ['series', SERIES_HELP]]);
+const HELP = new Map<string, string>([['runs', RUNS_HELP], ['rebuild', REBUILD_HELP], ['series', SERIES_HELP], ['monitor', MONITOR_HELP]]);
 
 /** Runs one command and answers its exit code; the caller ends the process (src/cli.ts). */
 export async function runCli(argv: string[]): Promise<number> {
@@ -37,6 +39,7 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'rebuild': return await runRebuildCommand(rest);
       case 'series': return await runSeriesCommand(rest);
       case 'push': return await runPushCommand(rest);
+      case 'monitor': return runMonitorCommand(rest);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -32,6 +32,8 @@ export const CommandId = {
   installSdk: 'trialbook.installSdk',
   rebuildDatabase: 'trialbook.rebuildDatabase',
   showLog: 'trialbook.showLog',
+  openMonitoring: 'trialbook.openMonitoring',
+  refreshMonitoring: 'trialbook.refreshMonitoring',
 } as const;
 
 export type CommandKey = keyof typeof CommandId;
@@ -44,7 +46,7 @@ export const workspaceCommandKeys = [
   'refresh', 'compareRuns', 'compareSelected', 'compareInNewPanel', 'openRun', 'openRunsTable', 'filterRuns', 'clearFilter', 'sortRuns',
   'chooseKeyMetric', 'toggleRunningOnly', 'toggleStarredOnly', 'renameRun', 'editNotes', 'editTags', 'toggleStar', 'deleteRun', 'copyRunId',
   'revealSource', 'showCodeDiff', 'openAtCommit', 'exportComparisonCsv', 'pushModel', 'verifyModel', 'copyReference',
-  'rebuildDatabase',
+  'rebuildDatabase', 'openMonitoring', 'refreshMonitoring',
 ] as const satisfies readonly CommandKey[];
 
 export type WorkspaceCommandKey = (typeof workspaceCommandKeys)[number];

@@ -94,6 +94,16 @@ export interface TrialbookApi {
   hasRegistryCredentials(name: string): Promise<boolean>;
   /** The Models view: run name → model names → push references. */
   modelsTree(): Promise<Array<{ run: string; models: Array<{ name: string; pushes: string[] }> }>>;
+  /** Monitoring: the view's items (label, description, children), the alerts shown, the open dashboards. */
+  monitoring(): MonitoringInfo;
+}
+
+export interface MonitoringInfo {
+  view: Array<{ label: string; description: string; children: string[] }>;
+  statusBar: string | undefined;
+  problems: Array<{ file: string; line: number; message: string }>;
+  lastNotification: string | undefined;
+  dashboards: Array<{ model: string; version: string; ready: boolean }>;
 }
 
 /** What the root object lends the test API. */
@@ -144,6 +154,16 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
       return { ...(intervalMs !== undefined ? { intervalMs } : {}), polls: parts?.host.polls ?? 0 };
     },
     hasRegistryCredentials: (name) => source.registries.hasCredentials(name),
+    monitoring: () => {
+      const m = parts?.monitoring;
+      if (!m) return { view: [], statusBar: undefined, problems: [], lastNotification: undefined, dashboards: [] };
+      const label = (item: { label?: string | { label: string } }): string => (typeof item.label === 'string' ? item.label : item.label?.label ?? '');
+      const view = m.tree.getChildren().map((node) => {
+        const item = m.tree.getTreeItem(node);
+        return { label: label(item), description: String(item.description ?? ''), children: m.tree.getChildren(node).map((c) => label(m.tree.getTreeItem(c))) };
+      });
+      return { view, ...m.alerts.info(), lastNotification: m.alerts.lastNotification, dashboards: m.panels.infos() };
+    },
     modelsTree: async () => {
       const models = parts?.models;
       if (!models) return [];

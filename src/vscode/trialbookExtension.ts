@@ -5,6 +5,7 @@ import { ContextKey, workspaceCommandKeys, type GlobalCommandKey, type Workspace
 import { CommandRunner, type CommandTable } from './commands/commandRunner';
 import { compareCommands } from './commands/compareCommands';
 import { logCommands, maintenanceCommands } from './commands/maintenanceCommands';
+import { monitoringCommands } from './commands/monitoringCommands';
 import { modelCommands, registryCommands } from './commands/modelCommands';
 import { RunPickers } from './commands/runPickers';
 import { runsCommands } from './commands/runsCommands';
@@ -69,7 +70,7 @@ export class TrialbookExtension implements vscode.Disposable {
     }
     const ctx: WorkspaceCommandContext = { extensionUri, log: this.log, parts: this.parts, pickers: new RunPickers(this.parts), registries: this.registries };
     const withFolder: CommandTable<WorkspaceCommandKey> = {
-      ...viewCommands(ctx), ...compareCommands(ctx), ...runsCommands(ctx), ...modelCommands(ctx), ...maintenanceCommands(ctx),
+      ...viewCommands(ctx), ...compareCommands(ctx), ...runsCommands(ctx), ...modelCommands(ctx), ...maintenanceCommands(ctx), ...monitoringCommands(ctx),
     };
     this.commands.registerAll(withFolder);
   }

@@ -5,6 +5,7 @@ import type { Configuration, SettingsChange } from './configuration';
 import { GitDocumentProvider, gitScheme } from './gitDocuments';
 import { IndexHost } from './indexHost';
 import { ModelsTreeProvider } from './modelsTree';
+import { MonitoringParts } from './monitoring/monitoringParts';
 import { NotebookCellStatusProvider } from './notebookCellStatus';
 import { RunEditor } from './runEditor';
 import { RunFilter } from './runFilter';
@@ -36,6 +37,8 @@ export class WorkspaceParts implements vscode.Disposable {
   readonly codeLens: TrainingCodeLensProvider;
   /** Comparisons, the runs table and run details: opened by commands, revived after a reload. */
   readonly panels: WebviewPanels;
+  /** The Monitoring view, alerts and dashboards (docs/monitoring.md). */
+  readonly monitoring: MonitoringParts;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: WorkspacePartsContext) {
@@ -55,8 +58,9 @@ export class WorkspaceParts implements vscode.Disposable {
     this.codeLens = new TrainingCodeLensProvider(this.host, settings.keyMetric);
     this.editor = new RunEditor(this.host);
     this.panels = registerPanels(this.panelsContext());
+    this.monitoring = new MonitoringParts(ctx.extensionUri, this.host, ctx.log);
     this.disposables.push(
-      this.host, this.tree, this.treeView, this.filter, this.cellStatus, this.codeLens, this.models, this.panels,
+      this.host, this.tree, this.treeView, this.filter, this.cellStatus, this.codeLens, this.models, this.panels, this.monitoring,
       vscode.window.createTreeView(ViewId.models, { treeDataProvider: this.models, showCollapseAll: true }),
       new RunningStatusItem(this.host),
       this.filter.onDidChange(() => this.tree.refresh()),

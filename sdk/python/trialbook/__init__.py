@@ -19,6 +19,7 @@ import os
 from typing import Any, Dict, Iterable, Mapping, Optional, Union
 
 from ._config import Config
+from ._monitor import Monitor, monitor
 from ._run import Run
 from ._session import init
 from ._summary import Summary
@@ -29,7 +30,7 @@ from . import _session
 
 __all__ = [
     "FORMAT_VERSION", "Config", "MetricValue", "Metrics", "Run", "Summary", "__version__", "define_metric", "finish", "init",
-    "log", "log_artifact", "log_metric", "log_metrics", "log_param", "log_params", "set_tags", "current_run",
+    "log", "log_artifact", "Monitor", "monitor", "log_metric", "log_metrics", "log_param", "log_params", "set_tags", "current_run",
 ]
 
 

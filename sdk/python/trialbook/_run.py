@@ -11,6 +11,7 @@ from . import _artifacts, _values
 from ._config import Config
 from ._metric_def import metric_event
 from ._notebook import CellTracker
+from ._profile_store import make_profile, save_profile
 from ._summary import Summary
 from ._system import SystemSampler
 from ._types import Metrics, PathLike
@@ -20,6 +21,7 @@ from ._encoding import DEVICE_UNITS, EVENT_UNITS
 from ._writer import EventWriter, NullWriter
 
 STATUSES = ("finished", "failed", "killed")
+_EXTENSION_KINDS = frozenset(("monitor_batch",))
 
 _builtin_type = type
 
@@ -264,6 +266,33 @@ class Run:
                   copy: bool = False) -> Dict[str, Any]:
         """log_artifact(type="model"): a model the extension can push to a registry."""
         return self.log_artifact(path, name=name, type="model", metadata=metadata, copy=copy)
+
+    # -- profiles and monitoring (docs/monitoring.md) --------------------------------------
+    def log_profile(self, name: str, data: Any, columns: Optional[Sequence[str]] = None, model: Optional[str] = None,
+                    version: Union[str, int, None] = None,
+                    baseline: Optional[Mapping[str, float]] = None) -> Dict[str, Any]:
+        """Summarise a dataset as a reference profile named `name` (e.g. "train"): a pandas DataFrame, a NumPy
+        structured array (or a 2-D array with `columns=`), a list of dicts, a dict of columns or a CSV path.
+        `model`/`version` name the model version it is the reference of (trialbook.monitor finds it by them);
+        `baseline` holds that version's validation metrics ({"accuracy": 0.91}) that monitoring compares with."""
+        profile = make_profile(name, data, columns, model, version, baseline)
+        if self.disabled:
+            return profile
+        self.store_profile(profile)
+        return profile
+
+    def store_profile(self, profile: Dict[str, Any]) -> Dict[str, Any]:
+        """Write a built profile into the run's folder and its `profile` event (used by log_profile and monitor)."""
+        fields = save_profile(self.dir, profile)
+        fields["path"] = self._relative(fields["path"])
+        self._emit("profile", fields)
+        return fields
+
+    def write_event(self, kind: str, fields: Dict[str, Any]) -> None:
+        """Write one event of a kind another SDK module defines (`monitor_batch`); `fields` must be JSON-ready."""
+        if kind not in _EXTENSION_KINDS:
+            raise ValueError("trialbook: write_event writes only %s events" % ", ".join(sorted(_EXTENSION_KINDS)))
+        self._emit(kind, fields)
 
     def _relative(self, path: str) -> str:
         workspace = os.path.dirname(os.path.abspath(self.root))

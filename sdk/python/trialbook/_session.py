@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 import warnings
-from typing import Any, Iterable, List, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
 
 from . import _ids, _lineage, _notebook, _paths
 from ._capture import parse_capture
@@ -49,7 +49,8 @@ def init(experiment: Optional[str] = None, name: Optional[str] = None, config: A
          tags: Optional[Iterable[str]] = None, notes: Optional[str] = None,
          dir: Union[str, "os.PathLike[str]", None] = None, resume: Optional[str] = None,
          group: Optional[str] = None, all_ranks: bool = False, system_metrics: Union[bool, float] = True,
-         flush_interval: float = 1.0, heartbeat_interval: float = 5.0, capture: Optional[str] = None) -> Run:
+         flush_interval: float = 1.0, heartbeat_interval: float = 5.0, capture: Optional[str] = None,
+         _start_fields: Optional[Dict[str, Any]] = None) -> Run:
     """Start a run (finishing the current one, if any) and make it current.
 
     `config` is a dict, an argparse.Namespace or a dataclass instance. See the README for every
@@ -142,6 +143,8 @@ def init(experiment: Optional[str] = None, name: Optional[str] = None, config: A
         start["rank"] = rank
     start["lineage"] = lineage
     start["sdk"] = {"name": "trialbook-python", "version": __version__}
+    if _start_fields:
+        start.update(_start_fields)  # a monitoring run's kind and model version (_monitor.py)
     writer.put("run_start", start)
     for problem in problems:
         writer.put("warning", {"message": "trialbook: " + problem})

@@ -124,7 +124,7 @@ function installLayoutAndCanvas(window: JSDOM['window'], calls: Harness['canvasC
   } as typeof window.HTMLCanvasElement.prototype.getContext;
 }
 
-export function loadWebview(app: 'compare' | 'runsTable' | 'details', savedState?: unknown, options: { clock?: PageClock } = {}): Harness {
+export function loadWebview(app: 'compare' | 'runsTable' | 'details' | 'monitoring', savedState?: unknown, options: { clock?: PageClock } = {}): Harness {
   const errors: string[] = [];
   let open = true;
   const virtualConsole = new VirtualConsole();

@@ -97,9 +97,13 @@ export function changedMetaLines(info: StartInfo, before: SourceRunMeta | undefi
   return out;
 }
 
-export function endLine(meta: SourceRunMeta, lastMs: number): string {
-  const status = meta.status === 'running' ? 'finished' : meta.status;
-  return line({ t: 'run_end', ts: seconds(meta.endedAt ?? Math.max(meta.startedAt, lastMs)), status });
+export function endLine(status: SourceRunMeta['status'], endMs: number): string {
+  return line({ t: 'run_end', ts: seconds(endMs), status: status === 'running' ? 'finished' : status });
+}
+
+/** A run that had ended and gets new points: started again (its name and experiment stay). */
+export function resumeLine(mirrorId: string, experiment: string, name: string, tsMs: number): string {
+  return line({ t: 'run_start', ts: seconds(tsMs), run_id: mirrorId, experiment: experiment || 'imported', name: name || mirrorId, resumed: true });
 }
 
 export function warningLine(tsMs: number, message: string): string {

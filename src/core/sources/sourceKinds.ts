@@ -7,6 +7,7 @@ import { listDir } from './sourceFiles';
 import type { SourceKind } from './sourceModel';
 import { SOURCE_KINDS } from './sourceModel';
 import type { SourceReader } from './sourceReader';
+import { TensorBoardReader } from './tensorboardLogdir';
 
 /** A source as the `trialbook.sources` setting lists it. */
 export interface SourceConfig {
@@ -74,6 +75,7 @@ export function openSourceReader(config: SourceConfig): SourceReader | { problem
   if (typeof kind !== 'string') return kind;
   switch (kind) {
     case 'mlflow': return new MlflowFileStoreReader(config.path);
+    case 'tensorboard': return new TensorBoardReader(config.path);
     default: return { problem: `${kind} sources are not supported by this version` };
   }
 }

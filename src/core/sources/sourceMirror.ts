@@ -12,7 +12,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeF
 import { join, resolve } from 'node:path';
 import { errorMessage } from '../../shared/errorMessage';
 import type { Logger } from '../model';
-import { changedMetaLines, endLine, metricLines, richSummary, startLines, warningLine, type StartInfo } from './mirrorEvents';
+import { changedMetaLines, endLine, metricLines, resumeLine, richSummary, startLines, warningLine, type StartInfo } from './mirrorEvents';
 import { isRecord } from './sourceFiles';
 import type { SourceKind, SourceProblem, SourceRunMeta } from './sourceModel';
 import { SOURCE_KIND_NAMES } from './sourceModel';
@@ -40,7 +40,7 @@ interface MirrorState {
   sourceId: string;
   cursor: unknown;
   /** The metadata last written (for telling what changed). */
-  meta?: { status: SourceRunMeta['status']; notes: string; tags: [string, string][] };
+  meta?: { status: SourceRunMeta['status']; notes: string; tags: [string, string][]; experiment: string; name: string; endedAt?: number };
   ended: boolean;
   /** Latest point time written (ms). */
   lastMs: number;
@@ -152,13 +152,25 @@ async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string,
     text += changedMetaLines(info, before, delta.meta, Math.max(next.lastMs, delta.meta.startedAt));
   }
   const points = metricLines(delta.series);
+  // Points after the run had ended (a TensorBoard run written again, an MLflow run resumed): it runs again.
+  if (points.text !== '' && next.ended && next.meta) {
+    text += resumeLine(runId, next.meta.experiment, next.meta.name, next.lastMs);
+    next.ended = false;
+  }
   text += points.text;
   if (points.lastMs > next.lastMs) next.lastMs = points.lastMs;
   const rich = richSummary(delta.rich);
   if (rich) { text += warningLine(Math.max(next.lastMs, delta.meta?.startedAt ?? 0), rich); next.richCount += delta.rich.length; }
   if (delta.meta) {
-    next.meta = { status: delta.meta.status, notes: delta.meta.notes, tags: [...delta.meta.tags] };
-    if (delta.meta.status !== 'running' && !next.ended) { text += endLine(delta.meta, next.lastMs); next.ended = true; }
+    const m = delta.meta;
+    next.meta = { status: m.status, notes: m.notes, tags: [...m.tags], experiment: m.experiment, name: m.name };
+    if (m.endedAt !== undefined) next.meta.endedAt = m.endedAt;
+  }
+  const status = next.meta?.status ?? 'running';
+  if (status !== 'running' && !next.ended) {
+    const endMs = delta.meta?.endedAt ?? Math.max(next.meta?.endedAt ?? 0, next.lastMs);
+    text += endLine(status, endMs);
+    next.ended = true;
   }
   if (text === '' && state) { if (JSON.stringify(state.cursor) !== JSON.stringify(delta.cursor)) writeState(stateFile, next); return 0; }
   mkdirSync(dir, { recursive: true });

@@ -27,7 +27,7 @@ export interface SourceRunMeta {
   host?: string;
   script?: string;
   notes: string;
-  /** The source's tags as `key` → value (MLflow) or plain labels (value ''). System tags are left out. */
+  /** The source's tags as `key` → value (MLflow; its `mlflow.*` system tags included) or plain labels (value ''). */
   tags: Map<string, string>;
   params: Map<string, ParamValue>;
   summary: Map<string, ParamValue>;
@@ -54,7 +54,16 @@ export interface RichValue {
   timeMs: number;
   /** A few words on it: `32×16 png`, `30 buckets`, the text's first characters… */
   detail: string;
+  /** What the source holds for it, decoded (the media issue will draw these; tests compare them now). */
+  data?: RichData;
 }
+
+export type RichData =
+  | { kind: 'histogram'; min: number; max: number; num: number; sum: number; sumSquares: number; limits: number[]; counts: number[] }
+  | { kind: 'image'; width: number; height: number; format: string; bytes: number }
+  | { kind: 'text'; text: string }
+  | { kind: 'hparams'; json: unknown }
+  | { kind: 'json'; json: unknown };
 
 /** Something a source holds that could not be used, with where it is. */
 export interface SourceProblem {

@@ -18,6 +18,11 @@ message Event {
     SessionLog session_log = 7;
     bytes meta_graph_def = 9;
   }
+  SourceMetadata source_metadata = 10;
+}
+
+message SourceMetadata {
+  string writer = 1;
 }
 
 message SessionLog {

@@ -16,7 +16,7 @@ import { changedMetaLines, endLine, metricLines, resumeLine, richSummary, startL
 import { isRecord } from './sourceFiles';
 import type { SourceKind, SourceProblem, SourceRunMeta } from './sourceModel';
 import { SOURCE_KIND_NAMES } from './sourceModel';
-import type { SourceReader, SourceRunRef } from './sourceReader';
+import type { RunListing, SourceReader, SourceRunRef } from './sourceReader';
 
 export const SOURCE_FILE = 'source.json';
 const ID_PREFIX: Readonly<Record<SourceKind, string>> = { mlflow: 'mlflow', 'mlflow-sqlite': 'mlflowdb', tensorboard: 'tb', wandb: 'wandb' };
@@ -88,9 +88,9 @@ const MAX_LOGGED_PER_PASS = 20;
  * One pass over a source: every run read from its cursor, what is new appended to its run log. `runsDir` is
  * .trialbook/runs. Never throws for a run's problem (it is reported and the other runs go on).
  */
-export async function mirrorSource(reader: SourceReader, runsDir: string, log: Logger): Promise<MirrorReport> {
+export async function mirrorSource(reader: SourceReader, runsDir: string, log: Logger, options: MirrorOptions = {}): Promise<MirrorReport> {
   const report: MirrorReport = { kind: reader.kind, root: reader.root, runs: 0, changed: [], bytes: 0, problems: [] };
-  const listing = await reader.listRuns();
+  const listing = options.listing ?? await reader.listRuns();
   report.runs = listing.runs.length;
   report.problems.push(...listing.problems);
   mkdirSync(runsDir, { recursive: true });
@@ -107,12 +107,22 @@ export async function mirrorSource(reader: SourceReader, runsDir: string, log: L
     }
   }
   let logged = 0;
+  let more = 0;
   for (const p of report.problems) {
-    if (logged++ >= MAX_LOGGED_PER_PASS) break;
-    log.warn(`Trialbook: ${SOURCE_KIND_NAMES[reader.kind]} ${reader.root}: ${describeProblem(p)}.`);
+    const text = `Trialbook: ${SOURCE_KIND_NAMES[reader.kind]} ${reader.root}: ${describeProblem(p)}.`;
+    if (options.told) { if (options.told.has(text)) continue; options.told.add(text); }
+    if (logged++ >= MAX_LOGGED_PER_PASS) { more++; continue; }
+    log.warn(text);
   }
-  if (report.problems.length > MAX_LOGGED_PER_PASS) log.warn(`Trialbook: ${report.problems.length - MAX_LOGGED_PER_PASS} more problems in ${reader.root} (not listed).`);
+  if (more > 0) log.warn(`Trialbook: ${more} more problems in ${reader.root} (not listed).`);
   return report;
+}
+
+export interface MirrorOptions {
+  /** The runs as listed before (a follower lists a big logdir only now and then); listed now when absent. */
+  listing?: RunListing;
+  /** Problems already logged: each is logged once. */
+  told?: Set<string>;
 }
 
 export function describeProblem(p: SourceProblem): string {

@@ -31,6 +31,8 @@ export const CommandId = {
   installSdk: 'trialbook.installSdk',
   rebuildDatabase: 'trialbook.rebuildDatabase',
   showLog: 'trialbook.showLog',
+  addSource: 'trialbook.addSource',
+  showSourceProblems: 'trialbook.showSourceProblems',
 } as const;
 
 export type CommandKey = keyof typeof CommandId;
@@ -43,7 +45,7 @@ export const workspaceCommandKeys = [
   'refresh', 'compareRuns', 'compareSelected', 'openRun', 'openRunsTable', 'filterRuns', 'clearFilter', 'sortRuns',
   'chooseKeyMetric', 'toggleRunningOnly', 'toggleStarredOnly', 'renameRun', 'editNotes', 'editTags', 'toggleStar', 'deleteRun', 'copyRunId',
   'revealSource', 'showCodeDiff', 'openAtCommit', 'exportComparisonCsv', 'pushModel', 'verifyModel', 'copyReference',
-  'rebuildDatabase',
+  'rebuildDatabase', 'addSource', 'showSourceProblems',
 ] as const satisfies readonly CommandKey[];
 
 export type WorkspaceCommandKey = (typeof workspaceCommandKeys)[number];

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { errorMessage } from '../../shared/errorMessage';
 import type { Logger } from '../model';
 import { describeProblem, mirrorSource, type MirrorProblem, type MirrorReport } from './sourceMirror';
-import { openSourceReader, type SourceConfig } from './sourceKinds';
+import { openSourceReader, type ReaderEnvironment, type SourceConfig } from './sourceKinds';
 import { SOURCE_KIND_NAMES } from './sourceModel';
 import type { RunListing, SourceReader } from './sourceReader';
 
@@ -47,7 +47,8 @@ export class SourceFollower {
   private followed = new Map<string, Followed>();
   private running: Promise<PassReport> | undefined;
 
-  constructor(private readonly runsDir: string, private readonly log: Logger, private readonly now: () => number = Date.now) {}
+  constructor(private readonly runsDir: string, private readonly log: Logger, private readonly env: ReaderEnvironment = {},
+    private readonly now: () => number = Date.now) {}
 
   /** The sources to follow from now on (paths resolved against `base`). Readers of dropped sources are closed. */
   setSources(configs: readonly SourceConfig[], base: string): void {
@@ -78,7 +79,7 @@ export class SourceFollower {
     const report: PassReport = { changed: [], bytes: 0, sources: [] };
     for (const f of this.followed.values()) {
       if (!f.reader) {
-        const opened = openSourceReader(f.config);
+        const opened = openSourceReader(f.config, this.env);
         if ('problem' in opened) {
           if (f.error !== opened.problem) this.log.warn(`Trialbook: source ${f.config.path}: ${opened.problem}.`);
           f.error = opened.problem;

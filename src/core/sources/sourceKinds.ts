@@ -3,6 +3,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { MlflowFileStoreReader } from './mlflowFileStore';
+import { MlflowSqliteReader } from './mlflowSqlite';
 import { listDir } from './sourceFiles';
 import type { SourceKind } from './sourceModel';
 import { SOURCE_KINDS } from './sourceModel';
@@ -69,13 +70,53 @@ export function detectSourceKind(path: string): SourceKind | { problem: string }
   return { problem: `${path} holds no MLflow store, TensorBoard event files or W&B runs` };
 }
 
+/** What readers need from their host: sql.js's WASM (for mlflow.db). */
+export interface ReaderEnvironment { wasmPath?: string }
+
 /** Opens the reader for a source (kind detected when not given). */
-export function openSourceReader(config: SourceConfig): SourceReader | { problem: string } {
+export function openSourceReader(config: SourceConfig, env: ReaderEnvironment = {}): SourceReader | { problem: string } {
   const kind = config.kind ?? detectSourceKind(config.path);
   if (typeof kind !== 'string') return kind;
   switch (kind) {
     case 'mlflow': return new MlflowFileStoreReader(config.path);
     case 'tensorboard': return new TensorBoardReader(config.path);
+    case 'mlflow-sqlite': return env.wasmPath ? new MlflowSqliteReader(config.path, env.wasmPath) : { problem: 'reading an MLflow SQLite store needs sql.js, which this host did not provide' };
     default: return { problem: `${kind} sources are not supported by this version` };
   }
+}
+
+/**
+ * The `trialbook.sources` setting: a list of paths, or of `{ "path", "kind" }` objects. Entries that do not parse are
+ * reported (with their position) and skipped.
+ */
+export function parseSourcesSetting(value: unknown): { sources: SourceConfig[]; problems: string[] } {
+  const sources: SourceConfig[] = [];
+  const problems: string[] = [];
+  if (value === undefined || value === null) return { sources, problems };
+  if (!Array.isArray(value)) return { sources, problems: ['trialbook.sources must be a list of paths or { "path", "kind" } objects'] };
+  value.forEach((entry: unknown, i) => {
+    if (typeof entry === 'string' && entry.trim() !== '') { sources.push({ path: entry.trim() }); return; }
+    if (typeof entry === 'object' && entry !== null && !Array.isArray(entry)) {
+      const path: unknown = (entry as Record<string, unknown>).path;
+      const kind: unknown = (entry as Record<string, unknown>).kind;
+      if (typeof path !== 'string' || path.trim() === '') { problems.push(`trialbook.sources[${i}] has no "path"`); return; }
+      if (kind !== undefined && !isSourceKind(kind)) { problems.push(`trialbook.sources[${i}]: "kind" must be one of ${SOURCE_KINDS.join(', ')}`); return; }
+      sources.push(kind === undefined ? { path: path.trim() } : { path: path.trim(), kind });
+      return;
+    }
+    problems.push(`trialbook.sources[${i}] is neither a path nor a { "path", "kind" } object`);
+  });
+  return { sources, problems };
+}
+
+/** Folders of a workspace that look like another tool's runs (checked by name first, so the search stays cheap). */
+export function findSourceCandidates(workspace: string): { path: string; kind: SourceKind }[] {
+  const out: { path: string; kind: SourceKind }[] = [];
+  const names = ['mlruns', 'mlflow.db', 'wandb', 'runs', 'logs', 'logdir', 'tb_logs', 'lightning_logs', 'tensorboard'];
+  for (const name of names) {
+    const path = join(workspace, name);
+    const kind = detectSourceKind(path);
+    if (typeof kind === 'string') out.push({ path, kind });
+  }
+  return out;
 }

@@ -168,6 +168,7 @@ export class TensorBoardReader implements SourceReader {
     let status: 'finished' | 'failed' | 'running' | undefined;
     let newestMtime = 0;
     let minMs = Number.POSITIVE_INFINITY;
+    let firstRecordMs = 0;
     const files = listDir(ref.location).filter((d) => d.isFile() && TFEVENTS.test(d.name)).map((d) => d.name).sort();
     for (const name of files) {
       const file = join(ref.location, name);
@@ -188,10 +189,11 @@ export class TensorBoardReader implements SourceReader {
         }
         const timeMs = num(event.wall_time) * 1000;
         const step = num(event.step);
+        const summary = msg(event.summary);
+        // The run's span is that of its summaries (writers may log explicit times far from the file's creation time).
+        if (!summary || !Array.isArray(summary.value)) { if (timeMs > 0) firstRecordMs ||= timeMs; return; }
         if (timeMs > 0 && timeMs < minMs) minMs = timeMs;
         if (timeMs > cursor.lastMs) cursor.lastMs = timeMs;
-        const summary = msg(event.summary);
-        if (!summary || !Array.isArray(summary.value)) return;
         for (const v of summary.value) {
           const value = msg(v);
           if (!value) continue;
@@ -202,7 +204,8 @@ export class TensorBoardReader implements SourceReader {
       for (const p of result.problems) delta.problems.push({ file, offset: p.offset, reason: p.reason });
       Object.defineProperty(cursor.files, name, { value: { offset: result.offset, ino: st.ino }, enumerable: true, writable: true, configurable: true });
     }
-    if (cursor.startedAt === 0 && Number.isFinite(minMs)) cursor.startedAt = minMs;
+    if (cursor.startedAt === 0) cursor.startedAt = Number.isFinite(minMs) ? minMs : firstRecordMs;
+    if (cursor.lastMs === 0) cursor.lastMs = cursor.startedAt;
     cursor.params = [...params];
     const runStatus: SourceRunMeta['status'] = status === 'failed' ? 'failed' : this.now() - newestMtime < ACTIVE_MS ? 'running' : 'finished';
     const sig = JSON.stringify([runStatus, cursor.params]);

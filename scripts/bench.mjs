@@ -10,6 +10,7 @@ const benches = {
   sdk: ['/usr/bin/python3', ['bench/sdk_log.py']],
   'sdk-torch': ['/usr/bin/python3', ['bench/sdk_torch.py']],
   push: [process.execPath, ['out/bench/push.js']],
+  sources: [process.execPath, ['out/bench/sources.js']],
   compare: [process.execPath, ['bench/compare.mjs']],
   activation: [process.execPath, ['bench/activation.mjs']],
   'editor-compare': [process.execPath, ['bench/editorCompare.mjs']],

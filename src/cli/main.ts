@@ -1,5 +1,6 @@
 // CLI dispatcher: `trialbook <command> …`. Exit codes: 0 success, 1 failure, 2 bad usage.
 import { UsageError } from './cliArgs';
+import { IMPORT_HELP, runImportCommand } from './importCommand';
 import { runPushCommand } from './pushCommand';
 import { MONITOR_HELP, runMonitorCommand } from './monitorCommand';
 import { REBUILD_HELP, runRebuildCommand } from './rebuildCommand';
@@ -17,13 +18,14 @@ Commands:
   rebuild   rebuild .trialbook/trialbook.db from the run logs
   push      push a run's model to a registry
   monitor   status of monitored model versions (exit code 1 on an alert)
+  import    read another tool's runs (MLflow, TensorBoard, W&B) into the index
   help      this text; "help <command>" for a command's options
 
 Every command takes --dir <workspace> (default: $TRIALBOOK_DIR, else the nearest folder with .trialbook/).
 The CLI shares the database with VS Code: when a window holds the writer lock, it reads without writing.
 `;
 
-const HELP = new Map<string, string>([['runs', RUNS_HELP], ['rebuild', REBUILD_HELP], ['series', SERIES_HELP], ['monitor', MONITOR_HELP]]);
+const HELP = new Map<string, string>([['runs', RUNS_HELP], ['rebuild', REBUILD_HELP], ['series', SERIES_HELP], ['monitor', MONITOR_HELP], ['import', IMPORT_HELP]]);
 
 /** Runs one command and answers its exit code; the caller ends the process (src/cli.ts). */
 export async function runCli(argv: string[]): Promise<number> {
@@ -40,6 +42,7 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'series': return await runSeriesCommand(rest);
       case 'push': return await runPushCommand(rest);
       case 'monitor': return runMonitorCommand(rest);
+      case 'import': return await runImportCommand(rest);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -5,11 +5,15 @@ import type { RunRow } from '../core/model';
 import { isSortColumn } from '../core/runQueries';
 import { formatDate, formatDuration, formatNumber, formatValue } from '../shared/format';
 import { parseArgs, splitList, UsageError } from './cliArgs';
+import { openSourceForCli, sourceKindOption } from './importCommand';
 import { openForCli } from './openForCli';
 import { formatTable, printError } from './terminalOutput';
 
-export const RUNS_HELP = `Usage: trialbook runs [--dir <workspace>] [--filter EXPR] [--sort KEY] [--experiment NAME]
-                      [--limit N] [--columns k1,k2] [--json] [--quiet]
+export const RUNS_HELP = `Usage: trialbook runs [--dir <workspace> | --source <path> [--kind KIND]] [--filter EXPR] [--sort KEY]
+                      [--experiment NAME] [--limit N] [--columns k1,k2] [--json] [--quiet]
+
+  --source PATH    list the runs of another tool's store instead (MLflow mlruns or mlflow.db, a TensorBoard logdir,
+                   a wandb folder), read without a workspace and without writing anything (see "help import")
 
   --filter EXPR    e.g. "val_acc > 0.9 and status = finished" (see docs/filter-language.md)
   --sort KEY       column (name, started, ended, status, duration, experiment) or metric/param; "-" for descending
@@ -36,14 +40,18 @@ function cell(row: RunRow, key: string): string {
 }
 
 export async function runRunsCommand(args: string[]): Promise<number> {
-  const parsed = parseArgs(args, ['dir', 'filter', 'sort', 'experiment', 'limit', 'columns'], ['json', 'quiet', 'help']);
+  const parsed = parseArgs(args, ['dir', 'filter', 'sort', 'experiment', 'limit', 'columns', 'source', 'kind'], ['json', 'quiet', 'help']);
   if (parsed.flags.has('help')) { process.stdout.write(RUNS_HELP); return 0; }
   if (parsed.positional.length > 0) throw new UsageError(`unexpected argument "${parsed.positional[0] ?? ''}"`);
   const limitText = parsed.options.get('limit');
   const limit = limitText === undefined ? undefined : Number(limitText);
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new UsageError('--limit needs a whole number ≥ 0');
   const extra = splitList(parsed.options.get('columns'), 'columns');
-  const index = await openForCli(parsed.options.get('dir'), parsed.flags.has('quiet'));
+  const source = parsed.options.get('source');
+  if (source !== undefined && parsed.options.has('dir')) throw new UsageError('--source and --dir cannot be used together');
+  const index = source === undefined ? await openForCli(parsed.options.get('dir'), parsed.flags.has('quiet'))
+    : await openSourceForCli(source, sourceKindOption(parsed.options.get('kind')), parsed.flags.has('quiet'));
+  if (!index) return 1;
   try {
     await index.sync();
     let rows: RunRow[];

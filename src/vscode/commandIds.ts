@@ -34,6 +34,8 @@ export const CommandId = {
   showLog: 'trialbook.showLog',
   openMonitoring: 'trialbook.openMonitoring',
   refreshMonitoring: 'trialbook.refreshMonitoring',
+  addSource: 'trialbook.addSource',
+  showSourceProblems: 'trialbook.showSourceProblems',
 } as const;
 
 export type CommandKey = keyof typeof CommandId;
@@ -46,7 +48,7 @@ export const workspaceCommandKeys = [
   'refresh', 'compareRuns', 'compareSelected', 'compareInNewPanel', 'openRun', 'openRunsTable', 'filterRuns', 'clearFilter', 'sortRuns',
   'chooseKeyMetric', 'toggleRunningOnly', 'toggleStarredOnly', 'renameRun', 'editNotes', 'editTags', 'toggleStar', 'deleteRun', 'copyRunId',
   'revealSource', 'showCodeDiff', 'openAtCommit', 'exportComparisonCsv', 'pushModel', 'verifyModel', 'copyReference',
-  'rebuildDatabase', 'openMonitoring', 'refreshMonitoring',
+  'rebuildDatabase', 'openMonitoring', 'refreshMonitoring', 'addSource', 'showSourceProblems',
 ] as const satisfies readonly CommandKey[];
 
 export type WorkspaceCommandKey = (typeof workspaceCommandKeys)[number];

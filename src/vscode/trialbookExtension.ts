@@ -10,6 +10,7 @@ import { modelCommands, registryCommands } from './commands/modelCommands';
 import { RunPickers } from './commands/runPickers';
 import { runsCommands } from './commands/runsCommands';
 import { setupCommands } from './commands/setupCommands';
+import { sourceCommands } from './commands/sourceCommands';
 import { viewCommands } from './commands/viewCommands';
 import type { WorkspaceCommandContext } from './commands/workspaceCommandContext';
 import { Configuration } from './configuration';
@@ -71,6 +72,7 @@ export class TrialbookExtension implements vscode.Disposable {
     const ctx: WorkspaceCommandContext = { extensionUri, log: this.log, parts: this.parts, pickers: new RunPickers(this.parts), registries: this.registries };
     const withFolder: CommandTable<WorkspaceCommandKey> = {
       ...viewCommands(ctx), ...compareCommands(ctx), ...runsCommands(ctx), ...modelCommands(ctx), ...maintenanceCommands(ctx), ...monitoringCommands(ctx),
+      ...sourceCommands(ctx),
     };
     this.commands.registerAll(withFolder);
   }

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/model';
 import { ViewId } from './commandIds';
@@ -10,6 +11,7 @@ import { NotebookCellStatusProvider } from './notebookCellStatus';
 import { RunEditor } from './runEditor';
 import { RunFilter } from './runFilter';
 import { RunsTreeProvider, type RunsTreeNode } from './runsTree';
+import { SourcesController } from './sources/sourcesController';
 import { RunningStatusItem } from './statusBar';
 import { TrainingCodeLensProvider } from './trainingCodeLens';
 import { registerPanels, type PanelsContext, type WebviewPanels } from './webviews/panels';
@@ -39,6 +41,8 @@ export class WorkspaceParts implements vscode.Disposable {
   readonly panels: WebviewPanels;
   /** The Monitoring view, alerts and dashboards (docs/monitoring.md). */
   readonly monitoring: MonitoringParts;
+  /** Other tools' runs (MLflow, TensorBoard, W&B) followed into the index. */
+  readonly sources: SourcesController;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: WorkspacePartsContext) {
@@ -59,8 +63,10 @@ export class WorkspaceParts implements vscode.Disposable {
     this.editor = new RunEditor(this.host);
     this.panels = registerPanels(this.panelsContext());
     this.monitoring = new MonitoringParts(ctx.extensionUri, this.host, ctx.log);
+    this.sources = new SourcesController(this.host, ctx.trialbookDir, dirname(ctx.trialbookDir), ctx.log, ctx.workspaceState,
+      vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'sql-wasm.wasm').fsPath);
     this.disposables.push(
-      this.host, this.tree, this.treeView, this.filter, this.cellStatus, this.codeLens, this.models, this.panels, this.monitoring,
+      this.sources, this.host, this.tree, this.treeView, this.filter, this.cellStatus, this.codeLens, this.models, this.panels, this.monitoring,
       vscode.window.createTreeView(ViewId.models, { treeDataProvider: this.models, showCollapseAll: true }),
       new RunningStatusItem(this.host),
       this.filter.onDidChange(() => this.tree.refresh()),

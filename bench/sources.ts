@@ -1,0 +1,106 @@
+// Sources benchmark (issue 15's three figures), each as a ratio against a bare pass over the same files in the same
+// run. Scale with TRIALBOOK_BENCH_SCALE (1 = the issue's sizes: 100 TensorBoard runs × 10 scalars × 10,000 steps,
+// 1,000 MLflow runs × 10 metrics × 1,000 steps; default 0.05 for a quick look).
+//   1. TensorBoard first import (frame, check CRCs, decode, write run logs, index them) vs frame + decode only.
+//   2. MLflow FileStore first import (into the index) vs reading and splitting the same metric files.
+//   3. Following: one TensorBoard record appended to a big event file, visible in the index; and 1 KB appended.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, appendFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openRunIndex } from '../src/core/openRunIndex';
+import { SourceFollower } from '../src/core/sources/sourceFollower';
+import { tensorboardTypes } from '../src/core/sources/tensorboardProto';
+import { readRecords } from '../src/core/sources/tfRecord';
+import { listFilesRecursive } from '../src/core/sources/sourceFiles';
+import { tbEvent, writeMlflowExperiment, writeMlflowRun, writeTbEventFile, type TbScalar } from '../test/fixtures/sourceWriters';
+
+const scale = Number(process.env.TRIALBOOK_BENCH_SCALE ?? '0.05');
+const WASM = join(__dirname, '..', '..', 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm');
+const log = { info: () => undefined, warn: () => undefined, error: (m: string) => { console.error(m); } };
+
+function* tbScalars(steps: number, tags: number): Generator<TbScalar> {
+  for (let step = 0; step < steps; step++) for (let t = 0; t < tags; t++) yield { tag: `metric/${t}`, step, wallTime: 1_700_000_000 + step * 0.5, value: Math.sin(step + t) };
+}
+
+async function importInto(tmp: string, source: string): Promise<number> {
+  const trialbookDir = join(tmp, `.trialbook-${Math.random().toString(16).slice(2)}`);
+  const started = performance.now();
+  const follower = new SourceFollower(join(trialbookDir, 'runs'), log, { wasmPath: WASM });
+  follower.setSources([{ path: source }], tmp);
+  await follower.pass();
+  const index = await openRunIndex({ trialbookDir, wasmPath: WASM, log, saveDelayMs: 600_000, readerWorker: false });
+  await index.sync();
+  const ms = performance.now() - started;
+  await index.close();
+  follower.close();
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'trialbook-bench-sources-'));
+  try {
+    // 1. TensorBoard.
+    const runs = Math.max(1, Math.round(100 * scale));
+    const steps = Math.max(100, Math.round(10_000 * Math.min(1, scale * 4)));
+    const logdir = join(tmp, 'tb');
+    for (let r = 0; r < runs; r++) writeTbEventFile(join(logdir, `run-${r}`), 1_700_000_000, tbScalars(steps, 10));
+    const { event } = tensorboardTypes();
+    let t = performance.now();
+    let decoded = 0;
+    for (const dir of readdirSync(logdir)) for (const f of readdirSync(join(logdir, dir))) readRecords(join(logdir, dir, f), 0, (d) => { event.decode(d); decoded++; }, false);
+    const bareTb = performance.now() - t;
+    const tbMs = await importInto(tmp, logdir);
+    console.log(`sources: TensorBoard ${runs} runs × 10 scalars × ${steps} steps (${decoded} records): bare frame+decode ${bareTb.toFixed(0)} ms, import into the index ${tbMs.toFixed(0)} ms: ${(bareTb / tbMs).toFixed(2)}× the bare pass (goal ≥ 0.5×)`);
+
+    // 2. MLflow FileStore.
+    const mlRuns = Math.max(1, Math.round(1000 * scale));
+    const mlruns = join(tmp, 'mlruns');
+    const exp = writeMlflowExperiment(mlruns, '1', 'bench');
+    for (let r = 0; r < mlRuns; r++) {
+      const metrics: Record<string, [number, number, number][]> = {};
+      for (let k = 0; k < 10; k++) metrics[`m${k}`] = Array.from({ length: 1000 }, (_, s) => [1_700_000_000_000 + s * 1000, Math.cos(s + k), s]);
+      writeMlflowRun(exp, '1', { runId: r.toString(16).padStart(32, '0'), name: `r${r}`, startTime: 1_700_000_000_000, metrics });
+    }
+    t = performance.now();
+    let points = 0;
+    for (const run of readdirSync(exp)) {
+      for (const f of listFilesRecursive(join(exp, run, 'metrics'))) {
+        for (const line of readFileSync(join(exp, run, 'metrics', f.path), 'utf8').split('\n')) { if (line) { const p = line.split(' '); points += Number(p[1]) === Number(p[1]) ? 1 : 1; } }
+      }
+    }
+    const bareMl = performance.now() - t;
+    const mlMs = await importInto(tmp, mlruns);
+    console.log(`sources: MLflow ${mlRuns} runs × 10 metrics × 1000 steps (${points} points): bare read+split ${bareMl.toFixed(0)} ms, import into the index ${mlMs.toFixed(0)} ms: ${(bareMl / mlMs).toFixed(2)}× (goal ≥ 0.5×)`);
+
+    // 3. Following: one record, then 1 KB, appended to a big event file.
+    const big = join(tmp, 'follow');
+    const bigSteps = Math.max(1000, Math.round(2_000_000 * scale));
+    const file = writeTbEventFile(join(big, 'live'), 1_700_000_000, tbScalars(bigSteps, 1));
+    const trialbookDir = join(tmp, '.trialbook-follow');
+    const follower = new SourceFollower(join(trialbookDir, 'runs'), log);
+    follower.setSources([{ path: big }], tmp);
+    await follower.pass();
+    const index = await openRunIndex({ trialbookDir, wasmPath: WASM, log, saveDelayMs: 600_000, readerWorker: false });
+    await index.sync();
+    appendFileSync(file, tbEvent({ wallTime: 1_800_000_000, step: bigSteps, scalars: [{ tag: 'metric/0', value: 1 }] }));
+    t = performance.now();
+    await follower.pass();
+    await index.sync();
+    const oneMs = performance.now() - t;
+    const kb: Buffer[] = [];
+    let bytes = 0;
+    for (let s = bigSteps + 1; bytes < 1024; s++) { const rec = tbEvent({ wallTime: 1_800_000_000 + s, step: s, scalars: [{ tag: 'metric/0', value: s }] }); kb.push(rec); bytes += rec.length; }
+    appendFileSync(file, Buffer.concat(kb));
+    t = performance.now();
+    await follower.pass();
+    await index.sync();
+    const kbMs = performance.now() - t;
+    console.log(`sources: following a ${(statSync(file).size / 1e6).toFixed(1)} MB event file: one record visible in ${oneMs.toFixed(1)} ms (goal ≤ 1000 ms), ${bytes} bytes appended visible in ${kbMs.toFixed(1)} ms; first import of that file ${'(see above for rates)'}`);
+    await index.close();
+    follower.close();
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+void main();

@@ -1,0 +1,160 @@
+// A source run's delta as lines of Trialbook's event format (docs/event-format.md), so the index reads an imported
+// run exactly like a run its own SDK logged. Points that share a step and a time become one `metrics` event.
+import { MAX_KEY_CHARS } from '../eventValidation';
+import type { ParamValue } from '../model';
+import type { RichValue, SourceKind, SourceRunMeta, SourceSeries } from './sourceModel';
+import { SOURCE_KIND_NAMES } from './sourceModel';
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+function nonFinite(v: number): string {
+  return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+}
+
+/** A param or summary value in the event format (non-finite floats as {"$float": …}). */
+function paramJson(v: ParamValue): Json {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : { $float: nonFinite(v) };
+  if (Array.isArray(v)) return v.map(paramJson);
+  if (v !== null && typeof v === 'object') {
+    const o: { [key: string]: Json } = {};
+    for (const k of Object.keys(v)) Object.defineProperty(o, k, { value: paramJson(v[k] as ParamValue), enumerable: true, writable: true, configurable: true });
+    return o;
+  }
+  return v;
+}
+
+/** An MLflow param is always text: "0.01" and "32" read as numbers (so filters and charts can use them) when
+ *  writing the number back gives the same text; anything else stays text. */
+export function paramFromText(text: string): ParamValue {
+  if (text === 'True' || text === 'true') return true;
+  if (text === 'False' || text === 'false') return false;
+  const n = Number(text);
+  return text.trim() !== '' && Number.isFinite(n) && String(n) === text ? n : text;
+}
+
+function objectOf(map: ReadonlyMap<string, ParamValue>, fromText: boolean): { [key: string]: Json } {
+  const o: { [key: string]: Json } = {};
+  for (const [k, v] of map) {
+    if (k.length === 0 || k.length > MAX_KEY_CHARS) continue;
+    const value = fromText && typeof v === 'string' ? paramFromText(v) : v;
+    Object.defineProperty(o, k, { value: paramJson(value), enumerable: true, writable: true, configurable: true });
+  }
+  return o;
+}
+
+/** The source's tags as Trialbook tags: `key=value` (or the label alone); MLflow's own `mlflow.*` tags are fields. */
+export function tagList(tags: ReadonlyMap<string, string>): string[] {
+  const out: string[] = [];
+  for (const [k, v] of tags) {
+    if (k.startsWith('mlflow.')) continue;
+    const tag = v === '' ? k : `${k}=${v}`;
+    out.push(tag.length > MAX_KEY_CHARS ? tag.slice(0, MAX_KEY_CHARS) : tag);
+  }
+  return out.filter((t) => t.length > 0);
+}
+
+function line(event: { [key: string]: Json }): string {
+  return `${JSON.stringify({ v: 1, ...event })}\n`;
+}
+
+const seconds = (ms: number): number => Math.max(0, ms) / 1000;
+
+export interface StartInfo {
+  mirrorId: string;
+  kind: SourceKind;
+  /** Params arrive as text (MLflow) and are read as numbers where they are. */
+  paramsAsText: boolean;
+  parentMirrorId?: string;
+}
+
+/** The first lines of an imported run: run_start with its params, tags, notes and lineage. */
+export function startLines(info: StartInfo, meta: SourceRunMeta): string {
+  const lineage: { [key: string]: Json } = {};
+  if (meta.user) lineage.user = meta.user;
+  if (meta.host) lineage.host = meta.host;
+  if (meta.script) lineage.script = meta.script;
+  const ev: { [key: string]: Json } = {
+    t: 'run_start', ts: seconds(meta.startedAt), run_id: info.mirrorId,
+    experiment: (meta.experiment || 'imported').slice(0, MAX_KEY_CHARS), name: (meta.name || info.mirrorId).slice(0, MAX_KEY_CHARS),
+    notes: meta.notes, tags: tagList(meta.tags), config: objectOf(meta.params, info.paramsAsText), lineage,
+    sdk: { name: SOURCE_KIND_NAMES[info.kind], version: 'imported' },
+  };
+  if (info.parentMirrorId) ev.group = info.parentMirrorId;
+  let out = line(ev);
+  if (meta.summary.size > 0) out += line({ t: 'summary', ts: seconds(meta.startedAt), summary: objectOf(meta.summary, false) });
+  return out;
+}
+
+/** Lines for metadata that changed after the first read (params, tags, notes, summary). */
+export function changedMetaLines(info: StartInfo, before: SourceRunMeta | undefined, meta: SourceRunMeta, tsMs: number): string {
+  const ts = seconds(tsMs);
+  let out = '';
+  out += line({ t: 'params', ts, params: objectOf(meta.params, info.paramsAsText) });
+  const tags = tagList(meta.tags);
+  if (!before || JSON.stringify(tagList(before.tags)) !== JSON.stringify(tags)) out += line({ t: 'tags', ts, tags });
+  if (!before || before.notes !== meta.notes) out += line({ t: 'notes', ts, notes: meta.notes });
+  if (meta.summary.size > 0) out += line({ t: 'summary', ts, summary: objectOf(meta.summary, false) });
+  return out;
+}
+
+export function endLine(status: SourceRunMeta['status'], endMs: number): string {
+  return line({ t: 'run_end', ts: seconds(endMs), status: status === 'running' ? 'finished' : status });
+}
+
+/** A run that had ended and gets new points: started again (its name and experiment stay). */
+export function resumeLine(mirrorId: string, experiment: string, name: string, tsMs: number): string {
+  return line({ t: 'run_start', ts: seconds(tsMs), run_id: mirrorId, experiment: experiment || 'imported', name: name || mirrorId, resumed: true });
+}
+
+export function warningLine(tsMs: number, message: string): string {
+  return line({ t: 'warning', ts: seconds(tsMs), message });
+}
+
+export function heartbeatLine(tsMs: number): string {
+  return line({ t: 'heartbeat', ts: seconds(tsMs) });
+}
+
+/**
+ * Points of several metrics as `metrics` events, one per (time, step) they share, in time order (then step).
+ * Returns the text and the latest time seen (ms).
+ */
+export function metricLines(series: ReadonlyMap<string, SourceSeries>): { text: string; lastMs: number } {
+  const groups = new Map<string, { step: number; timeMs: number; values: { [key: string]: Json } }>();
+  let lastMs = 0;
+  for (const [key, s] of series) {
+    if (key.length === 0 || key.length > MAX_KEY_CHARS) continue;
+    for (let i = 0; i < s.steps.length; i++) {
+      const step = s.steps[i] ?? 0;
+      const timeMs = s.times[i] ?? 0;
+      const v = s.values[i] ?? Number.NaN;
+      if (timeMs > lastMs) lastMs = timeMs;
+      const gk = `${timeMs}|${step}`;
+      let g = groups.get(gk);
+      // A second point of one key at the same (time, step) needs an event of its own.
+      if (g && Object.prototype.hasOwnProperty.call(g.values, key)) { groups.set(`${gk}|${i}|${key}`, g); g = undefined; }
+      if (!g) { g = { step, timeMs, values: {} }; groups.set(gk, g); }
+      Object.defineProperty(g.values, key, { value: Number.isFinite(v) ? v : nonFinite(v), enumerable: true, writable: true, configurable: true });
+    }
+  }
+  const ordered = [...new Set(groups.values())].sort((a, b) => a.timeMs - b.timeMs || a.step - b.step);
+  let text = '';
+  for (const g of ordered) {
+    if (g.step < 0 || !Number.isSafeInteger(g.step)) continue;
+    text += line({ t: 'metrics', ts: seconds(g.timeMs), step: g.step, values: g.values });
+  }
+  return { text, lastMs };
+}
+
+/** Rich values listed in words (the media issue will show them; until then they are counted, not dropped). */
+export function richSummary(rich: readonly RichValue[]): string | undefined {
+  if (rich.length === 0) return undefined;
+  const byTag = new Map<string, { kind: string; count: number; first: number; last: number; detail: string }>();
+  for (const r of rich) {
+    const k = `${r.kind}\u0000${r.tag}`;
+    const e = byTag.get(k);
+    if (e) { e.count++; e.first = Math.min(e.first, r.step); e.last = Math.max(e.last, r.step); } else byTag.set(k, { kind: r.kind, count: 1, first: r.step, last: r.step, detail: r.detail });
+  }
+  const parts = [...byTag.entries()].slice(0, 50).map(([k, e]) => `${k.split('\u0000')[1] ?? ''} (${e.kind} ×${e.count}, steps ${e.first}–${e.last}${e.detail ? `, ${e.detail}` : ''})`);
+  const more = byTag.size > 50 ? ` and ${byTag.size - 50} more tags` : '';
+  return `${rich.length} rich value${rich.length === 1 ? '' : 's'} imported as a list only (not shown as charts yet): ${parts.join('; ')}${more}`;
+}

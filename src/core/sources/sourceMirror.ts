@@ -1,0 +1,190 @@
+// Brings one source's runs into the index: each source run gets a run folder of its own under .trialbook/runs
+// whose events.jsonl is written here, in Trialbook's format, from what the reader found since its cursor. The
+// index then reads it like any other run (tailing by byte offset), so imported runs list, filter, compare and take
+// edits (edits.jsonl beside it) like Trialbook's own. The source itself is only ever read.
+//
+// Identity: the folder name is derived from the source's own run id (never random), and `source.json` beside the
+// log records the source, the id and the reader's cursor; a re-scan continues from the cursor, so nothing is
+// imported twice. The log is appended first and the cursor written after (atomically): a crash in between can at
+// worst repeat the last delta's points, never lose any.
+import { createHash } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { errorMessage } from '../../shared/errorMessage';
+import type { Logger } from '../model';
+import { changedMetaLines, endLine, metricLines, resumeLine, richSummary, startLines, warningLine, type StartInfo } from './mirrorEvents';
+import { isRecord } from './sourceFiles';
+import type { SourceKind, SourceProblem, SourceRunMeta } from './sourceModel';
+import { SOURCE_KIND_NAMES } from './sourceModel';
+import type { RunListing, SourceReader, SourceRunRef } from './sourceReader';
+
+export const SOURCE_FILE = 'source.json';
+const ID_PREFIX: Readonly<Record<SourceKind, string>> = { mlflow: 'mlflow', 'mlflow-sqlite': 'mlflowdb', tensorboard: 'tb', wandb: 'wandb' };
+const SAFE = /[^A-Za-z0-9._-]+/g;
+
+/** The run folder name of a source run: stable across scans, valid as a Trialbook run id. */
+export function mirrorRunId(kind: SourceKind, root: string, sourceId: string): string {
+  const prefix = ID_PREFIX[kind];
+  if ((kind === 'mlflow' || kind === 'mlflow-sqlite' || kind === 'wandb') && /^[A-Za-z0-9]{1,64}$/.test(sourceId)) return `${prefix}-${sourceId}`;
+  // A TensorBoard run is a path: readable slug plus a hash of the logdir and the path (two logdirs may both hold run-a).
+  const hash = createHash('sha1').update(`${resolve(root)}\u0000${sourceId}`).digest('hex').slice(0, 10);
+  const slug = sourceId.replace(SAFE, '_').replace(/^[._-]+/, '').slice(0, 80);
+  return slug ? `${prefix}-${slug}-${hash}` : `${prefix}-${hash}`;
+}
+
+/** What source.json holds. */
+interface MirrorState {
+  format: 1;
+  kind: SourceKind;
+  root: string;
+  sourceId: string;
+  cursor: unknown;
+  /** The metadata last written (for telling what changed). */
+  meta?: { status: SourceRunMeta['status']; notes: string; tags: [string, string][]; experiment: string; name: string; endedAt?: number };
+  ended: boolean;
+  /** Latest point time written (ms). */
+  lastMs: number;
+  richCount: number;
+}
+
+function readState(file: string): MirrorState | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const v: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (!isRecord(v) || v.format !== 1 || typeof v.root !== 'string' || typeof v.sourceId !== 'string' || typeof v.kind !== 'string') return undefined;
+    return v as unknown as MirrorState;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeState(file: string, state: MirrorState): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(state));
+  renameSync(tmp, file);
+}
+
+export interface MirrorProblem extends SourceProblem {
+  /** The run folder it concerns, when it concerns one run. */
+  runId?: string;
+}
+
+export interface MirrorReport {
+  kind: SourceKind;
+  root: string;
+  /** Runs the source holds (as listed). */
+  runs: number;
+  /** Run folders whose log grew in this pass. */
+  changed: string[];
+  /** Bytes appended to the run logs in this pass. */
+  bytes: number;
+  problems: MirrorProblem[];
+}
+
+/** Problems of one file are logged once per cause; the report still lists each. */
+const MAX_LOGGED_PER_PASS = 20;
+
+/**
+ * One pass over a source: every run read from its cursor, what is new appended to its run log. `runsDir` is
+ * .trialbook/runs. Never throws for a run's problem (it is reported and the other runs go on).
+ */
+export async function mirrorSource(reader: SourceReader, runsDir: string, log: Logger, options: MirrorOptions = {}): Promise<MirrorReport> {
+  const report: MirrorReport = { kind: reader.kind, root: reader.root, runs: 0, changed: [], bytes: 0, problems: [] };
+  const listing = options.listing ?? await reader.listRuns();
+  report.runs = listing.runs.length;
+  report.problems.push(...listing.problems);
+  mkdirSync(runsDir, { recursive: true });
+  // Parents first, so a nested run can name its parent's folder.
+  const ids = new Map<string, string>();
+  for (const ref of listing.runs) ids.set(ref.sourceId, mirrorRunId(reader.kind, reader.root, ref.sourceId));
+  for (const ref of listing.runs) {
+    const runId = ids.get(ref.sourceId) ?? mirrorRunId(reader.kind, reader.root, ref.sourceId);
+    try {
+      const bytes = await mirrorRun(reader, ref, runId, runsDir, ids, report);
+      if (bytes > 0) { report.changed.push(runId); report.bytes += bytes; }
+    } catch (err) {
+      report.problems.push({ runId, file: ref.location, reason: `cannot import this run: ${errorMessage(err)}` });
+    }
+  }
+  let logged = 0;
+  let more = 0;
+  for (const p of report.problems) {
+    const text = `Trialbook: ${SOURCE_KIND_NAMES[reader.kind]} ${reader.root}: ${describeProblem(p)}.`;
+    if (options.told) { if (options.told.has(text)) continue; options.told.add(text); }
+    if (logged++ >= MAX_LOGGED_PER_PASS) { more++; continue; }
+    log.warn(text);
+  }
+  if (more > 0) log.warn(`Trialbook: ${more} more problems in ${reader.root} (not listed).`);
+  return report;
+}
+
+export interface MirrorOptions {
+  /** The runs as listed before (a follower lists a big logdir only now and then); listed now when absent. */
+  listing?: RunListing;
+  /** Problems already logged: each is logged once. */
+  told?: Set<string>;
+}
+
+export function describeProblem(p: SourceProblem): string {
+  const where = p.offset !== undefined ? `${p.file} at byte ${p.offset}` : p.line !== undefined ? `${p.file}:${p.line}` : p.file;
+  return `${where}: ${p.reason}`;
+}
+
+async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string, runsDir: string, ids: ReadonlyMap<string, string>, report: MirrorReport): Promise<number> {
+  const dir = join(runsDir, runId);
+  const stateFile = join(dir, SOURCE_FILE);
+  const logFile = join(dir, 'events.jsonl');
+  let state = readState(stateFile);
+  const hasLog = existsSync(logFile);
+  if (state && (state.root !== resolve(reader.root) || state.kind !== reader.kind)) {
+    report.problems.push({ runId, file: ref.location, reason: `run ${ref.sourceId} is already imported from ${state.root}; this copy is left out` });
+    return 0;
+  }
+  if (!state && hasLog) {
+    report.problems.push({ runId, file: ref.location, reason: `a Trialbook run named ${runId} already exists; this source run is left out` });
+    return 0;
+  }
+  // The log was removed (a rebuild from scratch, a deleted folder): read the run again from the start.
+  if (state && !hasLog) state = undefined;
+  const delta = await reader.readRun(ref, state?.cursor);
+  for (const p of delta.problems) report.problems.push({ ...p, runId });
+  const info: StartInfo = { mirrorId: runId, kind: reader.kind, paramsAsText: reader.kind === 'mlflow' || reader.kind === 'mlflow-sqlite' };
+  const parent = delta.meta?.parent;
+  if (parent !== undefined) { const p = ids.get(parent); if (p !== undefined) info.parentMirrorId = p; }
+  let text = '';
+  const next: MirrorState = state ? { ...state, cursor: delta.cursor } : { format: 1, kind: reader.kind, root: resolve(reader.root), sourceId: ref.sourceId, cursor: delta.cursor, ended: false, lastMs: 0, richCount: 0 };
+  if (!state) {
+    if (!delta.meta) return 0; // nothing usable yet (no metadata): tried again next pass
+    text += startLines(info, delta.meta);
+  } else if (delta.meta) {
+    const before: SourceRunMeta | undefined = state.meta
+      ? { ...delta.meta, notes: state.meta.notes, tags: new Map(state.meta.tags) } : undefined;
+    text += changedMetaLines(info, before, delta.meta, Math.max(next.lastMs, delta.meta.startedAt));
+  }
+  const points = metricLines(delta.series);
+  // Points after the run had ended (a TensorBoard run written again, an MLflow run resumed): it runs again.
+  if (points.text !== '' && next.ended && next.meta) {
+    text += resumeLine(runId, next.meta.experiment, next.meta.name, next.lastMs);
+    next.ended = false;
+  }
+  text += points.text;
+  if (points.lastMs > next.lastMs) next.lastMs = points.lastMs;
+  const rich = richSummary(delta.rich);
+  if (rich) { text += warningLine(Math.max(next.lastMs, delta.meta?.startedAt ?? 0), rich); next.richCount += delta.rich.length; }
+  if (delta.meta) {
+    const m = delta.meta;
+    next.meta = { status: m.status, notes: m.notes, tags: [...m.tags], experiment: m.experiment, name: m.name };
+    if (m.endedAt !== undefined) next.meta.endedAt = m.endedAt;
+  }
+  const status = next.meta?.status ?? 'running';
+  if (status !== 'running' && !next.ended) {
+    const endMs = delta.meta?.endedAt ?? Math.max(next.meta?.endedAt ?? 0, next.lastMs);
+    text += endLine(status, endMs);
+    next.ended = true;
+  }
+  if (text === '' && state) { if (JSON.stringify(state.cursor) !== JSON.stringify(delta.cursor)) writeState(stateFile, next); return 0; }
+  mkdirSync(dir, { recursive: true });
+  appendFileSync(logFile, text);
+  writeState(stateFile, next);
+  return Buffer.byteLength(text);
+}

@@ -1,0 +1,51 @@
+// The project's own writers of TensorBoard and MLflow files (test/fixtures/sourceWriters.ts, used by the benchmarks
+// and the tests that need bad or large files) give the same bytes as the real tools for the same content.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parseMetaYaml } from '../../src/core/sources/metaYaml';
+import { tensorboardTypes } from '../../src/core/sources/tensorboardProto';
+import { readRecords } from '../../src/core/sources/tfRecord';
+import { TB_WRITER, tbEventFile, writeMlflowExperiment, writeMlflowRun, type TbScalar } from '../fixtures/sourceWriters';
+import { peerPath } from './peerFixtures';
+
+describe('peers: the project\'s generators against the real files', () => {
+  for (const writer of ['torch', 'tensorboardX']) {
+    it(`a scalar event file written again from its decoded content is byte-for-byte ${writer}'s`, () => {
+      const dir = peerPath('tensorboard', writer, 'run-b');
+      const name = readdirSync(dir).find((n) => n.startsWith('events.out.tfevents.'))!;
+      const file = join(dir, name);
+      const { event } = tensorboardTypes();
+      let createdAt = 0;
+      let sourceWriter: string | undefined;
+      const scalars: TbScalar[] = [];
+      readRecords(file, 0, (data) => {
+        const e = event.toObject(event.decode(data), { longs: Number }) as { wall_time: number; step?: number; file_version?: string; source_metadata?: { writer: string }; summary?: { value: { tag: string; simple_value: number }[] } };
+        if (e.file_version !== undefined) { createdAt = e.wall_time; sourceWriter = e.source_metadata?.writer; return; }
+        for (const v of e.summary?.value ?? []) scalars.push({ tag: v.tag, step: e.step ?? 0, wallTime: e.wall_time, value: v.simple_value });
+      });
+      assert.equal(scalars.length, 3000);
+      assert.equal(sourceWriter, writer === 'torch' ? TB_WRITER : undefined);
+      assert.ok(tbEventFile(createdAt, scalars, sourceWriter).equals(readFileSync(file)));
+    });
+  }
+
+  it('an MLflow run written by the generator has the FileStore\'s meta.yaml fields and metric lines', () => {
+    const real = peerPath('mlflow', 'mlruns', '753698333998006129', '2cd79386d8ee4dbfb6570f6a6db8a387');
+    const tmp = mkdtempSync(join(tmpdir(), 'trialbook-gen-'));
+    try {
+      const exp = writeMlflowExperiment(tmp, '753698333998006129', 'fixture-exp-a');
+      const lines = readFileSync(join(real, 'metrics', 'loss'), 'utf8').trim().split('\n').map((l) => l.split(' '));
+      const points = lines.map(([t, v, s]) => [Number(t), v === 'nan' ? Number.NaN : Number(v), Number(s)] as [number, number, number]);
+      const dir = writeMlflowRun(exp, '753698333998006129', { runId: '2cd79386d8ee4dbfb6570f6a6db8a387', name: 'baseline', startTime: 1, metrics: { loss: points } });
+      assert.equal(readFileSync(join(dir, 'metrics', 'loss'), 'utf8'), readFileSync(join(real, 'metrics', 'loss'), 'utf8'));
+      const keys = (f: string): string[] => [...parseMetaYaml(readFileSync(f, 'utf8')).values.keys()].sort();
+      assert.deepEqual(keys(join(dir, 'meta.yaml')), keys(join(real, 'meta.yaml')));
+      assert.deepEqual(keys(join(exp, 'meta.yaml')), keys(join(real, '..', 'meta.yaml')));
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

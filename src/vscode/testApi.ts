@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { RunDetail, RunStatus } from '../core/model';
 import type { CommandError } from './commands/commandRunner';
+import type { DatasetsSnapshot } from './datasetsTree';
 import type { RecentLines } from './logger';
 import type { RegistryCommands } from './registryCommands';
 import type { WorkspaceParts } from './workspaceParts';
@@ -94,6 +95,8 @@ export interface TrialbookApi {
   hasRegistryCredentials(name: string): Promise<boolean>;
   /** The Models view: run name → model names → push references. */
   modelsTree(): Promise<Array<{ run: string; models: Array<{ name: string; pushes: string[] }> }>>;
+  /** The Datasets view, fully expanded: dataset → versions → runs (with their models). */
+  datasetsTree(): Promise<DatasetsSnapshot[]>;
 }
 
 /** What the root object lends the test API. */
@@ -144,6 +147,7 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
       return { ...(intervalMs !== undefined ? { intervalMs } : {}), polls: parts?.host.polls ?? 0 };
     },
     hasRegistryCredentials: (name) => source.registries.hasCredentials(name),
+    datasetsTree: async () => (parts ? parts.datasets.snapshot() : []),
     modelsTree: async () => {
       const models = parts?.models;
       if (!models) return [];

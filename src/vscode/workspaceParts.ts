@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/model';
 import { ViewId } from './commandIds';
+import { registerDatasetsView, type DatasetsTreeProvider } from './datasetsTree';
 import type { Configuration, SettingsChange } from './configuration';
 import { GitDocumentProvider, gitScheme } from './gitDocuments';
 import { IndexHost } from './indexHost';
@@ -32,6 +33,8 @@ export class WorkspaceParts implements vscode.Disposable {
   readonly filter: RunFilter;
   readonly editor: RunEditor;
   readonly models: ModelsTreeProvider;
+  /** The Datasets view: dataset → versions → runs → models. */
+  readonly datasets: DatasetsTreeProvider;
   readonly cellStatus: NotebookCellStatusProvider;
   readonly codeLens: TrainingCodeLensProvider;
   /** Comparisons, the runs table and run details: opened by commands, revived after a reload. */
@@ -55,6 +58,9 @@ export class WorkspaceParts implements vscode.Disposable {
     this.codeLens = new TrainingCodeLensProvider(this.host, settings.keyMetric);
     this.editor = new RunEditor(this.host);
     this.panels = registerPanels(this.panelsContext());
+    const datasetsView = registerDatasetsView(this.host);
+    this.datasets = datasetsView.provider;
+    this.disposables.push(datasetsView.disposable);
     this.disposables.push(
       this.host, this.tree, this.treeView, this.filter, this.cellStatus, this.codeLens, this.models, this.panels,
       vscode.window.createTreeView(ViewId.models, { treeDataProvider: this.models, showCollapseAll: true }),

@@ -192,13 +192,15 @@ class DatasetHandle:
             self._state["kind"] = kind
         if entries is None:
             entries = []
+            prefix = len(path.rstrip(os.sep)) + 1  # `path` is absolute: relative names by slicing (relpath is slow)
             for folder, dirs, names in os.walk(path):
                 if self._cancel.is_set():
                     return None
                 dirs.sort()
                 for name in names:
                     full = os.path.join(folder, name)
-                    entries.append((os.path.relpath(full, path).replace(os.sep, "/"), full))
+                    rel = full[prefix:]
+                    entries.append((rel if os.sep == "/" else rel.replace(os.sep, "/"), full))
             entries.sort()
         unreadable = []
         hashed = []
@@ -218,7 +220,7 @@ class DatasetHandle:
             if not _is_regular(st):
                 continue  # sockets, pipes: not data
             total += st.st_size
-            hit = self._cache.get(os.path.abspath(full), st.st_size, st.st_mtime_ns)
+            hit = self._cache.get(full, st.st_size, st.st_mtime_ns)
             if hit is not None:
                 digest, stats = hit
                 with self._lock:
@@ -232,7 +234,7 @@ class DatasetHandle:
                 if digest is None:
                     return None
                 stats = _dataset_stats.stats(full, st.st_size) if kind == "file" else None
-                self._cache.put(os.path.abspath(full), st.st_size, st.st_mtime_ns, digest, stats)
+                self._cache.put(full, st.st_size, st.st_mtime_ns, digest, stats)
                 with self._lock:
                     self._state["files_hashed"] += 1
             hashed.append((rel, digest))
@@ -285,6 +287,19 @@ def _bytes(n):
         n /= 1024.0
 
 
+_caches = {}
+_caches_lock = threading.Lock()
+
+
+def shared_cache(path):
+    """One cache per file and process: a second dataset (or run) does not read the cache file again."""
+    with _caches_lock:
+        cache = _caches.get(path)
+        if cache is None:
+            cache = _caches[path] = HashCache(path)
+        return cache
+
+
 def disabled_handle(path_or_uri, name, context):
     """A non-zero rank records nothing: no hashing either (rank 0 hashes the same data)."""
     source = source_of(path_or_uri)
@@ -303,7 +318,7 @@ def use_dataset(path_or_uri, name, context, wait, emit, trialbook_dir, handles):
     if context is not None and (not isinstance(context, str) or not 1 <= len(context) <= 250):
         raise ValueError("trialbook: dataset context must be a string of 1 to 250 characters, got %r" % (context,))
     wait = default_wait() if wait is None else max(0.0, float(wait))
-    cache = HashCache(os.path.join(trialbook_dir, "cache", "fingerprints.jsonl"))
+    cache = shared_cache(os.path.join(trialbook_dir, "cache", "fingerprints.jsonl"))
     key = uuid.uuid4().hex[:12]
     if source.startswith("file://"):
         source = source[len("file://"):]

@@ -116,8 +116,10 @@ class DatasetTest(SdkTestCase):
     def test_run_end_cancels_hashing_and_the_cache_keeps_what_was_done(self):
         for i in range(4000):
             self.write("huge/part-%05d.bin" % i, os.urandom(2048))
-        events, _err = self.use("run.use_dataset('huge', wait=0.05)")
+        events, _err = self.use("import time\nh = run.use_dataset('huge', wait=0.05)\n"
+                                "while h.progress()['files_hashed'] < 100 and not h.done:\n    time.sleep(0.01)\nassert not h.done")
         self.assertEqual([(e["status"], e.get("cancelled")) for e in events], [("partial", None), ("partial", True)])
+        self.assertGreaterEqual(events[-1]["files_hashed"], 100)
         events, _err = self.use("h = run.use_dataset('huge', wait=0.05)\nh.wait(120)")
         self.assertGreater(events[-1]["files_cached"], 0)  # the first run's work was kept
         self.assertEqual(events[-1]["status"], "complete")

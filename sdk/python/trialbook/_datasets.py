@@ -86,6 +86,12 @@ class DatasetHandle:
     def done(self):
         return self._done.is_set()
 
+    def progress(self):
+        """{"files", "files_hashed", "files_cached", "bytes_hashed", "size"}: how far hashing got (files and size
+        once the folder is listed)."""
+        with self._lock:
+            return {k: v for k, v in self._state.items() if k != "kind"}
+
     def wait(self, timeout=None):
         """True when hashing has ended (fingerprint recorded, or cancelled) within `timeout` seconds."""
         return self._done.wait(timeout)

@@ -50,7 +50,8 @@ export function datasetUse(o: Record<string, Json>, ts: number): DatasetUse {
   if (o.unreadable !== undefined) {
     const list = o.unreadable;
     if (!Array.isArray(list)) fail('"unreadable" must be an array of {path, error}');
-    use.unreadable = list.slice(0, MAX_UNREADABLE).map((u: Json) => {
+    if (list.length > MAX_UNREADABLE) fail(`"unreadable" lists at most ${MAX_UNREADABLE} files (the count goes in "unreadable_count")`);
+    use.unreadable = list.map((u: Json) => {
       if (!isObject(u)) fail('"unreadable" must be an array of {path, error}');
       return { path: str(u, 'path'), error: str(u, 'error') };
     });

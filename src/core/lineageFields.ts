@@ -4,6 +4,8 @@ import { fail, isObject, optBool, optInt, optStr, str, type Json } from './event
 import type { CapturedSource, GitLineage, SourceState } from './model';
 
 const SHA256 = /^[0-9a-f]{64}$/;
+/** Where a captured copy is; readers also check it is the entry's own hash before reading it (codeAtRun). */
+const STORED = /^sources\/[0-9a-f]{64}$/;
 const STATES: readonly SourceState[] = ['untracked', 'modified', 'added', 'ignored', 'no-repository'];
 const MAX_LISTED = 1000;
 
@@ -11,7 +13,8 @@ function pathList(g: Record<string, Json>, field: string): string[] | undefined 
   const v = g[field];
   if (v === undefined) return undefined;
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) fail(`"lineage.git.${field}" must be an array of strings`);
-  return (v as string[]).slice(0, MAX_LISTED);
+  if (v.length > MAX_LISTED) fail(`"lineage.git.${field}" lists at most ${MAX_LISTED} files`);
+  return v as string[];
 }
 
 /** Adds `path`, `untracked`, `modified` and `filesTruncated` from the log's `git` object. */
@@ -24,7 +27,7 @@ export function gitFileLists(g: Record<string, Json>, out: GitLineage): void {
 
 export function capturedSources(v: Json): CapturedSource[] {
   if (!Array.isArray(v)) fail('"lineage.sources" must be an array');
-  return v.slice(0, 100).map((s: Json) => {
+  return v.map((s: Json) => {
     if (!isObject(s)) fail('"lineage.sources" must hold objects');
     const state = STATES.find((x) => x === s.state);
     if (state === undefined) fail(`"lineage.sources[].state" must be one of ${STATES.join(', ')}`);
@@ -33,7 +36,7 @@ export function capturedSources(v: Json): CapturedSource[] {
     const source: CapturedSource = { path: str(s, 'path', undefined, 1), state, sha256, size: optInt(s, 'size', 0) ?? fail('"lineage.sources[].size" is required') };
     const stored = optStr(s, 'stored');
     if (stored !== undefined) {
-      if (stored !== `sources/${sha256}`) fail('"lineage.sources[].stored" must be "sources/<its sha256>"');
+      if (!STORED.test(stored)) fail('"lineage.sources[].stored" must be "sources/<sha256>"');
       source.stored = stored;
     }
     return source;

@@ -130,6 +130,8 @@ class DatasetHandle:
                               % (self.name, self._progress(), deadline - now))
                     next_progress = now + PROGRESS_AFTER
         except KeyboardInterrupt:
+            with self._reported:
+                self._returned = True  # the hashing thread records how far it got (partial, cancelled)
             self.cancel()
             self._done.wait(5.0)
             raise

@@ -153,6 +153,13 @@ class DatasetTest(SdkTestCase):
         self.assertEqual(event["source"], "s3://bucket/train/")
         self.assertNotIn("sha256", event)
 
+    def test_log_input_takes_an_mlflow_like_dataset(self):
+        path = self.write("eval.csv", b"a,b\n1,2\n")
+        code = ("class Source:\n    uri = %r\nclass Dataset:\n    name = 'holdout'\n    source = Source()\n"
+                "run.log_input(Dataset(), context='evaluation')") % path
+        (event,), _err = self.use(code)
+        self.assertEqual((event["name"], event["source"], event["context"], event["rows"]), ("holdout", path, "evaluation", 1))
+
     def test_cache_file_is_bounded_json_lines(self):
         self.write("d/x.txt", b"x")
         self.use("run.use_dataset('d')")

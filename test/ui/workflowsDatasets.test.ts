@@ -40,7 +40,8 @@ export const tests: UiTest[] = [
       train(workspace, csv, 'churn-v2');
 
       await workbench.runCommand('Trialbook: Focus on Datasets View');
-      const sidebar = page.locator('.part.sidebar');
+      // The Datasets pane only: the Runs view above lists the same run names.
+      const sidebar = page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: 'Datasets' }) });
       const datasetRow = workbench.treeRow(sidebar, 'churn-train').first();
       await datasetRow.waitFor({ state: 'visible', timeout: 30_000 });
       assert.equal(await datasetRow.locator('.label-description').textContent(), '2 versions · 2 runs');

@@ -2,7 +2,10 @@
 // Hand-written rather than a generic JSON Schema validator: it runs once per log line on the ingest hot path.
 import { errorMessage } from '../shared/errorMessage';
 import type { MetricGoal, SummaryMode } from '../shared/metricDirection';
-import type { Artifact, Lineage, ParamValue } from './model';
+import type { Artifact, DatasetUse, Lineage, ParamValue } from './model';
+import { exceeds, fail, Invalid, isObject, optBool, optInt, optStr, str, type Json } from './eventFields';
+import { datasetUse } from './datasetEvent';
+import { capturedSources, gitFileLists } from './lineageFields';
 
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 export const MAX_KEY_CHARS = 250;
@@ -33,67 +36,13 @@ export type RunEvent =
   | { t: 'artifact'; ts: number; artifact: Artifact }
   | { t: 'run_end'; ts: number; status: 'finished' | 'failed' | 'killed'; error?: string }
   | { t: 'warning'; ts: number; message: string }
+  | { t: 'dataset'; ts: number; dataset: DatasetUse }
   /** heartbeat, or a kind this reader does not know: only its time matters. */
   | { t: 'other'; ts: number };
-
-/** Thrown inside validation; caught by `validateEvent` and turned into a skip reason. */
-class Invalid extends Error {}
-
-function fail(reason: string): never {
-  throw new Invalid(reason);
-}
-
-type Json = unknown;
-
-function isObject(x: Json): x is Record<string, Json> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-/** Length in Unicode code points (what JSON Schema's maxLength counts), computed only when it can matter. */
-function exceeds(s: string, max: number): boolean {
-  if (s.length <= max) return false;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-    if (++n > max) return true;
-  }
-  return false;
-}
 
 function checkKey(k: string, what: string): void {
   if (k.length === 0) fail(`empty ${what} name`);
   if (exceeds(k, MAX_KEY_CHARS)) fail(`${what} name longer than ${MAX_KEY_CHARS} characters`);
-}
-
-function str(o: Record<string, Json>, field: string, max?: number, min = 0): string {
-  const v = o[field];
-  if (typeof v !== 'string') fail(`"${field}" must be a string`);
-  if (v.length < min) fail(`"${field}" must not be empty`);
-  if (max !== undefined && exceeds(v, max)) fail(`"${field}" longer than ${max} characters`);
-  return v;
-}
-
-function optStr(o: Record<string, Json>, field: string, max?: number): string | undefined {
-  return o[field] === undefined ? undefined : str(o, field, max);
-}
-
-function optBool(o: Record<string, Json>, field: string): boolean | undefined {
-  const v = o[field];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') fail(`"${field}" must be true or false`);
-  return v;
-}
-
-function optInt(o: Record<string, Json>, field: string, min?: number): number | undefined {
-  const v = o[field];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v)) fail(`"${field}" must be an integer`);
-  if (min !== undefined && v < min) fail(`"${field}" must be at least ${min}`);
-  return v;
 }
 
 function isNonFinite(x: string): x is 'NaN' | 'Infinity' | '-Infinity' {
@@ -174,6 +123,7 @@ function lineage(v: Json): Lineage {
     }
     const dirty = optBool(g, 'dirty'); if (dirty !== undefined) out.git.dirty = dirty;
     const truncated = optBool(g, 'diff_truncated'); if (truncated !== undefined) out.git.diffTruncated = truncated;
+    gitFileLists(g, out.git);
   }
   if (v.notebook !== undefined) {
     const nb = v.notebook;
@@ -193,6 +143,7 @@ function lineage(v: Json): Lineage {
     }
     out.packages = packages;
   }
+  if (v.sources !== undefined) out.sources = capturedSources(v.sources);
   return out;
 }
 
@@ -307,6 +258,7 @@ function validateKnown(o: Record<string, Json>): RunEvent {
       return error === undefined ? { t, ts, status } : { t, ts, status, error };
     }
     case 'warning': return { t, ts, message: str(o, 'message') };
+    case 'dataset': return { t, ts, dataset: datasetUse(o, ts) };
     default: return { t: 'other', ts };
   }
 }

@@ -62,6 +62,89 @@ export interface GitLineage {
   diff?: string;
   diffTruncated?: boolean;
   root?: string;
+  /** The entry script's path inside the repository (forward slashes). */
+  path?: string;
+  /** Files git does not track (repository-relative, at most 1,000). */
+  untracked?: string[];
+  /** Tracked files that differ from the commit (at most 1,000). */
+  modified?: string[];
+  /** A list was cut, or untracked folders are listed as folders. */
+  filesTruncated?: boolean;
+}
+
+/** How git held a captured file when the run started. */
+export type SourceState = 'untracked' | 'modified' | 'added' | 'ignored' | 'no-repository';
+
+/** The entry script or notebook as it ran, when git does not hold it (`.trialbook/sources/<sha256>`). */
+export interface CapturedSource {
+  path: string;
+  state: SourceState;
+  sha256: string;
+  size: number;
+  /** Relative to `.trialbook/`; absent when the file was over the size cap (hash only). */
+  stored?: string;
+}
+
+export type DatasetKind = 'file' | 'folder' | 'remote' | 'missing';
+export type DatasetStatus = 'complete' | 'partial' | 'unreadable' | 'missing' | 'remote';
+
+/** One dataset a run used (`dataset` events; a later event with the same key replaces the earlier one). */
+export interface DatasetUse {
+  key: string;
+  name: string;
+  /** Absolute path, or a URI without credentials. */
+  source: string;
+  kind: DatasetKind;
+  status: DatasetStatus;
+  context?: string;
+  sha256?: string;
+  size?: number;
+  files?: number;
+  filesHashed?: number;
+  filesCached?: number;
+  bytesHashed?: number;
+  format?: string;
+  rows?: number;
+  columns?: string[];
+  unreadable?: Array<{ path: string; error: string }>;
+  unreadableCount?: number;
+  cancelled?: boolean;
+  seconds?: number;
+  /** Epoch ms of the event. */
+  at: number;
+}
+
+/** A run that used a dataset version, and the models it logged. */
+export interface DatasetRunUse {
+  runId: string;
+  runName: string;
+  experiment: string;
+  startedAt: number;
+  context?: string;
+  /** Names of the run's artifacts of type `model`. */
+  models: string[];
+}
+
+/** One version of a dataset: its content hash (or, remote, its URI; unknown when not hashed). */
+export interface DatasetVersion {
+  /** The sha256, the URI of remote data, or '' when unknown (partial, missing). */
+  version: string;
+  sha256?: string;
+  status: DatasetStatus;
+  size?: number;
+  files?: number;
+  rows?: number;
+  columns?: string[];
+  format?: string;
+  sources: string[];
+  /** Newest first. */
+  runs: DatasetRunUse[];
+}
+
+/** Every version of one dataset name, newest use first. */
+export interface DatasetGroup {
+  name: string;
+  versions: DatasetVersion[];
 }
 
 export interface Lineage {
@@ -76,6 +159,7 @@ export interface Lineage {
   git?: GitLineage;
   notebook?: { path?: string; session?: string };
   packages?: Record<string, string>;
+  sources?: CapturedSource[];
 }
 
 export interface Artifact {
@@ -115,6 +199,8 @@ export interface RunDetail extends RunRow {
   lineage: Lineage;
   summary: Record<string, ParamValue>;
   artifacts: Artifact[];
+  /** Datasets the run used, in the order first recorded (the index always sets it; absent in hand-made details). */
+  inputs?: DatasetUse[];
   pushes: PushRecord[];
   /** Folder of the run (…/.trialbook/runs/<id>). */
   dir: string;

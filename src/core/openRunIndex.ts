@@ -14,7 +14,7 @@ import { PushLedger } from './index/pushLedger';
 import { RunCatalog } from './index/runCatalog';
 import { SeriesReader } from './index/seriesReader';
 import type {
-  CellLink, ParamComparison, PushRecord, RunDetail, RunQuery, RunRow, SeriesLine, SeriesRequest, SyncReport,
+  CellLink, DatasetGroup, ParamComparison, PushRecord, RunDetail, RunQuery, RunRow, SeriesLine, SeriesRequest, SyncReport,
 } from './model';
 import type { OpenIndexOptions, RunIndex } from './runIndex';
 import { loadSqlJs, type SqlEngine } from './sqlEngine';
@@ -168,6 +168,10 @@ class WorkspaceIndex implements RunIndex {
 
   getRun(id: string): RunDetail | undefined {
     return this.catalog.getRun(id);
+  }
+
+  datasets(): DatasetGroup[] {
+    return this.catalog.datasets();
   }
 
   runsWithArtifacts(type?: string): string[] {

@@ -1,5 +1,5 @@
 import type {
-  CellLink, Logger, ParamComparison, PushRecord, RunDetail, RunQuery, RunRow, SeriesLine, SeriesRequest, SyncReport,
+  CellLink, DatasetGroup, Logger, ParamComparison, PushRecord, RunDetail, RunQuery, RunRow, SeriesLine, SeriesRequest, SyncReport,
 } from './model';
 
 /**
@@ -16,6 +16,8 @@ export interface RunReader {
   cellLinks(notebookPath: string): CellLink[];
   /** Ids of runs that logged an artifact of this type (all types when omitted), newest first. */
   runsWithArtifacts(type?: string): string[];
+  /** Every dataset the runs used (`dataset` events): name → versions (by content hash) → runs and their models. */
+  datasets(): DatasetGroup[];
   /** Names of the metrics logged by the given runs (all runs when omitted), sorted. */
   metricKeys(runIds?: string[]): string[];
 }

@@ -1,6 +1,6 @@
 // A run as the index holds it in memory while ingesting: metadata, summaries, cell links, and points not yet stored.
 import { metricValue, setOwn, type RunEvent } from './eventValidation';
-import type { Artifact, CellLink, Lineage, MetricDefinition, MetricSummary, ParamValue, RunDetail, RunRow, RunStatus } from './model';
+import type { Artifact, CellLink, DatasetUse, Lineage, MetricDefinition, MetricSummary, ParamValue, RunDetail, RunRow, RunStatus } from './model';
 import type { LogBatch, PointsSegment } from './logBatches';
 import { PointBuffer } from './seriesCodec';
 
@@ -51,6 +51,8 @@ export interface RunState {
   error?: string;
   lineage: Lineage;
   artifacts: Artifact[];
+  /** Datasets used (`dataset` events), in first-recorded order; a later event with the same key replaces one. */
+  inputs: DatasetUse[];
   sdk?: { name?: string; version?: string };
   group?: string;
   rank?: number;
@@ -72,7 +74,7 @@ export function emptyCursor(): LogCursor {
 export function newRunState(id: string, dir: string): RunState {
   return {
     id, dir, hasStart: false, experiment: DEFAULT_EXPERIMENT, name: id, notes: '', tags: [], params: {}, summary: {},
-    metrics: new Map(), metricDefs: new Map(), startedAt: 0, lastEventAt: 0, lineage: {}, artifacts: [], skippedLines: 0, warnings: [],
+    metrics: new Map(), metricDefs: new Map(), startedAt: 0, lastEventAt: 0, lineage: {}, artifacts: [], inputs: [], skippedLines: 0, warnings: [],
     cells: new Map(), cursor: emptyCursor(), pendingPoints: 0,
   };
 }
@@ -193,6 +195,11 @@ export function applyEvent(run: RunState, ev: RunEvent): void {
     case 'tags': run.tags = [...ev.tags]; break;
     case 'notes': run.notes = ev.notes; break;
     case 'artifact': run.artifacts.push(ev.artifact); break;
+    case 'dataset': {
+      const at = run.inputs.findIndex((d) => d.key === ev.dataset.key);
+      if (at >= 0) run.inputs[at] = ev.dataset; else run.inputs.push(ev.dataset);
+      break;
+    }
     case 'run_end':
       run.endStatus = ev.status;
       run.endedAt = ms;
@@ -238,7 +245,7 @@ export function toRunRow(run: RunState, nowMs: number, crashAfterSeconds: number
 export function toRunDetail(run: RunState, nowMs: number, crashAfterSeconds: number, pushes: RunDetail['pushes']): RunDetail {
   const detail: RunDetail = {
     ...toRunRow(run, nowMs, crashAfterSeconds),
-    lineage: run.lineage, summary: { ...run.summary }, artifacts: [...run.artifacts], pushes, dir: run.dir,
+    lineage: run.lineage, summary: { ...run.summary }, artifacts: [...run.artifacts], inputs: [...run.inputs], pushes, dir: run.dir,
     warnings: [...run.warnings],
   };
   if (run.sdk) detail.sdk = run.sdk;

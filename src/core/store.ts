@@ -1,7 +1,7 @@
 // Reads and writes runs in the sql.js database. Metadata rows are small and rewritten per changed run; metric
 // points go into packed chunks (seriesCodec) so ingest never inserts a row per point.
 import type { Database, SqlValue, Statement } from 'sql.js';
-import type { Artifact, CellLink, Lineage, MetricDefinition, ParamValue, PushRecord } from './model';
+import type { Artifact, CellLink, DatasetUse, Lineage, MetricDefinition, ParamValue, PushRecord } from './model';
 import { CHUNK_POINTS, chunkLength, decodeChunk, decodeChunkInto, encodeChunk, type ChunkAxis } from './seriesCodec';
 import { newRunState, type RunState } from './runState';
 
@@ -124,6 +124,9 @@ export function loadRuns(db: Database): LoadedRuns {
     if (typeof r[8] === 'string') a.metadata = decodeJson<Record<string, ParamValue>>(r[8]);
     run.artifacts.push(a);
   }
+  for (const r of rows(db, 'SELECT run_id, json FROM inputs ORDER BY run_id, seq')) {
+    runs.get(String(r[0]))?.inputs.push(JSON.parse(String(r[1])) as DatasetUse);
+  }
   for (const r of rows(db, 'SELECT run_id, notebook, exec, hash, latest, last_step FROM cell_links ORDER BY run_id, seq')) {
     const run = runs.get(String(r[0]));
     if (!run) continue;
@@ -144,7 +147,7 @@ export function loadRuns(db: Database): LoadedRuns {
   return { runs, nextSeriesId: maxSeries + 1 };
 }
 
-const RUN_TABLES = ['runs', 'params', 'tags', 'metrics', 'artifacts', 'cell_links'] as const;
+const RUN_TABLES = ['runs', 'params', 'tags', 'metrics', 'artifacts', 'cell_links', 'inputs'] as const;
 
 /** Removes a run and its points. */
 export function deleteRun(db: Database, run: RunState): void {
@@ -185,7 +188,7 @@ export class RunWriter {
   /** Rewrites the run's metadata rows (cheap: a run has few of them). Points are written by `flushSeries`. */
   writeRun(run: RunState): void {
     const id = run.id;
-    for (const t of ['params', 'tags', 'metrics', 'artifacts', 'cell_links'] as const) this.exec(`DELETE FROM ${t} WHERE run_id = ?`, [id]);
+    for (const t of ['params', 'tags', 'metrics', 'artifacts', 'cell_links', 'inputs'] as const) this.exec(`DELETE FROM ${t} WHERE run_id = ?`, [id]);
     const l = run.lineage;
     this.exec(`INSERT OR REPLACE INTO runs (id, experiment, name, has_start, end_status, error, started_at, ended_at, last_event_at,
         user, host, script, notebook, git_commit, notes, grp, rank, skipped_lines, dir, lineage, summary, sdk, warnings,
@@ -213,6 +216,9 @@ export class RunWriter {
       this.exec(`INSERT INTO artifacts (run_id, seq, name, path, type, size, sha256, files, copied, metadata)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [id, seq, a.name, a.path, a.type, a.size, a.sha256, a.files ?? null,
         a.copied === undefined ? null : a.copied ? 1 : 0, a.metadata ? encodeJson(a.metadata) : null]);
+    });
+    run.inputs.forEach((d, i) => {
+      this.exec('INSERT INTO inputs (run_id, seq, name, sha256, json) VALUES (?, ?, ?, ?, ?)', [id, i, d.name, d.sha256 ?? null, JSON.stringify(d)]);
     });
     let seq = 0;
     for (const c of run.cells.values()) {

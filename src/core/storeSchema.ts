@@ -2,7 +2,7 @@
 // newer Trialbook (higher version) is never modified by this one.
 import type { Database } from 'sql.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Migration n brings a database from version n-1 to n. */
 const MIGRATIONS: ReadonlyArray<string> = [
@@ -58,6 +58,18 @@ const MIGRATIONS: ReadonlyArray<string> = [
   `
   ALTER TABLE runs ADD COLUMN metric_defs TEXT;
   ALTER TABLE runs ADD COLUMN primary_metric TEXT;
+  DELETE FROM runs; DELETE FROM params; DELETE FROM tags; DELETE FROM metrics; DELETE FROM series_chunks;
+  DELETE FROM artifacts; DELETE FROM cell_links; DELETE FROM experiments;
+  DELETE FROM log_files WHERE name NOT LIKE '.%';
+  `,
+  // 3: datasets the runs used (`dataset` events) and the code lineage fields (untracked/modified files, captured
+  // sources) that version 2 dropped from the stored lineage: the logs are read again, as for version 2.
+  `
+  CREATE TABLE inputs (
+    run_id TEXT NOT NULL, seq INTEGER NOT NULL, name TEXT NOT NULL, sha256 TEXT, json TEXT NOT NULL,
+    PRIMARY KEY (run_id, seq)
+  );
+  CREATE INDEX inputs_name ON inputs (name);
   DELETE FROM runs; DELETE FROM params; DELETE FROM tags; DELETE FROM metrics; DELETE FROM series_chunks;
   DELETE FROM artifacts; DELETE FROM cell_links; DELETE FROM experiments;
   DELETE FROM log_files WHERE name NOT LIKE '.%';

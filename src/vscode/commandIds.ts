@@ -68,6 +68,7 @@ export const ViewId = {
   container: 'trialbook',
   runs: 'trialbook.runs',
   models: 'trialbook.models',
+  datasets: 'trialbook.datasets',
 } as const;
 
 export const compareViewType = 'trialbook.compare';

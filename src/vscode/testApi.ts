@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { RunDetail, RunStatus } from '../core/model';
 import type { CommandError } from './commands/commandRunner';
+import type { DatasetsSnapshot } from './datasetsTree';
 import type { RecentLines } from './logger';
 import type { RegistryCommands } from './registryCommands';
 import type { WorkspaceParts } from './workspaceParts';
@@ -96,6 +97,8 @@ export interface TrialbookApi {
   modelsTree(): Promise<Array<{ run: string; models: Array<{ name: string; pushes: string[] }> }>>;
   /** Monitoring: the view's items (label, description, children), the alerts shown, the open dashboards. */
   monitoring(): MonitoringInfo;
+  /** The Datasets view, fully expanded: dataset → versions → runs (with their models). */
+  datasetsTree(): Promise<DatasetsSnapshot[]>;
 }
 
 export interface MonitoringInfo {
@@ -164,6 +167,7 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
       });
       return { view, ...m.alerts.info(), lastNotification: m.alerts.lastNotification, dashboards: m.panels.infos() };
     },
+    datasetsTree: async () => (parts ? parts.datasets.snapshot() : []),
     modelsTree: async () => {
       const models = parts?.models;
       if (!models) return [];

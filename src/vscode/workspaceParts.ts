@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/model';
 import { ViewId } from './commandIds';
+import { registerDatasetsView, type DatasetsTreeProvider } from './datasetsTree';
 import type { Configuration, SettingsChange } from './configuration';
 import { GitDocumentProvider, gitScheme } from './gitDocuments';
 import { IndexHost } from './indexHost';
@@ -35,6 +36,8 @@ export class WorkspaceParts implements vscode.Disposable {
   readonly filter: RunFilter;
   readonly editor: RunEditor;
   readonly models: ModelsTreeProvider;
+  /** The Datasets view: dataset → versions → runs → models. */
+  readonly datasets: DatasetsTreeProvider;
   readonly cellStatus: NotebookCellStatusProvider;
   readonly codeLens: TrainingCodeLensProvider;
   /** Comparisons, the runs table and run details: opened by commands, revived after a reload. */
@@ -65,6 +68,9 @@ export class WorkspaceParts implements vscode.Disposable {
     this.monitoring = new MonitoringParts(ctx.extensionUri, this.host, ctx.log);
     this.sources = new SourcesController(this.host, ctx.trialbookDir, dirname(ctx.trialbookDir), ctx.log, ctx.workspaceState,
       vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'sql-wasm.wasm').fsPath);
+    const datasetsView = registerDatasetsView(this.host);
+    this.datasets = datasetsView.provider;
+    this.disposables.push(datasetsView.disposable);
     this.disposables.push(
       this.sources, this.host, this.tree, this.treeView, this.filter, this.cellStatus, this.codeLens, this.models, this.panels, this.monitoring,
       vscode.window.createTreeView(ViewId.models, { treeDataProvider: this.models, showCollapseAll: true }),

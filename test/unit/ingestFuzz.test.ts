@@ -18,8 +18,10 @@ const ID = runId(99);
 const BASE: object[] = new RunLog(ID)
   .start({ experiment: 'demo', name: 'brave-otter', notes: 'why', tags: ['a', 'b'],
     config: { lr: 0.01, opt: 'adam', layers: [64, 32], nested: { a: Number.NaN } }, resumed: false, group: 'g', rank: 0,
-    lineage: { user: 'ada', host: 'box', pid: 42, argv: ['train.py', '--lr', '0.01'], script: '/w/train.py', git: { commit: 'abc', dirty: true },
-      notebook: { path: '/w/n.ipynb', session: 'n.ipynb' }, packages: { numpy: '1.26.4' } }, sdk: { name: 'trialbook-python', version: '0.1.0' } }, 1795743612.12)
+    lineage: { user: 'ada', host: 'box', pid: 42, argv: ['train.py', '--lr', '0.01'], script: '/w/train.py', git: { commit: 'abc', dirty: true, path: 'train.py', untracked: ['train.py'], modified: [], files_truncated: false },
+      notebook: { path: '/w/n.ipynb', session: 'n.ipynb' }, packages: { numpy: '1.26.4' },
+      sources: [{ path: '/w/train.py', state: 'untracked', sha256: 'cd'.repeat(32), size: 12, stored: `sources/${'cd'.repeat(32)}` }] },
+    sdk: { name: 'trialbook-python', version: '0.1.0' } }, 1795743612.12)
   .metrics(0, { loss: 1.0, acc: 0.1 }, { ts: 1795743612.2 })
   .metrics(1, { loss: Number.NaN, acc: Infinity }, { ts: 1795743612.3 })
   .metrics(2, { loss: 0.5 }, { ts: 1795743612.4, cell: { exec: 3, hash: '0123456789abcdef', notebook: '/w/n.ipynb' } })
@@ -28,6 +30,9 @@ const BASE: object[] = new RunLog(ID)
   .tags(['x'], 1795743612.7)
   .notes('more notes', 1795743612.8)
   .artifact({ name: 'model', path: 'out/m.pt', type: 'model', size: 123, sha256: 'ab'.repeat(32), files: 1, copied: false, metadata: { k: 1 } }, 1795743612.9)
+  .dataset({ key: 'k1', name: 'train', source: '/d/train.csv', kind: 'file', status: 'unreadable', sha256: 'ef'.repeat(32), size: 9,
+    rows: 2, columns: ['a', 'b'], format: 'csv', context: 'training', bytes_hashed: 9, files_cached: 0, seconds: 0.5,
+    unreadable: [{ path: 'x', error: 'EIO' }], unreadable_count: 1 }, 1795743613)
   .heartbeat(1795743617.3)
   .warning('careful', 1795743617.4)
   .end('finished', undefined, 1795743618.0)

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import initSqlJs from 'sql.js';
 import { checkDatabaseBytes } from '../../src/core/dbFile';
 import { openRunIndex } from '../../src/core/openRunIndex';
+import { SCHEMA_VERSION } from '../../src/core/storeSchema';
 import { RunLog } from '../fixtures/runLog';
 import { IndexChild } from './processes';
 import {
@@ -154,7 +155,7 @@ describe('persistence: single writer, crash safety, recovery', () => {
     const before = readFileSync(dbFile);
     index = await openRunIndex(ws.options(log));
     assert.equal(index.isWriter, false);
-    assert.match(index.openNotice ?? '', /newer Trialbook \(schema version 99; this version understands up to 2\).*left untouched/);
+    assert.match(index.openNotice ?? '', new RegExp(`newer Trialbook \\(schema version 99; this version understands up to ${SCHEMA_VERSION}\\).*left untouched`));
     await index.sync();
     assert.equal(index.getRun(a)!.metrics.loss!.count, 3, 'still usable, from the logs');
     await index.save();

@@ -91,8 +91,8 @@ function render(d: RunDetailsData): void {
     el('div', { className: 'actions' },
       button('Compare', 'compare'),
       button('Reveal Source', 'revealSource'),
-      button('Show Code Diff', 'showDiff', d.hasDiff, d.hasDiff ? 'The uncommitted changes this run ran with, beside its commit' : 'No uncommitted diff was stored (clean tree or no git)'),
-      button('Open at Commit', 'openAtCommit', d.hasCommit, d.hasCommit ? 'The source as it was at the run\'s commit' : 'No git commit was recorded'),
+      button('Show Code Diff', 'showDiff', d.hasDiff, d.hasDiff ? 'The code this run ran, beside its commit' : 'No git commit, diff or captured source was recorded'),
+      button('Open at Commit', 'openAtCommit', d.hasCommit, d.hasCommit ? 'The source as it was at the run\'s commit (or as captured, when git did not hold it)' : 'No git commit or captured source was recorded'),
       button('Copy Run ID', 'copyId')),
     d.error ? el('div', { className: 'error' }, `Failed: ${d.error}`) : null,
     ...d.warnings.map((w) => el('div', { className: 'warning' }, w)),
@@ -107,6 +107,11 @@ function render(d: RunDetailsData): void {
       d.artifacts.length
         ? table(['name', 'type', 'size', 'sha256', 'path', 'pushed to'], d.artifacts.map((a) => [a.name, a.type, `${formatBytes(a.size)}${a.files ? ` · ${formatCount(a.files)} files` : ''}`, a.sha256.slice(0, 16) + '…', a.path, a.pushes.join(', ') || '—']))
         : el('p', { className: 'muted' }, 'No artifacts logged.')),
+    d.inputs?.length
+      ? el('section', {}, el('h2', {}, `Inputs (${d.inputs.length})`),
+        table(['dataset', 'status', 'fingerprint', 'size', 'rows × columns', 'context', 'source'],
+          d.inputs.map((i) => [i.name, i.status, i.fingerprint, i.size || '—', i.shape || '—', i.context || '—', i.source])))
+      : null,
     d.packages.length ? el('details', {}, el('summary', {}, `Installed packages (${d.packages.length})`), table(['package', 'version'], d.packages.map(([n, v]) => [n, v]))) : null,
   ];
   // Everything but the notes editor is rebuilt; the editor is moved, not recreated, so it keeps focus and caret.

@@ -21,9 +21,10 @@ def output_text(cell):
 
 
 class NotebookTest(SdkTestCase):
-    def execute(self, name):
+    def execute(self, name, notebook_path=None):
         out = os.path.join(self.tmp, name)
-        proc = subprocess.run([sys.executable, RUNNER, os.path.join(FIXTURES, name), out, self.tmp],
+        extra = ["--notebook-path", notebook_path] if notebook_path else []
+        proc = subprocess.run([sys.executable, RUNNER, os.path.join(FIXTURES, name), out, self.tmp] + extra,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=180)
         self.assertEqual(proc.returncode, 0, proc.stderr.decode()[-3000:])
         with open(out, encoding="utf-8") as handle:
@@ -78,6 +79,20 @@ class NotebookTest(SdkTestCase):
         self.assertEqual(events[0]["lineage"]["notebook"], {"path": "/workspace/explore.ipynb", "session": out})
         (metric,) = metrics_of(events)
         self.assertEqual(metric["cell"], {"exec": 2, "hash": cells[2], "notebook": "/workspace/explore.ipynb"})
+
+    def test_notebook_source_is_captured_by_content_hash(self):
+        saved = os.path.join(self.tmp, "explore.ipynb")  # the notebook as saved on disk, outside any repository
+        with open(os.path.join(FIXTURES, "train.ipynb"), "rb") as handle:
+            content = handle.read()
+        with open(saved, "wb") as handle:
+            handle.write(content)
+        self.execute("train.ipynb", notebook_path=saved)
+        lineage = self.events()[0]["lineage"]
+        digest = hashlib.sha256(content).hexdigest()
+        self.assertEqual(lineage["sources"], [{"path": saved, "state": "no-repository", "sha256": digest,
+                                               "size": len(content), "stored": "sources/" + digest}])
+        with open(os.path.join(self.tmp, ".trialbook", "sources", digest), "rb") as handle:
+            self.assertEqual(handle.read(), content)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ CAPTURES = {
     "python": "Python version and platform",
     "git": "git commit, branch, remote URL and dirty flag",
     "diff": "the uncommitted `git diff HEAD`, saved as diff.patch beside the run",
+    "source": "the entry script or notebook, stored by content hash in .trialbook/sources/ when git does not hold "
+              "it as it ran (untracked, modified, no repository; needs `git`)",
     "packages": "installed packages and versions (importlib.metadata)",
     "notebook": "notebook path and, on metrics, the executing cell (exec count, source hash)",
     "system": "system metrics sampler (CPU, memory, GPU) as system/* metrics",

@@ -11,6 +11,8 @@ import socket
 import subprocess
 import sys
 
+from . import _sources
+
 GIT_TIMEOUT = 3.0
 MAX_DIFF_BYTES = 1024 * 1024
 
@@ -31,11 +33,15 @@ def capture_lineage(enabled, run_dir, notebook=None, warn=None):
             lineage["host"] = socket.gethostname()
             lineage["pid"] = os.getpid()
         guard("host", host)
+    # In a kernel, __main__ is ipykernel's launcher: the notebook is the "script".
+    script = None
+    try:
+        script = (notebook or {}).get("path") if notebook is not None else _script_path()
+    except Exception:
+        pass
     if "command" in enabled:
         def command():
             lineage["argv"] = [str(a) for a in sys.argv]
-            # In a kernel, __main__ is ipykernel's launcher: the notebook is the "script".
-            script = (notebook or {}).get("path") if notebook is not None else _script_path()
             if script:
                 lineage["script"] = script
             lineage["cwd"] = os.getcwd()
@@ -47,9 +53,16 @@ def capture_lineage(enabled, run_dir, notebook=None, warn=None):
         guard("python", python)
     if "git" in enabled:
         def git():
-            info = git_info(os.getcwd(), run_dir if "diff" in enabled else None)
+            info = git_info(os.getcwd(), run_dir if "diff" in enabled else None, script=script)
+            state = info.pop("entry_state", None) if info else "no-repository"
             if info:
                 lineage["git"] = info
+            if "source" in enabled and state and script and os.path.isfile(script):
+                trialbook_dir = os.path.dirname(os.path.dirname(run_dir))
+                entry, warning = _sources.capture_source(os.path.abspath(script), state, trialbook_dir)
+                lineage["sources"] = [entry]
+                if warning:
+                    problems.append("source: " + warning)
         guard("git", git)
     if notebook and "notebook" in enabled:
         lineage["notebook"] = notebook
@@ -88,8 +101,13 @@ def _git(cwd, *args, max_bytes=None):
     return out if max_bytes else out.decode("utf-8", "replace").strip()
 
 
-def git_info(cwd, run_dir=None):
-    """commit/branch/remote/dirty/root; writes diff.patch into run_dir when dirty."""
+def git_info(cwd, run_dir=None, script=None):
+    """commit/branch/remote/dirty/root, the files that differ from the commit (`modified`, `untracked`) and the
+    script's `path` in the repository; writes diff.patch into run_dir when dirty. The repository is the script's
+    (its folder may sit inside another repository than the working directory's), else the working directory's.
+    `entry_state` (popped by the caller) says how git holds the script: see _sources.entry_state."""
+    if script and os.path.isfile(script):
+        cwd = os.path.dirname(os.path.abspath(script))
     try:
         root = _git(cwd, "rev-parse", "--show-toplevel")
     except (OSError, subprocess.SubprocessError):
@@ -106,9 +124,18 @@ def git_info(cwd, run_dir=None):
     remote = _try(lambda: _git(cwd, "config", "--get", "remote.origin.url")) or _first_remote(cwd)
     if remote:
         info["remote"] = strip_credentials(remote)
-    status = _try(lambda: _git(cwd, "status", "--porcelain", "--untracked-files=no"))
-    if status is not None:
-        info["dirty"] = bool(status)
+    tree = _try_tree(root)
+    if tree is not None:
+        info["dirty"] = bool(tree["modified"])  # tracked files changed; untracked ones are listed apart
+        info.update(tree)
+    if script and os.path.isfile(script):
+        rel = os.path.relpath(os.path.realpath(script), os.path.realpath(root)).replace(os.sep, "/")
+        if not rel.startswith("../"):
+            info["path"] = rel
+            try:
+                info["entry_state"] = _sources.entry_state(_git, root, rel) if commit else "untracked"
+            except (OSError, subprocess.SubprocessError):
+                pass
     if info.get("dirty") and run_dir and commit:
         diff = _try(lambda: _git(cwd, "diff", "HEAD", "--no-color", "--no-ext-diff", max_bytes=True))
         if diff:
@@ -125,6 +152,13 @@ def git_info(cwd, run_dir=None):
             except OSError:
                 pass
     return info
+
+
+def _try_tree(root):
+    try:
+        return _sources.working_tree(_git, root)
+    except (OSError, subprocess.SubprocessError):
+        return None
 
 
 def _first_remote(cwd):

@@ -7,7 +7,7 @@ import time
 import warnings
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type, Union
 
-from . import _artifacts, _values
+from . import _artifacts, _datasets, _values
 from ._config import Config
 from ._metric_def import metric_event
 from ._notebook import CellTracker
@@ -68,6 +68,7 @@ class Run:
         self._notes = notes
         self.config = Config(self._emit, config)
         self.summary = Summary(self._emit, self._last, summary)
+        self._datasets: List[_datasets.DatasetHandle] = []
         self._sampler: Optional[SystemSampler] = None
         if system_metrics_interval and writer is not None:
             self._sampler = SystemSampler(self._log_system, system_metrics_interval)
@@ -294,6 +295,24 @@ class Run:
             raise ValueError("trialbook: write_event writes only %s events" % ", ".join(sorted(_EXTENSION_KINDS)))
         self._emit(kind, fields)
 
+    # -- inputs ----------------------------------------------------------------------
+    def use_dataset(self, path_or_uri: Any, name: Optional[str] = None, context: Optional[str] = None,
+                    wait: Optional[float] = None) -> "_datasets.DatasetHandle":
+        """Record a dataset this run reads: a file or folder (content hash, size, rows and columns of CSV/JSONL/
+        Parquet) or a remote URI. Waits at most `wait` seconds (default 10, TRIALBOOK_DATASET_WAIT) for the hash,
+        then lets training start while hashing goes on in the background (see the README, "Datasets")."""
+        if self.disabled:
+            return _datasets.disabled_handle(path_or_uri, name, context)
+        return _datasets.use_dataset(path_or_uri, name, context, wait, self._emit, self.root, self._datasets)
+
+    def log_input(self, dataset: Any, context: Optional[str] = None, name: Optional[str] = None,
+                  wait: Optional[float] = None) -> "_datasets.DatasetHandle":
+        """MLflow's name for use_dataset(): a path, URI, or an MLflow-like dataset (its `.source.uri` and `.name`)."""
+        if name is None and not isinstance(dataset, str) and not hasattr(dataset, "__fspath__"):
+            given = getattr(dataset, "name", None)
+            name = given if isinstance(given, str) and given else None
+        return self.use_dataset(dataset, name=name, context=context, wait=wait)
+
     def _relative(self, path: str) -> str:
         workspace = os.path.dirname(os.path.abspath(self.root))
         try:
@@ -324,6 +343,10 @@ class Run:
     def _end(self, status: str, error: Optional[str] = None, timeout: Optional[float] = None) -> None:
         if self._finished or os.getpid() != self._pid:
             return
+        for dataset in self._datasets:
+            dataset.cancel()  # hashing never holds the run's end: the cache keeps what was done
+        for dataset in self._datasets:
+            dataset.wait(1.0)
         if self._acc is not None:
             self._commit_acc()
         self._finished = True

@@ -3,11 +3,12 @@
 import { resolve } from 'node:path';
 import type { Database } from 'sql.js';
 import { compileFilter } from '../filterLanguage';
-import type { CellLink, ParamComparison, PushRecord, RunDetail, RunQuery, RunRow } from '../model';
+import type { CellLink, DatasetGroup, ParamComparison, PushRecord, RunDetail, RunQuery, RunRow } from '../model';
 import { applyOverrides, type EditsFile } from '../runEditsReader';
 import { compareParamValues, sortRuns } from '../runQueries';
 import { toRunDetail, toRunRow, type RunState } from '../runState';
 import { loadRuns } from '../store';
+import { datasetGroups, type RunWithInputs } from './datasetCatalog';
 
 export interface CatalogOptions {
   crashAfterSeconds: number;
@@ -104,6 +105,18 @@ export class RunCatalog {
     }
     // Run ids sort by start time: newest first.
     return ids.sort().reverse();
+  }
+
+  /** Every dataset the runs used: name → versions → runs (and their models). */
+  datasets(): DatasetGroup[] {
+    const used: RunWithInputs[] = [];
+    for (const run of this.listed()) {
+      if (run.inputs.length === 0) continue;
+      const name = this.edits.get(run.id)?.overrides.name ?? run.name;
+      used.push({ id: run.id, name, experiment: run.experiment, startedAt: run.startedAt, inputs: run.inputs,
+        models: run.artifacts.filter((a) => a.type === 'model').map((a) => a.name) });
+    }
+    return datasetGroups(used);
   }
 
   experiments(): string[] {

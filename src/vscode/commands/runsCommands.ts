@@ -13,8 +13,13 @@ import type { WorkspaceCommandContext } from './workspaceCommandContext';
 type RunsCommandKey = 'openRun' | 'renameRun' | 'editNotes' | 'editTags' | 'toggleStar' | 'deleteRun' | 'copyRunId'
   | 'revealSource' | 'showCodeDiff' | 'openAtCommit';
 
-export function runsCommands({ parts, pickers }: WorkspaceCommandContext): CommandTable<RunsCommandKey> {
+export function runsCommands({ parts, pickers, log }: WorkspaceCommandContext): CommandTable<RunsCommandKey> {
   const { editor } = parts;
+  // What Open at Commit and Show Code Diff say beside what they show (e.g. "did not exist at that commit").
+  const say = (message: string): void => {
+    log.info(message);
+    void vscode.window.showInformationMessage(`Trialbook: ${inertText(message)}`);
+  };
   return {
     openRun: async (args) => {
       const ref = args.get(0, runRefArg);
@@ -49,11 +54,11 @@ export function runsCommands({ parts, pickers }: WorkspaceCommandContext): Comma
     },
     showCodeDiff: async (args) => {
       const detail = await pickers.runFor(args.get(0, runRefArg));
-      if (detail) await showCodeDiff(detail);
+      if (detail) await showCodeDiff(detail, say);
     },
     openAtCommit: async (args) => {
       const detail = await pickers.runFor(args.get(0, runRefArg));
-      if (detail) await openAtCommit(detail);
+      if (detail) await openAtCommit(detail, say);
     },
   };
 }

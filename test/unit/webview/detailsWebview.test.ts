@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { RunDetailsData } from '../../../src/shared/webviews/details/contract';
+import { buildRunDetails } from '../../../src/vscode/webviews/details/runDetailsData';
 import { loadWebview, messagesOfType, structure, type Harness } from './webviewHarness';
 
 const evil = '<img src=x onerror="window.__pwned = true">';
@@ -149,6 +150,28 @@ test('details: notes saved here and changed elsewhere before the host re-sends t
     type(h, 'changed elsewhere, and more');
     h.send({ type: 'details', data: details({ notes: 'changed elsewhere' }) });
     assert.equal(notes(h).value, 'changed elsewhere, and more');
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
+test('details: the inputs a run used are listed with fingerprint, size and shape; their names stay text', () => {
+  const h = loadWebview('details');
+  try {
+    const data = buildRunDetails({
+      id: 'r1', experiment: 'demo', name: 'brave-otter', status: 'finished', startedAt: 1, lastEventAt: 2, notes: '', tags: [], params: {},
+      metrics: {}, skippedLines: 0, lineage: {}, summary: {}, artifacts: [], pushes: [], dir: '/w/.trialbook/runs/r1',
+      inputs: [
+        { key: 'k1', name: evil, source: '/data/train.csv', kind: 'file', status: 'complete', sha256: 'ab'.repeat(32), size: 2048, rows: 1000, columns: ['a', 'b', 'c'], format: 'csv', context: 'training', at: 1 },
+        { key: 'k2', name: 'images', source: '/data/images', kind: 'folder', status: 'partial', files: 50000, filesHashed: 1200, filesCached: 300, at: 1 },
+      ],
+    }, 10);
+    h.send({ type: 'details', data });
+    const table = rows(h);
+    assert.ok(table.some((r) => r.join('|') === `${evil}|complete|${'ab'.repeat(8)}…|2.0 KiB|1,000 rows × 3 columns (csv)|training|/data/train.csv`), JSON.stringify(table));
+    assert.ok(table.some((r) => r[0] === 'images' && r[2] === 'unknown (still hashing: 1,500 of 50,000 files)'), JSON.stringify(table));
+    assert.equal(h.document.querySelector('img'), null, 'a dataset name is text, not markup');
     assert.deepEqual(h.errors, []);
   } finally {
     h.close();

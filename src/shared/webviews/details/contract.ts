@@ -18,6 +18,21 @@ const artifact = objectOf({
 });
 export type DetailsArtifact = Infer<typeof artifact>;
 
+/** A dataset the run used, as text ready to show (fingerprint shortened, size and shape formatted). */
+const input = objectOf({
+  name: str(),
+  status: str(),
+  /** First 16 hex of the content hash, the URI of remote data, or why it is unknown. */
+  fingerprint: str(),
+  size: str(),
+  /** "1,000 rows × 3 columns (csv)", or ''. */
+  shape: str(),
+  columns: arrayOf(str()),
+  source: str(),
+  context: str(),
+});
+export type DetailsInput = Infer<typeof input>;
+
 const sparkLine = objectOf({ key: str(), points: arrayOf(wireNumber) });
 export type SparkLine = Infer<typeof sparkLine>;
 
@@ -37,6 +52,8 @@ const runDetails = objectOf({
   /** The run's `run.summary` values, `[name, value]` sorted by name. */
   summary: optional(arrayOf(tupleOf(str(), wireValue))),
   artifacts: arrayOf(artifact),
+  /** Datasets the run used (`run.use_dataset`, `run.log_input`). */
+  inputs: optional(arrayOf(input)),
   hasDiff: bool(),
   hasCommit: bool(),
   warnings: arrayOf(str()),

@@ -1,5 +1,6 @@
 // CLI dispatcher: `trialbook <command> …`. Exit codes: 0 success, 1 failure, 2 bad usage.
 import { UsageError } from './cliArgs';
+import { GATE_HELP, runGateCommand } from './gateCommand';
 import { runPushCommand } from './pushCommand';
 import { REBUILD_HELP, runRebuildCommand } from './rebuildCommand';
 import { RUNS_HELP, runRunsCommand } from './runsCommand';
@@ -15,13 +16,14 @@ Commands:
   series    metric series of runs as CSV or JSON
   rebuild   rebuild .trialbook/trialbook.db from the run logs
   push      push a run's model to a registry
+  gate      check a registered model version's metric gates (exit 0 pass, 1 fail)
   help      this text; "help <command>" for a command's options
 
 Every command takes --dir <workspace> (default: $TRIALBOOK_DIR, else the nearest folder with .trialbook/).
 The CLI shares the database with VS Code: when a window holds the writer lock, it reads without writing.
 `;
 
-const HELP = new Map<string, string>([['runs', RUNS_HELP], ['rebuild', REBUILD_HELP], ['series', SERIES_HELP]]);
+const HELP = new Map<string, string>([['runs', RUNS_HELP], ['rebuild', REBUILD_HELP], ['series', SERIES_HELP], ['gate', GATE_HELP]]);
 
 /** Runs one command and answers its exit code; the caller ends the process (src/cli.ts). */
 export async function runCli(argv: string[]): Promise<number> {
@@ -37,6 +39,7 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'rebuild': return await runRebuildCommand(rest);
       case 'series': return await runSeriesCommand(rest);
       case 'push': return await runPushCommand(rest);
+      case 'gate': return await runGateCommand(rest);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

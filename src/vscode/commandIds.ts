@@ -31,6 +31,11 @@ export const CommandId = {
   installSdk: 'trialbook.installSdk',
   rebuildDatabase: 'trialbook.rebuildDatabase',
   showLog: 'trialbook.showLog',
+  registerModel: 'trialbook.registerModel',
+  retrainModel: 'trialbook.retrainModel',
+  setModelStage: 'trialbook.setModelStage',
+  pushModelVersion: 'trialbook.pushModelVersion',
+  openGatesFile: 'trialbook.openGatesFile',
 } as const;
 
 export type CommandKey = keyof typeof CommandId;
@@ -43,7 +48,7 @@ export const workspaceCommandKeys = [
   'refresh', 'compareRuns', 'compareSelected', 'openRun', 'openRunsTable', 'filterRuns', 'clearFilter', 'sortRuns',
   'chooseKeyMetric', 'toggleRunningOnly', 'toggleStarredOnly', 'renameRun', 'editNotes', 'editTags', 'toggleStar', 'deleteRun', 'copyRunId',
   'revealSource', 'showCodeDiff', 'openAtCommit', 'exportComparisonCsv', 'pushModel', 'verifyModel', 'copyReference',
-  'rebuildDatabase',
+  'rebuildDatabase', 'registerModel', 'retrainModel', 'setModelStage', 'pushModelVersion', 'openGatesFile',
 ] as const satisfies readonly CommandKey[];
 
 export type WorkspaceCommandKey = (typeof workspaceCommandKeys)[number];

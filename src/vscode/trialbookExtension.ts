@@ -6,12 +6,14 @@ import { CommandRunner, type CommandTable } from './commands/commandRunner';
 import { compareCommands } from './commands/compareCommands';
 import { logCommands, maintenanceCommands } from './commands/maintenanceCommands';
 import { modelCommands, registryCommands } from './commands/modelCommands';
+import { lifecycleCommands } from './commands/lifecycleCommandTable';
 import { RunPickers } from './commands/runPickers';
 import { runsCommands } from './commands/runsCommands';
 import { setupCommands } from './commands/setupCommands';
 import { viewCommands } from './commands/viewCommands';
 import type { WorkspaceCommandContext } from './commands/workspaceCommandContext';
 import { Configuration } from './configuration';
+import { LifecycleCommands } from './lifecycleCommands';
 import { createLogger, RecentLines } from './logger';
 import { RegistryCommands } from './registryCommands';
 import { applyTerminalEnvironment } from './terminalEnvironment';
@@ -70,6 +72,7 @@ export class TrialbookExtension implements vscode.Disposable {
     const ctx: WorkspaceCommandContext = { extensionUri, log: this.log, parts: this.parts, pickers: new RunPickers(this.parts), registries: this.registries };
     const withFolder: CommandTable<WorkspaceCommandKey> = {
       ...viewCommands(ctx), ...compareCommands(ctx), ...runsCommands(ctx), ...modelCommands(ctx), ...maintenanceCommands(ctx),
+      ...lifecycleCommands(new LifecycleCommands(this.parts.lifecycle, this.registries)),
     };
     this.commands.registerAll(withFolder);
   }

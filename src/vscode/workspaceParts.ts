@@ -4,6 +4,9 @@ import { ViewId } from './commandIds';
 import type { Configuration, SettingsChange } from './configuration';
 import { GitDocumentProvider, gitScheme } from './gitDocuments';
 import { IndexHost } from './indexHost';
+import { GateDiagnostics } from './gateDiagnostics';
+import { GateTests } from './gateTests';
+import { LifecycleHost } from './lifecycleHost';
 import { ModelsTreeProvider } from './modelsTree';
 import { NotebookCellStatusProvider } from './notebookCellStatus';
 import { RunEditor } from './runEditor';
@@ -32,6 +35,10 @@ export class WorkspaceParts implements vscode.Disposable {
   readonly filter: RunFilter;
   readonly editor: RunEditor;
   readonly models: ModelsTreeProvider;
+  /** Registered models, their transition log and gates (Models view, Test Explorer, gates file diagnostics). */
+  readonly lifecycle: LifecycleHost;
+  readonly gateTests: GateTests;
+  readonly gateDiagnostics: GateDiagnostics;
   readonly cellStatus: NotebookCellStatusProvider;
   readonly codeLens: TrainingCodeLensProvider;
   /** Comparisons, the runs table and run details: opened by commands, revived after a reload. */
@@ -50,13 +57,17 @@ export class WorkspaceParts implements vscode.Disposable {
     this.filter = new RunFilter(ctx.workspaceState);
     this.tree = new RunsTreeProvider(this.host, settings.keyMetric, () => this.filter.query(), () => this.filter.describe());
     this.treeView = vscode.window.createTreeView(ViewId.runs, { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: true });
-    this.models = new ModelsTreeProvider(this.host);
+    this.lifecycle = new LifecycleHost(this.host, ctx.log);
+    this.models = new ModelsTreeProvider(this.host, this.lifecycle);
+    this.gateTests = new GateTests(this.lifecycle, this.host);
+    this.gateDiagnostics = new GateDiagnostics(this.lifecycle);
     this.cellStatus = new NotebookCellStatusProvider(this.host, settings.keyMetric);
     this.codeLens = new TrainingCodeLensProvider(this.host, settings.keyMetric);
     this.editor = new RunEditor(this.host);
     this.panels = registerPanels(this.panelsContext());
     this.disposables.push(
       this.host, this.tree, this.treeView, this.filter, this.cellStatus, this.codeLens, this.models, this.panels,
+      this.lifecycle, this.gateTests, this.gateDiagnostics,
       vscode.window.createTreeView(ViewId.models, { treeDataProvider: this.models, showCollapseAll: true }),
       new RunningStatusItem(this.host),
       this.filter.onDidChange(() => this.tree.refresh()),

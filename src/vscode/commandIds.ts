@@ -36,6 +36,7 @@ export const CommandId = {
   setModelStage: 'trialbook.setModelStage',
   pushModelVersion: 'trialbook.pushModelVersion',
   openGatesFile: 'trialbook.openGatesFile',
+  exportModelReport: 'trialbook.exportModelReport',
 } as const;
 
 export type CommandKey = keyof typeof CommandId;
@@ -48,7 +49,7 @@ export const workspaceCommandKeys = [
   'refresh', 'compareRuns', 'compareSelected', 'openRun', 'openRunsTable', 'filterRuns', 'clearFilter', 'sortRuns',
   'chooseKeyMetric', 'toggleRunningOnly', 'toggleStarredOnly', 'renameRun', 'editNotes', 'editTags', 'toggleStar', 'deleteRun', 'copyRunId',
   'revealSource', 'showCodeDiff', 'openAtCommit', 'exportComparisonCsv', 'pushModel', 'verifyModel', 'copyReference',
-  'rebuildDatabase', 'registerModel', 'retrainModel', 'setModelStage', 'pushModelVersion', 'openGatesFile',
+  'rebuildDatabase', 'registerModel', 'retrainModel', 'setModelStage', 'pushModelVersion', 'openGatesFile', 'exportModelReport',
 ] as const satisfies readonly CommandKey[];
 
 export type WorkspaceCommandKey = (typeof workspaceCommandKeys)[number];

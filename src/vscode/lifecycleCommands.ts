@@ -3,6 +3,9 @@
 // overrides them with a reason. With arguments (tests, automation) they ask nothing and fail with the message.
 import * as vscode from 'vscode';
 import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import { reportStem } from '../core/lifecycle/modelReport';
+import { buildReportInput, writeModelReport } from '../core/lifecycle/reportWriter';
 import { GateBlockedError, reasonProblem, stageProblem } from '../core/lifecycle/modelLifecycle';
 import { failing } from '../core/lifecycle/gateEval';
 import { KNOWN_STAGES, type ModelVersionState } from '../core/lifecycle/modelState';
@@ -51,6 +54,17 @@ export class LifecycleCommands {
     const items = runs.flatMap((run) => run.artifacts.filter((a) => a.type === 'model').map((a) => ({ label: inertText(`${run.name} · ${a.name}`), description: inertText(`${run.experiment} · ${run.id}`), run, artifact: a.name })));
     const pick = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title });
     return pick ? { run: pick.run, artifact: pick.artifact } : undefined;
+  }
+
+  /** The person picks a registered version (newest first); undefined when cancelled or there is none. */
+  async pickVersion(title: string): Promise<{ model: string; version: number } | undefined> {
+    const versions = (await this.lifecycle.registry()).models.flatMap((m) => m.versions.slice().reverse());
+    if (versions.length === 0) {
+      void vscode.window.showInformationMessage('Trialbook: no registered model yet. In the Models view, use Register Model… on a model a run logged.');
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(versions.map((v) => ({ label: inertText(`${v.model} v${v.version}`), description: inertText(`${v.stage} · ${v.latestReason}`), v })), { title });
+    return pick ? { model: pick.v.model, version: pick.v.version } : undefined;
   }
 
   /** Register Model…: a logged model becomes the next version of a named model (a new name starts at v1). */
@@ -124,6 +138,26 @@ export class LifecycleCommands {
     await lc.recordPush(args.model, args.version, { registry: result.record.registry, reference: result.record.reference, ...(result.record.digest ? { digest: result.record.digest } : {}) }, reason, checked.override);
     this.lifecycle.changed();
     return result.record.reference;
+  }
+
+  /** Export Model Report…: HTML and Markdown of a version, where the person chooses (default: reports/ in the workspace). */
+  async exportReport(version: { model: string; version: number }, outFile?: string): Promise<string | undefined> {
+    const lc = await this.lifecycle.lifecycle();
+    const v = await lc.version(version.model, version.version);
+    let target = outFile;
+    if (target === undefined) {
+      const chosen = await vscode.window.showSaveDialog({ title: inertText(`Export the report of ${v.model} v${v.version}`), defaultUri: vscode.Uri.file(path.join(lc.workspace, 'reports', `${reportStem(v)}.html`)), filters: { HTML: ['html'] } });
+      if (!chosen) return undefined;
+      target = chosen.fsPath;
+    }
+    const index = await this.lifecycle.host.get();
+    const written = await writeModelReport(await buildReportInput(lc, index, v.model, v.version), path.dirname(target), path.basename(target).replace(/\.html?$/i, ''));
+    if (outFile === undefined) {
+      void vscode.window.showInformationMessage(inertText(`Trialbook: report of ${v.model} v${v.version} written to ${written.html} and ${path.basename(written.markdown)}.`), 'Open Markdown').then((c) => {
+        if (c) void vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(written.markdown));
+      });
+    }
+    return written.html;
   }
 
   /** Open Gates File: creates it with an example for the registered models when it does not exist. */

@@ -6,6 +6,7 @@ import { describeWho } from '../core/lifecycle/identity';
 import type { GateResult } from '../core/lifecycle/gateEval';
 import type { HistoryItem, ModelState, ModelVersionState } from '../core/lifecycle/modelState';
 import type { LogEntry, LogProblem } from '../core/lifecycle/transitionLog';
+import { describeTransition } from '../core/lifecycle/transitionText';
 import { formatAge, formatDate } from '../shared/format';
 
 export type RegistryNode =
@@ -17,17 +18,6 @@ export type RegistryNode =
   | { kind: 'event'; owner: string; item: HistoryItem }
   | { kind: 'versionPush'; version: ModelVersionState; entry: LogEntry }
   | { kind: 'logProblem'; problem: LogProblem };
-
-/** `promote candidate → staging`, `retrain (replaces v2)`, `push to oci://…`. */
-export function describeTransition(e: LogEntry): string {
-  switch (e.action) {
-    case 'register': return `register as ${e.stage ?? 'candidate'}`;
-    case 'retrain': return `retrain${e.replaces !== undefined ? ` (replaces v${e.replaces})` : ''} as ${e.stage ?? 'candidate'}`;
-    case 'push': return `push to ${e.registry ?? '?'}`;
-    case 'correct': return `correct the reason of line ${String(e.corrects)}`;
-    default: return `${e.action} ${e.from ?? '?'} → ${e.stage ?? '?'}`;
-  }
-}
 
 export function eventTooltip(item: HistoryItem): string {
   const e = item.entry;

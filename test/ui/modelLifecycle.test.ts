@@ -2,15 +2,18 @@
 // promote it with a reason, a failing gate that blocks the push and shows in the Test Explorer, then the push let
 // through with a recorded override reason. Against a real docker-registry.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { RunLog } from '../fixtures/runLog';
 import { RegistryServer } from '../registry/registryServer';
 import type { UiTest } from './uiTest';
 import { Workbench } from './workbench';
 
-const RUN_NAME = 'lifecycle-ui-run';
+const repoRoot = process.env.TRIALBOOK_REPO ?? resolve(__dirname, '..', '..', '..');
+const RUN_NAME = 'lifecycle-ui-run <b>bold</b>';
 const ARTIFACT = 'churn-weights';
 let registry: RegistryServer | undefined;
 
@@ -166,6 +169,37 @@ export const tests: UiTest[] = [
       await screenshot('pushed-with-override');
       await registry?.stop();
       registry = undefined;
+    },
+  },
+  {
+    name: 'the model report (CLI) opens in Chromium as a self-contained page: run text escaped, history and gates shown, nothing fetched',
+    timeoutMs: 90_000,
+    async run({ page, workspace, screenshot }) {
+      const out = mkdtempSync(join(tmpdir(), 'trialbook-report-ui-'));
+      const printed = execFileSync(process.execPath, [join(repoRoot, 'dist', 'cli.js'), 'report', '--dir', workspace, '--model', 'churn', '--version', '1', '--out', out, '--quiet'], { encoding: 'utf8' });
+      const html = printed.trim().split('\n')[0] ?? '';
+      assert.ok(html?.endsWith('churn-v1.html'), printed);
+      const report = await page.context().newPage();
+      const fetched: string[] = [];
+      report.on('request', (r) => { if (r.url() !== `file://${html}`) fetched.push(r.url()); });
+      try {
+        await report.goto(`file://${html}`);
+        await report.locator('h1', { hasText: 'churn v1' }).waitFor({ state: 'visible', timeout: 10_000 });
+        const body = (await report.locator('body').textContent()) ?? '';
+        assert.ok(body.includes(`${RUN_NAME} (`), 'the run name reads as typed (its markup is text)');
+        assert.equal(await report.locator('b').count(), 0, 'no element from run text');
+        assert.match(body, /latency is measured on the serving cluster/);
+        assert.match(body, /beats the baseline by 3 points/);
+        assert.match(body, /models\/churn:v1@sha256:/);
+        assert.ok(await report.locator('svg polyline').count() > 0, 'a metric chart is drawn inline');
+        assert.deepEqual(fetched, [], 'the report loads nothing');
+        const md = readFileSync(html.replace(/\.html$/, '.md'), 'utf8');
+        assert.match(md, /\]\(churn-v1\.html\)/);
+        const shot = join(dirname(await screenshot('report-source-workbench')), 'model-report-in-chromium.png');
+        await report.screenshot({ path: shot, fullPage: true });
+      } finally {
+        await report.close();
+      }
     },
   },
 ];

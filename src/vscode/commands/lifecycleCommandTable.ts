@@ -1,10 +1,10 @@
 // The model lifecycle commands' arguments: a node of the Models view (a logged model, a registered version), or an
 // object for automation and tests; each shape checked, a wrong one named with what the command expects.
 import type { LifecycleCommands, PushVersionArgs, RegisterArgs, StageArgs } from '../lifecycleCommands';
-import { CommandArgumentError, describeValue, isRecord, type ArgumentSlot } from './commandArgs';
+import { CommandArgumentError, describeValue, isRecord, type ArgumentSlot, type CommandArguments } from './commandArgs';
 import type { CommandTable } from './commandRunner';
 
-type LifecycleKey = 'registerModel' | 'retrainModel' | 'setModelStage' | 'pushModelVersion' | 'openGatesFile';
+type LifecycleKey = 'registerModel' | 'retrainModel' | 'setModelStage' | 'pushModelVersion' | 'openGatesFile' | 'exportModelReport';
 
 function own(value: Record<string, unknown>, name: string): unknown {
   return Object.prototype.hasOwnProperty.call(value, name) ? value[name] : undefined;
@@ -50,8 +50,9 @@ export function registerArg(value: unknown, slot: ArgumentSlot): RegisterArgs | 
   return out;
 }
 
-/** A registered version, from a tree node or { model, version } (with the rest of `value` for the command). */
-export function versionArg(value: unknown, slot: ArgumentSlot): { model: string; version: number; rest: Record<string, unknown> } {
+/** A registered version, from a tree node or { model, version } (with the rest of `value` for the command); nothing: undefined. */
+export function versionArg(value: unknown, slot: ArgumentSlot): { model: string; version: number; rest: Record<string, unknown> } | undefined {
+  if (value === undefined || value === null) return undefined;
   if (!isRecord(value)) return wrong(slot, VERSION, value);
   if (own(value, 'kind') === 'version') {
     const v = own(value, 'version');
@@ -68,36 +69,51 @@ export function versionArg(value: unknown, slot: ArgumentSlot): { model: string;
 }
 
 export function lifecycleCommands(commands: LifecycleCommands): CommandTable<LifecycleKey> {
+  /** The version a command is about: its argument, else the person picks one (undefined: cancelled or none). */
+  const target = async (args: CommandArguments, title: string): Promise<{ model: string; version: number; rest: Record<string, unknown> } | undefined> => {
+    const given = args.get(0, versionArg);
+    if (given) return given;
+    const picked = await commands.pickVersion(title);
+    return picked && { ...picked, rest: {} };
+  };
   return {
     registerModel: (args) => commands.register(args.get(0, registerArg)),
     retrainModel: async (args) => {
-      const { model, version, rest } = args.get(0, versionArg);
+      const t = await target(args, 'Register a retrained version of which model version?');
+      if (!t) return undefined;
       const slot = { command: args.command, index: 0 };
-      const runId = optString(rest, 'runId', slot, VERSION);
-      const artifact = optString(rest, 'artifact', slot, VERSION);
-      const reason = optString(rest, 'reason', slot, VERSION);
-      return commands.retrain({ model, version }, runId !== undefined && artifact !== undefined ? { runId, artifact, ...(reason !== undefined ? { reason } : {}) } : undefined);
+      const runId = optString(t.rest, 'runId', slot, VERSION);
+      const artifact = optString(t.rest, 'artifact', slot, VERSION);
+      const reason = optString(t.rest, 'reason', slot, VERSION);
+      return commands.retrain({ model: t.model, version: t.version }, runId !== undefined && artifact !== undefined ? { runId, artifact, ...(reason !== undefined ? { reason } : {}) } : undefined);
     },
-    setModelStage: (args) => {
-      const { model, version, rest } = args.get(0, versionArg);
+    setModelStage: async (args) => {
+      const t = await target(args, 'Change the stage of which model version?');
+      if (!t) return false;
       const slot = { command: args.command, index: 0 };
-      const spec: StageArgs = { model, version };
-      const stage = optString(rest, 'stage', slot, VERSION); if (stage !== undefined) spec.stage = stage;
-      const reason = optString(rest, 'reason', slot, VERSION); if (reason !== undefined) spec.reason = reason;
-      const overrideReason = optString(rest, 'overrideReason', slot, VERSION); if (overrideReason !== undefined) spec.overrideReason = overrideReason;
+      const spec: StageArgs = { model: t.model, version: t.version };
+      const stage = optString(t.rest, 'stage', slot, VERSION); if (stage !== undefined) spec.stage = stage;
+      const reason = optString(t.rest, 'reason', slot, VERSION); if (reason !== undefined) spec.reason = reason;
+      const overrideReason = optString(t.rest, 'overrideReason', slot, VERSION); if (overrideReason !== undefined) spec.overrideReason = overrideReason;
       return commands.setStage(spec);
     },
-    pushModelVersion: (args) => {
-      const { model, version, rest } = args.get(0, versionArg);
+    pushModelVersion: async (args) => {
+      const t = await target(args, 'Push which model version?');
+      if (!t) return undefined;
       const slot = { command: args.command, index: 0 };
-      const spec: PushVersionArgs = { model, version };
-      const reason = optString(rest, 'reason', slot, VERSION); if (reason !== undefined) spec.reason = reason;
-      const overrideReason = optString(rest, 'overrideReason', slot, VERSION); if (overrideReason !== undefined) spec.overrideReason = overrideReason;
-      const registry = optString(rest, 'registry', slot, VERSION);
-      const tag = optString(rest, 'tag', slot, VERSION);
-      if (registry !== undefined) spec.push = { registry, version: tag ?? `v${version}`, confirmed: own(rest, 'confirmed') === true };
+      const spec: PushVersionArgs = { model: t.model, version: t.version };
+      const reason = optString(t.rest, 'reason', slot, VERSION); if (reason !== undefined) spec.reason = reason;
+      const overrideReason = optString(t.rest, 'overrideReason', slot, VERSION); if (overrideReason !== undefined) spec.overrideReason = overrideReason;
+      const registry = optString(t.rest, 'registry', slot, VERSION);
+      const tag = optString(t.rest, 'tag', slot, VERSION);
+      if (registry !== undefined) spec.push = { registry, version: tag ?? `v${t.version}`, confirmed: own(t.rest, 'confirmed') === true };
       return commands.push(spec);
     },
     openGatesFile: () => commands.openGatesFile(),
+    exportModelReport: async (args) => {
+      const t = await target(args, 'Export the report of which model version?');
+      if (!t) return undefined;
+      return commands.exportReport({ model: t.model, version: t.version }, optString(t.rest, 'outFile', { command: args.command, index: 0 }, VERSION));
+    },
   };
 }

@@ -20,20 +20,23 @@ export class GateTests implements vscode.Disposable {
   /** The latest result of each gate item, by item id (for the test API and the blocked-push message). */
   readonly results = new Map<string, GateResult>();
   private queue: Promise<void> = Promise.resolve();
+  /** Items are built when the Test Explorer (or a caller) first asks: activation never opens the index for them. */
+  private loaded = false;
 
   constructor(private readonly lifecycle: LifecycleHost, private readonly host: IndexHost) {
     this.controller.createRunProfile('Check Gates', vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token), true);
-    this.controller.refreshHandler = () => this.reload();
+    this.controller.refreshHandler = () => this.reloadAndRun();
+    this.controller.resolveHandler = async (item) => { if (!item && !this.loaded) await this.reloadAndRun(); };
     this.disposables.push(
       this.controller,
-      lifecycle.onDidChange(() => this.reloadAndRun()),
+      lifecycle.onDidChange(() => { if (this.loaded) void this.reloadAndRun(); }),
       host.onDidChange((report) => {
+        if (!this.loaded) return;
         const changed = new Set(report.changed);
         const items = this.gateItems().filter((i) => changed.has(this.data.get(i)?.runId ?? ''));
         if (items.length) this.enqueue(() => this.run(new vscode.TestRunRequest(items)));
       }),
     );
-    this.reloadAndRun();
   }
 
   /** Work one at a time: a reload and the run that follows must not interleave with another. */
@@ -44,6 +47,7 @@ export class GateTests implements vscode.Disposable {
 
   /** Rebuilds the items and runs them all; resolves when done. */
   reloadAndRun(): Promise<void> {
+    this.loaded = true;
     return this.enqueue(async () => {
       await this.reload();
       await this.run(new vscode.TestRunRequest());

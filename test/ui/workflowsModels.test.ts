@@ -1,3 +1,4 @@
+// Runs last (file order): it adds a run with a model, which the other UI files do not expect.
 // The model lifecycle as a user drives it in the Models view: register a logged model (an empty reason refused),
 // promote it with a reason, a failing gate that blocks the push and shows in the Test Explorer, then the push let
 // through with a recorded override reason. Against a real docker-registry.
@@ -19,7 +20,11 @@ let registry: RegistryServer | undefined;
 
 /** The Models view's section, expanded (it starts collapsed). */
 async function modelsSection(page: Page, workbench: Workbench): Promise<Locator> {
-  const sidebar = await workbench.openViewContainer('Trialbook');
+  // Opened whatever state the activity bar is in (clicking an active item would close the sidebar).
+  const sidebar = page.locator('.part.sidebar');
+  const title = sidebar.locator('.composite.title', { hasText: 'Trialbook' });
+  if (!(await title.isVisible())) await workbench.activityBarItem('Trialbook').click();
+  await title.waitFor({ state: 'visible', timeout: 15_000 });
   const header = sidebar.locator('.pane-header', { hasText: 'Models' });
   await header.waitFor({ state: 'visible', timeout: 15_000 });
   if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
@@ -78,15 +83,18 @@ export const tests: UiTest[] = [
       writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
 
       const workbench = new Workbench(page);
+      await page.keyboard.press('Escape');
       await workbench.runCommand('View: Close All Editors');
       const models = await modelsSection(page, workbench);
       const artifactRow = workbench.treeRow(models, ARTIFACT).first();
       await artifactRow.waitFor({ state: 'visible', timeout: 30_000 });
       await contextMenu(page, artifactRow, 'Register Model…');
       await answer(page, workbench, 'churn', /Model name/);
-      // An empty reason: the box says why and stays open.
+      // A reason of only blanks: the box says why and stays open.
       const box = workbench.quickInput();
       await box.locator('input').first().waitFor({ state: 'visible', timeout: 10_000 });
+      await box.locator('.quick-input-title', { hasText: 'Why register this as churn?' }).waitFor({ state: 'visible', timeout: 10_000 });
+      await box.locator('input').first().fill('   ');
       await page.keyboard.press('Enter');
       await box.locator('.quick-input-message', { hasText: 'A reason is required' }).waitFor({ state: 'visible', timeout: 10_000 });
       await screenshot('register-empty-reason-refused');
@@ -102,6 +110,7 @@ export const tests: UiTest[] = [
     timeoutMs: 90_000,
     async run({ page, workspace, screenshot }) {
       const workbench = new Workbench(page);
+      await page.keyboard.press('Escape');
       const models = await modelsSection(page, workbench);
       await contextMenu(page, workbench.treeRow(models, 'v1').first(), 'Change Stage…');
       const stage = workbench.quickPickRows().filter({ hasText: 'staging' }).first();

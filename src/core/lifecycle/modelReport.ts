@@ -107,7 +107,9 @@ export function sparkline(line: SeriesLine, width = 320, height = 80): string {
   const sx = (x: number): number => (x1 === x0 ? width / 2 : ((x - x0) / (x1 - x0)) * (width - 8) + 4);
   const sy = (y: number): number => (y1 === y0 ? height / 2 : height - 4 - ((y - y0) / (y1 - y0)) * (height - 8));
   const d = pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(line.key)}"><rect width="100%" height="100%" fill="#f6f8fa"/><polyline fill="none" stroke="#0969da" stroke-width="1.5" points="${d}"/></svg>`;
+  // A single point is a dot (a one-point line draws nothing).
+  const dot = pts.length === 1 ? `<circle cx="${sx(xs[0] ?? 0).toFixed(1)}" cy="${sy(ys[0] ?? 0).toFixed(1)}" r="3" fill="#0969da"/>` : '';
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(line.key)}"><rect width="100%" height="100%" fill="#f6f8fa"/><polyline fill="none" stroke="#0969da" stroke-width="1.5" points="${d}"/>${dot}</svg>`;
 }
 
 const STYLE = 'body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;color:#1f2328;padding:0 1em}h1{font-size:1.6em}h2{font-size:1.2em;border-bottom:1px solid #d0d7de;padding-bottom:.2em;margin-top:1.6em}table{border-collapse:collapse;width:100%}td,th{border:1px solid #d0d7de;padding:.3em .5em;text-align:left;vertical-align:top;word-break:break-word}th{background:#f6f8fa}.pass{color:#1a7f37}.fail{color:#cf222e}.charts{display:flex;flex-wrap:wrap;gap:1em}.chart{font-size:.9em}';
@@ -120,7 +122,7 @@ export function renderReportHtml(input: ReportInput): string {
   const out: string[] = [];
   out.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>${h(`${v.model} v${v.version} model report`)}</title><style>${STYLE}</style></head><body>`);
   out.push(`<h1>${h(`${v.model} v${v.version}`)} <small>(${h(v.stage)})</small></h1><p>Report generated ${h(input.generatedAt.toISOString())}. Latest reason: ${h(v.latestReason)}</p>`);
-  for (const s of sections(input)) out.push(`<h2>${h(s.title)}</h2>${table(['', ''], s.rows)}`);
+  for (const s of sections(input)) out.push(`<h2>${h(s.title)}</h2>${table(['field', 'value'], s.rows)}`);
   out.push(`<h2>Metrics</h2>${table(['metric', 'last', 'min', 'max', 'points'], metricRows(input.run))}`);
   const charts = input.series.map((line) => ({ line, svg: sparkline(line) })).filter((c) => c.svg);
   if (charts.length) out.push(`<div class="charts">${charts.map((c) => `<figure class="chart">${c.svg}<figcaption>${h(c.line.key)}</figcaption></figure>`).join('')}</div>`);
@@ -140,7 +142,7 @@ export function renderReportMarkdown(input: ReportInput, htmlName: string): stri
   const out: string[] = [];
   out.push(`# ${m(`${v.model} v${v.version}`)} (${m(v.stage)})\n`);
   out.push(`Report generated ${m(input.generatedAt.toISOString())}. Latest reason: ${m(v.latestReason)}. Charts: [${m(htmlName)}](${encodeURI(htmlName)}).\n`);
-  for (const s of sections(input)) out.push(`## ${m(s.title)}\n\n${table(['', ''], s.rows)}`);
+  for (const s of sections(input)) out.push(`## ${m(s.title)}\n\n${table(['field', 'value'], s.rows)}`);
   out.push(`## Metrics\n\n${table(['metric', 'last', 'min', 'max', 'points'], metricRows(input.run))}`);
   out.push(`## Gates\n\n${table(['gate', 'rule', 'result'], input.gates.map((g) => [g.gate.name, g.gate.rule, g.message]))}`);
   out.push(`## History\n\n${table(['when', 'who', 'what', 'why'], v.history.map((i) => [i.entry.at, describeWho(i.entry.who), `v${i.entry.version} ${describeTransition(i.entry)}`, `${i.correctedReason ?? i.entry.reason}${i.entry.override ? ` (failing gates ${i.entry.override.gates.join(', ')} overridden: ${i.entry.override.reason})` : ''}`]))}`);

@@ -35,6 +35,7 @@ test('the HTML report is self-contained: run text escaped, no script, no externa
   assert.ok(!/(src|href)=["']?(https?:|\/\/|javascript:)/i.test(html), 'nothing loaded or linked from elsewhere');
   assert.match(html, /<svg [^>]*aria-label="&lt;img/);
   assert.match(html, /<polyline /);
+  assert.match(renderReportHtml({ ...input(), series: [{ runId: 'r1', key: 'one', x: [3], y: [0.5], totalPoints: 1 }] }), /<circle cx="160\.0" cy="40\.0" r="3"/, 'one point shows as a dot');
   assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
   assert.ok(!html.includes('s3cret'), 'credentials in the git remote are dropped');
   assert.match(html, /abc123 \(with uncommitted changes\)/);

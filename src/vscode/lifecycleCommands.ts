@@ -163,6 +163,10 @@ export class LifecycleCommands {
   /** Open Gates File: creates it with an example for the registered models when it does not exist. */
   async openGatesFile(): Promise<void> {
     const file = this.lifecycle.gatesPath;
+    if (!(await fsp.stat(this.lifecycle.trialbookDir).then((st) => st.isDirectory(), () => false))) {
+      void vscode.window.showInformationMessage('Trialbook: nothing is tracked in this folder yet. Gates apply to registered models: log a run with a model first.');
+      return;
+    }
     const exists = await fsp.stat(file).then(() => true, () => false);
     if (!exists) {
       const names = (await this.lifecycle.registry()).models.map((m) => m.name);

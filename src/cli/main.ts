@@ -1,6 +1,8 @@
 // CLI dispatcher: `trialbook <command> …`. Exit codes: 0 success, 1 failure, 2 bad usage.
 import { UsageError } from './cliArgs';
 import { IMPORT_HELP, runImportCommand } from './importCommand';
+import { GATE_HELP, runGateCommand } from './gateCommand';
+import { REPORT_HELP, runReportCommand } from './reportCommand';
 import { runPushCommand } from './pushCommand';
 import { MONITOR_HELP, runMonitorCommand } from './monitorCommand';
 import { REBUILD_HELP, runRebuildCommand } from './rebuildCommand';
@@ -19,13 +21,18 @@ Commands:
   push      push a run's model to a registry
   monitor   status of monitored model versions (exit code 1 on an alert)
   import    read another tool's runs (MLflow, TensorBoard, W&B) into the index
+  gate      check a registered model version's metric gates (exit 0 pass, 1 fail)
+  report    a registered model version's report as HTML and Markdown
   help      this text; "help <command>" for a command's options
 
 Every command takes --dir <workspace> (default: $TRIALBOOK_DIR, else the nearest folder with .trialbook/).
 The CLI shares the database with VS Code: when a window holds the writer lock, it reads without writing.
 `;
 
-const HELP = new Map<string, string>([['runs', RUNS_HELP], ['rebuild', REBUILD_HELP], ['series', SERIES_HELP], ['monitor', MONITOR_HELP], ['import', IMPORT_HELP]]);
+const HELP = new Map<string, string>([
+  ['runs', RUNS_HELP], ['rebuild', REBUILD_HELP], ['series', SERIES_HELP], ['monitor', MONITOR_HELP], ['import', IMPORT_HELP],
+  ['gate', GATE_HELP], ['report', REPORT_HELP],
+]);
 
 /** Runs one command and answers its exit code; the caller ends the process (src/cli.ts). */
 export async function runCli(argv: string[]): Promise<number> {
@@ -43,6 +50,8 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'push': return await runPushCommand(rest);
       case 'monitor': return runMonitorCommand(rest);
       case 'import': return await runImportCommand(rest);
+      case 'gate': return await runGateCommand(rest);
+      case 'report': return await runReportCommand(rest);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -103,6 +103,16 @@ function asText(v: Literal): Literal {
 
 export type Predicate = (row: RunRow) => boolean;
 type Getter = (row: RunRow) => ParamValue | undefined;
+
+/**
+ * A metric, param or summary value a filter reads (as typed, e.g. `max(train/loss)` or `val/acc`), with how to read
+ * it from a run: metric gates (src/core/lifecycle) report these values and call a gate "missing" when one is absent.
+ */
+export interface FilterReference {
+  text: string;
+  col: number;
+  get: Getter;
+}
 /** The value after an operator, or the list after `in`: never empty. */
 type Values = [Literal, ...Literal[]];
 
@@ -173,6 +183,8 @@ class Parser {
   private pos = 0;
   private depth = 0;
   private readonly tokens: Token[];
+  /** Every metric, param or summary value the filter reads, in reading order. */
+  readonly references: FilterReference[] = [];
 
   constructor(private readonly src: string) {
     this.tokens = tokenize(src);
@@ -243,7 +255,9 @@ class Parser {
       const close = this.next();
       if (close.kind !== ')') this.error(close, 'expected ")" after the metric name');
       const key = name.text;
-      return this.comparison((r) => { const m = own(r.metrics, key); return m ? fn(m) : undefined; });
+      const get: Getter = (r) => { const m = own(r.metrics, key); return m ? fn(m) : undefined; };
+      this.references.push({ text: `${t.text}(${key})`, col: t.col, get });
+      return this.comparison(get);
     }
     if (t.kind === 'word' && this.peek().kind === '(') this.error(t, `"${t.text}" is not a function; use last, min, max or count`);
     const op = this.peek();
@@ -338,9 +352,13 @@ class Parser {
       kind = prefix.startsWith('param') ? 'param' : prefix === 'summary' ? 'summary' : 'metric';
       key = prefixed[2] ?? '';
     }
-    if (kind === 'summary') return this.comparison((r) => (r.summary ? own(r.summary, key) : undefined));
+    if (kind === 'summary') {
+      const get: Getter = (r) => (r.summary ? own(r.summary, key) : undefined);
+      this.references.push({ text: field, col: name.col, get });
+      return this.comparison(get);
+    }
     // A bare name: the metric's summary value (its last unless declared), else the param, else the summary value.
-    return this.comparison((r) => {
+    const get: Getter = (r) => {
       if (kind !== 'param') {
         const m = own(r.metrics, key);
         if (m) return summaryValue(m, m.summaryMode);
@@ -348,11 +366,20 @@ class Parser {
       }
       if (kind === 'param') return own(r.params, key);
       return Object.prototype.hasOwnProperty.call(r.params, key) ? own(r.params, key) : r.summary ? own(r.summary, key) : undefined;
-    });
+    };
+    this.references.push({ text: field, col: name.col, get });
+    return this.comparison(get);
   }
 }
 
 /** Compiles a filter expression; throws FilterError (with the column) when it is not valid. */
 export function compileFilter(expression: string): Predicate {
   return new Parser(expression).parse();
+}
+
+/** Compiles a filter and lists the metric, param and summary values it reads; throws FilterError like compileFilter. */
+export function compileFilterWithReferences(expression: string): { predicate: Predicate; references: FilterReference[] } {
+  const parser = new Parser(expression);
+  const predicate = parser.parse();
+  return { predicate, references: parser.references };
 }

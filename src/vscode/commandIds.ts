@@ -36,6 +36,12 @@ export const CommandId = {
   refreshMonitoring: 'trialbook.refreshMonitoring',
   addSource: 'trialbook.addSource',
   showSourceProblems: 'trialbook.showSourceProblems',
+  registerModel: 'trialbook.registerModel',
+  retrainModel: 'trialbook.retrainModel',
+  setModelStage: 'trialbook.setModelStage',
+  pushModelVersion: 'trialbook.pushModelVersion',
+  openGatesFile: 'trialbook.openGatesFile',
+  exportModelReport: 'trialbook.exportModelReport',
 } as const;
 
 export type CommandKey = keyof typeof CommandId;
@@ -49,6 +55,7 @@ export const workspaceCommandKeys = [
   'chooseKeyMetric', 'toggleRunningOnly', 'toggleStarredOnly', 'renameRun', 'editNotes', 'editTags', 'toggleStar', 'deleteRun', 'copyRunId',
   'revealSource', 'showCodeDiff', 'openAtCommit', 'exportComparisonCsv', 'pushModel', 'verifyModel', 'copyReference',
   'rebuildDatabase', 'openMonitoring', 'refreshMonitoring', 'addSource', 'showSourceProblems',
+  'registerModel', 'retrainModel', 'setModelStage', 'pushModelVersion', 'openGatesFile', 'exportModelReport',
 ] as const satisfies readonly CommandKey[];
 
 export type WorkspaceCommandKey = (typeof workspaceCommandKeys)[number];

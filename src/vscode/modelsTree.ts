@@ -3,11 +3,17 @@ import type { Artifact, PushRecord, RunDetail } from '../core/model';
 import type { RunIndex } from '../core/runIndex';
 import type { IndexHost } from './indexHost';
 import { formatAge, formatBytes } from '../shared/format';
+import { evaluateGates, type GateResult } from '../core/lifecycle/gateEval';
+import { gatesFor, type GateDefinition } from '../core/lifecycle/gatesFile';
+import type { ModelVersionState } from '../core/lifecycle/modelState';
+import type { LifecycleHost } from './lifecycleHost';
+import { registryChildren, registryTreeItem, type RegistryNode } from './modelRegistryItems';
 
 export type ModelsNode =
   | { kind: 'run'; run: RunDetail; models: Artifact[] }
   | { kind: 'model'; run: RunDetail; artifact: Artifact }
-  | { kind: 'push'; run: RunDetail; artifact: Artifact; push: PushRecord };
+  | { kind: 'push'; run: RunDetail; artifact: Artifact; push: PushRecord }
+  | RegistryNode;
 
 
 /** Runs with the models they logged (artifacts of type "model"), newest run first. */
@@ -21,16 +27,24 @@ export function modelRuns(index: RunIndex): Array<{ run: RunDetail; models: Arti
   return out;
 }
 
-/** The Models view: runs → their models → the pushes of each model. */
+/**
+ * The Models view: problems of the transition log, registered models (→ versions → gates, pushes, history), then runs
+ * → their logged models → the pushes of each model.
+ */
 export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ModelsNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly host: IndexHost) {
+  private readonly lifecycleSubscription: vscode.Disposable | undefined;
+  /** Gate results of the last listing, by `model@version`. */
+  private gateResults = new Map<string, GateResult[]>();
+
+  constructor(private readonly host: IndexHost, private readonly lifecycle?: LifecycleHost) {
     this.subscription = host.onDidChange((report) => {
       if (report.changed.length || report.removed.length) this.changeEmitter.fire(undefined);
     });
+    this.lifecycleSubscription = lifecycle?.onDidChange(() => this.changeEmitter.fire(undefined));
   }
 
   refresh(): void {
@@ -41,9 +55,11 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     if (!node) {
       const index = await this.host.get();
       const runs = modelRuns(index);
-      void vscode.commands.executeCommand('setContext', 'trialbook.hasModels', runs.length > 0);
-      return runs.map(({ run, models }) => ({ kind: 'run', run, models }));
+      const registered = await this.registered(index);
+      void vscode.commands.executeCommand('setContext', 'trialbook.hasModels', runs.length > 0 || registered.length > 0);
+      return [...registered, ...runs.map(({ run, models }): ModelsNode => ({ kind: 'run', run, models }))];
     }
+    if (node.kind !== 'run' && node.kind !== 'model' && node.kind !== 'push') return registryChildren(node, (v) => this.gateResults.get(`${v.model}@${v.version}`) ?? []);
     if (node.kind === 'run') return node.models.map((artifact) => ({ kind: 'model', run: node.run, artifact }));
     if (node.kind === 'model') {
       return node.run.pushes.filter((p) => p.artifact === node.artifact.name).sort((a, b) => b.at - a.at)
@@ -52,7 +68,28 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     return [];
   }
 
+  /** Log problems and registered models, with each version's gates evaluated on its run now. */
+  private async registered(index: RunIndex): Promise<ModelsNode[]> {
+    if (!this.lifecycle) return [];
+    const registry = await this.lifecycle.registry();
+    let gates: GateDefinition[] = [];
+    try {
+      gates = (await (await this.lifecycle.lifecycle()).readGates()).gates;
+    } catch {
+      gates = []; // an unreadable gates file is reported by its diagnostics
+    }
+    const results = new Map<string, GateResult[]>();
+    const evaluate = (v: ModelVersionState): GateResult[] => evaluateGates(gatesFor(v.model, gates), index.getRun(v.runId));
+    for (const m of registry.models) for (const v of m.versions) results.set(`${v.model}@${v.version}`, evaluate(v));
+    this.gateResults = results;
+    return [
+      ...registry.problems.map((problem): ModelsNode => ({ kind: 'logProblem', problem })),
+      ...registry.models.map((model): ModelsNode => ({ kind: 'registered', model })),
+    ];
+  }
+
   getTreeItem(node: ModelsNode): vscode.TreeItem {
+    if (node.kind !== 'run' && node.kind !== 'model' && node.kind !== 'push') return registryTreeItem(node, Date.now());
     if (node.kind === 'run') {
       const item = new vscode.TreeItem(node.run.name, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `models-run:${node.run.id}`;
@@ -82,6 +119,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
 
   dispose(): void {
     this.subscription.dispose();
+    this.lifecycleSubscription?.dispose();
     this.changeEmitter.dispose();
   }
 }

@@ -3,7 +3,7 @@ import type { IndexHost } from './indexHost';
 import type { Logger, PushRecord, RunDetail } from '../core/model';
 import { dockerConfigCredentials } from '../core/registry/credentials';
 import { PushService, recordedOciTarget, type PreparedPush, type PushSpec } from '../core/registry/pushService';
-import type { Credentials, PushPlan } from '../core/registry/types';
+import type { Credentials, ModelVersionLabel, PushPlan, PushResult } from '../core/registry/types';
 import { aliasProblem, isValidTag } from '../core/registry/target';
 import { RegistrySecrets, describeRegistry, registryConfigs, saveRegistryConfig, targetFor, type RegistryConfig } from './registrySettings';
 import { parseRegistryConfig } from '../core/registry/registryConfig';
@@ -159,36 +159,37 @@ export class RegistryCommands {
   }
 
   /** Push Model to Registry… from the palette (args undefined), a run, or a model artifact. */
-  async pushModel(args?: PushModelArgs | { runId: string; artifact?: string }): Promise<void> {
+  async pushModel(args?: PushModelArgs | { runId: string; artifact?: string }, modelVersion?: ModelVersionLabel): Promise<PushResult | undefined> {
     try {
-      await this.askAndPush(args);
+      return await this.askAndPush(args, modelVersion);
     } catch (err) {
       throw inertError(err);
     }
   }
 
-  private async askAndPush(args?: PushModelArgs | { runId: string; artifact?: string }): Promise<void> {
+  /** `modelVersion`: a registered version is pushed (annotated; its stage is the MLflow alias unless one is given). */
+  private async askAndPush(args?: PushModelArgs | { runId: string; artifact?: string }, modelVersion?: ModelVersionLabel): Promise<PushResult | undefined> {
     const service = await this.service();
-    if (!service) return;
+    if (!service) return undefined;
     const runId = args?.runId ?? (await this.pickRunWithModel());
-    if (!runId) return;
+    if (!runId) return undefined;
     const run = service.run(runId);
     const artifact = args?.artifact ?? (await this.pickArtifact(run));
-    if (!artifact) return;
+    if (!artifact) return undefined;
     const modelName = service.resolveModel(run, artifact).name;
 
     const full = args && 'registry' in args ? args : undefined;
     const registry = full ? registryConfigs(this.log).find((r) => r.name === full.registry) : await this.pickRegistry(inertText(`Push "${modelName}" to`));
     if (!registry) {
       if (full) throw new Error(`no registry named "${full.registry}" in the trialbook.registries setting. Add it with "Trialbook: Add Registry…".`);
-      return;
+      return undefined;
     }
     const version = full?.version ?? (await vscode.window.showInputBox({
-      title: inertText(`Version (tag) of "${modelName}" in ${registry.name}`), value: '1.0.0', ignoreFocusOut: true,
+      title: inertText(`Version (tag) of "${modelName}" in ${registry.name}`), value: modelVersion ? `v${modelVersion.version}` : '1.0.0', ignoreFocusOut: true,
       validateInput: (v) => (registry.kind === 'mlflow' || isValidTag(v) ? undefined : 'Letters, digits, _ . - (at most 128 characters, not starting with . or -).'),
     }));
-    if (!version) return;
-    const alias = full ? full.alias : (await vscode.window.showInputBox({ title: 'Alias (optional), e.g. staging or production', ignoreFocusOut: true,
+    if (!version) return undefined;
+    const alias = full ? full.alias : (await vscode.window.showInputBox({ title: 'Alias (optional), e.g. staging or production', ignoreFocusOut: true, value: modelVersion?.stage ?? '',
       validateInput: (v) => (v ? aliasProblem(registry.kind, v) : undefined) }));
     const description = full ? full.description : await vscode.window.showInputBox({ title: 'Description (optional)', value: run.notes, ignoreFocusOut: true });
 
@@ -197,20 +198,21 @@ export class RegistryCommands {
       ...(alias ? { alias } : {}),
       ...(description ? { description } : {}),
       ...(full?.followOutsideLinks ? { followOutsideLinks: true } : {}),
+      ...(modelVersion ? { modelVersion } : {}),
     };
     let prepared = service.prepare(spec);
     let plan = await this.plan(service, prepared);
-    if (!plan) return;
+    if (!plan) return undefined;
     // Links outside the model folder: sent (as copies) only when the person agrees here; automation says so in its arguments.
     if (!full && plan.links.some((l) => l.sentAs === 'not-sent')) {
       const question = outsideLinksQuestion(modelName, plan.links);
       const choice = await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, 'Send Copies');
-      if (choice !== 'Send Copies') return;
+      if (choice !== 'Send Copies') return undefined;
       prepared = service.prepare({ ...spec, followOutsideLinks: true });
       plan = await this.plan(service, prepared);
-      if (!plan) return;
+      if (!plan) return undefined;
     }
-    if (!full?.confirmed && !(await this.confirm(plan, registry))) return;
+    if (!full?.confirmed && !(await this.confirm(plan, registry))) return undefined;
 
     const confirmed = plan;
     const result = await vscode.window.withProgress(
@@ -236,6 +238,7 @@ export class RegistryCommands {
     if (!full) {
       void vscode.window.showInformationMessage(pushedMessage(modelName, confirmed, result), 'Copy Reference').then((c) => c && vscode.env.clipboard.writeText(result.record.reference));
     }
+    return result;
   }
 
   /** Reads the model for its digests, with cancellable progress (a large model takes seconds); undefined when cancelled. */

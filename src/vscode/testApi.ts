@@ -99,6 +99,12 @@ export interface TrialbookApi {
   monitoring(): MonitoringInfo;
   /** The Datasets view, fully expanded: dataset → versions → runs (with their models). */
   datasetsTree(): Promise<DatasetsSnapshot[]>;
+  /** The Models view's registered models as shown: versions with stage, latest reason, gates and pushes; log problems. */
+  registeredModels(): Promise<{ models: Array<{ name: string; versions: Array<{ version: number; stage: string; reason: string; gates: Array<{ name: string; status: string; message: string }>; pushes: string[]; history: string[] }> }>; problems: string[] }>;
+  /** The Test Explorer's gate items after the latest run: id → status and message. Waits for runs under way. */
+  gateTestResults(): Promise<Array<{ id: string; status: string; message: string }>>;
+  /** Diagnostics shown on .trialbook/gates.json: message and 1-based line:column. */
+  gateDiagnostics(): Array<{ message: string; at: string }>;
 }
 
 export interface MonitoringInfo {
@@ -171,7 +177,7 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
     modelsTree: async () => {
       const models = parts?.models;
       if (!models) return [];
-      const runs = await models.getChildren();
+      const runs = (await models.getChildren()).filter((n) => n.kind === 'run');
       return Promise.all(runs.map(async (runNode) => ({
         run: runNode.run.name,
         models: await Promise.all((await models.getChildren(runNode)).map(async (modelNode) => ({
@@ -179,6 +185,37 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
           pushes: (await models.getChildren(modelNode)).map((p) => (p.kind === 'push' ? p.push.reference : '')),
         }))),
       })));
+    },
+    registeredModels: async () => {
+      const models = parts?.models;
+      if (!models) return { models: [], problems: [] };
+      const root = await models.getChildren();
+      const out = [];
+      for (const node of root) {
+        if (node.kind !== 'registered') continue;
+        const versions = [];
+        for (const v of node.model.versions) {
+          const children = await models.getChildren({ kind: 'version', version: v });
+          const gatesNode = children.find((c) => c.kind === 'gates');
+          versions.push({
+            version: v.version, stage: v.stage, reason: v.latestReason,
+            gates: gatesNode?.kind === 'gates' ? gatesNode.results.map((r) => ({ name: r.gate.name, status: r.status, message: r.message })) : [],
+            pushes: v.pushes.map((p) => p.reference ?? ''),
+            history: v.history.map((h) => `${h.entry.action}: ${h.entry.reason}`),
+          });
+        }
+        out.push({ name: node.model.name, versions });
+      }
+      return { models: out, problems: root.flatMap((n) => (n.kind === 'logProblem' ? [n.problem.message] : [])) };
+    },
+    gateTestResults: async () => {
+      if (!parts) return [];
+      await parts.gateTests.reloadAndRun();
+      return [...parts.gateTests.results].map(([id, r]) => ({ id, status: r.status, message: r.message }));
+    },
+    gateDiagnostics: () => {
+      if (!parts) return [];
+      return (parts.gateDiagnostics.collection.get(vscode.Uri.file(parts.lifecycle.gatesPath)) ?? []).map((d) => ({ message: d.message, at: `${d.range.start.line + 1}:${d.range.start.character + 1}` }));
     },
   };
 }

@@ -7,6 +7,7 @@ import { compareCommands } from './commands/compareCommands';
 import { logCommands, maintenanceCommands } from './commands/maintenanceCommands';
 import { monitoringCommands } from './commands/monitoringCommands';
 import { modelCommands, registryCommands } from './commands/modelCommands';
+import { lifecycleCommands } from './commands/lifecycleCommandTable';
 import { RunPickers } from './commands/runPickers';
 import { runsCommands } from './commands/runsCommands';
 import { setupCommands } from './commands/setupCommands';
@@ -14,6 +15,7 @@ import { sourceCommands } from './commands/sourceCommands';
 import { viewCommands } from './commands/viewCommands';
 import type { WorkspaceCommandContext } from './commands/workspaceCommandContext';
 import { Configuration } from './configuration';
+import { LifecycleCommands } from './lifecycleCommands';
 import { createLogger, RecentLines } from './logger';
 import { RegistryCommands } from './registryCommands';
 import { applyTerminalEnvironment } from './terminalEnvironment';
@@ -72,7 +74,7 @@ export class TrialbookExtension implements vscode.Disposable {
     const ctx: WorkspaceCommandContext = { extensionUri, log: this.log, parts: this.parts, pickers: new RunPickers(this.parts), registries: this.registries };
     const withFolder: CommandTable<WorkspaceCommandKey> = {
       ...viewCommands(ctx), ...compareCommands(ctx), ...runsCommands(ctx), ...modelCommands(ctx), ...maintenanceCommands(ctx), ...monitoringCommands(ctx),
-      ...sourceCommands(ctx),
+      ...sourceCommands(ctx), ...lifecycleCommands(new LifecycleCommands(this.parts.lifecycle, this.registries)),
     };
     this.commands.registerAll(withFolder);
   }

@@ -6,6 +6,9 @@ import { registerDatasetsView, type DatasetsTreeProvider } from './datasetsTree'
 import type { Configuration, SettingsChange } from './configuration';
 import { GitDocumentProvider, gitScheme } from './gitDocuments';
 import { IndexHost } from './indexHost';
+import { GateDiagnostics } from './gateDiagnostics';
+import { GateTests } from './gateTests';
+import { LifecycleHost } from './lifecycleHost';
 import { ModelsTreeProvider } from './modelsTree';
 import { MonitoringParts } from './monitoring/monitoringParts';
 import { NotebookCellStatusProvider } from './notebookCellStatus';
@@ -38,6 +41,10 @@ export class WorkspaceParts implements vscode.Disposable {
   readonly models: ModelsTreeProvider;
   /** The Datasets view: dataset → versions → runs → models. */
   readonly datasets: DatasetsTreeProvider;
+  /** Registered models, their transition log and gates (Models view, Test Explorer, gates file diagnostics). */
+  readonly lifecycle: LifecycleHost;
+  readonly gateTests: GateTests;
+  readonly gateDiagnostics: GateDiagnostics;
   readonly cellStatus: NotebookCellStatusProvider;
   readonly codeLens: TrainingCodeLensProvider;
   /** Comparisons, the runs table and run details: opened by commands, revived after a reload. */
@@ -60,7 +67,10 @@ export class WorkspaceParts implements vscode.Disposable {
     this.filter = new RunFilter(ctx.workspaceState);
     this.tree = new RunsTreeProvider(this.host, settings.keyMetric, () => this.filter.query(), () => this.filter.describe());
     this.treeView = vscode.window.createTreeView(ViewId.runs, { treeDataProvider: this.tree, canSelectMany: true, showCollapseAll: true });
-    this.models = new ModelsTreeProvider(this.host);
+    this.lifecycle = new LifecycleHost(this.host, ctx.log);
+    this.models = new ModelsTreeProvider(this.host, this.lifecycle);
+    this.gateTests = new GateTests(this.lifecycle, this.host);
+    this.gateDiagnostics = new GateDiagnostics(this.lifecycle);
     this.cellStatus = new NotebookCellStatusProvider(this.host, settings.keyMetric);
     this.codeLens = new TrainingCodeLensProvider(this.host, settings.keyMetric);
     this.editor = new RunEditor(this.host);
@@ -73,6 +83,7 @@ export class WorkspaceParts implements vscode.Disposable {
     this.disposables.push(datasetsView.disposable);
     this.disposables.push(
       this.sources, this.host, this.tree, this.treeView, this.filter, this.cellStatus, this.codeLens, this.models, this.panels, this.monitoring,
+      this.lifecycle, this.gateTests, this.gateDiagnostics,
       vscode.window.createTreeView(ViewId.models, { treeDataProvider: this.models, showCollapseAll: true }),
       new RunningStatusItem(this.host),
       this.filter.onDidChange(() => this.tree.refresh()),

@@ -1,5 +1,6 @@
 // Lineage that travels with a pushed model: OCI annotations / MLflow tags built from the run, bounded in size.
 import type { ParamValue, RunDetail } from '../model';
+import type { ModelVersionLabel } from './types';
 
 /** Largest annotation value for the JSON-valued keys (metrics, params). */
 export const MAX_JSON_ANNOTATION = 4096;
@@ -41,6 +42,7 @@ export interface LineageOptions {
   version: string;
   description?: string;
   artifactName: string;
+  modelVersion?: ModelVersionLabel;
 }
 
 /** Manifest annotations (also shown in the confirmation dialog and used as MLflow tags). */
@@ -64,5 +66,12 @@ export function lineageAnnotations(run: RunDetail, opts: LineageOptions): Record
   if (git?.dirty !== undefined) a['dev.trialbook.git.dirty'] = String(git.dirty);
   a['dev.trialbook.metrics'] = boundedJson(Object.fromEntries(Object.entries(run.metrics).map(([key, m]) => [key, m.last])));
   a['dev.trialbook.params'] = boundedJson(run.params as Record<string, ParamValue>);
+  const mv = opts.modelVersion;
+  if (mv) {
+    a['dev.trialbook.model.name'] = mv.model;
+    a['dev.trialbook.model.version'] = String(mv.version);
+    a['dev.trialbook.model.stage'] = mv.stage;
+    a['dev.trialbook.model.reason'] = boundedText(mv.reason);
+  }
   return a;
 }

@@ -120,6 +120,8 @@ export function mirrorOf(run: RunDetail, lineage: Record<string, string>): { par
   tag('mlflow.source.name', run.lineage.script ?? run.script ?? run.notebook);
   tag('mlflow.note.content', run.notes || undefined);
   for (const [k, v] of Object.entries(lineage)) if (k.startsWith('org.opencontainers.image.')) tag(`trialbook.lineage.${k.slice('org.opencontainers.image.'.length)}`, v);
+  // The registered version (name, version, stage, latest reason): run tags, and model version tags (trialbook.*).
+  for (const [k, v] of Object.entries(lineage)) if (k.startsWith('dev.trialbook.model.')) tag(`trialbook.model.${k.slice('dev.trialbook.model.'.length)}`, v);
   return { params, metricKeys, tags };
 }
 
@@ -163,7 +165,7 @@ export function mlmodelYaml(opts: { runId: string; files: string[]; createdAt: s
 export async function planMlflowPush(req: PushRequest & { target: MlflowTarget }, hooks: HashHooks = {}): Promise<PushPlan> {
   checkAlias('mlflow', req.alias);
   const { files, links } = await modelFiles(req.modelPath, req.followOutsideLinks === true, hooks);
-  const lineage = lineageAnnotations(req.run, { version: 'next', artifactName: req.artifactName, ...(req.description !== undefined ? { description: req.description } : {}) });
+  const lineage = lineageAnnotations(req.run, { version: 'next', artifactName: req.artifactName, ...(req.description !== undefined ? { description: req.description } : {}), ...(req.modelVersion ? { modelVersion: req.modelVersion } : {}) });
   const { tags } = mirrorOf(req.run, lineage);
   return {
     target: req.target,
@@ -221,6 +223,11 @@ export async function pushMlflow(req: PushRequest & { target: MlflowTarget }, ho
     const same = await findSameVersion(client, target.modelName, run.id, digest);
     if (same !== undefined) {
       if (req.alias) await client.call('POST', 'registered-models/alias', { name: target.modelName, alias: req.alias, version: same });
+      // The registered version's stage and latest reason may have moved since: its tags follow.
+      const labels = lineageAnnotations(run, { version: 'next', artifactName: req.artifactName, ...(req.modelVersion ? { modelVersion: req.modelVersion } : {}) });
+      for (const t of mirrorOf(run, labels).tags.filter((x) => x.key.startsWith('trialbook.model.'))) {
+        await client.call('POST', 'model-versions/set-tag', { name: target.modelName, version: same, key: t.key, value: t.value });
+      }
       log?.info(`${target.modelName} version ${same} on ${target.trackingUri} already holds these files from this run; nothing uploaded.`);
       return {
         record: {
@@ -231,7 +238,7 @@ export async function pushMlflow(req: PushRequest & { target: MlflowTarget }, ho
         upToDate: true,
       };
     }
-    const lineage = lineageAnnotations(run, { version: 'next', artifactName: req.artifactName, ...(req.description !== undefined ? { description: req.description } : {}) });
+    const lineage = lineageAnnotations(run, { version: 'next', artifactName: req.artifactName, ...(req.description !== undefined ? { description: req.description } : {}), ...(req.modelVersion ? { modelVersion: req.modelVersion } : {}) });
 
     const experimentId = await findOrCreateExperiment(client, target.experiment ?? (run.experiment || 'Default'));
     const mirror = mirrorOf(run, lineage);

@@ -35,7 +35,7 @@ export async function planOciPush(req: PushRequest & { target: OciTarget }, hook
   const target = req.target;
   checkAlias('oci', req.alias);
   const { layers, links } = await planLayers(req.modelPath, { ...(req.followOutsideLinks ? { followOutsideLinks: true } : {}) }, hooks);
-  const lineage = lineageAnnotations(req.run, { version: target.tag, artifactName: req.artifactName, ...(req.description !== undefined ? { description: req.description } : {}) });
+  const lineage = lineageAnnotations(req.run, { version: target.tag, artifactName: req.artifactName, ...(req.description !== undefined ? { description: req.description } : {}), ...(req.modelVersion ? { modelVersion: req.modelVersion } : {}) });
   const author = req.run.lineage.user ?? req.run.user;
   const config = configBlob({
     name: path.posix.basename(target.repository),

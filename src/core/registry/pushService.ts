@@ -12,7 +12,7 @@ import { useDigestCacheFile } from './blobSource';
 import { RegistryError } from './errors';
 import { planPush, pushModel, verifyModel, type PushOptions } from './push';
 import { aliasProblem, parseOciTarget } from './target';
-import type { Credentials, PushHooks, PushPlan, PushRequest, PushResult, PushTarget, VerifyResult } from './types';
+import type { Credentials, ModelVersionLabel, PushHooks, PushPlan, PushRequest, PushResult, PushTarget, VerifyResult } from './types';
 
 /** What a push needs of the index: the run, its series (MLflow gets every point), and the push ledger. */
 export type PushIndex = Pick<RunIndex, 'getRun' | 'series' | 'recordPush' | 'save'>;
@@ -27,6 +27,8 @@ export interface PushSpec {
   description?: string;
   /** Send copies of what links pointing outside the model folder resolve to (after the user agreed). */
   followOutsideLinks?: boolean;
+  /** The registered version pushed: annotated/tagged, and on MLflow its stage is the alias unless one is given. */
+  modelVersion?: ModelVersionLabel;
 }
 
 export interface ResolvedModel {
@@ -110,7 +112,7 @@ export class PushService {
 
   /** Checks what can be checked without reading the model, and builds the request. */
   prepare(spec: PushSpec): PreparedPush {
-    const alias = spec.alias === '' ? undefined : spec.alias;
+    const alias = spec.alias === '' || spec.alias === undefined ? (spec.target.kind === 'mlflow' ? spec.modelVersion?.stage : undefined) : spec.alias;
     const problem = alias === undefined ? undefined : aliasProblem(spec.target.kind, alias);
     if (problem) throw usage(problem);
     const run = this.run(spec.runId);
@@ -127,6 +129,7 @@ export class PushService {
       ...(alias !== undefined ? { alias } : {}),
       ...(spec.description !== undefined && spec.description !== '' ? { description: spec.description } : {}),
       ...(spec.followOutsideLinks ? { followOutsideLinks: true } : {}),
+      ...(spec.modelVersion ? { modelVersion: spec.modelVersion } : {}),
     };
     return { run, model, request };
   }

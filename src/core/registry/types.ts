@@ -28,6 +28,15 @@ export interface MlflowTarget {
 
 export type PushTarget = OciTarget | MlflowTarget;
 
+/** The registered model version a push ships (docs/model-lifecycle.md): it travels as annotations (OCI) / tags (MLflow). */
+export interface ModelVersionLabel {
+  model: string;
+  version: number;
+  stage: string;
+  /** The latest reason recorded for the version (the push's own). */
+  reason: string;
+}
+
 export interface PushRequest {
   run: RunDetail;
   /** Absolute path of the model: a file or a folder. */
@@ -41,6 +50,8 @@ export interface PushRequest {
   description?: string;
   /** Who pushes, recorded with the push. */
   user?: string;
+  /** The registered version this push ships, when it is one. */
+  modelVersion?: ModelVersionLabel;
   /** Every logged point of a metric, for registries that keep metric history (MLflow). */
   history?: MetricHistorySource;
   /**

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import MarkdownIt from 'markdown-it';
+import { datasetsOf, renderReportHtml, renderReportMarkdown, type ReportInput } from '../../../src/core/lifecycle/modelReport';
+import { writeModelReport } from '../../../src/core/lifecycle/reportWriter';
+import type { RunDetail } from '../../../src/core/model';
+
+const EVIL = '<img src=x onerror=alert(1)> [link](javascript:alert(1)) `code` | pipe';
+
+function input(): ReportInput {
+  const run: RunDetail = {
+    id: 'r1', experiment: EVIL, name: EVIL, status: 'finished', startedAt: Date.UTC(2026, 10, 1), lastEventAt: 2, notes: `For churn scoring only. ${EVIL}`, tags: [], skippedLines: 0,
+    params: { [EVIL]: EVIL, lr: 0.01 }, metrics: { 'val/acc': { last: 0.93, min: 0.5, max: 0.95, count: 3, lastStep: 2 } }, summary: {},
+    lineage: { user: 'ada', git: { commit: 'abc123', dirty: true, remote: 'https://user:s3cret@example.com/r.git' }, packages: { numpy: '2.1.0' }, python: '3.12.1' },
+    artifacts: [], pushes: [], dir: '',
+  };
+  const entry = { action: 'register' as const, model: 'churn', version: 1, at: '2026-11-30T10:00:00.000Z', who: { user: 'ada', gitName: EVIL }, reason: EVIL, runId: 'r1', artifact: 'model', prev: '0'.repeat(64) };
+  return {
+    version: { model: 'churn', version: 1, runId: 'r1', artifact: 'model', stage: 'staging', latestReason: EVIL, pushes: [{ ...entry, action: 'push', reason: 'ship', registry: 'oci://r/x', reference: 'r/x:v1@sha256:00' }], history: [{ line: 1, entry }] },
+    run,
+    gates: [{ gate: { model: 'churn', name: EVIL, rule: 'val/acc >= 0.9', origin: 'file' }, status: 'pass', actual: [], message: 'passed' }],
+    series: [{ runId: 'r1', key: EVIL, x: [0, 1, 2], y: [0.5, 0.9, 0.93], totalPoints: 3 }],
+    generatedAt: new Date('2026-11-30T12:00:00Z'),
+  };
+}
+
+test('the HTML report is self-contained: run text escaped, no script, no external reference, charts inline', () => {
+  const html = renderReportHtml(input());
+  assert.ok(!html.includes('<img'), 'no element from run text');
+  assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt;'));
+  assert.ok(!/<script/i.test(html));
+  assert.ok(!/(src|href)=["']?(https?:|\/\/|javascript:)/i.test(html), 'nothing loaded or linked from elsewhere');
+  assert.match(html, /<svg [^>]*aria-label="&lt;img/);
+  assert.match(html, /<polyline /);
+  assert.match(renderReportHtml({ ...input(), series: [{ runId: 'r1', key: 'one', x: [3], y: [0.5], totalPoints: 1 }] }), /<circle cx="160\.0" cy="40\.0" r="3"/, 'one point shows as a dot');
+  assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+  assert.ok(!html.includes('s3cret'), 'credentials in the git remote are dropped');
+  assert.match(html, /abc123 \(with uncommitted changes\)/);
+  assert.match(html, /numpy/);
+});
+
+test('the Markdown report escapes run text and links only to the HTML beside it', () => {
+  const md = renderReportMarkdown(input(), 'churn-v1.html');
+  // Rendered by a real CommonMark parser with raw HTML and bare-URL links on (stricter than most viewers).
+  const html = new MarkdownIt({ html: true, linkify: true }).render(md);
+  assert.ok(!html.includes('<img'), 'no element from run text');
+  assert.deepEqual([...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]), ['churn-v1.html'], 'the only link is the relative one to the HTML');
+  assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt; [link](javascript:alert(1)) `code` | pipe'), 'run text reads as typed, in one table cell (a pipe in it splits nothing)');
+});
+
+test('written as a pair; datasets are listed when the run carries them (the lineage hook)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trialbook-report-'));
+  const written = await writeModelReport(input(), join(dir, 'reports'));
+  assert.ok(existsSync(written.html) && existsSync(written.markdown));
+  assert.match(readFileSync(written.markdown, 'utf8'), /\[churn-v1\.html\]\(churn-v1\.html\)/);
+  assert.deepEqual(datasetsOf(input().run), []);
+  const run = input().run;
+  assert.ok(run);
+  const withData = { ...run, lineage: { ...run.lineage, datasets: [{ name: 'train', uri: 'data/train.csv', fingerprint: 'sha256:ab' }] } } as RunDetail;
+  assert.deepEqual(datasetsOf(withData), [{ name: 'train', uri: 'data/train.csv', fingerprint: 'sha256:ab' }]);
+  assert.match(renderReportHtml({ ...input(), run: withData }), /data\/train\.csv · sha256:ab/);
+});

@@ -30,7 +30,7 @@ export async function runReportCommand(args: string[]): Promise<number> {
     const lifecycle = new ModelLifecycle(trialbookDir, { run: (id) => index.getRun(id) });
     let written;
     try {
-      written = await writeModelReport(await buildReportInput(lifecycle, index, model, version), outDir);
+      written = await writeModelReport(await buildReportInput(lifecycle, index, model, version, new Date(), trialbookDir), outDir);
     } catch (err) {
       if (err instanceof LifecycleError) throw new UsageError(escapeControls(err.message));
       throw err;

@@ -151,7 +151,7 @@ export class LifecycleCommands {
       target = chosen.fsPath;
     }
     const index = await this.lifecycle.host.get();
-    const written = await writeModelReport(await buildReportInput(lc, index, v.model, v.version), path.dirname(target), path.basename(target).replace(/\.html?$/i, ''));
+    const written = await writeModelReport(await buildReportInput(lc, index, v.model, v.version, new Date(), this.lifecycle.trialbookDir), path.dirname(target), path.basename(target).replace(/\.html?$/i, ''));
     if (outFile === undefined) {
       void vscode.window.showInformationMessage(inertText(`Trialbook: report of ${v.model} v${v.version} written to ${written.html} and ${path.basename(written.markdown)}.`), 'Open Markdown').then((c) => {
         if (c) void vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(written.markdown));

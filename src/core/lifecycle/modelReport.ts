@@ -28,19 +28,14 @@ export interface ReportInput {
 }
 
 /**
- * Hook for dataset lineage: the datasets a run used. The lineage work (issue 13, first half) records them on the run;
- * until that is in the run's detail this reads `lineage.datasets` when present and answers [] otherwise.
+ * The datasets the run recorded (`run.use_dataset` / `log_input`: the run's inputs in the index), each with its
+ * fingerprint, or what kept it from having one (partial, missing, unreadable, remote).
  */
 export function datasetsOf(run: RunDetail | undefined): ReportDataset[] {
-  const raw: unknown = run ? (run.lineage as Record<string, unknown>)['datasets'] : undefined;
-  if (!Array.isArray(raw)) return [];
-  return raw.flatMap((d: unknown) => {
-    if (typeof d !== 'object' || d === null) return [];
-    const o = d as Record<string, unknown>;
-    const uri = typeof o['uri'] === 'string' ? o['uri'] : typeof o['path'] === 'string' ? o['path'] : undefined;
-    if (!uri) return [];
-    const fp = typeof o['fingerprint'] === 'string' ? o['fingerprint'] : typeof o['sha256'] === 'string' ? o['sha256'] : undefined;
-    return [{ name: typeof o['name'] === 'string' ? o['name'] : uri, uri, ...(fp ? { fingerprint: fp } : {}) }];
+  return (run?.inputs ?? []).map((d) => {
+    const shape = d.rows !== undefined || d.columns ? ` (${[d.rows !== undefined ? `${d.rows} rows` : '', d.columns ? `${d.columns.length} columns` : ''].filter(Boolean).join(', ')})` : '';
+    const fingerprint = d.sha256 ? `sha256:${d.sha256}${d.status === 'complete' ? '' : ` (${d.status})`}${shape}` : `${d.status}${shape}`;
+    return { name: d.name, uri: d.source, fingerprint };
   });
 }
 

@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import type { RunIndex } from '../runIndex';
 import type { ModelLifecycle } from './modelLifecycle';
 import { renderReportHtml, renderReportMarkdown, reportStem, type ReportInput } from './modelReport';
+import { scanMonitoringRuns } from '../monitoring/monitorScan';
+import { openFindings } from '../monitoring/monitorStatus';
 
 /** Points per chart line: enough for the shape, small enough for a file people attach to tickets. */
 const CHART_POINTS = 200;
@@ -15,12 +17,18 @@ export interface WrittenReport {
   markdown: string;
 }
 
-export async function buildReportInput(lifecycle: ModelLifecycle, index: Pick<RunIndex, 'getRun' | 'series'>, model: string, version: number, now = new Date()): Promise<ReportInput> {
+/**
+ * What the report of a version holds. With `trialbookDir`, monitoring's open alerts or warnings for the version
+ * (its monitoring runs' logs, docs/monitoring.md) are listed too; a workspace without monitoring lists none.
+ */
+export async function buildReportInput(lifecycle: ModelLifecycle, index: Pick<RunIndex, 'getRun' | 'series'>, model: string, version: number, now = new Date(),
+  trialbookDir?: string): Promise<ReportInput> {
   const v = await lifecycle.version(model, version);
   const run = index.getRun(v.runId);
   const keys = Object.keys(run?.metrics ?? {}).filter((k) => !k.startsWith('system/')).sort().slice(0, MAX_CHARTS);
   const series = run && keys.length ? index.series({ runIds: [run.id], keys, xAxis: 'step', maxPoints: CHART_POINTS }) : [];
-  return { version: v, run, gates: await lifecycle.checkGates(model, version), series, generatedAt: now };
+  const alerts = trialbookDir ? openFindings(scanMonitoringRuns(trialbookDir).runs, model, String(version)) : [];
+  return { version: v, run, gates: await lifecycle.checkGates(model, version), series, generatedAt: now, ...(alerts.length ? { alerts } : {}) };
 }
 
 /** Writes `<stem>.html` and `<stem>.md` (default stem `<model>-v<N>`) into `outDir` (created if needed). */

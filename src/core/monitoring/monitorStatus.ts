@@ -66,3 +66,13 @@ export function headline(batch: MonitorBatch | undefined): string[] {
   const alerts = batch.alerts.filter((f) => f.level === 'alert');
   return (alerts.length ? alerts : batch.alerts).map(describeFinding);
 }
+
+/**
+ * What monitoring says now about one model version (its newest monitoring run's latest reliable batch): the alert
+ * or warning lines, each starting with its level; [] when it is ok or not monitored. The model report lists them.
+ */
+export function openFindings(runs: readonly MonitoringRun[], model: string, version: string): string[] {
+  const monitored = monitoredVersions(runs).find((v) => v.model === model && v.version === version);
+  if (!monitored?.latest || monitored.status === 'ok' || monitored.status === 'no data') return [];
+  return headline(monitored.latest).map((line) => `${monitored.status}: ${line}`);
+}

@@ -51,7 +51,7 @@ test('the Markdown report escapes run text and links only to the HTML beside it'
   assert.ok(html.includes('&lt;img src=x onerror=alert(1)&gt; [link](javascript:alert(1)) `code` | pipe'), 'run text reads as typed, in one table cell (a pipe in it splits nothing)');
 });
 
-test('written as a pair; datasets are listed when the run carries them (the lineage hook)', async () => {
+test('written as a pair; the datasets the run recorded are listed with their fingerprints', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'trialbook-report-'));
   const written = await writeModelReport(input(), join(dir, 'reports'));
   assert.ok(existsSync(written.html) && existsSync(written.markdown));
@@ -59,7 +59,47 @@ test('written as a pair; datasets are listed when the run carries them (the line
   assert.deepEqual(datasetsOf(input().run), []);
   const run = input().run;
   assert.ok(run);
-  const withData = { ...run, lineage: { ...run.lineage, datasets: [{ name: 'train', uri: 'data/train.csv', fingerprint: 'sha256:ab' }] } } as RunDetail;
-  assert.deepEqual(datasetsOf(withData), [{ name: 'train', uri: 'data/train.csv', fingerprint: 'sha256:ab' }]);
-  assert.match(renderReportHtml({ ...input(), run: withData }), /data\/train\.csv · sha256:ab/);
+  const withData: RunDetail = {
+    ...run,
+    inputs: [
+      { key: 'k1', name: 'train', source: '/data/train.csv', kind: 'file', status: 'complete', sha256: 'ab'.repeat(32), rows: 120, columns: ['a', 'b'], at: 1 },
+      { key: 'k2', name: 'images', source: '/data/images', kind: 'folder', status: 'partial', sha256: 'cd'.repeat(32), at: 2 },
+      { key: 'k3', name: 'holdout', source: 's3://bucket/holdout', kind: 'remote', status: 'remote', at: 3 },
+    ],
+  };
+  assert.deepEqual(datasetsOf(withData), [
+    { name: 'train', uri: '/data/train.csv', fingerprint: `sha256:${'ab'.repeat(32)} (120 rows, 2 columns)` },
+    { name: 'images', uri: '/data/images', fingerprint: `sha256:${'cd'.repeat(32)} (partial)` },
+    { name: 'holdout', uri: 's3://bucket/holdout', fingerprint: 'remote' },
+  ]);
+  assert.match(renderReportHtml({ ...input(), run: withData }), /\/data\/train\.csv · sha256:abab/);
+  assert.match(renderReportMarkdown({ ...input(), run: withData }, 'churn-v1.html'), /holdout/);
+});
+
+test('the report lists what monitoring says now about the version: its alerts, none when it is ok or not monitored', async () => {
+  const { openFindings } = await import('../../../src/core/monitoring/monitorStatus');
+  type Run = Parameters<typeof openFindings>[0][number];
+  type Batch = Run['batches'][number];
+  const batch = (status: Batch['status'], alerts: Batch['alerts'], at: number): Batch => ({
+    index: at, line: at + 1, timestamp: at, rows: 500, reliable: true, status, outOfOrder: false, metrics: [], alerts, features: [],
+    missingColumns: [], extraColumns: [], notes: [],
+  });
+  const run = (version: string, startedAt: number, batches: Batch[]): Run => ({
+    runId: `mon-${version}-${startedAt}`, model: 'churn', version, startedAt, ended: false, baseline: [], thresholds: {}, batches, warnings: [], problems: [],
+  });
+  const drift = { level: 'alert' as const, kind: 'drift', subject: 'tenure', statistic: 'psi', value: 0.91, threshold: 0.2 };
+  const runs = [
+    run('1', 10, [batch('ok', [], 1), batch('alert', [drift], 2)]),
+    // Version 2: an older run alerted, the newest one is fine.
+    run('2', 10, [batch('alert', [drift], 1)]),
+    run('2', 20, [batch('ok', [], 3)]),
+  ];
+  const v1 = openFindings(runs, 'churn', '1');
+  assert.equal(v1.length, 1);
+  assert.match(v1[0] ?? '', /^alert: tenure: PSI 0\.91/);
+  assert.deepEqual(openFindings(runs, 'churn', '2'), []);
+  assert.deepEqual(openFindings(runs, 'churn', '3'), [], 'not monitored');
+  const html = renderReportHtml({ ...input(), alerts: v1 });
+  assert.match(html, /Open monitoring alerts/);
+  assert.match(html, /alert: tenure: PSI 0\.91/);
 });

@@ -25,7 +25,7 @@ export class Workbench {
     return sidebar;
   }
 
-  treeRow(container: Locator, label: string): Locator {
+  treeRow(container: Locator, label: string | RegExp): Locator {
     return container.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) });
   }
 

@@ -13,6 +13,9 @@ import { RegistryServer } from '../registry/registryServer';
 import type { UiTest } from './uiTest';
 import { Workbench } from './workbench';
 
+/** The registered version's row, labelled exactly v1 (runs named like churn-v1 from other UI files share the view). */
+const VERSION_1 = /^v1$/;
+
 const repoRoot = process.env.TRIALBOOK_REPO ?? resolve(__dirname, '..', '..', '..');
 const RUN_NAME = 'lifecycle-ui-run <b>bold</b>';
 const ARTIFACT = 'churn-weights';
@@ -99,7 +102,7 @@ export const tests: UiTest[] = [
       await box.locator('.quick-input-message', { hasText: 'A reason is required' }).waitFor({ state: 'visible', timeout: 10_000 });
       await screenshot('register-empty-reason-refused');
       await answer(page, workbench, 'first model over 0.9 on validation');
-      const version = workbench.treeRow(models, 'v1').first();
+      const version = workbench.treeRow(models, VERSION_1).first();
       await version.waitFor({ state: 'visible', timeout: 20_000 });
       assert.match((await version.textContent()) ?? '', /candidate · first model over 0\.9 on validation/);
       await screenshot('registered-v1');
@@ -112,12 +115,12 @@ export const tests: UiTest[] = [
       const workbench = new Workbench(page);
       await page.keyboard.press('Escape');
       const models = await modelsSection(page, workbench);
-      await contextMenu(page, workbench.treeRow(models, 'v1').first(), 'Change Stage…');
+      await contextMenu(page, workbench.treeRow(models, VERSION_1).first(), 'Change Stage…');
       const stage = workbench.quickPickRows().filter({ hasText: 'staging' }).first();
       await stage.waitFor({ state: 'visible', timeout: 10_000 });
       await stage.click();
       await answer(page, workbench, 'beats the baseline by 3 points', /Why move churn v1 to staging/);
-      const version = workbench.treeRow(models, 'v1').first();
+      const version = workbench.treeRow(models, VERSION_1).first();
       await page.locator('.monaco-list-row', { hasText: 'staging · beats the baseline by 3 points' }).first().waitFor({ state: 'visible', timeout: 20_000 });
       const log = readFileSync(join(workspace, '.trialbook', 'models.jsonl'), 'utf8').trim().split('\n');
       assert.equal(log.length, 2);
@@ -135,7 +138,7 @@ export const tests: UiTest[] = [
       writeFileSync(join(workspace, '.trialbook', 'gates.json'), `${JSON.stringify({ churn: { accuracy: 'val_acc >= 0.9', latency: 'latency_ms < 40' } }, null, 2)}\n`);
       const models = await modelsSection(page, workbench);
       await page.locator('.monaco-list-row', { hasText: 'latency' }).first().waitFor({ state: 'visible', timeout: 20_000 }).catch(() => undefined);
-      await contextMenu(page, workbench.treeRow(models, 'v1').first(), 'Push Version to Registry…');
+      await contextMenu(page, workbench.treeRow(models, VERSION_1).first(), 'Push Version to Registry…');
       await answer(page, workbench, 'release candidate for the serving cluster', /Why push churn v1/);
       await (await dialogButton(page, 'Show in Test Explorer')).waitFor({ state: 'visible' });
       assert.match((await page.locator('.monaco-dialog-box').textContent()) ?? '', /latency: missing: the run has no latency_ms/);

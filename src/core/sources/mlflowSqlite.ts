@@ -20,12 +20,13 @@ import type { RunDelta, SourceProblem, SourceRunMeta } from './sourceModel';
 import { seriesOf } from './sourceModel';
 import type { RunListing, SourceReader, SourceRunRef } from './sourceReader';
 
-/** alembic_version heads whose tables and columns read here are as in MLflow 2.17.2. */
+/**
+ * alembic_version heads whose tables and columns read here are as in MLflow 2.17.2: its own head (tested with the
+ * peers fixture) and the one before it in MLflow's migration chain, which differs only in a wider run tag column.
+ */
 export const KNOWN_HEADS: ReadonlyMap<string, string> = new Map([
   ['f5a4f2784254', 'MLflow 2.17.x'],
-  ['4465047574b1', 'MLflow 2.16.x'],
-  ['5f2621c13b39', 'MLflow 2.15.x'],
-  ['867495a8f9d4', 'MLflow 2.14.x'],
+  ['4465047574b1', 'the revision before 2.17.x (a narrower run tag column)'],
 ]);
 
 interface SqliteCursor { sig: string; rowid: number }

@@ -7,6 +7,7 @@ import { formatXFull, xAxisLabels, xAxisTitle } from './axis';
 import { MetricChart, type ChartView } from './charts';
 import { applyLineChanges } from './pageData';
 import { Legend } from './legend';
+import { chartPixelWidth, chartsInView, onWidthChange } from './layout';
 import { mark, redrawn } from './paintMarks';
 import { RunPicker } from './runPicker';
 import { renderSections } from './sections';
@@ -373,38 +374,11 @@ host.onMessage((message) => {
   }
 });
 
-/** Device pixels across one chart's plot area, from the grid's layout (cards of at least 420 px, 14 px apart). */
-function chartPixelWidth(): number {
-  const total = chartsBox.clientWidth || document.body.clientWidth;
-  const gap = 14;
-  const columns = Math.max(1, Math.floor((total + gap) / (420 + gap)));
-  const card = (total - gap * (columns - 1)) / columns;
-  // Card padding and the y axis' labels take about 70 px of each card.
-  return Math.max(100, Math.round((card - 70) * (window.devicePixelRatio || 1)));
-}
-
-let lastWidth = 0;
-let resizeTimer: number | undefined;
-window.addEventListener('resize', () => {
-  if (resizeTimer !== undefined) clearTimeout(resizeTimer);
-  resizeTimer = window.setTimeout(() => {
-    const width = chartPixelWidth();
-    // Only a real change in width is worth new data (the host ignores changes that keep the point count).
-    if (Math.abs(width - lastWidth) / Math.max(lastWidth, 1) > 0.1) {
-      lastWidth = width;
-      host.post({ type: 'resize', chartPixelWidth: width });
-    }
-  }, 300);
+// The charts' size decides how many points the host sends and which charts get their lines first (layout.ts).
+let lastWidth = chartPixelWidth(chartsBox);
+onWidthChange(chartsBox, () => lastWidth, (width) => {
+  lastWidth = width;
+  host.post({ type: 'resize', chartPixelWidth: width });
 });
-
-/** Charts on screen before any scrolling (cards about 300 px tall under the toolbar): their lines come first. */
-function chartsInView(): number {
-  const total = chartsBox.clientWidth || document.body.clientWidth;
-  const columns = Math.max(1, Math.floor((total + 14) / (420 + 14)));
-  const rows = Math.max(1, Math.ceil((window.innerHeight || 600) / 300));
-  return columns * rows;
-}
-
-lastWidth = chartPixelWidth();
 mark('ready');
-host.post({ type: 'ready', state: saved, chartPixelWidth: lastWidth, chartsInView: chartsInView() });
+host.post({ type: 'ready', state: saved, chartPixelWidth: lastWidth, chartsInView: chartsInView(chartsBox) });

@@ -35,7 +35,8 @@ function optStr(v: SqlValue | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function rows(db: Database, sql: string, params: SqlValue[] = []): SqlValue[][] {
+/** Every row a query answers (small queries: the rows are copied out). */
+export function rows(db: Database, sql: string, params: SqlValue[] = []): SqlValue[][] {
   const stmt = db.prepare(sql);
   try {
     stmt.bind(params);

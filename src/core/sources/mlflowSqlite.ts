@@ -19,6 +19,7 @@ import { cursorNumber, isRecord, listFilesRecursive } from './sourceFiles';
 import type { RunDelta, SourceProblem, SourceRunMeta } from './sourceModel';
 import { seriesOf } from './sourceModel';
 import type { RunListing, SourceReader, SourceRunRef } from './sourceReader';
+import { rows } from '../store';
 
 /**
  * alembic_version heads whose tables and columns read here are as in MLflow 2.17.2: its own head (tested with the
@@ -39,17 +40,6 @@ function text(v: SqlValue | undefined): string {
   return v === null || v === undefined ? '' : typeof v === 'string' ? v : String(v);
 }
 
-function rows(db: Database, sql: string, params: SqlValue[] = []): SqlValue[][] {
-  const stmt = db.prepare(sql);
-  try {
-    stmt.bind(params);
-    const out: SqlValue[][] = [];
-    while (stmt.step()) out.push(stmt.get());
-    return out;
-  } finally {
-    stmt.free();
-  }
-}
 
 export class MlflowSqliteReader implements SourceReader {
   readonly kind = 'mlflow-sqlite' as const;

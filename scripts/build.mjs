@@ -40,7 +40,7 @@ const builds = [
   {
     ...common,
     // The log reader runs on a worker thread; the index finds its bundle beside its own (dist/).
-    entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts', logReaderWorker: 'src/core/logReaderWorker.ts' },
+    entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts', cliMain: 'src/cliMain.ts', logReaderWorker: 'src/core/logReaderWorker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

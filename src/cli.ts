@@ -1,14 +1,7 @@
-// Command-line entry (dist/cli.js): the index's queries and registry pushes from a terminal, for scripts and CI.
-// Each command lives in src/cli/<name>Command.ts and shares src/core with the extension.
-import { runCli } from './cli/main';
-import { exitWhenFlushed } from './cli/processExit';
-import { printError } from './cli/terminalOutput';
-import { errorMessage } from './shared/errorMessage';
+// Command-line entry (dist/cli.js, `node dist/cli.js <command>`): starts the work (dist/cliMain.js) in a Node
+// process with V8's background compiler off, so that it can always exit (src/cli/processExit.ts), and ends as it
+// ends. Kept apart from the work so that this first process loads almost nothing.
+import * as path from 'node:path';
+import { runWithoutBackgroundCompiles } from './cli/processExit';
 
-void runCli(process.argv.slice(2)).then(
-  (code) => code,
-  (err: unknown) => {
-    printError(errorMessage(err));
-    return 1;
-  },
-).then(exitWhenFlushed);
+runWithoutBackgroundCompiles(path.join(__dirname, 'cliMain.js'));

@@ -1,7 +1,35 @@
-// How the CLI process ends. Left to end on its own, Node 20 can hang: when the event loop runs dry, the main thread
-// waits in NodePlatform::DrainTasks for every V8 background task, and a compile task that waits for the main
-// thread in turn never finishes (nodejs/node#54918). So the CLI never lets the loop run dry: once its output is
-// handed to the OS it calls process.exit() from a callback, while a timer still holds the loop open.
+// How the CLI process ends. Node 20 can hang at exit: process.exit() shuts the platform down and joins its worker
+// threads, while one of them runs a V8 background (concurrent) optimising compile that waits for the main thread
+// to collect garbage, which it never will again (caught with gdb under load: the main thread in
+// NodePlatform::Shutdown → uv_thread_join, the worker in OptimizingCompileDispatcher::CompileTask →
+// LocalHeap::PerformCollectionAndAllocateAgain → CollectionBarrier::AwaitCollectionBackground; nodejs/node#54918
+// is the same wait when the loop runs dry). So the CLI runs itself with V8's optimising compiler on the main thread
+// (`--no-concurrent-recompilation`: nothing of V8 runs in the background to wait for), and still never lets the
+// loop run dry: once its output is handed to the OS it calls process.exit() while a timer holds the loop open.
+import { spawn } from 'node:child_process';
+
+export const NO_BACKGROUND_COMPILE = '--no-concurrent-recompilation';
+const FORWARDED: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
+
+/**
+ * Runs `script` in a new Node process with V8's background compiler off (same Node options, arguments, environment
+ * and standard streams) and ends as that process ends: its exit code, or its signal.
+ */
+export function runWithoutBackgroundCompiles(script: string): void {
+  const child = spawn(process.execPath, [...process.execArgv, NO_BACKGROUND_COMPILE, script, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // A signal sent to this process alone goes on to the one doing the work (Ctrl-C reaches both: the child handles it).
+  const forward = (signal: NodeJS.Signals): void => { if (signal !== 'SIGINT') child.kill(signal); };
+  for (const s of FORWARDED) process.on(s, forward);
+  child.on('error', (err) => {
+    process.stderr.write(`error: could not start ${process.execPath}: ${err.message}\n`);
+    exitWhenFlushed(1);
+  });
+  child.on('exit', (code, signal) => {
+    for (const s of FORWARDED) process.off(s, forward);
+    if (signal) { process.kill(process.pid, signal); return; }
+    exitWhenFlushed(code ?? 1);
+  });
+}
 
 /** Ends the process with `code` once stdout and stderr are flushed. */
 export function exitWhenFlushed(code: number): void {

@@ -19,8 +19,10 @@ import datetime
 import json
 import math
 import os
+import pickle
 import random
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "sdk", "python"))
 
@@ -115,6 +117,13 @@ def run(seed, directory):
     training = trialbook.init(experiment="churn", name="train-seed-%d" % seed, dir=directory,
                               config={"seed": seed, "model": kind}, system_metrics=False)
     training.log({"val/accuracy": accuracy})
+    # The model file, so the version can be registered (Models view: Register Model…) and its alerts recorded
+    # in .trialbook/models.jsonl; copied into the run's folder, since the pickle is written to a temporary folder.
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "model.pkl")
+        with open(path, "wb") as f:
+            pickle.dump(model, f)
+        training.log_model(path, name="model.pkl", copy=True)
     training.log_profile("train", train_rows, model=MODEL, version=VERSION, baseline={"accuracy": accuracy})
     training.finish()
 

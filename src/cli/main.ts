@@ -48,7 +48,7 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'rebuild': return await runRebuildCommand(rest);
       case 'series': return await runSeriesCommand(rest);
       case 'push': return await runPushCommand(rest);
-      case 'monitor': return runMonitorCommand(rest);
+      case 'monitor': return await runMonitorCommand(rest);
       case 'import': return await runImportCommand(rest);
       case 'gate': return await runGateCommand(rest);
       case 'report': return await runReportCommand(rest);

@@ -14,8 +14,8 @@ import { inertText } from '../shared/untrustedText';
 import type { LifecycleHost } from './lifecycleHost';
 import type { PushModelArgs, RegistryCommands } from './registryCommands';
 
-export interface RegisterArgs { runId: string; artifact: string; model?: string; reason?: string; stage?: string; replaces?: number }
-export interface StageArgs { model: string; version: number; stage?: string; reason?: string; overrideReason?: string }
+export interface RegisterArgs { runId: string; artifact: string; model?: string; reason?: string; stage?: string; replaces?: number; becauseOfAlert?: number }
+export interface StageArgs { model: string; version: number; stage?: string; reason?: string; overrideReason?: string; becauseOfAlert?: number }
 export interface PushVersionArgs { model: string; version: number; reason?: string; overrideReason?: string; push?: Omit<PushModelArgs, 'runId' | 'artifact'> }
 
 /** Asks why; refuses an empty answer with the reason rule. Undefined when the person cancels. */
@@ -42,6 +42,19 @@ export class LifecycleCommands {
       if (!reason) return undefined;
       return act(reason);
     }
+  }
+
+  /**
+   * Asked when a person retrains or moves a version of a model that has monitoring alerts in the log: which alert
+   * (if any) this answers. Undefined: none (or no alerts); null: cancelled.
+   */
+  private async pickAlert(model: string): Promise<number | undefined | null> {
+    const alerts = await (await this.lifecycle.lifecycle()).alerts(model);
+    if (alerts.length === 0) return undefined;
+    const NONE = { label: 'None', description: 'not because of a monitoring alert', line: undefined };
+    const items = [...alerts.map((a) => ({ label: inertText(`Alert on line ${a.line}: v${a.version}, ${a.entry.at.slice(0, 10)}`), description: inertText(a.entry.alert?.findings.join('; ') ?? a.entry.reason), line: a.line as number | undefined })), NONE];
+    const pick = await vscode.window.showQuickPick(items, { title: inertText(`Does this answer a monitoring alert of ${model}?`) });
+    return pick ? pick.line : null;
   }
 
   private async pickRunArtifact(title: string): Promise<{ run: RunDetail; artifact: string } | undefined> {
@@ -81,10 +94,13 @@ export class LifecycleCommands {
       model = choice === NEW ? await vscode.window.showInputBox({ title: 'Model name', placeHolder: 'e.g. churn-classifier', ignoreFocusOut: true, validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/.test(v) ? undefined : 'Start with a letter or digit; use letters, digits, _ . - (at most 128).') }) : names.find((n) => inertText(n) === choice);
       if (!model) return undefined;
     }
+    const because = interactive && args?.replaces !== undefined ? await this.pickAlert(model) : args?.becauseOfAlert;
+    if (because === null) return undefined;
     const reason = args?.reason ?? await askReason(`Why register this as ${model}${args?.replaces !== undefined ? ` (replacing v${args.replaces})` : ''}?`, args?.replaces !== undefined ? 'e.g. drift on feature X since 2026-11-02' : 'e.g. first model that beats the baseline');
     if (reason === undefined) return undefined;
     const lc = await this.lifecycle.lifecycle();
-    const entry = await lc.register({ model, runId: picked.runId, artifact: picked.artifact, reason, ...(args?.stage !== undefined ? { stage: args.stage } : {}), ...(args?.replaces !== undefined ? { replaces: args.replaces } : {}) });
+    const entry = await lc.register({ model, runId: picked.runId, artifact: picked.artifact, reason, ...(args?.stage !== undefined ? { stage: args.stage } : {}),
+      ...(args?.replaces !== undefined ? { replaces: args.replaces } : {}), ...(because !== undefined ? { becauseOfAlert: because } : {}) });
     this.lifecycle.changed();
     if (interactive) void vscode.window.showInformationMessage(inertText(`Trialbook: registered ${entry.model} v${entry.version} (${entry.stage ?? 'candidate'}).`));
     return lc.version(entry.model, entry.version);
@@ -112,10 +128,13 @@ export class LifecycleCommands {
       if (!stage) return false;
     }
     const to = stage;
+    const because = interactive ? await this.pickAlert(args.model) : args.becauseOfAlert;
+    if (because === null) return false;
     const reason = args.reason ?? await askReason(`Why move ${args.model} v${args.version} to ${to}?`, 'e.g. beats v2 on val/acc; two weeks in staging without incidents');
     if (reason === undefined) return false;
     const entry = await this.withGates(`Moving ${args.model} v${args.version} to ${to}`, interactive,
-      (overrideReason) => lc.setStage({ model: args.model, version: args.version, stage: to, reason, ...((overrideReason ?? args.overrideReason) !== undefined ? { overrideReason: overrideReason ?? args.overrideReason } : {}) }));
+      (overrideReason) => lc.setStage({ model: args.model, version: args.version, stage: to, reason, ...(because !== undefined ? { becauseOfAlert: because } : {}),
+        ...((overrideReason ?? args.overrideReason) !== undefined ? { overrideReason: overrideReason ?? args.overrideReason } : {}) }));
     if (!entry) return false;
     this.lifecycle.changed();
     if (interactive) void vscode.window.showInformationMessage(inertText(`Trialbook: ${args.model} v${args.version} is now ${to}${entry.override ? ' (failing gates overridden; recorded)' : ''}.`));

@@ -8,6 +8,7 @@ import type { HistoryItem, ModelState, ModelVersionState } from '../core/lifecyc
 import type { LogEntry, LogProblem } from '../core/lifecycle/transitionLog';
 import { describeTransition } from '../core/lifecycle/transitionText';
 import { formatAge, formatDate } from '../shared/format';
+import { CommandId } from './commandIds';
 
 export type RegistryNode =
   | { kind: 'registered'; model: ModelState }
@@ -29,6 +30,7 @@ export function eventTooltip(item: HistoryItem): string {
     ...(item.correctedReason !== undefined ? [`Corrected reason: ${item.correctedReason}`] : []),
     ...(e.override ? [`Failing gates overridden (${e.override.gates.join(', ')}): ${e.override.reason}`] : []),
     ...(e.reference ? [`Reference: ${e.reference}`] : []),
+    ...(e.alert ? [`Monitoring run ${e.alert.run}, batch ${e.alert.batch} (${formatDate(e.alert.timestamp * 1000)})`] : []),
     `models.jsonl line ${item.line}`,
   ].join('\n');
 }
@@ -111,8 +113,11 @@ export function registryTreeItem(node: RegistryNode, now: number): vscode.TreeIt
       item.id = `event:${node.owner}:${node.item.line}`;
       item.description = `${describeWho(e.who)} · ${formatAge(Date.parse(e.at), now)} · ${node.item.correctedReason ?? e.reason}`;
       item.tooltip = eventTooltip(node.item);
-      item.iconPath = new vscode.ThemeIcon(e.override ? 'warning' : 'circle-small-filled');
-      item.contextValue = 'modelEvent';
+      item.iconPath = e.action === 'alert' ? new vscode.ThemeIcon('bell', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+        : new vscode.ThemeIcon(e.override ? 'warning' : 'circle-small-filled');
+      item.contextValue = e.action === 'alert' ? 'modelAlert' : 'modelEvent';
+      // An alert leads to its evidence: the version's monitoring dashboard.
+      if (e.action === 'alert') item.command = { command: CommandId.openMonitoring, title: 'Open Monitoring Dashboard', arguments: [{ model: e.model, version: String(e.version) }] };
       return item;
     }
     case 'versionPush': {

@@ -75,7 +75,7 @@ export class WorkspaceParts implements vscode.Disposable {
     this.codeLens = new TrainingCodeLensProvider(this.host, settings.keyMetric);
     this.editor = new RunEditor(this.host);
     this.panels = registerPanels(this.panelsContext());
-    this.monitoring = new MonitoringParts(ctx.extensionUri, this.host, ctx.log);
+    this.monitoring = new MonitoringParts(ctx.extensionUri, this.host, this.lifecycle, ctx.log);
     this.sources = new SourcesController(this.host, ctx.trialbookDir, dirname(ctx.trialbookDir), ctx.log, ctx.workspaceState,
       vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'sql-wasm.wasm').fsPath);
     const datasetsView = registerDatasetsView(this.host);

@@ -1,18 +1,29 @@
 // Monitoring in the real editor: the drift scenario (examples/monitoring/scenario.py, the real SDK in a child
 // process) shows in the Monitoring view with its status, raises the alerts (notification, Problems entry on the
-// batch's log line, status bar item) and opens its dashboard. The runs it wrote are removed afterwards.
+// model's gate in .trialbook/gates.json with the batch's log line as evidence, status bar item), records the alert
+// in the transition log once the version is registered, and a retraining names that alert. The runs it wrote and
+// the lifecycle files are restored afterwards.
 import * as assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { activateTrialbook, repoRoot, runPython, waitFor, workspaceDir } from './helpers';
 
 suite('Monitoring', () => {
   const written: string[] = [];
+  const lifecycleFiles = ['models.jsonl', 'gates.json'].map((name) => join(workspaceDir(), '.trialbook', name));
+  const saved = new Map<string, string | undefined>();
+
+  suiteSetup(() => {
+    for (const file of lifecycleFiles) saved.set(file, existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+  });
 
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     for (const id of written) rmSync(join(workspaceDir(), '.trialbook', 'runs', id), { recursive: true, force: true });
+    for (const [file, text] of saved) {
+      if (text === undefined) rmSync(file, { force: true }); else writeFileSync(file, text);
+    }
     const { api } = await activateTrialbook();
     await api.refresh();
     await vscode.commands.executeCommand('trialbook.refreshMonitoring');
@@ -35,11 +46,40 @@ suite('Monitoring', () => {
     assert.equal(info.statusBar, '$(error) churn-classifier v1: alert');
     assert.match(info.lastNotification ?? '', /^Trialbook: churn-classifier v1 is in alert: /);
     const log = join(workspaceDir(), '.trialbook', 'runs', result.monitoring_run, 'events.jsonl');
-    const problem = info.problems.find((p) => p.file === log && p.message.includes('tenure: PSI'));
-    assert.ok(problem, JSON.stringify(info.problems));
+    // Not registered yet, no gates for it: the entry sits on the batch's line of the monitoring run's log.
+    const problem = await waitFor('a Problems entry on the batch', () => api.monitoring().problems.find((p) => p.file === log && p.message.includes('tenure: PSI')), 20_000);
     const line = readFileSync(log, 'utf8').split('\n')[problem.line - 1] ?? '';
     assert.match(line, /"t":"monitor_batch"/, 'the Problems entry points at the batch in the log');
     assert.match(line, /"index":29/, 'the latest batch');
+
+    // Registered, with a gate: the alert is recorded once in the transition log, and its Problems entry moves to the gate.
+    const trialbookDir = join(workspaceDir(), '.trialbook');
+    const gates = join(trialbookDir, 'gates.json');
+    writeFileSync(gates, `${JSON.stringify({ 'churn-classifier': { accuracy: 'val/accuracy >= 0.8' } }, null, 2)}\n`);
+    await api.refresh();
+    await vscode.commands.executeCommand('trialbook.registerModel', { runId: result.training_run, artifact: 'model.pkl', model: 'churn-classifier', reason: 'scenario model', stage: 'production' });
+    const recorded = await waitFor('the alert in models.jsonl', () => readFileSync(join(trialbookDir, 'models.jsonl'), 'utf8').split('\n')
+      .map((text, i) => ({ text, line: i + 1 })).find((l) => l.text.includes('"action":"alert"') && l.text.includes('"model":"churn-classifier"')), 20_000);
+    const entry = JSON.parse(recorded.text) as { version: number; stage: string; reason: string; alert: { run: string; batch: number; findings: string[] } };
+    assert.equal(entry.version, 1);
+    assert.equal(entry.stage, 'production');
+    assert.equal(entry.alert.run, result.monitoring_run);
+    assert.equal(entry.alert.batch, 29);
+    assert.ok(entry.alert.findings.some((f) => f.startsWith('tenure: PSI')), entry.reason);
+    const gateProblem = await waitFor('the Problems entry on the gate', () => api.monitoring().problems.find((p) => p.file === gates && p.message.includes('tenure: PSI')), 20_000);
+    assert.equal(gateProblem.line, 3, 'on the model\'s gate in gates.json');
+    await vscode.commands.executeCommand('trialbook.refreshMonitoring');
+    await new Promise((r) => setTimeout(r, 500));
+    const alertLines = readFileSync(join(trialbookDir, 'models.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"action":"alert"') && l.includes('"model":"churn-classifier"'));
+    assert.equal(alertLines.length, 1, 'one entry per alerting batch, however often the view refreshes');
+
+    // A retraining names the alert it answers; the Models view shows both.
+    await vscode.commands.executeCommand('trialbook.retrainModel', { model: 'churn-classifier', version: 1, runId: result.training_run, artifact: 'model.pkl', reason: 'retrained after the drift', becauseOfAlert: recorded.line });
+    const models = await waitFor('v2 in the Models view', async () => (await api.registeredModels()).models.find((m) => m.name === 'churn-classifier' && m.versions.length === 2), 20_000);
+    assert.ok(models.versions[0]?.history.some((h) => h.startsWith('alert: monitoring alert: ') && h.includes('tenure: PSI')), JSON.stringify(models.versions[0]?.history));
+    const retrain = readFileSync(join(trialbookDir, 'models.jsonl'), 'utf8').trimEnd().split('\n').pop() ?? '';
+    assert.match(retrain, new RegExp(`"action":"retrain".*"becauseOfAlert":${recorded.line}`));
+
     const errorsBefore = api.commandErrors().length;
     await vscode.commands.executeCommand('trialbook.openMonitoring', { model: 'churn-classifier', version: '1' });
     await waitFor('the dashboard', () => api.monitoring().dashboards.find((d) => d.model === 'churn-classifier' && d.ready), 20_000);

@@ -6,9 +6,9 @@ import * as path from 'node:path';
 import type { RunDetail } from '../model';
 import { evaluateGates, failing, type GateResult } from './gateEval';
 import { GATES_FILE, gatesFor, readGatesText, type GateDefinition, type GatesRead } from './gatesFile';
-import { findVersion, replay, stageAction, type ModelVersionState, type Registry } from './modelState';
+import { alertAt, findVersion, replay, stageAction, type ModelVersionState, type Registry } from './modelState';
 import { currentWho } from './identity';
-import { appendTransition, readLog, type GateOverride, type LogEntry, type Transition, type Who } from './transitionLog';
+import { appendTransition, readLog, type AlertRecord, type GateOverride, type LogEntry, type Transition, type Who } from './transitionLog';
 
 export class LifecycleError extends Error {
   constructor(readonly code: 'input' | 'usage', message: string) { super(message); }
@@ -65,6 +65,8 @@ export interface RegisterSpec {
   stage?: string;
   /** Retrain: the version this one replaces. */
   replaces?: number;
+  /** The line of the alert entry this registration answers. */
+  becauseOfAlert?: number;
 }
 
 export interface StageSpec {
@@ -74,6 +76,8 @@ export interface StageSpec {
   reason: string;
   /** The reason for letting failing gates through; without it a failing gate blocks a promotion. */
   overrideReason?: string;
+  /** The line of the alert entry this change answers (e.g. a demotion after a drift alert). */
+  becauseOfAlert?: number;
 }
 
 export class ModelLifecycle {
@@ -134,6 +138,31 @@ export class ModelLifecycle {
     return { gates: bad.map((r) => r.gate.name), reason: overrideReason };
   }
 
+  /** The alerts of a model, newest first, with their lines (for "because of which alert?"). */
+  async alerts(model: string): Promise<Array<{ line: number; version: number; entry: LogEntry }>> {
+    const m = (await this.registry()).models.find((x) => x.name === model);
+    return (m?.history ?? []).filter((h) => h.entry.action === 'alert').map((h) => ({ line: h.line, version: h.entry.version, entry: h.entry })).reverse();
+  }
+
+  /**
+   * Records a monitoring alert of a registered version, once per alerting batch: answers the new entry, or undefined
+   * when that batch's alert is already in the log. The reason is the findings, so the log reads on its own.
+   */
+  async recordAlert(model: string, version: number, alert: AlertRecord): Promise<LogEntry | undefined> {
+    const v = await this.version(model, version);
+    if (v.alerts.some((h) => h.entry.alert?.run === alert.run && h.entry.alert.batch === alert.batch)) return undefined;
+    const findings = alert.findings.length ? alert.findings.join('; ') : 'threshold crossed';
+    const reason = `monitoring alert: ${findings}`;
+    return this.append({ action: 'alert', model, version, stage: v.stage, reason: reason.length > MAX_REASON ? `${reason.slice(0, MAX_REASON - 1)}…` : reason, alert });
+  }
+
+  private async checkAlertLink(model: string, line: number | undefined, registry?: Registry): Promise<void> {
+    if (line === undefined) return;
+    if (!alertAt(registry ?? await this.registry(), model, line)) {
+      throw new LifecycleError('usage', `Line ${line} of ${path.join(this.trialbookDir, 'models.jsonl')} is not an alert of "${model}"; name the line of one of its alert entries.`);
+    }
+  }
+
   async register(spec: RegisterSpec): Promise<LogEntry> {
     check(modelNameProblem(spec.model));
     check(reasonProblem(spec.reason));
@@ -144,6 +173,7 @@ export class ModelLifecycle {
     const artifact = [...run.artifacts].reverse().find((a) => a.name === spec.artifact);
     if (!artifact) throw new LifecycleError('usage', `Run ${spec.runId} logged no artifact "${spec.artifact}" (artifacts: ${run.artifacts.map((a) => a.name).join(', ') || 'none'}).`);
     const registry = await this.registry();
+    await this.checkAlertLink(spec.model, spec.becauseOfAlert, registry);
     const existing = registry.models.find((m) => m.name === spec.model);
     if (spec.replaces !== undefined && !existing?.versions.some((v) => v.version === spec.replaces)) {
       throw new LifecycleError('usage', `"${spec.model}" has no v${spec.replaces} to replace.`);
@@ -153,6 +183,7 @@ export class ModelLifecycle {
       action: spec.replaces !== undefined ? 'retrain' : 'register', model: spec.model, version, stage, reason: spec.reason,
       runId: run.id, artifact: artifact.name, sha256: artifact.sha256,
       ...(spec.replaces !== undefined ? { replaces: spec.replaces } : {}),
+      ...(spec.becauseOfAlert !== undefined ? { becauseOfAlert: spec.becauseOfAlert } : {}),
     });
   }
 
@@ -162,9 +193,11 @@ export class ModelLifecycle {
     check(stageProblem(spec.stage));
     const v = await this.version(spec.model, spec.version);
     if (v.stage === spec.stage) throw new LifecycleError('input', `${spec.model} v${spec.version} is already in ${spec.stage}.`);
+    await this.checkAlertLink(spec.model, spec.becauseOfAlert);
     const action = stageAction(v.stage, spec.stage);
     const override = action === 'promote' ? await this.gateCheck(spec.model, spec.version, `Promoting ${spec.model} v${spec.version} to ${spec.stage}`, spec.overrideReason) : undefined;
-    return this.append({ action, model: spec.model, version: spec.version, from: v.stage, stage: spec.stage, reason: spec.reason, ...(override ? { override } : {}) });
+    return this.append({ action, model: spec.model, version: spec.version, from: v.stage, stage: spec.stage, reason: spec.reason,
+      ...(spec.becauseOfAlert !== undefined ? { becauseOfAlert: spec.becauseOfAlert } : {}), ...(override ? { override } : {}) });
   }
 
   /** Before a push: the reason is required and the gates must pass (or be overridden). Answers the override to record. */

@@ -35,6 +35,8 @@ export interface ModelVersionState {
   /** The reason of the latest transition of this version. */
   latestReason: string;
   pushes: LogEntry[];
+  /** Monitoring alerts recorded for this version (docs/monitoring.md), oldest first. */
+  alerts: HistoryItem[];
   history: HistoryItem[];
 }
 
@@ -66,10 +68,11 @@ export function replay(entries: readonly ReadEntry[], readProblems: readonly Log
         model: entry.model, version: entry.version, runId: entry.runId, artifact: entry.artifact,
         ...(entry.sha256 !== undefined ? { sha256: entry.sha256 } : {}),
         ...(entry.replaces !== undefined ? { replaces: entry.replaces } : {}),
-        stage: entry.stage ?? 'candidate', latestReason: entry.reason, pushes: [], history: [item],
+        stage: entry.stage ?? 'candidate', latestReason: entry.reason, pushes: [], alerts: [], history: [item],
       });
       model.history.push(item);
       byLine.set(line, item);
+      checkAlertReference(entry, line, byLine, problems);
       continue;
     }
     const v = model ? version(model, entry.version) : undefined;
@@ -80,10 +83,14 @@ export function replay(entries: readonly ReadEntry[], readProblems: readonly Log
       target.correctedReason = entry.reason;
     } else if (entry.action === 'push') {
       v.pushes.push(entry);
+    } else if (entry.action === 'alert') {
+      v.alerts.push(item);
     } else if (entry.stage !== undefined) {
       v.stage = entry.stage;
     }
-    v.latestReason = entry.reason;
+    checkAlertReference(entry, line, byLine, problems);
+    // An alert is something that happened to the version, not a decision about it: the latest reason stays.
+    if (entry.action !== 'alert') v.latestReason = entry.reason;
     v.history.push(item);
     model.history.push(item);
     byLine.set(line, item);
@@ -91,6 +98,20 @@ export function replay(entries: readonly ReadEntry[], readProblems: readonly Log
   const sorted = [...models.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const m of sorted) m.versions.sort((a, b) => a.version - b.version);
   return { models: sorted, problems };
+}
+
+/** A transition that answers an alert must name an earlier alert entry of the same model. */
+function checkAlertReference(entry: LogEntry, line: number, byLine: ReadonlyMap<number, HistoryItem>, problems: LogProblem[]): void {
+  if (entry.becauseOfAlert === undefined) return;
+  const target = byLine.get(entry.becauseOfAlert)?.entry;
+  if (target?.action !== 'alert' || target.model !== entry.model) {
+    problems.push({ line, kind: 'unreadable', message: `line ${line} answers an alert on line ${entry.becauseOfAlert}, which is no alert of ${entry.model}; the transition was kept, the link ignored` });
+  }
+}
+
+/** The alert entry a line names, when it is an alert of the model. */
+export function alertAt(registry: Registry, model: string, line: number): HistoryItem | undefined {
+  return registry.models.find((m) => m.name === model)?.history.find((h) => h.line === line && h.entry.action === 'alert');
 }
 
 export function findVersion(registry: Registry, model: string, version: number): ModelVersionState | undefined {

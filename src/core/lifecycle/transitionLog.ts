@@ -11,14 +11,26 @@ export const LOG_FILE = 'models.jsonl';
 /** `prev` of the first entry. */
 export const GENESIS = '0'.repeat(64);
 
-export type TransitionAction = 'register' | 'retrain' | 'promote' | 'demote' | 'archive' | 'push' | 'correct';
-export const ACTIONS: readonly TransitionAction[] = ['register', 'retrain', 'promote', 'demote', 'archive', 'push', 'correct'];
+export type TransitionAction = 'register' | 'retrain' | 'promote' | 'demote' | 'archive' | 'push' | 'correct' | 'alert';
+export const ACTIONS: readonly TransitionAction[] = ['register', 'retrain', 'promote', 'demote', 'archive', 'push', 'correct', 'alert'];
 
 /** Who made a transition: the OS account and git's user.name / user.email where the workspace has them. */
 export interface Who {
   user?: string;
   gitName?: string;
   gitEmail?: string;
+}
+
+/**
+ * What monitoring saw (action `alert`): the monitoring run, its batch and the findings at the alert level. Recorded
+ * once per alerting batch, so a later transition can say it answers it (`becauseOfAlert`: this entry's line).
+ */
+export interface AlertRecord {
+  run: string;
+  batch: number;
+  /** The batch's timestamp (seconds since the epoch). */
+  timestamp: number;
+  findings: string[];
 }
 
 /** A failing gate let through by a person, with their reason. */
@@ -51,6 +63,10 @@ export interface Transition {
   /** correct: the line number of the entry whose reason this corrects. */
   corrects?: number;
   override?: GateOverride;
+  /** alert: what monitoring saw. */
+  alert?: AlertRecord;
+  /** Any other action: the line of the alert entry this transition answers ("retrained because of alert N"). */
+  becauseOfAlert?: number;
 }
 
 export interface LogEntry extends Transition {
@@ -80,7 +96,7 @@ export function hashLine(line: string): string {
   return createHash('sha256').update(line, 'utf8').digest('hex');
 }
 
-const KEYS: ReadonlyArray<keyof LogEntry> = ['action', 'model', 'version', 'stage', 'from', 'at', 'who', 'reason', 'runId', 'artifact', 'sha256', 'replaces', 'registry', 'reference', 'digest', 'corrects', 'override', 'prev'];
+const KEYS: ReadonlyArray<keyof LogEntry> = ['action', 'model', 'version', 'stage', 'from', 'at', 'who', 'reason', 'runId', 'artifact', 'sha256', 'replaces', 'registry', 'reference', 'digest', 'corrects', 'becauseOfAlert', 'override', 'alert', 'prev'];
 
 /** One line of the log: keys in a fixed order so a person reads every entry the same way. */
 export function serializeEntry(entry: LogEntry): string {
@@ -141,12 +157,31 @@ export function parseEntry(line: string): LogEntry {
   }
   const replaces = optInt(raw, 'replaces'); if (replaces !== undefined) entry.replaces = replaces;
   const corrects = optInt(raw, 'corrects'); if (corrects !== undefined) entry.corrects = corrects;
+  const because = optInt(raw, 'becauseOfAlert'); if (because !== undefined) entry.becauseOfAlert = because;
+  const alert = parseAlert(raw);
+  if (alert) entry.alert = alert;
+  if (entry.action === 'alert' && !alert) throw new Error('an alert without its "alert" record');
   const overrideRaw = Object.prototype.hasOwnProperty.call(raw, 'override') ? raw['override'] : undefined;
   if (overrideRaw !== undefined) {
     if (!isRecord(overrideRaw) || !Array.isArray(overrideRaw['gates']) || !overrideRaw['gates'].every((g) => typeof g === 'string') || typeof overrideRaw['reason'] !== 'string') throw new Error('"override" is not { gates, reason }');
     entry.override = { gates: overrideRaw['gates'] as string[], reason: overrideRaw['reason'] };
   }
   return entry;
+}
+
+function parseAlert(raw: Record<string, unknown>): AlertRecord | undefined {
+  const a = Object.prototype.hasOwnProperty.call(raw, 'alert') ? raw['alert'] : undefined;
+  if (a === undefined) return undefined;
+  if (!isRecord(a)) throw new Error('"alert" is not an object');
+  const run = optString(a, 'run');
+  const batch = Object.prototype.hasOwnProperty.call(a, 'batch') ? a['batch'] : undefined;
+  const timestamp = Object.prototype.hasOwnProperty.call(a, 'timestamp') ? a['timestamp'] : undefined;
+  const findings = Object.prototype.hasOwnProperty.call(a, 'findings') ? a['findings'] : undefined;
+  if (!run || typeof batch !== 'number' || !Number.isInteger(batch) || batch < 0 || typeof timestamp !== 'number' || !Number.isFinite(timestamp)
+    || !Array.isArray(findings) || !findings.every((f) => typeof f === 'string')) {
+    throw new Error('"alert" is not { run, batch, timestamp, findings }');
+  }
+  return { run, batch, timestamp, findings: findings as string[] };
 }
 
 /**

@@ -85,7 +85,9 @@ export function lifecycleCommands(commands: LifecycleCommands): CommandTable<Lif
       const runId = optString(t.rest, 'runId', slot, VERSION);
       const artifact = optString(t.rest, 'artifact', slot, VERSION);
       const reason = optString(t.rest, 'reason', slot, VERSION);
-      return commands.retrain({ model: t.model, version: t.version }, runId !== undefined && artifact !== undefined ? { runId, artifact, ...(reason !== undefined ? { reason } : {}) } : undefined);
+      const because = optVersion(t.rest, 'becauseOfAlert', slot, VERSION);
+      return commands.retrain({ model: t.model, version: t.version }, runId !== undefined && artifact !== undefined
+        ? { runId, artifact, ...(reason !== undefined ? { reason } : {}), ...(because !== undefined ? { becauseOfAlert: because } : {}) } : undefined);
     },
     setModelStage: async (args) => {
       const t = await target(args, 'Change the stage of which model version?');
@@ -95,6 +97,7 @@ export function lifecycleCommands(commands: LifecycleCommands): CommandTable<Lif
       const stage = optString(t.rest, 'stage', slot, VERSION); if (stage !== undefined) spec.stage = stage;
       const reason = optString(t.rest, 'reason', slot, VERSION); if (reason !== undefined) spec.reason = reason;
       const overrideReason = optString(t.rest, 'overrideReason', slot, VERSION); if (overrideReason !== undefined) spec.overrideReason = overrideReason;
+      const because = optVersion(t.rest, 'becauseOfAlert', slot, VERSION); if (because !== undefined) spec.becauseOfAlert = because;
       return commands.setStage(spec);
     },
     pushModelVersion: async (args) => {

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/model';
 import type { IndexHost } from '../indexHost';
+import type { LifecycleHost } from '../lifecycleHost';
 import { MonitoringAlerts } from './monitoringAlerts';
 import { monitoringViewId } from './monitoringIds';
 import { MonitoringPanels } from './monitoringPanel';
@@ -16,10 +17,10 @@ export class MonitoringParts implements vscode.Disposable {
   readonly panels: MonitoringPanels;
   private readonly disposables: vscode.Disposable[];
 
-  constructor(extensionUri: vscode.Uri, host: IndexHost, log: Logger) {
+  constructor(extensionUri: vscode.Uri, host: IndexHost, lifecycle: LifecycleHost, log: Logger) {
     this.state = new MonitoringState(host, log);
     this.tree = new MonitoringTreeProvider(this.state);
-    this.alerts = new MonitoringAlerts(this.state, host.trialbookDir);
+    this.alerts = new MonitoringAlerts(this.state, lifecycle, log);
     this.panels = new MonitoringPanels({ extensionUri, log, state: this.state, trialbookDir: host.trialbookDir });
     this.disposables = [
       this.panels, this.alerts, this.tree, this.state,

@@ -19,7 +19,7 @@ function input(): ReportInput {
   };
   const entry = { action: 'register' as const, model: 'churn', version: 1, at: '2026-11-30T10:00:00.000Z', who: { user: 'ada', gitName: EVIL }, reason: EVIL, runId: 'r1', artifact: 'model', prev: '0'.repeat(64) };
   return {
-    version: { model: 'churn', version: 1, runId: 'r1', artifact: 'model', stage: 'staging', latestReason: EVIL, pushes: [{ ...entry, action: 'push', reason: 'ship', registry: 'oci://r/x', reference: 'r/x:v1@sha256:00' }], history: [{ line: 1, entry }] },
+    version: { model: 'churn', version: 1, runId: 'r1', artifact: 'model', stage: 'staging', latestReason: EVIL, pushes: [{ ...entry, action: 'push', reason: 'ship', registry: 'oci://r/x', reference: 'r/x:v1@sha256:00' }], alerts: [], history: [{ line: 1, entry }] },
     run,
     gates: [{ gate: { model: 'churn', name: EVIL, rule: 'val/acc >= 0.9', origin: 'file' }, status: 'pass', actual: [], message: 'passed' }],
     series: [{ runId: 'r1', key: EVIL, x: [0, 1, 2], y: [0.5, 0.9, 0.93], totalPoints: 3 }],

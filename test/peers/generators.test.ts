@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { parseMetaYaml } from '../../src/core/sources/metaYaml';
 import { tensorboardTypes } from '../../src/core/sources/tensorboardProto';
 import { readRecords } from '../../src/core/sources/tfRecord';
+import { frameWandbRecords, readWandbLog, wandbFileHeader } from '../../src/core/sources/wandbLog';
 import { TB_WRITER, tbEventFile, writeMlflowExperiment, writeMlflowRun, type TbScalar } from '../fixtures/sourceWriters';
 import { peerPath } from './peerFixtures';
 
@@ -47,5 +48,14 @@ describe('peers: the project\'s generators against the real files', () => {
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
+  });
+
+  it('a W&B run log framed again from its records is byte-for-byte wandb 0.16.6\'s (blocks, chunk types, padding, checksums)', () => {
+    const dir = peerPath('wandb', 'offline-run-20261130_044350-hshrkve4');
+    const file = join(dir, 'run-hshrkve4.wandb');
+    const records: Uint8Array[] = [];
+    readWandbLog(file, 0, (data) => { records.push(Uint8Array.from(data)); });
+    assert.equal(records.length, 330);
+    assert.ok(Buffer.concat([wandbFileHeader(), frameWandbRecords(records)]).equals(readFileSync(file)));
   });
 });

@@ -9,6 +9,7 @@ import { deletedImports, forgetDeletedImports } from '../../core/sources/importL
 import { describeProblem } from '../../core/sources/sourceMirror';
 import { detectSourceKind, findSourceCandidates, parseSourcesSetting, type SourceConfig } from '../../core/sources/sourceKinds';
 import { SOURCE_KIND_NAMES } from '../../core/sources/sourceModel';
+import type { SourceRegisteredModel } from '../../core/sources/sourceRegistry';
 import { errorMessage } from '../../shared/errorMessage';
 import { inertText } from '../../shared/untrustedText';
 import type { IndexHost } from '../indexHost';
@@ -136,6 +137,11 @@ export class SourcesController implements vscode.Disposable {
     const choice = await vscode.window.showInformationMessage(`Trialbook found runs of other tools: ${inertText(names)}. Show them in the Runs view? Their files are only read.`, 'Import', 'Not Now');
     if (choice !== 'Import') return;
     for (const c of fresh) await this.add(c.path);
+  }
+
+  /** Registered models of the MLflow sources (for the Models view; read only). */
+  registeredModels(): Promise<SourceRegisteredModel[]> {
+    return this.follower.registeredModels();
   }
 
   /** Import Deleted Source Runs Again…: imported runs the user deleted stay deleted until picked here. */

@@ -36,6 +36,7 @@ export const CommandId = {
   refreshMonitoring: 'trialbook.refreshMonitoring',
   addSource: 'trialbook.addSource',
   showSourceProblems: 'trialbook.showSourceProblems',
+  reimportDeletedSourceRuns: 'trialbook.reimportDeletedSourceRuns',
   registerModel: 'trialbook.registerModel',
   retrainModel: 'trialbook.retrainModel',
   setModelStage: 'trialbook.setModelStage',
@@ -54,7 +55,7 @@ export const workspaceCommandKeys = [
   'refresh', 'compareRuns', 'compareSelected', 'compareInNewPanel', 'openRun', 'openRunsTable', 'filterRuns', 'clearFilter', 'sortRuns',
   'chooseKeyMetric', 'toggleRunningOnly', 'toggleStarredOnly', 'renameRun', 'editNotes', 'editTags', 'toggleStar', 'deleteRun', 'copyRunId',
   'revealSource', 'showCodeDiff', 'openAtCommit', 'exportComparisonCsv', 'pushModel', 'verifyModel', 'copyReference',
-  'rebuildDatabase', 'openMonitoring', 'refreshMonitoring', 'addSource', 'showSourceProblems',
+  'rebuildDatabase', 'openMonitoring', 'refreshMonitoring', 'addSource', 'showSourceProblems', 'reimportDeletedSourceRuns',
   'registerModel', 'retrainModel', 'setModelStage', 'pushModelVersion', 'openGatesFile', 'exportModelReport',
 ] as const satisfies readonly CommandKey[];
 

@@ -8,12 +8,15 @@ import { gatesFor, type GateDefinition } from '../core/lifecycle/gatesFile';
 import type { ModelVersionState } from '../core/lifecycle/modelState';
 import type { LifecycleHost } from './lifecycleHost';
 import { registryChildren, registryTreeItem, type RegistryNode } from './modelRegistryItems';
+import type { SourceRegisteredModel } from '../core/sources/sourceRegistry';
+import { isSourceModelNode, sourceModelChildren, sourceModelTreeItem, type SourceModelNode } from './sources/sourceModelItems';
 
 export type ModelsNode =
   | { kind: 'run'; run: RunDetail; models: Artifact[] }
   | { kind: 'model'; run: RunDetail; artifact: Artifact }
   | { kind: 'push'; run: RunDetail; artifact: Artifact; push: PushRecord }
-  | RegistryNode;
+  | RegistryNode
+  | SourceModelNode;
 
 
 /** Runs with the models they logged (artifacts of type "model"), newest run first. */
@@ -40,6 +43,9 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   /** Gate results of the last listing, by `model@version`. */
   private gateResults = new Map<string, GateResult[]>();
 
+  /** The MLflow sources' registered models (read only), set once the sources are followed. */
+  sourceModels: (() => Promise<SourceRegisteredModel[]>) | undefined;
+
   constructor(private readonly host: IndexHost, private readonly lifecycle?: LifecycleHost) {
     this.subscription = host.onDidChange((report) => {
       if (report.changed.length || report.removed.length) this.changeEmitter.fire(undefined);
@@ -56,9 +62,11 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       const index = await this.host.get();
       const runs = modelRuns(index);
       const registered = await this.registered(index);
-      void vscode.commands.executeCommand('setContext', 'trialbook.hasModels', runs.length > 0 || registered.length > 0);
-      return [...registered, ...runs.map(({ run, models }): ModelsNode => ({ kind: 'run', run, models }))];
+      const fromSources = (await this.sourceModels?.() ?? []).map((model): ModelsNode => ({ kind: 'sourceModel', model }));
+      void vscode.commands.executeCommand('setContext', 'trialbook.hasModels', runs.length > 0 || registered.length > 0 || fromSources.length > 0);
+      return [...registered, ...fromSources, ...runs.map(({ run, models }): ModelsNode => ({ kind: 'run', run, models }))];
     }
+    if (isSourceModelNode(node)) return sourceModelChildren(node);
     if (node.kind !== 'run' && node.kind !== 'model' && node.kind !== 'push') return registryChildren(node, (v) => this.gateResults.get(`${v.model}@${v.version}`) ?? []);
     if (node.kind === 'run') return node.models.map((artifact) => ({ kind: 'model', run: node.run, artifact }));
     if (node.kind === 'model') {
@@ -89,6 +97,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   }
 
   getTreeItem(node: ModelsNode): vscode.TreeItem {
+    if (isSourceModelNode(node)) return sourceModelTreeItem(node);
     if (node.kind !== 'run' && node.kind !== 'model' && node.kind !== 'push') return registryTreeItem(node, Date.now());
     if (node.kind === 'run') {
       const item = new vscode.TreeItem(node.run.name, vscode.TreeItemCollapsibleState.Expanded);

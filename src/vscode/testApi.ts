@@ -101,6 +101,8 @@ export interface TrialbookApi {
   datasetsTree(): Promise<DatasetsSnapshot[]>;
   /** The Models view's registered models as shown: versions with stage, latest reason, gates and pushes; log problems. */
   registeredModels(): Promise<{ models: Array<{ name: string; versions: Array<{ version: number; stage: string; reason: string; gates: Array<{ name: string; status: string; message: string }>; pushes: string[]; history: string[] }> }>; problems: string[] }>;
+  /** The Models view's registered models of MLflow sources (read only): label, description, tooltip, versions with their command. */
+  sourceModels(): Promise<Array<{ label: string; description: string; tooltip: string; versions: Array<{ label: string; description: string; command: string; args: unknown[] }> }>>;
   /** The Test Explorer's gate items after the latest run: id → status and message. Waits for runs under way. */
   gateTestResults(): Promise<Array<{ id: string; status: string; message: string }>>;
   /** Diagnostics shown on .trialbook/gates.json: message and 1-based line:column. */
@@ -185,6 +187,21 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
           pushes: (await models.getChildren(modelNode)).map((p) => (p.kind === 'push' ? p.push.reference : '')),
         }))),
       })));
+    },
+    sourceModels: async () => {
+      const models = parts?.models;
+      if (!models) return [];
+      const out = [];
+      for (const node of await models.getChildren()) {
+        if (node.kind !== 'sourceModel') continue;
+        const item = models.getTreeItem(node);
+        const versions = (await models.getChildren(node)).map((v) => {
+          const vi = models.getTreeItem(v);
+          return { label: String(vi.label ?? ''), description: String(vi.description ?? ''), command: vi.command?.command ?? '', args: vi.command?.arguments ?? [] };
+        });
+        out.push({ label: String(item.label ?? ''), description: String(item.description ?? ''), tooltip: String(item.tooltip ?? ''), versions });
+      }
+      return out;
     },
     registeredModels: async () => {
       const models = parts?.models;

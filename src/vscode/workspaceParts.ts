@@ -78,6 +78,7 @@ export class WorkspaceParts implements vscode.Disposable {
     this.monitoring = new MonitoringParts(ctx.extensionUri, this.host, this.lifecycle, ctx.log);
     this.sources = new SourcesController(this.host, ctx.trialbookDir, dirname(ctx.trialbookDir), ctx.log, ctx.workspaceState,
       vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'sql-wasm.wasm').fsPath);
+    this.models.sourceModels = () => this.sources.registeredModels();
     const datasetsView = registerDatasetsView(this.host);
     this.datasets = datasetsView.provider;
     this.disposables.push(datasetsView.disposable);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ComparePanelInfo } from '../../src/vscode/testApi';
 import { treeChecksums } from '../peers/peerFixtures';
-import { appendMlflowMetric, writeMlflowExperiment, writeMlflowRun } from '../fixtures/sourceWriters';
+import { appendMlflowMetric, writeMlflowExperiment, writeMlflowRegisteredModel, writeMlflowRun } from '../fixtures/sourceWriters';
 import { activateTrialbook, findRun, setSetting, waitFor, workspaceDir, writeFixtureRun } from './helpers';
 
 suite('Sources: MLflow runs in the Runs view', () => {
@@ -60,5 +60,30 @@ suite('Sources: MLflow runs in the Runs view', () => {
     assert.match(readFileSync(join(workspaceDir(), '.trialbook', 'runs', id, 'edits.jsonl'), 'utf8'), /"t":"star","starred":true/);
     assert.deepEqual(treeChecksums(mlruns), before, 'the MLflow store is byte-for-byte as it was');
     assert.deepEqual(api.commandErrors().slice(errorsBefore), []);
+  });
+
+  test('an MLflow store\'s registered model shows in the Models view, marked read only, its version opening the run it came from', async function () {
+    this.timeout(60_000);
+    const { api } = await activateTrialbook();
+    const mlruns = join(workspaceDir(), 'imported', 'registry-mlruns');
+    const exp = writeMlflowExperiment(mlruns, '43', 'registry-exp');
+    const runId = 'e'.repeat(32);
+    writeMlflowRun(exp, '43', { runId, name: 'registered-from', startTime: Date.now() - 5000, metrics: { loss: [[Date.now() - 4000, 0.5, 0]] } });
+    writeMlflowRegisteredModel(mlruns, {
+      name: 'churn-mlflow-model', description: 'from MLflow', tags: { owner: 'ml-team' }, aliases: { champion: 1 },
+      versions: [{ version: 1, runId, source: `file://${exp}/${runId}/artifacts/model` }],
+    });
+    const before = treeChecksums(mlruns);
+    await setSetting('sources', ['imported/registry-mlruns']);
+    const [model] = await waitFor('the registered model in the Models view', async () => {
+      const models = (await api.sourceModels()).filter((m) => m.label === 'churn-mlflow-model');
+      return models.length > 0 ? models : undefined;
+    }, 20_000);
+    assert.match(model!.description, /MLflow registry · read only · 1 version/);
+    assert.match(model!.tooltip, /Read only/);
+    assert.match(model!.tooltip, /Tag owner: ml-team/);
+    assert.deepEqual(model!.versions, [{ label: 'v1', description: '@champion · READY', command: 'trialbook.openRun', args: [`mlflow-${runId}`] }]);
+    await waitFor('the version\'s run imported', async () => ((await api.runDetail(`mlflow-${runId}`)) ? true : undefined), 15_000);
+    assert.deepEqual(treeChecksums(mlruns), before, 'the store is only read');
   });
 });

@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import { parseMetaYaml } from '../../src/core/sources/metaYaml';
 import { tensorboardTypes } from '../../src/core/sources/tensorboardProto';
 import { readRecords } from '../../src/core/sources/tfRecord';
-import { TB_WRITER, tbEventFile, writeMlflowExperiment, writeMlflowRun, type TbScalar } from '../fixtures/sourceWriters';
+import { frameWandbRecords, readWandbLog, wandbFileHeader } from '../../src/core/sources/wandbLog';
+import { TB_WRITER, tbEventFile, writeMlflowExperiment, writeMlflowRegisteredModel, writeMlflowRun, type TbScalar } from '../fixtures/sourceWriters';
 import { peerPath } from './peerFixtures';
 
 describe('peers: the project\'s generators against the real files', () => {
@@ -44,6 +45,35 @@ describe('peers: the project\'s generators against the real files', () => {
       const keys = (f: string): string[] => [...parseMetaYaml(readFileSync(f, 'utf8')).values.keys()].sort();
       assert.deepEqual(keys(join(dir, 'meta.yaml')), keys(join(real, 'meta.yaml')));
       assert.deepEqual(keys(join(exp, 'meta.yaml')), keys(join(real, '..', 'meta.yaml')));
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('a W&B run log framed again from its records is byte-for-byte wandb 0.16.6\'s (blocks, chunk types, padding, checksums)', () => {
+    const dir = peerPath('wandb', 'offline-run-20261130_044350-hshrkve4');
+    const file = join(dir, 'run-hshrkve4.wandb');
+    const records: Uint8Array[] = [];
+    readWandbLog(file, 0, (data) => { records.push(Uint8Array.from(data)); });
+    assert.equal(records.length, 330);
+    assert.ok(Buffer.concat([wandbFileHeader(), frameWandbRecords(records)]).equals(readFileSync(file)));
+  });
+
+  it('a registered model written by the generator has the FileStore registry\'s files and meta.yaml fields', () => {
+    const real = peerPath('mlflow', 'mlruns', 'models', 'fixture-model');
+    const tmp = mkdtempSync(join(tmpdir(), 'trialbook-gen-'));
+    try {
+      const dir = writeMlflowRegisteredModel(tmp, {
+        name: 'fixture-model', description: 'fixture', tags: { owner: 'peers' }, aliases: { champion: 1 },
+        versions: [{ version: 1, runId: '41c6f47abded44b49e551f986aefb555', source: 'file:///x/artifacts/model' }],
+      });
+      const keys = (f: string): string[] => [...parseMetaYaml(readFileSync(f, 'utf8')).values.keys()].sort();
+      assert.deepEqual(keys(join(dir, 'meta.yaml')), keys(join(real, 'meta.yaml')));
+      assert.deepEqual(keys(join(dir, 'version-1', 'meta.yaml')), keys(join(real, 'version-1', 'meta.yaml')));
+      for (const f of ['meta.yaml', 'tags/owner', 'aliases/champion']) {
+        const text = (root: string): string => readFileSync(join(root, f), 'utf8').replace(/^(creation|last_updated)_timestamp: \d+$/gm, '$1_timestamp: T');
+        assert.equal(text(dir), text(real), f);
+      }
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

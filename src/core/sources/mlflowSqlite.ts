@@ -146,7 +146,7 @@ export class MlflowSqliteReader implements SourceReader {
   }
 
   /** Experiments with tags, and registered models (for tests and the registry import). */
-  async describe(): Promise<{ experiments: { id: string; name: string; tags: Map<string, string> }[]; models: { name: string; description: string; aliases: Map<string, string>; versions: { version: string; runId: string; source: string; status: string; currentStage: string }[] }[] }> {
+  async describe(): Promise<{ experiments: { id: string; name: string; tags: Map<string, string> }[]; models: { name: string; description: string; tags: Map<string, string>; aliases: Map<string, string>; versions: { version: string; runId: string; source: string; status: string; currentStage: string }[] }[] }> {
     const db = await this.load([]);
     const experiments = rows(db, 'SELECT experiment_id, name FROM experiments ORDER BY creation_time').map((r) => ({
       id: text(r[0]), name: text(r[1]),
@@ -154,6 +154,7 @@ export class MlflowSqliteReader implements SourceReader {
     }));
     const models = rows(db, 'SELECT name, description FROM registered_models ORDER BY name').map((m) => ({
       name: text(m[0]), description: text(m[1]),
+      tags: new Map(rows(db, 'SELECT key, value FROM registered_model_tags WHERE name = ? ORDER BY key', [m[0] ?? null]).map((t) => [text(t[0]), text(t[1])])),
       aliases: new Map(rows(db, 'SELECT alias, version FROM registered_model_aliases WHERE name = ?', [m[0] ?? null]).map((a) => [text(a[0]), text(a[1])])),
       versions: rows(db, 'SELECT version, run_id, source, status, current_stage FROM model_versions WHERE name = ? ORDER BY version', [m[0] ?? null])
         .map((v) => ({ version: text(v[0]), runId: text(v[1]), source: text(v[2]), status: text(v[3]), currentStage: text(v[4]) })),

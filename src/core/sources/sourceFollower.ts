@@ -9,6 +9,7 @@ import { describeProblem, mirrorSource, type MirrorProblem, type MirrorReport } 
 import { openSourceReader, type ReaderEnvironment, type SourceConfig } from './sourceKinds';
 import { SOURCE_KIND_NAMES } from './sourceModel';
 import type { RunListing, SourceReader } from './sourceReader';
+import { sourceRegisteredModels, type SourceRegisteredModel } from './sourceRegistry';
 
 /** A source's runs are listed again after this long (new runs appear within it; known runs grow every pass). */
 const RELIST_MS = 5_000;
@@ -117,6 +118,21 @@ export class SourceFollower {
       report.sources.push(f.status);
     }
     return report;
+  }
+
+  /** Registered models of the sources read so far (MLflow stores), for the Models view; problems are logged once. */
+  async registeredModels(): Promise<SourceRegisteredModel[]> {
+    const out: SourceRegisteredModel[] = [];
+    for (const f of this.followed.values()) {
+      if (!f.reader) continue;
+      const problems: MirrorProblem[] = [];
+      out.push(...await sourceRegisteredModels(f.reader, problems));
+      for (const p of problems) {
+        const text = `Trialbook: ${SOURCE_KIND_NAMES[f.reader.kind]} ${f.reader.root}: ${describeProblem(p)}.`;
+        if (!f.told.has(text)) { f.told.add(text); this.log.warn(text); }
+      }
+    }
+    return out;
   }
 
   close(): void {

@@ -9,6 +9,7 @@ import type { SourceKind } from './sourceModel';
 import { SOURCE_KINDS } from './sourceModel';
 import type { SourceReader } from './sourceReader';
 import { TensorBoardReader } from './tensorboardLogdir';
+import { WandbReader } from './wandbRuns';
 
 /** A source as the `trialbook.sources` setting lists it. */
 export interface SourceConfig {
@@ -80,6 +81,7 @@ export function openSourceReader(config: SourceConfig, env: ReaderEnvironment = 
   switch (kind) {
     case 'mlflow': return new MlflowFileStoreReader(config.path);
     case 'tensorboard': return new TensorBoardReader(config.path);
+    case 'wandb': return new WandbReader(config.path);
     case 'mlflow-sqlite': return env.wasmPath ? new MlflowSqliteReader(config.path, env.wasmPath) : { problem: 'reading an MLflow SQLite store needs sql.js, which this host did not provide' };
     default: return { problem: `${kind} sources are not supported by this version` };
   }

@@ -12,6 +12,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeF
 import { join, resolve } from 'node:path';
 import { errorMessage } from '../../shared/errorMessage';
 import type { Logger } from '../model';
+import { ImportLedger } from './importLedger';
 import { changedMetaLines, endLine, metricLines, resumeLine, richSummary, startLines, warningLine, type StartInfo } from './mirrorEvents';
 import { isRecord } from './sourceFiles';
 import type { SourceKind, SourceProblem, SourceRunMeta } from './sourceModel';
@@ -95,17 +96,19 @@ export async function mirrorSource(reader: SourceReader, runsDir: string, log: L
   report.problems.push(...listing.problems);
   mkdirSync(runsDir, { recursive: true });
   // Parents first, so a nested run can name its parent's folder.
+  const ledger = new ImportLedger(runsDir);
   const ids = new Map<string, string>();
   for (const ref of listing.runs) ids.set(ref.sourceId, mirrorRunId(reader.kind, reader.root, ref.sourceId));
   for (const ref of listing.runs) {
     const runId = ids.get(ref.sourceId) ?? mirrorRunId(reader.kind, reader.root, ref.sourceId);
     try {
-      const bytes = await mirrorRun(reader, ref, runId, runsDir, ids, report);
+      const bytes = await mirrorRun(reader, ref, runId, runsDir, ids, report, ledger);
       if (bytes > 0) { report.changed.push(runId); report.bytes += bytes; }
     } catch (err) {
       report.problems.push({ runId, file: ref.location, reason: `cannot import this run: ${errorMessage(err)}` });
     }
   }
+  ledger.save();
   let logged = 0;
   let more = 0;
   for (const p of report.problems) {
@@ -130,10 +133,13 @@ export function describeProblem(p: SourceProblem): string {
   return `${where}: ${p.reason}`;
 }
 
-async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string, runsDir: string, ids: ReadonlyMap<string, string>, report: MirrorReport): Promise<number> {
+async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string, runsDir: string, ids: ReadonlyMap<string, string>, report: MirrorReport,
+  ledger: ImportLedger): Promise<number> {
   const dir = join(runsDir, runId);
   const stateFile = join(dir, SOURCE_FILE);
   const logFile = join(dir, 'events.jsonl');
+  // Imported before and its folder removed since: the user deleted it; it stays deleted until asked for again.
+  if (ledger.isDeleted(runId)) return 0;
   let state = readState(stateFile);
   const hasLog = existsSync(logFile);
   if (state && (state.root !== resolve(reader.root) || state.kind !== reader.kind)) {
@@ -146,6 +152,7 @@ async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string,
   }
   // The log was removed (a rebuild from scratch, a deleted folder): read the run again from the start.
   if (state && !hasLog) state = undefined;
+  if (state) ledger.add(runId, { kind: reader.kind, root: state.root, sourceId: ref.sourceId }); // imported before the ledger existed
   const delta = await reader.readRun(ref, state?.cursor);
   for (const p of delta.problems) report.problems.push({ ...p, runId });
   const info: StartInfo = { mirrorId: runId, kind: reader.kind, paramsAsText: reader.kind === 'mlflow' || reader.kind === 'mlflow-sqlite' };
@@ -186,5 +193,6 @@ async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string,
   mkdirSync(dir, { recursive: true });
   appendFileSync(logFile, text);
   writeState(stateFile, next);
+  ledger.add(runId, { kind: reader.kind, root: next.root, sourceId: ref.sourceId });
   return Buffer.byteLength(text);
 }

@@ -2,9 +2,10 @@
 import type { CommandTable } from './commandRunner';
 import type { WorkspaceCommandContext } from './workspaceCommandContext';
 
-export function sourceCommands({ parts }: WorkspaceCommandContext): CommandTable<'addSource' | 'showSourceProblems'> {
+export function sourceCommands({ parts }: WorkspaceCommandContext): CommandTable<'addSource' | 'showSourceProblems' | 'reimportDeletedSourceRuns'> {
   return {
     addSource: () => parts.sources.addSource(),
     showSourceProblems: () => parts.sources.showProblemsSummary(),
+    reimportDeletedSourceRuns: () => parts.sources.reimportDeleted(),
   };
 }

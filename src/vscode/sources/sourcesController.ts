@@ -5,9 +5,11 @@ import { relative } from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/model';
 import { SourceFollower, runsDirOf, type PassReport, type SourceStatus } from '../../core/sources/sourceFollower';
+import { deletedImports, forgetDeletedImports } from '../../core/sources/importLedger';
 import { describeProblem } from '../../core/sources/sourceMirror';
 import { detectSourceKind, findSourceCandidates, parseSourcesSetting, type SourceConfig } from '../../core/sources/sourceKinds';
 import { SOURCE_KIND_NAMES } from '../../core/sources/sourceModel';
+import type { SourceRegisteredModel } from '../../core/sources/sourceRegistry';
 import { errorMessage } from '../../shared/errorMessage';
 import { inertText } from '../../shared/untrustedText';
 import type { IndexHost } from '../indexHost';
@@ -25,7 +27,7 @@ export class SourcesController implements vscode.Disposable {
   private lastReport: PassReport | undefined;
   private told = new Set<string>();
 
-  constructor(private readonly host: IndexHost, trialbookDir: string, private readonly workspace: string, private readonly log: Logger,
+  constructor(private readonly host: IndexHost, private readonly trialbookDir: string, private readonly workspace: string, private readonly log: Logger,
     private readonly workspaceState: vscode.Memento, wasmPath: string) {
     this.follower = new SourceFollower(runsDirOf(trialbookDir), log, { wasmPath });
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(`trialbook.${SETTING}`)) this.reload(); }));
@@ -135,6 +137,27 @@ export class SourcesController implements vscode.Disposable {
     const choice = await vscode.window.showInformationMessage(`Trialbook found runs of other tools: ${inertText(names)}. Show them in the Runs view? Their files are only read.`, 'Import', 'Not Now');
     if (choice !== 'Import') return;
     for (const c of fresh) await this.add(c.path);
+  }
+
+  /** Registered models of the MLflow sources (for the Models view; read only). */
+  registeredModels(): Promise<SourceRegisteredModel[]> {
+    return this.follower.registeredModels();
+  }
+
+  /** Import Deleted Source Runs Again…: imported runs the user deleted stay deleted until picked here. */
+  async reimportDeleted(): Promise<void> {
+    const deleted = deletedImports(this.trialbookDir);
+    if (deleted.length === 0) {
+      void vscode.window.showInformationMessage('Trialbook: no imported run was deleted; every source run is in the Runs view.');
+      return;
+    }
+    type Item = vscode.QuickPickItem & { runId: string };
+    const items: Item[] = deleted.map((d) => ({ label: inertText(d.sourceId), description: SOURCE_KIND_NAMES[d.kind], detail: inertText(d.root), runId: d.runId, picked: true }));
+    const picks = await vscode.window.showQuickPick(items, { title: 'Import Deleted Source Runs Again', placeHolder: 'Deleted imported runs to import again from their sources', canPickMany: true });
+    if (!picks || picks.length === 0) return;
+    const again = forgetDeletedImports(this.trialbookDir, picks.map((p) => p.runId));
+    await this.pass();
+    void vscode.window.showInformationMessage(`Trialbook: ${again.length} deleted run${again.length === 1 ? '' : 's'} imported again.`);
   }
 
   /** Show Source Problems: every problem of the last pass in the log, and the Problems panel. */

@@ -1,0 +1,93 @@
+// Values in W&B records: `value_json` is Python's json.dumps text (NaN and ±Infinity as bare tokens), a history row
+// is flat keys, nested dicts (logged as dicts) and media objects carrying a `_type` (image-file, histogram,
+// table-file…). Here they become numbers for charts, params/summary values, or rich values listed by kind.
+import type { ParamValue } from '../model';
+import { isRecord } from './sourceFiles';
+import type { RichData, RichValue } from './sourceModel';
+
+const NON_FINITE = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g;
+const MARK = '\u0000wandb-float:';
+
+/** Python's JSON text (with NaN, Infinity, -Infinity) as a value; undefined when it is not JSON at all. */
+export function parsePythonJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    // Bare NaN/Infinity tokens (outside strings) become marked strings, turned back into numbers by the reviver.
+    const marked = text.replace(NON_FINITE, (tok) => (tok.startsWith('"') ? tok : `"\\u0000wandb-float:${tok}"`));
+    try {
+      return JSON.parse(marked, (_k, v: unknown) => (typeof v === 'string' && v.startsWith(MARK) ? Number(v.slice(MARK.length)) : v));
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** A decoded JSON value as a param or summary value (objects rebuilt with own properties only). */
+export function paramValue(v: unknown): ParamValue {
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  if (Array.isArray(v)) return v.map(paramValue);
+  if (isRecord(v)) {
+    const o: { [key: string]: ParamValue } = {};
+    for (const k of Object.keys(v)) Object.defineProperty(o, k, { value: paramValue(v[k]), enumerable: true, writable: true, configurable: true });
+    return o;
+  }
+  return String(v);
+}
+
+/** An item's name: its key, or its nested key path joined with dots (as W&B shows nested metrics). */
+export function itemKey(item: { key?: unknown; nested_key?: unknown }): string {
+  if (Array.isArray(item.nested_key) && item.nested_key.length > 0) return item.nested_key.map(String).join('.');
+  return typeof item.key === 'string' ? item.key : '';
+}
+
+/** A media object W&B logged (`{"_type": …}`). */
+export function mediaType(v: unknown): string | undefined {
+  return isRecord(v) && typeof v._type === 'string' ? v._type : undefined;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number.NaN);
+
+/** A non-numeric history value as a rich value (images, histograms, tables, text…): listed and counted. */
+export function richOf(tag: string, step: number, timeMs: number, v: unknown): RichValue {
+  const type = mediaType(v);
+  const base = { tag, step, timeMs };
+  if (typeof v === 'string') return { ...base, kind: 'text', detail: v.length > 40 ? `${v.slice(0, 40)}…` : v, data: { kind: 'text', text: v } };
+  if (!isRecord(v) || type === undefined) return { ...base, kind: 'other', detail: Array.isArray(v) ? `list of ${v.length}` : typeof v, data: { kind: 'json', json: v } };
+  if (type === 'image-file') {
+    const width = num(v.width);
+    const height = num(v.height);
+    const format = typeof v.format === 'string' ? v.format : 'unknown';
+    const data: RichData = { kind: 'image', width, height, format, bytes: num(v.size) };
+    return { ...base, kind: 'image', detail: `${width}×${height} ${format}`, data };
+  }
+  if (type === 'histogram') {
+    const counts = Array.isArray(v.values) ? v.values.map(num) : [];
+    const bins = Array.isArray(v.bins) ? v.bins.map(num) : [];
+    // W&B keeps bin edges and counts only: the samples' sum and sum of squares are unknown (NaN), not estimated.
+    const data: RichData = {
+      kind: 'histogram', min: bins[0] ?? Number.NaN, max: bins[bins.length - 1] ?? Number.NaN, num: counts.reduce((a, b) => a + b, 0),
+      sum: Number.NaN, sumSquares: Number.NaN, limits: bins.slice(1), counts,
+    };
+    return { ...base, kind: 'histogram', detail: `${counts.length} buckets`, data };
+  }
+  if (type === 'table-file' || type === 'table' || type === 'partitioned-table' || type === 'joined-table') {
+    const rows = num(v.nrows);
+    const cols = num(v.ncols);
+    return { ...base, kind: 'table', detail: Number.isFinite(rows) && Number.isFinite(cols) ? `${rows}×${cols} table` : 'table', data: { kind: 'json', json: v } };
+  }
+  return { ...base, kind: 'other', detail: type, data: { kind: 'json', json: v } };
+}
+
+/**
+ * One history value as metric points: a number (NaN/±inf included) is one point, a plain nested dict gives one per
+ * numeric leaf (`a.b`), anything else is a rich value. Booleans and lists are rich values.
+ */
+export function spreadValue(key: string, v: unknown, onNumber: (key: string, value: number) => void, onRich: (key: string, value: unknown) => void, depth = 0): void {
+  if (typeof v === 'number') { onNumber(key, v); return; }
+  if (isRecord(v) && mediaType(v) === undefined && depth < 8) {
+    for (const k of Object.keys(v)) spreadValue(`${key}.${k}`, v[k], onNumber, onRich, depth + 1);
+    return;
+  }
+  if (v !== null && v !== undefined) onRich(key, v);
+}

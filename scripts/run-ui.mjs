@@ -20,7 +20,7 @@ import { logDemoRuns } from './lib/demoRuns.mjs';
 import { makeTempDir, removeTempDirs } from './lib/tempDirs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const TOTAL_TIMEOUT_MS = Number(process.env.TRIALBOOK_UI_TIMEOUT_MS || 6 * 60_000);
+const TOTAL_TIMEOUT_MS = Number(process.env.TRIALBOOK_UI_TIMEOUT_MS || 15 * 60_000);
 const DEFAULT_TEST_TIMEOUT_MS = 60_000;
 const WORKBENCH_TIMEOUT_MS = 120_000;
 const testsDir = join(root, 'out', 'test', 'ui');

@@ -12,6 +12,7 @@ const benches = {
   push: [process.execPath, ['out/bench/push.js']],
   sources: [process.execPath, ['out/bench/sources.js']],
   compare: [process.execPath, ['bench/compare.mjs']],
+  analysis: [process.execPath, ['bench/analysis.mjs']],
   activation: [process.execPath, ['bench/activation.mjs']],
   'editor-compare': [process.execPath, ['bench/editorCompare.mjs']],
 };

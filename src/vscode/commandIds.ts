@@ -43,6 +43,7 @@ export const CommandId = {
   pushModelVersion: 'trialbook.pushModelVersion',
   openGatesFile: 'trialbook.openGatesFile',
   exportModelReport: 'trialbook.exportModelReport',
+  analyzeRuns: 'trialbook.analyzeRuns',
 } as const;
 
 export type CommandKey = keyof typeof CommandId;
@@ -57,6 +58,7 @@ export const workspaceCommandKeys = [
   'revealSource', 'showCodeDiff', 'openAtCommit', 'exportComparisonCsv', 'pushModel', 'verifyModel', 'copyReference',
   'rebuildDatabase', 'openMonitoring', 'refreshMonitoring', 'addSource', 'showSourceProblems', 'reimportDeletedSourceRuns',
   'registerModel', 'retrainModel', 'setModelStage', 'pushModelVersion', 'openGatesFile', 'exportModelReport',
+  'analyzeRuns',
 ] as const satisfies readonly CommandKey[];
 
 export type WorkspaceCommandKey = (typeof workspaceCommandKeys)[number];

@@ -2,6 +2,7 @@
 // use to see what the views and panels hold, without scraping the DOM.
 import * as vscode from 'vscode';
 import type { RunDetail, RunStatus } from '../core/model';
+import type { AnalysisPanelInfo } from './analysis/analysisTestInfo';
 import type { CommandError } from './commands/commandRunner';
 import type { DatasetsSnapshot } from './datasetsTree';
 import type { RecentLines } from './logger';
@@ -107,6 +108,8 @@ export interface TrialbookApi {
   gateTestResults(): Promise<Array<{ id: string; status: string; message: string }>>;
   /** Diagnostics shown on .trialbook/gates.json: message and 1-based line:column. */
   gateDiagnostics(): Array<{ message: string; at: string }>;
+  /** Open Analysis panels: title, scope, host timings. */
+  analysisPanels(): AnalysisPanelInfo[];
 }
 
 export interface MonitoringInfo {
@@ -234,5 +237,6 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
       if (!parts) return [];
       return (parts.gateDiagnostics.collection.get(vscode.Uri.file(parts.lifecycle.gatesPath)) ?? []).map((d) => ({ message: d.message, at: `${d.range.start.line + 1}:${d.range.start.character + 1}` }));
     },
+    analysisPanels: () => parts?.analysis.infos() ?? [],
   };
 }

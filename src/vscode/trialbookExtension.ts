@@ -75,6 +75,7 @@ export class TrialbookExtension implements vscode.Disposable {
     const withFolder: CommandTable<WorkspaceCommandKey> = {
       ...viewCommands(ctx), ...compareCommands(ctx), ...runsCommands(ctx), ...modelCommands(ctx), ...maintenanceCommands(ctx), ...monitoringCommands(ctx),
       ...sourceCommands(ctx), ...lifecycleCommands(new LifecycleCommands(this.parts.lifecycle, this.registries)),
+      analyzeRuns: (args) => this.parts?.analysis.run(args),
     };
     this.commands.registerAll(withFolder);
   }

@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/model';
 import { ViewId } from './commandIds';
+import { AnalysisPanels } from './analysis/analysisPanels';
 import { registerDatasetsView, type DatasetsTreeProvider } from './datasetsTree';
 import type { Configuration, SettingsChange } from './configuration';
 import { GitDocumentProvider, gitScheme } from './gitDocuments';
@@ -51,6 +52,8 @@ export class WorkspaceParts implements vscode.Disposable {
   readonly panels: WebviewPanels;
   /** The Monitoring view, alerts and dashboards (docs/monitoring.md). */
   readonly monitoring: MonitoringParts;
+  /** Sweep / Analysis panels (docs/analysis.md). */
+  readonly analysis: AnalysisPanels;
   /** Other tools' runs (MLflow, TensorBoard, W&B) followed into the index. */
   readonly sources: SourcesController;
   private readonly disposables: vscode.Disposable[] = [];
@@ -79,6 +82,8 @@ export class WorkspaceParts implements vscode.Disposable {
     this.sources = new SourcesController(this.host, ctx.trialbookDir, dirname(ctx.trialbookDir), ctx.log, ctx.workspaceState,
       vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'sql-wasm.wasm').fsPath);
     this.models.sourceModels = () => this.sources.registeredModels();
+    this.analysis = new AnalysisPanels(ctx.extensionUri, this.host, ctx.log, this.filter);
+    this.disposables.push(this.analysis);
     const datasetsView = registerDatasetsView(this.host);
     this.datasets = datasetsView.provider;
     this.disposables.push(datasetsView.disposable);

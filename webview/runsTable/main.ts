@@ -43,7 +43,7 @@ let restore: { selected: string[]; scrollTop: number } | undefined = saved ? { s
 let scrollTimer: ReturnType<typeof setTimeout> | undefined;
 
 const app = document.getElementById('app') as HTMLElement;
-const { filterInput, filterError, counts, onlyDiffInput, compareButton, clearButton, groupSelect, exportButton } = toolbarControls();
+const { filterInput, filterError, counts, onlyDiffInput, compareButton, analyzeButton, clearButton, groupSelect, exportButton } = toolbarControls();
 const empty = el('div', { className: 'empty' });
 const chooser = new ColumnChooser({
   toggle: (id, on) => {
@@ -85,6 +85,7 @@ app.append(
       el('label', { title: 'Group rows by the experiment or a param' }, 'Group by ', groupSelect),
       el('label', { title: 'Hide param and metric columns whose value is the same in every run shown' }, onlyDiffInput, ' Only differing'),
       compareButton,
+      analyzeButton,
       clearButton,
       exportButton,
       counts)),
@@ -158,6 +159,7 @@ function updateCounts(): void {
   counts.textContent = `${formatCount(rows.length)} of ${formatCount(total)} runs${n ? ` · ${formatCount(n)} selected` : ''}`;
   compareButton.disabled = n === 0;
   compareButton.textContent = n ? `Compare ${formatCount(n)}` : 'Compare';
+  analyzeButton.disabled = n < 2;
   clearButton.disabled = n === 0;
   if (received) saveState();
   empty.textContent = !received ? 'Loading runs…'
@@ -335,6 +337,10 @@ exportButton.addEventListener('click', () => {
 compareButton.addEventListener('click', () => {
   const runIds = selectedInViewOrder();
   if (runIds.length) host.post({ type: 'compare', runIds });
+});
+analyzeButton.addEventListener('click', () => {
+  const runIds = selectedInViewOrder();
+  if (runIds.length) host.post({ type: 'analyze', runIds });
 });
 clearButton.addEventListener('click', () => {
   selection.clear();

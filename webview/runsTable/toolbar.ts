@@ -16,8 +16,9 @@ export function toolbarControls() {
   const counts = el('span', { className: 'counts', attrs: { role: 'status' } });
   const onlyDiffInput = el('input', { attrs: { type: 'checkbox', id: 'only-differing' } });
   const compareButton = el('button', { className: 'primary', attrs: { id: 'compare' }, title: 'Compare the selected runs (charts, params, metrics)' }, 'Compare');
+  const analyzeButton = el('button', { attrs: { id: 'analyze' }, title: 'Analyze the selected runs: parallel coordinates, scatter, parameter importance' }, 'Analyze');
   const clearButton = el('button', { attrs: { id: 'clear-selection' }, title: 'Clear the selection (Escape)' }, 'Clear selection');
   const groupSelect = el('select', { attrs: { id: 'group-by', 'aria-label': 'Group rows by' }, title: 'Group rows by the experiment or a param' });
   const exportButton = el('button', { attrs: { id: 'export-csv' }, title: 'Save the table as shown (columns, rows in this order) as a CSV file' }, 'Export CSV');
-  return { filterInput, filterError, counts, onlyDiffInput, compareButton, clearButton, groupSelect, exportButton };
+  return { filterInput, filterError, counts, onlyDiffInput, compareButton, analyzeButton, clearButton, groupSelect, exportButton };
 }

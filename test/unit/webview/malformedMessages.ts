@@ -37,6 +37,7 @@ export const messageCases: Record<PanelKind, MessageCase[]> = {
     { valid: { type: 'ready' }, required: [], bad: {} },
     { valid: { type: 'setFilter', filter: 'lr < 0.01' }, required: ['filter'], bad: { filter: [1, null, ['lr']] } },
     { valid: { type: 'compare', runIds: ['a', 'b'] }, required: ['runIds'], bad: { runIds: ['a', [], [1], [null], {}] } },
+    { valid: { type: 'analyze', runIds: ['a', 'b'] }, required: ['runIds'], bad: { runIds: ['a', [], [1], [null], {}] } },
     { valid: { type: 'openRun', runId: 'a' }, required: ['runId'], bad: { runId: [3, null, ['a']] } },
     { valid: { type: 'exportCsv', csv: 'Name\r\na\r\n' }, required: ['csv'], bad: { csv: [1, null, ['a'], {}] } },
   ],

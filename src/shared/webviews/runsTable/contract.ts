@@ -65,6 +65,8 @@ export const runsTableContract = defineContract({
     ready: objectOf({ state: optional(unknownValue()) }),
     setFilter: objectOf({ filter: str() }),
     compare: objectOf({ runIds: arrayOf(str(), { minLength: 1 }) }),
+    /** The selected runs in the Sweep / Analysis panel. */
+    analyze: objectOf({ runIds: arrayOf(str(), { minLength: 1 }) }),
     openRun: objectOf({ runId: str() }),
     /** The table as shown (columns, rows in view order) as RFC 4180 CSV, for the host to save where the user says. */
     exportCsv: objectOf({ csv: str({ maxLength: CSV_MAX_CHARS }) }),

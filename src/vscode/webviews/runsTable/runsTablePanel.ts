@@ -53,6 +53,7 @@ export class RunsTablePanel {
           return this.send();
         },
         compare: (message) => vscode.commands.executeCommand(CommandId.compareRuns, message.runIds),
+        analyze: (message) => vscode.commands.executeCommand(CommandId.analyzeRuns, message.runIds),
         openRun: (message) => vscode.commands.executeCommand(CommandId.openRun, message.runId),
         exportCsv: (message) => this.exportCsv(message.csv),
       },

@@ -1,0 +1,253 @@
+// Benchmark of the Sweep / Analysis panel (issue 16). Not a test: it prints figures, each beside a baseline measured
+// in the same run:
+//   (a) open: the host's table (index query + dimensions + wire data) plus the page drawing the parallel coordinates,
+//       to the next frame — baseline: the bare index query, and a bare canvas drawing the same polylines;
+//   (b) brush: the redraw of each frame of a brush drag (the page's "analysis-draw" performance entries) at all lines —
+//       baselines: the bare canvas draw, and chartjs-chart-pcp updating the same lines' colours (update('none'));
+//   (c) importance for one metric (correlations + random forest) — baseline: Spearman alone for every param.
+// Grouping with bands is not built on this branch, so it has no figure.
+//
+//   node scripts/build.mjs && npx tsc -p tsconfig.json && node bench/analysis.mjs
+//
+// Size by environment (defaults = the issue's scale): TRIALBOOK_BENCH_RUNS=2000 TRIALBOOK_BENCH_REPEAT=5
+// The generated workspace is kept in the temp folder and reused; TRIALBOOK_BENCH_FRESH=1 regenerates it.
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const env = (name, def) => Number(process.env[`TRIALBOOK_BENCH_${name}`] ?? def);
+const RUNS = env('RUNS', 2000);
+const REPEAT = Math.max(1, env('REPEAT', 5));
+
+for (const file of ['out/src/core/openRunIndex.js', 'out/src/core/analysis/importance.js', 'dist/webview/analysis.js']) {
+  if (!existsSync(join(root, file))) {
+    console.error(`${file} is missing: run "node scripts/build.mjs && npx tsc -p tsconfig.json" first.`);
+    process.exit(1);
+  }
+}
+const { openRunIndex } = require(join(root, 'out/src/core/openRunIndex.js'));
+const { extractDimensions } = require(join(root, 'out/src/core/analysis/dimensions.js'));
+const { analysisData } = require(join(root, 'out/src/core/analysis/analysisWire.js'));
+const { paramImportance } = require(join(root, 'out/src/core/analysis/importance.js'));
+const { spearman, finitePairs } = require(join(root, 'out/src/core/analysis/correlation.js'));
+const { prng } = require(join(root, 'out/test/fixtures/prng.js'));
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const quiet = { info: () => undefined, warn: (m) => console.error(`warn: ${m}`), error: (m) => console.error(`error: ${m}`) };
+
+/** 2,000 runs × 8 params × 5 metrics (two logged steps each), as the SDK writes them (docs/event-format.md). */
+function writeRuns(dir) {
+  const rnd = prng(16);
+  for (let r = 0; r < RUNS; r++) {
+    const id = `20261130T${String(r).padStart(9, '0')}-${(r * 2654435761 >>> 0).toString(16).padStart(10, '0')}`;
+    mkdirSync(join(dir, 'runs', id), { recursive: true });
+    const t0 = 1_795_000_000 + r * 60;
+    const lr = 10 ** (-5 + 4 * rnd());
+    const config = {
+      lr, batch_size: 2 ** (4 + Math.floor(rnd() * 5)), optimizer: ['adam', 'sgd', 'adamw'][r % 3], dropout: Math.round(rnd() * 50) / 100,
+      depth: 2 + Math.floor(rnd() * 10), width: 2 ** (5 + Math.floor(rnd() * 5)), weight_decay: 10 ** (-6 + 3 * rnd()), seed: r % 5,
+    };
+    const loss = 0.3 * (Math.log10(lr) + 5) + 0.05 * config.depth + 0.1 * rnd();
+    const metrics = (step, k) => ({ val_loss: loss * k, train_loss: loss * 0.9 * k, val_acc: 1 - loss / 3 / k, epoch_time: 10 + rnd() * 5, grad_norm: rnd() * 3 });
+    const lines = [
+      { v: 1, t: 'run_start', ts: t0, run_id: id, experiment: 'sweep', name: `run-${r}`, config, tags: [], lineage: { user: 'ada', host: 'gpu-box' }, sdk: { name: 'trialbook-python', version: '0.1.0' } },
+      { v: 1, t: 'metrics', ts: t0 + 1, step: 0, values: metrics(0, 1.5) },
+      { v: 1, t: 'metrics', ts: t0 + 2, step: 1, values: metrics(1, 1) },
+      { v: 1, t: 'run_end', ts: t0 + 3, status: 'finished' },
+    ];
+    writeFileSync(join(dir, 'runs', id, 'events.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+  }
+}
+
+async function prepareIndex() {
+  const dir = join(tmpdir(), `trialbook-bench-analysis-${RUNS}`, '.trialbook');
+  const marker = join(dir, '.generated');
+  if (process.env.TRIALBOOK_BENCH_FRESH === '1') rmSync(dirname(dir), { recursive: true, force: true });
+  if (!existsSync(marker)) {
+    rmSync(dirname(dir), { recursive: true, force: true });
+    writeRuns(dir);
+    writeFileSync(marker, '');
+  }
+  const index = await openRunIndex({ trialbookDir: dir, wasmPath: join(root, 'node_modules/sql.js/dist/sql-wasm.wasm'), log: quiet, crashAfterSeconds: 30 });
+  await index.sync();
+  return index;
+}
+
+const stubApi = `window.__posted = [];
+window.acquireVsCodeApi = () => { let s; return { postMessage: (m) => window.__posted.push(m), getState: () => s, setState: (n) => { s = n; } }; };`;
+
+/** The data message as JSON text, columns as base64 of the shared buffer's bytes (revived in the page as Float64Arrays). */
+function transportable(message) {
+  const b64 = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+  return JSON.stringify({ ...message, data: { ...message.data, dimensions: message.data.dimensions.map((d) => ({ ...d, values: b64(d.values) })) } });
+}
+
+async function analysisPage(context) {
+  const page = await context.newPage();
+  await page.setContent('<!DOCTYPE html><html><head><meta charset="UTF-8"></head><body><div id="app" style="width:1380px"></div></body></html>');
+  await page.addStyleTag({ content: readFileSync(join(root, 'media/analysis.css'), 'utf8') });
+  await page.addScriptTag({ content: stubApi });
+  await page.addScriptTag({ content: readFileSync(join(root, 'dist/webview/analysis.js'), 'utf8') });
+  await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+  return page;
+}
+
+/** Dispatches the data message and resolves at the next frame after it was handled (the lines are drawn by then). */
+const OPEN_IN_PAGE = async (text) => {
+  const message = JSON.parse(text);
+  const f64 = (s) => { const b = atob(s); const u = new Uint8Array(b.length); for (let i = 0; i < b.length; i++) u[i] = b.charCodeAt(i); return new Float64Array(u.buffer); };
+  for (const d of message.data.dimensions) d.values = f64(d.values);
+  performance.clearMeasures();
+  const t0 = performance.now();
+  window.dispatchEvent(new MessageEvent('message', { data: message }));
+  const handled = performance.now();
+  await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  return { handled: handled - t0, frame: performance.now() - t0 };
+};
+
+/** The same polylines drawn bare: one path per colour step on a canvas of the panel's size, no app around it. */
+const BARE_DRAW = async ([runs, axes, repeat]) => {
+  const canvas = document.createElement('canvas');
+  canvas.width = 1080; canvas.height = 360;
+  document.body.append(canvas);
+  const ctx = canvas.getContext('2d');
+  const ys = Array.from({ length: axes }, () => Float64Array.from({ length: runs }, () => 30 + Math.random() * 300));
+  const times = [];
+  for (let k = 0; k < repeat + 1; k++) {
+    const t0 = performance.now();
+    ctx.clearRect(0, 0, 1080, 360);
+    const paths = Array.from({ length: 32 }, () => new Path2D());
+    for (let i = 0; i < runs; i++) {
+      const p = paths[i % 32];
+      for (let a = 0; a < axes; a++) { const x = 40 + (a * 1000) / (axes - 1); if (a) p.lineTo(x, ys[a][i]); else p.moveTo(x, ys[a][i]); }
+    }
+    paths.forEach((p, s) => { ctx.strokeStyle = `hsl(${s * 10}, 60%, 50%)`; ctx.stroke(p); });
+    ctx.getImageData(0, 0, 1, 1); // waits for the drawing to finish
+    times.push(performance.now() - t0);
+  }
+  canvas.remove();
+  return times.slice(1);
+};
+
+async function brushFrames(page, axes) {
+  const overlay = page.locator('canvas.pcp-overlay');
+  const box = await overlay.boundingBox();
+  const x = box.x + 40 + (box.width - 80) / (axes - 1);
+  await page.evaluate(() => performance.clearMeasures());
+  await page.mouse.move(x, box.y + 40);
+  await page.mouse.down();
+  const stamps = [];
+  for (let k = 1; k <= 30; k++) {
+    await page.mouse.move(x, box.y + 40 + k * 8);
+    stamps.push(await page.evaluate(() => new Promise((r) => requestAnimationFrame((t) => r(t)))));
+  }
+  await page.mouse.up();
+  const draws = await page.evaluate(() => performance.getEntriesByName('analysis-draw').map((e) => e.duration));
+  const gaps = stamps.slice(1).map((t, i) => t - stamps[i]);
+  return { draws, gaps, kept: await page.locator('#brushed-count').innerText() };
+}
+
+/** chartjs-chart-pcp on the same data: build, then what a brush needs (every line's colour changes) as update('none'). */
+async function pluginBaseline(context, table, axisKeys, repeat) {
+  const page = await context.newPage();
+  await page.setContent('<!DOCTYPE html><html><head><meta charset="UTF-8"></head><body><div style="width:1080px;height:360px"><canvas id="c"></canvas></div></body></html>');
+  await page.addScriptTag({ content: readFileSync(join(root, 'node_modules/chart.js/dist/chart.umd.min.js'), 'utf8') });
+  await page.addScriptTag({ content: readFileSync(join(root, 'node_modules/chartjs-chart-pcp/build/index.umd.min.js'), 'utf8') });
+  const columns = axisKeys.map((k) => { const d = table.dimensions.find((x) => x.key === k); return { label: d.name, data: Array.from(d.values, (v) => (Number.isNaN(v) ? null : v)) }; });
+  const result = await page.evaluate(async ([cols, runs, rep]) => {
+    const { Chart } = window;
+    const { ParallelCoordinatesController, LinearAxis, LineSegment, PCPScale } = window.ChartPCP;
+    Chart.register(ParallelCoordinatesController, LinearAxis, LineSegment, PCPScale);
+    const colors = Array.from({ length: runs }, () => 'rgba(49,104,201,0.5)');
+    const t0 = performance.now();
+    const chart = new Chart(document.getElementById('c'), {
+      type: 'pcp',
+      data: { labels: Array.from({ length: runs }, (_, i) => `run-${i}`), datasets: cols },
+      options: { animation: false, responsive: false, plugins: { legend: { display: false }, tooltip: { enabled: false } }, elements: { lineSegment: { borderColor: (ctx) => colors[ctx.dataIndex] ?? 'grey' } } },
+    });
+    await new Promise((r) => requestAnimationFrame(() => r()));
+    const build = performance.now() - t0;
+    const updates = [];
+    for (let k = 0; k < rep; k++) {
+      for (let i = 0; i < runs; i++) colors[i] = (i + k) % 3 ? 'rgba(128,128,128,0.1)' : 'rgba(214,69,59,0.7)';
+      const u0 = performance.now();
+      chart.update('none');
+      updates.push(performance.now() - u0);
+    }
+    chart.destroy();
+    return { build, updates };
+  }, [columns, table.runs.length, repeat]);
+  await page.close();
+  return result;
+}
+
+const index = await prepareIndex();
+const profile = mkdtempSync(join(tmpdir(), 'trialbook-bench-chromium-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.TRIALBOOK_CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1400, height: 1000 },
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  // Host side, warm: the bare query, and the whole table the panel sends.
+  const query = [];
+  const host = [];
+  let table;
+  let message;
+  for (let k = 0; k < REPEAT + 1; k++) {
+    const t0 = performance.now();
+    const rows = index.listRuns({ sort: 'started' });
+    const t1 = performance.now();
+    table = extractDimensions(rows);
+    message = { type: 'data', data: analysisData(table, `${RUNS} runs`), scope: { filter: '', title: 'bench' } };
+    const t2 = performance.now();
+    if (k > 0) { query.push(t1 - t0); host.push(t2 - t0); }
+  }
+  const axes = message.data.defaultAxes.length;
+  const text = transportable(message);
+  const opens = [];
+  let page;
+  for (let k = 0; k < REPEAT + 1; k++) {
+    page = await analysisPage(context);
+    const o = await page.evaluate(OPEN_IN_PAGE, text);
+    if (k > 0) opens.push(o.frame);
+    if (k < REPEAT) await page.close();
+  }
+  const bare = await page.evaluate(BARE_DRAW, [RUNS, axes, REPEAT]);
+  const brush = await brushFrames(page, axes);
+  const plugin = await pluginBaseline(context, table, message.data.defaultAxes, REPEAT);
+  await page.close();
+
+  const metric = 'metric.val_loss';
+  const imp = [];
+  const corr = [];
+  let result;
+  for (let k = 0; k < REPEAT + 1; k++) {
+    const t0 = performance.now();
+    result = paramImportance(table, metric);
+    const t1 = performance.now();
+    const y = table.dimensions.find((d) => d.key === metric).values;
+    for (const d of table.dimensions.filter((x) => x.source === 'param')) { const { xs, ys } = finitePairs(d.values, y); spearman(xs, ys); }
+    const t2 = performance.now();
+    if (k > 0) { imp.push(t1 - t0); corr.push(t2 - t1); }
+  }
+
+  const f = (x) => x.toFixed(1);
+  const openMs = median(host) + median(opens);
+  const drawMed = median(brush.draws);
+  console.log(`Chromium ${context.browser()?.version() ?? ''}; ${RUNS} runs, ${table.dimensions.filter((d) => d.source === 'param').length} params, ${table.dimensions.filter((d) => d.source !== 'param').length} metrics; ${axes} axes shown; median of ${REPEAT} after a warm-up`);
+  console.log(`(a) open: host ${f(median(host))} ms (bare index query ${f(median(query))} ms, ${(median(host) / median(query)).toFixed(2)}×) + page to next frame ${f(median(opens))} ms = ${f(openMs)} ms (target ≤ 1000 ms); page vs bare canvas draw ${f(median(bare))} ms: ${(median(opens) / median(bare)).toFixed(1)}×`);
+  console.log(`(b) brush drag: ${brush.draws.length} redraws, median ${f(drawMed)} ms, max ${f(Math.max(...brush.draws))} ms a frame (target ≤ 33 ms); frame gaps median ${f(median(brush.gaps))} ms; bare canvas ${f(median(bare))} ms (${(drawMed / median(bare)).toFixed(2)}×); chartjs-chart-pcp: build ${f(plugin.build)} ms, colour update ${f(median(plugin.updates))} ms a frame (${(median(plugin.updates) / drawMed).toFixed(1)}× ours); ${brush.kept}`);
+  console.log(`(c) importance for ${metric}: ${f(median(imp))} ms (target ≤ 300 ms; forest ${JSON.stringify(result.forest)}; first ${result.params[0]?.name}); Spearman alone ${f(median(corr))} ms (${(median(imp) / Math.max(0.01, median(corr))).toFixed(0)}×)`);
+  console.log('(d) grouping with bands: not built on this branch; no figure.');
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+  await index.close();
+}

@@ -1,0 +1,65 @@
+// Pearson and Spearman correlation over the runs that have both values. Spearman is Pearson on ranks, ties taking
+// the average of the ranks they span (as statistics.correlation(method='ranked') and scipy do).
+
+/** The pairs where both values are finite. */
+export function finitePairs(x: ArrayLike<number>, y: ArrayLike<number>): { xs: number[]; ys: number[] } {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const a = x[i];
+    const b = y[i];
+    if (a !== undefined && b !== undefined && Number.isFinite(a) && Number.isFinite(b)) {
+      xs.push(a);
+      ys.push(b);
+    }
+  }
+  return { xs, ys };
+}
+
+/** Pearson's r of two equally long arrays; undefined with fewer than 2 values or when either is constant. */
+export function pearson(xs: readonly number[], ys: readonly number[]): number | undefined {
+  const n = xs.length;
+  if (n < 2 || ys.length !== n) return undefined;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) { mx += xs[i] ?? 0; my += ys[i] ?? 0; }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = (xs[i] ?? 0) - mx;
+    const dy = (ys[i] ?? 0) - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  if (sxx === 0 || syy === 0) return undefined;
+  // Rounding can push |r| a hair past 1.
+  return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+}
+
+/** 1-based ranks; tied values share the average of the ranks they span. */
+export function averageRanks(values: readonly number[]): number[] {
+  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const ranks = new Array<number>(values.length).fill(0);
+  let i = 0;
+  while (i < order.length) {
+    let j = i;
+    while (j + 1 < order.length && order[j + 1]?.[0] === order[i]?.[0]) j++;
+    const rank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) {
+      const at = order[k];
+      if (at) ranks[at[1]] = rank;
+    }
+    i = j + 1;
+  }
+  return ranks;
+}
+
+export function spearman(xs: readonly number[], ys: readonly number[]): number | undefined {
+  if (xs.length !== ys.length) return undefined;
+  return pearson(averageRanks(xs), averageRanks(ys));
+}

@@ -1,0 +1,255 @@
+// Parallel coordinates on two stacked canvases: lines below (one path per colour step, brushed-out lines in one
+// faint path first), axes, ticks and brushes above. Brushing: drag along an axis to keep a range (categorical
+// axes keep the categories inside it); click an axis without dragging to clear its brush. A drag redraws once per
+// animation frame; each redraw is measured as a performance entry named "analysis-draw" (the benchmark reads it).
+import { isRangeBrush, passes, type Brush } from '../../src/shared/webviews/analysis/brush';
+import type { AnalysisData, AnalysisDimension } from '../../src/shared/webviews/analysis/contract';
+import { el } from '../shared/dom';
+import { colorStep, MISSING, PALETTE, STEPS } from './colors';
+import { axisScale, type AxisScale } from './scales';
+
+const PAD = { top: 34, bottom: 26, left: 40, right: 40 };
+const HEIGHT = 360;
+const AXIS_HIT = 14;
+
+interface Axis { d: AnalysisDimension; scale: AxisScale; x: number }
+
+export class ParallelPlot {
+  readonly element: HTMLElement;
+  private readonly lines = document.createElement('canvas');
+  private readonly overlay = document.createElement('canvas');
+  private data: AnalysisData | undefined;
+  private axes: Axis[] = [];
+  private colorUnits: Float64Array = new Float64Array(0);
+  private readonly brushes = new Map<string, Brush>();
+  private drag: { axis: Axis; from: number; to: number } | undefined;
+  private frame = 0;
+  private width = 800;
+
+  constructor(private readonly onBrush: (brushes: Brush[]) => void) {
+    this.lines.className = 'pcp-lines';
+    this.overlay.className = 'pcp-overlay';
+    this.overlay.setAttribute('aria-label', 'Parallel coordinates: drag along an axis to brush it, click it to clear');
+    this.element = el('div', { className: 'pcp' }, this.lines, this.overlay);
+    this.overlay.addEventListener('pointerdown', (e) => this.down(e));
+    this.overlay.addEventListener('pointermove', (e) => this.move(e));
+    this.overlay.addEventListener('pointerup', (e) => this.up(e));
+  }
+
+  current(): Brush[] {
+    return [...this.brushes.values()];
+  }
+
+  clearBrushes(): void {
+    this.brushes.clear();
+    this.redraw();
+    this.onBrush([]);
+  }
+
+  /** Shows `data` on `axisKeys` (in order), lines coloured by the dimension `colorKey`. Brushes on axes still shown stay. */
+  set(data: AnalysisData, axisKeys: readonly string[], colorKey: string | undefined, width: number): void {
+    this.data = data;
+    this.width = Math.max(320, width);
+    const dims = axisKeys.flatMap((k) => data.dimensions.filter((d) => d.key === k));
+    const inner = this.width - PAD.left - PAD.right;
+    this.axes = dims.map((d, i) => ({ d, scale: axisScale(d), x: PAD.left + (dims.length <= 1 ? inner / 2 : (i * inner) / (dims.length - 1)) }));
+    for (const key of [...this.brushes.keys()]) if (!this.axes.some((a) => a.d.key === key)) this.brushes.delete(key);
+    const color = data.dimensions.find((d) => d.key === colorKey);
+    const scale = color ? axisScale(color) : undefined;
+    this.colorUnits = Float64Array.from({ length: data.runs.length }, (_, i) => (color && scale ? scale.toUnit(color.values[i] ?? Number.NaN) : Number.NaN));
+    const ratio = window.devicePixelRatio || 1;
+    for (const c of [this.lines, this.overlay]) {
+      c.width = Math.round(this.width * ratio);
+      c.height = Math.round(HEIGHT * ratio);
+      c.style.width = `${this.width}px`;
+      c.style.height = `${HEIGHT}px`;
+      c.getContext('2d')?.setTransform(ratio, 0, 0, ratio, 0, 0);
+    }
+    this.element.style.height = `${HEIGHT}px`;
+    this.element.style.width = `${this.width}px`;
+    this.redraw();
+  }
+
+  private y(unit: number): number {
+    return PAD.top + (1 - unit) * (HEIGHT - PAD.top - PAD.bottom);
+  }
+
+  private unitAt(y: number): number {
+    return Math.max(0, Math.min(1, 1 - (y - PAD.top) / (HEIGHT - PAD.top - PAD.bottom)));
+  }
+
+  /** Whether run i passes every brush (the one being dragged included). */
+  private keeps(i: number, brushes: readonly Brush[]): boolean {
+    for (const b of brushes) {
+      const d = this.axes.find((a) => a.d.key === b.key)?.d;
+      if (!d || !passes(b, d.values[i])) return false;
+    }
+    return true;
+  }
+
+  redraw(): void {
+    const start = performance.now();
+    this.drawLines();
+    this.drawOverlay();
+    performance.measure('analysis-draw', { start, end: performance.now() });
+  }
+
+  private drawLines(): void {
+    const ctx = this.lines.getContext('2d');
+    const data = this.data;
+    if (!ctx || !data) return;
+    ctx.clearRect(0, 0, this.width, HEIGHT);
+    if (this.axes.length === 0) return;
+    const brushes = this.liveBrushes();
+    const n = data.runs.length;
+    // Points of each run on each axis, once; a missing value breaks the line there.
+    const ys = this.axes.map((a) => {
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = this.y(a.scale.toUnit(a.d.values[i] ?? Number.NaN));
+      return out;
+    });
+    const paths: Path2D[] = Array.from({ length: STEPS + 2 }, () => new Path2D());
+    const faint = STEPS;
+    const missing = STEPS + 1;
+    for (let i = 0; i < n; i++) {
+      const kept = brushes.length === 0 || this.keeps(i, brushes);
+      const step = colorStep(this.colorUnits[i] ?? Number.NaN);
+      const path = paths[kept ? (step < 0 ? missing : step) : faint];
+      if (!path) continue;
+      let drawing = false;
+      this.axes.forEach((a, k) => {
+        const y = ys[k]?.[i] ?? Number.NaN;
+        if (Number.isNaN(y)) { drawing = false; return; }
+        if (drawing) path.lineTo(a.x, y); else path.moveTo(a.x, y);
+        drawing = true;
+      });
+    }
+    ctx.lineWidth = 1;
+    ctx.globalAlpha = 0.12;
+    ctx.strokeStyle = MISSING;
+    const faintPath = paths[faint];
+    if (faintPath) ctx.stroke(faintPath);
+    ctx.globalAlpha = n > 500 ? 0.35 : 0.7;
+    const missingPath = paths[missing];
+    if (missingPath) ctx.stroke(missingPath);
+    for (let s = 0; s < STEPS; s++) {
+      const p = paths[s];
+      if (!p) continue;
+      ctx.strokeStyle = PALETTE[s] ?? MISSING;
+      ctx.stroke(p);
+    }
+    ctx.globalAlpha = 1;
+  }
+
+  private drawOverlay(): void {
+    const ctx = this.overlay.getContext('2d');
+    if (!ctx) return;
+    const style = getComputedStyle(document.body);
+    const fg = style.getPropertyValue('--vscode-foreground').trim() || '#ccc';
+    const accent = style.getPropertyValue('--vscode-focusBorder').trim() || '#3794ff';
+    ctx.clearRect(0, 0, this.width, HEIGHT);
+    ctx.font = '11px sans-serif';
+    ctx.fillStyle = fg;
+    ctx.strokeStyle = fg;
+    for (const a of this.axes) {
+      ctx.globalAlpha = 0.8;
+      ctx.beginPath();
+      ctx.moveTo(a.x, this.y(1));
+      ctx.lineTo(a.x, this.y(0));
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+      ctx.textAlign = 'center';
+      const title = a.d.name.length > 22 ? `${a.d.name.slice(0, 21)}…` : a.d.name;
+      ctx.fillText(`${title}${a.d.scale === 'log' ? ' (log)' : ''}`, a.x, 14);
+      ctx.fillText(a.d.source === 'param' ? '' : a.d.source, a.x, 26);
+      ctx.textAlign = 'left';
+      for (const t of a.scale.ticks()) {
+        const label = t.label.length > 14 ? `${t.label.slice(0, 13)}…` : t.label;
+        ctx.fillText(label, a.x + 4, this.y(t.unit) + 4);
+      }
+    }
+    ctx.fillStyle = accent;
+    ctx.globalAlpha = 0.3;
+    for (const a of this.axes) {
+      const range = this.brushPixels(a);
+      if (range) ctx.fillRect(a.x - 6, range[0], 12, Math.max(2, range[1] - range[0]));
+    }
+    ctx.globalAlpha = 1;
+  }
+
+  /** The brush's extent on its axis in pixels (top, bottom). */
+  private brushPixels(a: Axis): [number, number] | undefined {
+    if (this.drag?.axis === a) return [Math.min(this.drag.from, this.drag.to), Math.max(this.drag.from, this.drag.to)];
+    const b = this.brushes.get(a.d.key);
+    if (!b) return undefined;
+    if (isRangeBrush(b)) {
+      const top = this.y(a.scale.toUnit(b.max));
+      const bottom = this.y(a.scale.toUnit(b.min));
+      return [Math.min(top, bottom), Math.max(top, bottom)];
+    }
+    const ys = b.categories.map((c) => this.y(a.scale.toUnit(c)));
+    return ys.length ? [Math.min(...ys) - 4, Math.max(...ys) + 4] : undefined;
+  }
+
+  /** The committed brushes, with the one being dragged in place of its axis's. */
+  private liveBrushes(): Brush[] {
+    const out = new Map(this.brushes);
+    if (this.drag) {
+      const b = this.brushFor(this.drag.axis, this.drag.from, this.drag.to);
+      if (b) out.set(b.key, b);
+    }
+    return [...out.values()];
+  }
+
+  private brushFor(a: Axis, y0: number, y1: number): Brush | undefined {
+    const lo = this.unitAt(Math.max(y0, y1));
+    const hi = this.unitAt(Math.min(y0, y1));
+    if (a.d.scale === 'category') {
+      const categories = a.d.categories.flatMap((_, c) => { const u = a.scale.toUnit(c); return u >= lo && u <= hi ? [c] : []; });
+      return { key: a.d.key, categories };
+    }
+    return { key: a.d.key, min: a.scale.fromUnit(lo), max: a.scale.fromUnit(hi) };
+  }
+
+  private axisAt(x: number): Axis | undefined {
+    let best: Axis | undefined;
+    for (const a of this.axes) if (Math.abs(a.x - x) <= AXIS_HIT && (!best || Math.abs(a.x - x) < Math.abs(best.x - x))) best = a;
+    return best;
+  }
+
+  private point(e: PointerEvent): { x: number; y: number } {
+    const r = this.overlay.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  }
+
+  private down(e: PointerEvent): void {
+    const p = this.point(e);
+    const axis = this.axisAt(p.x);
+    if (!axis) return;
+    this.overlay.setPointerCapture(e.pointerId);
+    this.drag = { axis, from: p.y, to: p.y };
+  }
+
+  private move(e: PointerEvent): void {
+    const p = this.point(e);
+    this.overlay.style.cursor = this.drag || this.axisAt(p.x) ? 'ns-resize' : 'default';
+    if (!this.drag) return;
+    this.drag.to = p.y;
+    if (!this.frame) this.frame = requestAnimationFrame(() => { this.frame = 0; this.redraw(); });
+  }
+
+  private up(e: PointerEvent): void {
+    const drag = this.drag;
+    if (!drag) return;
+    drag.to = this.point(e).y;
+    this.drag = undefined;
+    if (Math.abs(drag.to - drag.from) < 3) {
+      this.brushes.delete(drag.axis.d.key);
+    } else {
+      const b = this.brushFor(drag.axis, drag.from, drag.to);
+      if (b) this.brushes.set(b.key, b);
+    }
+    this.redraw();
+    this.onBrush(this.current());
+  }
+}

@@ -2,7 +2,7 @@
 // log-batch requests within MLflow's limits, then whatever changed of params, tags, name, status and datasets.
 // State is written after every acknowledged request, so a sync stopped anywhere resumes at the next point.
 import { eachBatch, type KeyValue, type MlflowMetric } from '../registry/mlflowPush';
-import { MissingEndpointError, isAlreadyExists, type SyncApi } from './syncApi';
+import { MissingEndpointError, TransientError, isAlreadyExists, type SyncApi } from './syncApi';
 import { cutText, MLFLOW_LIMITS, mlflowKeyFor, TAG_VALUE_LIMIT } from './mlflowNames';
 import { factsFromJson, factsToJson, type RunFacts } from './runFacts';
 import { readWindow } from './runPoints';
@@ -81,7 +81,8 @@ async function ensureRun(ctx: SyncContext, state: RunSyncState, facts: RunFacts)
       state.experimentId = expId;
       return state.mlflowRunId;
     } catch (err) {
-      if (!(err instanceof RegistryError) || err.code !== 'server' || attempt >= 8) throw err;
+      // The create may have reached the server with its answer lost: the search at the top of the loop finds that run.
+      if (!(err instanceof TransientError) || attempt >= 8) throw err;
       await ctx.api.pause(attempt, err.message);
     }
   }

@@ -46,6 +46,9 @@ function isMissingEndpoint(res: HttpResponse): boolean {
 }
 
 /** Seconds or an HTTP date in Retry-After, as milliseconds from now. */
+/** A transient failure of a call made with `retry: false`: the caller decides how to retry. */
+export class TransientError extends RegistryError {}
+
 export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
   if (value === undefined) return undefined;
   if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
@@ -105,14 +108,16 @@ export class SyncApi {
         if (res.status !== 429 && res.status < 500) throw this.client.errorFor(res, endpoint);
         why = `HTTP ${res.status}`;
         wait = retryAfterMs(header(res, 'retry-after'));
-        if (!retry || Date.now() - started >= this.retry.budgetMs) {
+        if (!retry) throw new TransientError('server', this.client.errorFor(res, endpoint).message, res.status);
+        if (Date.now() - started >= this.retry.budgetMs) {
           const err = this.client.errorFor(res, endpoint);
           throw new RegistryError(res.status === 429 ? 'server' : err.code, `${err.message} (still failing after ${attempt + 1} attempts over ${Math.round((Date.now() - started) / 1000)} s; the sync stops here and resumes where it stopped next time)`, res.status);
         }
       } catch (err) {
         if (err instanceof RegistryError || isAbortError(err) || this.options.signal?.aborted) throw err;
         if (!isTransient(err)) throw describeNetworkError(err, `MLflow server ${this.trackingUri}`);
-        if (!retry || Date.now() - started >= this.retry.budgetMs) {
+        if (!retry) throw new TransientError('unreachable', describeNetworkError(err, `MLflow server ${this.trackingUri}`).message);
+        if (Date.now() - started >= this.retry.budgetMs) {
           const described = describeNetworkError(err, `MLflow server ${this.trackingUri}`);
           throw new RegistryError(described.code, `${described.message} (the sync stops here and resumes where it stopped next time)`);
         }

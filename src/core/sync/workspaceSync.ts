@@ -83,6 +83,7 @@ export async function syncWorkspace(opts: SyncOptions): Promise<SyncReport> {
         const sent = await syncRun({ ...ctx, onPoints: (n) => { report.points += n; } }, log.file, state, edits.edits?.overrides);
         if (sent.changed) report.runsChanged++;
       } catch (err) {
+        if (opts.signal?.aborted) { report.stopped ??= new RegistryError('cancelled', 'Sync cancelled; the next sync resumes where this one stopped.'); break; }
         if (stopsSync(err)) { report.stopped ??= err as RegistryError; break; }
         report.problems.push({ runId: log.id, message: errorMessage(err) });
       }

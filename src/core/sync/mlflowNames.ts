@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import type { ParamValue } from '../model';
 
 /** MLflow's limits (mlflow/utils/validation.py, 2.x). */
-export const MLFLOW_LIMITS = { key: 250, paramValue: 6000, tagValue: 8000, runName: 250 };
-/** Tag values are cut lower than the server's 8,000: servers before 2.9 allowed 5,000. */
+export const MLFLOW_LIMITS = { key: 250, paramValue: 6000, tagValue: 8000, runName: 250, batchBytes: 1_000_000 };
+/** Tag values are cut lower than the server's 8,000: older servers allowed 5,000. */
 export const TAG_VALUE_LIMIT = 5000;
 
 const ALLOWED = /^[/\w.\- ]*$/;
@@ -18,7 +18,7 @@ function sha8(text: string): string {
 export function isValidMlflowKey(key: string): boolean {
   if (key.length === 0 || key.length > MLFLOW_LIMITS.key || !ALLOWED.test(key)) return false;
   // MLflow rejects keys that a path normalisation would change: `a//b`, `a/./b`, `a/`, `/a`, `.`, `..`.
-  return !key.split('/').some((seg) => seg === '' || seg === '.' || seg === '..');
+  return !key.startsWith('..') && !key.split('/').some((seg) => seg === '' || seg === '.' || seg === '..');
 }
 
 /**
@@ -29,7 +29,8 @@ export function isValidMlflowKey(key: string): boolean {
 export function mlflowKeyFor(name: string): string {
   if (isValidMlflowKey(name)) return name;
   const segments = name.replace(/[^/\w.\- ]/g, '_').split('/').filter((s) => s !== '').map((s) => (s === '.' ? '_' : s === '..' ? '__' : s));
-  const base = segments.join('/') || '_';
+  const joined = segments.join('/') || '_';
+  const base = joined.startsWith('..') ? `_${joined}` : joined;
   const suffix = `~${sha8(name)}`;
   // `~` is not allowed either: the suffix joins with `_`.
   const tail = suffix.replace('~', '_');

@@ -1,7 +1,7 @@
 // Syncs one Trialbook run to its MLflow run: finds or creates the MLflow run, sends the points past the cursor in
 // log-batch requests within MLflow's limits, then whatever changed of params, tags, name, status and datasets.
 // State is written after every acknowledged request, so a sync stopped anywhere resumes at the next point.
-import { eachBatch, type KeyValue, type MlflowMetric } from '../registry/mlflowPush';
+import { BATCH_LIMITS, eachBatch, type KeyValue, type MlflowMetric } from '../registry/mlflowPush';
 import { MissingEndpointError, TransientError, isAlreadyExists, type SyncApi } from './syncApi';
 import { cutText, MLFLOW_LIMITS, mlflowKeyFor, TAG_VALUE_LIMIT } from './mlflowNames';
 import { factsFromJson, factsToJson, type RunFacts } from './runFacts';
@@ -121,7 +121,8 @@ function crashed(facts: RunFacts, now: number, crashAfterMs: number): boolean {
 }
 
 async function logBatch(ctx: SyncContext, runId: string, metrics: MlflowMetric[], params: KeyValue[], tags: KeyValue[], onSent: (b: { metrics: number }) => void): Promise<void> {
-  for (const batch of eachBatch(metrics, params, tags)) {
+  // MLflow's request limit is 1,000,000 bytes (not 1 MiB); eachBatch counts each item's JSON plus a margin.
+  for (const batch of eachBatch(metrics, params, tags, { ...BATCH_LIMITS, bytes: MLFLOW_LIMITS.batchBytes })) {
     await ctx.api.call('POST', 'runs/log-batch', { run_id: runId, metrics: batch.metrics, params: batch.params, tags: batch.tags });
     onSent({ metrics: batch.metrics.length });
   }

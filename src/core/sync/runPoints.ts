@@ -63,14 +63,19 @@ export function readWindow(file: string, cursor: Cursor, facts: RunFacts, keys: 
   return { points, end: { offset: result.offset, line: result.line }, skippedLines };
 }
 
-/** Points a window of the log would add, without sending anything (for "pending N points"). */
-export function countPoints(file: string, cursor: Cursor): number {
+/**
+ * Points past the cursor not on the server yet (for "pending N points"), without sending anything. At most
+ * WINDOW_BYTES are read; a longer unsent tail is estimated from the points per byte of what was read.
+ */
+export function countPoints(file: string, cursor: Cursor, size: number): number {
   let n = 0;
-  readAppendedLines(file, cursor.offset, cursor.line, (line) => {
+  const read = readAppendedLines(file, cursor.offset, cursor.line, (line) => {
     if (!('text' in line) || !line.text.includes('"metrics"')) return;
     const event = parseEventLine(line.text);
     if ('invalid' in event || event.t !== 'metrics') return;
     for (const raw of Object.values(event.values)) if (mlflowMetricValue(raw) !== undefined) n++;
-  });
+  }, { endOffset: cursor.offset + WINDOW_BYTES });
+  const readBytes = read.offset - cursor.offset;
+  if (readBytes > 0 && size > read.offset + 1) n = Math.round((n * (size - cursor.offset)) / readBytes);
   return Math.max(0, n - cursor.points);
 }

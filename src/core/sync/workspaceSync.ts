@@ -107,7 +107,7 @@ export async function pendingPoints(trialbookDir: string, target: SyncTarget): P
     let size: number;
     try { size = statSync(log.file).size; } catch { continue; }
     if (size <= state.cursor.offset && state.mlflowRunId) continue;
-    const n = countPoints(log.file, state.cursor);
+    const n = countPoints(log.file, state.cursor, size);
     points += n;
     runs++;
   }

@@ -42,7 +42,6 @@ const value = (r: number, m: number, s: number): number => Math.sin(r + m + s / 
 
 /** The baseline: per run, runs/create then the run's points in 1,000-point log-batch requests, built in memory beforehand. */
 async function bare(base: string): Promise<number> {
-  const exp = (await post(base, 'experiments/create', { name: 'bare' }) as { experiment_id: string }).experiment_id;
   const bodies: Array<Array<Array<{ key: string; value: number; timestamp: number; step: number }>>> = [];
   for (let r = 0; r < RUNS; r++) {
     const points = [];
@@ -53,6 +52,8 @@ async function bare(base: string): Promise<number> {
     // At most about 2 million points are built ahead (memory); later runs send those again into their own runs.
     if (bodies.length * STEPS * METRICS > 2_000_000) break;
   }
+  // After building (a socket left idle meanwhile would be closed by the server under the first request).
+  const exp = (await post(base, 'experiments/create', { name: 'bare' }) as { experiment_id: string }).experiment_id;
   const t0 = performance.now();
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -1,6 +1,7 @@
 // Reads a window of a run's log from the sync cursor: the facts it states and the metric points, in log order.
 // The order of points is fixed by the bytes of the log (line by line, values in their JSON order), so "the first
 // N points after offset X" names the same points on every read: that is what the cursor counts.
+import { statSync } from 'node:fs';
 import { MAX_LINE_BYTES, parseEventLine } from '../eventValidation';
 import { readAppendedLines } from '../logTail';
 import type { MlflowMetric } from '../registry/mlflowPush';
@@ -27,9 +28,10 @@ export function keyOf(name: string, keys: Map<string, string>, used: Set<string>
   if (key !== name) {
     // Two names the rule maps alike get distinct keys: the rule's hash already differs; this guards a valid name equal to a mapped one.
     for (let i = 2; used.has(key); i++) key = mlflowKeyFor(`${name}\u0000${i}`);
-    keys.set(name, key);
     used.add(key);
   }
+  // Valid names are remembered too (as themselves): the check then runs once per name, not once per point.
+  keys.set(name, key);
   return key;
 }
 
@@ -39,6 +41,8 @@ export function keyOf(name: string, keys: Map<string, string>, used: Set<string>
  */
 export function readWindow(file: string, cursor: Cursor, facts: RunFacts, keys: Map<string, string>, used: Set<string>): Window {
   const points: MlflowMetric[] = [];
+  // Nothing new (the common case of a live sync's pass): no read, no buffer.
+  if (statSync(file).size <= cursor.offset) return { points, end: { offset: cursor.offset, line: cursor.line }, skippedLines: 0 };
   let skip = cursor.points;
   let skippedLines = 0;
   const onLine = (line: { text: string } | { invalid: string }): void => {

@@ -104,7 +104,7 @@ function desiredTags(facts: RunFacts, state: RunSyncState, now: number, crashAft
   if (crashed(facts, now, crashAfterMs)) put('trialbook.status', 'crashed');
   else put('trialbook.status', facts.status);
   for (const [k, v] of facts.summary) put(`trialbook.summary.${k}`, v);
-  for (const [name, key] of state.keys) put(`trialbook.metric_key.${key}`, name);
+  for (const [name, key] of state.keys) if (key !== name) put(`trialbook.metric_key.${key}`, name);
   for (const [k, v] of facts.params) {
     const key = mlflowKeyFor(k);
     if (key !== k) put(`trialbook.param_key.${key}`, k);
@@ -129,6 +129,21 @@ async function logBatch(ctx: SyncContext, runId: string, metrics: MlflowMetric[]
 }
 
 /**
+ * Points only, 1,000 per request without measuring each: keys are valid MLflow keys (ASCII, ≤ 250 characters), so
+ * a point's JSON is under 400 bytes and 1,000 of them stay far below the 1,000,000-byte limit.
+ */
+async function logPoints(ctx: SyncContext, runId: string, points: MlflowMetric[], onSent: (n: number) => void): Promise<void> {
+  for (let i = 0; i < points.length; i += BATCH_LIMITS.metrics) {
+    const metrics = points.slice(i, i + BATCH_LIMITS.metrics);
+    await ctx.api.call('POST', 'runs/log-batch', { run_id: runId, metrics, params: [], tags: [] });
+    onSent(metrics.length);
+  }
+}
+
+/** Progress is written at most this often per run (and at every window's end): a rename per request costs more than the request on some disks. */
+const PROGRESS_EVERY_MS = 1000;
+
+/**
  * Syncs what the log holds past the state's cursor, then the fields (with the editor's edits over the log's own);
  * saves state as it goes. Answers the points sent and whether anything was.
  */
@@ -139,23 +154,23 @@ export async function syncRun(ctx: SyncContext, file: string, state: RunSyncStat
     const facts = factsFromJson(factsToJson(state.facts));
     const window = readWindow(file, state.cursor, facts, state.keys, used);
     if (facts.startMs === undefined) return { points, changed: false }; // no run_start yet
-    const known = state.mlflowRunId;
+    // A new MLflow run id is saved with the window; lost before that, the next sync finds the run by its tag.
     const runId = await ensureRun(ctx, state, facts);
-    if (known === undefined) ctx.store.save(state);
+    let savedAt = Date.now();
     if (window.points.length > 0) {
-      await logBatch(ctx, runId, window.points, [], [], ({ metrics }) => {
-        state.cursor.points += metrics;
-        state.pointsSent += metrics;
-        points += metrics;
-        ctx.onPoints?.(metrics);
-        ctx.store.saveProgress(state);
+      await logPoints(ctx, runId, window.points, (n) => {
+        state.cursor.points += n;
+        state.pointsSent += n;
+        points += n;
+        ctx.onPoints?.(n);
+        if (Date.now() - savedAt >= PROGRESS_EVERY_MS) { ctx.store.saveProgress(state); savedAt = Date.now(); }
       });
     }
     const advanced = window.end.offset !== state.cursor.offset;
+    if (!advanced) break;
     state.facts = facts;
     state.cursor = { offset: window.end.offset, line: window.end.line, points: 0 };
     ctx.store.save(state);
-    if (!advanced) break;
   }
   const changed = await syncFields(ctx, state, overrides);
   return { points, changed: changed || points > 0 };
@@ -180,7 +195,6 @@ async function syncFields(ctx: SyncContext, state: RunSyncState, overrides: RunO
     await logBatch(ctx, runId, [], params, tags, () => undefined);
     for (const [k, v] of facts.params) if (!state.sent.params.has(k)) state.sent.params.set(k, cutText(v, MLFLOW_LIMITS.paramValue).value);
     for (const t of tags) state.sent.tags.set(t.key, hashValue(t.value));
-    ctx.store.save(state);
     changed = true;
   }
   if (await syncDatasets(ctx, state, runId)) changed = true;
@@ -195,9 +209,10 @@ async function syncFields(ctx: SyncContext, state: RunSyncState, overrides: RunO
     state.sent.status = status;
     if (endMs !== undefined) state.sent.endMs = endMs; else delete state.sent.endMs;
     if (name !== undefined) state.sent.name = name;
-    ctx.store.save(state);
     changed = true;
   }
+  // One write for all of it: if it is lost, the next sync sends the same fields again, which changes nothing.
+  if (changed) ctx.store.save(state);
   return changed;
 }
 
@@ -236,6 +251,5 @@ async function syncDatasets(ctx: SyncContext, state: RunSyncState, runId: string
     await logBatch(ctx, runId, [], [], tags, () => undefined);
   }
   for (const d of pending) state.sent.datasets.push(`${d.key}@${d.digest}`);
-  ctx.store.save(state);
   return true;
 }

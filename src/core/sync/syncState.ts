@@ -96,7 +96,8 @@ export class SyncStateStore {
       ...(state.mlflowRunId ? { mlflowRunId: state.mlflowRunId } : {}), ...(state.experimentId ? { experimentId: state.experimentId } : {}),
     };
     this.write(join(this.dir, `${state.runId}.json`), JSON.stringify(json));
-    this.saveProgress(state);
+    // A progress file of an older offset is ignored on loading: only progress inside this window needs writing.
+    if (state.cursor.points > 0) this.saveProgress(state);
   }
 
   /** After each acknowledged batch: how many points past the cursor's offset are on the server. */

@@ -11,6 +11,7 @@ const benches = {
   'sdk-torch': ['/usr/bin/python3', ['bench/sdk_torch.py']],
   push: [process.execPath, ['out/bench/push.js']],
   sources: [process.execPath, ['out/bench/sources.js']],
+  sync: [process.execPath, ['--max-old-space-size=4096', 'out/bench/sync.js']],
   compare: [process.execPath, ['bench/compare.mjs']],
   analysis: [process.execPath, ['bench/analysis.mjs']],
   activation: [process.execPath, ['bench/activation.mjs']],

@@ -8,6 +8,7 @@ import { MONITOR_HELP, runMonitorCommand } from './monitorCommand';
 import { REBUILD_HELP, runRebuildCommand } from './rebuildCommand';
 import { RUNS_HELP, runRunsCommand } from './runsCommand';
 import { runSeriesCommand, SERIES_HELP } from './seriesCommand';
+import { runSyncCommand, SYNC_HELP } from './syncCommand';
 import { printError } from './terminalOutput';
 
 export const MAIN_HELP = `Trialbook command line: query and rebuild a workspace's run index, push models.
@@ -19,6 +20,7 @@ Commands:
   series    metric series of runs as CSV or JSON
   rebuild   rebuild .trialbook/trialbook.db from the run logs
   push      push a run's model to a registry
+  sync      send the workspace's runs to an MLflow tracking server (incremental)
   monitor   status of monitored model versions (exit code 1 on an alert)
   import    read another tool's runs (MLflow, TensorBoard, W&B) into the index
   gate      check a registered model version's metric gates (exit 0 pass, 1 fail)
@@ -31,7 +33,7 @@ The CLI shares the database with VS Code: when a window holds the writer lock, i
 
 const HELP = new Map<string, string>([
   ['runs', RUNS_HELP], ['rebuild', REBUILD_HELP], ['series', SERIES_HELP], ['monitor', MONITOR_HELP], ['import', IMPORT_HELP],
-  ['gate', GATE_HELP], ['report', REPORT_HELP],
+  ['gate', GATE_HELP], ['report', REPORT_HELP], ['sync', SYNC_HELP],
 ]);
 
 /** Runs one command and answers its exit code; the caller ends the process (src/cli.ts). */
@@ -48,6 +50,7 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'rebuild': return await runRebuildCommand(rest);
       case 'series': return await runSeriesCommand(rest);
       case 'push': return await runPushCommand(rest);
+      case 'sync': return await runSyncCommand(rest);
       case 'monitor': return await runMonitorCommand(rest);
       case 'import': return await runImportCommand(rest);
       case 'gate': return await runGateCommand(rest);

@@ -1,5 +1,7 @@
 // What `activate` returns: a small read-only surface that the integration tests (inside a real VS Code)
 // use to see what the views and panels hold, without scraping the DOM.
+import type { Credentials } from '../core/registry/types';
+import type { SyncController, SyncStatus } from './sync/syncController';
 import * as vscode from 'vscode';
 import type { RunDetail, RunStatus } from '../core/model';
 import type { AnalysisPanelInfo } from './analysis/analysisTestInfo';
@@ -110,6 +112,8 @@ export interface TrialbookApi {
   gateDiagnostics(): Array<{ message: string; at: string }>;
   /** Open Analysis panels: title, scope, host timings. */
   analysisPanels(): AnalysisPanelInfo[];
+  /** Team sync: the status bar item's text and tooltip, the Runs view badge, and passes made; `syncNow` runs one. */
+  sync: { status(): SyncStatus | undefined; syncNow(): Promise<void>; storeCredentials(c: Credentials): Promise<void> };
 }
 
 export interface MonitoringInfo {
@@ -129,6 +133,7 @@ export interface TestApiSource {
   commandErrors(): readonly CommandError[];
   recentLog: RecentLines;
   registries: RegistryCommands;
+  sync?: SyncController | undefined;
 }
 
 export function createTestApi(source: TestApiSource): TrialbookApi {
@@ -232,6 +237,11 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
       if (!parts) return [];
       await parts.gateTests.reloadAndRun();
       return [...parts.gateTests.results].map(([id, r]) => ({ id, status: r.status, message: r.message }));
+    },
+    sync: {
+      status: () => source.sync?.status,
+      syncNow: async () => { await source.sync?.syncNow(); },
+      storeCredentials: async (c) => { await source.sync?.storeCredentials(c); },
     },
     gateDiagnostics: () => {
       if (!parts) return [];

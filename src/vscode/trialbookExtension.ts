@@ -18,6 +18,7 @@ import { Configuration } from './configuration';
 import { LifecycleCommands } from './lifecycleCommands';
 import { createLogger, RecentLines } from './logger';
 import { RegistryCommands } from './registryCommands';
+import { SyncController } from './sync/syncController';
 import { applyTerminalEnvironment } from './terminalEnvironment';
 import { createTestApi, type TrialbookApi } from './testApi';
 import { WorkspaceParts } from './workspaceParts';
@@ -38,6 +39,8 @@ export class TrialbookExtension implements vscode.Disposable {
   private readonly commands = new CommandRunner(this.log, () => this.channel.show());
   private readonly parts: WorkspaceParts | undefined;
   private readonly registries: RegistryCommands;
+  /** Team sync to an MLflow server (trialbook.sync), once a folder is open. */
+  private readonly sync: SyncController | undefined;
   /** Set by activate(): how long VS Code waited for it. */
   activateMs = 0;
   /** Set by activate(): when it began (epoch ms), the start of the activation benchmark's figures. */
@@ -53,6 +56,7 @@ export class TrialbookExtension implements vscode.Disposable {
       this.disposables.push(this.parts);
     }
     this.registries = new RegistryCommands(context.secrets, this.parts?.host, this.log);
+    if (this.parts && trialbookDir) { this.sync = new SyncController(context.secrets, trialbookDir, this.parts.treeView, this.log); this.disposables.push(this.sync); }
     void vscode.commands.executeCommand('setContext', ContextKey.hasRuns, trialbookDir ? existsSync(trialbookDir) : false);
     void vscode.commands.executeCommand('setContext', ContextKey.ready, true);
     this.registerCommands();
@@ -89,6 +93,7 @@ export class TrialbookExtension implements vscode.Disposable {
       commandErrors: () => this.commands.errors,
       recentLog: this.recentLog,
       registries: this.registries,
+      sync: this.sync,
     });
   }
 

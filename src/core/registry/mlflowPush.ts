@@ -14,7 +14,7 @@ import { checkAlias } from './target';
 import type { MetricHistorySource, MlflowTarget, PlannedFile, PlannedLink, PushHooks, PushPlan, PushRequest, PushResult } from './types';
 
 /** MLflow's documented limits for one runs/log-batch request. */
-export const BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, total: 1000, bytes: 1024 * 1024 };
+export const BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, total: 1000, bytes: 1_000_000 };
 const MAX_KEY = 250;
 const MAX_PARAM_VALUE = 6000;
 const MAX_TAG_VALUE = 5000;

@@ -1,0 +1,191 @@
+// Team sync in the editor: follows `trialbook.sync` (server, experiment prefix, on/off), syncs the workspace's runs
+// to the MLflow server every few seconds while it is on (so a live run's points are there within seconds), keeps
+// the login in SecretStorage (the registries' store: one login per server, shared with model pushes to it), and
+// shows where it stands in a status bar item and on the Runs view's badge: synced / pending N / error + retry.
+import * as vscode from 'vscode';
+import type { Logger } from '../../core/model';
+import { RegistryError } from '../../core/registry/errors';
+import type { Credentials } from '../../core/registry/types';
+import { parseSyncTarget, type SyncTarget } from '../../core/sync/syncTarget';
+import { pendingPoints, syncWorkspace } from '../../core/sync/workspaceSync';
+import { errorMessage } from '../../shared/errorMessage';
+import { formatCount } from '../../shared/format';
+import { inertText } from '../../shared/untrustedText';
+import { RegistrySecrets, type RegistryConfig } from '../registrySettings';
+
+/** Milliseconds between syncs while sync is on: a pass with nothing new costs one stat per run and no request. */
+const PASS_MS = 2000;
+export const SyncCommand = { syncNow: 'trialbook.syncNow', setCredentials: 'trialbook.setSyncCredentials' } as const;
+
+export type SyncState =
+  | { kind: 'off' }
+  | { kind: 'synced'; points: number; at: number }
+  | { kind: 'pending'; points: number; runs: number }
+  | { kind: 'error'; reason: string; auth: boolean };
+
+export interface SyncStatus { state: SyncState; text: string; tooltip: string; badge: number; syncs: number }
+
+interface SyncSetting { target: SyncTarget; enabled: boolean }
+
+function readSetting(): SyncSetting | { problem: string } | undefined {
+  const raw = vscode.workspace.getConfiguration('trialbook').get<unknown>('sync');
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const o = raw as Record<string, unknown>;
+  const server = o['server'];
+  if (typeof server !== 'string' || server.trim() === '') return undefined;
+  const prefix = typeof o['experimentPrefix'] === 'string' ? o['experimentPrefix'] : '';
+  try {
+    return { target: parseSyncTarget(server, prefix), enabled: o['enabled'] !== false };
+  } catch (err) {
+    return { problem: `trialbook.sync.server: ${errorMessage(err)}` };
+  }
+}
+
+function secretsConfig(target: SyncTarget): RegistryConfig {
+  return { name: 'sync', kind: 'mlflow', trackingUri: target.trackingUri, modelName: '' };
+}
+
+export class SyncController implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('trialbook.sync', vscode.StatusBarAlignment.Left, 49);
+  private readonly secrets: RegistrySecrets;
+  private readonly disposables: vscode.Disposable[] = [this.item];
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private setting: SyncSetting | undefined;
+  private running: Promise<void> | undefined;
+  private abort: AbortController | undefined;
+  /** After an auth error, passes wait for new credentials or a retry: a rejected login is not sent every 2 s. */
+  private paused = false;
+  private current: SyncStatus = { state: { kind: 'off' }, text: '', tooltip: '', badge: 0, syncs: 0 };
+
+  constructor(secretStorage: vscode.SecretStorage, private readonly trialbookDir: string, private readonly treeView: vscode.TreeView<unknown>, private readonly log: Logger) {
+    this.secrets = new RegistrySecrets(secretStorage);
+    this.item.name = 'Trialbook: team sync';
+    this.item.command = SyncCommand.syncNow;
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('trialbook.sync')) this.reload(); }),
+      vscode.commands.registerCommand(SyncCommand.syncNow, () => { this.paused = false; return this.syncNow(); }),
+      vscode.commands.registerCommand(SyncCommand.setCredentials, () => this.askCredentials()),
+    );
+    this.reload();
+  }
+
+  get status(): SyncStatus {
+    return this.current;
+  }
+
+  private reload(): void {
+    const s = readSetting();
+    this.abort?.abort();
+    this.paused = false;
+    if (s === undefined || 'problem' in s || !s.enabled) {
+      this.setting = undefined;
+      if (this.timer) { clearInterval(this.timer); this.timer = undefined; }
+      if (s && 'problem' in s) { this.log.warn(`Trialbook: ${s.problem}`); this.show({ kind: 'error', reason: s.problem, auth: false }); }
+      else this.show({ kind: 'off' });
+      return;
+    }
+    this.setting = s;
+    this.timer ??= setInterval(() => { if (!this.paused) void this.syncNow(); }, PASS_MS);
+    void this.syncNow();
+  }
+
+  /** One sync now (or the one under way); the status follows. */
+  syncNow(): Promise<void> {
+    if (this.running) return this.running;
+    const setting = this.setting;
+    if (!setting) return Promise.resolve();
+    this.running = this.pass(setting).finally(() => { this.running = undefined; });
+    return this.running;
+  }
+
+  private async pass(setting: SyncSetting): Promise<void> {
+    const credentials: Credentials = (await this.secrets.get(secretsConfig(setting.target))) ?? { kind: 'anonymous' };
+    this.abort = new AbortController();
+    try {
+      const before = await pendingPoints(this.trialbookDir, setting.target);
+      if (before.points > 0) this.show({ kind: 'pending', points: before.points, runs: before.runs });
+      const report = await syncWorkspace({
+        trialbookDir: this.trialbookDir, target: setting.target, credentials, signal: this.abort.signal,
+        // In the editor a pass gives up sooner: the next pass (2 s later) resumes anyway.
+        retry: { budgetMs: 30_000 },
+        onWarning: (m) => this.log.warn(`Trialbook sync: ${m}`),
+      });
+      this.current.syncs++;
+      if (report.stopped) {
+        if (report.stopped.code === 'cancelled') return;
+        const auth = report.stopped.code === 'auth' || report.stopped.code === 'denied';
+        if (auth) this.paused = true;
+        this.show({ kind: 'error', reason: report.stopped.message, auth });
+        return;
+      }
+      if (report.problems.length > 0) {
+        const first = report.problems[0];
+        this.show({ kind: 'error', reason: `${report.problems.length} run(s) refused; first: ${first?.runId ?? ''}: ${first?.message ?? ''}`, auth: false });
+        return;
+      }
+      const left = await pendingPoints(this.trialbookDir, setting.target);
+      if (left.points > 0) this.show({ kind: 'pending', points: left.points, runs: left.runs });
+      else this.show({ kind: 'synced', points: report.points, at: Date.now() });
+    } catch (err) {
+      const reason = err instanceof RegistryError ? err.message : `sync failed: ${errorMessage(err)}`;
+      this.show({ kind: 'error', reason, auth: false });
+    }
+  }
+
+  private show(state: SyncState): void {
+    const server = this.setting?.target.trackingUri ?? '';
+    let text = '';
+    let tooltip = '';
+    let badge = 0;
+    switch (state.kind) {
+      case 'off': break;
+      case 'synced': text = '$(cloud) Synced'; tooltip = `Trialbook: every run is on ${server}`; break;
+      case 'pending': text = `$(cloud-upload) ${formatCount(state.points)} pending`; tooltip = `Trialbook: ${formatCount(state.points)} points of ${state.runs} run(s) not on ${server} yet`; badge = state.points; break;
+      case 'error': text = '$(error) Sync error'; tooltip = `Trialbook sync: ${state.reason}\nClick to retry${state.auth ? ', or run "Trialbook: Set Sync Credentials"' : ''}.`; badge = 1; break;
+    }
+    this.current = { ...this.current, state, text, tooltip, badge };
+    if (state.kind === 'off') { this.item.hide(); this.treeView.badge = undefined; return; }
+    // Server messages and run ids are untrusted: no links, no icons from them.
+    this.item.text = text;
+    this.item.tooltip = inertText(tooltip);
+    this.item.backgroundColor = state.kind === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.show();
+    this.treeView.badge = badge > 0 ? { value: badge, tooltip: inertText(state.kind === 'error' ? 'Team sync error' : tooltip) } : undefined;
+  }
+
+  private async askCredentials(): Promise<void> {
+    const setting = this.setting ?? (() => { const s = readSetting(); return s && !('problem' in s) ? s : undefined; })();
+    if (!setting) { void vscode.window.showInformationMessage('Trialbook: set trialbook.sync.server (e.g. mlflow+https://mlflow.example.com/) first.'); return; }
+    const kind = await vscode.window.showQuickPick([
+      { label: 'Username and password', value: 'basic' as const }, { label: 'Token', description: 'MLFLOW_TRACKING_TOKEN-style bearer token', value: 'token' as const },
+    ], { title: `Login for ${setting.target.trackingUri}` });
+    if (!kind) return;
+    let credentials: Credentials;
+    if (kind.value === 'token') {
+      const token = await vscode.window.showInputBox({ title: 'Token', password: true, ignoreFocusOut: true });
+      if (!token) return;
+      credentials = { kind: 'token', token };
+    } else {
+      const username = await vscode.window.showInputBox({ title: 'Username', ignoreFocusOut: true });
+      if (!username) return;
+      const password = await vscode.window.showInputBox({ title: 'Password', password: true, ignoreFocusOut: true });
+      if (password === undefined) return;
+      credentials = { kind: 'basic', username, password };
+    }
+    await this.secrets.store(secretsConfig(setting.target), credentials);
+    this.paused = false;
+    await this.syncNow();
+  }
+
+  /** For tests: store credentials as the command would. */
+  async storeCredentials(credentials: Credentials): Promise<void> {
+    if (this.setting) await this.secrets.store(secretsConfig(this.setting.target), credentials);
+    this.paused = false;
+  }
+
+  dispose(): void {
+    this.abort?.abort();
+    if (this.timer) clearInterval(this.timer);
+    for (const d of this.disposables.splice(0).reverse()) d.dispose();
+  }
+}

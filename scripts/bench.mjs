@@ -14,6 +14,7 @@ const benches = {
   compare: [process.execPath, ['bench/compare.mjs']],
   activation: [process.execPath, ['bench/activation.mjs']],
   'editor-compare': [process.execPath, ['bench/editorCompare.mjs']],
+  media: [process.execPath, ['bench/media.mjs']],
 };
 
 const wanted = process.argv.slice(2);

@@ -94,14 +94,33 @@ export class ImageCard {
     // Same images as shown (a slider move between steps of other runs): leave the DOM alone.
     if (cell.dataset.srcs === wanted.map((w) => w.src).join('\n')) return;
     cell.dataset.srcs = wanted.map((w) => w.src).join('\n');
+    const figures = Array.from(cell.children) as HTMLElement[];
+    // As many images as shown: only their sources and captions change (no new elements while the slider moves).
+    if (figures.length === wanted.length) {
+      wanted.forEach(({ item, src }, i) => this.setFigure(figures[i], item, src));
+      return;
+    }
     clear(cell);
     for (const { item, src } of wanted) {
-      const img = el('img', { attrs: { alt: item.caption ?? '', loading: 'lazy', decoding: 'async', width: String(item.width), height: String(item.height) } });
-      img.src = src;
-      const figure = el('figure', { className: 'media-image', title: 'Click to enlarge' }, img, item.caption !== undefined ? el('figcaption', {}, item.caption) : null);
-      figure.addEventListener('click', () => this.ctx.enlarge(src, item.caption ?? ''));
+      const figure = el('figure', { className: 'media-image', title: 'Click to enlarge' }, el('img', { attrs: { decoding: 'async' } }), el('figcaption'));
+      figure.addEventListener('click', () => this.ctx.enlarge(figure.dataset.src ?? '', figure.dataset.caption ?? ''));
+      this.setFigure(figure, item, src);
       cell.append(figure);
     }
+  }
+
+  private setFigure(figure: HTMLElement | undefined, item: ImageItem, src: string): void {
+    const img = figure?.querySelector('img');
+    const caption = figure?.querySelector('figcaption');
+    if (!figure || !img || !caption) return;
+    img.width = item.width;
+    img.height = item.height;
+    img.alt = item.caption ?? '';
+    img.src = src;
+    caption.textContent = item.caption ?? '';
+    caption.hidden = item.caption === undefined;
+    figure.dataset.src = src;
+    figure.dataset.caption = item.caption ?? '';
   }
 }
 

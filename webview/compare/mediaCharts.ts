@@ -8,7 +8,8 @@ import type { CompareRun } from '../../src/shared/webviews/compare/contract';
 import { nearestStep, type CurveItem, type HistogramItem, type KeySeries, type MatrixItem } from '../../src/shared/webviews/media/contract';
 import { clear, el } from '../shared/dom';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, Legend, Tooltip);
+// Legend is given to these charts only: registered globally it would add a legend to every metric chart.
+Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip);
 
 const theme = (name: string, fallback: string): string => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 
@@ -93,6 +94,7 @@ export class HistogramCard {
     const overlayCanvas = el('canvas', { attrs: { role: 'img', 'aria-label': `${series.key} distribution at the chosen step` } });
     this.overlay = new Chart(overlayCanvas, {
       type: 'line',
+      plugins: [Legend],
       data: { datasets: [] },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
@@ -156,6 +158,7 @@ export class CurveCard {
     }
     this.chart = new Chart(canvas, {
       type: 'line',
+      plugins: [Legend],
       data: { datasets },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false, parsing: false,

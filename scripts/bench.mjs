@@ -16,6 +16,7 @@ const benches = {
   analysis: [process.execPath, ['bench/analysis.mjs']],
   activation: [process.execPath, ['bench/activation.mjs']],
   'editor-compare': [process.execPath, ['bench/editorCompare.mjs']],
+  media: [process.execPath, ['bench/media.mjs']],
 };
 
 const wanted = process.argv.slice(2);

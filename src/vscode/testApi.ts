@@ -40,6 +40,8 @@ export interface ComparePanelInfo {
   xMissing: string[];
   /** The run picker's last answer. */
   runMatches?: { filter: string; runIds: string[]; total: number; error?: string };
+  /** The media keys last sent, by section (images, histograms, tables, matrices, curves, texts). */
+  mediaKeys?: Record<string, string[]>;
 }
 
 /** An open webview panel: a comparison, the runs table or a run's details. */

@@ -8,6 +8,7 @@ import { MetricChart, type ChartView } from './charts';
 import { applyLineChanges } from './pageData';
 import { Legend } from './legend';
 import { chartPixelWidth, chartsInView, onWidthChange } from './layout';
+import { MediaSection } from './media';
 import { mark, redrawn } from './paintMarks';
 import { RunPicker } from './runPicker';
 import { renderSections } from './sections';
@@ -56,6 +57,7 @@ const legend = new Legend({
   },
 });
 const runPicker = new RunPicker((message) => host.post(message), () => view.runIds);
+const media = new MediaSection((message) => host.post(message));
 
 /** Set while Reset zoom resets each chart (a reset reports as a zoom; it must not spread one chart's range). */
 let resettingZoom = false;
@@ -108,6 +110,7 @@ app.append(
   legend.root,
   xNote,
   chartsBox,
+  media.root,
   el('section', {}, el('h2', {}, 'Params ', el('label', { className: 'inline' }, onlyDiffInput, ' Only differences')), paramsBox),
   el('section', {}, el('h2', {}, 'Metrics summary'), summaryBox),
 );
@@ -370,6 +373,12 @@ host.onMessage((message) => {
       break;
     case 'runMatches':
       runPicker.showMatches(message);
+      break;
+    case 'media':
+      media.render(message.media, data?.runs ?? []);
+      break;
+    case 'mediaTable':
+      media.showTable(message.table);
       break;
   }
 });

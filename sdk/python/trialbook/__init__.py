@@ -19,6 +19,9 @@ import os
 from typing import Any, Dict, Iterable, Mapping, Optional, Union
 
 from ._config import Config
+from ._media import Image
+from ._media_curves import ConfusionMatrix, Curve, pr_curve, roc_curve
+from ._media_values import Histogram, Table, Text
 from ._monitor import Monitor, monitor
 from ._run import Run
 from ._session import init
@@ -31,6 +34,7 @@ from . import _session
 __all__ = [
     "FORMAT_VERSION", "Config", "MetricValue", "Metrics", "Run", "Summary", "__version__", "define_metric", "finish", "init",
     "log", "log_artifact", "Monitor", "monitor", "log_metric", "log_metrics", "log_param", "log_params", "set_tags", "current_run",
+    "Image", "Histogram", "Table", "ConfusionMatrix", "Curve", "Text", "pr_curve", "roc_curve",
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any, Dict, List, Optional, Tuple
 
+from ._media import MediaEvent
 from ._values import DeviceScalar, encode, resolve_device_scalars
 
 FORMAT_VERSION = 1
@@ -54,6 +55,12 @@ class ChunkEncoder:
                 add_format(template)
                 cell = item[3]
                 add_args((item[0], item[1], *values.values(), "" if cell is None else ',"cell":' + encode(cell)))
+            elif type(item) is MediaEvent:
+                units += item.units
+                rendered = item.render(problems)  # PNG encoding and media files: here, on the writer thread
+                if rendered is not None:
+                    add_format("%s")
+                    args.append(rendered)
             else:
                 units += PUT_UNITS
                 try:

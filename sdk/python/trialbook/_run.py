@@ -9,6 +9,7 @@ from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Seque
 
 from . import _artifacts, _datasets, _values
 from ._config import Config
+from ._media import Media, MediaError, MediaEvent, MediaStore, media_values
 from ._metric_def import metric_event
 from ._notebook import CellTracker
 from ._profile_store import make_profile, save_profile
@@ -69,6 +70,7 @@ class Run:
         self.config = Config(self._emit, config)
         self.summary = Summary(self._emit, self._last, summary)
         self._datasets: List[_datasets.DatasetHandle] = []
+        self._media_store: Optional[MediaStore] = None
         self._sampler: Optional[SystemSampler] = None
         if system_metrics_interval and writer is not None:
             self._sampler = SystemSampler(self._log_system, system_metrics_interval)
@@ -86,6 +88,7 @@ class Run:
         values = metrics.copy()  # the caller may reuse its dict; only odd values are rewritten
         known = self._known
         devices = 0
+        media: Optional[List[Tuple[str, List[Media]]]] = None
         for key, value in metrics.items():
             if key not in known:
                 check_key(key)
@@ -95,6 +98,18 @@ class Run:
                 if value - value != 0.0:
                     values[key] = nonfinite_name(value)
             elif kind is not int:
+                if isinstance(value, Media) or kind is list or kind is tuple:
+                    try:
+                        rich = media_values(key, value) if isinstance(value, Media) or value else None
+                    except MediaError as exc:  # a list that mixes kinds
+                        rich = []
+                        self._warn_media(str(exc))
+                    if rich is not None:
+                        if media is None:
+                            media = []
+                        media.append((key, rich))
+                        del values[key]
+                        continue
                 if kind is _values.cpu_tensor_type and value.is_cpu:
                     number = value.tolist()  # a CPU tensor: reading it waits for nothing (~0.2 us)
                     if type(number) is float and number - number == 0.0:
@@ -110,6 +125,12 @@ class Run:
         if self._finished:
             self._after_finish()
             return
+        if media is not None:
+            self._log_media(media, step)
+            if not values and self._acc is None:
+                if commit and step >= self._step:
+                    self._step = step + 1
+                return
         self._last.update(values)
         if self._acc is not None:
             if step == self._acc_step:
@@ -140,6 +161,26 @@ class Run:
             self._acc_devices = devices
             if step > self._step:
                 self._step = step
+
+    def _log_media(self, media: List[Tuple[str, List[Media]]], step: int) -> None:
+        """Queue one `media` event per key; values with a problem are skipped with one warning each."""
+        if self._media_store is None:
+            self._media_store = MediaStore(self.dir)
+        cell = self._cells.current() if self._cells is not None else None
+        for key, rich in media:
+            good = []
+            for value in rich:
+                if value.problem is None:
+                    good.append(value)
+                else:
+                    self._warn_media("%s (key %r, step %d)" % (value.problem, key, step))
+            if good:
+                event = MediaEvent(step, key, good, cell, self._media_store)
+                self._writer.enqueue(event, event.units)
+
+    def _warn_media(self, message: str) -> None:
+        warnings.warn(message, RuntimeWarning, stacklevel=user_stacklevel())
+        self._emit("warning", {"message": message})
 
     def _commit_acc(self) -> None:
         acc, self._acc = self._acc, None

@@ -23,6 +23,8 @@ export interface HostedWebviewOptions<In extends { type: string }, Out extends {
   handlers: PanelHandlers<In, State>;
   /** Called once when the panel closes (the user closed it, or the extension disposed it). */
   onDispose(): void;
+  /** More folders the page may load files from (the compare panel: the runs folder, for logged images). */
+  resourceRoots?: vscode.Uri[];
 }
 
 /** A new panel in the active editor column. */
@@ -63,7 +65,7 @@ export class HostedWebview<In extends { type: string }, Out extends { type: stri
       reportError: (message) => { void vscode.window.showErrorMessage(`Trialbook: ${inertText(message)}`); },
     });
     // A revived panel keeps the options it had, but a new version of the extension may need others.
-    panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
+    panel.webview.options = { enableScripts: true, localResourceRoots: [...webviewRoots(extensionUri), ...(options.resourceRoots ?? [])] };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'trialbook.svg');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, page.script, page.styles, page.title);
     this.disposables.push(

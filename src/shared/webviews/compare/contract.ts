@@ -2,6 +2,7 @@
 import {
   arrayOf, bool, defineContract, float64Array, messagesOf, nullable, num, objectOf, oneOf, optional, refine, str, unknownValue, type Infer,
 } from '../schema';
+import { compareMediaSchema, mediaTableSchema } from '../media/contract';
 import { wireNumber, wireValue } from '../wireValue';
 
 /** `metric`: the x of each point is another metric's value at the same step (`xMetric`, e.g. `epoch`). */
@@ -119,6 +120,9 @@ export const compareContract = defineContract({
     exportCsv: objectOf({}),
     savePng: objectOf({ metric: str(), dataUrl: str() }),
     drawn: objectOf({ metric: str(), lines: num({ min: 0, integer: true }), ms: num({ min: 0 }) }),
+    /** Media section (webview/compare/media*.ts): a logged table's cells, and a link in logged Markdown to open. */
+    loadTable: objectOf({ runId: str(), file: str({ maxLength: 80 }) }),
+    openLink: objectOf({ url: str({ maxLength: 8000 }) }),
   }),
   toWebview: messagesOf({
     data: objectOf({ data: compareData }),
@@ -129,6 +133,9 @@ export const compareContract = defineContract({
     error: objectOf({ message: str() }),
     /** The run picker's answer: the first matches (`total` counts them all), or why the filter is wrong. */
     runMatches: objectOf({ filter: str(), runs: arrayOf(runMatch), total: num({ min: 0, integer: true }), error: optional(str()) }),
+    /** The compared runs' rich values (after `data`, and again when a live run logs new ones). */
+    media: objectOf({ media: compareMediaSchema }),
+    mediaTable: objectOf({ table: mediaTableSchema }),
   }),
   state: compareState,
 });

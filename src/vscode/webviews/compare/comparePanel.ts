@@ -15,6 +15,7 @@ import { defaultExportUri, exportFileName, saveExport } from '../exportTarget';
 import { HostedWebview, type PageSpec } from '../hostedWebview';
 import { buildCompareDataInSlices, compareCsv, compareLinesInSlices, pointsForWidth, warmSeries } from './compareData';
 import { canUpdate, lineChanges } from './compareUpdate';
+import { CompareMediaHost, runsResourceRoot } from './compareMediaHost';
 
 export interface CompareContext {
   extensionUri: vscode.Uri;
@@ -70,6 +71,7 @@ export class ComparePanel {
   private prefetched: Prefetch | undefined;
   /** The run picker's last answer, for the tests. */
   private lastRunMatches: { filter: string; runIds: string[]; total: number; error?: string } | undefined;
+  private readonly media: CompareMediaHost;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -87,6 +89,7 @@ export class ComparePanel {
       log: ctx.log,
       page: comparePage,
       contract: compareContract,
+      resourceRoots: [runsResourceRoot(ctx.host.trialbookDir)],
       handlers: {
         ready: (message, saved) => this.onReady(message.chartPixelWidth, saved, message.chartsInView),
         resize: (message) => this.onResize(message.chartPixelWidth),
@@ -101,12 +104,15 @@ export class ComparePanel {
         exportCsv: () => this.exportCsv(),
         savePng: (message) => this.savePng(message.metric, message.dataUrl),
         drawn: (message) => ctx.log.info(`Compare: drew ${message.metric} (${message.lines} lines) in ${message.ms.toFixed(0)} ms`),
+        loadTable: async (message) => this.media.sendTable(await ctx.host.get(), message.runId, message.file),
+        openLink: (message) => this.media.openLink(message.url),
       },
       onDispose: () => {
         for (const d of listeners.splice(0)) d.dispose();
         onDispose(this);
       },
     });
+    this.media = new CompareMediaHost(panel.webview, (message) => this.webview.host.post(message));
     const liveUpdate = this.webview.host.throttled(UPDATE_INTERVAL_MS, 'a live update', () => this.send(true));
     listeners.push(
       panel.onDidChangeViewState((e) => { void vscode.commands.executeCommand('setContext', ContextKey.compareFocused, e.webviewPanel.active); }),
@@ -165,6 +171,7 @@ export class ComparePanel {
       ...(this.lastData ? { xAxis: this.lastData.xAxis } : {}),
       ...(this.lastData?.xMetric !== undefined ? { xMetric: this.lastData.xMetric } : {}),
       xMissing: [...(this.lastData?.xMissing ?? [])],
+      mediaKeys: this.media.sentKeys,
       ...(this.lastRunMatches ? { runMatches: { ...this.lastRunMatches, runIds: [...this.lastRunMatches.runIds] } } : {}),
     };
   }
@@ -219,9 +226,11 @@ export class ComparePanel {
       if (incremental && previous && canUpdate(previous, data)) {
         this.updatesSent++;
         await this.webview.host.post({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, summaryValues: data.summaryValues, changes: lineChanges(previous.lines, data.lines) });
+        await this.media.send(index, this.runIds, false);
         return;
       }
       await this.webview.host.post({ type: 'data', data });
+      await this.media.send(index, data.runs.map((r) => r.id), true);
       const pending = data.pendingMetrics ?? [];
       if (pending.length && data.xAxis !== 'metric') {
         // The charts below the fold: their lines follow, read after the first message is on its way.

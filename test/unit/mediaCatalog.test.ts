@@ -1,0 +1,108 @@
+import { strict as assert } from 'node:assert';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MediaCatalog, stepsOf } from '../../src/core/media/mediaCatalog';
+import { openRunIndex } from '../../src/core/openRunIndex';
+import { nearestStep } from '../../src/shared/webviews/media/contract';
+import { imageItem, pngOf, tableItem } from '../fixtures/mediaFiles';
+import { RunLog } from '../fixtures/runLog';
+import { captureLog, runId, Workspace, type CapturedLog } from './workspaceFixture';
+
+const T0 = 1_795_743_612;
+
+describe('media: events in the log, read by the media catalog and skipped by the index', () => {
+  let ws: Workspace;
+  let log: CapturedLog;
+  beforeEach(() => { ws = new Workspace(); log = captureLog(); });
+  afterEach(() => ws.dispose());
+
+  function mediaRun(id: string): RunLog {
+    const png = pngOf(4, 3, (x, y) => [x * 60, y * 80, 200]);
+    return new RunLog(id)
+      .start({ experiment: 'e', name: 'media' }, T0)
+      .metrics(0, { loss: 1 }, { ts: T0 + 1 })
+      .media(0, 'samples', 'image', [imageItem(ws.trialbookDir, id, png, 4, 3, 'a cat')], T0 + 1)
+      .media(0, 'weights', 'histogram', [{ min: 0, max: 1, counts: [1, 2, 3] }], T0 + 1)
+      .media(5, 'weights', 'histogram', [{ edges: [0, 1, 4], counts: [4, 5], nonfinite: 1 }], T0 + 2)
+      .media(5, 'preds', 'table', [tableItem(ws.trialbookDir, id, ['x', 'y'], [[1, 'a']])], T0 + 2)
+      .media(5, 'cm', 'confusion_matrix', [{ labels: ['a', 'b'], matrix: [[3, 1], [0, 2]] }], T0 + 2)
+      .media(5, 'pr', 'curve', [{ kind: 'pr', x: [0, 1], y: [1, 0.5], auc: 0.75, x_label: 'recall', y_label: 'precision' }], T0 + 2)
+      .media(5, 'notes', 'text', [{ markdown: '# hi' }], T0 + 2)
+      .metrics(1, { loss: 0.5 }, { ts: T0 + 3 });
+  }
+
+  it('the index reads the metrics of a log with media events and reports no problem (older readers skip the kind)', async () => {
+    const id = runId(1);
+    ws.append(mediaRun(id).end('finished', undefined, T0 + 4));
+    const index = await openRunIndex(ws.options(log));
+    const report = await index.sync();
+    assert.deepEqual(report.problems, []);
+    const run = index.getRun(id);
+    assert.equal(run?.metrics.loss?.count, 2);
+    assert.equal(run?.metrics.loss?.last, 0.5);
+    assert.equal(run?.skippedLines, 0);
+    assert.equal(run?.status, 'finished');
+    await index.close();
+  });
+
+  it('lists keys, types, steps and items without opening the media files', () => {
+    const id = runId(2);
+    ws.append(mediaRun(id));
+    const media = new MediaCatalog().read(id, join(ws.trialbookDir, 'runs', id));
+    assert.deepEqual([...media.keys.keys()], ['samples', 'weights', 'preds', 'cm', 'pr', 'notes']);
+    assert.deepEqual([...media.keys.values()].map((k) => k.type), ['image', 'histogram', 'table', 'confusion_matrix', 'curve', 'text']);
+    const weights = media.keys.get('weights');
+    assert.ok(weights);
+    assert.deepEqual(stepsOf(weights), [0, 5]);
+    assert.deepEqual(weights.byStep.get(5), [{ counts: [4, 5], edges: [0, 1, 4], nonfinite: 1 }]);
+    const image = media.keys.get('samples')?.byStep.get(0)?.[0];
+    assert.match(JSON.stringify(image), /^\{"file":"[0-9a-f]{64}\.png","width":4,"height":3,"caption":"a cat"\}$/);
+    assert.deepEqual(media.keys.get('pr')?.byStep.get(5), [{ kind: 'pr', x: [0, 1], y: [1, 0.5], auc: 0.75, xLabel: 'recall', yLabel: 'precision' }]);
+    assert.deepEqual(media.problems, []);
+  });
+
+  it('reads only what was appended, whole lines only, and starts over when the log shrank', () => {
+    const id = runId(3);
+    const run = mediaRun(id);
+    ws.append(run);
+    const catalog = new MediaCatalog();
+    const dir = join(ws.trialbookDir, 'runs', id);
+    assert.deepEqual(stepsOf(catalog.read(id, dir).keys.get('weights')!), [0, 5]);
+    const line = new RunLog(id).media(9, 'weights', 'histogram', [{ min: 0, max: 2, counts: [7] }], T0 + 9).text();
+    ws.appendRaw(id, line.slice(0, 30));
+    assert.deepEqual(stepsOf(catalog.read(id, dir).keys.get('weights')!), [0, 5], 'a partial line waits for its newline');
+    ws.appendRaw(id, line.slice(30));
+    assert.deepEqual(stepsOf(catalog.read(id, dir).keys.get('weights')!), [0, 5, 9]);
+    writeFileSync(ws.logPath(id), new RunLog(id).start({}, T0).text()); // the log rewritten, shorter, without media
+    assert.equal(catalog.read(id, dir).keys.size, 0);
+  });
+
+  it('counts item types it does not know, and drops bad items with a reason (paths outside media/ included)', () => {
+    const id = runId(4);
+    const sha = 'a'.repeat(64);
+    ws.append(new RunLog(id).start({}, T0)
+      .media(1, 'clip', 'video', [{ anything: 1 }, { anything: 2 }], T0 + 1)
+      .media(1, 'img', 'image', [{ path: `media/${sha}.png`, sha256: sha, format: 'png', width: 1, height: 1 }], T0 + 1)
+      // deliberately bad: a path that leaves the media folder, and a key reused with another type
+      .rawEvent({ v: 1, t: 'media', ts: T0 + 2, step: 2, key: 'img', type: 'image', items: [{ path: '../../secret.png', sha256: sha, format: 'png', width: 1, height: 1 }] })
+      .media(3, 'img', 'text', [{ markdown: 'x' }], T0 + 3)
+      .rawEvent({ v: 1, t: 'media', ts: T0 + 4, step: -1, key: 'img', type: 'image', items: [] }));
+    const media = new MediaCatalog().read(id, join(ws.trialbookDir, 'runs', id));
+    assert.deepEqual([...media.skipped], [['video', 2]]);
+    assert.deepEqual(stepsOf(media.keys.get('img')!), [1]);
+    assert.equal(media.problems.length, 3, media.problems.join('\n'));
+    assert.match(media.problems[0]!, /img at step 2, item 0: "path" must be media\/<sha256>/);
+    assert.match(media.problems[1]!, /is a text but the key holds image values/);
+    assert.match(media.problems[2]!, /"step" must be a whole number/);
+  });
+
+  it('finds the nearest logged step (ties go to the earlier step)', () => {
+    assert.equal(nearestStep([], 3), -1);
+    assert.equal(nearestStep([0, 10, 20], 4), 0);
+    assert.equal(nearestStep([0, 10, 20], 5), 0);
+    assert.equal(nearestStep([0, 10, 20], 6), 1);
+    assert.equal(nearestStep([0, 10, 20], 99), 2);
+    assert.equal(nearestStep([5], 0), 0);
+  });
+});

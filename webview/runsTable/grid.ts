@@ -28,7 +28,8 @@ export interface GridModel {
 
 export interface GridEvents {
   rowClick(position: number, modifiers: SelectModifiers): void;
-  rowOpen(position: number): void;
+  /** A row was double-clicked: its position, and the run it shows (undefined for a group row). */
+  rowOpen(position: number, runId: string | undefined): void;
   headerClick(columnId: string): void;
   resize(columnId: string, width: number): void;
   /** Move a column before or after another (a header dragged onto another, or Alt+←/→ on a header). */
@@ -69,7 +70,9 @@ export class VirtualGrid {
     });
     this.body.addEventListener('dblclick', (e) => {
       const position = this.positionOf(e.target);
-      if (position !== undefined) this.events.rowOpen(position);
+      // The run the row shows, not the one now at its position: new rows may have arrived between the two clicks.
+      const row = e.target instanceof Element ? e.target.closest<HTMLElement>('.row') : null;
+      if (position !== undefined) this.events.rowOpen(position, row?.dataset.runId);
     });
     if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => this.schedule()).observe(this.element);
   }

@@ -66,7 +66,7 @@ const grid = new VirtualGrid({
     if (group) setCollapsed(group, !group.collapsed);
     else select(position, modifiers);
   },
-  rowOpen: (position) => open(position),
+  rowOpen: (position, runId) => open(position, runId),
   headerClick: (id) => cycleSort(id),
   resize: (id, width) => {
     (state.widths ??= {})[id] = width;
@@ -215,7 +215,11 @@ function select(position: number, modifiers: SelectModifiers): void {
   updateCounts();
 }
 
-function open(position: number): void {
+function open(position: number, runId?: string): void {
+  if (runId !== undefined) {
+    host.post({ type: 'openRun', runId });
+    return;
+  }
   const group = groupAt(position);
   if (group) {
     setCollapsed(group, !group.collapsed);

@@ -1,10 +1,10 @@
 // Builds real `.trialbook` workspaces in temp folders; run logs come from the test-log builder (test/fixtures/runLog.ts),
 // which checks every event against schema/event.schema.json.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { appendFileSync, chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { buildSync } from 'esbuild';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Logger } from '../../src/core/model';
 import type { OpenIndexOptions } from '../../src/core/runIndex';
 import { RunLog } from '../fixtures/runLog';
@@ -122,6 +122,13 @@ export function portableScript(entry: string): string {
     script = join(portableDir, `${portable.size}-${entry.split(/[\\/]/).pop() ?? 'script.js'}`);
     buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', outfile: script, logLevel: 'error' });
     chmodSync(script, 0o644);
+    // The CLI's entry starts its work from cliMain.js beside it (src/cli/processExit.ts): that goes along.
+    const work = join(dirname(entry), 'cliMain.js');
+    if (basename(entry) === 'cli.js' && existsSync(work)) {
+      const copy = join(portableDir, 'cliMain.js');
+      buildSync({ entryPoints: [work], bundle: true, platform: 'node', format: 'cjs', outfile: copy, logLevel: 'error' });
+      chmodSync(copy, 0o644);
+    }
     portable.set(entry, script);
   }
   return script;

@@ -18,10 +18,16 @@ export class Workbench {
   async openViewContainer(title: string): Promise<Locator> {
     const item = this.activityBarItem(title);
     await item.waitFor({ state: 'visible', timeout: 30_000 });
-    const expanded = await item.locator('xpath=..').getAttribute('aria-pressed');
-    if (expanded !== 'true') await item.click();
     const sidebar = this.page.locator('.part.sidebar');
-    await sidebar.locator('.composite.title', { hasText: title }).waitFor({ state: 'visible', timeout: 15_000 });
+    const heading = sidebar.locator('.composite.title', { hasText: title });
+    // Clicked only while another container shows (a click on the shown one hides it); a menu or hover left open by
+    // an earlier test can take the first click, so Escape first and try again.
+    for (let attempt = 0; attempt < 3 && !(await heading.isVisible()); attempt++) {
+      await this.page.keyboard.press('Escape');
+      await item.click();
+      await heading.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+    }
+    await heading.waitFor({ state: 'visible', timeout: 15_000 });
     return sidebar;
   }
 

@@ -41,9 +41,13 @@ export const tests: UiTest[] = [
       const row = workbench.quickPickRows().filter({ hasText: 'W&B offline runs' }).first();
       await row.waitFor({ state: 'visible', timeout: 15_000 });
       await row.click();
-      const sidebar = page.locator('.part.sidebar');
-      const title = sidebar.locator('.composite.title', { hasText: 'Trialbook' });
-      if (!(await title.isVisible())) await workbench.activityBarItem('Trialbook').click();
+      const sidebar = await workbench.openViewContainer('Trialbook');
+      // Earlier tests leave many runs in the workspace: filter the view down to this one so its row is rendered.
+      await workbench.runCommand('Trialbook: Filter Runs…');
+      const input = workbench.quickInput().locator('input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(`name = "${RUN_NAME}"`);
+      await page.keyboard.press('Enter');
       const runRow = workbench.treeRow(sidebar, RUN_NAME).first();
       await runRow.waitFor({ state: 'visible', timeout: 30_000 });
       await runRow.click();
@@ -62,6 +66,7 @@ export const tests: UiTest[] = [
       assert.match(params, /0\.003/);
       assert.match(params, /adam/);
       await screenshot('wandb-run-charts');
+      await workbench.runCommand('Trialbook: Clear Filter');
     },
   },
 ];

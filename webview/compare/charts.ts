@@ -4,6 +4,7 @@ import {
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { formatNumber } from '../../src/shared/format';
 import type { CompareData, CompareRun, LineChange, XAxisKind } from '../../src/shared/webviews/compare/contract';
+import { GroupedLines, type GroupingView } from './grouping';
 import { concatPoints } from './pageData';
 import { xAxisTitle, xTicks } from './axis';
 import { smooth } from './smoothing';
@@ -35,6 +36,8 @@ export interface ChartView {
   smoothing: number;
   logScale: boolean;
   hidden: ReadonlySet<string>;
+  /** Runs drawn as groups with bands (grouping.ts); absent: one line per run. */
+  grouping?: GroupingView;
 }
 
 /** One run's line in one chart: the points as received, and as drawn at the current smoothing. */
@@ -98,6 +101,8 @@ export class MetricChart {
   private xMetric: string | undefined;
   /** The run drawn boldly over the others (a legend entry hovered). */
   private highlighted: string | undefined;
+  /** Set while the chart draws groups instead of runs. */
+  private grouped: GroupedLines | undefined;
   /** Called after each (re)draw of this chart, e.g. to sync overlays. */
   onDrawn: ((chart: MetricChart) => void) | undefined;
 
@@ -183,6 +188,15 @@ export class MetricChart {
   private draw(): void {
     const view = this.view;
     const smoothingChanged = this.drawnView?.smoothing !== view.smoothing;
+    if (view.grouping) {
+      this.drawGroups(view, view.grouping);
+      return;
+    }
+    if (this.grouped && this.instance) {
+      // Ungrouped: every run's dataset is made anew below.
+      this.grouped = undefined;
+      this.instance.data.datasets.length = 0;
+    }
     if (!this.instance) {
       const datasets = this.lines.map((line) => this.dataset(line, smooth(line.ys, view.smoothing)));
       this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets: datasets as unknown as Array<ChartDataset<'typedLine', never[]>> }, options: this.options() });
@@ -201,6 +215,21 @@ export class MetricChart {
         this.style(ds, line);
       }
       datasets.length = this.lines.length;
+      const y = this.instance.options.scales?.y;
+      if (y) (y as { type: string }).type = view.logScale ? 'logarithmic' : 'linear';
+      this.instance.update('none');
+    }
+    this.drawnView = { ...view, hidden: new Set(view.hidden) };
+    this.dirty = false;
+    this.onDrawn?.(this);
+  }
+
+  private drawGroups(view: ChartView, grouping: GroupingView): void {
+    this.grouped ??= new GroupedLines();
+    const datasets = this.grouped.datasets(this.lines, grouping, view.smoothing);
+    if (!this.instance) this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets }, options: this.options() });
+    else {
+      this.instance.data.datasets = datasets;
       const y = this.instance.options.scales?.y;
       if (y) (y as { type: string }).type = view.logScale ? 'logarithmic' : 'linear';
       this.instance.update('none');
@@ -271,6 +300,7 @@ export class MetricChart {
 
   /** Every run's drawn point nearest to x, for runs whose line reaches that far (within `slack` of its ends). */
   valuesAt(x: number, slack: number): ValueAt[] {
+    if (this.grouped) return this.grouped.valuesAt(x, slack);
     const out: ValueAt[] = [];
     const datasets = this.instance?.data.datasets as unknown as TypedLineDataset[] | undefined;
     this.lines.forEach((line, d) => {

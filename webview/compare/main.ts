@@ -5,6 +5,7 @@ import { connectToHost } from '../shared/vscodeApi';
 import { clear, el } from '../shared/dom';
 import { formatXFull, xAxisLabels, xAxisTitle } from './axis';
 import { MetricChart, type ChartView } from './charts';
+import { Grouping } from './grouping';
 import { applyLineChanges } from './pageData';
 import { Legend } from './legend';
 import { chartPixelWidth, chartsInView, onWidthChange } from './layout';
@@ -56,6 +57,11 @@ const legend = new Legend({
     for (const chart of charts) chart.highlight(runId);
   },
 });
+const grouping = new Grouping(() => {
+  renderLegend();
+  for (const chart of charts) chart.update(chartView());
+  redrawn(false);
+});
 const runPicker = new RunPicker((message) => host.post(message), () => view.runIds);
 const media = new MediaSection((message) => host.post(message));
 
@@ -102,12 +108,14 @@ app.append(
     el('label', {}, 'X axis ', xAxisSelect),
     el('label', { className: 'smoothing' }, 'Smoothing ', smoothingInput, smoothingValue),
     el('label', {}, logInput, ' Log scale'),
+    grouping.controls,
     el('label', { title: 'Zooming one chart zooms every chart to the same x range' }, syncZoomInput, ' Sync zoom'),
     resetZoom,
     runPicker.root,
     exportCsv),
   status,
   legend.root,
+  grouping.legend,
   xNote,
   chartsBox,
   media.root,
@@ -132,7 +140,8 @@ function saveState(): void {
 }
 
 function chartView(): ChartView {
-  return { smoothing: view.smoothing, logScale: view.logScale, hidden: view.hidden };
+  const groups = grouping.chartView();
+  return { smoothing: view.smoothing, logScale: view.logScale, hidden: view.hidden, ...(groups ? { grouping: groups } : {}) };
 }
 
 const visible = (id: string): boolean => !view.hidden.has(id);
@@ -152,6 +161,7 @@ function renderTables(): void {
 }
 
 function renderLegend(): void {
+  legend.root.hidden = grouping.active;
   if (data) legend.render(data.runs, view.hidden);
 }
 
@@ -245,6 +255,7 @@ function render(next: CompareData): void {
     : next.metrics.length === 0 ? 'These runs have not logged any metrics yet.' : '';
   status.hidden = status.textContent === '';
   renderMetricPicker();
+  grouping.setData(next);
   renderLegend();
   renderXNote(next);
   // The same charts with new points redraw in place: no new canvases, Chart.js charts or sections.

@@ -69,6 +69,24 @@ export const tests: UiTest[] = [
         await frame.locator('.importance-box').scrollIntoViewIfNeeded();
         await screenshot('analysis-importance-lr-first');
 
+        // The scatter matrix is drawn only once its section is opened (the panel opens without that cost).
+        const matrixPixels = `(() => {
+          const c = document.querySelector('canvas.matrix');
+          if (!c || !c.width) return 0;
+          const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 128 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60) n++;
+          return n;
+        })()`;
+        assert.equal(await frame.locator('body').evaluate(matrixPixels), 0, 'no scatter matrix drawn while its section is closed');
+        await frame.locator('summary', { hasText: 'Scatter matrix' }).click();
+        const deadline = Date.now() + 10_000;
+        while (((await frame.locator('body').evaluate(matrixPixels)) as number) < 200 && Date.now() < deadline) await page.waitForTimeout(200);
+        assert.ok(((await frame.locator('body').evaluate(matrixPixels)) as number) >= 200, 'the scatter matrix drawn once opened');
+        await frame.locator('canvas.matrix').scrollIntoViewIfNeeded();
+        await screenshot('analysis-scatter-matrix-opened');
+        await frame.locator('summary', { hasText: 'Scatter matrix' }).click();
+
         // Brush the lr axis (the second: params by name are dropout, lr, optimizer, seed) over its upper part.
         const overlay = frame.locator('canvas.pcp-overlay');
         await overlay.scrollIntoViewIfNeeded();

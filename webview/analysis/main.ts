@@ -66,8 +66,11 @@ function fillSelect(select: HTMLSelectElement, dims: readonly AnalysisDimension[
   return chosen;
 }
 
+/** The drawing width; read once per render (reading it after DOM changes forces a layout). */
+let pageWidth = 0;
 function width(): number {
-  return Math.max(360, app.clientWidth - 300);
+  if (pageWidth === 0) pageWidth = Math.max(360, app.clientWidth - 300);
+  return pageWidth;
 }
 
 function metrics(): AnalysisDimension[] {
@@ -109,11 +112,18 @@ function updateBrushed(): void {
   drawScatter();
 }
 
+// The scatter draws on the frame after the parallel coordinates (a brush drag's frames stay the lines' alone), and
+// the scatter matrix only while its section is open.
+let scatterFrame: number | undefined;
 function drawScatter(): void {
-  if (!data) return;
-  const set = pcp.current().length ? new Set(kept) : undefined;
-  scatter.draw(data, choices.scatterX ?? '', choices.scatterY ?? '', choices.colorBy, set, width());
-  drawMatrix(matrixCanvas, data, choices.matrix ?? [], choices.colorBy, set, width());
+  if (scatterFrame !== undefined) return;
+  scatterFrame = requestAnimationFrame(() => {
+    scatterFrame = undefined;
+    if (!data) return;
+    const set = pcp.current().length ? new Set(kept) : undefined;
+    scatter.draw(data, choices.scatterX ?? '', choices.scatterY ?? '', choices.colorBy, set, width());
+    if (matrixSection.open) drawMatrix(matrixCanvas, data, choices.matrix ?? [], choices.colorBy, set, width());
+  });
 }
 
 function chooser(box: HTMLElement, dims: readonly AnalysisDimension[], chosen: readonly string[], max: number, onChange: (keys: string[]) => void): void {
@@ -171,6 +181,8 @@ compareButton.addEventListener('click', () => {
 filterButton.addEventListener('click', () => host.post({ type: 'saveFilter', brushes: pcp.current() }));
 clearButton.addEventListener('click', () => pcp.clearBrushes());
 
+const matrixSection = el('details', {}, el('summary', {}, 'Scatter matrix (up to 6 dimensions)'), matrixChooser, matrixCanvas);
+matrixSection.addEventListener('toggle', () => { if (matrixSection.open) drawScatter(); });
 const emptyNote = el('p', { className: 'note' });
 emptyNote.hidden = true;
 const page = el('div', {},
@@ -182,7 +194,7 @@ const page = el('div', {},
   el('h2', {}, 'Scatter'),
   el('div', { className: 'toolbar' }, el('label', {}, 'x ', scatterX), el('label', {}, 'y ', scatterY)),
   scatter.element,
-  el('details', {}, el('summary', {}, 'Scatter matrix (up to 6 dimensions)'), matrixChooser, matrixCanvas),
+  matrixSection,
   el('h2', {}, 'Parameter importance'),
   el('div', { className: 'toolbar' }, el('label', {}, 'for ', importanceSelect)),
   importanceBox,
@@ -216,7 +228,7 @@ host.onMessage((message) => {
 let resizeTimer: ReturnType<typeof setTimeout> | undefined;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => drawPcp(), 150);
+  resizeTimer = setTimeout(() => { pageWidth = 0; drawPcp(); }, 150);
 });
 
 host.post({ type: 'ready', state: saved });

@@ -1,5 +1,5 @@
 // Which params matter for a metric: Pearson and Spearman correlation per param, and a random forest's importance
-// (ml-random-forest, mean decrease in squared error per param, as W&B's importance panel). The rules
+// (regressionForest.ts, mean decrease in squared error per param, as W&B's importance panel). The rules
 // (docs/analysis.md):
 // - only runs with a finite value of the metric count; below MIN_RUNS nothing is said ("too few runs");
 // - correlations use the runs that have both values; a log-scaled param correlates by log10 of its values
@@ -9,10 +9,9 @@
 //   by |Spearman| or, for categoricals, the correlation ratio), categoricals one-hot encoded (their MAX_ONE_HOT most
 //   frequent categories; the rest share one column), a missing number as a value below the param's range so a tree
 //   can split it off; it is fitted on at most FOREST_SAMPLE runs drawn with a fixed seed, so the answer is stable.
-import { RandomForestRegression } from 'ml-random-forest';
 import type { AnalysisTable, Dimension } from './dimensions';
 import { finitePairs, pearson, spearman } from './correlation';
-import { mdiImportance } from './forestImportance';
+import { fitForest, seeded } from './regressionForest';
 
 export const MIN_RUNS = 10;
 export const MIN_RUNS_FOREST = 20;
@@ -86,18 +85,6 @@ function correlationRatio(groups: Float64Array, y: readonly number[], rows: read
   let ssBetween = 0;
   for (const { n, s } of sums.values()) ssBetween += n * (s / n - mean) ** 2;
   return ssTotal > 0 ? Math.sqrt(ssBetween / ssTotal) : 0;
-}
-
-/** A small seeded generator (mulberry32): the forest's sample is the same every time for the same runs. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function sampleRows(rows: readonly number[], max: number): number[] {
@@ -179,12 +166,7 @@ export function paramImportance(table: AnalysisTable, metricKey: string): Import
       chosen.forEach((s, p) => { for (const c of encodeColumns(s.d, sample)) { columns.push(c); owner.push(p); } });
       const X = sample.map((_, i) => columns.map((c) => c[i] ?? 0));
       const Y = sample.map((r) => y[r] ?? 0);
-      const forest = new RandomForestRegression({
-        nEstimators: FOREST_TREES, maxFeatures: 1.0, replacement: false, useSampleBagging: true, seed: FOREST_SEED, noOOB: true,
-        treeOptions: { maxDepth: FOREST_DEPTH, minNumSamples: 3 },
-      });
-      forest.train(X, Y);
-      const perColumn = mdiImportance(forest, X, Y);
+      const perColumn = fitForest(X, Y, { trees: FOREST_TREES, maxDepth: FOREST_DEPTH, minSamples: 3, seed: FOREST_SEED, bootstrap: true }).importance;
       const perParam = new Array<number>(chosen.length).fill(0);
       perColumn.forEach((v, c) => { const p = owner[c]; if (p !== undefined) perParam[p] = (perParam[p] ?? 0) + v; });
       chosen.forEach((s, p) => { s.entry.importance = perParam[p] ?? 0; });

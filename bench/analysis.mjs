@@ -5,7 +5,9 @@
 //   (b) brush: the redraw of each frame of a brush drag (the page's "analysis-draw" performance entries) at all lines —
 //       baselines: the bare canvas draw, and chartjs-chart-pcp updating the same lines' colours (update('none'));
 //   (c) importance for one metric (correlations + random forest) — baseline: Spearman alone for every param.
-// Grouping with bands is not built on this branch, so it has no figure.
+//   (d) grouping with bands in the Compare page: 200 runs × 1,000 steps into 20 configs × 10 seeds ("all but seed"),
+//       mean line and min–max band, from the choice to the next frame — baseline: Ungroup, the same 200 lines drawn
+//       one by one again (both redraw the same chart and legend).
 //
 //   node scripts/build.mjs && npx tsc -p tsconfig.json && node bench/analysis.mjs
 //
@@ -186,6 +188,55 @@ async function pluginBaseline(context, table, axisKeys, repeat) {
   return result;
 }
 
+/** The Compare page (dist/webview/compare.js) with one chart of 200 runs × 1,000 steps, built in the page. */
+async function comparePage(context) {
+  const page = await context.newPage();
+  await page.setContent('<!DOCTYPE html><html><head><meta charset="UTF-8"></head><body><div id="app" style="width:1380px"></div></body></html>');
+  await page.addStyleTag({ content: readFileSync(join(root, 'media/compare.css'), 'utf8') });
+  await page.addScriptTag({ content: stubApi });
+  await page.addScriptTag({ content: readFileSync(join(root, 'dist/webview/compare.js'), 'utf8') });
+  await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+  await page.evaluate(async () => {
+    const runs = Array.from({ length: 200 }, (_, r) => ({ id: `run-${r}`, name: `run-${r}`, experiment: 'sweep', status: 'finished', color: `hsl(${(r * 137) % 360}, 60%, 50%)` }));
+    const lines = runs.map((run, r) => {
+      const xs = Float64Array.from({ length: 1000 }, (_, i) => i);
+      const ys = xs.map((x) => (1 + (r % 20) / 10) * (1 + 5 / (x + 1)) + 0.2 * Math.sin(x / 30 + r));
+      return { runId: run.id, metric: 'loss', xs, ys, totalPoints: 1000 };
+    });
+    const data = {
+      runs, metrics: ['loss'], selectedMetrics: ['loss'], xAxis: 'step', lines,
+      params: [{ name: 'config', values: runs.map((_, r) => r % 20) }, { name: 'seed', values: runs.map((_, r) => Math.floor(r / 20)) }],
+      summaries: [{ metric: 'loss', stats: runs.map(() => null) }],
+    };
+    window.dispatchEvent(new MessageEvent('message', { data: { type: 'data', data } }));
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  });
+  return page;
+}
+
+/** Milliseconds from a grouping choice (or Ungroup) to the next frame, alternately, `repeat` times each. */
+const GROUPING_TIMES = async (repeat) => {
+  const select = document.querySelector('select[aria-label="Group runs by"]');
+  const ungroup = [...document.querySelectorAll('.grouping button')].find((b) => b.textContent === 'Ungroup');
+  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const grouped = [];
+  const ungrouped = [];
+  let groups = 0;
+  for (let k = 0; k < repeat + 1; k++) {
+    let t0 = performance.now();
+    select.value = 'except:seed';
+    select.dispatchEvent(new Event('change'));
+    await frame();
+    if (k > 0) grouped.push(performance.now() - t0);
+    groups = document.querySelectorAll('.group-entry').length;
+    t0 = performance.now();
+    ungroup.click();
+    await frame();
+    if (k > 0) ungrouped.push(performance.now() - t0);
+  }
+  return { grouped, ungrouped, groups };
+};
+
 const index = await prepareIndex();
 const profile = mkdtempSync(join(tmpdir(), 'trialbook-bench-chromium-'));
 const context = await chromium.launchPersistentContext(profile, {
@@ -238,6 +289,10 @@ try {
     if (k > 0) { imp.push(t1 - t0); corr.push(t2 - t1); }
   }
 
+  const cpage = await comparePage(context);
+  const grouping = await cpage.evaluate(GROUPING_TIMES, REPEAT);
+  await cpage.close();
+
   const f = (x) => x.toFixed(1);
   const openMs = median(host) + median(opens);
   const drawMed = median(brush.draws);
@@ -245,7 +300,7 @@ try {
   console.log(`(a) open: host ${f(median(host))} ms (bare index query ${f(median(query))} ms, ${(median(host) / median(query)).toFixed(2)}×) + page to next frame ${f(median(opens))} ms = ${f(openMs)} ms (target ≤ 1000 ms); page vs bare canvas draw ${f(median(bare))} ms: ${(median(opens) / median(bare)).toFixed(1)}×`);
   console.log(`(b) brush drag: ${brush.draws.length} redraws, median ${f(drawMed)} ms, max ${f(Math.max(...brush.draws))} ms a frame (target ≤ 33 ms); frame gaps median ${f(median(brush.gaps))} ms; bare canvas ${f(median(bare))} ms (${(drawMed / median(bare)).toFixed(2)}×); chartjs-chart-pcp: build ${f(plugin.build)} ms, colour update ${f(median(plugin.updates))} ms a frame (${(median(plugin.updates) / drawMed).toFixed(1)}× ours); ${brush.kept}`);
   console.log(`(c) importance for ${metric}: ${f(median(imp))} ms (target ≤ 300 ms; forest ${JSON.stringify(result.forest)}; first ${result.params[0]?.name}); Spearman alone ${f(median(corr))} ms (${(median(imp) / Math.max(0.01, median(corr))).toFixed(0)}×)`);
-  console.log('(d) grouping with bands: not built on this branch; no figure.');
+  console.log(`(d) grouping 200 runs × 1,000 steps into ${grouping.groups} groups with min–max bands: ${f(median(grouping.grouped))} ms to the next frame; the same 200 lines ungrouped ${f(median(grouping.ungrouped))} ms (${(median(grouping.grouped) / median(grouping.ungrouped)).toFixed(2)}×, target ≤ 1.5×)`);
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });

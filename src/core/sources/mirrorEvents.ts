@@ -3,7 +3,7 @@
 import { MAX_KEY_CHARS } from '../eventValidation';
 import type { ParamValue } from '../model';
 import type { RichValue, SourceKind, SourceRunMeta, SourceSeries } from './sourceModel';
-import { SOURCE_KIND_NAMES } from './sourceModel';
+import { IMPORTED_SDK_VERSION, SOURCE_KIND_NAMES } from './sourceModel';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -77,7 +77,7 @@ export function startLines(info: StartInfo, meta: SourceRunMeta): string {
     t: 'run_start', ts: seconds(meta.startedAt), run_id: info.mirrorId,
     experiment: (meta.experiment || 'imported').slice(0, MAX_KEY_CHARS), name: (meta.name || info.mirrorId).slice(0, MAX_KEY_CHARS),
     notes: meta.notes, tags: tagList(meta.tags), config: objectOf(meta.params, info.paramsAsText), lineage,
-    sdk: { name: SOURCE_KIND_NAMES[info.kind], version: 'imported' },
+    sdk: { name: SOURCE_KIND_NAMES[info.kind], version: IMPORTED_SDK_VERSION },
   };
   if (info.parentMirrorId) ev.group = info.parentMirrorId;
   let out = line(ev);

@@ -5,6 +5,9 @@ import type { ParamValue } from '../model';
 
 export type SourceKind = 'mlflow' | 'mlflow-sqlite' | 'tensorboard' | 'wandb';
 
+/** The `sdk.version` of an imported run's `run_start`: the index tells imported runs by it (their status is their source's). */
+export const IMPORTED_SDK_VERSION = 'imported';
+
 export const SOURCE_KINDS: readonly SourceKind[] = ['mlflow', 'mlflow-sqlite', 'tensorboard', 'wandb'];
 
 /** Human name of each kind, for logs and pickers. */

@@ -63,7 +63,8 @@ export interface RichValue {
 
 export type RichData =
   | { kind: 'histogram'; min: number; max: number; num: number; sum: number; sumSquares: number; limits: number[]; counts: number[] }
-  | { kind: 'image'; width: number; height: number; format: string; bytes: number }
+  /** `encoded`: the image's bytes when the source holds them inline (TensorBoard); `file`: where the source keeps it. */
+  | { kind: 'image'; width: number; height: number; format: string; bytes: number; encoded?: Uint8Array; file?: string; caption?: string }
   | { kind: 'text'; text: string }
   | { kind: 'hparams'; json: unknown }
   | { kind: 'json'; json: unknown };

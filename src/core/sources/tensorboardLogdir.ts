@@ -247,7 +247,7 @@ export class TensorBoardReader implements SourceReader {
       const width = head?.width ?? num(image.width);
       const height = head?.height ?? num(image.height);
       const format = head?.format ?? 'unknown';
-      rich({ kind: 'image', detail: `${width}×${height} ${format}`, data: { kind: 'image', width, height, format, bytes: bytes.length } });
+      rich({ kind: 'image', detail: `${width}×${height} ${format}`, data: { kind: 'image', width, height, format, bytes: bytes.length, encoded: bytes } });
       return undefined;
     }
     if (pluginName === 'hparams') {

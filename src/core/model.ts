@@ -52,6 +52,12 @@ export interface RunRow {
   primaryMetric?: string;
   /** The run's `summary` values (`run.summary[…]`), keyed by run-supplied names (read them as own properties). */
   summary?: Record<string, ParamValue>;
+  /**
+   * A run imported from another tool that its source still calls running, silent for longer than
+   * `crashAfterSeconds`: that tool writes no heartbeats, so Trialbook cannot tell a crash from a pause (it stays
+   * running, shown with how long it has been silent, until its source ends it).
+   */
+  stale?: true;
 }
 
 export interface GitLineage {

@@ -3,6 +3,7 @@ import { metricValue, setOwn, type RunEvent } from './eventValidation';
 import type { Artifact, CellLink, DatasetUse, Lineage, MetricDefinition, MetricSummary, ParamValue, RunDetail, RunRow, RunStatus } from './model';
 import type { LogBatch, PointsSegment } from './logBatches';
 import { PointBuffer } from './seriesCodec';
+import { IMPORTED_SDK_VERSION } from './sources/sourceModel';
 
 /** Where ingest stopped in a run's log, and what identified the file then. */
 export interface LogCursor {
@@ -214,7 +215,14 @@ export function applyEvent(run: RunState, ev: RunEvent): void {
 
 export function deriveStatus(run: RunState, nowMs: number, crashAfterSeconds: number): RunStatus {
   if (run.endStatus) return run.endStatus;
+  // An imported run's status is its source's (MLflow keeps a run RUNNING until its tool ends it): that tool writes
+  // no heartbeats, so silence proves no crash. It stays running and is marked stale (toRunRow).
+  if (isImported(run)) return 'running';
   return nowMs - run.lastEventAt > crashAfterSeconds * 1000 ? 'crashed' : 'running';
+}
+
+function isImported(run: RunState): boolean {
+  return run.sdk?.version === IMPORTED_SDK_VERSION;
 }
 
 export function toRunRow(run: RunState, nowMs: number, crashAfterSeconds: number): RunRow {
@@ -233,6 +241,7 @@ export function toRunRow(run: RunState, nowMs: number, crashAfterSeconds: number
   };
   if (run.primaryMetric !== undefined) row.primaryMetric = run.primaryMetric;
   if (run.endedAt !== undefined) row.endedAt = run.endedAt;
+  if (row.status === 'running' && isImported(run) && nowMs - run.lastEventAt > crashAfterSeconds * 1000) row.stale = true;
   const l = run.lineage;
   if (l.user !== undefined) row.user = l.user;
   if (l.host !== undefined) row.host = l.host;

@@ -43,12 +43,16 @@ export function keyMetricOf(run: RunRow, choice: string | KeyMetricChoice): [str
   return key === undefined || !summary ? undefined : [key, summary];
 }
 
-/** `val_acc 0.93 · 5m ago`, or `loss 0.25 · running 1m 30s` while it runs; the value is the metric's summary value. */
+/**
+ * `val_acc 0.93 · 5m ago`, or `loss 0.25 · running 1m 30s` while it runs (`running · no update for 2h 03m` for an
+ * imported run its source calls running that went silent); the value is the metric's summary value.
+ */
 export function runDescription(run: RunRow, keyMetric: string | KeyMetricChoice, nowMs: number): string {
   const parts: string[] = [];
   const key = keyMetricOf(run, keyMetric);
   if (key) parts.push(`${key[0]} ${formatNumber(summaryValue(key[1], key[1].summaryMode))}`);
-  parts.push(run.status === 'running' ? `running ${formatDuration(nowMs - run.startedAt)}` : formatAge(run.endedAt ?? run.lastEventAt, nowMs));
+  if (run.status === 'running' && run.stale) parts.push(`running · no update for ${formatDuration(nowMs - run.lastEventAt)}`);
+  else parts.push(run.status === 'running' ? `running ${formatDuration(nowMs - run.startedAt)}` : formatAge(run.endedAt ?? run.lastEventAt, nowMs));
   return parts.join(' · ');
 }
 

@@ -1,11 +1,13 @@
 // The W&B importer against an offline run written by wandb 0.16.6, compared with what W&B's own reader found
 // (expected/wandb.json: wandb's DataStore + wandb_internal_pb2.Record).
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { MediaCatalog } from '../../src/core/media/mediaCatalog';
 import { openRunIndex } from '../../src/core/openRunIndex';
+import type { HistogramItem, ImageItem } from '../../src/shared/webviews/media/contract';
 import { detectSourceKind } from '../../src/core/sources/sourceKinds';
 import { mirrorSource } from '../../src/core/sources/sourceMirror';
 import { readWandbLog } from '../../src/core/sources/wandbLog';
@@ -122,6 +124,21 @@ describe('peers: W&B offline runs written by wandb 0.16.6', () => {
           assert.equal(run.metrics[k]?.count, points.length, k);
           assert.equal(run.metrics[k]?.lastStep, points[points.length - 1]![0], k);
         }
+        // The image W&B kept in files/ and the histogram are media of the run; the table and the artifact stay listed in words.
+        const media = new MediaCatalog().read(run.id, run.dir);
+        assert.deepEqual(media.problems, []);
+        const sample = exp.media.samples?.[0];
+        const [img] = (media.keys.get('samples')?.byStep.get(5) ?? []) as ImageItem[];
+        assert.ok(img && sample, 'the samples image at step 5');
+        assert.deepEqual([img.width, img.height], [sample.width, sample.height]);
+        assert.equal(img.caption, sample.caption);
+        const runFolder = readdirSync(root).find((d) => d.startsWith('offline-run-'))!;
+        const source = readFileSync(join(root, runFolder, 'files', String(sample.path)));
+        assert.deepEqual(readFileSync(join(run.dir, 'media', img.file)), source);
+        const [histo] = (media.keys.get('weights')?.byStep.get(5) ?? []) as HistogramItem[];
+        assert.deepEqual(histo?.counts.reduce((a, b) => a + b, 0), (exp.media.weights?.[0]?.values as number[]).reduce((a, b) => a + b, 0));
+        assert.match(run.warnings?.[0] ?? '', /^2 rich values imported as a list only.*artifact run-.*; table \(table ×1/);
+        assert.doesNotMatch(run.warnings?.[0] ?? '', /samples|weights/);
       } finally {
         await index.close();
       }

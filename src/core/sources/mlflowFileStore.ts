@@ -6,7 +6,7 @@ import { readAppendedLines } from '../logTail';
 import type { ParamValue } from '../model';
 import { parseMetaYaml, yamlNumber, yamlText, type YamlDocument } from './metaYaml';
 import { cursorNumber, fileSignature, folderSignature, isRecord, listDir, listFilesRecursive, readTextIfExists } from './sourceFiles';
-import type { RunDelta, SourceProblem, SourceRunMeta } from './sourceModel';
+import type { RunDelta, SourceProblem, SourceRunMeta, SourceSeries } from './sourceModel';
 import { seriesOf } from './sourceModel';
 import type { RunListing, SourceReader, SourceRunRef } from './sourceReader';
 
@@ -55,6 +55,47 @@ export function parseMetricLine(line: string): { timeMs: number; value: number; 
   const step = parts.length === 3 ? Number(parts[2]) : 0;
   if (parts.length === 3 && (!/^-?\d+$/.test(parts[2] ?? '') || !Number.isSafeInteger(step))) return { invalid: `step "${(parts[2] ?? '').slice(0, 40)}" is not a whole number` };
   return { timeMs, value, step };
+}
+
+/** A whole number of at most 15 digits (always safe) in text[from, to), or NaN. */
+function wholeNumber(text: string, from: number, to: number): number {
+  let i = from;
+  const negative = text.charCodeAt(i) === 45; // '-'
+  if (negative) i++;
+  if (i >= to || to - i > 15) return Number.NaN;
+  let n = 0;
+  for (; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return Number.NaN;
+    n = n * 10 + c;
+  }
+  return negative ? -n : n;
+}
+
+/**
+ * The common line (`<ms> <finite value> <step>`, single spaces) pushed onto the series without splitting it;
+ * false for anything else (non-finite values, old two-field lines, odd spacing, bad lines), which parseMetricLine
+ * then reads or rejects as before.
+ */
+export function pushMetricLine(line: string, s: SourceSeries): boolean {
+  const a = line.indexOf(' ');
+  if (a <= 0) return false;
+  const b = line.indexOf(' ', a + 1);
+  if (b <= a + 1 || line.indexOf(' ', b + 1) >= 0) return false;
+  const timeMs = wholeNumber(line, 0, a);
+  const step = wholeNumber(line, b + 1, line.length);
+  if (timeMs !== timeMs || step !== step) return false;
+  // Only the characters of a decimal float: Number() then reads exactly what FLOAT accepts (hex, words, blanks excluded).
+  for (let i = a + 1; i < b; i++) {
+    const c = line.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45 || c === 101 || c === 69)) return false;
+  }
+  const value = Number(line.slice(a + 1, b));
+  if (!Number.isFinite(value)) return false;
+  s.steps.push(step);
+  s.times.push(timeMs);
+  s.values.push(value);
+  return true;
 }
 
 function readKeyFiles(dir: string): Map<string, string> {
@@ -197,16 +238,20 @@ export class MlflowFileStoreReader implements SourceReader {
       const from = at && at.offset <= f.size ? at : { offset: 0, line: 0 };
       if (from.offset === f.size) continue;
       const file = join(metricsDir, key);
+      let s: SourceSeries | undefined;
+      // Bounded by the size listed: the read buffer fits the file (most are small) instead of a 4 MiB chunk each.
       const result = readAppendedLines(file, from.offset, from.line, (line, lineNo) => {
         if ('invalid' in line) { delta.problems.push({ file, line: lineNo, reason: line.invalid }); return; }
+        s ??= seriesOf(delta, key);
+        if (pushMetricLine(line.text, s)) return;
         if (line.text.trim() === '') return;
         const p = parseMetricLine(line.text);
         if ('invalid' in p) { delta.problems.push({ file, line: lineNo, reason: `${p.invalid}; line skipped` }); return; }
-        const s = seriesOf(delta, key);
         s.steps.push(p.step);
         s.times.push(p.timeMs);
         s.values.push(p.value);
-      });
+      }, { endOffset: f.size });
+      if (s && s.steps.length === 0) delta.series.delete(key);
       Object.defineProperty(cursor.metrics, key, { value: { offset: result.offset, line: result.line }, enumerable: true, writable: true, configurable: true });
     }
   }

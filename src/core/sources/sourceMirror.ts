@@ -14,6 +14,7 @@ import { errorMessage } from '../../shared/errorMessage';
 import type { Logger } from '../model';
 import { ImportLedger } from './importLedger';
 import { changedMetaLines, endLine, metricLines, resumeLine, richSummary, startLines, warningLine, type StartInfo } from './mirrorEvents';
+import { mediaLines, writeMediaFiles } from './mirrorMedia';
 import { isRecord } from './sourceFiles';
 import type { SourceKind, SourceProblem, SourceRunMeta } from './sourceModel';
 import { SOURCE_KIND_NAMES } from './sourceModel';
@@ -133,6 +134,11 @@ export function describeProblem(p: SourceProblem): string {
   return `${where}: ${p.reason}`;
 }
 
+/** An image file the source keeps (W&B media), read for the run's media folder; undefined when it cannot be read. */
+function readSourceFile(path: string): Uint8Array | undefined {
+  try { return readFileSync(path); } catch { return undefined; }
+}
+
 async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string, runsDir: string, ids: ReadonlyMap<string, string>, report: MirrorReport,
   ledger: ImportLedger): Promise<number> {
   const dir = join(runsDir, runId);
@@ -176,8 +182,10 @@ async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string,
   }
   text += points.text;
   if (points.lastMs > next.lastMs) next.lastMs = points.lastMs;
-  const rich = richSummary(delta.rich);
-  if (rich) { text += warningLine(Math.max(next.lastMs, delta.meta?.startedAt ?? 0), rich); next.richCount += delta.rich.length; }
+  const media = mediaLines(delta.rich, readSourceFile);
+  text += media.text;
+  const rich = richSummary(media.rest);
+  if (rich) { text += warningLine(Math.max(next.lastMs, delta.meta?.startedAt ?? 0), rich); next.richCount += media.rest.length; }
   if (delta.meta) {
     const m = delta.meta;
     next.meta = { status: m.status, notes: m.notes, tags: [...m.tags], experiment: m.experiment, name: m.name };
@@ -191,6 +199,7 @@ async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string,
   }
   if (text === '' && state) { if (JSON.stringify(state.cursor) !== JSON.stringify(delta.cursor)) writeState(stateFile, next); return 0; }
   mkdirSync(dir, { recursive: true });
+  writeMediaFiles(dir, media.files); // before the lines that name them
   appendFileSync(logFile, text);
   writeState(stateFile, next);
   ledger.add(runId, { kind: reader.kind, root: next.root, sourceId: ref.sourceId });

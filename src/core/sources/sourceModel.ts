@@ -5,6 +5,9 @@ import type { ParamValue } from '../model';
 
 export type SourceKind = 'mlflow' | 'mlflow-sqlite' | 'tensorboard' | 'wandb';
 
+/** The `sdk.version` of an imported run's `run_start`: the index tells imported runs by it (their status is their source's). */
+export const IMPORTED_SDK_VERSION = 'imported';
+
 export const SOURCE_KINDS: readonly SourceKind[] = ['mlflow', 'mlflow-sqlite', 'tensorboard', 'wandb'];
 
 /** Human name of each kind, for logs and pickers. */
@@ -60,7 +63,8 @@ export interface RichValue {
 
 export type RichData =
   | { kind: 'histogram'; min: number; max: number; num: number; sum: number; sumSquares: number; limits: number[]; counts: number[] }
-  | { kind: 'image'; width: number; height: number; format: string; bytes: number }
+  /** `encoded`: the image's bytes when the source holds them inline (TensorBoard); `file`: where the source keeps it. */
+  | { kind: 'image'; width: number; height: number; format: string; bytes: number; encoded?: Uint8Array; file?: string; caption?: string }
   | { kind: 'text'; text: string }
   | { kind: 'hparams'; json: unknown }
   | { kind: 'json'; json: unknown };

@@ -226,14 +226,15 @@ export class TensorBoardReader implements SourceReader {
   /** One Summary.Value: a scalar point, a rich value, or hparams. Answers the session status when it carries one. */
   private takeValue(v: Msg, step: number, timeMs: number, delta: RunDelta, params: Map<string, ParamValue>, file: string, offset: number): 'finished' | 'failed' | 'running' | undefined {
     const tag = typeof v.tag === 'string' ? v.tag : '';
-    const plugin = msg(msg(v.metadata)?.plugin_data);
-    const pluginName = typeof plugin?.plugin_name === 'string' ? plugin.plugin_name : '';
-    const rich = (r: Omit<RichValue, 'tag' | 'step' | 'timeMs'>): void => { delta.rich.push({ tag, step, timeMs, ...r }); };
+    // Scalars first: nearly every value is one (nothing else is looked at or allocated for them).
     if (has(v, 'simple_value')) {
       const s = seriesOf(delta, tag);
       s.steps.push(step); s.times.push(timeMs); s.values.push(num(v.simple_value));
       return undefined;
     }
+    const plugin = msg(msg(v.metadata)?.plugin_data);
+    const pluginName = typeof plugin?.plugin_name === 'string' ? plugin.plugin_name : '';
+    const rich = (r: Omit<RichValue, 'tag' | 'step' | 'timeMs'>): void => { delta.rich.push({ tag, step, timeMs, ...r }); };
     const histo = msg(v.histo);
     if (histo) {
       const limits = numbers(histo.bucket_limit);
@@ -247,7 +248,7 @@ export class TensorBoardReader implements SourceReader {
       const width = head?.width ?? num(image.width);
       const height = head?.height ?? num(image.height);
       const format = head?.format ?? 'unknown';
-      rich({ kind: 'image', detail: `${width}×${height} ${format}`, data: { kind: 'image', width, height, format, bytes: bytes.length } });
+      rich({ kind: 'image', detail: `${width}×${height} ${format}`, data: { kind: 'image', width, height, format, bytes: bytes.length, encoded: bytes } });
       return undefined;
     }
     if (pluginName === 'hparams') {

@@ -5,7 +5,7 @@
 //   (reported with the offset where the damage starts and where reading resumed);
 // - a record cut short at the end of the file is not read yet: its writer may still be writing it (the offset
 //   stays before it, so the next read takes it whole).
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { maskedCrc32c } from './crc32c';
 
 const HEADER = 12;
@@ -46,7 +46,9 @@ export function readRecords(file: string, fromOffset: number, onRecord: (data: U
   const fd = openSync(file, 'r');
   const result: FramingResult = { offset: fromOffset, records: 0, problems: [], pendingBytes: 0 };
   try {
-    let buf = Buffer.allocUnsafe(CHUNK);
+    // What was appended since the last read is usually small (a follower reads every half second): a buffer of
+    // that size, not a fresh 16 MiB one per file and pass. It grows below when a record needs more.
+    let buf = Buffer.allocUnsafe(Math.max(HEADER, Math.min(CHUNK, fstatSync(fd).size - fromOffset + 64 * 1024)));
     let bufStart = fromOffset; // file offset of buf[0]
     let filled = readSync(fd, buf, 0, buf.length, bufStart);
     let pos = 0; // within buf

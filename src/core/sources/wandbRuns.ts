@@ -7,7 +7,7 @@
 // that has not been written for a minute has crashed (shown as failed). Media and other non-numeric values are
 // listed as rich values. Tested against wandb 0.16.6's own files.
 import { readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ParamValue } from '../model';
 import { cursorNumber, isRecord, listDir } from './sourceFiles';
 import type { RunDelta, SourceProblem, SourceRunMeta } from './sourceModel';
@@ -254,7 +254,7 @@ export class WandbReader implements SourceReader {
       spreadValue(key, v, (k, x) => {
         const s = seriesOf(delta, k);
         s.steps.push(at); s.times.push(t); s.values.push(x);
-      }, (k, x) => { delta.rich.push(richOf(k, at, t, x)); });
+      }, (k, x) => { delta.rich.push(richOf(k, at, t, x, join(dirname(file), 'files'))); });
     }
   }
 

@@ -1,6 +1,7 @@
 // Values in W&B records: `value_json` is Python's json.dumps text (NaN and ±Infinity as bare tokens), a history row
 // is flat keys, nested dicts (logged as dicts) and media objects carrying a `_type` (image-file, histogram,
 // table-file…). Here they become numbers for charts, params/summary values, or rich values listed by kind.
+import { join } from 'node:path';
 import type { ParamValue } from '../model';
 import { isRecord } from './sourceFiles';
 import type { RichData, RichValue } from './sourceModel';
@@ -48,8 +49,10 @@ export function mediaType(v: unknown): string | undefined {
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number.NaN);
 
+const SAFE_MEDIA_PATH = /^[A-Za-z0-9._-][A-Za-z0-9._/-]*$/;
+
 /** A non-numeric history value as a rich value (images, histograms, tables, text…): listed and counted. */
-export function richOf(tag: string, step: number, timeMs: number, v: unknown): RichValue {
+export function richOf(tag: string, step: number, timeMs: number, v: unknown, filesDir?: string): RichValue {
   const type = mediaType(v);
   const base = { tag, step, timeMs };
   if (typeof v === 'string') return { ...base, kind: 'text', detail: v.length > 40 ? `${v.slice(0, 40)}…` : v, data: { kind: 'text', text: v } };
@@ -58,7 +61,10 @@ export function richOf(tag: string, step: number, timeMs: number, v: unknown): R
     const width = num(v.width);
     const height = num(v.height);
     const format = typeof v.format === 'string' ? v.format : 'unknown';
-    const data: RichData = { kind: 'image', width, height, format, bytes: num(v.size) };
+    const data: Extract<RichData, { kind: 'image' }> = { kind: 'image', width, height, format, bytes: num(v.size) };
+    // The file W&B wrote under the run's files/ (a relative path that stays inside it).
+    if (filesDir !== undefined && typeof v.path === 'string' && SAFE_MEDIA_PATH.test(v.path) && !v.path.split('/').includes('..')) data.file = join(filesDir, ...v.path.split('/'));
+    if (typeof v.caption === 'string') data.caption = v.caption;
     return { ...base, kind: 'image', detail: `${width}×${height} ${format}`, data };
   }
   if (type === 'histogram') {

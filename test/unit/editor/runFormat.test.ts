@@ -93,3 +93,10 @@ test('best of the runs follows the declared goal, and a metric without a directi
   assert.equal(bestOf(runs, 'grad_norm'), undefined, 'grad_norm has no direction');
   assert.deepEqual(bestOf(runs, 'score'), { metric: 'score', value: 0.5 }, 'declared minimize, against the name\'s guess');
 });
+
+test('an imported run its source still calls running but that went silent says how long it has been silent', () => {
+  const summary = { last: 0.25, min: 0.25, max: 1, count: 2, lastStep: 1 };
+  const silent = row({ status: 'running', stale: true, startedAt: 0, lastEventAt: 60_000, metrics: { loss: summary } });
+  assert.equal(runDescription(silent, '', 60_000 + 2 * 3600_000), 'loss 0.25 · running · no update for 2h 00m');
+  assert.equal(runDescription({ ...silent, stale: undefined }, '', 90_000), 'loss 0.25 · running 1m 30s');
+});

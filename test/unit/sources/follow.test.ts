@@ -97,4 +97,38 @@ describe('sources: following', () => {
       follower.close();
     }
   });
+
+  it('an MLflow run left RUNNING that no longer writes stays running, marked as not updated since, never crashed', async () => {
+    // MLflow keeps such a run RUNNING (its UI shows it so forever); only its own tool can end it. Trialbook's crash
+    // rule needs its SDK's heartbeats, which MLflow never writes: it shows how long the run has been silent instead.
+    const mlruns = join(tmp, 'mlruns');
+    const exp = writeMlflowExperiment(mlruns, '3', 'silent-exp');
+    const runId = 'd'.repeat(32);
+    const started = 1_700_000_000_000;
+    writeMlflowRun(exp, '3', { runId, name: 'left-running', status: 1, startTime: started, endTime: null, metrics: { loss: [[started + 1000, 1, 0], [started + 2000, 0.5, 1]] } });
+    const trialbookDir = join(tmp, '.trialbook');
+    const log = captureLog();
+    const follower = new SourceFollower(join(trialbookDir, 'runs'), log);
+    follower.setSources([{ path: mlruns }], tmp);
+    await follower.pass();
+    let clock = started + 10_000;
+    const index = await openRunIndex({ trialbookDir, wasmPath: WASM_PATH, log, saveDelayMs: 60_000, readerWorker: false, crashAfterSeconds: 30, now: () => clock });
+    const id = `mlflow-${runId}`;
+    try {
+      await index.sync();
+      assert.equal(index.getRun(id)!.status, 'running');
+      assert.equal(index.getRun(id)!.stale, undefined, 'silent for 8 s: not yet marked');
+      clock = started + 2 * 3600_000;
+      await index.sync();
+      const run = index.getRun(id)!;
+      assert.equal(run.status, 'running', 'the store says RUNNING: not crashed');
+      assert.equal(run.stale, true);
+      assert.equal(run.lastEventAt, started + 2000);
+      assert.deepEqual(index.listRuns({ filter: 'status = crashed' }).map((r) => r.id), []);
+      assert.deepEqual(index.listRuns({ filter: 'status = running' }).map((r) => r.id), [id]);
+    } finally {
+      await index.close();
+      follower.close();
+    }
+  });
 });

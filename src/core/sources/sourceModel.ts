@@ -3,7 +3,8 @@
 // mirror keeps in Trialbook's own folder.
 import type { ParamValue } from '../model';
 
-export type SourceKind = 'mlflow' | 'mlflow-sqlite' | 'tensorboard' | 'wandb';
+// 'mlflow-server' is a remote tracking server (src/core/remote/*): mirrored like the others, listed page by page.
+export type SourceKind = 'mlflow' | 'mlflow-sqlite' | 'tensorboard' | 'wandb' | 'mlflow-server';
 
 export const SOURCE_KINDS: readonly SourceKind[] = ['mlflow', 'mlflow-sqlite', 'tensorboard', 'wandb'];
 
@@ -13,6 +14,7 @@ export const SOURCE_KIND_NAMES: Readonly<Record<SourceKind, string>> = {
   'mlflow-sqlite': 'MLflow SQLite store',
   tensorboard: 'TensorBoard logdir',
   wandb: 'W&B offline runs',
+  'mlflow-server': 'MLflow server',
 };
 
 /** A run's metadata as the source has it now (read whole each time it changes; it is small). */

@@ -28,6 +28,8 @@ const SETTING = 'remoteServers';
 const RELIST_MS = 5 * 60_000;
 const CREDENTIALS_HINT = 'Run "Trialbook: Set MLflow Server Credentials…" with a login this server accepts.';
 
+const plural = (n: number, what: string): string => `${formatCount(n)} ${what}${n === 1 ? '' : 's'}`;
+
 function secretsConfig(server: string): RegistryConfig {
   return { name: 'browse', kind: 'mlflow', trackingUri: server, modelName: '' };
 }
@@ -197,7 +199,7 @@ export class RemoteController implements vscode.Disposable {
     }
     this.reload();
     const status = await this.refresh(server);
-    if (status.state === 'idle') void vscode.window.showInformationMessage(`Trialbook: ${formatCount(status.runs)} runs of ${status.experiments} experiments listed from ${inertText(server)} (read only).`);
+    if (status.state === 'idle') void vscode.window.showInformationMessage(`Trialbook: ${plural(status.runs, 'run')} of ${plural(status.experiments, 'experiment')} listed from ${inertText(server)} (read only).`);
     return status;
   }
 
@@ -242,7 +244,7 @@ export class RemoteController implements vscode.Disposable {
     const listing = all.filter((s) => s.state === 'listing');
     const failed = all.filter((s) => s.state === 'error');
     const runs = all.reduce((n, s) => n + (s.state === 'listing' ? Math.max(s.listed, s.runs) : s.runs), 0);
-    this.item.text = listing.length > 0 ? `$(sync~spin) ${formatCount(runs)} remote runs…` : failed.length > 0 ? `$(warning) ${formatCount(runs)} remote runs (cached)` : `$(cloud) ${formatCount(runs)} remote runs`;
+    this.item.text = listing.length > 0 ? `$(sync~spin) ${plural(runs, 'remote run')}…` : failed.length > 0 ? `$(warning) ${plural(runs, 'remote run')} (cached)` : `$(cloud) ${plural(runs, 'remote run')}`;
     const lines = all.map((s) => {
       const age = s.listedAt !== undefined ? `listed ${formatAge(s.listedAt, Date.now())}` : 'never listed';
       const what = s.state === 'listing' ? `listing… ${formatCount(s.listed)} runs so far` : `${formatCount(s.runs)} runs of ${s.experiments} experiments, ${age}`;

@@ -13,9 +13,13 @@ import { errorMessage } from '../../shared/errorMessage';
 import type { Logger } from '../model';
 import { RegistryError } from '../registry/errors';
 import { MissingEndpointError } from '../sync/syncApi';
+import { ImportLedger } from '../sources/importLedger';
 import { mirrorRunId, mirrorSource, SOURCE_FILE } from '../sources/sourceMirror';
 import { isRecord } from '../sources/sourceFiles';
 import { MlflowServerReader, RUNS_PAGE, type MlflowCall } from './serverReader';
+
+/** Runs written per mirror operation (a page of 1,000 is written in ten). */
+const WRITE_SLICE = 100;
 
 export interface ServerCache {
   server: string;
@@ -127,29 +131,34 @@ export class RemoteBrowser {
     delete this.current.error;
     delete this.current.firstPageMs;
     let runs = 0;
+    // One ledger for the whole listing, saved at its end (it holds every imported run: saving it per page costs
+    // O(runs) each time). Runs written before a failure are noted on the next listing (their folders exist).
+    const ledger = new ImportLedger(this.runsDir);
     try {
       const experiments = await this.exclusive(() => this.reader.experiments());
       for (const experiment of experiments) {
-        const pages = this.reader.runPages(experiment, options.pageSize ?? RUNS_PAGE);
-        for (;;) {
-          // Fetching a page and writing it is one operation; a history fetch may run between two.
-          const report = await this.exclusive(async (): Promise<PageReport | undefined> => {
-            const next = await pages.next();
-            if (next.done) return undefined;
-            const mirrored = await mirrorSource(this.reader, this.runsDir, this.log, { listing: next.value.listing, told: this.told });
-            return { changed: mirrored.changed, runs: mirrored.runs };
-          });
-          if (!report) break;
-          if (report.runs === 0) continue; // an empty experiment
-          runs += report.runs;
-          this.current.listed = runs;
-          this.current.firstPageMs ??= now() - started;
-          options.onPage?.(report);
+        for await (const page of this.reader.runPages(experiment, options.pageSize ?? RUNS_PAGE)) {
+          // A page is written in slices, each one operation (a history fetch may run between two) and reported as
+          // written: the first runs show while the rest of the page is still being written.
+          const all = page.listing.runs;
+          for (let at = 0; at < all.length; at += WRITE_SLICE) {
+            const listing = { runs: all.slice(at, at + WRITE_SLICE), problems: at === 0 ? page.listing.problems : [] };
+            const report = await this.exclusive(async (): Promise<PageReport> => {
+              const mirrored = await mirrorSource(this.reader, this.runsDir, this.log, { listing, told: this.told, ledger });
+              return { changed: mirrored.changed, runs: mirrored.runs };
+            });
+            runs += report.runs;
+            this.current.listed = runs;
+            this.current.firstPageMs ??= now() - started;
+            options.onPage?.(report);
+          }
         }
       }
+      ledger.save();
       this.current = { ...this.current, state: 'idle', listedAt: now(), experiments: experiments.length, runs };
       writeCache(this.cacheFile, { server: this.server, listedAt: now(), experiments: experiments.length, runs });
     } catch (err) {
+      ledger.save();
       this.current = { ...this.current, state: 'error', error: describeBrowseError(err, this.server, this.credentialsHint) };
     }
     return this.status;

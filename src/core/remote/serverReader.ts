@@ -21,7 +21,7 @@ const EXPERIMENTS_PAGE = 1000;
 /** Points per metrics/get-history page (MLflow's limit: 25,000). */
 export const HISTORY_PAGE = 25_000;
 /** Runs read between yields to the event loop, so mirroring a page never holds the extension host for long. */
-const RUNS_PER_YIELD = 25;
+const RUNS_PER_YIELD = 10;
 
 interface Cursor {
   sig: string;

@@ -101,7 +101,7 @@ export async function mirrorSource(reader: SourceReader, runsDir: string, log: L
   report.problems.push(...listing.problems);
   mkdirSync(runsDir, { recursive: true });
   // Parents first, so a nested run can name its parent's folder.
-  const ledger = new ImportLedger(runsDir);
+  const ledger = options.ledger ?? new ImportLedger(runsDir);
   const ids = new Map<string, string>();
   for (const ref of listing.runs) ids.set(ref.sourceId, mirrorRunId(reader.kind, reader.root, ref.sourceId));
   for (const ref of listing.runs) {
@@ -113,7 +113,7 @@ export async function mirrorSource(reader: SourceReader, runsDir: string, log: L
       report.problems.push({ runId, file: ref.location, reason: `cannot import this run: ${errorMessage(err)}` });
     }
   }
-  ledger.save();
+  if (!options.ledger) ledger.save();
   let logged = 0;
   let more = 0;
   for (const p of report.problems) {
@@ -131,6 +131,8 @@ export interface MirrorOptions {
   listing?: RunListing;
   /** Problems already logged: each is logged once. */
   told?: Set<string>;
+  /** A ledger the caller saves (a server listed in many pages saves it once, not once per page). */
+  ledger?: ImportLedger;
 }
 
 export function describeProblem(p: SourceProblem): string {

@@ -1,6 +1,6 @@
 // MLflow tracking servers in the editor (`trialbook.remoteServers`): each server's experiments and runs listed into
 // the Runs view beside the local ones (read only, tagged `mlflow-server=<host>`, cached under .trialbook so they list
-// offline), listed again every few minutes and on Refresh Remote Runs; metric histories fetched when a remote run
+// offline), listed again every few minutes and on Reload Runs from MLflow Servers; metric histories fetched when a remote run
 // is compared or opened; the server's registered models in the Models view. Logins live in SecretStorage (the
 // registries' store, one per server) and are sent only to that server: requests never follow redirects.
 import * as vscode from 'vscode';

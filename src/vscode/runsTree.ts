@@ -175,6 +175,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     item.description = runDescription(run, { configured: this.keyMetric, sort: this.query().sort, experimentPrimary: node.experimentPrimary }, this.now());
     item.tooltip = runTooltip(run);
     if (run.starred) item.description = `★ ${item.description}`;
+    // Runs browsed from an MLflow server (src/core/remote/*) are the server's: marked, read only there.
+    if (run.tags.some((t) => t.startsWith('mlflow-server='))) item.description = `remote · ${item.description}`;
     // Menus match on this: status, whether the source is known, whether starred.
     item.contextValue = `run.${run.status}${run.script || run.notebook ? '.source' : ''}${run.starred ? '.starred' : ''}`;
     item.accessibilityInformation = { label: `${run.name}, ${run.status}, ${item.description}` };

@@ -2,6 +2,8 @@
 // use to see what the views and panels hold, without scraping the DOM.
 import type { Credentials } from '../core/registry/types';
 import type { SyncController, SyncStatus } from './sync/syncController';
+import type { RemoteController } from './remote/remoteController';
+import type { BrowseStatus } from '../core/remote/remoteBrowser';
 import * as vscode from 'vscode';
 import type { RunDetail, RunStatus } from '../core/model';
 import type { AnalysisPanelInfo } from './analysis/analysisTestInfo';
@@ -116,6 +118,8 @@ export interface TrialbookApi {
   analysisPanels(): AnalysisPanelInfo[];
   /** Team sync: the status bar item's text and tooltip, the Runs view badge, and passes made; `syncNow` runs one. */
   sync: { status(): SyncStatus | undefined; syncNow(): Promise<void>; storeCredentials(c: Credentials): Promise<void> };
+  /** MLflow servers browsed: each server's status; a login stored as the command stores it; histories fetched. */
+  remote: { status(): BrowseStatus[]; storeCredentials(server: string, c: Credentials): Promise<void>; fetchHistories(runIds: string[]): Promise<string[]> };
 }
 
 export interface MonitoringInfo {
@@ -136,6 +140,7 @@ export interface TestApiSource {
   recentLog: RecentLines;
   registries: RegistryCommands;
   sync?: SyncController | undefined;
+  remote?: RemoteController | undefined;
 }
 
 export function createTestApi(source: TestApiSource): TrialbookApi {
@@ -244,6 +249,11 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
       status: () => source.sync?.status,
       syncNow: async () => { await source.sync?.syncNow(); },
       storeCredentials: async (c) => { await source.sync?.storeCredentials(c); },
+    },
+    remote: {
+      status: () => source.remote?.status ?? [],
+      storeCredentials: async (server, c) => { await source.remote?.storeCredentials(server, c); },
+      fetchHistories: async (runIds) => (await source.remote?.fetchHistories(runIds)) ?? [],
     },
     gateDiagnostics: () => {
       if (!parts) return [];

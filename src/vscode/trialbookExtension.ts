@@ -19,6 +19,7 @@ import { LifecycleCommands } from './lifecycleCommands';
 import { createLogger, RecentLines } from './logger';
 import { RegistryCommands } from './registryCommands';
 import { SyncController } from './sync/syncController';
+import { RemoteController } from './remote/remoteController';
 import { applyTerminalEnvironment } from './terminalEnvironment';
 import { createTestApi, type TrialbookApi } from './testApi';
 import { WorkspaceParts } from './workspaceParts';
@@ -41,6 +42,8 @@ export class TrialbookExtension implements vscode.Disposable {
   private readonly registries: RegistryCommands;
   /** Team sync to an MLflow server (trialbook.sync), once a folder is open. */
   private readonly sync: SyncController | undefined;
+  /** MLflow servers browsed into the Runs view (trialbook.remoteServers). */
+  private readonly remote: RemoteController | undefined;
   /** Set by activate(): how long VS Code waited for it. */
   activateMs = 0;
   /** Set by activate(): when it began (epoch ms), the start of the activation benchmark's figures. */
@@ -57,6 +60,7 @@ export class TrialbookExtension implements vscode.Disposable {
     }
     this.registries = new RegistryCommands(context.secrets, this.parts?.host, this.log);
     if (this.parts && trialbookDir) { this.sync = new SyncController(context.secrets, trialbookDir, this.parts.treeView, this.log); this.disposables.push(this.sync); }
+    if (this.parts && trialbookDir) { this.remote = new RemoteController(context.secrets, trialbookDir, this.parts, this.log); this.disposables.push(this.remote); }
     void vscode.commands.executeCommand('setContext', ContextKey.hasRuns, trialbookDir ? existsSync(trialbookDir) : false);
     void vscode.commands.executeCommand('setContext', ContextKey.ready, true);
     this.registerCommands();
@@ -94,6 +98,7 @@ export class TrialbookExtension implements vscode.Disposable {
       recentLog: this.recentLog,
       registries: this.registries,
       sync: this.sync,
+      remote: this.remote,
     });
   }
 

@@ -176,6 +176,31 @@ describe(`MLflow tracking endpoints and their rules (${REAL ? `real server ${REA
     assert.equal((await refusal(api.call('GET', 'metrics/get-history', { run_id: id, metric_key: 'long', max_results: 25_001 }))).code, 'INVALID_PARAMETER_VALUE');
   });
 
+  it('registered-models/search and model-versions/search: pages of at most 1,000 models with page tokens, aliases listed, versions by name; bad page sizes and tokens refused', async () => {
+    const names = [0, 1, 2].map((i) => `browse-${unique}-${i}'q`);
+    for (const name of names) await api.call('POST', 'registered-models/create', { name });
+    const source = `runs:/${await newRun()}/model`;
+    await api.call('POST', 'model-versions/create', { name: names[0], source });
+    await api.call('POST', 'model-versions/create', { name: names[0], source });
+    await api.call('POST', 'registered-models/alias', { name: names[0], alias: 'champion', version: '2' });
+    const seen: Array<{ name: string; aliases?: Array<{ alias: string; version: string }> }> = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await api.call<{ registered_models?: typeof seen; next_page_token?: string }>('GET', 'registered-models/search', { filter: `name LIKE 'browse-${unique}-%'`, max_results: 2, ...(token ? { page_token: token } : {}) });
+      seen.push(...(page.registered_models ?? []));
+      token = page.next_page_token || undefined;
+      pages++;
+    } while (token && pages < 10);
+    assert.deepEqual(seen.map((m) => m.name).sort(), [...names].sort());
+    assert.ok(pages >= 2, 'paged by two');
+    assert.deepEqual(seen.find((m) => m.name === names[0])?.aliases, [{ alias: 'champion', version: '2' }]);
+    const versions = await api.call<{ model_versions?: Array<{ version: string; source: string }> }>('GET', 'model-versions/search', { filter: `name = '${(names[0] ?? '').replace(/'/g, "''")}'`, max_results: 100 });
+    assert.deepEqual(versions.model_versions?.map((v) => v.version).sort(), ['1', '2']);
+    assert.equal((await refusal(api.call('GET', 'registered-models/search', { max_results: 1001 }))).code, 'INVALID_PARAMETER_VALUE');
+    assert.equal((await refusal(api.call('GET', 'registered-models/search', { max_results: 10, page_token: 'not-a-token' }))).code, 'INVALID_PARAMETER_VALUE');
+  });
+
   it('runs/log-inputs: dataset inputs need name, digest, source type and source; one input per name and digest', async () => {
     const id = await newRun();
     const input = { dataset: { name: 'train.csv', digest: 'abc123', source_type: 'local', source: '{"uri":"/data/train.csv"}' }, tags: [{ key: 'mlflow.data.context', value: 'training' }] };

@@ -21,15 +21,20 @@ import { SOURCE_KIND_NAMES } from './sourceModel';
 import type { RunListing, SourceReader, SourceRunRef } from './sourceReader';
 
 export const SOURCE_FILE = 'source.json';
-const ID_PREFIX: Readonly<Record<SourceKind, string>> = { mlflow: 'mlflow', 'mlflow-sqlite': 'mlflowdb', tensorboard: 'tb', wandb: 'wandb' };
+const ID_PREFIX: Readonly<Record<SourceKind, string>> = { mlflow: 'mlflow', 'mlflow-sqlite': 'mlflowdb', tensorboard: 'tb', wandb: 'wandb', 'mlflow-server': 'mlflowsrv' };
 const SAFE = /[^A-Za-z0-9._-]+/g;
+
+/** A source's identity: its absolute path, or a server's address as given (a URL is not a path). */
+function rootKey(kind: SourceKind, root: string): string {
+  return kind === 'mlflow-server' ? root : resolve(root);
+}
 
 /** The run folder name of a source run: stable across scans, valid as a Trialbook run id. */
 export function mirrorRunId(kind: SourceKind, root: string, sourceId: string): string {
   const prefix = ID_PREFIX[kind];
   if ((kind === 'mlflow' || kind === 'mlflow-sqlite' || kind === 'wandb') && /^[A-Za-z0-9]{1,64}$/.test(sourceId)) return `${prefix}-${sourceId}`;
   // A TensorBoard run is a path: readable slug plus a hash of the logdir and the path (two logdirs may both hold run-a).
-  const hash = createHash('sha1').update(`${resolve(root)}\u0000${sourceId}`).digest('hex').slice(0, 10);
+  const hash = createHash('sha1').update(`${rootKey(kind, root)}\u0000${sourceId}`).digest('hex').slice(0, 10);
   const slug = sourceId.replace(SAFE, '_').replace(/^[._-]+/, '').slice(0, 80);
   return slug ? `${prefix}-${slug}-${hash}` : `${prefix}-${hash}`;
 }
@@ -97,7 +102,7 @@ export async function mirrorSource(reader: SourceReader, runsDir: string, log: L
   report.problems.push(...listing.problems);
   mkdirSync(runsDir, { recursive: true });
   // Parents first, so a nested run can name its parent's folder.
-  const ledger = new ImportLedger(runsDir);
+  const ledger = options.ledger ?? new ImportLedger(runsDir);
   const ids = new Map<string, string>();
   for (const ref of listing.runs) ids.set(ref.sourceId, mirrorRunId(reader.kind, reader.root, ref.sourceId));
   for (const ref of listing.runs) {
@@ -109,7 +114,7 @@ export async function mirrorSource(reader: SourceReader, runsDir: string, log: L
       report.problems.push({ runId, file: ref.location, reason: `cannot import this run: ${errorMessage(err)}` });
     }
   }
-  ledger.save();
+  if (!options.ledger) ledger.save();
   let logged = 0;
   let more = 0;
   for (const p of report.problems) {
@@ -127,6 +132,8 @@ export interface MirrorOptions {
   listing?: RunListing;
   /** Problems already logged: each is logged once. */
   told?: Set<string>;
+  /** A ledger the caller saves (a server listed in many pages saves it once, not once per page). */
+  ledger?: ImportLedger;
 }
 
 export function describeProblem(p: SourceProblem): string {
@@ -148,7 +155,7 @@ async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string,
   if (ledger.isDeleted(runId)) return 0;
   let state = readState(stateFile);
   const hasLog = existsSync(logFile);
-  if (state && (state.root !== resolve(reader.root) || state.kind !== reader.kind)) {
+  if (state && (state.root !== rootKey(reader.kind, reader.root) || state.kind !== reader.kind)) {
     report.problems.push({ runId, file: ref.location, reason: `run ${ref.sourceId} is already imported from ${state.root}; this copy is left out` });
     return 0;
   }
@@ -165,7 +172,7 @@ async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string,
   const parent = delta.meta?.parent;
   if (parent !== undefined) { const p = ids.get(parent); if (p !== undefined) info.parentMirrorId = p; }
   let text = '';
-  const next: MirrorState = state ? { ...state, cursor: delta.cursor } : { format: 1, kind: reader.kind, root: resolve(reader.root), sourceId: ref.sourceId, cursor: delta.cursor, ended: false, lastMs: 0, richCount: 0 };
+  const next: MirrorState = state ? { ...state, cursor: delta.cursor } : { format: 1, kind: reader.kind, root: rootKey(reader.kind, reader.root), sourceId: ref.sourceId, cursor: delta.cursor, ended: false, lastMs: 0, richCount: 0 };
   if (!state) {
     if (!delta.meta) return 0; // nothing usable yet (no metadata): tried again next pass
     text += startLines(info, delta.meta);

@@ -3,7 +3,8 @@
 // mirror keeps in Trialbook's own folder.
 import type { ParamValue } from '../model';
 
-export type SourceKind = 'mlflow' | 'mlflow-sqlite' | 'tensorboard' | 'wandb';
+// 'mlflow-server' is a remote tracking server (src/core/remote/*): mirrored like the others, listed page by page.
+export type SourceKind = 'mlflow' | 'mlflow-sqlite' | 'tensorboard' | 'wandb' | 'mlflow-server';
 
 /** The `sdk.version` of an imported run's `run_start`: the index tells imported runs by it (their status is their source's). */
 export const IMPORTED_SDK_VERSION = 'imported';
@@ -16,6 +17,7 @@ export const SOURCE_KIND_NAMES: Readonly<Record<SourceKind, string>> = {
   'mlflow-sqlite': 'MLflow SQLite store',
   tensorboard: 'TensorBoard logdir',
   wandb: 'W&B offline runs',
+  'mlflow-server': 'MLflow server',
 };
 
 /** A run's metadata as the source has it now (read whole each time it changes; it is small). */

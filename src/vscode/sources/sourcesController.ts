@@ -17,6 +17,8 @@ import type { IndexHost } from '../indexHost';
 const SETTING = 'sources';
 const OFFERED_KEY = 'trialbook.sourcesOffered';
 const PASS_MS = 500;
+/** The Add Source pick that asks for an MLflow server's address (src/vscode/remote/remoteController.ts). */
+const REMOTE_PICK = '\u0000mlflow-server';
 
 export class SourcesController implements vscode.Disposable {
   private readonly follower: SourceFollower;
@@ -103,8 +105,10 @@ export class SourcesController implements vscode.Disposable {
     type Item = vscode.QuickPickItem & { path?: string };
     const items: Item[] = found.map((c) => ({ label: inertText(relative(this.workspace, c.path)), description: SOURCE_KIND_NAMES[c.kind], path: c.path }));
     items.push({ label: '$(folder-opened) Browse…', description: 'an mlruns folder, an mlflow.db, a TensorBoard logdir or a wandb folder' });
+    items.push({ label: '$(cloud) MLflow Tracking Server…', description: 'a server URL: the team\'s experiments and runs', path: REMOTE_PICK });
     const pick = await vscode.window.showQuickPick(items, { title: 'Add Source', placeHolder: 'Runs of another tool to show beside Trialbook\'s (read only)' });
     if (!pick) return;
+    if (pick.path === REMOTE_PICK) { await vscode.commands.executeCommand('trialbook.addMlflowServer'); return; }
     let path = pick.path;
     if (!path) {
       const chosen = await vscode.window.showOpenDialog({ canSelectFiles: true, canSelectFolders: true, canSelectMany: false, defaultUri: vscode.Uri.file(this.workspace), openLabel: 'Add Source' });

@@ -33,6 +33,8 @@ export class WebviewPanels implements vscode.Disposable {
   private nextId = 1;
   private readonly serializers: vscode.Disposable[];
   private readonly compareContext: CompareContext;
+  /** Told the runs a comparison or details page is about to show (remote runs fetch their metric histories). */
+  onShowRuns: ((runIds: readonly string[]) => void) | undefined;
 
   constructor(private readonly ctx: PanelsContext) {
     const { log } = ctx;
@@ -59,6 +61,7 @@ export class WebviewPanels implements vscode.Disposable {
    * axis; `newPanel` opens another (comparisons side by side). A new panel opens beside the editor in view.
    */
   showCompare(runIds: readonly string[], options: { newPanel?: boolean } = {}): void {
+    this.onShowRuns?.(runIds);
     const reuse = options.newPanel ? undefined : this.activeCompare();
     if (reuse) {
       void reuse.showRuns(runIds);
@@ -69,6 +72,7 @@ export class WebviewPanels implements vscode.Disposable {
 
   /** The run's details page: revealed when open, else opened. */
   showDetails(runId: string): void {
+    this.onShowRuns?.([runId]);
     const existing = this.panels(DetailsPanel).find((p) => p.runId === runId);
     if (existing) existing.panel.reveal();
     else this.add(new DetailsPanel(createPanel(this.ctx.extensionUri, detailsPage), this.ctx, runId, this.remove));

@@ -45,6 +45,14 @@ export interface ComparePanelInfo {
 }
 
 /** An open webview panel: a comparison, the runs table or a run's details. */
+/** A run details page: its run, whether the page is there, the media keys sent to it, Show media requests served. */
+export interface DetailsPanelInfo {
+  runId: string;
+  ready: boolean;
+  mediaKeys: Record<string, string[]>;
+  mediaReveals: number;
+}
+
 export interface WebviewPanelInfo {
   id: string;
   kind: 'compare' | 'runsTable' | 'details';
@@ -84,6 +92,7 @@ export interface TrialbookApi {
   runsTreeClock: { advance(ms: number): void; queries(): number };
   comparePanels(): ComparePanelInfo[];
   webviewPanels(): WebviewPanelInfo[];
+  detailsPanels(): DetailsPanelInfo[];
   /** Delivers `message` to a panel's host as its page's postMessage would (for malformed-message tests); false: no such panel. */
   postFromWebview(panelId: string, message: unknown): Promise<boolean>;
   /** Errors that commands reported to the user since activation (command id and message). */
@@ -159,6 +168,7 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
     },
     comparePanels: () => parts?.panels.compareInfos() ?? [],
     webviewPanels: () => parts?.panels.infos() ?? [],
+    detailsPanels: () => parts?.panels.detailsInfos() ?? [],
     postFromWebview: async (panelId, message) => (await parts?.panels.receiveFromWebview(panelId, message)) ?? false,
     commandErrors: () => [...source.commandErrors()],
     logLines: () => source.recentLog.all(),

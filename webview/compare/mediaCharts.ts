@@ -5,21 +5,14 @@
 import { Chart, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js';
 import { formatNumber } from '../../src/shared/format';
 import type { CompareRun } from '../../src/shared/webviews/compare/contract';
-import { nearestStep, type CurveItem, type HistogramItem, type KeySeries, type MatrixItem } from '../../src/shared/webviews/media/contract';
+import { edgesOf, nearestStep, type CurveItem, type HistogramItem, type KeySeries, type MatrixItem } from '../../src/shared/webviews/media/contract';
 import { clear, el } from '../shared/dom';
+import { matrixTable } from './mediaMatrix';
 
 // Legend is given to these charts only: registered globally it would add a legend to every metric chart.
 Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip);
 
 const theme = (name: string, fallback: string): string => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
-
-/** Bin limits of a histogram item (equal bins are sent as their ends). */
-export function edgesOf(item: HistogramItem): number[] {
-  if (item.edges) return item.edges;
-  const lo = item.min ?? 0;
-  const hi = item.max ?? lo + 1;
-  return Array.from({ length: item.counts.length + 1 }, (_, i) => lo + ((hi - lo) * i) / item.counts.length);
-}
 
 function runName(runs: ReadonlyMap<string, CompareRun>, id: string): string {
   return runs.get(id)?.name ?? id;
@@ -182,25 +175,7 @@ export function matrixCard(series: KeySeries<MatrixItem>, runs: ReadonlyMap<stri
     const at = run.items.length - 1;
     const item = run.items[at]?.[0];
     if (!item) continue;
-    const table = el('table', { className: 'media-matrix' });
-    const head = el('tr', {}, el('th', { className: 'corner', title: 'rows: true label · columns: predicted' }, 'true \\ pred'));
-    for (const label of item.labels) head.append(el('th', {}, label));
-    table.append(el('thead', {}, head));
-    const body = el('tbody');
-    item.matrix.forEach((row, r) => {
-      const total = row.reduce((a, b) => a + b, 0);
-      const tr = el('tr', {}, el('th', {}, item.labels[r] ?? ''));
-      row.forEach((count, c) => {
-        const rate = total > 0 ? count / total : 0;
-        const cell = el('td', { title: `true ${item.labels[r] ?? ''}, predicted ${item.labels[c] ?? ''}: ${count} of ${total}` },
-          el('span', { className: 'count' }, String(count)), el('span', { className: 'rate' }, `${(rate * 100).toFixed(1)}%`));
-        cell.style.setProperty('--rate', rate.toFixed(3));
-        if (r === c) cell.classList.add('diagonal');
-        tr.append(cell);
-      });
-      body.append(tr);
-    });
-    table.append(body);
+    const table = matrixTable(item);
     columns.append(el('div', { className: 'media-column', attrs: { 'data-run': run.runId } }, el('div', { className: 'media-run' }, runName(runs, run.runId), ` · step ${run.steps[at] ?? ''}`), table));
   }
   return card(series.key, 'confusion_matrix', columns);

@@ -103,6 +103,8 @@ export interface TrialbookApi {
   runDetail(runId: string): Promise<RunDetail | undefined>;
   /** The status bar items the notebook cell provider gives each cell of a notebook, in cell order. */
   cellStatusItems(notebook: string): Promise<string[][]>;
+  /** The same items with the command each runs (Show media: `trialbook.showRunMedia` with the run id). */
+  cellStatusCommands(notebook: string): Promise<Array<Array<{ text: string; command?: string; args: unknown[] }>>>;
   /** The index's poll: its period once the index is open, and how many times it ticked. */
   indexPolling(): { intervalMs?: number; polls: number };
   /** Whether SecretStorage holds credentials for a registry. */
@@ -178,6 +180,18 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
       const notebook = await vscode.workspace.openNotebookDocument(vscode.Uri.file(notebookPath));
       const out: string[][] = [];
       for (const cell of notebook.getCells()) out.push((await parts.cellStatus.provideCellStatusBarItems(cell)).map((i) => i.text));
+      return out;
+    },
+    cellStatusCommands: async (notebookPath) => {
+      if (!parts) return [];
+      const notebook = await vscode.workspace.openNotebookDocument(vscode.Uri.file(notebookPath));
+      const out: Array<Array<{ text: string; command?: string; args: unknown[] }>> = [];
+      for (const cell of notebook.getCells()) {
+        out.push((await parts.cellStatus.provideCellStatusBarItems(cell)).map((i) => {
+          const command = typeof i.command === 'string' ? { command: i.command, arguments: [] } : i.command;
+          return { text: i.text, ...(command ? { command: command.command } : {}), args: [...(command?.arguments ?? [])] };
+        }));
+      }
       return out;
     },
     indexPolling: () => {

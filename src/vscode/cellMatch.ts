@@ -15,7 +15,7 @@ export function cellSourceHash(source: string): string {
  * Links for one cell: those whose source hash equals the cell's; when the cell was edited after it ran,
  * those whose execution count equals the cell's last execution order (the kernel session's count).
  */
-export function linksForCell(links: readonly CellLink[], source: string, executionOrder: number | undefined): CellLink[] {
+export function linksForCell<L extends Pick<CellLink, 'hash' | 'exec'>>(links: readonly L[], source: string, executionOrder: number | undefined): L[] {
   const hash = cellSourceHash(source);
   const byHash = links.filter((l) => l.hash === hash);
   if (byHash.length) return byHash;

@@ -5,6 +5,7 @@ export const CommandId = {
   compareSelected: 'trialbook.compareSelected',
   compareInNewPanel: 'trialbook.compareInNewPanel',
   openRun: 'trialbook.openRun',
+  showRunMedia: 'trialbook.showRunMedia',
   openRunsTable: 'trialbook.openRunsTable',
   filterRuns: 'trialbook.filterRuns',
   clearFilter: 'trialbook.clearFilter',
@@ -58,7 +59,7 @@ export const workspaceCommandKeys = [
   'revealSource', 'showCodeDiff', 'openAtCommit', 'exportComparisonCsv', 'pushModel', 'verifyModel', 'copyReference',
   'rebuildDatabase', 'openMonitoring', 'refreshMonitoring', 'addSource', 'showSourceProblems', 'reimportDeletedSourceRuns',
   'registerModel', 'retrainModel', 'setModelStage', 'pushModelVersion', 'openGatesFile', 'exportModelReport',
-  'analyzeRuns',
+  'analyzeRuns', 'showRunMedia',
 ] as const satisfies readonly CommandKey[];
 
 export type WorkspaceCommandKey = (typeof workspaceCommandKeys)[number];

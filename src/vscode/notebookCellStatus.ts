@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
+import { resolve } from 'node:path';
+import { MediaCatalog } from '../core/media/mediaCatalog';
 import type { CellLink, RunRow } from '../core/model';
+import type { RunReader } from '../core/runIndex';
 import type { IndexHost } from './indexHost';
 import { linksForCell } from './cellMatch';
 import { cellValuesText } from './runFormat';
@@ -22,12 +25,15 @@ function tooltip(run: RunRow, link: CellLink): string {
 
 /**
  * Under every notebook cell that logged to a run: `$(beaker) brave-otter · loss 0.231`, live while the
- * run is active. Cells are matched through the notebook path and the cell links the SDK records.
+ * run is active, and `$(file-media) Show media` when the cell logged rich values (images, tables…) to it. Cells are
+ * matched through the notebook path and the cell links the SDK records (on metrics events, read by the index, and on
+ * media events, read from the run's log by a media catalog that reads only what was appended).
  */
 export class NotebookCellStatusProvider implements vscode.NotebookCellStatusBarItemProvider, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCellStatusBarItems = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
+  private readonly media = new MediaCatalog();
 
   constructor(private readonly host: IndexHost, private keyMetric: string) {
     this.subscription = host.onDidChange(() => this.changeEmitter.fire());
@@ -45,7 +51,8 @@ export class NotebookCellStatusProvider implements vscode.NotebookCellStatusBarI
     const index = await this.host.get();
     const links = index.cellLinks(cell.notebook.uri.fsPath);
     if (links.length === 0) return [];
-    const matched = linksForCell(links, cell.document.getText(), cell.executionSummary?.executionOrder);
+    const source = cell.document.getText();
+    const matched = linksForCell(links, source, cell.executionSummary?.executionOrder);
     const items: vscode.NotebookCellStatusBarItem[] = [];
     // Newest run first: run ids sort by start time.
     for (const link of [...matched].sort((a, b) => b.runId.localeCompare(a.runId)).slice(0, 3)) {
@@ -59,7 +66,30 @@ export class NotebookCellStatusProvider implements vscode.NotebookCellStatusBarI
       item.accessibilityInformation = { label: `Trialbook run ${run.name}: ${values}` };
       items.push(item);
     }
+    for (const run of this.runsWithMediaOf(index, links, cell.notebook.uri.fsPath, source, cell.executionSummary?.executionOrder)) {
+      const item = new vscode.NotebookCellStatusBarItem('$(file-media) Show media', vscode.NotebookCellStatusBarAlignment.Left);
+      item.tooltip = inertText(`Show the media this cell logged to ${run.name} (its latest images, tables, charts and text)`);
+      item.command = { title: 'Show media', command: CommandId.showRunMedia, arguments: [run.id] };
+      item.accessibilityInformation = { label: `Show the media this cell logged to run ${run.name}` };
+      items.push(item);
+    }
     return items;
+  }
+
+  /** The runs (newest first, at most 3) to which this cell logged media, among the runs linked to this notebook. */
+  private runsWithMediaOf(index: RunReader, links: readonly CellLink[], notebook: string, source: string, executionOrder: number | undefined): RunRow[] {
+    const runIds = [...new Set(links.map((l) => l.runId))].sort().reverse();
+    this.media.keepOnly(runIds);
+    const out: RunRow[] = [];
+    for (const runId of runIds) {
+      const run = index.getRun(runId);
+      if (!run) continue;
+      // A media event names its notebook, or none (then it is the run's notebook, the one these links are in).
+      const cells = [...this.media.read(runId, run.dir).cells.values()].filter((c) => c.notebook === undefined || c.notebook === notebook || resolve(c.notebook) === resolve(notebook));
+      if (linksForCell(cells, source, executionOrder).length > 0) out.push(run);
+      if (out.length === 3) break;
+    }
+    return out;
   }
 
   dispose(): void {

@@ -47,6 +47,14 @@ export interface ComparePanelInfo {
 }
 
 /** An open webview panel: a comparison, the runs table or a run's details. */
+/** A run details page: its run, whether the page is there, the media keys sent to it, Show media requests served. */
+export interface DetailsPanelInfo {
+  runId: string;
+  ready: boolean;
+  mediaKeys: Record<string, string[]>;
+  mediaReveals: number;
+}
+
 export interface WebviewPanelInfo {
   id: string;
   kind: 'compare' | 'runsTable' | 'details';
@@ -86,6 +94,7 @@ export interface TrialbookApi {
   runsTreeClock: { advance(ms: number): void; queries(): number };
   comparePanels(): ComparePanelInfo[];
   webviewPanels(): WebviewPanelInfo[];
+  detailsPanels(): DetailsPanelInfo[];
   /** Delivers `message` to a panel's host as its page's postMessage would (for malformed-message tests); false: no such panel. */
   postFromWebview(panelId: string, message: unknown): Promise<boolean>;
   /** Errors that commands reported to the user since activation (command id and message). */
@@ -96,6 +105,8 @@ export interface TrialbookApi {
   runDetail(runId: string): Promise<RunDetail | undefined>;
   /** The status bar items the notebook cell provider gives each cell of a notebook, in cell order. */
   cellStatusItems(notebook: string): Promise<string[][]>;
+  /** The same items with the command each runs (Show media: `trialbook.showRunMedia` with the run id). */
+  cellStatusCommands(notebook: string): Promise<Array<Array<{ text: string; command?: string; args: unknown[] }>>>;
   /** The index's poll: its period once the index is open, and how many times it ticked. */
   indexPolling(): { intervalMs?: number; polls: number };
   /** Whether SecretStorage holds credentials for a registry. */
@@ -164,6 +175,7 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
     },
     comparePanels: () => parts?.panels.compareInfos() ?? [],
     webviewPanels: () => parts?.panels.infos() ?? [],
+    detailsPanels: () => parts?.panels.detailsInfos() ?? [],
     postFromWebview: async (panelId, message) => (await parts?.panels.receiveFromWebview(panelId, message)) ?? false,
     commandErrors: () => [...source.commandErrors()],
     logLines: () => source.recentLog.all(),
@@ -173,6 +185,18 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
       const notebook = await vscode.workspace.openNotebookDocument(vscode.Uri.file(notebookPath));
       const out: string[][] = [];
       for (const cell of notebook.getCells()) out.push((await parts.cellStatus.provideCellStatusBarItems(cell)).map((i) => i.text));
+      return out;
+    },
+    cellStatusCommands: async (notebookPath) => {
+      if (!parts) return [];
+      const notebook = await vscode.workspace.openNotebookDocument(vscode.Uri.file(notebookPath));
+      const out: Array<Array<{ text: string; command?: string; args: unknown[] }>> = [];
+      for (const cell of notebook.getCells()) {
+        out.push((await parts.cellStatus.provideCellStatusBarItems(cell)).map((i) => {
+          const command = typeof i.command === 'string' ? { command: i.command, arguments: [] } : i.command;
+          return { text: i.text, ...(command ? { command: command.command } : {}), args: [...(command?.arguments ?? [])] };
+        }));
+      }
       return out;
     },
     indexPolling: () => {

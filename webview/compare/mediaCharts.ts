@@ -5,21 +5,16 @@
 import { Chart, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip } from 'chart.js';
 import { formatNumber } from '../../src/shared/format';
 import type { CompareRun } from '../../src/shared/webviews/compare/contract';
-import { nearestStep, type CurveItem, type HistogramItem, type KeySeries, type MatrixItem } from '../../src/shared/webviews/media/contract';
+import { edgesOf, nearestStep, type CurveItem, type HistogramItem, type KeySeries, type MatrixItem } from '../../src/shared/webviews/media/contract';
 import { clear, el } from '../shared/dom';
+import { matrixTable } from './mediaMatrix';
 
 // Legend is given to these charts only: registered globally it would add a legend to every metric chart.
 Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip);
 
 const theme = (name: string, fallback: string): string => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 
-/** Bin limits of a histogram item (equal bins are sent as their ends). */
-export function edgesOf(item: HistogramItem): number[] {
-  if (item.edges) return item.edges;
-  const lo = item.min ?? 0;
-  const hi = item.max ?? lo + 1;
-  return Array.from({ length: item.counts.length + 1 }, (_, i) => lo + ((hi - lo) * i) / item.counts.length);
-}
+const tickText = (value: number | string): string => formatNumber(Number(value));
 
 function runName(runs: ReadonlyMap<string, CompareRun>, id: string): string {
   return runs.get(id)?.name ?? id;
@@ -29,18 +24,36 @@ function card(key: string, kind: string, ...children: Node[]): HTMLElement {
   return el('div', { className: 'media-card', attrs: { 'data-key': key, 'data-kind': kind } }, el('div', { className: 'chart-title' }, el('h3', {}, key)), ...children);
 }
 
-/** A run's histograms as a heatmap: one column per logged step, each bin shaded by its share of that step's largest. */
-function drawHeatmap(canvas: HTMLCanvasElement, steps: readonly number[], items: readonly HistogramItem[], marked: number): void {
-  const width = 320; // drawn at this size, shown at the column's width (CSS)
-  const height = 140;
-  const ratio = window.devicePixelRatio || 1;
-  canvas.width = width * ratio;
-  canvas.height = height * ratio;
-  canvas.style.width = '100%';
-  canvas.style.height = `${height}px`;
-  const g = canvas.getContext('2d');
-  if (!g) return;
-  g.scale(ratio, ratio);
+const HEATMAP_WIDTH = 320; // drawn at this size (times the pixel ratio), shown at the column's width (CSS)
+const HEATMAP_HEIGHT = 140;
+
+/** A CSS colour as RGB, as the browser reads it (a 1×1 canvas): theme colours come in any CSS syntax. */
+function rgbOf(color: string): [number, number, number] {
+  const probe = document.createElement('canvas');
+  probe.width = 1;
+  probe.height = 1;
+  const g = probe.getContext('2d', { willReadFrequently: true });
+  if (!g) return [55, 148, 255];
+  g.fillStyle = color;
+  g.fillRect(0, 0, 1, 1);
+  const [r = 55, gr = 148, b = 255] = g.getImageData(0, 0, 1, 1).data;
+  return [r, gr, b];
+}
+
+/** A run's heatmap, rasterised once: redrawn on a slider move by one putImageData and the marker. */
+interface Heatmap {
+  pixels: ImageData | undefined;
+  columns: number;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * A run's histograms as a heatmap: one column per logged step, each bin shaded by its share of that step's largest.
+ * Written pixel by pixel into one ImageData (a few 10,000 pixels) rather than one fillRect per bin and step (100 steps
+ * of 64 bins are 6,400 fills with their own alpha per run: the slowest part of opening the Media section).
+ */
+function rasterHeatmap(g: CanvasRenderingContext2D, items: readonly HistogramItem[], rgb: readonly [number, number, number], ratio: number): Heatmap {
   let lo = Infinity;
   let hi = -Infinity;
   for (const item of items) {
@@ -48,35 +61,60 @@ function drawHeatmap(canvas: HTMLCanvasElement, steps: readonly number[], items:
     lo = Math.min(lo, edges[0] ?? lo);
     hi = Math.max(hi, edges[edges.length - 1] ?? hi);
   }
-  if (!(hi > lo)) return;
-  const color = theme('--vscode-charts-blue', '#3794ff');
-  const columnWidth = width / Math.max(1, items.length);
-  const yOf = (v: number): number => height - ((v - lo) / (hi - lo)) * height;
+  const width = Math.round(HEATMAP_WIDTH * ratio);
+  const height = Math.round(HEATMAP_HEIGHT * ratio);
+  if (!(hi > lo) || items.length === 0) return { pixels: undefined, columns: items.length, lo, hi };
+  const pixels = g.createImageData(width, height);
+  const data = pixels.data;
+  const [r, gr, b] = rgb;
+  const rowOf = (v: number): number => ((hi - v) / (hi - lo)) * height;
   items.forEach((item, column) => {
+    const x0 = Math.floor((column * width) / items.length);
+    const x1 = Math.max(x0 + 1, Math.floor(((column + 1) * width) / items.length));
     const edges = edgesOf(item);
-    const most = Math.max(1, ...item.counts);
+    let most = 1;
+    for (const count of item.counts) if (count > most) most = count;
     item.counts.forEach((count, bin) => {
       if (count <= 0) return;
-      const top = yOf(edges[bin + 1] ?? hi);
-      const bottom = yOf(edges[bin] ?? lo);
-      g.globalAlpha = 0.1 + 0.9 * (count / most);
-      g.fillStyle = color;
-      g.fillRect(column * columnWidth, top, Math.max(1, columnWidth), Math.max(1, bottom - top));
+      const top = Math.max(0, Math.floor(rowOf(edges[bin + 1] ?? hi)));
+      const bottom = Math.min(height, Math.max(top + 1, Math.ceil(rowOf(edges[bin] ?? lo))));
+      const alpha = Math.round(255 * (0.1 + 0.9 * (count / most)));
+      for (let y = top; y < bottom; y++) {
+        for (let x = x0; x < x1 && x < width; x++) {
+          const at = (y * width + x) * 4;
+          // Bins of one step do not overlap; where rounding makes two share a row, the darker wins.
+          if ((data[at + 3] ?? 0) >= alpha) continue;
+          data[at] = r;
+          data[at + 1] = gr;
+          data[at + 2] = b;
+          data[at + 3] = alpha;
+        }
+      }
     });
   });
-  g.globalAlpha = 1;
-  if (marked >= 0) {
-    g.strokeStyle = theme('--vscode-editor-foreground', '#ccc');
-    g.strokeRect(marked * columnWidth + 0.5, 0.5, Math.max(1, columnWidth) - 1, height - 1);
-  }
-  canvas.setAttribute('aria-label', `histograms over ${steps.length} steps, values ${formatNumber(lo)} to ${formatNumber(hi)}`);
+  return { pixels, columns: items.length, lo, hi };
+}
+
+/** The heatmap's pixels with the chosen step's column outlined. */
+function paintHeatmap(g: CanvasRenderingContext2D, heatmap: Heatmap, marked: number, stroke: string, ratio: number): void {
+  g.setTransform(1, 0, 0, 1, 0, 0);
+  g.clearRect(0, 0, g.canvas.width, g.canvas.height);
+  if (heatmap.pixels) g.putImageData(heatmap.pixels, 0, 0);
+  if (marked < 0 || heatmap.columns === 0) return;
+  g.setTransform(ratio, 0, 0, ratio, 0, 0);
+  const columnWidth = HEATMAP_WIDTH / heatmap.columns;
+  g.strokeStyle = stroke;
+  g.lineWidth = 1;
+  g.strokeRect(marked * columnWidth + 0.5, 0.5, Math.max(1, columnWidth) - 1, HEATMAP_HEIGHT - 1);
 }
 
 export class HistogramCard {
   readonly root: HTMLElement;
   private readonly slider: HTMLInputElement;
   private readonly stepLabel: HTMLElement;
-  private readonly heatmaps: { runId: string; canvas: HTMLCanvasElement }[] = [];
+  private readonly heatmaps: { runId: string; g: CanvasRenderingContext2D | null; heatmap: Heatmap; at: number }[] = [];
+  private readonly stroke: string;
+  private readonly ratio = window.devicePixelRatio || 1;
   private readonly overlay: Chart;
   private readonly steps: number[];
 
@@ -86,9 +124,20 @@ export class HistogramCard {
     this.slider.value = String(Math.max(0, this.steps.length - 1));
     this.stepLabel = el('output', { className: 'media-step' });
     const maps = el('div', { className: 'media-columns' });
+    // Theme colours read once per card: each read after a DOM change would recalculate the page's styles.
+    const rgb = rgbOf(theme('--vscode-charts-blue', '#3794ff'));
+    this.stroke = theme('--vscode-editor-foreground', '#ccc');
     for (const run of series.runs) {
       const canvas = el('canvas', { attrs: { role: 'img' } });
-      this.heatmaps.push({ runId: run.runId, canvas });
+      canvas.width = Math.round(HEATMAP_WIDTH * this.ratio);
+      canvas.height = Math.round(HEATMAP_HEIGHT * this.ratio);
+      canvas.style.width = '100%';
+      canvas.style.height = `${HEATMAP_HEIGHT}px`;
+      const g = canvas.getContext('2d');
+      const items = run.items.map((list) => list[0] ?? { counts: [0], min: 0, max: 1 });
+      const heatmap = g ? rasterHeatmap(g, items, rgb, this.ratio) : { pixels: undefined, columns: 0, lo: 0, hi: 0 };
+      canvas.setAttribute('aria-label', `histograms over ${run.steps.length} steps, values ${formatNumber(heatmap.lo)} to ${formatNumber(heatmap.hi)}`);
+      this.heatmaps.push({ runId: run.runId, g, heatmap, at: -2 });
       maps.append(el('div', { className: 'media-column', attrs: { 'data-run': run.runId } }, el('div', { className: 'media-run' }, runName(runs, run.runId), ` · steps ${run.steps[0] ?? ''}–${run.steps[run.steps.length - 1] ?? ''}`), canvas));
     }
     const overlayCanvas = el('canvas', { attrs: { role: 'img', 'aria-label': `${series.key} distribution at the chosen step` } });
@@ -98,7 +147,9 @@ export class HistogramCard {
       data: { datasets: [] },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
-        scales: { x: { type: 'linear', title: { display: true, text: 'value' } }, y: { type: 'linear', beginAtZero: true, title: { display: true, text: 'count' } } },
+        // Tick text by the shared formatter (as the metric charts): also spares Chart.js's Intl.NumberFormat, whose first
+        // construction in a page costs tens of milliseconds of the Media section's first screen.
+        scales: { x: { type: 'linear', title: { display: true, text: 'value' }, ticks: { callback: tickText } }, y: { type: 'linear', beginAtZero: true, title: { display: true, text: 'count' }, ticks: { callback: tickText } } },
         plugins: { legend: { display: true } },
       },
     });
@@ -117,7 +168,11 @@ export class HistogramCard {
     for (const run of this.series.runs) {
       const at = nearestStep(run.steps, step);
       const heatmap = this.heatmaps.find((h) => h.runId === run.runId);
-      if (heatmap) drawHeatmap(heatmap.canvas, run.steps, run.items.map((items) => items[0] ?? { counts: [0], min: 0, max: 1 }), at);
+      // Only a run whose marked step changed is painted again (from its pixels: no re-rasterising).
+      if (heatmap?.g && heatmap.at !== at) {
+        heatmap.at = at;
+        paintHeatmap(heatmap.g, heatmap.heatmap, at, this.stroke, this.ratio);
+      }
       const item = at >= 0 ? run.items[at]?.[0] : undefined;
       if (!item) continue;
       const edges = edgesOf(item);
@@ -162,7 +217,7 @@ export class CurveCard {
       data: { datasets },
       options: {
         animation: false, responsive: true, maintainAspectRatio: false, parsing: false,
-        scales: { x: { type: 'linear', title: { display: true, text: xLabel } }, y: { type: 'linear', title: { display: true, text: yLabel } } },
+        scales: { x: { type: 'linear', title: { display: true, text: xLabel }, ticks: { callback: tickText } }, y: { type: 'linear', title: { display: true, text: yLabel }, ticks: { callback: tickText } } },
         plugins: { legend: { display: true } },
       },
     });
@@ -182,25 +237,7 @@ export function matrixCard(series: KeySeries<MatrixItem>, runs: ReadonlyMap<stri
     const at = run.items.length - 1;
     const item = run.items[at]?.[0];
     if (!item) continue;
-    const table = el('table', { className: 'media-matrix' });
-    const head = el('tr', {}, el('th', { className: 'corner', title: 'rows: true label · columns: predicted' }, 'true \\ pred'));
-    for (const label of item.labels) head.append(el('th', {}, label));
-    table.append(el('thead', {}, head));
-    const body = el('tbody');
-    item.matrix.forEach((row, r) => {
-      const total = row.reduce((a, b) => a + b, 0);
-      const tr = el('tr', {}, el('th', {}, item.labels[r] ?? ''));
-      row.forEach((count, c) => {
-        const rate = total > 0 ? count / total : 0;
-        const cell = el('td', { title: `true ${item.labels[r] ?? ''}, predicted ${item.labels[c] ?? ''}: ${count} of ${total}` },
-          el('span', { className: 'count' }, String(count)), el('span', { className: 'rate' }, `${(rate * 100).toFixed(1)}%`));
-        cell.style.setProperty('--rate', rate.toFixed(3));
-        if (r === c) cell.classList.add('diagonal');
-        tr.append(cell);
-      });
-      body.append(tr);
-    });
-    table.append(body);
+    const table = matrixTable(item);
     columns.append(el('div', { className: 'media-column', attrs: { 'data-run': run.runId } }, el('div', { className: 'media-run' }, runName(runs, run.runId), ` · step ${run.steps[at] ?? ''}`), table));
   }
   return card(series.key, 'confusion_matrix', columns);

@@ -3,6 +3,7 @@ import { detailsContract, type DetailsAction, type RunDetailsData } from '../../
 import { wireText } from '../../src/shared/webviews/wireValue';
 import { connectToHost } from '../shared/vscodeApi';
 import { clear, el } from '../shared/dom';
+import { DetailsMedia } from './media';
 import { metricRow, metricSections } from './sparklines';
 // VS Code-styled components (the maintained successor of the deprecated webview-ui-toolkit), imported one by one.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -80,6 +81,11 @@ function showNotes(text: string): void {
   saveNotes.disabled = notes.value === text;
 }
 
+/** The Media section lives across updates too: its images stay loaded while the rest of the page is rebuilt. */
+const media = new DetailsMedia((url) => host.post({ type: 'openLink', url }));
+/** Elements that are never rebuilt: detached, they would lose focus, caret or loaded images. */
+const kept = new Set<Node>([notesSection, media.root]);
+
 function render(d: RunDetailsData): void {
   // The panel serializer reopens this run after a window reload.
   host.setState({ runId: d.id });
@@ -103,6 +109,7 @@ function render(d: RunDetailsData): void {
       d.params.length ? table(['param', 'value'], d.params.map(([k, v]) => [k, wireText(v)])) : el('p', { className: 'muted' }, 'No params logged.')),
     ...metricSections(d, (metrics) => table(['metric', 'last', 'min', 'max', 'points'], metrics.map(metricRow))),
     d.summary?.length ? el('section', {}, el('h2', {}, `Summary (${d.summary.length})`), table(['summary', 'value'], d.summary.map(([k, v]) => [k, wireText(v)]))) : null,
+    media.root,
     el('section', {}, el('h2', {}, `Artifacts (${d.artifacts.length})`),
       d.artifacts.length
         ? table(['name', 'type', 'size', 'sha256', 'path', 'pushed to'], d.artifacts.map((a) => [a.name, a.type, `${formatBytes(a.size)}${a.files ? ` · ${formatCount(a.files)} files` : ''}`, a.sha256.slice(0, 16) + '…', a.path, a.pushes.join(', ') || '—']))
@@ -114,18 +121,22 @@ function render(d: RunDetailsData): void {
       : null,
     d.packages.length ? el('details', {}, el('summary', {}, `Installed packages (${d.packages.length})`), table(['package', 'version'], d.packages.map(([n, v]) => [n, v]))) : null,
   ];
-  // Everything but the notes editor is rebuilt; the editor is moved, not recreated, so it keeps focus and caret.
-  for (const child of [...app.childNodes]) if (child !== notesSection) child.remove();
-  const fresh = parts.filter((p): p is Node => p !== null);
-  const at = fresh.indexOf(notesSection);
-  app.prepend(...fresh.slice(0, at));
-  if (notesSection.parentNode !== app) app.append(notesSection);
-  app.append(...fresh.slice(at + 1));
+  // Everything but the kept elements is rebuilt; those stay where they are (never detached) and the rest goes
+  // around them in order.
+  for (const child of [...app.childNodes]) if (!kept.has(child)) child.remove();
+  let at: ChildNode | null = app.firstChild;
+  for (const node of parts) {
+    if (node === null) continue;
+    if (node === at) at = at.nextSibling;
+    else app.insertBefore(node, at);
+  }
   document.body.dataset.rendered = String(Date.now());
 }
 
 host.onMessage((message) => {
   if (message.type === 'details') render(message.data);
+  else if (message.type === 'media') media.render(message.media);
+  else if (message.type === 'revealMedia') media.reveal();
   else if (message.type === 'gone') {
     clear(app);
     app.append(el('p', { className: 'muted' }, message.message));

@@ -5,7 +5,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../../shared/errorMessage';
 import type { MediaType } from '../../shared/webviews/media/contract';
-import { readMediaEvent, type MediaItemOf } from './mediaEvent';
+import { readMediaEvent, type MediaCell, type MediaItemOf } from './mediaEvent';
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -26,6 +26,16 @@ export interface RunMedia {
   skipped: Map<string, number>;
   /** Lines and items that could not be used, in words (at most 100). */
   problems: string[];
+  /** The notebook cells that logged media (`notebook` is absent when the event named none: the run's notebook). */
+  cells: Map<string, MediaCellLink>;
+}
+
+/** A notebook cell that logged media to the run, with the keys it logged. */
+export interface MediaCellLink {
+  notebook?: string;
+  exec: number | null;
+  hash: string;
+  keys: string[];
 }
 
 interface Cursor {
@@ -75,7 +85,7 @@ export class MediaCatalog {
 }
 
 function emptyMedia(runId: string, dir: string): RunMedia {
-  return { runId, dir, keys: new Map(), skipped: new Map(), problems: [] };
+  return { runId, dir, keys: new Map(), skipped: new Map(), problems: [], cells: new Map() };
 }
 
 function note(media: RunMedia, problem: string): void {
@@ -121,6 +131,7 @@ function addLine(media: RunMedia, line: string): void {
     note(media, `A media event was skipped: ${event.invalid}.`);
     return;
   }
+  if (event.cell) addCell(media, event.cell, event.key);
   if (!event.known) {
     media.skipped.set(event.type, (media.skipped.get(event.type) ?? 0) + event.count);
     return;
@@ -135,4 +146,11 @@ function addLine(media: RunMedia, line: string): void {
   const entry = existing ?? { key: event.key, type: event.type, byStep: new Map() };
   (entry.byStep as Map<number, unknown[]>).set(event.step, event.items);
   if (!existing) media.keys.set(event.key, entry as KeyMedia);
+}
+
+function addCell(media: RunMedia, cell: MediaCell, key: string): void {
+  const id = `${cell.notebook ?? ''}\u0000${cell.exec ?? ''}\u0000${cell.hash}`;
+  const link = media.cells.get(id);
+  if (!link) media.cells.set(id, { ...cell, keys: [key] });
+  else if (!link.keys.includes(key)) link.keys.push(key);
 }

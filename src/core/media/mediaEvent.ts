@@ -14,9 +14,17 @@ export type MediaItemOf = {
   image: ImageItem; histogram: HistogramItem; table: TableItem; confusion_matrix: MatrixItem; curve: CurveItem; text: TextItem;
 };
 
-export type MediaEvent =
+/** The notebook cell that logged an event (docs/event-format.md, "cell"): its execution count and source hash. */
+export interface MediaCell {
+  exec: number | null;
+  hash: string;
+  notebook?: string;
+}
+
+export type MediaEvent = (
   | { [T in MediaType]: { known: true; type: T; key: string; step: number; items: MediaItemOf[T][]; dropped: string[] } }[MediaType]
-  | { known: false; type: string; key: string; step: number; count: number };
+  | { known: false; type: string; key: string; step: number; count: number }
+) & { cell?: MediaCell };
 
 class Bad extends Error {}
 const bad = (reason: string): never => { throw new Bad(reason); };
@@ -103,8 +111,18 @@ export function readMediaEvent(parsed: unknown): MediaEvent | { invalid: string 
   if (!finite(step) || !Number.isInteger(step) || step < 0 || step > Number.MAX_SAFE_INTEGER) return { invalid: '"step" must be a whole number ≥ 0' };
   if (typeof type !== 'string' || type.length === 0 || type.length > 64) return { invalid: '"type" must be a short string' };
   if (!Array.isArray(items) || items.length === 0 || items.length > MAX_ITEMS) return { invalid: `"items" must be a list of 1 to ${MAX_ITEMS} values` };
-  if (!isKnown(type)) return { known: false, type, key, step, count: items.length };
-  return readItems(type, key, step, items);
+  const cell = cellOf(parsed.cell);
+  const event = isKnown(type) ? readItems(type, key, step, items) : { known: false as const, type, key, step, count: items.length };
+  return cell ? { ...event, cell } : event;
+}
+
+/** A well-formed cell link, else undefined (a bad one only loses the link, not the values). */
+function cellOf(value: unknown): MediaCell | undefined {
+  if (!isObject(value)) return undefined;
+  const { exec, hash, notebook } = value;
+  if (typeof hash !== 'string' || hash.length === 0 || hash.length > 64) return undefined;
+  if (exec !== null && !(finite(exec) && Number.isInteger(exec) && exec >= 0)) return undefined;
+  return { exec: exec as number | null, hash, ...(typeof notebook === 'string' && notebook.length <= 4096 ? { notebook } : {}) };
 }
 
 function readItems<T extends MediaType>(type: T, key: string, step: number, items: unknown[]): MediaEvent {

@@ -10,7 +10,7 @@ import { runRefArg, treeNodeArg, treeSelectionArg } from './commandArgs';
 import type { CommandTable } from './commandRunner';
 import type { WorkspaceCommandContext } from './workspaceCommandContext';
 
-type RunsCommandKey = 'openRun' | 'renameRun' | 'editNotes' | 'editTags' | 'toggleStar' | 'deleteRun' | 'copyRunId'
+type RunsCommandKey = 'openRun' | 'showRunMedia' | 'renameRun' | 'editNotes' | 'editTags' | 'toggleStar' | 'deleteRun' | 'copyRunId'
   | 'revealSource' | 'showCodeDiff' | 'openAtCommit';
 
 export function runsCommands({ parts, pickers, log }: WorkspaceCommandContext): CommandTable<RunsCommandKey> {
@@ -29,6 +29,12 @@ export function runsCommands({ parts, pickers, log }: WorkspaceCommandContext): 
       parts.panels.showDetails(id);
       const pending = parts.host.pendingNotice([id]);
       if (pending) void vscode.window.showInformationMessage(pending);
+    },
+    // Show media (the notebook cell status item, the palette): the run's details page, scrolled to its Media section.
+    showRunMedia: async (args) => {
+      const ref = args.get(0, runRefArg);
+      const id = ref?.kind === 'id' ? ref.runId : (await pickers.runsFor(ref, undefined, false))[0]?.id;
+      if (id) parts.panels.showDetails(id, { media: true });
     },
     renameRun: async (args) => {
       const [run] = await pickers.runsFor(args.get(0, treeNodeArg), undefined, false);

@@ -7,7 +7,7 @@ import { detailsContract } from '../../shared/webviews/details/contract';
 import { runsTableContract } from '../../shared/webviews/runsTable/contract';
 import { ContextKey } from '../commandIds';
 import type { IndexHost } from '../indexHost';
-import type { ComparePanelInfo, WebviewPanelInfo } from '../testApi';
+import type { ComparePanelInfo, DetailsPanelInfo, WebviewPanelInfo } from '../testApi';
 import { ComparePanel, comparePage, type CompareContext } from './compare/comparePanel';
 import { DetailsPanel, detailsPage } from './details/detailsPanel';
 import { createPanel, registerSerializer } from './hostedWebview';
@@ -70,12 +70,20 @@ export class WebviewPanels implements vscode.Disposable {
     this.add(new ComparePanel(createPanel(this.ctx.extensionUri, comparePage, vscode.ViewColumn.Beside), this.compareContext, { runIds, selectedMetrics: [], xAxis: 'step' }, this.remove));
   }
 
-  /** The run's details page: revealed when open, else opened. */
-  showDetails(runId: string): void {
+  /** The run's details page: revealed when open, else opened; `media`: scrolled to its Media section (Show media). */
+  showDetails(runId: string, options: { media?: boolean } = {}): void {
     this.onShowRuns?.([runId]);
-    const existing = this.panels(DetailsPanel).find((p) => p.runId === runId);
-    if (existing) existing.panel.reveal();
-    else this.add(new DetailsPanel(createPanel(this.ctx.extensionUri, detailsPage), this.ctx, runId, this.remove));
+    let panel = this.panels(DetailsPanel).find((p) => p.runId === runId);
+    if (panel) panel.panel.reveal();
+    else {
+      panel = new DetailsPanel(createPanel(this.ctx.extensionUri, detailsPage), this.ctx, runId, this.remove);
+      this.add(panel);
+    }
+    if (options.media) void panel.revealMedia();
+  }
+
+  detailsInfos(): DetailsPanelInfo[] {
+    return this.panels(DetailsPanel).map((p) => p.info());
   }
 
   /** The runs table (one per window): revealed when open, else opened. */

@@ -47,6 +47,7 @@ export const messageCases: Record<PanelKind, MessageCase[]> = {
     { valid: { type: 'ready' }, required: [], bad: {} },
     { valid: { type: 'action', action: 'copyId' }, required: ['action'], bad: { action: ['deleteRun', 'constructor', 1, null] } },
     { valid: { type: 'saveNotes', notes: 'why this run' }, required: ['notes'], bad: { notes: [1, null, ['a'], {}] } },
+    { valid: { type: 'openLink', url: 'https://example.com' }, required: ['url'], bad: { url: [1, null, {}, 'x'.repeat(8001)] } },
   ],
 };
 

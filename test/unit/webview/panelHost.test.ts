@@ -132,6 +132,7 @@ test('host: held messages are delivered before the ready handler sends its own',
       ready: () => host.post({ type: 'gone', message: 'from the ready handler' }),
       action: () => undefined,
       saveNotes: () => undefined,
+      openLink: () => undefined,
     },
   });
   void host.post({ type: 'gone', message: 'held' });
@@ -159,7 +160,7 @@ test('host: a delivery that fails is logged, never thrown; nothing is sent or lo
     contract: detailsContract,
     port: { postMessage: async () => { calls++; throw new Error('Webview is disposed'); } },
     log,
-    handlers: { ready: () => undefined, action: () => undefined, saveNotes: () => undefined },
+    handlers: { ready: () => undefined, action: () => undefined, saveNotes: () => undefined, openLink: () => undefined },
   });
   await host.receive({ type: 'ready' });
   await assert.doesNotReject(host.post({ type: 'gone', message: 'x' }));

@@ -2,6 +2,7 @@
 import {
   arrayOf, bool, defineContract, messagesOf, num, objectOf, oneOf, optional, str, tupleOf, unknownValue, type Infer,
 } from '../schema';
+import { latestMediaSchema } from '../media/contract';
 import { wireNumber, wireValue } from '../wireValue';
 
 const field = objectOf({ label: str(), value: str() });
@@ -79,10 +80,16 @@ export const detailsContract = defineContract({
     ready: objectOf({ state: optional(unknownValue()) }),
     action: objectOf({ action }),
     saveNotes: objectOf({ notes: str() }),
+    /** A link in the run's logged Markdown: the host opens it only after the user confirms. */
+    openLink: objectOf({ url: str({ maxLength: 8000 }) }),
   }),
   toWebview: messagesOf({
     details: objectOf({ data: runDetails }),
     gone: objectOf({ message: str() }),
+    /** The latest value of each media key (sent when they change). */
+    media: objectOf({ media: latestMediaSchema }),
+    /** Show media: the page scrolls its Media section into view. */
+    revealMedia: objectOf({}),
   }),
   state: detailsState,
 });

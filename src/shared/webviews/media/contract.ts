@@ -65,3 +65,34 @@ export function nearestStep(steps: readonly number[], step: number): number {
   if (before >= 0 && step - (steps[before] ?? 0) <= (steps[lo] ?? 0) - step) return before;
   return lo;
 }
+
+/** Bin limits of a histogram item (equal bins are sent as their ends). */
+export function edgesOf(item: HistogramItem): number[] {
+  if (item.edges) return item.edges;
+  const lo = item.min ?? 0;
+  const hi = item.max ?? lo + 1;
+  return Array.from({ length: item.counts.length + 1 }, (_, i) => lo + ((hi - lo) * i) / item.counts.length);
+}
+
+/** One key's latest value of one run: the items logged at its last step. */
+function latestOf<T>(item: Schema<T>) {
+  return arrayOf(objectOf({ key: str(), step: num({ min: 0, integer: true }), items: arrayOf(item) }));
+}
+
+/** The first rows of a logged table as text (the details page shows a table's head, not all of it). */
+const tableHead = objectOf({ columns: arrayOf(str()), rows: arrayOf(arrayOf(str())), error: optional(str()) });
+export type TableHead = Infer<typeof tableHead>;
+
+/** A run's latest value of each media key (the run details page), by type; keys in the order first logged. */
+export const latestMediaSchema = objectOf({
+  /** The webview URI of the run's media folder (the page appends an image item's `file`). */
+  base: str(),
+  images: latestOf(imageItem),
+  histograms: latestOf(histogramItem),
+  tables: arrayOf(objectOf({ key: str(), step: num({ min: 0, integer: true }), items: arrayOf(tableItem), head: tableHead })),
+  matrices: latestOf(matrixItem),
+  curves: latestOf(curveItem),
+  texts: latestOf(textItem),
+  skipped: arrayOf(objectOf({ type: str(), count: num({ min: 0, integer: true }) })),
+});
+export type LatestMedia = Infer<typeof latestMediaSchema>;

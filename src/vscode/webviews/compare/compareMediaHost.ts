@@ -56,19 +56,24 @@ export class CompareMediaHost {
     await this.post({ type: 'mediaTable', table });
   }
 
-  /** A link in logged Markdown: only http(s) and mailto, and only after a modal that shows where it goes. */
-  async openLink(url: string): Promise<void> {
-    let uri: vscode.Uri;
-    try {
-      uri = vscode.Uri.parse(url, true);
-    } catch {
-      return;
-    }
-    if (!['http', 'https', 'mailto'].includes(uri.scheme)) {
-      void vscode.window.showWarningMessage(`Trialbook: a run's text links to ${inertText(uri.scheme)}: addresses; only web and mail links are opened.`);
-      return;
-    }
-    const choice = await vscode.window.showWarningMessage('Open a link from a run\'s logged text?', { modal: true, detail: inertText(uri.toString(true)) }, 'Open Link');
-    if (choice === 'Open Link') await vscode.env.openExternal(uri);
+  /** A link in logged Markdown: opened only after the user confirms (see openLoggedLink). */
+  openLink(url: string): Promise<void> {
+    return openLoggedLink(url);
   }
+}
+
+/** A link in a run's logged Markdown: only http(s) and mailto, and only after a modal that shows where it goes. */
+export async function openLoggedLink(url: string): Promise<void> {
+  let uri: vscode.Uri;
+  try {
+    uri = vscode.Uri.parse(url, true);
+  } catch {
+    return;
+  }
+  if (!['http', 'https', 'mailto'].includes(uri.scheme)) {
+    void vscode.window.showWarningMessage(`Trialbook: a run's text links to ${inertText(uri.scheme)}: addresses; only web and mail links are opened.`);
+    return;
+  }
+  const choice = await vscode.window.showWarningMessage('Open a link from a run\'s logged text?', { modal: true, detail: inertText(uri.toString(true)) }, 'Open Link');
+  if (choice === 'Open Link') await vscode.env.openExternal(uri);
 }

@@ -1,4 +1,4 @@
-// One page per run: meta and lineage, editable notes, params, metrics, artifacts. Follows live runs.
+// One page per run: meta and lineage, editable notes, params, metrics, the latest media, artifacts. Follows live runs.
 import * as vscode from 'vscode';
 import type { Logger } from '../../../core/model';
 import { appendRunEdit } from '../../../core/runEdits';
@@ -7,7 +7,9 @@ import {
 } from '../../../shared/webviews/details/contract';
 import { CommandId, detailsViewType } from '../../commandIds';
 import type { IndexHost } from '../../indexHost';
+import { openLoggedLink, runsResourceRoot } from '../compare/compareMediaHost';
 import { HostedWebview, type PageSpec } from '../hostedWebview';
+import { DetailsMediaHost } from './detailsMediaHost';
 import { buildRunDetails } from './runDetailsData';
 import { sparkLines } from './sparkData';
 
@@ -23,6 +25,11 @@ export interface DetailsContext {
 
 export class DetailsPanel {
   readonly webview: HostedWebview<DetailsToHostMessage, HostToDetailsMessage, DetailsViewState>;
+  private readonly media: DetailsMediaHost;
+  /** Show media was asked: the page scrolls to its Media section once it has it. */
+  private revealPending = false;
+  /** Times the page was told to show its Media section (for the tests). */
+  private mediaReveals = 0;
 
   constructor(panel: vscode.WebviewPanel, private readonly ctx: DetailsContext, readonly runId: string, onDispose: (panel: DetailsPanel) => void) {
     const listeners: vscode.Disposable[] = [];
@@ -31,16 +38,23 @@ export class DetailsPanel {
       log: ctx.log,
       page: detailsPage,
       contract: detailsContract,
+      // Logged images load from the run's folder (under the runs folder) as webview resources.
+      resourceRoots: [runsResourceRoot(ctx.host.trialbookDir)],
       handlers: {
-        ready: () => this.send(),
+        ready: () => {
+          this.media.reset();
+          return this.send();
+        },
         saveNotes: (message) => this.saveNotes(message.notes),
         action: (message) => this.act(message.action),
+        openLink: (message) => openLoggedLink(message.url),
       },
       onDispose: () => {
         for (const d of listeners.splice(0)) d.dispose();
         onDispose(this);
       },
     });
+    this.media = new DetailsMediaHost(panel.webview, runId, (message) => this.webview.host.post(message));
     // A live run changes many times a second: the page follows at most four times a second.
     const follow = this.webview.host.throttled(UPDATE_INTERVAL_MS, 'showing the run\'s changes', () => this.send());
     listeners.push(ctx.host.onDidChange((report) => {
@@ -50,6 +64,16 @@ export class DetailsPanel {
 
   get panel(): vscode.WebviewPanel {
     return this.webview.panel;
+  }
+
+  /** Show media: scrolls the page to its Media section (now when the page has it, else once it does). */
+  async revealMedia(): Promise<void> {
+    this.revealPending = true;
+    await this.send();
+  }
+
+  info(): { runId: string; ready: boolean; mediaKeys: Record<string, string[]>; mediaReveals: number } {
+    return { runId: this.runId, ready: this.webview.host.isReady, mediaKeys: this.media.sentKeys, mediaReveals: this.mediaReveals };
   }
 
   private async send(): Promise<void> {
@@ -62,6 +86,12 @@ export class DetailsPanel {
     }
     this.panel.title = `Run: ${detail.name}`;
     await this.webview.host.post({ type: 'details', data: { ...buildRunDetails(detail, Date.now()), sparks: sparkLines(index, detail) } });
+    await this.media.send(detail.dir);
+    if (this.revealPending) {
+      this.revealPending = false;
+      this.mediaReveals++;
+      await this.webview.host.post({ type: 'revealMedia' });
+    }
   }
 
   private async saveNotes(notes: string): Promise<void> {

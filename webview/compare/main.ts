@@ -44,7 +44,8 @@ const legend = new Legend({
       if (hide) view.hidden.add(id);
       else view.hidden.delete(id);
     }
-    renderLegend();
+    // The same runs: restyled in place (a full render only when the runs themselves change).
+    legend.restyle(view.hidden);
     for (const chart of charts) chart.update(chartView());
     renderTables();
     redrawn(false);

@@ -128,6 +128,24 @@ test('compare legend: the search narrows it; hide all hides the matches; × remo
   }
 });
 
+test('compare legend: hiding a run restyles its entry in place (no rebuild of the legend) and the charts follow', () => {
+  const h = withData();
+  try {
+    const item = h.document.querySelector<HTMLButtonElement>('.legend-entry[data-run="r1"] .legend-item');
+    assert.ok(item);
+    item.click();
+    const after = h.document.querySelector<HTMLButtonElement>('.legend-entry[data-run="r1"] .legend-item');
+    assert.equal(after, item, 'the same legend entry, restyled (100 runs must not rebuild 100 entries per click)');
+    assert.deepEqual([item.classList.contains('off'), item.getAttribute('aria-pressed')], [true, 'false']);
+    assert.match(h.document.querySelector('.legend-count')?.textContent ?? '', /3 runs · 2 drawn/);
+    item.click();
+    assert.deepEqual([item.classList.contains('off'), item.getAttribute('aria-pressed')], [false, 'true']);
+    assert.match(h.document.querySelector('.legend-count')?.textContent ?? '', /3 runs · 3 drawn/);
+  } finally {
+    h.close();
+  }
+});
+
 test('compare tables: runs are rows, a header click sorts (again: descending), only differences drops equal params', () => {
   const h = withData();
   try {

@@ -32,11 +32,24 @@ function tooltip(run: RunRow, link: CellLink): string {
 export class NotebookCellStatusProvider implements vscode.NotebookCellStatusBarItemProvider, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCellStatusBarItems = this.changeEmitter.event;
-  private readonly subscription: vscode.Disposable;
-  private readonly media = new MediaCatalog();
+  private readonly subscriptions: vscode.Disposable[];
+  /** Per open notebook: its runs' media, read incrementally (one catalog per notebook, so two open notebooks do not
+   * evict each other's runs and read their logs again from the start). */
+  private readonly media = new Map<string, MediaCatalog>();
+  /** Runs started from each notebook (lineage), until the index changes: listing all runs per cell would repeat. */
+  private readonly notebookRuns = new Map<string, string[]>();
 
   constructor(private readonly host: IndexHost, private keyMetric: string) {
-    this.subscription = host.onDidChange(() => this.changeEmitter.fire());
+    this.subscriptions = [
+      host.onDidChange(() => {
+        this.notebookRuns.clear();
+        this.changeEmitter.fire();
+      }),
+      vscode.workspace.onDidCloseNotebookDocument((notebook) => {
+        this.media.delete(notebook.uri.fsPath);
+        this.notebookRuns.delete(notebook.uri.fsPath);
+      }),
+    ];
   }
 
   /** `trialbook.keyMetric` changed: a cell shows the key metric first. */
@@ -49,8 +62,11 @@ export class NotebookCellStatusProvider implements vscode.NotebookCellStatusBarI
   async provideCellStatusBarItems(cell: vscode.NotebookCell): Promise<vscode.NotebookCellStatusBarItem[]> {
     if (cell.kind !== vscode.NotebookCellKind.Code || cell.notebook.uri.scheme !== 'file') return [];
     const index = await this.host.get();
-    const links = index.cellLinks(cell.notebook.uri.fsPath);
-    if (links.length === 0) return [];
+    const notebook = cell.notebook.uri.fsPath;
+    const links = index.cellLinks(notebook);
+    // A cell that logged only media has no metrics cell link: its run is found through the notebook it started in.
+    const started = this.runsStartedIn(index, notebook);
+    if (links.length === 0 && started.length === 0) return [];
     const source = cell.document.getText();
     const matched = linksForCell(links, source, cell.executionSummary?.executionOrder);
     const items: vscode.NotebookCellStatusBarItem[] = [];
@@ -66,7 +82,8 @@ export class NotebookCellStatusProvider implements vscode.NotebookCellStatusBarI
       item.accessibilityInformation = { label: `Trialbook run ${run.name}: ${values}` };
       items.push(item);
     }
-    for (const run of this.runsWithMediaOf(index, links, cell.notebook.uri.fsPath, source, cell.executionSummary?.executionOrder)) {
+    const candidates = [...links.map((l) => l.runId), ...started];
+    for (const run of this.runsWithMediaOf(index, candidates, notebook, source, cell.executionSummary?.executionOrder)) {
       const item = new vscode.NotebookCellStatusBarItem('$(file-media) Show media', vscode.NotebookCellStatusBarAlignment.Left);
       item.tooltip = inertText(`Show the media this cell logged to ${run.name} (its latest images, tables, charts and text)`);
       item.command = { title: 'Show media', command: CommandId.showRunMedia, arguments: [run.id] };
@@ -76,16 +93,31 @@ export class NotebookCellStatusProvider implements vscode.NotebookCellStatusBarI
     return items;
   }
 
-  /** The runs (newest first, at most 3) to which this cell logged media, among the runs linked to this notebook. */
-  private runsWithMediaOf(index: RunReader, links: readonly CellLink[], notebook: string, source: string, executionOrder: number | undefined): RunRow[] {
-    const runIds = [...new Set(links.map((l) => l.runId))].sort().reverse();
-    this.media.keepOnly(runIds);
+  private runsStartedIn(index: RunReader, notebook: string): string[] {
+    let ids = this.notebookRuns.get(notebook);
+    if (!ids) {
+      const wanted = resolve(notebook);
+      ids = index.listRuns().filter((r) => r.notebook !== undefined && r.notebook !== '' && (r.notebook === notebook || resolve(r.notebook) === wanted)).map((r) => r.id);
+      this.notebookRuns.set(notebook, ids);
+    }
+    return ids;
+  }
+
+  /** The runs (newest first, at most 3) to which this cell logged media, among the runs linked to or started in this notebook. */
+  private runsWithMediaOf(index: RunReader, candidates: readonly string[], notebook: string, source: string, executionOrder: number | undefined): RunRow[] {
+    const runIds = [...new Set(candidates)].sort().reverse();
+    let catalog = this.media.get(notebook);
+    if (!catalog) {
+      catalog = new MediaCatalog();
+      this.media.set(notebook, catalog);
+    }
+    catalog.keepOnly(runIds);
     const out: RunRow[] = [];
     for (const runId of runIds) {
       const run = index.getRun(runId);
       if (!run) continue;
       // A media event names its notebook, or none (then it is the run's notebook, the one these links are in).
-      const cells = [...this.media.read(runId, run.dir).cells.values()].filter((c) => c.notebook === undefined || c.notebook === notebook || resolve(c.notebook) === resolve(notebook));
+      const cells = [...catalog.read(runId, run.dir).cells.values()].filter((c) => c.notebook === undefined || c.notebook === notebook || resolve(c.notebook) === resolve(notebook));
       if (linksForCell(cells, source, executionOrder).length > 0) out.push(run);
       if (out.length === 3) break;
     }
@@ -93,7 +125,7 @@ export class NotebookCellStatusProvider implements vscode.NotebookCellStatusBarI
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const d of this.subscriptions.splice(0)) d.dispose();
     this.changeEmitter.dispose();
   }
 }

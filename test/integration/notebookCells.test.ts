@@ -75,4 +75,23 @@ suite('Notebook cell annotations', () => {
     await waitFor('a second reveal', async () => api.detailsPanels().find((p) => p.runId === run.id && p.mediaReveals === 2));
     assert.equal(api.detailsPanels().filter((p) => p.runId === run.id).length, 1);
   });
+  test('a cell that logged only media (no number) still offers Show media, found through the notebook its run started in', async function () {
+    this.timeout(120_000);
+    const { api } = await activateTrialbook();
+    const dir = join(workspaceDir(), 'notebooks');
+    mkdirSync(dir, { recursive: true });
+    const notebook = join(dir, 'media-only.ipynb');
+    // A real kernel: cell 2 logs one image and nothing else, so no metrics event links any cell to the run.
+    await runNotebook(join(repoRoot(), 'test', 'fixtures', 'notebooks', 'media-only.ipynb'), notebook, join(workspaceDir(), '.trialbook'));
+    await api.refresh();
+    const run = await waitFor('the media-only run in the tree', async () => (await api.runsTree()).find((e) => e.experiment === 'notebook-media-only')?.runs[0]);
+    const items = await waitFor('the cell items', async () => {
+      const all = await api.cellStatusCommands(notebook);
+      return all.some((cell) => cell.length > 0) ? all : undefined;
+    });
+    assert.equal(items.length, 4, JSON.stringify(items));
+    assert.deepEqual(items.map((cell) => cell.map((i) => i.text)), [[], [], ['$(file-media) Show media'], []], 'only the cell that logged the image offers it');
+    assert.equal(items[2]?.[0]?.command, 'trialbook.showRunMedia');
+    assert.deepEqual(items[2]?.[0]?.args, [run.id]);
+  });
 });

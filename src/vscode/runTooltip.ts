@@ -2,7 +2,7 @@
 // Everything in it but the layout is run-supplied, so it is either escaped inline text or inside a code block
 // that no input can close.
 import type { MetricSummary, RunRow } from '../core/model';
-import { formatNumber, formatValue } from '../shared/format';
+import { formatDate, formatNumber, formatValue } from '../shared/format';
 import { metricGoal } from '../shared/metricDirection';
 import { fencedCodeBlock } from '../shared/untrustedText';
 
@@ -60,7 +60,9 @@ export function runTooltipLines(run: RunRow): string[] {
 
 /** `**name** — status · experiment · id`, then the details in a code block. */
 export function runTooltipMarkdown(run: RunRow): string {
-  const heading = `**${markdownLiteral(run.name)}** — ${markdownLiteral(`${run.status} · ${run.experiment} · ${run.id}`)}\n`;
+  // An imported run its tool still calls running, silent past the crash window (its tool writes no heartbeats).
+  const status = run.status === 'running' && run.stale ? `running, no update since ${formatDate(run.lastEventAt)}` : run.status;
+  const heading = `**${markdownLiteral(run.name)}** — ${markdownLiteral(`${status} · ${run.experiment} · ${run.id}`)}\n`;
   const lines = runTooltipLines(run);
   return lines.length ? `${heading}${fencedCodeBlock(lines.join('\n'))}` : heading;
 }

@@ -95,3 +95,12 @@ test('summary values are listed, after the metrics, with the shared formats; a m
   assert.ok(lines.includes('  val/loss: 0.5 / 0.1 / 0.9  (3 points, summary: min, lower is better)'), lines.join('\n'));
   assert.ok(!runTooltipLines(row()).includes('Summary:'));
 });
+
+test('an imported run its tool still calls running but silent past the crash window says since when (stale)', () => {
+  const lastEventAt = new Date(2026, 10, 30, 5, 21, 7).getTime();
+  const stale = unescapeHtml(markdown.render(runTooltipMarkdown(row({ status: 'running', stale: true, lastEventAt }))));
+  assert.match(stale, /— running, no update since 2026-11-30 05:21:07 · demo/);
+  const live = unescapeHtml(markdown.render(runTooltipMarkdown(row({ status: 'running', lastEventAt }))));
+  assert.match(live, /— running · demo/);
+  assert.doesNotMatch(live, /no update/);
+});

@@ -4,8 +4,9 @@
 // is compared or opened; the server's registered models in the Models view. Logins live in SecretStorage (the
 // registries' store, one per server) and are sent only to that server: requests never follow redirects.
 import * as vscode from 'vscode';
-import type { Logger } from '../../core/model';
+import { askMlflowLogin } from '../mlflowLogin';
 import type { Credentials } from '../../core/registry/types';
+import type { Logger } from '../../core/model';
 import { RemoteBrowser, type BrowseStatus } from '../../core/remote/remoteBrowser';
 import { remoteRegisteredModels } from '../../core/remote/remoteModels';
 import { parseServerAddress } from '../../core/remote/remoteTarget';
@@ -212,22 +213,8 @@ export class RemoteController implements vscode.Disposable {
       if (servers.length === 0) void vscode.window.showInformationMessage('Trialbook: add an MLflow server first ("Trialbook: Add MLflow Server…").');
       return;
     }
-    const kind = await vscode.window.showQuickPick([
-      { label: 'Username and password', value: 'basic' as const }, { label: 'Token', description: 'a bearer token (MLFLOW_TRACKING_TOKEN)', value: 'token' as const },
-    ], { title: `Login for ${inertText(server)}` });
-    if (!kind) return;
-    let credentials: Credentials;
-    if (kind.value === 'token') {
-      const token = await vscode.window.showInputBox({ title: 'Token', password: true, ignoreFocusOut: true });
-      if (!token) return;
-      credentials = { kind: 'token', token };
-    } else {
-      const username = await vscode.window.showInputBox({ title: 'Username', ignoreFocusOut: true });
-      if (!username) return;
-      const password = await vscode.window.showInputBox({ title: 'Password', password: true, ignoreFocusOut: true });
-      if (password === undefined) return;
-      credentials = { kind: 'basic', username, password };
-    }
+    const credentials = await askMlflowLogin(server);
+    if (!credentials) return;
     await this.storeCredentials(server, credentials);
     if (this.servers.has(server)) await this.refresh(server);
   }

@@ -3,9 +3,10 @@
 // the login in SecretStorage (the registries' store: one login per server, shared with model pushes to it), and
 // shows where it stands in a status bar item and on the Runs view's badge: synced / pending N / error + retry.
 import * as vscode from 'vscode';
+import { askMlflowLogin } from '../mlflowLogin';
+import type { Credentials } from '../../core/registry/types';
 import type { Logger } from '../../core/model';
 import { RegistryError } from '../../core/registry/errors';
-import type { Credentials } from '../../core/registry/types';
 import { parseSyncTarget, type SyncTarget } from '../../core/sync/syncTarget';
 import { pendingPoints, syncWorkspace } from '../../core/sync/workspaceSync';
 import { errorMessage } from '../../shared/errorMessage';
@@ -156,22 +157,8 @@ export class SyncController implements vscode.Disposable {
   private async askCredentials(): Promise<void> {
     const setting = this.setting ?? (() => { const s = readSetting(); return s && !('problem' in s) ? s : undefined; })();
     if (!setting) { void vscode.window.showInformationMessage('Trialbook: set trialbook.sync.server (e.g. mlflow+https://mlflow.example.com/) first.'); return; }
-    const kind = await vscode.window.showQuickPick([
-      { label: 'Username and password', value: 'basic' as const }, { label: 'Token', description: 'MLFLOW_TRACKING_TOKEN-style bearer token', value: 'token' as const },
-    ], { title: `Login for ${setting.target.trackingUri}` });
-    if (!kind) return;
-    let credentials: Credentials;
-    if (kind.value === 'token') {
-      const token = await vscode.window.showInputBox({ title: 'Token', password: true, ignoreFocusOut: true });
-      if (!token) return;
-      credentials = { kind: 'token', token };
-    } else {
-      const username = await vscode.window.showInputBox({ title: 'Username', ignoreFocusOut: true });
-      if (!username) return;
-      const password = await vscode.window.showInputBox({ title: 'Password', password: true, ignoreFocusOut: true });
-      if (password === undefined) return;
-      credentials = { kind: 'basic', username, password };
-    }
+    const credentials = await askMlflowLogin(setting.target.trackingUri);
+    if (!credentials) return;
     await this.secrets.store(secretsConfig(setting.target), credentials);
     this.paused = false;
     await this.syncNow();

@@ -118,10 +118,19 @@ export const tests: UiTest[] = [
         const scatter = frame.locator('canvas.scatter');
         await scatter.waitFor({ state: 'visible', timeout: 30_000 });
         await scatter.scrollIntoViewIfNeeded();
-        await scatter.focus();
-        await page.keyboard.press('ArrowRight');
         const tip = frame.locator('.scatter-tip');
-        await tip.waitFor({ state: 'visible', timeout: 10_000 });
+        // The page may still re-lay itself out after the comparison closed (a new width re-renders the scatter):
+        // focus and step again until a point is shown.
+        for (let attempt = 1; ; attempt++) {
+          await scatter.focus();
+          await page.keyboard.press('ArrowRight');
+          try {
+            await tip.waitFor({ state: 'visible', timeout: 2_000 });
+            break;
+          } catch (err) {
+            if (attempt === 5) throw err;
+          }
+        }
         const name = await tip.locator('.tip-name').innerText();
         assert.match(name, /^hp-\d\d$/);
         await screenshot('analysis-scatter-tooltip');

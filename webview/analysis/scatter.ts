@@ -42,6 +42,8 @@ export class ScatterPlot {
   }
 
   draw(data: AnalysisData, xKey: string, yKey: string, colorKey: string | undefined, kept: ReadonlySet<number> | undefined, width: number): void {
+    // A redraw (new width, live data, a brush) keeps the point the keyboard is on, when its run is still drawn.
+    const focusedRun = this.focused >= 0 && this.tooltip.style.display === 'block' ? this.points[this.focused]?.run : undefined;
     this.data = data;
     const find = (k: string | undefined): AnalysisDimension | undefined => data.dimensions.find((d) => d.key === k);
     this.dims = { x: find(xKey), y: find(yKey), c: find(colorKey) };
@@ -99,8 +101,10 @@ export class ScatterPlot {
     }
     ctx.globalAlpha = 1;
     this.points.sort((a, b) => a.x - b.x || a.y - b.y);
-    this.focused = -1;
-    this.tooltip.style.display = 'none';
+    this.focused = focusedRun === undefined ? -1 : this.points.findIndex((p) => p.run === focusedRun);
+    const still = this.points[this.focused];
+    if (still) this.show(still);
+    else this.tooltip.style.display = 'none';
     this.canvas.dataset.points = String(this.points.length);
   }
 

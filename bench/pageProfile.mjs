@@ -3,6 +3,8 @@
 // each control. Prints the functions with the most self time per step. A tool for finding costs, not a figure.
 //
 //   node bench/pageProfile.mjs [workspace dir with .trialbook] [runs]
+//   TRACE=1: a DevTools trace instead (time per event name on the main, compositor and raster threads: canvas
+//   rasterisation shows as CanvasRenderingContext2D::FinalizeFrame, layout as Layout)
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -35,7 +37,38 @@ const cdp = await page.context().newCDPSession(page);
 await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
 
+/** The renderer's trace around one step: time per event name on the page's main thread (top-level tasks' children too). */
+async function traced(fn, arg) {
+  const events = [];
+  const onData = ({ value }) => events.push(...value);
+  cdp.on('Tracing.dataCollected', onData);
+  const done = new Promise((res) => cdp.once('Tracing.tracingComplete', res));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink,cc,viz,gpu', transferMode: 'ReportEvents' });
+  const ms = await page.evaluate(fn, arg);
+  await cdp.send('Tracing.end');
+  await done;
+  cdp.off('Tracing.dataCollected', onData);
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const names = new Map(events.filter((e) => e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args?.name]));
+  const byName = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || !e.dur) continue;
+    const thread = names.get(`${e.pid}:${e.tid}`) ?? '?';
+    if (main && e.tid !== main.tid && !/Compositor|Raster|Viz|Gpu/.test(thread)) continue;
+    const key = `${thread === 'CrRendererMain' ? 'main' : thread} ${e.name}`;
+    byName.set(key, (byName.get(key) ?? 0) + e.dur);
+  }
+  console.log(`  trace (ms per event, nested events counted in their parents too):`);
+  for (const [k, v] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 18)) console.log(`  ${(v / 1000).toFixed(1).padStart(7)} ms  ${k}`);
+  return ms;
+}
+
 async function profiled(label, fn, arg) {
+  if (process.env.TRACE) {
+    const ms = await traced(fn, arg);
+    console.log(`== ${label}: ${ms.toFixed(0)} ms to the next frame (traced)`);
+    return;
+  }
   await cdp.send('Profiler.start');
   const ms = await page.evaluate(fn, arg);
   const { profile } = await cdp.send('Profiler.stop');

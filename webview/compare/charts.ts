@@ -168,7 +168,7 @@ export class MetricChart {
 
   private dataset(line: ChartLine, ys: Float64Array): TypedLineDataset {
     const ds = {
-      type: 'typedLine', label: line.run.name, data: [], xs: line.xs, ys, borderColor: line.run.color, borderWidth: 1.5,
+      type: 'typedLine', label: line.run.name, data: [], xs: line.xs, ys, borderColor: line.run.color, borderWidth: 1,
       hidden: this.view.hidden.has(line.run.id),
     } as unknown as TypedLineDataset;
     this.style(ds, line);
@@ -180,7 +180,8 @@ export class MetricChart {
     const runId = this.highlighted;
     const on = runId === undefined || line.run.id === runId;
     ds.borderColor = on ? line.run.color : dimmed(line.run.color);
-    ds.borderWidth = runId !== undefined && on ? 2.5 : 1.5;
+    // One pixel: the rasteriser's hairline path (typedLines.ts); only the highlighted run is drawn thicker.
+    ds.borderWidth = runId !== undefined && on ? 2.5 : 1;
     (ds as { order?: number }).order = runId !== undefined && on ? -1 : 0;
   }
 

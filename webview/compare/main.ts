@@ -13,8 +13,7 @@ import { MediaSection } from './media';
 import { mark, redrawn } from './paintMarks';
 import { RunPicker } from './runPicker';
 import { renderSections } from './sections';
-import { summaryValuesTable } from './summaryValues';
-import { paramsTable, summaryTable, type TableSort } from './tables';
+import { CompareTables } from './pageTables';
 import { SharedHover } from './tooltip';
 
 const host = connectToHost(compareContract);
@@ -30,7 +29,6 @@ const view: CompareViewState & { hidden: Set<string>; syncZoom: boolean } = {
   syncZoom: saved?.syncZoom ?? true,
   hidden: new Set<string>(),
 };
-const tableSorts: { params?: TableSort; summary?: TableSort } = {};
 let data: CompareData | undefined;
 let charts: MetricChart[] = [];
 
@@ -47,7 +45,7 @@ const legend = new Legend({
     // The same runs: restyled in place (a full render only when the runs themselves change).
     legend.restyle(view.hidden);
     for (const chart of charts) chart.update(chartView());
-    renderTables();
+    tables.schedule();
     redrawn(false);
   },
   remove: (runId) => {
@@ -99,9 +97,14 @@ const exportCsv = el('button', {}, 'Export CSV');
 const chartsBox = el('div', { className: 'sections' });
 const xNote = el('div', { className: 'status x-note', attrs: { role: 'status' } });
 xNote.hidden = true;
-const onlyDiffInput = el('input', { attrs: { type: 'checkbox', id: 'only-diff' } });
-const paramsBox = el('div', { className: 'table-box' });
-const summaryBox = el('div', { className: 'table-box' });
+const tables = new CompareTables({
+  data: () => data,
+  visible: (id) => !view.hidden.has(id),
+  onlyDifferentChanged: (onlyDifferent) => {
+    view.onlyDifferentParams = onlyDifferent;
+    saveState();
+  },
+}, view.onlyDifferentParams);
 
 app.append(
   el('header', { className: 'toolbar' },
@@ -120,8 +123,7 @@ app.append(
   xNote,
   chartsBox,
   media.root,
-  el('section', {}, el('h2', {}, 'Params ', el('label', { className: 'inline' }, onlyDiffInput, ' Only differences')), paramsBox),
-  el('section', {}, el('h2', {}, 'Metrics summary'), summaryBox),
+  ...tables.sections,
 );
 
 renderXAxisOptions([]);
@@ -129,7 +131,6 @@ syncZoomInput.checked = view.syncZoom;
 smoothingInput.value = String(view.smoothing);
 smoothingValue.textContent = view.smoothing.toFixed(2);
 logInput.checked = view.logScale;
-onlyDiffInput.checked = view.onlyDifferentParams;
 
 /** Kept by VS Code for a reload or the tab shown again (the host needs none of it until the page says ready). */
 function saveState(): void {
@@ -143,22 +144,6 @@ function saveState(): void {
 function chartView(): ChartView {
   const groups = grouping.chartView();
   return { smoothing: view.smoothing, logScale: view.logScale, hidden: view.hidden, ...(groups ? { grouping: groups } : {}) };
-}
-
-const visible = (id: string): boolean => !view.hidden.has(id);
-
-function renderTables(): void {
-  if (!data) return;
-  clear(paramsBox);
-  paramsBox.append(paramsTable(data, view.onlyDifferentParams, visible, tableSorts.params, (sort) => {
-    tableSorts.params = sort;
-    renderTables();
-  }));
-  clear(summaryBox);
-  summaryBox.append(summaryTable(data, visible, tableSorts.summary, (sort) => {
-    tableSorts.summary = sort;
-    renderTables();
-  }), summaryValuesTable(data, visible));
 }
 
 function renderLegend(): void {
@@ -263,7 +248,8 @@ function render(next: CompareData): void {
   if (reuseCharts) for (const chart of charts) chart.replaceData(next, chartView());
   else renderCharts();
   markPending(new Set(next.pendingMetrics ?? []));
-  renderTables();
+  // The charts are painted first; the tables (thousands of cells at 100 runs) after that frame.
+  tables.schedule();
   mark('chartsBuilt');
   document.body.dataset.drawn = String(Date.now());
   redrawn(true);
@@ -299,7 +285,7 @@ function applyUpdate(message: Extract<HostToCompareMessage, { type: 'update' }>)
   data = { ...data, runs: message.runs, metrics: message.metrics, summaries: message.summaries, summaryValues: message.summaryValues };
   if (metricsChanged) renderMetricPicker();
   renderLegend();
-  renderTables();
+  tables.schedule();
   document.body.dataset.updated = String(Date.now());
 }
 
@@ -338,11 +324,6 @@ logInput.addEventListener('change', () => {
   view.logScale = logInput.checked;
   for (const chart of charts) chart.update(chartView());
   redrawn(false);
-  saveState();
-});
-onlyDiffInput.addEventListener('change', () => {
-  view.onlyDifferentParams = onlyDiffInput.checked;
-  renderTables();
   saveState();
 });
 resetZoom.addEventListener('click', () => {

@@ -109,7 +109,7 @@ test('compare run picker: asks the host, never parses the filter, shows its erro
   }
 });
 
-test('compare legend: the search narrows it; hide all hides the matches; × removes a run from the comparison', () => {
+test('compare legend: the search narrows it; hide all hides the matches; × removes a run from the comparison', async () => {
   const h = withData();
   try {
     const search = h.document.querySelector<HTMLInputElement>('.legend-search');
@@ -120,6 +120,8 @@ test('compare legend: the search narrows it; hide all hides the matches; × remo
     assert.deepEqual(shown, ['r3']);
     [...h.document.querySelectorAll('button')].find((b) => b.textContent === 'Hide all')?.click();
     assert.deepEqual([...h.document.querySelectorAll('.legend-item.off')].map((b) => b.textContent), ['calm-heron']);
+    // The tables follow once the charts' frame is painted.
+    await h.frame();
     assert.deepEqual([...h.document.querySelectorAll('table[data-table=params] tbody tr')].map((r) => (r as HTMLElement).dataset.run), ['r1', 'r2'], 'hidden runs leave the tables');
     h.document.querySelector<HTMLButtonElement>('.legend-entry[data-run="r1"] .legend-remove')?.click();
     assert.deepEqual(setRuns(h), [{ type: 'setRuns', runIds: ['r2', 'r3'] }]);
@@ -146,9 +148,10 @@ test('compare legend: hiding a run restyles its entry in place (no rebuild of th
   }
 });
 
-test('compare tables: runs are rows, a header click sorts (again: descending), only differences drops equal params', () => {
+test('compare tables: runs are rows, a header click sorts (again: descending), only differences drops equal params', async () => {
   const h = withData();
   try {
+    await h.frame();
     const order = () => [...h.document.querySelectorAll<HTMLElement>('table[data-table=params] tbody tr')].map((r) => r.dataset.run);
     const header = () => h.document.querySelector<HTMLElement>('table[data-table=params] th[data-key="param:lr"]');
     assert.deepEqual(order(), ['r1', 'r2', 'r3']);

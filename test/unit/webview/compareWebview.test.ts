@@ -105,11 +105,14 @@ test('compare: Export CSV sends exportCsv', () => {
   }
 });
 
-test('compare: run-supplied markup shows as text and creates no element or attribute', () => {
+test('compare: run-supplied markup shows as text and creates no element or attribute', async () => {
   // The same page with plain names is the reference: markup in names and params must change no element or attribute.
   const plain = withData(fixture({ run: 'x'.repeat(evilName.length), note: 'x'.repeat(evilNote.length) }));
   const h = withData();
   try {
+    // The tables come after the charts' first frame.
+    await plain.frame();
+    await h.frame();
     assert.deepEqual(structure(h.document), structure(plain.document), 'the page built the same elements and attributes');
     assert.equal(h.document.querySelectorAll('img, svg, script, [onerror], [onload]').length, 0);
     const legendNames = [...h.document.querySelectorAll('.legend-item')].map((b) => b.textContent);
@@ -182,7 +185,7 @@ test('compare: state saved by an older version is dropped: the page starts from 
   }
 });
 
-test('compare: the summary table highlights one best cell per row by the metric\'s goal, none without one; summary values show per run', () => {
+test('compare: the summary table highlights one best cell per row by the metric\'s goal, none without one; summary values show per run', async () => {
   const data = fixture();
   data.summaries = [
     // Declared maximize although the name says loss; r2 and r3 tie at the best last value: only r2 (first) is marked.
@@ -193,6 +196,7 @@ test('compare: the summary table highlights one best cell per row by the metric\
   data.summaryValues = [{ name: 'best_accuracy', values: [0.93, null, 0.91] }, { name: evilNote, values: ['a', evilName, 'c'] }];
   const h = withData(data);
   try {
+    await h.frame();
     const table = h.document.querySelector('table[data-table="summary"]');
     assert.ok(table);
     // Runs are rows, in the runs' order; each metric · field is a column. The runs whose cell is marked best:

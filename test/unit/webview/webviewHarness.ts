@@ -58,8 +58,11 @@ export interface Harness {
   state(): unknown;
   /** Deliver a message as the host would (a MessageEvent on window). */
   send(message: unknown): void;
-  /** Calls the fake 2D contexts received, e.g. to tell whether a chart drew lines. */
-  canvasCalls: Array<{ method: string; args: unknown[] }>;
+  /**
+   * Calls the fake 2D contexts received, e.g. to tell whether a chart drew lines, with the context's stroke state
+   * at the call (`state`); a Path2D's moveTo/lineTo/arc are recorded here too (`path` set), as they are drawing work.
+   */
+  canvasCalls: Array<{ method: string; args: unknown[]; state?: { lineWidth: unknown; strokeStyle: unknown; lineJoin: unknown }; path?: true }>;
   /** Script errors the page raised (uncaught exceptions, failed listeners) while the test ran. */
   errors: string[];
   /** Resolve after the page's pending animation frames have run. */
@@ -111,7 +114,7 @@ function installLayoutAndCanvas(window: JSDOM['window'], calls: Harness['canvasC
         if (prop === 'createLinearGradient' || prop === 'createRadialGradient' || prop === 'createPattern') return () => ({ addColorStop() { /* unused */ } });
         if (prop === 'getTransform') return () => ({ a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 });
         return (...args: unknown[]) => {
-          calls.push({ method: String(prop), args });
+          calls.push({ method: String(prop), args, state: { lineWidth: target.lineWidth, strokeStyle: target.strokeStyle, lineJoin: target.lineJoin } });
           if (clock) clock.now += clock.msPerCanvasCall;
         };
       },
@@ -122,6 +125,18 @@ function installLayoutAndCanvas(window: JSDOM['window'], calls: Harness['canvasC
     });
     return context as unknown as RenderingContext;
   } as typeof window.HTMLCanvasElement.prototype.getContext;
+  // jsdom has no Path2D: a recording one (its segments count as drawing work, like the context's own).
+  class RecordingPath2D {
+    constructor() {
+      for (const method of ['moveTo', 'lineTo', 'arc', 'closePath', 'rect']) {
+        (this as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+          calls.push({ method, args, path: true });
+          if (clock) clock.now += clock.msPerCanvasCall;
+        };
+      }
+    }
+  }
+  Object.defineProperty(window, 'Path2D', { configurable: true, value: RecordingPath2D });
 }
 
 export function loadWebview(app: 'compare' | 'runsTable' | 'details' | 'monitoring', savedState?: unknown, options: { clock?: PageClock } = {}): Harness {

@@ -79,10 +79,15 @@ function linesOf(data: CompareData, metric: string): ChartLine[] {
   return lines;
 }
 
+/**
+ * On screen now: drawn at once. A chart just outside (within the observer's margin) is left to the observer, whose
+ * first report comes after the frame is painted: the charts in view show first, and a slider dragged redraws the
+ * charts below the fold once per report rather than in every frame's task.
+ */
 function inView(element: Element): boolean {
   if (!observer) return true;
   const r = element.getBoundingClientRect();
-  return r.bottom >= -200 && r.top <= window.innerHeight + 200;
+  return r.bottom >= 0 && r.top <= window.innerHeight;
 }
 
 /**

@@ -104,3 +104,38 @@ test('compare open: the tables are built after the charts\' first frame, not bef
     h.close();
   }
 });
+
+test('compare open: a chart just below the fold is drawn after the charts in view have been painted, not before', async () => {
+  const observed: Array<{ callback: (entries: Array<{ target: Element; isIntersecting: boolean }>) => void; targets: Element[] }> = [];
+  const h = loadWebview('compare', undefined, {
+    beforeScript: (window) => {
+      // The first chart (acc) on screen, the second (loss) 100 px below the window: within the observer's margin.
+      window.Element.prototype.getBoundingClientRect = function rect(this: Element): DOMRect {
+        const below = this.closest('[data-metric]')?.getAttribute('data-metric') === 'loss';
+        const top = below ? window.innerHeight + 100 : 0;
+        return { x: 0, y: top, top, left: 0, right: 800, bottom: top + 300, width: 800, height: 300, toJSON: () => ({}) } as DOMRect;
+      };
+      class Observer {
+        private readonly entry: { callback: (entries: Array<{ target: Element; isIntersecting: boolean }>) => void; targets: Element[] };
+        constructor(callback: (entries: Array<{ target: Element; isIntersecting: boolean }>) => void) {
+          this.entry = { callback, targets: [] };
+          observed.push(this.entry);
+        }
+        observe(target: Element): void { this.entry.targets.push(target); }
+        unobserve(target: Element): void { this.entry.targets = this.entry.targets.filter((t) => t !== target); }
+        disconnect(): void { this.entry.targets = []; }
+      }
+      Object.defineProperty(window, 'IntersectionObserver', { configurable: true, value: Observer });
+    },
+  });
+  try {
+    h.send({ type: 'data', data: fixture() });
+    assert.equal(runStrokes(h).length, 3, 'only the chart in view (three runs) is drawn before the first frame');
+    // The browser reports what is within the margin after that frame: the chart below the fold draws then.
+    for (const { callback, targets } of observed) callback(targets.map((target) => ({ target, isIntersecting: true })));
+    assert.equal(runStrokes(h).length, 6, 'then the chart below the fold');
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});

@@ -139,7 +139,7 @@ function installLayoutAndCanvas(window: JSDOM['window'], calls: Harness['canvasC
   Object.defineProperty(window, 'Path2D', { configurable: true, value: RecordingPath2D });
 }
 
-export function loadWebview(app: 'compare' | 'runsTable' | 'details' | 'monitoring', savedState?: unknown, options: { clock?: PageClock } = {}): Harness {
+export function loadWebview(app: 'compare' | 'runsTable' | 'details' | 'monitoring', savedState?: unknown, options: { clock?: PageClock; beforeScript?: (window: JSDOM['window']) => void } = {}): Harness {
   const errors: string[] = [];
   let open = true;
   const virtualConsole = new VirtualConsole();
@@ -157,6 +157,8 @@ export function loadWebview(app: 'compare' | 'runsTable' | 'details' | 'monitori
   let state: unknown = savedState;
   const { clock } = options;
   installLayoutAndCanvas(window, canvasCalls, clock);
+  // A test's own stand-ins (e.g. an IntersectionObserver and a layout with cards below the fold).
+  options.beforeScript?.(window);
   if (clock) {
     Object.defineProperty(window, 'setTimeout', { configurable: true, value: (run: () => void, ms?: number) => clock.setTimeout(run, ms) });
     Object.defineProperty(window, 'clearTimeout', { configurable: true, value: (id?: number) => clock.clearTimeout(id) });

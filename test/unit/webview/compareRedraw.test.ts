@@ -139,3 +139,23 @@ test('compare open: a chart just below the fold is drawn after the charts in vie
     h.close();
   }
 });
+
+test('compare slider: a frame\'s redraw draws one chart per task, the next chart in a task of its own', async () => {
+  const h = await opened();
+  try {
+    h.canvasCalls.length = 0;
+    const range = h.document.querySelector<HTMLInputElement>('input[type=range]');
+    assert.ok(range);
+    range.value = '0.5';
+    range.dispatchEvent(new h.window.Event('input', { bubbles: true }));
+    // The page's animation frame callback ran before this one (it asked first): its task drew one chart only.
+    await new Promise((done) => h.window.requestAnimationFrame(done));
+    assert.equal(runStrokes(h).length, 3, 'one chart (three runs) in the frame\'s task');
+    await new Promise((done) => h.window.setTimeout(done, 0));
+    assert.equal(runStrokes(h).length, 6, 'the other chart in the next task');
+    assert.ok(h.document.body.dataset.smoothMs !== undefined, 'the redraw\'s time is recorded once both are drawn');
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});

@@ -79,6 +79,8 @@ test('run-supplied names: the comparison keeps every name, with nothing for the 
     const h = loadWebview('compare');
     try {
       h.send({ type: 'data', data: wire });
+      // The tables come after the charts' first frame.
+      await h.frame();
       // Runs are rows and names are columns: the column headed by each name holds A's value and nothing for B.
       const table = (kind: string): { head: string[]; rows: Map<string, string[]> } => ({
         head: [...h.document.querySelectorAll(`table[data-table=${kind}] thead th`)].map((c) => c.textContent ?? ''),

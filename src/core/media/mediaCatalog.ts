@@ -104,9 +104,12 @@ function readLines(fd: number, offset: number, size: number, onLine: (line: stri
     at += read;
     let data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
     let start = 0;
+    // Only media lines are parsed: one byte search finds the next "media" of the chunk and every line before it is
+    // skipped unread (searching each line to the chunk's end made a long log cost lines × chunk bytes).
+    let media = data.indexOf('"media"', 0, 'utf8');
     for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
-      // Only media lines are parsed: a cheap byte search skips the metrics lines.
-      if (data.indexOf('"media"', start, 'utf8') >= 0 && data.indexOf('"media"', start, 'utf8') < nl) onLine(data.toString('utf8', start, nl));
+      if (media >= 0 && media < start) media = data.indexOf('"media"', start, 'utf8');
+      if (media >= 0 && media < nl) onLine(data.toString('utf8', start, nl));
       consumed += nl + 1 - start;
       start = nl + 1;
     }

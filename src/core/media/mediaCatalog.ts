@@ -77,6 +77,19 @@ export class MediaCatalog {
     return cursor.media;
   }
 
+  /**
+   * Several runs' media (runs without a folder are left out), `pause()` between runs: a first read of 100 logs
+   * takes longer than a frame, and the caller's thread must stay responsive (see Slicer in src/core/slices.ts).
+   */
+  async readInSlices(runs: ReadonlyArray<{ id: string; dir: string }>, pause: () => Promise<void>): Promise<RunMedia[]> {
+    const media: RunMedia[] = [];
+    for (const run of runs) {
+      media.push(this.read(run.id, run.dir));
+      await pause();
+    }
+    return media;
+  }
+
   /** Forgets runs no longer asked for. */
   keepOnly(runIds: Iterable<string>): void {
     const keep = new Set(runIds);

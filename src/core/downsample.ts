@@ -61,3 +61,59 @@ export function downsampleMinMax(xs: ArrayLike<number>, ys: ArrayLike<number>, c
   y.push(ys[count - 1] as number);
   return { x, y };
 }
+
+/** A line's points as typed arrays (x ascending). */
+export interface TypedPoints { x: Float64Array; y: Float64Array }
+
+/**
+ * Per-pixel envelope: the points (x ascending) split by x into `columns` equal columns between the first and last x
+ * (a chart's pixel columns), keeping per column the lowest and the highest value and the first NaN, in x order, plus
+ * the first and last point. A line drawn through them covers every pixel the whole line covers; lines that fit
+ * (at most two points per column) are kept whole. Always new arrays (the inputs may be reused buffers).
+ */
+export function envelope(xs: Float64Array, ys: Float64Array, count: number, columns: number): TypedPoints {
+  const n = Math.max(0, Math.min(count, xs.length, ys.length));
+  const cols = Math.max(1, Math.floor(columns));
+  if (n <= 2 * cols + 2) return { x: xs.slice(0, n), y: ys.slice(0, n) };
+  const x = new Float64Array(3 * cols + 2);
+  const y = new Float64Array(3 * cols + 2);
+  let out = 0;
+  const keep = (i: number): void => { x[out] = xs[i] as number; y[out] = ys[i] as number; out++; };
+  keep(0);
+  const x0 = xs[0] as number;
+  const span = (xs[n - 1] as number) - x0;
+  // Columns over the inner points: a point's column from its x (all in one column when every x is the same).
+  const scale = span > 0 ? cols / span : 0;
+  let i = 1;
+  const last = n - 1;
+  while (i < last) {
+    const col = Math.min(cols - 1, Math.floor(((xs[i] as number) - x0) * scale));
+    let lo = -1;
+    let hi = -1;
+    let loV = Infinity;
+    let hiV = -Infinity;
+    let nan = -1;
+    // The column's points: x is ascending, so they follow each other.
+    for (; i < last && Math.min(cols - 1, Math.floor(((xs[i] as number) - x0) * scale)) === col; i++) {
+      const v = ys[i] as number;
+      if (v !== v) {
+        if (nan < 0) nan = i;
+      } else {
+        if (lo < 0 || v < loV) { lo = i; loV = v; }
+        if (hi < 0 || v > hiV) { hi = i; hiV = v; }
+      }
+    }
+    let p0 = lo;
+    let p1 = hi;
+    let p2 = nan;
+    let t: number;
+    if (p0 > p1) { t = p0; p0 = p1; p1 = t; }
+    if (p1 > p2) { t = p1; p1 = p2; p2 = t; }
+    if (p0 > p1) { t = p0; p0 = p1; p1 = t; }
+    if (p0 >= 0) keep(p0);
+    if (p1 >= 0 && p1 !== p0) keep(p1);
+    if (p2 >= 0 && p2 !== p1) keep(p2);
+  }
+  keep(last);
+  return { x: x.slice(0, out), y: y.slice(0, out) };
+}

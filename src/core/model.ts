@@ -240,6 +240,28 @@ export interface SeriesLine {
   totalPoints: number;
 }
 
+/** A request for lines as a chart `columns` pixels wide shows them (see downsample.ts `envelope`). */
+export interface EnvelopeRequest {
+  runIds: string[];
+  keys: string[];
+  xAxis: XAxis;
+  /** Pixel columns across the chart: at most two points per column (three where it holds NaN), plus the ends. */
+  columns: number;
+}
+
+/**
+ * A line as typed arrays, straight from the reader's cache: shared, never copied on the way out, so read it and
+ * copy what you keep (the compare panel packs it into its message's one buffer).
+ */
+export interface TypedSeriesLine {
+  runId: string;
+  key: string;
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  /** Points stored before the envelope. */
+  totalPoints: number;
+}
+
 export interface RunQuery {
   /** Filter expression, see docs/filter-language.md. */
   filter?: string;

@@ -14,7 +14,7 @@ import { PushLedger } from './index/pushLedger';
 import { RunCatalog } from './index/runCatalog';
 import { SeriesReader } from './index/seriesReader';
 import type {
-  CellLink, DatasetGroup, ParamComparison, PushRecord, RunDetail, RunQuery, RunRow, SeriesLine, SeriesRequest, SyncReport,
+  CellLink, DatasetGroup, ParamComparison, PushRecord, RunDetail, RunQuery, RunRow, SeriesLine, SeriesRequest, SyncReport, EnvelopeRequest, TypedSeriesLine,
 } from './model';
 import type { OpenIndexOptions, RunIndex } from './runIndex';
 import { loadSqlJs, type SqlEngine } from './sqlEngine';
@@ -197,6 +197,15 @@ class WorkspaceIndex implements RunIndex {
   series(request: SeriesRequest): SeriesLine[] {
     try {
       return this.seriesReader.series(request);
+    } catch (err) {
+      if (!isDamage(err)) throw err;
+      throw new DamagedDatabaseError(this.damaged(err));
+    }
+  }
+
+  seriesEnvelopes(request: EnvelopeRequest): TypedSeriesLine[] {
+    try {
+      return this.seriesReader.envelopes(request);
     } catch (err) {
       if (!isDamage(err)) throw err;
       throw new DamagedDatabaseError(this.damaged(err));

@@ -1,5 +1,5 @@
 import type {
-  CellLink, DatasetGroup, Logger, ParamComparison, PushRecord, RunDetail, RunQuery, RunRow, SeriesLine, SeriesRequest, SyncReport,
+  CellLink, DatasetGroup, Logger, ParamComparison, PushRecord, RunDetail, RunQuery, RunRow, SeriesLine, SeriesRequest, SyncReport, EnvelopeRequest, TypedSeriesLine,
 } from './model';
 
 /**
@@ -11,6 +11,8 @@ export interface RunReader {
   getRun(id: string): RunDetail | undefined;
   experiments(): string[];
   series(request: SeriesRequest): SeriesLine[];
+  /** Lines as a chart of `columns` pixels shows them, as typed arrays shared with the reader's cache (not copied). */
+  seriesEnvelopes(request: EnvelopeRequest): TypedSeriesLine[];
   compareParams(runIds: string[], onlyDifferent: boolean): ParamComparison;
   /** Cells of one notebook (absolute path) that logged to any run. */
   cellLinks(notebookPath: string): CellLink[];

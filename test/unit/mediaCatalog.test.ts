@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MediaCatalog, stepsOf } from '../../src/core/media/mediaCatalog';
 import { openRunIndex } from '../../src/core/openRunIndex';
@@ -60,6 +60,32 @@ describe('media: events in the log, read by the media catalog and skipped by the
     assert.match(JSON.stringify(image), /^\{"file":"[0-9a-f]{64}\.png","width":4,"height":3,"caption":"a cat"\}$/);
     assert.deepEqual(media.keys.get('pr')?.byStep.get(5), [{ kind: 'pr', x: [0, 1], y: [1, 0.5], auc: 0.75, xLabel: 'recall', yLabel: 'precision' }]);
     assert.deepEqual(media.problems, []);
+  });
+
+  it('searches each byte of a long log a bounded number of times (the compare panel reads 100 logs on the editor\'s thread)', () => {
+    const id = runId(4);
+    // 5,000 metric lines, then one media line: each line used to be searched for "media" to the end of its chunk.
+    const run = new RunLog(id).start({ experiment: 'e', name: 'long' }, T0);
+    for (let step = 0; step < 5000; step++) run.metrics(step, { loss: 1 / (step + 1), acc: step / 5000 }, { ts: T0 + 1 + step / 100 });
+    ws.append(run.media(5000, 'weights', 'histogram', [{ min: 0, max: 1, counts: [1] }], T0 + 60));
+    const size = statSync(ws.logPath(id)).size;
+    // Counts the bytes that Buffer searches look at (what a search from `start` may scan: the rest of the buffer).
+    const original = Buffer.prototype.indexOf;
+    let searched = 0;
+    Buffer.prototype.indexOf = function indexOf(this: Buffer, value: string | number | Uint8Array, byteOffset?: number | BufferEncoding, encoding?: BufferEncoding): number {
+      const at = original.call(this, value, byteOffset as number, encoding);
+      const from = typeof byteOffset === 'number' ? byteOffset : 0;
+      searched += (at < 0 ? this.length : at + 1) - from;
+      return at;
+    };
+    let media;
+    try {
+      media = new MediaCatalog().read(id, join(ws.trialbookDir, 'runs', id));
+    } finally {
+      Buffer.prototype.indexOf = original;
+    }
+    assert.deepEqual(stepsOf(media.keys.get('weights')!), [5000]);
+    assert.ok(searched <= 3 * size, `searched ${searched} bytes of a ${size}-byte log`);
   });
 
   it('reads only what was appended, whole lines only, and starts over when the log shrank', () => {

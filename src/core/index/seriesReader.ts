@@ -1,8 +1,8 @@
 // Metric series for charts: points decoded from the database's chunks, put in x order and downsampled, with a
 // cache of the downsampled lines (a panel asks again on every axis or selection change).
 import type { Database, Statement } from 'sql.js';
-import { downsampleMinMax } from '../downsample';
-import type { SeriesLine, SeriesRequest } from '../model';
+import { downsampleMinMax, envelope, type TypedPoints } from '../downsample';
+import type { EnvelopeRequest, SeriesLine, SeriesRequest, TypedSeriesLine } from '../model';
 import type { RunState } from '../runState';
 import { CHUNK_POINTS } from '../seriesCodec';
 import type { SqlEngine } from '../sqlEngine';
@@ -15,6 +15,8 @@ const LINE_CACHE_MAX_POINTS = 20_000;
 
 export class SeriesReader {
   private lineCache = new Map<string, { version: string; line: SeriesLine }>();
+  /** Envelopes by series, axis and width: handed out as they are (typed, never copied on the way out). */
+  private envelopeCache = new Map<string, { version: string; points: TypedPoints; totalPoints: number }>();
   /** Reused decode buffers: a query decodes one series at a time, so cold queries allocate nothing per series. */
   private scratch: { xs: Float64Array; ys: Float64Array; rel: Float64Array } = { xs: new Float64Array(0), ys: new Float64Array(0), rel: new Float64Array(0) };
 
@@ -24,6 +26,42 @@ export class SeriesReader {
   /** Forgets the cached lines (their series ids mean nothing in another database). */
   clear(): void {
     this.lineCache.clear();
+    this.envelopeCache.clear();
+  }
+
+  /** Each line as a chart `columns` pixels wide shows it (see `envelope`), typed, from the cache when it still holds. */
+  envelopes(request: EnvelopeRequest): TypedSeriesLine[] {
+    const lines: TypedSeriesLine[] = [];
+    const columns = Math.max(1, Math.floor(request.columns));
+    const axis = request.xAxis === 'step' ? 'step' : 'time';
+    const runs = this.runs();
+    let stmt: Statement | undefined;
+    try {
+      for (const runId of request.runIds) {
+        const run = runs.get(runId);
+        if (!run) continue;
+        for (const key of request.keys) {
+          const m = run.metrics.get(key);
+          if (!m || m.seriesId === 0) continue;
+          const cacheKey = `${m.seriesId}/${request.xAxis}/${columns}`;
+          const version = `${m.chunks}/${m.tailPoints}`;
+          let hit = this.envelopeCache.get(cacheKey);
+          if (hit && hit.version === version) {
+            this.envelopeCache.delete(cacheKey);
+          } else {
+            stmt ??= this.db().prepare(SERIES_CHUNKS_SQL);
+            const { xs, ys, n } = this.decodedLine(run, m, request.xAxis, axis, stmt);
+            hit = { version, points: envelope(xs, ys, n, columns), totalPoints: n };
+          }
+          this.envelopeCache.set(cacheKey, hit);
+          if (this.envelopeCache.size > LINE_CACHE_ENTRIES) this.envelopeCache.delete(this.envelopeCache.keys().next().value as string);
+          lines.push({ runId, key, x: hit.points.x, y: hit.points.y, totalPoints: hit.totalPoints });
+        }
+      }
+    } finally {
+      stmt?.free();
+    }
+    return lines;
   }
 
   series(request: SeriesRequest): SeriesLine[] {
@@ -72,6 +110,14 @@ export class SeriesReader {
   /** Decodes one series into the scratch buffers and downsamples it. */
   private downsampledLine(run: RunState, m: { seriesId: number; chunks: number; tailPoints: number }, xAxis: SeriesRequest['xAxis'],
     axis: 'step' | 'time', maxPoints: number, stmt: Statement): SeriesLine {
+    const { xs: sx, ys: sy, n } = this.decodedLine(run, m, xAxis, axis, stmt);
+    const d = downsampleMinMax(sx, sy, n, maxPoints);
+    return { runId: run.id, key: '', x: d.x, y: d.y, totalPoints: n };
+  }
+
+  /** Decodes one series in x order (into the scratch buffers: valid until the next decode). */
+  private decodedLine(run: RunState, m: { seriesId: number; chunks: number; tailPoints: number }, xAxis: SeriesRequest['xAxis'],
+    axis: 'step' | 'time', stmt: Statement): { xs: Float64Array; ys: Float64Array; n: number } {
     // Full chunks but the last: the size is known without counting (readSeries grows the buffers if not).
     const expected = m.chunks > 0 ? (m.chunks - 1) * CHUNK_POINTS + m.tailPoints : 0;
     if (this.scratch.xs.length < expected) {
@@ -99,7 +145,6 @@ export class SeriesReader {
       sx = Float64Array.from(order, (i) => px[i] as number);
       sy = Float64Array.from(order, (i) => ys[i] as number);
     }
-    const d = downsampleMinMax(sx, sy, n, maxPoints);
-    return { runId: run.id, key: '', x: d.x, y: d.y, totalPoints: n };
+    return { xs: sx, ys: sy, n };
   }
 }

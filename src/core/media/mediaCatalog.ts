@@ -77,6 +77,19 @@ export class MediaCatalog {
     return cursor.media;
   }
 
+  /**
+   * Several runs' media (runs without a folder are left out), `pause()` between runs: a first read of 100 logs
+   * takes longer than a frame, and the caller's thread must stay responsive (see Slicer in src/core/slices.ts).
+   */
+  async readInSlices(runs: ReadonlyArray<{ id: string; dir: string }>, pause: () => Promise<void>): Promise<RunMedia[]> {
+    const media: RunMedia[] = [];
+    for (const run of runs) {
+      media.push(this.read(run.id, run.dir));
+      await pause();
+    }
+    return media;
+  }
+
   /** Forgets runs no longer asked for. */
   keepOnly(runIds: Iterable<string>): void {
     const keep = new Set(runIds);
@@ -104,9 +117,12 @@ function readLines(fd: number, offset: number, size: number, onLine: (line: stri
     at += read;
     let data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
     let start = 0;
+    // Only media lines are parsed: one byte search finds the next "media" of the chunk and every line before it is
+    // skipped unread (searching each line to the chunk's end made a long log cost lines × chunk bytes).
+    let media = data.indexOf('"media"', 0, 'utf8');
     for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
-      // Only media lines are parsed: a cheap byte search skips the metrics lines.
-      if (data.indexOf('"media"', start, 'utf8') >= 0 && data.indexOf('"media"', start, 'utf8') < nl) onLine(data.toString('utf8', start, nl));
+      if (media >= 0 && media < start) media = data.indexOf('"media"', start, 'utf8');
+      if (media >= 0 && media < nl) onLine(data.toString('utf8', start, nl));
       consumed += nl + 1 - start;
       start = nl + 1;
     }

@@ -1,5 +1,5 @@
 // Builds what a comparison panel shows from the index (no vscode import: unit-tested in plain Node).
-import type { RunDetail, SeriesLine } from '../../../core/model';
+import type { RunDetail, TypedSeriesLine } from '../../../core/model';
 import type { RunIndex } from '../../../core/runIndex';
 import { own } from '../../../shared/own';
 import type { CompareData, CompareLine, SummaryRow, XAxisKind } from '../../../shared/webviews/compare/contract';
@@ -8,6 +8,7 @@ import { goalAcross } from '../../runFormat';
 import { defaultMetrics, metricSections } from '../../../shared/webviews/compare/metricSections';
 import { runColor } from '../../runColor';
 import { seriesByMetric } from './xByMetric';
+import { Slicer } from '../../../core/slices';
 
 /**
  * Points per line for a chart `pixelWidth` device pixels wide: min/max buckets need two points per pixel
@@ -17,6 +18,17 @@ export function pointsForWidth(pixelWidth: number | undefined, setting: number):
   if (!pixelWidth || !Number.isFinite(pixelWidth) || pixelWidth <= 0) return setting;
   return Math.min(setting, Math.max(200, Math.ceil(2 * pixelWidth)));
 }
+
+/**
+ * Pixel columns of a chart that shows at most `maxPoints` points per line: two points per column (its lowest and its
+ * highest) and the line's two ends, see `envelope` in src/core/downsample.ts.
+ */
+export function columnsFor(maxPoints: number): number {
+  return Math.max(1, Math.floor((maxPoints - 2) / 2));
+}
+
+/** A line as read, typed (the reader's envelopes) or not (x by a metric). */
+interface ReadLine { runId: string; key: string; x: ArrayLike<number>; y: ArrayLike<number>; totalPoints: number }
 
 /**
  * Lines with their points moved into one Float64Array: VS Code sends each typed array's whole buffer across the
@@ -47,10 +59,6 @@ function compareSelection(index: RunIndex, runIds: readonly string[], requestedM
   const selected = requestedMetrics?.filter((m) => metricSet.has(m)) ?? [];
   return { runs, metricSet, metrics, selectedMetrics: selected.length ? selected : defaultMetrics(metrics) };
 }
-
-/** Time the extension host may spend reading series before it lets other work run (its thread serves the editor). */
-const SLICE_MS = 15;
-const yieldToHost = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * buildCompareData, with the series read a few runs at a time and the host's thread given back between slices:
@@ -88,40 +96,38 @@ export function chartOrder(metrics: readonly string[], charted: readonly string[
 export async function compareLinesInSlices(index: RunIndex, runIds: readonly string[], metrics: readonly string[],
   xAxis: Exclude<XAxisKind, 'metric'>, maxPoints: number): Promise<CompareLine[]> {
   const series = await readSeriesInSlices(index, runIds, metrics, xAxis, maxPoints);
-  return packLines(series.filter((line) => index.getRun(line.runId) !== undefined)
+  // Runs deleted while this yielded are left out.
+  const still = new Set(runIds.filter((id) => index.getRun(id) !== undefined));
+  return packLines(series.filter((line) => still.has(line.runId))
     .map((line) => ({ runId: line.runId, metric: line.key, xs: line.x, ys: line.y, totalPoints: line.totalPoints })));
 }
 
+/** Every run's envelope of each of `metrics`, a run at a time, the thread given back between slices. */
 async function readSeriesInSlices(index: RunIndex, runIds: readonly string[], metrics: readonly string[],
-  xAxis: Exclude<XAxisKind, 'metric'>, maxPoints: number): Promise<SeriesLine[]> {
-  const series: SeriesLine[] = [];
+  xAxis: Exclude<XAxisKind, 'metric'>, maxPoints: number, slicer = new Slicer()): Promise<TypedSeriesLine[]> {
+  const series: TypedSeriesLine[] = [];
   if (metrics.length === 0) return series;
-  let sliceStarted = performance.now();
+  const columns = columnsFor(maxPoints);
   for (const runId of runIds) {
-    for (const line of index.series({ runIds: [runId], keys: [...metrics], xAxis, maxPoints })) series.push(line);
-    if (performance.now() - sliceStarted > SLICE_MS) {
-      await yieldToHost();
-      sliceStarted = performance.now();
-    }
+    for (const line of index.seriesEnvelopes({ runIds: [runId], keys: [...metrics], xAxis, columns })) series.push(line);
+    await slicer.pause();
   }
   return series;
 }
 
 /**
  * Reads the lines of another x axis ahead of time, a few runs per slice, so that switching to it finds them in the
- * index's cache of downsampled lines (a cold read of 1,000 lines takes over a second). Stops when `stale()` says
- * the panel moved on.
+ * index's cache of envelopes (a cold read of 1,000 lines takes over a second). Stops when `stale()` says the panel
+ * moved on.
  */
 export async function warmSeries(index: RunIndex, runIds: readonly string[], metrics: readonly string[], xAxis: Exclude<XAxisKind, 'metric'>,
   maxPoints: number, stale: () => boolean): Promise<void> {
-  let sliceStarted = performance.now();
+  const slicer = new Slicer();
+  const columns = columnsFor(maxPoints);
   for (const runId of runIds) {
     if (stale()) return;
-    index.series({ runIds: [runId], keys: [...metrics], xAxis, maxPoints });
-    if (performance.now() - sliceStarted > SLICE_MS) {
-      await yieldToHost();
-      sliceStarted = performance.now();
-    }
+    index.seriesEnvelopes({ runIds: [runId], keys: [...metrics], xAxis, columns });
+    await slicer.pause();
   }
 }
 
@@ -133,7 +139,7 @@ export function buildCompareData(
   maxPoints: number,
   xMetric?: string,
   /** The lines, when already read (see buildCompareDataInSlices); else read here. */
-  series?: readonly SeriesLine[],
+  series?: readonly TypedSeriesLine[],
 ): CompareData {
   const { runs, metricSet, metrics, selectedMetrics } = compareSelection(index, runIds, requestedMetrics);
   const ids = runs.map((r) => r.id);
@@ -143,7 +149,8 @@ export function buildCompareData(
   const byMetric = xAxis === 'metric' && xMetric !== undefined && metricSet.has(xMetric)
     ? seriesByMetric(index, ids, selectedMetrics, xMetric, maxPoints) : undefined;
   // Lines read in slices may include runs deleted meanwhile: only the runs still there are sent.
-  const read = byMetric?.lines ?? series?.filter((line) => idSet.has(line.runId)) ?? index.series({ runIds: ids, keys: selectedMetrics, xAxis: xAxis === 'metric' ? 'step' : xAxis, maxPoints });
+  const read: readonly ReadLine[] = byMetric?.lines ?? series?.filter((line) => idSet.has(line.runId))
+    ?? index.seriesEnvelopes({ runIds: ids, keys: selectedMetrics, xAxis: xAxis === 'metric' ? 'step' : xAxis, columns: columnsFor(maxPoints) });
   const lines: CompareLine[] = packLines(read.map((line) => ({ runId: line.runId, metric: line.key, xs: line.x, ys: line.y, totalPoints: line.totalPoints })));
 
   const paramNames = new Set<string>();

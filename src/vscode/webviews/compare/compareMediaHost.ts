@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { compareMediaOf, mediaSignature, readMediaTable } from '../../../core/media/compareMedia';
 import { MediaCatalog, type RunMedia } from '../../../core/media/mediaCatalog';
 import type { RunReader } from '../../../core/runIndex';
+import { Slicer } from '../../../core/slices';
 import type { HostToCompareMessage } from '../../../shared/webviews/compare/contract';
 import { inertText } from '../../../shared/untrustedText';
 
@@ -28,11 +29,13 @@ export class CompareMediaHost {
 
   /** Sends the runs' media when they changed since the last message (`force`: the page started over). */
   async send(index: RunReader, runIds: readonly string[], force: boolean): Promise<void> {
-    const runs: RunMedia[] = [];
+    const folders: Array<{ id: string; dir: string }> = [];
     for (const id of runIds) {
       const dir = index.getRun(id)?.dir;
-      if (dir !== undefined) runs.push(this.catalog.read(id, dir));
+      if (dir !== undefined) folders.push({ id, dir });
     }
+    const slicer = new Slicer();
+    const runs: RunMedia[] = await this.catalog.readInSlices(folders, () => slicer.pause());
     this.catalog.keepOnly(runIds);
     const signature = mediaSignature(runs);
     if (!force && signature === this.signature) return;

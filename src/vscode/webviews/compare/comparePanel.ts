@@ -131,6 +131,9 @@ export class ComparePanel {
   /** Shows other runs in this panel (a new Compare reuses the open comparison: no new webview to wait for). */
   async showRuns(runIds: readonly string[]): Promise<void> {
     this.runIds = [...runIds];
+    // Until the new runs' data is sent, the panel is not showing them (the tests' ready and pointsSent say so).
+    this.lastData = undefined;
+    this.pointsSent = new Map();
     this.updateTitle();
     if (!this.panel.visible) this.panel.reveal(undefined, false);
     if (this.webview.host.isReady) {

@@ -55,6 +55,7 @@ class WorkspaceIndex implements RunIndex {
       trialbookDir, readOnly: options.readOnly ?? false, saveDelayMs: options.saveDelayMs ?? 2000, now, log,
       notify: (text, warn) => this.tell(text, warn),
       saveDue: () => { this.save().catch((err: unknown) => log.error(`Trialbook: ${errorMessage(err)}`)); },
+      ...(options.beforeLoad ? { beforeLoad: options.beforeLoad } : {}),
     });
     this.seriesReader = new SeriesReader(engine, () => this.file.db, () => this.catalog.runs);
     this.ingest = new Ingest(this.file, this.catalog, this.ledger, {

@@ -16,6 +16,8 @@ export interface IndexHostOptions {
   pollIntervalSeconds: number;
   /** Passed to the index (OpenIndexOptions.beforeRun): tests hold its ingest there. */
   beforeRun?: OpenIndexOptions['beforeRun'];
+  /** Passed to the index (OpenIndexOptions.beforeLoad): tests hold the database's load there. */
+  beforeLoad?: OpenIndexOptions['beforeLoad'];
 }
 
 /** A long sync of runs listed but not read yet: logs read so far of all, and runs still without their metrics. */
@@ -198,6 +200,7 @@ export class IndexHost implements vscode.Disposable {
       log: this.options.log,
       crashAfterSeconds,
       ...(this.options.beforeRun ? { beforeRun: this.options.beforeRun } : {}),
+      ...(this.options.beforeLoad ? { beforeLoad: this.options.beforeLoad } : {}),
     });
     // The setting may have changed while the index opened.
     if (this.crashAfterSeconds !== crashAfterSeconds) index.setCrashAfterSeconds(this.crashAfterSeconds);

@@ -34,6 +34,8 @@ export interface DatabaseFileOptions {
   notify(text: string, warn: boolean): void;
   /** A debounced save is due (the owner serialises it with its other work). */
   saveDue(): void;
+  /** Awaited before the file is read at open (OpenIndexOptions.beforeLoad). */
+  beforeLoad?: () => Promise<void>;
 }
 
 /** The database lives in sql.js's in-memory file system: a rollback journal there only costs copies. */
@@ -104,6 +106,7 @@ export class DatabaseFile {
     // Read off the extension host's thread (a 90 MiB file blocked it for a third of a second); used only if the file
     // is still the one that was read.
     let preread: { bytes: Uint8Array; identity: FileIdentity } | undefined;
+    await this.options.beforeLoad?.();
     const before = this.identity();
     if (before) {
       try {

@@ -126,9 +126,13 @@ try {
   const later = await measure(codeServerDir, large);
   const show = (what, r, target) => {
     const listed = r.listedAt - r.activatedAt;
+    const shown = r.shownAt === undefined ? 'not reported' : s1(r.shownAt - r.activatedAt);
     console.log(`${what}: activate() ${r.activateMs.toFixed(1)} ms; activation → runs given to the Runs view ${s1(listed)} (target ≤ ${target} s), `
-      + `→ index open asked ${s1(r.openAskedAt - r.activatedAt)}, → every log indexed ${s1(r.indexedAt - r.activatedAt)}; `
-      + `index opened (sql.js + database) in ${r.indexOpenMs} ms; ${r.runs} runs`);
+      + `→ rows asked for by the view ${shown}, → view opened by the probe ${s1(r.viewAskedAt - r.activatedAt)}, → index open asked ${s1(r.openAskedAt - r.activatedAt)}, `
+      + `→ every log indexed ${s1(r.indexedAt - r.activatedAt)}; index opened (sql.js + database) in ${r.indexOpenMs} ms; ${r.runs} runs`);
+    // The harness starts the probe (which opens the view) seconds after activation on a loaded machine; a user whose
+    // Trialbook view is open sees it asked at once: from the view's opening is what the extension controls.
+    console.log(`    from the view opened: runs given ${s1(r.listedAt - r.viewAskedAt)}, rows asked for ${r.shownAt === undefined ? 'not reported' : s1(r.shownAt - r.viewAskedAt)}`);
     for (const line of r.log) console.log(`    ${line}`);
     return listed;
   };

@@ -12,6 +12,7 @@ import { DatabaseFile } from './index/databaseFile';
 import { Ingest, type SyncProgress } from './index/ingest';
 import { PushLedger } from './index/pushLedger';
 import { RunCatalog } from './index/runCatalog';
+import { encodeRunList, readRunList, runListLister, type RunLister } from './index/runList';
 import { SeriesReader } from './index/seriesReader';
 import type {
   CellLink, DatasetGroup, ParamComparison, PushRecord, RunDetail, RunQuery, RunRow, SeriesLine, SeriesRequest, SyncReport, EnvelopeRequest, TypedSeriesLine,
@@ -20,6 +21,7 @@ import type { OpenIndexOptions, RunIndex } from './runIndex';
 import { loadSqlJs, type SqlEngine } from './sqlEngine';
 
 export { IndexClosingError } from './index/ingest';
+export type { RunLister } from './index/runList';
 export { DamagedDatabaseError } from './index/damage';
 
 class WorkspaceIndex implements RunIndex {
@@ -48,10 +50,12 @@ class WorkspaceIndex implements RunIndex {
     this.file = new DatabaseFile(engine.sql, {
       load: (db) => { this.catalog.load(db); this.ledger.load(db); this.seriesReader.clear(); },
       clear: () => { this.catalog.clear(); this.ledger.clear(); this.seriesReader.clear(); },
+      runList: () => encodeRunList(this.catalog.runs.values(), this.catalog.edits),
     }, {
       trialbookDir, readOnly: options.readOnly ?? false, saveDelayMs: options.saveDelayMs ?? 2000, now, log,
       notify: (text, warn) => this.tell(text, warn),
       saveDue: () => { this.save().catch((err: unknown) => log.error(`Trialbook: ${errorMessage(err)}`)); },
+      ...(options.beforeLoad ? { beforeLoad: options.beforeLoad } : {}),
     });
     this.seriesReader = new SeriesReader(engine, () => this.file.db, () => this.catalog.runs);
     this.ingest = new Ingest(this.file, this.catalog, this.ledger, {
@@ -63,8 +67,8 @@ class WorkspaceIndex implements RunIndex {
   }
 
   /** Opening: take the lock if allowed, load the database (or recover). */
-  open(): void {
-    this.file.open();
+  async open(): Promise<void> {
+    await this.file.open();
     this.opened = true;
   }
 
@@ -244,6 +248,16 @@ class WorkspaceIndex implements RunIndex {
 export async function openRunIndex(options: OpenIndexOptions): Promise<RunIndex> {
   const engine = await loadSqlJs(options.wasmPath);
   const index = new WorkspaceIndex(engine, options);
-  index.open();
+  await index.open();
   return index;
+}
+
+/**
+ * The runs as the database beside them last saved them, read from its run list (index/runList.ts) in a few
+ * milliseconds, for listing while the index itself loads; or why there is none usable (the index answers then).
+ */
+export function openRunList(trialbookDir: string, crashAfterSeconds: number, now?: () => number): { lister: RunLister; runs: number } | { problem: string } {
+  const read = readRunList(trialbookDir);
+  if ('problem' in read) return read;
+  return { lister: runListLister(read, crashAfterSeconds, now), runs: read.runs.size };
 }

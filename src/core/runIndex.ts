@@ -84,6 +84,8 @@ export interface OpenIndexOptions {
    * tests hold an ingest at a chosen point (runs are already listed then). Not for production use.
    */
   beforeRun?: (runId: string, done: number) => Promise<void> | void;
+  /** Awaited before the database file is read when the index opens: tests hold the load there. Not for production use. */
+  beforeLoad?: () => Promise<void>;
   /** Current time in epoch ms, for crashed-status derivation (tests). Defaults to Date.now. */
   now?: () => number;
 }

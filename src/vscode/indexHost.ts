@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { openRunIndex } from '../core/openRunIndex';
+import { openRunIndex, openRunList, type RunLister } from '../core/openRunIndex';
 import type { Logger, RunStatus, SyncReport } from '../core/model';
 import type { OpenIndexOptions, RunIndex } from '../core/runIndex';
 import { formatCount } from '../shared/format';
@@ -16,6 +16,8 @@ export interface IndexHostOptions {
   pollIntervalSeconds: number;
   /** Passed to the index (OpenIndexOptions.beforeRun): tests hold its ingest there. */
   beforeRun?: OpenIndexOptions['beforeRun'];
+  /** Passed to the index (OpenIndexOptions.beforeLoad): tests hold the database's load there. */
+  beforeLoad?: OpenIndexOptions['beforeLoad'];
 }
 
 /** A long sync of runs listed but not read yet: logs read so far of all, and runs still without their metrics. */
@@ -38,6 +40,11 @@ const FILL_INTERVAL_MS = 400;
 export class IndexHost implements vscode.Disposable {
   private opening: Promise<RunIndex> | undefined;
   private index: RunIndex | undefined;
+  /** What the Runs view lists from: the run list beside the database while the index loads, then the index. */
+  private listing: Promise<RunLister> | undefined;
+  private resolveListing: ((lister: RunLister) => void) | undefined;
+  /** Set once the index lists every run (then it answers `lister()`). */
+  private indexListed = false;
   private syncing: Promise<void> | undefined;
   private syncAgain = false;
   private debounce: NodeJS.Timeout | undefined;
@@ -94,9 +101,22 @@ export class IndexHost implements vscode.Disposable {
   get(): Promise<RunIndex> {
     if (!this.opening) {
       this.openAskedAt = Date.now();
+      this.listing = new Promise<RunLister>((resolve) => { this.resolveListing = resolve; });
       this.opening = this.open();
     }
     return this.opening;
+  }
+
+  /**
+   * What can list the runs soonest: the run list the database's last save left beside it (read in milliseconds,
+   * while the database loads into sql.js), else the index once it lists every run. When the index takes over from
+   * the run list, `onDidChange` fires so that views list again from it.
+   */
+  lister(): Promise<RunLister> {
+    const index = this.index;
+    if (index && this.indexListed) return Promise.resolve(index);
+    const opening = this.get();
+    return this.listing ?? opening;
   }
 
   /** The index if it is already open (for cheap, synchronous callers such as tree item lookups). */
@@ -165,12 +185,22 @@ export class IndexHost implements vscode.Disposable {
   private async open(): Promise<RunIndex> {
     const started = Date.now();
     const crashAfterSeconds = this.crashAfterSeconds;
+    const list = openRunList(this.options.trialbookDir, crashAfterSeconds);
+    let fromList = false;
+    if ('lister' in list) {
+      fromList = true;
+      this.resolveListing?.(list.lister);
+      this.options.log.info(`Runs listed from the run list (${list.runs} runs) in ${Date.now() - started} ms; the index loads meanwhile.`);
+    } else {
+      this.options.log.info(`Runs listed once the index has loaded: ${list.problem}.`);
+    }
     const index = await openRunIndex({
       trialbookDir: this.options.trialbookDir,
       wasmPath: this.options.wasmPath,
       log: this.options.log,
       crashAfterSeconds,
       ...(this.options.beforeRun ? { beforeRun: this.options.beforeRun } : {}),
+      ...(this.options.beforeLoad ? { beforeLoad: this.options.beforeLoad } : {}),
     });
     // The setting may have changed while the index opened.
     if (this.crashAfterSeconds !== crashAfterSeconds) index.setCrashAfterSeconds(this.crashAfterSeconds);
@@ -191,6 +221,11 @@ export class IndexHost implements vscode.Disposable {
       if (!this.disposed) this.startPoll();
     });
     await ready;
+    this.indexListed = true;
+    this.resolveListing?.(index);
+    this.resolveListing = undefined;
+    // Views listed from the run list: the index now answers (with runs new since, and everything read since).
+    if (fromList && !this.disposed) this.changeEmitter.fire({ changed: [], removed: [], problems: [] });
     return index;
   }
 

@@ -50,6 +50,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   readonly onDidChangeMessage = this.messageEmitter.event;
   /** When the view was first given runs (epoch ms; the activation benchmark reads it). */
   listedAt: number | undefined;
+  /** When VS Code first asked for a run's item (epoch ms): it is drawing the rows under an experiment. */
+  shownAt: number | undefined;
 
   constructor(private readonly host: IndexHost, private keyMetric: string, private readonly query: () => RunQuery, private readonly describeFilter: () => string) {
     this.subscription = host.onDidChange(() => this.refresh());
@@ -126,7 +128,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
   }
 
   async experiments(): Promise<ExperimentNode[]> {
-    const index = await this.host.get();
+    // The run list beside the database answers while the index loads; the host says when the index takes over.
+    const index = await this.host.lister();
     const query = this.query();
     let runs: RunRow[];
     let message: string | undefined;
@@ -169,6 +172,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
       return item;
     }
     const run = node.run;
+    this.shownAt ??= Date.now();
     const item = new vscode.TreeItem(run.name, vscode.TreeItemCollapsibleState.None);
     item.id = `run:${run.id}`;
     item.iconPath = statusIcons[run.status];

@@ -73,6 +73,8 @@ export interface TrialbookTimings {
   indexOpenMs?: number;
   /** When the Runs view was first given runs (epoch ms). */
   listedAt?: number;
+  /** When VS Code first asked the Runs view for a run's row (epoch ms): the rows under an experiment are being drawn. */
+  shownAt?: number;
   /** When something first asked for the index (epoch ms). */
   openAskedAt?: number;
   /** When the first sync ended: every log read (epoch ms). */
@@ -161,6 +163,7 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
       activateMs: source.activateMs(), activatedAt: source.activatedAt(),
       ...(parts?.host.openMs !== undefined ? { indexOpenMs: parts.host.openMs } : {}),
       ...(parts?.tree.listedAt !== undefined ? { listedAt: parts.tree.listedAt } : {}),
+      ...(parts?.tree.shownAt !== undefined ? { shownAt: parts.tree.shownAt } : {}),
       ...(parts?.host.indexedAt !== undefined ? { indexedAt: parts.host.indexedAt } : {}),
       ...(parts?.host.openAskedAt !== undefined ? { openAskedAt: parts.host.openAskedAt } : {}),
     }),

@@ -33,7 +33,9 @@ export function runMochaIn(dir: string): Promise<void> {
   const resultFile = process.env.TRIALBOOK_TEST_RESULT;
   const progressFile = resultFile ? `${resultFile}.progress` : undefined;
   // forbidOnly/forbidPending: a focused or skipped test fails the suite instead of hiding others.
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec', forbidOnly: true, forbidPending: true });
+  // TRIALBOOK_INTEGRATION_GREP runs only the tests whose full title matches (a targeted run while others share the machine).
+  const grep = process.env.TRIALBOOK_INTEGRATION_GREP;
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec', forbidOnly: true, forbidPending: true, ...(grep ? { grep } : {}) });
   const files = testFiles(dir);
   for (const file of files) mocha.addFile(file);
 

@@ -2,6 +2,7 @@
 // to grow before a large ingest, and debounced atomic saves. Only the lock holder writes the file; everyone else
 // loads it again when the writer has saved a new one.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import { errorMessage } from '../../shared/errorMessage';
@@ -10,6 +11,7 @@ import type { Logger } from '../model';
 import { migrate, NewerSchemaError } from '../storeSchema';
 import { WriterLock } from '../writerLock';
 import { describeFileError, entryKind, errorCode } from './fileProblems';
+import { runListMatches, writeRunList } from './runList';
 
 export interface FileIdentity { mtimeMs: number; size: number; ino: number }
 
@@ -18,6 +20,8 @@ export interface DatabaseContents {
   /** Reads it all from `db`; throws when it cannot (the file is then treated as damaged). */
   load(db: Database): void;
   clear(): void;
+  /** The run list's body for what the database holds now (see runList.ts): taken when the database is exported. */
+  runList?(): string;
 }
 
 export interface DatabaseFileOptions {
@@ -30,6 +34,8 @@ export interface DatabaseFileOptions {
   notify(text: string, warn: boolean): void;
   /** A debounced save is due (the owner serialises it with its other work). */
   saveDue(): void;
+  /** Awaited before the file is read at open (OpenIndexOptions.beforeLoad). */
+  beforeLoad?: () => Promise<void>;
 }
 
 /** The database lives in sql.js's in-memory file system: a rollback journal there only costs copies. */
@@ -41,6 +47,10 @@ export function tune(db: Database): void {
 const DB_BYTES_PER_LOG_BYTE = 0.35;
 const MIN_ROOM = 16 * 1024 * 1024;
 const MAX_ROOM = 512 * 1024 * 1024;
+
+function sameFile(a: FileIdentity, b: FileIdentity): boolean {
+  return a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino;
+}
 
 function databaseSize(db: Database): number {
   const pragma = (name: string): number => Number(db.exec(`PRAGMA ${name}`)[0]?.values[0]?.[0] ?? 0);
@@ -63,6 +73,8 @@ export class DatabaseFile {
   /** Saves wait while a damaged database is being rebuilt (saving it would write the damage back). */
   private savesHeld = false;
   private loadedFrom: FileIdentity | undefined;
+  /** The run list beside the database does not match it (none yet, an older one): the next save writes it. */
+  private listDue = false;
 
   constructor(private readonly sql: SqlJsStatic, private readonly contents: DatabaseContents, private readonly options: DatabaseFileOptions) {
     this.path = join(options.trialbookDir, 'trialbook.db');
@@ -89,9 +101,26 @@ export class DatabaseFile {
   }
 
   /** Opening: take the lock if allowed, load the database (or recover). */
-  open(): void {
+  async open(): Promise<void> {
     if (this.tryBecomeWriter()) this.removeStaleTempFiles();
-    this.loadFromDisk(true);
+    // Read off the extension host's thread (a 90 MiB file blocked it for a third of a second); used only if the file
+    // is still the one that was read.
+    let preread: { bytes: Uint8Array; identity: FileIdentity } | undefined;
+    await this.options.beforeLoad?.();
+    const before = this.identity();
+    if (before) {
+      try {
+        const bytes = await readFile(this.path);
+        const after = this.identity();
+        if (after && sameFile(before, after)) preread = { bytes, identity: after };
+      } catch { /* loadFromDisk reads it again and reports the problem */ }
+    }
+    this.loadFromDisk(true, preread);
+    // A database saved before run lists existed (or whose list was lost): the writer writes its list soon.
+    if (this.isWriter && this.contents.runList && this.loadedFrom && !runListMatches(this.options.trialbookDir, this.loadedFrom)) {
+      this.listDue = true;
+      this.scheduleSave();
+    }
   }
 
   /** Before a sync of a reader: take over a free lock, or load what the writer saved since. */
@@ -166,7 +195,7 @@ export class DatabaseFile {
   }
 
   /** Replaces the in-memory database with the file's content; recovers from a damaged, newer or unusable file. */
-  loadFromDisk(first: boolean): void {
+  loadFromDisk(first: boolean, preread?: { bytes: Uint8Array; identity: FileIdentity }): void {
     let st;
     try {
       st = statSync(this.path);
@@ -185,7 +214,7 @@ export class DatabaseFile {
     }
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(this.path);
+      bytes = preread && sameFile(preread.identity, identity) ? preread.bytes : readFileSync(this.path);
     } catch (err) {
       this.cannotRead(err, first);
       this.fresh();
@@ -263,6 +292,10 @@ export class DatabaseFile {
 
   markDirty(): void {
     this.dirty = true;
+    this.scheduleSave();
+  }
+
+  private scheduleSave(): void {
     if (!this.isWriter || this.frozen || this.blocked || this.savesHeld || this.closed) return;
     if (this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
@@ -273,17 +306,38 @@ export class DatabaseFile {
   }
 
   async save(): Promise<void> {
-    if (!this.isWriter || this.frozen || this.blocked || this.savesHeld || !this.dirty || !this.current) return;
+    if (!this.isWriter || this.frozen || this.blocked || this.savesHeld || !this.current) return;
+    if (!this.dirty) {
+      // Unchanged since loaded or saved: only a missing run list is written, for the file as it is.
+      if (this.listDue && this.loadedFrom) await this.saveRunList(this.loadedFrom, this.contents.runList?.());
+      return;
+    }
     if (this.saveTimer) { clearTimeout(this.saveTimer); this.saveTimer = undefined; }
     this.dirty = false;
+    let list: string | undefined;
     try {
       const bytes = this.current.export();
+      // Taken with the export: the list describes exactly what the file will hold.
+      list = this.contents.runList?.();
       await writeFileAtomic(this.path, bytes);
       this.loadedFrom = this.identity();
     } catch (err) {
       this.dirty = true;
       const p = describeFileError(err, this.path, 'write');
       throw new Error(`cannot save the database: ${p.cause}. ${p.remedy} The index keeps working in memory and is saved again after the next change.`);
+    }
+    if (this.loadedFrom) await this.saveRunList(this.loadedFrom, list);
+  }
+
+  /** The run list for the database file `db`; a failure only costs the next open its head start. */
+  private async saveRunList(db: FileIdentity, body: string | undefined): Promise<void> {
+    if (body === undefined) return;
+    try {
+      await writeRunList(this.options.trialbookDir, db, body);
+      this.listDue = false;
+    } catch (err) {
+      this.listDue = true;
+      this.options.log.info(`Trialbook: could not write the run list beside the database (${errorMessage(err)}); the next open lists runs once the database has loaded.`);
     }
   }
 
@@ -302,7 +356,9 @@ export class DatabaseFile {
       // it three times over (file, export, new buffer), more than the copies it saves.
       if (room < size / 8 || size > MAX_ROOM) return;
       const image = this.current.export();
-      const roomy = new Uint8Array(image.length + room);
+      // A Buffer, not a Uint8Array: sql.js copies a Uint8Array with `slice()`, which takes V8 over a second for
+      // 100 MB (element by element), all of it blocking the extension host; a Buffer's `slice()` is a view.
+      const roomy = Buffer.alloc(image.length + room);
       roomy.set(image);
       const db = new this.sql.Database(roomy);
       tune(db);

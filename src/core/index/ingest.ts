@@ -102,7 +102,7 @@ export class Ingest {
       else if (plan === 'unreadable') skipped.add(log.id);
       else if (plan) { plans.set(log.id, plan); unreadBytes += log.identity.size - plan.job.offset; }
     }
-    this.listNewRuns(plans);
+    await this.listNewRuns(plans);
     onProgress?.(0, logs.length, report.changed);
     if (!this.batchOpen) this.file.makeRoom(unreadBytes);
     const reader = this.startReader([...plans.values()], unreadBytes);
@@ -150,8 +150,11 @@ export class Ingest {
   }
 
   /** Runs new to the index are listed from their start events at once; their logs are read one by one after. */
-  private listNewRuns(plans: ReadonlyMap<string, IngestPlan>): void {
+  private async listNewRuns(plans: ReadonlyMap<string, IngestPlan>): Promise<void> {
+    this.lastYield = performance.now();
     for (const plan of plans.values()) {
+      // Two small reads per log, a thousand logs: the extension host gets its turns meanwhile.
+      if (performance.now() - this.lastYield > 30) await this.yieldTurn();
       if (this.catalog.runs.has(plan.id)) continue;
       const preview = readRunStart(plan.id, join(this.options.runsDir, plan.id), plan.file, plan.st.size);
       if (preview) this.catalog.previews.set(plan.id, preview);

@@ -22,8 +22,8 @@ _TEMPLATES_MAX = 1024
 
 
 class ChunkEncoder:
-    """Turns queue items (metrics tuples `(ts, step, values, cell[, devices])` and event dicts)
-    into whole lines. Used under the writer's lock only."""
+    """Turns queue items (metrics tuples `(ts, step, values, cell[, devices])`, event dicts, and
+    finished lines as text) into whole lines. Used under the writer's lock only."""
 
     def __init__(self) -> None:
         self._templates: Dict[Tuple[str, ...], str] = {}
@@ -55,6 +55,9 @@ class ChunkEncoder:
                 add_format(template)
                 cell = item[3]
                 add_args((item[0], item[1], *values.values(), "" if cell is None else ',"cell":' + encode(cell)))
+            elif type(item) is str:  # a line finished in the training process (_writer_process)
+                add_format("%s")
+                args.append(item)
             elif type(item) is MediaEvent:
                 units += item.units
                 rendered = item.render(problems)  # PNG encoding and media files: here, on the writer thread

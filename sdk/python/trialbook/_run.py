@@ -83,6 +83,38 @@ class Run:
         `step` defaults to an auto-incrementing counter; all keys of one call share it.
         `commit=False` keeps the values open so the next call adds to the same step.
         """
+        if type(metrics) is dict and step is None and commit and self._acc is None and not self._finished:
+            # The fast path: known names, plain numbers and CPU tensors, the next step. Anything else
+            # (a new name, a bad or non-finite value, media, a device tensor) leaves it having changed
+            # nothing, and the full path below gives the same result or error as it always has.
+            values = {}
+            known = self._known
+            tensor = _values.cpu_tensor_type
+            for key, value in metrics.items():
+                kind = type(value)
+                if kind is float:
+                    if value - value != 0.0:
+                        break
+                elif kind is tensor and value.is_cpu:
+                    value = value.tolist()  # a CPU tensor: reading it waits for nothing (~0.2 us)
+                    if type(value) is not float or value - value != 0.0:
+                        break
+                elif kind is not int:
+                    break
+                if key not in known:
+                    break
+                values[key] = value
+            else:
+                step = self._step
+                self._step = step + 1
+                self._last.update(values)
+                cells = self._cells
+                self._pending.append((time.time(), step, values, cells.current() if cells is not None else None))
+                writer = self._writer
+                writer.added += len(values) + 4  # EventWriter.enqueue() inlined (EVENT_UNITS is 4)
+                if writer.added >= writer.check_at:
+                    writer.over_limit()
+                return
         if type(metrics) is not dict:
             metrics = _as_metrics(metrics)
         values = metrics.copy()  # the caller may reuse its dict; only odd values are rewritten

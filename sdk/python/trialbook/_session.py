@@ -18,6 +18,7 @@ from ._resume import resume_state
 from ._run import Run
 from ._values import cap_notes, tag_list, user_stacklevel, value_map, _to_mapping
 from ._writer import EventWriter, FORMAT_VERSION
+from ._writer_process import ProcessWriter
 from ._version import __version__
 
 _lock = threading.RLock()
@@ -110,7 +111,7 @@ def init(experiment: Optional[str] = None, name: Optional[str] = None, config: A
     if name is None:
         name = ("%s-rank%d" % (group, rank))[:250] if distributed and all_ranks else _ids.default_name(run_id, _ids.run_number(root))
 
-    writer = EventWriter(os.path.join(root, "runs", run_id), flush_interval, heartbeat_interval)
+    writer = _make_writer(os.path.join(root, "runs", run_id), flush_interval, heartbeat_interval)
     writer.open(truncate_partial=state is not None)
 
     shell = _notebook.ipython_shell()
@@ -163,6 +164,13 @@ def init(experiment: Optional[str] = None, name: Optional[str] = None, config: A
         _current = run
     _install_hooks()
     return run
+
+
+def _make_writer(run_dir: str, flush_interval: float, heartbeat_interval: float) -> EventWriter:
+    """A writer process by default; TRIALBOOK_WRITER=thread writes from a thread of this process."""
+    if os.environ.get("TRIALBOOK_WRITER", "").strip().lower() == "thread":
+        return EventWriter(run_dir, flush_interval, heartbeat_interval)
+    return ProcessWriter(run_dir, flush_interval, heartbeat_interval)
 
 
 def _check_name(value, what):

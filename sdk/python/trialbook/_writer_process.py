@@ -1,0 +1,395 @@
+"""The writer process: encodes and writes a run's log on another core, outside the training process.
+
+ProcessWriter keeps EventWriter's queue, bounds and drain loop in the training process, but its
+background thread only marshals each chunk (about 0.1 us an event) and writes it to a pipe; a child
+Python process (started with `-I -S` from _writer_child.py, importing only the writer's modules) encodes
+the lines with ChunkEncoder and writes them, without the training process's GIL. Whatever reached the
+pipe is written even if the training process is then SIGKILLed: the child drains the pipe to its end.
+
+What stays in the training process: media rendering and device-scalar reads (anything marshal cannot
+carry, e.g. NonFinite values, is encoded here into its finished line and sent as text), heartbeats
+(a dead or hung training process must stop them), and the queue's time and memory bounds. flush()
+returns once the child has written everything sent before it (the child acknowledges on a second
+pipe, which also carries its warnings back). If the child cannot be started or dies, the writer says
+so once and goes on writing from its thread in this process (EventWriter's own path).
+"""
+from __future__ import annotations
+
+import marshal
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from typing import Any, List, Optional
+
+from ._encoding import ChunkEncoder, warning_line
+from ._values import DeviceScalar, resolve_device_scalars
+from ._writer import CHUNK_EVENTS, EventWriter
+
+_LENGTH = struct.Struct("<I")
+_CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_writer_child.py")
+_START_TIMEOUT = 30.0  # a flush waits at most this long for a child that has not yet said it is ready
+_live: "weakref.WeakSet[ProcessWriter]" = weakref.WeakSet()
+
+
+class ProcessWriter(EventWriter):
+    """EventWriter whose chunks go to a writer process (module docstring)."""
+
+    def __init__(self, run_dir: str, flush_interval: float = 1.0, heartbeat_interval: float = 5.0) -> None:
+        EventWriter.__init__(self, run_dir, flush_interval, heartbeat_interval)
+        self._proc: Optional[subprocess.Popen] = None
+        self._out = -1  # the data pipe (write end)
+        self._acks = -1  # the child's answers (read end)
+        self._ack_lock = threading.Lock()
+        self._ack_buffer = b""
+        self._sent = 0  # flush tokens sent
+        self._acked = 0  # flush tokens the child answered
+        self._ready = False
+
+    # -- lifecycle ---------------------------------------------------------------
+    def start(self) -> None:
+        try:
+            self._spawn()
+        except Exception as exc:  # no interpreter to start, no pipes (Windows), a process limit...
+            self._fall_back("could not be started (%s)" % exc)
+        super().start()
+
+    def _spawn(self) -> None:
+        executable = sys.executable
+        if not executable:
+            raise OSError("sys.executable is empty")
+        data_r, data_w = os.pipe()
+        ack_r, ack_w = os.pipe()
+        try:
+            package = os.path.dirname(os.path.abspath(__file__))
+            self._proc = subprocess.Popen(
+                [executable, "-I", "-S", _CHILD, package, self.run_dir, str(data_r), str(ack_w)],
+                pass_fds=(data_r, ack_w), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, close_fds=True)
+        except BaseException:
+            for fd in (data_r, data_w, ack_r, ack_w):
+                os.close(fd)
+            raise
+        os.close(data_r)
+        os.close(ack_w)
+        self._out, self._acks = data_w, ack_r
+        _live.add(self)
+        with self._lock:
+            if self._file is not None:
+                try:
+                    self._file.close()  # the child appends from now on; a fallback reopens the log
+                except OSError:
+                    pass
+                self._file = None
+            if self._backlog:  # run_start could not be written yet: the child retries it
+                backlog, self._backlog = self._backlog, b""
+                self._send_frame(("c", [backlog.decode("utf-8", "surrogatepass")]))
+
+    def close(self, timeout: float = 5.0) -> None:
+        super().close(timeout)  # stops the thread and flushes (waits for the child's answer)
+        out, self._out = self._out, -1
+        if out >= 0:
+            os.close(out)  # end of data: the child finishes and exits
+        proc = self._proc
+        if proc is not None:
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                pass  # it goes on writing on its own and exits at the end of the pipe
+        if self._acks >= 0:
+            os.close(self._acks)
+            self._acks = -1
+        _live.discard(self)
+
+    @property
+    def process_pid(self) -> Optional[int]:
+        """The writer process's pid while it writes this run's log (None when writing from a thread)."""
+        return self._proc.pid if self._proc is not None and self._out >= 0 else None
+
+    # -- the sink ------------------------------------------------------------------
+    def _drain_chunk(self, size: int = CHUNK_EVENTS) -> int:
+        if self._out < 0:
+            return EventWriter._drain_chunk(self, size)
+        pending = self.pending
+        items = pending[:size]
+        del pending[:len(items)]
+        try:
+            frame = self._pack(items)
+        except BaseException:
+            pending[0:0] = items
+            raise
+        queued = self.added - self.taken
+        try:
+            if not self._send_frame(frame):
+                pending[0:0] = items  # the child is gone: this thread writes them
+                return EventWriter._drain_chunk(self, size)
+        finally:
+            # `taken` estimates the units handed over: proportional, exact whenever the queue empties
+            self.taken += queued * len(items) // max(1, len(items) + len(pending))
+            if not pending:
+                self.taken = self.added
+        return len(items)
+
+    def _write(self, text: str) -> None:
+        if self._out < 0:
+            EventWriter._write(self, text)
+        elif text:
+            if not self._send_frame(("c", [text])):
+                EventWriter._write(self, text)
+
+    def _pack(self, items: List[Any]) -> Any:
+        """("c", items) with what marshal cannot carry encoded here into finished lines."""
+        frame = ("c", items)
+        try:
+            marshal.dumps(items)
+        except ValueError:
+            scalars = [v for item in items if type(item) is tuple and len(item) == 5
+                       for v in item[2].values() if type(v) is DeviceScalar]
+            if scalars:
+                resolve_device_scalars(scalars)  # one read per device for the whole chunk
+            portable = []
+            for item in items:
+                try:
+                    marshal.dumps(item)
+                    portable.append(item)
+                except ValueError:  # media, device values, NonFinite: the finished line
+                    data, _units, problems = self._encoder.encode([item])
+                    portable.append(data + "".join(warning_line(p) for p in problems))
+            frame = ("c", portable)
+        return frame
+
+    def _send_frame(self, frame: Any) -> bool:
+        """Write one length-prefixed frame to the child; False when the child is gone. A signal
+        handler's exception does not cut a frame in half: it is raised once the frame is out."""
+        blob = marshal.dumps(frame)
+        view = memoryview(_LENGTH.pack(len(blob)) + blob)
+        interrupted: Optional[BaseException] = None
+        while view:
+            try:
+                n = os.write(self._out, view)
+            except OSError as exc:
+                self._fall_back("ended (%s)" % (exc.strerror or exc))
+                return False
+            except BaseException as exc:  # KeyboardInterrupt from a handler: finish the frame first
+                if len(view) == len(blob) + _LENGTH.size:
+                    raise  # nothing sent yet
+                interrupted = interrupted or exc
+                continue
+            view = view[n:]
+        if interrupted is not None:
+            raise interrupted
+        return True
+
+    def _fall_back(self, why: str) -> None:
+        out, self._out = self._out, -1
+        if out >= 0:
+            try:
+                os.close(out)
+            except OSError:
+                pass
+        self._warn_once("process", "trialbook: the writer process %s; writing the run log %s from a thread of "
+                        "this process instead (slower training; a crash loses up to a second of events)"
+                        % (why, self.path))
+
+    # -- flush: the child's answer -----------------------------------------------------
+    def flush(self, heartbeat: bool = False, timeout: Optional[float] = None) -> bool:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if not self._acquire(timeout):
+            return False
+        try:
+            if not self._flush_locked(heartbeat):
+                return True
+            if self._out < 0:
+                return True
+            self._sent += 1
+            token = self._sent
+            if not self._send_frame(("f", token)):
+                return self._flush_locked(False) or True
+        finally:
+            self._release()
+        return self._wait_ack(token, deadline)
+
+    def _flush_locked(self, heartbeat: bool) -> bool:
+        """EventWriter.flush's body (the caller holds the lock); False in a forked child."""
+        if os.getpid() != self._pid:
+            self._discard_in_fork()
+            return False
+        if (heartbeat and not self._ending) or self._backlog:
+            self._write('{"v":1,"t":"heartbeat","ts":%r}\n' % time.time() if heartbeat and not self._ending else "")
+        remaining = len(self.pending)
+        while remaining > 0 and self.pending:
+            remaining -= self._drain_chunk()
+        return True
+
+    def _wait_ack(self, token: int, deadline: Optional[float]) -> bool:
+        while self._acked < token:
+            if self._acks < 0:
+                return self.flush(timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
+            wait = None if deadline is None else deadline - time.monotonic()
+            if wait is not None and wait <= 0:
+                return False
+            if not self._ack_lock.acquire(timeout=-1 if wait is None else wait):
+                return False
+            try:
+                if self._acked < token:
+                    if wait is None and not self._ready:
+                        self._read_acks(_START_TIMEOUT, give_up=True)
+                    else:
+                        self._read_acks(wait)
+            finally:
+                self._ack_lock.release()
+        return True
+
+    def poll(self) -> None:
+        """Take the child's warnings without waiting (called by the drain loop)."""
+        if self._acks >= 0 and self._ack_lock.acquire(blocking=False):
+            try:
+                self._read_acks(0.0)
+            finally:
+                self._ack_lock.release()
+
+    def _drain_all(self, heartbeat: bool = False) -> None:
+        EventWriter._drain_all(self, heartbeat)
+        self.poll()
+
+    def _read_acks(self, wait: Optional[float], give_up: bool = False) -> None:
+        """Read what the child has said within `wait` seconds (caller holds _ack_lock)."""
+        fd = self._acks
+        try:
+            ready, _, _ = select.select([fd], [], [], wait)
+        except (OSError, ValueError):
+            return
+        if not ready:
+            if give_up and self._out >= 0:
+                self._fall_back("did not answer within %.0f s" % wait)
+                self._close_acks()
+            return
+        data = os.read(fd, 65536)
+        if not data:  # the child exited: what it had not written is this process's to write
+            code = self._proc.poll() if self._proc is not None else None
+            if self._out >= 0:
+                self._fall_back("ended unexpectedly (exit status %s)" % code)
+            self._close_acks()
+            return
+        buffer = self._ack_buffer + data
+        while len(buffer) >= _LENGTH.size:
+            (length,) = _LENGTH.unpack_from(buffer)
+            if len(buffer) < _LENGTH.size + length:
+                break
+            message = marshal.loads(buffer[_LENGTH.size:_LENGTH.size + length])
+            buffer = buffer[_LENGTH.size + length:]
+            self._ready = True
+            if message[0] == "a":
+                self._acked = max(self._acked, message[1])
+            elif message[0] == "w":
+                self._warn_once(message[1], message[2])
+        self._ack_buffer = buffer
+
+    def _close_acks(self) -> None:
+        fd, self._acks = self._acks, -1
+        if fd >= 0:
+            os.close(fd)
+        self._acked = self._sent  # nothing more will answer: the fallback path has written the rest
+
+
+def _close_in_fork() -> None:
+    # A forked child (a DataLoader worker) must not hold the pipe open: the writer process ends
+    # at the pipe's end, which would otherwise wait for every fork to exit.
+    for writer in list(_live):
+        for name in ("_out", "_acks"):
+            fd = getattr(writer, name)
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+                setattr(writer, name, -1)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_in_fork)
+
+
+# -- the child ------------------------------------------------------------------------------
+class _ChildWriter(EventWriter):
+    """The child's EventWriter: file, backlog and dropped-line handling as in-thread; warnings go
+    to the training process (or to stderr once it is gone)."""
+
+    def __init__(self, run_dir: str, answer: Any) -> None:
+        EventWriter.__init__(self, run_dir)
+        self._answer = answer
+
+    def _warn_once(self, kind: str, message: str) -> None:
+        if kind in self._warned:
+            return
+        self._warned.add(kind)
+        if not self._answer(("w", kind, message)):
+            try:
+                sys.stderr.write(message + "\n")
+            except Exception:
+                pass
+
+    def serve(self, data_fd: int) -> None:
+        """Read frames until the training process closes the pipe (or dies); encode and write them."""
+        self._ensure_file()
+        encoder = ChunkEncoder()
+        self._answer(("r",))
+        buffer = b""
+        while True:
+            if self._backlog:
+                ready, _, _ = select.select([data_fd], [], [], 1.0)
+                if not ready:
+                    self._write("")  # retry the backlog (disk full) every second
+                    continue
+            try:
+                data = os.read(data_fd, 1 << 20)
+            except InterruptedError:
+                continue
+            if not data:
+                break
+            buffer += data
+            lines: List[str] = []
+            tokens: List[int] = []
+            offset = 0
+            while len(buffer) - offset >= _LENGTH.size:
+                (length,) = _LENGTH.unpack_from(buffer, offset)
+                end = offset + _LENGTH.size + length
+                if len(buffer) < end:
+                    break
+                kind, payload = marshal.loads(buffer[offset + _LENGTH.size:end])
+                offset = end
+                if kind == "c":
+                    text, _units, problems = encoder.encode(payload)
+                    lines.append(text)
+                    lines.extend(warning_line(p) for p in problems)
+                elif kind == "f":
+                    tokens.append(payload)
+            buffer = buffer[offset:]
+            if lines or self._backlog:
+                self._write("".join(lines))
+            for token in tokens:
+                self._answer(("a", token))
+        self._write("")
+        if self._file is not None:
+            self._file.close()
+
+
+def child_main(run_dir: str, data_fd: int, ack_fd: int) -> None:
+    """Read frames until the training process closes the pipe (or dies); encode and write them."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)  # Ctrl-C hits the group: write to the end
+
+    def answer(message: Any) -> bool:
+        blob = marshal.dumps(message)
+        try:
+            os.write(ack_fd, _LENGTH.pack(len(blob)) + blob)  # small: one atomic pipe write
+            return True
+        except OSError:
+            return False
+
+    _ChildWriter(run_dir, answer).serve(data_fd)

@@ -56,7 +56,12 @@ export const cellText = (value: WireValue | undefined): string => (value === und
 const runColumns: Column[] = [
   { id: 'name', label: 'Name', group: 'run', description: 'Run name', width: 280, numeric: false, defaultShown: true, key: (r) => r.name, text: (r) => r.name },
   { id: 'experiment', label: 'Experiment', group: 'run', description: 'Experiment', width: 120, numeric: false, defaultShown: true, key: (r) => r.experiment, text: (r) => r.experiment },
-  { id: 'status', label: 'Status', group: 'run', description: 'Run status', width: 90, numeric: false, defaultShown: true, key: (r) => r.status, text: (r) => r.status },
+  {
+    // A silent import its tool still calls running says so, as the Runs view does; it sorts right after the live ones.
+    id: 'status', label: 'Status', group: 'run', description: 'Run status', width: 90, numeric: false, defaultShown: true,
+    key: (r) => (r.staleForMs === undefined ? r.status : `${r.status} · no update`),
+    text: (r) => (r.staleForMs === undefined ? r.status : `${r.status} · no update for ${formatDuration(r.staleForMs)}`),
+  },
   {
     id: 'started', label: 'Started', group: 'run', description: 'Start time (local)', width: 156, numeric: true, defaultShown: true, key: (r) => r.startedAt, text: (r) => formatDate(r.startedAt),
     csvLabel: 'Started (UTC)', csv: (r) => (Number.isFinite(r.startedAt) && r.startedAt > 0 ? new Date(r.startedAt).toISOString() : null),

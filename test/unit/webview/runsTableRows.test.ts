@@ -126,3 +126,48 @@ test('a run\'s summary values travel as a list of [name, value], non-finite numb
     params: {}, metrics: {}, skippedLines: 0, summary }, 0);
   assert.deepEqual(row.summary, [['best_accuracy', 0.93], ['__proto__', 'x'], ['nested', '{"a":[1]}'], ['diverged', { nonFinite: 'NaN' }]]);
 });
+
+test('an imported run its tool still calls running but silent past the crash window: the status cell says since when, as the tree does', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'trialbook-runs-table-stale-'));
+  const trialbookDir = join(dir, '.trialbook');
+  const t0 = 1_795_743_612;
+  // An MLflow run left RUNNING (its tool writes no heartbeats) and one of Trialbook's own, both silent since t0 + 5.
+  new RunLog('mlflow-0123456789abcdef')
+    .start({ experiment: 'imported', name: 'silent import', sdk: { name: 'MLflow FileStore', version: 'imported' } }, t0)
+    .metrics(0, { loss: 0.5 }, { ts: t0 + 5 })
+    .writeTo(trialbookDir);
+  new RunLog('20261127T000003000-dddddddddd')
+    .start({ experiment: 'imported', name: 'live', sdk: { name: 'trialbook', version: '1.0' } }, t0)
+    .metrics(0, { loss: 0.5 }, { ts: t0 + 5 })
+    .writeTo(trialbookDir);
+  const now = (t0 + 5 + 2 * 3600) * 1000;
+  const index = await openRunIndex({
+    trialbookDir, wasmPath: join(repoRoot, 'node_modules/sql.js/dist/sql-wasm.wasm'), log: quiet, crashAfterSeconds: 30, saveDelayMs: 60_000, now: () => now,
+  });
+  let rows: TableRow[];
+  try {
+    await index.sync();
+    rows = JSON.parse(JSON.stringify(index.listRuns({ sort: 'name' }).map((r) => toTableRow(r, now)))) as TableRow[];
+    // Filtering sees the index's status: the silent import is still `running`, the SDK run `crashed`.
+    assert.deepEqual(index.listRuns({ filter: 'status = running' }).map((r) => r.name), ['silent import']);
+  } finally {
+    await index.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(runsTableContract.toWebview.problem({ type: 'rows', rows, filter: '', total: rows.length }, ''), undefined, 'the rows fit the contract');
+  const h = loadWebview('runsTable');
+  try {
+    h.send({ type: 'rows', rows, filter: '', total: rows.length });
+    const heads = [...h.document.querySelectorAll<HTMLElement>('.head-cell')].map((c) => c.dataset.column);
+    const statusOf = (name: string): string => {
+      const row = [...h.document.querySelectorAll<HTMLElement>('.row')].find((r) => r.children[heads.indexOf('name')]?.textContent === name);
+      assert.ok(row, `${name} is rendered`);
+      return row.children[heads.indexOf('status')]?.textContent ?? '';
+    };
+    assert.equal(statusOf('silent import'), 'running · no update for 2h 00m');
+    assert.equal(statusOf('live'), 'crashed');
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});

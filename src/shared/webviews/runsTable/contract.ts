@@ -16,6 +16,8 @@ const tableRow = objectOf({
   name: str(),
   experiment: str(),
   status: str(),
+  /** Set for an imported run its tool still calls running that has been silent past the crash window: for how long (ms). */
+  staleForMs: optional(num()),
   /** Milliseconds since the epoch. */
   startedAt: num(),
   /** End (or, while running, latest event) minus start, in milliseconds. */

@@ -6,7 +6,7 @@ import { toWireNumber, toWireValue } from '../../../shared/webviews/wireValue';
 /** A run as the table shows it: JSON-safe, params and metrics as lists (never name-keyed objects), nothing no column needs. */
 export function toTableRow(run: RunRow, now: number): TableRow {
   const end = run.endedAt ?? (run.status === 'running' ? Math.max(now, run.lastEventAt) : run.lastEventAt);
-  return {
+  const row: TableRow = {
     id: run.id,
     name: run.name,
     experiment: run.experiment,
@@ -20,6 +20,8 @@ export function toTableRow(run: RunRow, now: number): TableRow {
     metrics: Object.entries(run.metrics).map(([key, m]) => ({ key, last: toWireNumber(m.last), min: toWireNumber(m.min), max: toWireNumber(m.max) })),
     summary: Object.entries(run.summary ?? {}).map(([key, value]) => [key, toWireValue(value)]),
   };
+  if (run.status === 'running' && run.stale) row.staleForMs = Math.max(0, now - run.lastEventAt);
+  return row;
 }
 
 /** The index's filter error, with the expression and a caret under the column where it went wrong when it has one. */

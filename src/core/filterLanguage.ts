@@ -29,19 +29,20 @@ export class FilterError extends Error {
   }
 }
 
-type TokenKind = 'word' | 'string' | 'number' | 'op' | '(' | ')' | ',' | 'end';
+export type TokenKind = 'word' | 'string' | 'number' | 'op' | '(' | ')' | ',' | 'end';
 /** `text` is the token as typed; for quoted text, its content without quotes and escapes. */
-interface Token { kind: TokenKind; text: string; col: number }
+export interface Token { kind: TokenKind; text: string; col: number }
 
 const OPS = ['==', '!=', '<=', '>=', '!~', '=', '<', '>', '~'];
 const WORD = /[A-Za-z0-9_.\-/:@#$%+]/;
-const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
+export const NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
 const NUMBER_WORDS = new Map<string, number>([
   ['nan', Number.NaN], ['inf', Infinity], ['+inf', Infinity], ['infinity', Infinity], ['+infinity', Infinity],
   ['-inf', -Infinity], ['-infinity', -Infinity],
 ]);
 
-function tokenize(src: string): Token[] {
+/** The filter's tokens, ending with an 'end' token (exported for translating filters to other query languages). */
+export function tokenize(src: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < src.length) {

@@ -132,7 +132,7 @@ export interface TrialbookApi {
   /** Team sync: the status bar item's text and tooltip, the Runs view badge, and passes made; `syncNow` runs one. */
   sync: { status(): SyncStatus | undefined; syncNow(): Promise<void>; storeCredentials(c: Credentials): Promise<void> };
   /** MLflow servers browsed: each server's status; a login stored as the command stores it; histories fetched. */
-  remote: { status(): BrowseStatus[]; storeCredentials(server: string, c: Credentials): Promise<void>; fetchHistories(runIds: string[]): Promise<string[]> };
+  remote: { status(): BrowseStatus[]; storeCredentials(server: string, c: Credentials): Promise<void>; fetchHistories(runIds: string[]): Promise<string[]>; filterRuns(expression: string): Promise<BrowseStatus[]> };
 }
 
 export interface MonitoringInfo {
@@ -281,6 +281,8 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
       status: () => source.remote?.status ?? [],
       storeCredentials: async (server, c) => { await source.remote?.storeCredentials(server, c); },
       fetchHistories: async (runIds) => (await source.remote?.fetchHistories(runIds)) ?? [],
+      // Sets the Runs view's filter as Filter Runs… does; answers once the servers listed the runs it can match.
+      filterRuns: async (expression) => { await parts?.filter.setExpression(expression); return (await source.remote?.matchingDone()) ?? []; },
     },
     gateDiagnostics: () => {
       if (!parts) return [];

@@ -67,5 +67,30 @@ suite('MLflow server: remote runs in the Runs view', () => {
     }, 30_000);
     assert.deepEqual(panel.metrics, ['loss']);
     assert.equal(server.calls.filter((c) => c.path.endsWith('/metrics/get-history')).length, 1, 'one history page for the one metric of the one remote run');
+
+    // The compare panel's run picker adds the other remote run: its history is fetched as for runs compared from the view.
+    const wide = (await api.runsTree()).find((e) => e.experiment === 'team-remote')?.runs.find((r) => r.label === 'remote-wide');
+    assert.ok(wide, 'remote-wide is listed');
+    const panelId = api.webviewPanels().filter((p) => p.kind === 'compare').at(-1)?.id ?? '';
+    assert.ok(await api.postFromWebview(panelId, { type: 'setRuns', runIds: [local.id, remote.id, wide.id] }));
+    await waitFor('remote-wide\'s loss drawn after the picker added it', () => (api.comparePanels().at(-1)?.pointsSent[`${wide.id}/loss`] === 40 ? true : undefined), 30_000);
+    assert.equal(server.calls.filter((c) => c.path.endsWith('/metrics/get-history')).length, 2, 'one more history page: remote-wide\'s loss');
+
+    // A Runs view filter goes to the server as far as MLflow's search can say it.
+    const searches = server.calls.length;
+    const matched = await api.remote.filterRuns('experiment = team-remote and status = finished and param.lr = 0.1 and lr < 1');
+    await api.remote.filterRuns('');
+    assert.equal(matched[0]?.state, 'idle', matched[0]?.error);
+    assert.deepEqual(server.calls.slice(searches).filter((c) => c.path.endsWith('/runs/search') && c.filter !== undefined).map((c) => [c.status, c.filter]),
+      [[200, "attributes.status = 'FINISHED' AND params.`lr` = '0.1'"]], 'one search: only the team-remote experiment is searched');
+
+    // Deleted on the server: gone from the Runs view on Reload Runs from MLflow Servers; restored: back.
+    server.tracking.route('POST runs/delete', { run_id: first }, new URLSearchParams());
+    const [afterDelete] = await vscode.commands.executeCommand<BrowseStatus[]>('trialbook.refreshRemoteRuns');
+    assert.equal(afterDelete?.removed, 1);
+    await waitFor('remote-baseline gone from the Runs view', async () => (findRun(await api.runsTree(), remote.id) ? undefined : true), 15_000);
+    server.tracking.route('POST runs/restore', { run_id: first }, new URLSearchParams());
+    await vscode.commands.executeCommand<BrowseStatus[]>('trialbook.refreshRemoteRuns');
+    await waitFor('remote-baseline back in the Runs view', async () => findRun(await api.runsTree(), remote.id), 15_000);
   });
 });

@@ -7,15 +7,16 @@
 // One operation at a time (a listing page, a history fetch): the mirror appends to run logs, and two passes over
 // one run at once could write its start twice. A history fetch asked for during a listing runs between two pages.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../../shared/errorMessage';
 import type { Logger } from '../model';
 import { RegistryError } from '../registry/errors';
 import { MissingEndpointError } from '../sync/syncApi';
-import { ImportLedger } from '../sources/importLedger';
+import { forgetDeletedImports, ImportLedger } from '../sources/importLedger';
 import { mirrorRunId, mirrorSource, SOURCE_FILE } from '../sources/sourceMirror';
 import { isRecord } from '../sources/sourceFiles';
+import { toServerFilter } from './remoteFilter';
 import { MlflowServerReader, RUNS_PAGE, type MlflowCall } from './serverReader';
 
 /** Runs written per mirror operation (a page of 1,000 is written in ten). */
@@ -37,6 +38,10 @@ export interface BrowseStatus extends ServerCache {
   listed: number;
   /** Milliseconds from the start of the last listing to its first page written. */
   firstPageMs?: number;
+  /** Cached runs removed by the last full listing: deleted on the server (or their experiment was). */
+  removed?: number;
+  /** The runs/search filter the last listing sent ('' for none). */
+  serverFilter?: string;
   /** The cache file. */
   cacheFile: string;
 }
@@ -49,6 +54,12 @@ export interface PageReport {
 
 export interface BrowseOptions {
   pageSize?: number;
+  /**
+   * A Runs view filter: only the runs that can match it are listed (its translatable part as the runs/search
+   * filter, its experiment conditions choosing the experiments). Such a listing caches what it finds but neither
+   * counts as the server's listing nor removes runs it does not list.
+   */
+  filter?: string;
   onPage?: (page: PageReport) => void;
   now?: () => number;
 }
@@ -130,14 +141,22 @@ export class RemoteBrowser {
     this.current = { ...this.current, state: 'listing', listed: 0 };
     delete this.current.error;
     delete this.current.firstPageMs;
+    delete this.current.removed;
+    const narrowed = options.filter !== undefined && options.filter.trim() !== '';
+    const translated = toServerFilter(narrowed ? options.filter : undefined);
+    this.current.serverFilter = translated.filter;
     let runs = 0;
+    /** Mirror folders of every run the server listed (a full listing removes the other cached runs). */
+    const seen = new Set<string>();
     // One ledger for the whole listing, saved at its end (it holds every imported run: saving it per page costs
     // O(runs) each time). Runs written before a failure are noted on the next listing (their folders exist).
     const ledger = new ImportLedger(this.runsDir);
     try {
       const experiments = await this.exclusive(() => this.reader.experiments());
       for (const experiment of experiments) {
-        for await (const page of this.reader.runPages(experiment, options.pageSize ?? RUNS_PAGE)) {
+        if (translated.experiment && !translated.experiment(experiment.name)) continue;
+        for await (const page of this.reader.runPages(experiment, options.pageSize ?? RUNS_PAGE, translated.filter)) {
+          for (const r of page.listing.runs) seen.add(mirrorRunId('mlflow-server', this.server, r.sourceId));
           // A page is written in slices, each one operation (a history fetch may run between two) and reported as
           // written: the first runs show while the rest of the page is still being written.
           const all = page.listing.runs;
@@ -155,13 +174,45 @@ export class RemoteBrowser {
         }
       }
       ledger.save();
-      this.current = { ...this.current, state: 'idle', listedAt: now(), experiments: experiments.length, runs };
+      if (narrowed) {
+        this.current = { ...this.current, state: 'idle', listed: runs };
+        return this.status;
+      }
+      const removed = await this.exclusive(async () => this.removeUnlisted(seen));
+      if (removed.length > 0) options.onPage?.({ changed: removed, runs: 0 });
+      this.current = { ...this.current, state: 'idle', listedAt: now(), experiments: experiments.length, runs, removed: removed.length };
       writeCache(this.cacheFile, { server: this.server, listedAt: now(), experiments: experiments.length, runs });
     } catch (err) {
       ledger.save();
       this.current = { ...this.current, state: 'error', error: describeBrowseError(err, this.server, this.credentialsHint) };
     }
     return this.status;
+  }
+
+  /**
+   * Removes the cached runs of this server that a complete listing did not list: deleted on the server (runs/search
+   * lists ACTIVE_ONLY), in a deleted experiment, or purged. They are forgotten by the import ledger too (a user's
+   * deletion is remembered there, a server's is not), so a run restored on the server is listed and cached again.
+   */
+  private removeUnlisted(seen: ReadonlySet<string>): string[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.runsDir);
+    } catch {
+      return [];
+    }
+    const removed: string[] = [];
+    for (const id of names) {
+      if (!id.startsWith('mlflowsrv-') || seen.has(id) || this.sourceIdOf(id) === undefined) continue;
+      try {
+        rmSync(join(this.runsDir, id), { recursive: true, force: true });
+        removed.push(id);
+      } catch (err) {
+        this.log.warn(`Trialbook: ${id} (deleted on ${this.server}) could not be removed from the cache: ${errorMessage(err)}`);
+      }
+    }
+    if (removed.length > 0) forgetDeletedImports(this.trialbookDir, removed);
+    return removed;
   }
 
   /** The source run id of a mirrored run of this server, or undefined when the run is not one. */

@@ -81,12 +81,13 @@ export class MlflowServerReader implements SourceReader {
   }
 
   /** The runs of one experiment, a page at a time (newest first: MLflow's default order). */
-  async *runPages(experiment: Experiment, pageSize = RUNS_PAGE): AsyncGenerator<RunsPage> {
+  async *runPages(experiment: Experiment, pageSize = RUNS_PAGE, filter = ''): AsyncGenerator<RunsPage> {
     let token: string | undefined;
     do {
       this.requests++;
+      // ACTIVE_ONLY: runs deleted on the server are not listed (the browser removes their cached copies).
       const page = await this.call<{ runs?: unknown[]; next_page_token?: string }>('POST', 'runs/search', {
-        experiment_ids: [experiment.id], max_results: pageSize, run_view_type: 'ACTIVE_ONLY', ...(token ? { page_token: token } : {}),
+        experiment_ids: [experiment.id], max_results: pageSize, run_view_type: 'ACTIVE_ONLY', ...(filter ? { filter } : {}), ...(token ? { page_token: token } : {}),
       });
       const listing: RunListing = { runs: [], problems: [] };
       let own = 0;

@@ -127,6 +127,28 @@ export class SyncApi {
     }
   }
 
+  /**
+   * One artifact's bytes through the server's artifact proxy (`GET api/2.0/mlflow-artifacts/artifacts/<path>`), on
+   * this server's origin with its login (never redirected elsewhere); at most `maxBytes`.
+   */
+  async getArtifact(artifactPath: string, maxBytes: number): Promise<Buffer> {
+    const encoded = artifactPath.split('/').map(encodeURIComponent).join('/');
+    const url = new URL(`api/2.0/mlflow-artifacts/artifacts/${encoded}`, this.base);
+    const what = `artifact ${artifactPath}`;
+    let res: HttpResponse;
+    try {
+      res = await sendRequest({ method: 'GET', url, headers: this.authHeader(), idleTimeoutMs: this.retry.timeoutMs, maxResponseBytes: maxBytes, ...(this.options.signal ? { signal: this.options.signal } : {}) });
+    } catch (err) {
+      if (err instanceof RegistryError || isAbortError(err)) throw err;
+      throw describeNetworkError(err, `MLflow server ${this.trackingUri}`);
+    }
+    this.requests++;
+    if (res.status === 200) return res.body;
+    if (res.status >= 300 && res.status < 400) throw new RegistryError('protocol', `MLflow server ${this.trackingUri} answered ${what} with a redirect (HTTP ${res.status}). Trialbook does not follow redirects, so credentials never go elsewhere.`, res.status);
+    if (isMissingEndpoint(res)) throw new MissingEndpointError('mlflow-artifacts', this.trackingUri);
+    throw this.client.errorFor(res, what);
+  }
+
   /** The wait before retry number `attempt + 1`: exponential with jitter, or what the server asked for. */
   async pause(attempt: number, why: string, wait?: number): Promise<void> {
     const backoff = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** Math.min(attempt, 20));

@@ -9,6 +9,7 @@ import type { Credentials } from '../../core/registry/types';
 import type { Logger } from '../../core/model';
 import { RemoteBrowser, type BrowseStatus } from '../../core/remote/remoteBrowser';
 import { remoteRegisteredModels } from '../../core/remote/remoteModels';
+import { toServerFilter } from '../../core/remote/remoteFilter';
 import { parseServerAddress } from '../../core/remote/remoteTarget';
 import type { SourceRegisteredModel } from '../../core/sources/sourceRegistry';
 import { SyncApi } from '../../core/sync/syncApi';
@@ -39,6 +40,8 @@ interface Server {
   browser: RemoteBrowser;
   models: SourceRegisteredModel[];
   listing?: Promise<BrowseStatus>;
+  /** A listing of the runs the Runs view's filter can match (runs/search with its translation), under way. */
+  matching?: Promise<BrowseStatus>;
   /** Errors already notified (each once, until the server lists again). */
   told?: string;
 }
@@ -60,6 +63,8 @@ export class RemoteController implements vscode.Disposable {
     parts.panels.onShowRuns = (runIds) => { void this.fetchHistories(runIds); };
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(`trialbook.${SETTING}`)) this.reload(); }),
+      // A new filter lists the server's runs that can match it first (the full listing caches the rest).
+      parts.filter.onDidChange(() => { void this.listMatching(); }),
       vscode.commands.registerCommand(RemoteCommand.add, (address?: unknown) => this.addServer(typeof address === 'string' ? address : undefined)),
       vscode.commands.registerCommand(RemoteCommand.refresh, () => this.refreshAll()),
       vscode.commands.registerCommand(RemoteCommand.setCredentials, (address?: unknown) => this.askCredentials(typeof address === 'string' ? address : undefined)),
@@ -125,13 +130,36 @@ export class RemoteController implements vscode.Disposable {
     return s.listing;
   }
 
+  private onPage = (page: { changed: string[] }): void => {
+    if (page.changed.length > 0) { if (this.parts.host.peek()) this.parts.host.scheduleSync(0); else void this.parts.host.get(); }
+    this.show();
+  };
+
+  /**
+   * Lists, on every server, the runs the Runs view's filter can match (when some of it translates to runs/search),
+   * after any listing under way. Answers each server's status; failures are the full listing's to tell.
+   */
+  async listMatching(): Promise<BrowseStatus[]> {
+    const filter = this.parts.filter.query().filter;
+    const translated = toServerFilter(filter);
+    if (!filter || (translated.filter === '' && !translated.experiment)) return [];
+    return Promise.all([...this.servers.values()].map((s) => {
+      const previous = s.matching ?? s.listing ?? Promise.resolve(undefined);
+      const next = previous.catch(() => undefined).then(() => s.browser.refresh({ filter, onPage: this.onPage }));
+      s.matching = next;
+      void next.finally(() => { if (s.matching === next) s.matching = undefined; this.show(); });
+      return next;
+    }));
+  }
+
+  /** The filtered listings under way, once done. */
+  async matchingDone(): Promise<BrowseStatus[]> {
+    const all = await Promise.all([...this.servers.values()].map((s) => s.matching));
+    return all.filter((x): x is BrowseStatus => x !== undefined);
+  }
+
   private async list(s: Server): Promise<BrowseStatus> {
-    const status = await s.browser.refresh({
-      onPage: (page) => {
-        if (page.changed.length > 0) { if (this.parts.host.peek()) this.parts.host.scheduleSync(0); else void this.parts.host.get(); }
-        this.show();
-      },
-    });
+    const status = await s.browser.refresh({ onPage: this.onPage });
     if (status.state === 'error') {
       this.log.warn(`Trialbook: ${status.error ?? ''}`);
       if (s.told !== status.error) {

@@ -38,7 +38,7 @@ export class WebviewPanels implements vscode.Disposable {
 
   constructor(private readonly ctx: PanelsContext) {
     const { log } = ctx;
-    const compareContext: CompareContext = { ...ctx, layout: {} };
+    const compareContext: CompareContext = { ...ctx, layout: {}, onAddRuns: (runIds) => this.onShowRuns?.(runIds) };
     this.compareContext = compareContext;
     this.serializers = [
       registerSerializer(comparePage, compareContract, log, (panel, state) => {

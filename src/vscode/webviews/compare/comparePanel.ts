@@ -25,6 +25,8 @@ export interface CompareContext {
   maxPoints(): number;
   /** Shared by the window's comparison panels: the chart width their pages last reported (see prefetch). */
   layout: CompareLayout;
+  /** Told the runs the run picker adds (remote runs fetch their metric histories, as for runs compared from the view). */
+  onAddRuns?: (runIds: readonly string[]) => void;
 }
 
 export interface CompareLayout {
@@ -297,6 +299,8 @@ export class ComparePanel {
       await this.webview.host.post({ type: 'error', message: 'None of those runs exist; the comparison keeps its runs.' });
       return;
     }
+    const added = known.filter((id) => !this.runIds.includes(id));
+    if (added.length > 0) this.ctx.onAddRuns?.(added);
     this.runIds = known;
     this.updateTitle();
     await this.send();

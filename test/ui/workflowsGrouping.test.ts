@@ -153,9 +153,16 @@ export const tests: UiTest[] = [
         // from the state it saved, as after a window reload; the grouping, its line and band and the hidden group
         // come back. A mark left in the old page tells that the page did start anew.
         await frame.locator('body').evaluate(() => { (window as unknown as { keptPage?: boolean }).keptPage = true; });
-        await workbench.runCommand('File: New Untitled Text File');
-        await page.locator('.tab.active', { hasText: 'Untitled' }).waitFor({ state: 'visible', timeout: 10_000 });
-        await workbench.runCommand('View: Revert and Close Editor');
+        // README.md opened in the comparison's editor group (quick open: the palette without its '>') hides it.
+        await page.keyboard.press('F1');
+        const quickOpen = workbench.quickInput().locator('input');
+        await quickOpen.waitFor({ state: 'visible', timeout: 10_000 });
+        await quickOpen.fill('README.md');
+        await workbench.quickPickRows().filter({ hasText: 'README.md' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+        await page.keyboard.press('Enter');
+        await page.locator('.tab.active', { hasText: 'README.md' }).waitFor({ state: 'visible', timeout: 10_000 });
+        // Back to the comparison's tab.
+        await page.locator('.tabs-container .tab').filter({ hasNotText: 'README.md' }).first().click();
         await waitFor(page, 'the comparison shown again, grouped', async () => (await entries.count()) === LRS.length
           && (await frame.locator('body').evaluate(() => (window as unknown as { keptPage?: boolean }).keptPage !== true).catch(() => false)));
         assert.equal(await by.inputValue(), 'except:seed');

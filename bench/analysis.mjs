@@ -4,7 +4,9 @@
 //       to the next frame — baseline: the bare index query, and a bare canvas drawing the same polylines;
 //   (b) brush: the redraw of each frame of a brush drag (the page's "analysis-draw" performance entries) at all lines —
 //       baselines: the bare canvas draw, and chartjs-chart-pcp updating the same lines' colours (update('none'));
-//   (c) importance for one metric (correlations + random forest) — baseline: Spearman alone for every param.
+//   (c) importance for one metric (correlations + random forest) — baseline: Spearman alone for every param; and the
+//       longest task of this (the host's) thread while the panel's ImportanceThread answers (worker) — baseline: the
+//       same computed inline, as before the worker.
 //   (d) grouping with bands in the Compare page: 200 runs × 1,000 steps into 20 configs × 10 seeds ("all but seed"),
 //       mean line and min–max band, from the choice to the next frame — baseline: Ungroup, the same 200 lines drawn
 //       one by one again (both redraw the same chart and legend).
@@ -36,6 +38,7 @@ const { openRunIndex } = require(join(root, 'out/src/core/openRunIndex.js'));
 const { extractDimensions } = require(join(root, 'out/src/core/analysis/dimensions.js'));
 const { analysisData } = require(join(root, 'out/src/core/analysis/analysisWire.js'));
 const { paramImportance } = require(join(root, 'out/src/core/analysis/importance.js'));
+const { ImportanceThread } = require(join(root, 'out/src/core/analysis/importanceThread.js'));
 const { spearman, finitePairs } = require(join(root, 'out/src/core/analysis/correlation.js'));
 const { prng } = require(join(root, 'out/test/fixtures/prng.js'));
 
@@ -43,6 +46,27 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const quiet = { info: () => undefined, warn: (m) => console.error(`warn: ${m}`), error: (m) => console.error(`error: ${m}`) };
 
 /** 2,000 runs × 8 params × 5 metrics (two logged steps each), as the SDK writes them (docs/event-format.md). */
+/** This thread's longest gap between two turns of its event loop while `work` runs, and how long `work` took. */
+async function longestTask(work) {
+  let last = performance.now();
+  let longest = 0;
+  let done = false;
+  const tick = () => {
+    if (done) return;
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  await new Promise((resolve) => setImmediate(resolve));
+  const t0 = performance.now();
+  await work();
+  const total = performance.now() - t0;
+  done = true;
+  return { longest: Math.max(longest, performance.now() - last), total };
+}
+
 function writeRuns(dir) {
   const rnd = prng(16);
   for (let r = 0; r < RUNS; r++) {
@@ -289,6 +313,19 @@ try {
     if (k > 0) { imp.push(t1 - t0); corr.push(t2 - t1); }
   }
 
+  // The host's longest task: importance inline (before) and on the worker (the panel's path; a new table each time,
+  // as a data update sends it).
+  const thread = new ImportanceThread(join(root, 'dist/importanceWorker.js'), (m) => console.error(m));
+  const stallInline = [];
+  const stallWorker = [];
+  for (let k = 0; k < REPEAT + 1; k++) {
+    const a = await longestTask(async () => paramImportance(table, metric));
+    thread.setTable(table);
+    const b = await longestTask(() => thread.importance(metric));
+    if (k > 0) { stallInline.push(a); stallWorker.push(b); }
+  }
+  await thread.close();
+
   const cpage = await comparePage(context);
   const grouping = await cpage.evaluate(GROUPING_TIMES, REPEAT);
   await cpage.close();
@@ -300,6 +337,7 @@ try {
   console.log(`(a) open: host ${f(median(host))} ms (bare index query ${f(median(query))} ms, ${(median(host) / median(query)).toFixed(2)}×) + page to next frame ${f(median(opens))} ms = ${f(openMs)} ms (target ≤ 1000 ms); page vs bare canvas draw ${f(median(bare))} ms: ${(median(opens) / median(bare)).toFixed(1)}×`);
   console.log(`(b) brush drag: ${brush.draws.length} redraws, median ${f(drawMed)} ms, max ${f(Math.max(...brush.draws))} ms a frame (target ≤ 33 ms); frame gaps median ${f(median(brush.gaps))} ms; bare canvas ${f(median(bare))} ms (${(drawMed / median(bare)).toFixed(2)}×); chartjs-chart-pcp: build ${f(plugin.build)} ms, colour update ${f(median(plugin.updates))} ms a frame (${(median(plugin.updates) / drawMed).toFixed(1)}× ours); ${brush.kept}`);
   console.log(`(c) importance for ${metric}: ${f(median(imp))} ms (target ≤ 300 ms; forest ${JSON.stringify(result.forest)}; first ${result.params[0]?.name}); Spearman alone ${f(median(corr))} ms (${(median(imp) / Math.max(0.01, median(corr))).toFixed(0)}×)`);
+  console.log(`(c) host's longest task while importance is computed: on the worker ${f(median(stallWorker.map((x) => x.longest)))} ms (answer in ${f(median(stallWorker.map((x) => x.total)))} ms); inline ${f(median(stallInline.map((x) => x.longest)))} ms (${(median(stallWorker.map((x) => x.longest)) / median(stallInline.map((x) => x.longest))).toFixed(2)}×; target: no task over 50 ms)`);
   console.log(`(d) grouping 200 runs × 1,000 steps into ${grouping.groups} groups with min–max bands: ${f(median(grouping.grouped))} ms to the next frame; the same 200 lines ungrouped ${f(median(grouping.ungrouped))} ms (${(median(grouping.grouped) / median(grouping.ungrouped)).toFixed(2)}×, target ≤ 1.5×)`);
 } finally {
   await context.close();

@@ -39,8 +39,11 @@ const common = {
 const builds = [
   {
     ...common,
-    // The log reader runs on a worker thread; the index finds its bundle beside its own (dist/).
-    entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts', cliMain: 'src/cliMain.ts', logReaderWorker: 'src/core/logReaderWorker.ts' },
+    // The log reader and parameter importance run on worker threads; their bundles sit beside the extension's (dist/).
+    entryPoints: {
+      extension: 'src/extension.ts', cli: 'src/cli.ts', cliMain: 'src/cliMain.ts', logReaderWorker: 'src/core/logReaderWorker.ts',
+      importanceWorker: 'src/core/analysis/importanceWorker.ts',
+    },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

@@ -1,8 +1,9 @@
 // Grouping with bands in the comparison (issue 16), as a user of a seed sweep meets it: three configs (lr) × three
 // seeds compared; "Group: all but seed" draws one line and one band per config with its run count in the legend and
 // the tooltip; median and ± std redraw; a group hides from its legend entry; Ungroup brings the nine runs back
-// exactly as they were. The runs have uneven grids and lengths (one logs every other step, one stops early). The
-// runs it writes are removed afterwards, so later tests see the workspace as before.
+// exactly as they were; the grouping survives the tab hidden and shown again. The runs have uneven grids and lengths
+// (one logs every other step, one stops early). The runs it writes are removed afterwards, so later tests see the
+// workspace as before.
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -147,6 +148,30 @@ export const tests: UiTest[] = [
         await waitFor(page, 'lr=0.01 hidden', async () => (await entries.first().locator('button').getAttribute('aria-pressed')) === 'false');
         await waitFor(page, 'the chart without lr=0.01', async () => (await hash(frame)) !== allGroups);
         await screenshot('grouping-one-group-hidden');
+
+        // The tab hidden and shown again: VS Code tears the page down (no retainContextWhenHidden) and starts it anew
+        // from the state it saved, as after a window reload; the grouping, its line and band and the hidden group
+        // come back. A mark left in the old page tells that the page did start anew.
+        await frame.locator('body').evaluate(() => { (window as unknown as { keptPage?: boolean }).keptPage = true; });
+        // README.md opened in the comparison's editor group (quick open: the palette without its '>') hides it.
+        await page.keyboard.press('F1');
+        const quickOpen = workbench.quickInput().locator('input');
+        await quickOpen.waitFor({ state: 'visible', timeout: 10_000 });
+        await quickOpen.fill('README.md');
+        await workbench.quickPickRows().filter({ hasText: 'README.md' }).first().waitFor({ state: 'visible', timeout: 10_000 });
+        await page.keyboard.press('Enter');
+        await page.locator('.tab.active', { hasText: 'README.md' }).waitFor({ state: 'visible', timeout: 10_000 });
+        // Back to the comparison's tab.
+        await page.locator('.tabs-container .tab').filter({ hasNotText: 'README.md' }).first().click();
+        await waitFor(page, 'the comparison shown again, grouped', async () => (await entries.count()) === LRS.length
+          && (await frame.locator('body').evaluate(() => (window as unknown as { keptPage?: boolean }).keptPage !== true).catch(() => false)));
+        assert.equal(await by.inputValue(), 'except:seed');
+        assert.equal(await frame.locator('select[aria-label="Group line"]').inputValue(), 'median');
+        assert.equal(await frame.locator('select[aria-label="Group band"]').inputValue(), 'std');
+        assert.deepEqual(await entries.locator('button').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-pressed'))), ['false', 'true', 'true']);
+        assert.match(await groupLegend.locator('.legend-count').innerText(), /^3 groups of 9 runs · median with ± std band$/);
+        await waitFor(page, 'the restored groups drawn', async () => (await kinds(frame)).translucent > 0);
+        await screenshot('grouping-restored-after-tab-shown-again');
 
         // Ungroup: the nine runs again, drawn exactly as before.
         await frame.locator('.grouping button', { hasText: 'Ungroup' }).click();

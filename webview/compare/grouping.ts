@@ -1,13 +1,14 @@
-// Grouping with bands in the comparison's charts (issue 16): runs grouped by a param's value, or by the same
-// params except one (seeds of one config), each group drawn as its mean or median line with a min–max or ± std
-// band, its run count in the legend; "Ungroup" brings the runs back. Off by default, and then nothing here runs
+// Grouping with bands in the comparison's charts (issue 16): runs grouped by a param's value, by the same params
+// except one (seeds of one config), by a tag or by their set of tags, each group drawn as its mean or median line
+// with a min–max or ± std band, its run count in the legend; "Ungroup" brings the runs back. The choices (and the
+// groups hidden) are part of the page's saved state: they come back when the tab is shown again or the window reloads. Off by default, and then nothing here runs
 // on the drawing path: charts.ts asks for grouped datasets only when the view has a grouping.
 // Aggregation (alignment, gaps, lengths) is src/shared/webviews/compare/bands.ts; smoothing applies to the
 // aggregated centre and band, so moving the slider does not aggregate again.
 import { Chart, type ChartDataset } from 'chart.js';
 import { aggregateSeries, type Band, type BandKind, type CenterStat } from '../../src/shared/webviews/compare/bands';
-import type { CompareData, CompareRun } from '../../src/shared/webviews/compare/contract';
-import { groupOptions, groupRuns, type GroupBy } from '../../src/shared/webviews/compare/runGroups';
+import type { CompareData, CompareRun, CompareViewState } from '../../src/shared/webviews/compare/contract';
+import { groupOptions, groupRuns, tagOptions, tagsDiffer, type GroupBy } from '../../src/shared/webviews/compare/runGroups';
 import { clear, el } from '../shared/dom';
 import { TypedBandController, type TypedBandDataset } from './bandFill';
 import type { ChartLine, ValueAt } from './charts';
@@ -107,6 +108,27 @@ export class GroupedLines {
 }
 
 const NONE = '';
+const SAME_TAGS = 'tags';
+
+/** What the page saves of the grouping (CompareViewState.grouping). */
+export type GroupingState = NonNullable<CompareViewState['grouping']>;
+
+/** A grouping as its select's value (also how it is saved). */
+function byValue(by: GroupBy | undefined): string {
+  if (!by) return NONE;
+  if (by.kind === 'tags') return SAME_TAGS;
+  return by.kind === 'tag' ? `tag:${by.tag}` : `${by.kind}:${by.param}`;
+}
+
+function parseBy(value: string): GroupBy | undefined {
+  if (value === SAME_TAGS) return { kind: 'tags' };
+  const colon = value.indexOf(':');
+  const kind = value.slice(0, colon);
+  const name = value.slice(colon + 1);
+  if (colon <= 0) return undefined;
+  if (kind === 'tag') return { kind, tag: name };
+  return kind === 'param' || kind === 'except' ? { kind, param: name } : undefined;
+}
 
 /** The toolbar's grouping controls and the groups' legend (shown instead of the runs' legend while grouped). */
 export class Grouping {
@@ -123,15 +145,22 @@ export class Grouping {
   private data: CompareData | undefined;
   private view: GroupingView | undefined;
 
-  constructor(private readonly changed: () => void) {
+  constructor(private readonly changed: () => void, saved?: GroupingState) {
     this.centerSelect.append(el('option', { attrs: { value: 'mean' } }, 'Mean'), el('option', { attrs: { value: 'median' } }, 'Median'));
     this.bandSelect.append(el('option', { attrs: { value: 'minmax' } }, 'Min–max band'), el('option', { attrs: { value: 'std' } }, '± std band'));
     this.controls = el('span', { className: 'grouping' }, el('label', {}, 'Group ', this.bySelect), this.centerSelect, this.bandSelect, this.ungroup);
     this.legend = el('div', { className: 'legend-box group-legend' }, el('div', { className: 'legend-tools' }, this.count), this.list);
-    this.bySelect.addEventListener('change', () => this.choose(this.parse(this.bySelect.value)));
+    this.bySelect.addEventListener('change', () => this.choose(parseBy(this.bySelect.value)));
     this.centerSelect.addEventListener('change', () => this.rebuild());
     this.bandSelect.addEventListener('change', () => this.rebuild());
     this.ungroup.addEventListener('click', () => this.choose(undefined));
+    if (saved) {
+      // Kept until the first data says whether its param or tag is still there (setData).
+      this.by = parseBy(saved.by);
+      this.centerSelect.value = saved.center;
+      this.bandSelect.value = saved.band;
+      for (const key of saved.hidden ?? []) this.hidden.add(key);
+    }
     this.showControls();
   }
 
@@ -144,10 +173,21 @@ export class Grouping {
     return this.view;
   }
 
-  /** New comparison data: the choices follow its params; a grouping by a param no longer there ends. */
+  /** The choices to save with the page's state (what the constructor takes back). */
+  savedState(): GroupingState {
+    const hidden = [...this.hidden];
+    return {
+      by: byValue(this.by), center: this.centerSelect.value === 'median' ? 'median' : 'mean', band: this.bandSelect.value === 'std' ? 'std' : 'minmax',
+      ...(hidden.length ? { hidden } : {}),
+    };
+  }
+
+  /** New comparison data: the choices follow its params and tags; a grouping by one no longer there ends. */
   setData(data: CompareData): void {
     this.data = data;
     const options = groupOptions(data.params);
+    const tags = data.runs.map((r) => r.tags);
+    const tagChoices = tagOptions(tags, data.runs.length);
     clear(this.bySelect);
     this.bySelect.append(el('option', { attrs: { value: NONE } }, 'None'));
     if (options.length) {
@@ -155,23 +195,27 @@ export class Grouping {
         el('optgroup', { attrs: { label: 'Same params except' } }, ...options.map((p) => el('option', { attrs: { value: `except:${p}` } }, `all but ${p}`))),
         el('optgroup', { attrs: { label: 'Value of' } }, ...options.map((p) => el('option', { attrs: { value: `param:${p}` } }, p))));
     }
-    if (this.by && !data.params.some((p) => p.name === this.by?.param)) this.by = undefined;
-    this.bySelect.value = this.by ? `${this.by.kind}:${this.by.param}` : NONE;
+    if (tagChoices.length || tagsDiffer(tags, data.runs.length)) {
+      this.bySelect.append(el('optgroup', { attrs: { label: 'Tags' } },
+        el('option', { attrs: { value: SAME_TAGS } }, 'same tags'),
+        ...tagChoices.map((t) => el('option', { attrs: { value: `tag:${t}` } }, `tagged ${t}`))));
+    }
+    // A grouping (chosen, or saved before a reload) stays while these runs still offer it.
+    const value = byValue(this.by);
+    if (![...this.bySelect.options].some((o) => o.value === value)) {
+      this.by = undefined;
+      this.hidden.clear();
+    }
+    this.bySelect.value = byValue(this.by);
     this.view = this.build();
     this.showControls();
     this.renderLegend();
   }
 
-  private parse(value: string): GroupBy | undefined {
-    const colon = value.indexOf(':');
-    const kind = value.slice(0, colon);
-    return colon > 0 && (kind === 'param' || kind === 'except') ? { kind, param: value.slice(colon + 1) } : undefined;
-  }
-
   private choose(by: GroupBy | undefined): void {
     this.by = by;
     this.hidden.clear();
-    this.bySelect.value = by ? `${by.kind}:${by.param}` : NONE;
+    this.bySelect.value = byValue(by);
     this.rebuild();
   }
 
@@ -193,7 +237,7 @@ export class Grouping {
   private build(): GroupingView | undefined {
     const data = this.data;
     if (!data || !this.by) return undefined;
-    const groups = groupRuns(data.runs.map((r) => r.id), data.params, this.by).map((g, i) => ({
+    const groups = groupRuns(data.runs.map((r) => r.id), data.params, this.by, data.runs.map((r) => r.tags)).map((g, i) => ({
       key: g.key, label: g.label, runIds: new Set(g.runIds), color: groupColor(i), hidden: this.hidden.has(g.key),
     }));
     return { groups, center: this.centerSelect.value === 'median' ? 'median' : 'mean', band: this.bandSelect.value === 'std' ? 'std' : 'minmax' };

@@ -61,7 +61,8 @@ const grouping = new Grouping(() => {
   renderLegend();
   for (const chart of charts) chart.update(chartView());
   redrawn(false);
-});
+  saveState();
+}, saved?.grouping);
 const runPicker = new RunPicker((message) => host.post(message), () => view.runIds);
 const media = new MediaSection((message) => host.post(message));
 
@@ -138,7 +139,7 @@ function saveState(): void {
   host.setState({
     runIds: view.runIds, selectedMetrics: view.selectedMetrics, xAxis: view.xAxis,
     smoothing: view.smoothing, logScale: view.logScale, onlyDifferentParams: view.onlyDifferentParams,
-    ...(view.xMetric !== undefined ? { xMetric: view.xMetric } : {}), syncZoom: view.syncZoom,
+    ...(view.xMetric !== undefined ? { xMetric: view.xMetric } : {}), syncZoom: view.syncZoom, grouping: grouping.savedState(),
   });
 }
 
@@ -236,13 +237,13 @@ function render(next: CompareData): void {
   view.xAxis = next.xAxis;
   view.xMetric = next.xAxis === 'metric' ? next.xMetric : undefined;
   renderXAxisOptions(next.metrics);
-  saveState();
   status.textContent = next.runs.length === 0
     ? 'None of these runs exist any more.'
     : next.metrics.length === 0 ? 'These runs have not logged any metrics yet.' : '';
   status.hidden = status.textContent === '';
   renderMetricPicker();
   grouping.setData(next);
+  saveState();
   renderLegend();
   renderXNote(next);
   // The same charts with new points redraw in place: no new canvases, Chart.js charts or sections.

@@ -1,11 +1,12 @@
 // One Sweep / Analysis panel over a set of runs (a filter, an experiment, or chosen runs): sends the runs'
 // dimensions, answers importance requests, opens runs and comparisons, saves the brushed set as the Runs view's
 // filter. Follows the index: changed runs are sent again, at most twice a second.
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { analysisData } from '../../core/analysis/analysisWire';
 import { brushesToFilter } from '../../core/analysis/brushFilter';
 import { extractDimensions, type AnalysisTable } from '../../core/analysis/dimensions';
-import { paramImportance } from '../../core/analysis/importance';
+import { ImportanceThread } from '../../core/analysis/importanceThread';
 import type { Logger, RunRow } from '../../core/model';
 import { inertText } from '../../shared/untrustedText';
 import type { Brush } from '../../shared/webviews/analysis/brush';
@@ -33,11 +34,14 @@ export interface AnalysisContext {
 export class AnalysisPanel {
   readonly webview: HostedWebview<AnalysisToHostMessage, HostToAnalysisMessage, AnalysisViewState>;
   private table: AnalysisTable | undefined;
-  /** Milliseconds the last data and importance took in the host (the test API reads them). */
+  /** Milliseconds the last data and importance took (importance on its worker; the test API reads them). */
   readonly timings = { dataMs: 0, importanceMs: 0 };
+  /** Parameter importance runs on a worker thread (dist/importanceWorker.js), not on the extension host's. */
+  private readonly importanceThread: ImportanceThread;
 
   constructor(panel: vscode.WebviewPanel, private readonly ctx: AnalysisContext, public scope: AnalysisScope, onDispose: (p: AnalysisPanel) => void) {
     const listeners: vscode.Disposable[] = [];
+    this.importanceThread = new ImportanceThread(join(ctx.extensionUri.fsPath, 'dist', 'importanceWorker.js'), (m) => ctx.log.warn(m));
     panel.title = `Analysis: ${scope.title}`;
     this.webview = new HostedWebview(panel, {
       extensionUri: ctx.extensionUri,
@@ -54,6 +58,7 @@ export class AnalysisPanel {
       },
       onDispose: () => {
         for (const d of listeners.splice(0)) d.dispose();
+        void this.importanceThread.close();
         onDispose(this);
       },
     });
@@ -93,6 +98,7 @@ export class AnalysisPanel {
       return;
     }
     this.table = extractDimensions(rows);
+    this.importanceThread.setTable(this.table);
     const data = analysisData(this.table, this.scope.title);
     this.timings.dataMs = performance.now() - t0;
     await this.webview.host.post({ type: 'data', data, scope: this.scope });
@@ -100,9 +106,7 @@ export class AnalysisPanel {
 
   private async importance(metric: string): Promise<void> {
     if (!this.table) return;
-    const t0 = performance.now();
-    const result = paramImportance(this.table, metric);
-    const ms = performance.now() - t0;
+    const { result, ms } = await this.importanceThread.importance(metric);
     this.timings.importanceMs = ms;
     await this.webview.host.post({ type: 'importance', result: { ...result, ms } });
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { groupOptions, groupRuns } from '../../../src/shared/webviews/compare/runGroups';
+import { groupOptions, groupRuns, tagOptions, tagsDiffer } from '../../../src/shared/webviews/compare/runGroups';
 import type { ParamRow } from '../../../src/shared/webviews/compare/contract';
 
 const runs = ['a', 'b', 'c', 'd', 'e', 'f'];
@@ -60,4 +60,30 @@ test('except a param when nothing else differs: one group of every run; an unkno
 
 test('the choices offered: params whose values differ between the runs (a constant one groups nothing)', () => {
   assert.deepEqual(groupOptions(params), ['lr', 'seed']);
+});
+
+test('by a tag: runs with it, then runs without it; by their set of tags: one group per set, untagged last', () => {
+  const tags = [['baseline'], ['baseline', 'gpu'], undefined, ['gpu', 'baseline'], [], ['new-arch']];
+  assert.deepEqual(groupRuns(runs, params, { kind: 'tag', tag: 'baseline' }, tags).map((g) => [g.label, g.runIds]), [
+    ['tagged baseline', ['a', 'b', 'd']],
+    ['not tagged baseline', ['c', 'e', 'f']],
+  ]);
+  // The same set in another order (or a tag twice) is the same group.
+  assert.deepEqual(groupRuns(runs, params, { kind: 'tags' }, [...tags.slice(0, 5), ['new-arch', 'new-arch']]).map((g) => [g.label, g.runIds]), [
+    ['tags: baseline', ['a']],
+    ['tags: baseline, gpu', ['b', 'd']],
+    ['tags: new-arch', ['f']],
+    ['no tags', ['c', 'e']],
+  ]);
+});
+
+test('tag options: tags some runs have and others not, sorted; a tag named like an Object property is a tag', () => {
+  const tags = [['b', 'shared', '__proto__'], ['shared', 'a'], ['shared', 'b']];
+  assert.deepEqual(tagOptions(tags, 3), ['__proto__', 'a', 'b']);
+  assert.equal(tagsDiffer(tags, 3), true);
+  assert.equal(tagsDiffer([['x', 'y'], ['y', 'x']], 2), false);
+  assert.deepEqual(groupRuns(['a', 'b', 'c'], [], { kind: 'tag', tag: 'constructor' }, tags).map((g) => g.label), ['not tagged constructor']);
+  const long = 't'.repeat(10_000);
+  const [group] = groupRuns(['a'], [], { kind: 'tags' }, [[long]]);
+  assert.ok(group && group.label.length <= 120, 'a long tag is cut in the label');
 });

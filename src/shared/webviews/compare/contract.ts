@@ -17,6 +17,8 @@ const compareRun = objectOf({
   status: str(),
   /** CSS colour, stable per run across charts and sessions. */
   color: str(),
+  /** The run's tags (absent: none); the grouping offers them as keys (webview/compare/grouping.ts). */
+  tags: optional(arrayOf(str())),
 });
 export type CompareRun = Infer<typeof compareRun>;
 
@@ -103,6 +105,16 @@ const compareState = objectOf({
   xMetric: optional(str()),
   /** Zoom one chart's x range and every chart follows (default on). */
   syncZoom: optional(bool()),
+  /**
+   * Grouping with bands (webview/compare/grouping.ts): `by` as its select's value (`except:seed`, `param:lr`,
+   * `tag:baseline`, `tags`; empty: ungrouped), the line and band chosen, and the groups hidden (by key).
+   */
+  grouping: optional(objectOf({
+    by: str(),
+    center: oneOf('mean', 'median'),
+    band: oneOf('minmax', 'std'),
+    hidden: optional(arrayOf(str())),
+  })),
 });
 export type CompareViewState = Infer<typeof compareState>;
 

@@ -158,7 +158,7 @@ export function buildCompareData(
   const params = [...paramNames].sort().map((name) => ({ name, values: runs.map((r) => toWireValue(own(r.params, name))) }));
 
   return {
-    runs: runs.map((r) => ({ id: r.id, name: r.name, experiment: r.experiment, status: r.status, color: runColor(r.id) })),
+    runs: runs.map((r) => ({ id: r.id, name: r.name, experiment: r.experiment, status: r.status, color: runColor(r.id), ...(r.tags.length ? { tags: [...r.tags] } : {}) })),
     metrics,
     selectedMetrics,
     ...(byMetric ? { xAxis, xMetric, xMissing: byMetric.missing } : { xAxis: xAxis === 'metric' ? 'step' : xAxis }),

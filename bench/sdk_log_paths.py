@@ -7,7 +7,9 @@ them alike: the writer process (default) and the thread writer (TRIALBOOK_WRITER
 Run.log's fast path (known names, floats, no `step`) and on its full path (`step=` given). With
 --old, an older copy of the package (e.g. `git archive` of a previous commit) is loaded under another
 module name and measured the same way. Figures: median over rounds of the median per-call time of
-batches of 1000 calls, and its ratio to a bare json.dumps + buffered write measured in the same rounds.
+batches of 1000 calls, and its ratio to a bare json.dumps + buffered write measured in the same rounds;
+and the calling thread's CPU time per call (time.thread_time: what the caller itself spends, without
+the time it waits for the CPU or the GIL, so it moves much less with machine load).
 """
 import argparse
 import importlib.util
@@ -41,6 +43,7 @@ def make_dicts(n):
 def baseline(dicts, folder):
     dumps = json.dumps
     batches = []
+    cpu = time.thread_time()
     with open(os.path.join(folder, "baseline.jsonl"), "w") as handle:
         write = handle.write
         for b in range(0, len(dicts), BATCH):
@@ -48,7 +51,7 @@ def baseline(dicts, folder):
             for d in dicts[b:b + BATCH]:
                 write(dumps(d) + "\n")
             batches.append((time.perf_counter() - t0) / BATCH)
-    return statistics.median(batches)
+    return statistics.median(batches), (time.thread_time() - cpu) / len(dicts)
 
 
 def measure(module, writer, full, dicts, folder):
@@ -61,6 +64,7 @@ def measure(module, writer, full, dicts, folder):
     log(dicts[0], step=0)  # names known from here on
     run.flush()  # steady state: the writer process has started (its start-up competes for the CPU otherwise)
     batches = []
+    cpu = time.thread_time()
     for b in range(0, len(dicts), BATCH):
         chunk = dicts[b:b + BATCH]
         if full:
@@ -72,9 +76,10 @@ def measure(module, writer, full, dicts, folder):
             for d in chunk:
                 log(d)
         batches.append((time.perf_counter() - t0) / BATCH)
+    cpu = (time.thread_time() - cpu) / len(dicts)
     run.finish()
     os.environ.pop("TRIALBOOK_WRITER", None)
-    return statistics.median(batches)
+    return statistics.median(batches), cpu
 
 
 def main():
@@ -98,13 +103,16 @@ def main():
                 results[(writer, path)].append(measure(module, writer.split()[-1], path == "full", dicts, folder))
     finally:
         shutil.rmtree(folder, True)
-    base_median = statistics.median(base)
-    print("run.log() per call, %d calls x %d rounds (median of rounds of median 1000-call batches)"
-          % (args.calls, args.rounds))
-    print("  %-22s %6.2f us" % ("json.dumps + write", base_median * 1e6))
+    base_median = statistics.median(m for m, _ in base)
+    base_cpu = statistics.median(c for _, c in base)
+    print("run.log() per call, %d calls x %d rounds (medians over rounds): wall time (median 1000-call batch), "
+          "caller CPU time" % (args.calls, args.rounds))
+    print("  %-22s %6.2f us              cpu %5.2f us" % ("json.dumps + write", base_median * 1e6, base_cpu * 1e6))
     for writer, path, _ in configs:
-        value = statistics.median(results[(writer, path)])
-        print("  %-22s %6.2f us  %.2fx baseline" % ("%s, %s path" % (writer, path), value * 1e6, value / base_median))
+        value = statistics.median(m for m, _ in results[(writer, path)])
+        cpu = statistics.median(c for _, c in results[(writer, path)])
+        print("  %-22s %6.2f us  %.2fx base  cpu %5.2f us  %.2fx base"
+              % ("%s, %s path" % (writer, path), value * 1e6, value / base_median, cpu * 1e6, cpu / base_cpu))
 
 
 if __name__ == "__main__":

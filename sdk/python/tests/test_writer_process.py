@@ -128,7 +128,7 @@ class WriterProcessTest(SdkTestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         run_id, had_process, exited, seconds = result.stdout.split()
         self.assertEqual((had_process, exited), ("True", "True"))
-        self.assertLess(float(seconds), 4.0)  # the writer process saw the pipe's end: the fork holds no copy
+        self.assertLess(float(seconds), 10.0)  # and the writer process exited: the fork held no copy of the pipe
         self.assertNotIn("writer process", result.stderr)
         events = self.events(run_id)
         self.assertEqual([(e["step"], e["values"]["loss"]) for e in metrics_of(events)],

@@ -75,6 +75,66 @@ class WriterProcessTest(SdkTestCase):
         self.assertEqual([e["step"] for e in metrics_of(events)], list(range(100)))
         self.assertEqual(events[-1]["status"], "finished")
 
+    def test_a_writer_process_killed_with_chunks_in_flight_loses_none_writes_none_twice_and_finish_returns(self):
+        calls = 3000
+        result = run_script(self, """
+            run = trialbook.init(dir=sys.argv[1], system_metrics=False, capture="none")
+            wide = {"m%%03d" %% j: 0.25 for j in range(200)}  # big chunks: the writer process is still writing
+            for i in range(%d):
+                run.log(wide)
+            writer = run._writer
+            writer.wake()
+            while writer.pending or writer.taken < writer.added:  # all handed over, most not yet written
+                pass
+            os.kill(writer.process_pid, signal.SIGKILL)
+            started = time.monotonic()
+            run.finish()
+            print(run.id)
+            print("%%.1f" %% (time.monotonic() - started))
+        """ % calls)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        run_id, seconds = result.stdout.split()
+        self.assertLess(float(seconds), 10.0)
+        self.assertEqual(result.stderr.count("the writer process ended"), 1, result.stderr)
+        events = self.events(run_id)  # every line whole (a cut line was dropped and rewritten)
+        self.assertEqual([e["step"] for e in metrics_of(events)], list(range(calls)))
+        self.assertEqual((events[-1]["t"], events[-1]["status"]), ("run_end", "finished"))
+
+    def test_a_forked_worker_never_writes_through_the_pipe_nor_keeps_the_writer_process_alive(self):
+        result = run_script(self, """
+            run = trialbook.init(dir=sys.argv[1], system_metrics=False, capture="none")
+            for i in range(10):
+                run.log({"loss": float(i)})
+            run.flush()
+            worker = os.fork()
+            if worker == 0:  # a DataLoader worker that logs by mistake, then outlives the run
+                for i in range(5000):
+                    run.log({"loss": -1.0})
+                run.flush()
+                run.finish()
+                time.sleep(60)
+                os._exit(0)
+            for i in range(10, 20):
+                run.log({"loss": float(i)})
+            writer = run._writer
+            pid = writer.process_pid
+            started = time.monotonic()
+            run.finish()
+            elapsed = time.monotonic() - started
+            print(run.id, pid is not None, writer._proc.poll() is not None, "%.1f" % elapsed)
+            os.kill(worker, signal.SIGKILL)
+            os.waitpid(worker, 0)
+        """)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        run_id, had_process, exited, seconds = result.stdout.split()
+        self.assertEqual((had_process, exited), ("True", "True"))
+        self.assertLess(float(seconds), 10.0)  # and the writer process exited: the fork held no copy of the pipe
+        self.assertNotIn("writer process", result.stderr)
+        events = self.events(run_id)
+        self.assertEqual([(e["step"], e["values"]["loss"]) for e in metrics_of(events)],
+                         [(i, float(i)) for i in range(20)])
+        self.assertEqual(events[-1]["status"], "finished")
+
     def test_the_writer_process_ignores_ctrl_c_sent_to_the_group_and_writes_to_the_end(self):
         proc = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
             import os, signal, sys, time

@@ -74,6 +74,7 @@ class EventWriter:
         self._file: Any = None
         self._backlog = b""
         self._dropped = 0
+        self._failure = ""  # why the last write failed
         self._warned: set = set()
         self._thread: Optional[threading.Thread] = None
         self._pid = os.getpid()
@@ -96,6 +97,7 @@ class EventWriter:
         if thread is not None and thread is not threading.current_thread() and thread.is_alive():
             thread.join(timeout)
         self.flush(timeout=timeout)
+        self.report_lost()
         with self._lock:
             if self._file is not None:
                 try:
@@ -296,6 +298,7 @@ class EventWriter:
             # Keep the unwritten tail (it continues a partial line, if any) and retry
             # on the next flush: the log stays a sequence of whole lines.
             self._backlog = bytes(view[written:])
+            self._failure = exc.strerror or str(exc)
             self._warn_once(
                 "write",
                 "trialbook: cannot write the run log %s (%s). Training continues; events are "
@@ -339,6 +342,15 @@ class EventWriter:
                 sys.stderr.write(message + "\n")
             except Exception:
                 pass
+
+    def report_lost(self) -> None:
+        """At the end: say how many events a failing disk kept out of the log for good."""
+        lost = self._backlog.count(b"\n") + self._dropped
+        if lost:
+            self._warn_once(
+                "lost", "trialbook: the last %d events of the run log %s could not be written and are lost (%s); "
+                "the events before them are in the log. Free disk space or fix the folder's permissions "
+                "before the next run." % (lost, self.path, self._failure or "the log could not be opened"))
 
     @property
     def healthy(self) -> bool:

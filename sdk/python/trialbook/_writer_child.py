@@ -3,7 +3,7 @@
     _writer_child.py PACKAGE_DIR RUN_DIR DATA_FD ACK_FD
 
 Imports only the writer's modules (not the trialbook package, whose __init__ loads the whole SDK):
-the package is registered by its folder without running __init__.py.
+the package is registered by its folder without running __init__.py. The loop is _writer_serve's.
 """
 import sys
 import types
@@ -14,7 +14,7 @@ def _main() -> None:
     module = types.ModuleType("trialbook")
     module.__path__ = [package]  # type: ignore[attr-defined]
     sys.modules["trialbook"] = module
-    from trialbook._writer_process import child_main
+    from trialbook._writer_serve import child_main
     child_main(run_dir, data_fd, ack_fd)
 
 

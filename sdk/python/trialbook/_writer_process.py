@@ -11,15 +11,15 @@ carry, e.g. NonFinite values, is encoded here into its finished line and sent as
 (a dead or hung training process must stop them), and the queue's time and memory bounds. flush()
 returns once the child has written everything sent before it (the child acknowledges on a second
 pipe, which also carries its warnings back). If the child cannot be started or dies, the writer says
-so once and goes on writing from its thread in this process (EventWriter's own path).
+so once and goes on writing from its thread in this process (EventWriter's own path), starting with
+what the child was handed and had not confirmed writing (_writer_retained). The pipe protocol and the
+child's loop are in _writer_serve.
 """
 from __future__ import annotations
 
 import marshal
 import os
 import select
-import signal
-import struct
 import subprocess
 import sys
 import threading
@@ -27,11 +27,12 @@ import time
 import weakref
 from typing import Any, List, Optional
 
-from ._encoding import ChunkEncoder, warning_line
+from ._encoding import warning_line
 from ._values import DeviceScalar, resolve_device_scalars
 from ._writer import CHUNK_EVENTS, EventWriter
+from ._writer_retained import Retained
+from ._writer_serve import LENGTH as _LENGTH
 
-_LENGTH = struct.Struct("<I")
 _CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_writer_child.py")
 _START_TIMEOUT = 30.0  # a flush waits at most this long for a child that has not yet said it is ready
 _live: "weakref.WeakSet[ProcessWriter]" = weakref.WeakSet()
@@ -50,6 +51,9 @@ class ProcessWriter(EventWriter):
         self._sent = 0  # flush tokens sent
         self._acked = 0  # flush tokens the child answered
         self._ready = False
+        self._retained = Retained(0)
+        self._orphaned = False  # the child died: what it was handed and did not write is still to write
+        self._frame_out = False  # the frame being sent is all in the pipe
 
     # -- lifecycle ---------------------------------------------------------------
     def start(self) -> None:
@@ -85,25 +89,55 @@ class ProcessWriter(EventWriter):
                 except OSError:
                     pass
                 self._file = None
+            try:
+                self._retained.offset = os.path.getsize(self.path)
+            except OSError:
+                pass
             if self._backlog:  # run_start could not be written yet: the child retries it
                 backlog, self._backlog = self._backlog, b""
-                self._send_frame(("c", [backlog.decode("utf-8", "surrogatepass")]))
+                self._send_chunk(marshal.dumps(("c", [backlog.decode("utf-8", "surrogatepass")])))
 
     def close(self, timeout: float = 5.0) -> None:
         super().close(timeout)  # stops the thread and flushes (waits for the child's answer)
         out, self._out = self._out, -1
         if out >= 0:
             os.close(out)  # end of data: the child finishes and exits
+        deadline = time.monotonic() + timeout
+        with self._ack_lock:  # its last words (e.g. events a full disk made it lose) until it exits
+            while self._acks >= 0 and time.monotonic() < deadline:
+                self._read_acks(max(0.0, deadline - time.monotonic()))
         proc = self._proc
         if proc is not None:
             try:
-                proc.wait(timeout)
+                proc.wait(max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 pass  # it goes on writing on its own and exits at the end of the pipe
-        if self._acks >= 0:
-            os.close(self._acks)
-            self._acks = -1
+            if proc.returncode not in (None, 0):
+                self._orphaned = True  # it died after the last flush's answer
+        if self._orphaned and self._acquire(None):
+            try:
+                self._adopt()
+                if self._file is not None:
+                    self._file.close()
+                    self._file = None
+            finally:
+                self._release()
+        self._retained.clear()
+        self._close_acks()
         _live.discard(self)
+
+    def after_fork(self) -> None:
+        """In a forked child (a DataLoader worker): let go of the pipes and of what the writer process
+        was handed. The writer process ends at the pipe's end, which a copy here would hold open."""
+        self._retained.clear()
+        self._orphaned = False
+        for fd in (self._out, self._acks):
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self._out = self._acks = -1
 
     @property
     def process_pid(self) -> Optional[int]:
@@ -118,14 +152,15 @@ class ProcessWriter(EventWriter):
         items = pending[:size]
         del pending[:len(items)]
         try:
-            frame = self._pack(items)
+            blob = self._pack(items)
         except BaseException:
             pending[0:0] = items
             raise
         queued = self.added - self.taken
         try:
-            if not self._send_frame(frame):
+            if not self._send_chunk(blob):
                 pending[0:0] = items  # the child is gone: this thread writes them
+                self._adopt()
                 return EventWriter._drain_chunk(self, size)
         finally:
             # `taken` estimates the units handed over: proportional, exact whenever the queue empties
@@ -136,16 +171,17 @@ class ProcessWriter(EventWriter):
 
     def _write(self, text: str) -> None:
         if self._out < 0:
+            self._adopt()
             EventWriter._write(self, text)
         elif text:
-            if not self._send_frame(("c", [text])):
+            if not self._send_chunk(marshal.dumps(("c", [text]))):
+                self._adopt()
                 EventWriter._write(self, text)
 
-    def _pack(self, items: List[Any]) -> Any:
-        """("c", items) with what marshal cannot carry encoded here into finished lines."""
-        frame = ("c", items)
+    def _pack(self, items: List[Any]) -> bytes:
+        """The marshalled ("c", items), with what marshal cannot carry encoded here into finished lines."""
         try:
-            marshal.dumps(items)
+            return marshal.dumps(("c", items))
         except ValueError:
             scalars = [v for item in items if type(item) is tuple and len(item) == 5
                        for v in item[2].values() if type(v) is DeviceScalar]
@@ -159,13 +195,25 @@ class ProcessWriter(EventWriter):
                 except ValueError:  # media, device values, NonFinite: the finished line
                     data, _units, problems = self._encoder.encode([item])
                     portable.append(data + "".join(warning_line(p) for p in problems))
-            frame = ("c", portable)
-        return frame
+            return marshal.dumps(("c", portable))
 
-    def _send_frame(self, frame: Any) -> bool:
+    def _send_chunk(self, blob: bytes) -> bool:
+        """Send a marshalled chunk frame and keep it until the child confirms writing it."""
+        self._retained.add(blob)  # before sending: the child may confirm it at once
+        self._frame_out = False
+        try:
+            if self._send_frame(blob):
+                return True
+        except BaseException:
+            if not self._frame_out:  # interrupted before any of it was sent: the caller keeps the events
+                self._retained.discard_last()
+            raise
+        self._retained.discard_last()  # the caller writes it itself
+        return False
+
+    def _send_frame(self, blob: bytes) -> bool:
         """Write one length-prefixed frame to the child; False when the child is gone. A signal
         handler's exception does not cut a frame in half: it is raised once the frame is out."""
-        blob = marshal.dumps(frame)
         view = memoryview(_LENGTH.pack(len(blob)) + blob)
         interrupted: Optional[BaseException] = None
         while view:
@@ -181,12 +229,14 @@ class ProcessWriter(EventWriter):
                 continue
             view = view[n:]
         if interrupted is not None:
+            self._frame_out = True
             raise interrupted
         return True
 
     def _fall_back(self, why: str) -> None:
         out, self._out = self._out, -1
         if out >= 0:
+            self._orphaned = True
             try:
                 os.close(out)
             except OSError:
@@ -207,7 +257,7 @@ class ProcessWriter(EventWriter):
                 return True
             self._sent += 1
             token = self._sent
-            if not self._send_frame(("f", token)):
+            if not self._send_frame(marshal.dumps(("f", token))):
                 return self._flush_locked(False) or True
         finally:
             self._release()
@@ -218,12 +268,29 @@ class ProcessWriter(EventWriter):
         if os.getpid() != self._pid:
             self._discard_in_fork()
             return False
+        if self._out < 0:
+            self._adopt()
         if (heartbeat and not self._ending) or self._backlog:
             self._write('{"v":1,"t":"heartbeat","ts":%r}\n' % time.time() if heartbeat and not self._ending else "")
         remaining = len(self.pending)
         while remaining > 0 and self.pending:
             remaining -= self._drain_chunk()
         return True
+
+    def _adopt(self) -> None:
+        """The child is gone (caller holds the lock): write what it was handed and did not write,
+        before anything this thread writes from now on."""
+        if not self._orphaned or os.getpid() != self._pid:
+            return
+        self._orphaned = False
+        forgotten = self._retained.forgotten
+        text = self._retained.missing_lines(self.path, self._encoder)
+        if forgotten:
+            text += warning_line("trialbook: the writer process ended while %d chunks of events it was handed "
+                                 "were beyond what this process keeps for it; some of them may be missing"
+                                 % forgotten)
+        if text:
+            EventWriter._write(self, text)
 
     def _wait_ack(self, token: int, deadline: Optional[float]) -> bool:
         while self._acked < token:
@@ -242,6 +309,8 @@ class ProcessWriter(EventWriter):
                         self._read_acks(wait)
             finally:
                 self._ack_lock.release()
+        if self._orphaned:  # it died before answering: write here what it did not
+            return self.flush(timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
         return True
 
     def poll(self) -> None:
@@ -255,6 +324,11 @@ class ProcessWriter(EventWriter):
     def _drain_all(self, heartbeat: bool = False) -> None:
         EventWriter._drain_all(self, heartbeat)
         self.poll()
+        if self._orphaned and self._acquire(None):
+            try:
+                self._adopt()
+            finally:
+                self._release()
 
     def _read_acks(self, wait: Optional[float], give_up: bool = False) -> None:
         """Read what the child has said within `wait` seconds (caller holds _ack_lock)."""
@@ -265,6 +339,9 @@ class ProcessWriter(EventWriter):
             return
         if not ready:
             if give_up and self._out >= 0:
+                if self._proc is not None:
+                    self._proc.kill()  # hung: it must not write once this process writes instead
+                    self._proc.wait()
                 self._fall_back("did not answer within %.0f s" % wait)
                 self._close_acks()
             return
@@ -285,6 +362,8 @@ class ProcessWriter(EventWriter):
             self._ready = True
             if message[0] == "a":
                 self._acked = max(self._acked, message[1])
+            elif message[0] == "k":
+                self._retained.confirm(message[1], message[2])
             elif message[0] == "w":
                 self._warn_once(message[1], message[2])
         self._ack_buffer = buffer
@@ -297,99 +376,9 @@ class ProcessWriter(EventWriter):
 
 
 def _close_in_fork() -> None:
-    # A forked child (a DataLoader worker) must not hold the pipe open: the writer process ends
-    # at the pipe's end, which would otherwise wait for every fork to exit.
     for writer in list(_live):
-        for name in ("_out", "_acks"):
-            fd = getattr(writer, name)
-            if fd >= 0:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-                setattr(writer, name, -1)
+        writer.after_fork()
 
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_close_in_fork)
-
-
-# -- the child ------------------------------------------------------------------------------
-class _ChildWriter(EventWriter):
-    """The child's EventWriter: file, backlog and dropped-line handling as in-thread; warnings go
-    to the training process (or to stderr once it is gone)."""
-
-    def __init__(self, run_dir: str, answer: Any) -> None:
-        EventWriter.__init__(self, run_dir)
-        self._answer = answer
-
-    def _warn_once(self, kind: str, message: str) -> None:
-        if kind in self._warned:
-            return
-        self._warned.add(kind)
-        if not self._answer(("w", kind, message)):
-            try:
-                sys.stderr.write(message + "\n")
-            except Exception:
-                pass
-
-    def serve(self, data_fd: int) -> None:
-        """Read frames until the training process closes the pipe (or dies); encode and write them."""
-        self._ensure_file()
-        encoder = ChunkEncoder()
-        self._answer(("r",))
-        buffer = b""
-        while True:
-            if self._backlog:
-                ready, _, _ = select.select([data_fd], [], [], 1.0)
-                if not ready:
-                    self._write("")  # retry the backlog (disk full) every second
-                    continue
-            try:
-                data = os.read(data_fd, 1 << 20)
-            except InterruptedError:
-                continue
-            if not data:
-                break
-            buffer += data
-            lines: List[str] = []
-            tokens: List[int] = []
-            offset = 0
-            while len(buffer) - offset >= _LENGTH.size:
-                (length,) = _LENGTH.unpack_from(buffer, offset)
-                end = offset + _LENGTH.size + length
-                if len(buffer) < end:
-                    break
-                kind, payload = marshal.loads(buffer[offset + _LENGTH.size:end])
-                offset = end
-                if kind == "c":
-                    text, _units, problems = encoder.encode(payload)
-                    lines.append(text)
-                    lines.extend(warning_line(p) for p in problems)
-                elif kind == "f":
-                    tokens.append(payload)
-            buffer = buffer[offset:]
-            if lines or self._backlog:
-                self._write("".join(lines))
-            for token in tokens:
-                self._answer(("a", token))
-        self._write("")
-        if self._file is not None:
-            self._file.close()
-
-
-def child_main(run_dir: str, data_fd: int, ack_fd: int) -> None:
-    """Read frames until the training process closes the pipe (or dies); encode and write them."""
-    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_IGN)  # Ctrl-C hits the group: write to the end
-
-    def answer(message: Any) -> bool:
-        blob = marshal.dumps(message)
-        try:
-            os.write(ack_fd, _LENGTH.pack(len(blob)) + blob)  # small: one atomic pipe write
-            return True
-        except OSError:
-            return False
-
-    _ChildWriter(run_dir, answer).serve(data_fd)

@@ -5,7 +5,7 @@ import { BATCH_LIMITS, eachBatch, type KeyValue, type MlflowMetric } from '../re
 import { MissingEndpointError, TransientError, isAlreadyExists, type SyncApi } from './syncApi';
 import { cutText, MLFLOW_LIMITS, mlflowKeyFor, TAG_VALUE_LIMIT } from './mlflowNames';
 import { factsFromJson, factsToJson, type RunFacts } from './runFacts';
-import { readWindow } from './runPoints';
+import { readWindow, type PointBatch } from './runPoints';
 import { hashValue, type RunSyncState, type SyncStateStore } from './syncState';
 import { RegistryError } from '../registry/errors';
 import type { RunOverrides } from '../runEditsReader';
@@ -16,6 +16,11 @@ export interface SyncContext {
   prefix: string;
   /** Experiment ids by full name (cached across runs and syncs). */
   experiments: Map<string, string>;
+  /**
+   * Experiments this sync created (experiments/create answered with an id): no earlier sync made runs there, so a
+   * run's first create in one needs no search for a run an interrupted sync made.
+   */
+  created: Set<string>;
   /** Endpoints found missing on this server (older MLflow): not asked again. */
   missing: Set<string>;
   warn: (message: string) => void;
@@ -36,6 +41,7 @@ async function experimentId(ctx: SyncContext, name: string): Promise<string> {
   let id: string;
   try {
     id = (await ctx.api.call<{ experiment_id: string }>('POST', 'experiments/create', { name })).experiment_id;
+    ctx.created.add(name);
   } catch (err) {
     if (!isAlreadyExists(err)) throw err;
     const got = await ctx.api.call<{ experiment: { experiment_id: string; lifecycle_stage?: string } }>('GET', 'experiments/get-by-name', { experiment_name: name });
@@ -59,7 +65,8 @@ async function ensureRun(ctx: SyncContext, state: RunSyncState, facts: RunFacts)
   const expName = `${ctx.prefix}${facts.experiment ?? 'Default'}`;
   const expId = await experimentId(ctx, expName);
   for (let attempt = 0; ; attempt++) {
-    if (!ctx.missing.has('runs/search')) {
+    // After a failed create the search always runs: that create may have made the run.
+    if (!ctx.missing.has('runs/search') && (attempt > 0 || !ctx.created.has(expName))) {
       try {
         const found = await ctx.api.call<{ runs?: Array<{ info: { run_id: string } }> }>('POST', 'runs/search', {
           experiment_ids: [expId], filter: `tags.\`trialbook.run_id\` = ${quote(state.runId)}`, max_results: 1, run_view_type: 'ALL',
@@ -129,14 +136,14 @@ async function logBatch(ctx: SyncContext, runId: string, metrics: MlflowMetric[]
 }
 
 /**
- * Points only, 1,000 per request without measuring each: keys are valid MLflow keys (ASCII, ≤ 250 characters), so
- * a point's JSON is under 400 bytes and 1,000 of them stay far below the 1,000,000-byte limit.
+ * Points only, as read (1,000 per request, built as JSON text): keys are valid MLflow keys (ASCII, ≤ 250
+ * characters), so a point's JSON is under 400 bytes and 1,000 of them stay far below the 1,000,000-byte limit.
  */
-async function logPoints(ctx: SyncContext, runId: string, points: MlflowMetric[], onSent: (n: number) => void): Promise<void> {
-  for (let i = 0; i < points.length; i += BATCH_LIMITS.metrics) {
-    const metrics = points.slice(i, i + BATCH_LIMITS.metrics);
-    await ctx.api.call('POST', 'runs/log-batch', { run_id: runId, metrics, params: [], tags: [] });
-    onSent(metrics.length);
+async function logPoints(ctx: SyncContext, runId: string, batches: readonly PointBatch[], onSent: (n: number) => void): Promise<void> {
+  const head = `{"run_id":${JSON.stringify(runId)},"params":[],"tags":[],"metrics":`;
+  for (const batch of batches) {
+    await ctx.api.postJson('runs/log-batch', `${head}${batch.json}}`);
+    onSent(batch.count);
   }
 }
 
@@ -157,8 +164,8 @@ export async function syncRun(ctx: SyncContext, file: string, state: RunSyncStat
     // A new MLflow run id is saved with the window; lost before that, the next sync finds the run by its tag.
     const runId = await ensureRun(ctx, state, facts);
     let savedAt = Date.now();
-    if (window.points.length > 0) {
-      await logPoints(ctx, runId, window.points, (n) => {
+    if (window.count > 0) {
+      await logPoints(ctx, runId, window.batches, (n) => {
         state.cursor.points += n;
         state.pointsSent += n;
         points += n;

@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import { MAX_LINE_BYTES, parseEventLine } from '../eventValidation';
 import { readAppendedLines } from '../logTail';
-import { BATCH_LIMITS } from '../registry/mlflowPush';
+import type { MlflowMetric } from '../registry/mlflowPush';
 import { mlflowKeyFor, mlflowMetricValue } from './mlflowNames';
 import { applyEvent, type RunFacts } from './runFacts';
 import type { Cursor } from './syncState';
@@ -12,17 +12,9 @@ import type { Cursor } from './syncState';
 /** Bytes of log read per window: bounds the points held in memory (about 150,000 at most). */
 export const WINDOW_BYTES = 4 * 1024 * 1024;
 
-/**
- * Points for one log-batch request as the JSON text of its `metrics` array: built while the log is read (a window
- * of 150,000 points is 150 strings, not 150,000 objects to stringify later).
- */
-export interface PointBatch { json: string; count: number }
-
 export interface Window {
-  /** Points after the cursor's already-sent ones, in log order, BATCH_LIMITS.metrics per batch. */
-  batches: PointBatch[];
-  /** Points in all batches. */
-  count: number;
+  /** Points after the cursor's already-sent ones. */
+  points: MlflowMetric[];
   /** Where the window ends (a line boundary). */
   end: { offset: number; line: number };
   skippedLines: number;
@@ -48,42 +40,34 @@ export function keyOf(name: string, keys: Map<string, string>, used: Set<string>
  * returning the points past the `cursor.points` already sent. A single line longer than the window is read whole.
  */
 export function readWindow(file: string, cursor: Cursor, facts: RunFacts, keys: Map<string, string>, used: Set<string>): Window {
-  const batches: PointBatch[] = [];
+  const points: MlflowMetric[] = [];
   // Nothing new (the common case of a live sync's pass): no read, no buffer.
-  if (statSync(file).size <= cursor.offset) return { batches, count: 0, end: { offset: cursor.offset, line: cursor.line }, skippedLines: 0 };
+  const size = statSync(file).size;
+  if (size <= cursor.offset) return { points, end: { offset: cursor.offset, line: cursor.line }, skippedLines: 0 };
   let skip = cursor.points;
   let skippedLines = 0;
-  let count = 0;
-  let parts: string[] = [];
-  // Per metric name, its point's JSON up to the value: `{"key":"loss","value":` (keys are valid MLflow keys, ASCII).
-  const heads = new Map<string, string>();
   const onLine = (line: { text: string } | { invalid: string }): void => {
     if (!('text' in line)) { skippedLines++; return; }
     const event = parseEventLine(line.text);
     if ('invalid' in event) { skippedLines++; return; }
     if (event.t !== 'metrics') { applyEvent(facts, event); return; }
+    facts.lastMs = Math.max(facts.lastMs ?? 0, Math.round(event.ts * 1000));
     const timestamp = Math.round(event.ts * 1000);
-    facts.lastMs = Math.max(facts.lastMs ?? 0, timestamp);
-    const tail = `,"timestamp":${timestamp},"step":${event.step}}`;
+    // for…in over the parsed object's own keys (in the same order as Object.entries), without a pair per value.
     for (const name in event.values) {
       const value = mlflowMetricValue(event.values[name] as number | string);
       if (value === undefined) continue;
       if (skip > 0) { skip--; continue; }
-      let head = heads.get(name);
-      if (head === undefined) { head = `{"key":${JSON.stringify(keyOf(name, keys, used))},"value":`; heads.set(name, head); }
-      // A finite number prints the same in a template as in JSON; non-finite values are MLflow's strings.
-      parts.push(`${head}${typeof value === 'number' ? value : `"${value}"`}${tail}`);
-      count++;
-      if (parts.length === BATCH_LIMITS.metrics) { batches.push({ json: `[${parts.join(',')}]`, count: parts.length }); parts = []; }
+      points.push({ key: keyOf(name, keys, used), value, timestamp, step: event.step });
     }
   };
-  let result = readAppendedLines(file, cursor.offset, cursor.line, onLine, { endOffset: cursor.offset + WINDOW_BYTES });
+  // Bounded by what the file holds now: the read buffer is the window's size, and a small log needs no 4 MiB one.
+  let result = readAppendedLines(file, cursor.offset, cursor.line, onLine, { endOffset: Math.min(cursor.offset + WINDOW_BYTES, size) });
   if (result.offset === cursor.offset) {
     // Nothing complete within the window: either no new line, or one longer than the window.
     result = readAppendedLines(file, cursor.offset, cursor.line, onLine, { endOffset: cursor.offset + MAX_LINE_BYTES + 1 });
   }
-  if (parts.length > 0) batches.push({ json: `[${parts.join(',')}]`, count: parts.length });
-  return { batches, count, end: { offset: result.offset, line: result.line }, skippedLines };
+  return { points, end: { offset: result.offset, line: result.line }, skippedLines };
 }
 
 /**
@@ -97,7 +81,7 @@ export function countPoints(file: string, cursor: Cursor, size: number): number 
     const event = parseEventLine(line.text);
     if ('invalid' in event || event.t !== 'metrics') return;
     for (const raw of Object.values(event.values)) if (mlflowMetricValue(raw) !== undefined) n++;
-  }, { endOffset: cursor.offset + WINDOW_BYTES });
+  }, { endOffset: Math.min(cursor.offset + WINDOW_BYTES, size) });
   const readBytes = read.offset - cursor.offset;
   if (readBytes > 0 && size > read.offset + 1) n = Math.round((n * (size - cursor.offset)) / readBytes);
   return Math.max(0, n - cursor.points);

@@ -82,6 +82,7 @@ export class SyncApi {
    * every call a sync makes is (see docs/team-sync.md, "Why a point is never on the server twice").
    */
   async call<T>(method: 'GET' | 'POST', endpoint: string, payload: Record<string, unknown> = {}, opts: { retry?: boolean } = {}): Promise<T> {
+    const retry = opts.retry ?? true;
     const url = new URL(`api/2.0/mlflow/${endpoint}`, this.base);
     if (method === 'GET') {
       for (const [k, v] of Object.entries(payload)) {
@@ -89,15 +90,7 @@ export class SyncApi {
         else if (v !== undefined) url.searchParams.set(k, String(v));
       }
     }
-    return this.send<T>(method, endpoint, url, method === 'POST' ? Buffer.from(JSON.stringify(payload)) : undefined, opts.retry ?? true);
-  }
-
-  /** A POST whose body is JSON text built by the caller (log-batch bodies are built as text while a log is read). */
-  postJson<T>(endpoint: string, json: string): Promise<T> {
-    return this.send<T>('POST', endpoint, new URL(`api/2.0/mlflow/${endpoint}`, this.base), Buffer.from(json), true);
-  }
-
-  private async send<T>(method: 'GET' | 'POST', endpoint: string, url: URL, body: Buffer | undefined, retry: boolean): Promise<T> {
+    const body = method === 'POST' ? Buffer.from(JSON.stringify(payload)) : undefined;
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       let why: string;

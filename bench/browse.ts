@@ -70,16 +70,26 @@ async function main(): Promise<void> {
     const heap0 = process.memoryUsage().heapUsed;
     let heapMax = heap0;
     const sampler = setInterval(() => { heapMax = Math.max(heapMax, process.memoryUsage().heapUsed); }, 50);
+    // Where the stalls are: each gap of the thread over 50 ms, with the runs listed when it ended.
+    const stalls: string[] = [];
+    let tick = performance.now();
+    const watchdog = setInterval(() => {
+      const now = performance.now();
+      if (now - tick > 55) stalls.push(`${(now - tick - 5).toFixed(0)} ms at ${browser.status.listed} runs listed (${browser.status.state})`);
+      tick = now;
+    }, 5);
     delay.enable();
     const t0 = performance.now();
     const status = await browser.refresh({ onPage: () => { heapMax = Math.max(heapMax, process.memoryUsage().heapUsed); } });
     const listMs = performance.now() - t0;
     delay.disable();
     clearInterval(sampler);
+    clearInterval(watchdog);
     if (status.state !== 'idle') throw new Error(status.error);
     console.log(`trialbook listing (first, into .trialbook/runs): ${status.runs.toLocaleString('en')} runs in ${listMs.toFixed(0)} ms; first page written after ${(status.firstPageMs ?? 0).toFixed(0)} ms`);
     console.log(`ratio listing / bare paging: ${(listMs / bare.ms).toFixed(2)}; first page: ${((status.firstPageMs ?? 0) / bare.firstMs).toFixed(2)} × bare first page`);
     console.log(`event loop during the listing: longest stall ${(delay.max / 1e6).toFixed(0)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms; heap growth at most ${((heapMax - heap0) / 2 ** 20).toFixed(0)} MiB`);
+    console.log(`stalls over 50 ms: ${stalls.length}${stalls.length > 0 ? ` (${stalls.slice(0, 8).join('; ')})` : ''}`);
 
     const t1 = performance.now();
     const again = await browser.refresh();

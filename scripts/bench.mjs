@@ -12,6 +12,7 @@ const benches = {
   push: [process.execPath, ['out/bench/push.js']],
   sources: [process.execPath, ['out/bench/sources.js']],
   sync: [process.execPath, ['--max-old-space-size=4096', 'out/bench/sync.js']],
+  'sync-live': [process.execPath, ['out/bench/syncLive.js']],
   browse: [process.execPath, ['out/bench/browse.js']],
   compare: [process.execPath, ['bench/compare.mjs']],
   analysis: [process.execPath, ['bench/analysis.mjs']],

@@ -180,9 +180,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     item.tooltip = runTooltip(run);
     if (run.starred) item.description = `★ ${item.description}`;
     // Runs browsed from an MLflow server (src/core/remote/*) are the server's: marked, read only there.
-    if (run.tags.some((t) => t.startsWith('mlflow-server='))) item.description = `remote · ${item.description}`;
-    // Menus match on this: status, whether the source is known, whether starred.
-    item.contextValue = `run.${run.status}${run.script || run.notebook ? '.source' : ''}${run.starred ? '.starred' : ''}`;
+    const remote = run.tags.some((t) => t.startsWith('mlflow-server='));
+    if (remote) item.description = `remote · ${item.description}`;
+    // Menus match on this: status, whether the source is known, whether starred, whether browsed from a server.
+    item.contextValue = `run.${run.status}${run.script || run.notebook ? '.source' : ''}${run.starred ? '.starred' : ''}${remote ? '.remote' : ''}`;
     item.accessibilityInformation = { label: `${run.name}, ${run.status}, ${item.description}` };
     return item;
   }

@@ -3,6 +3,7 @@
 import type { Credentials } from '../core/registry/types';
 import type { SyncController, SyncStatus } from './sync/syncController';
 import type { RemoteController } from './remote/remoteController';
+import type { ArtifactFolder } from '../core/remote/remoteArtifacts';
 import type { BrowseStatus } from '../core/remote/remoteBrowser';
 import * as vscode from 'vscode';
 import type { RunDetail, RunStatus } from '../core/model';
@@ -132,7 +133,7 @@ export interface TrialbookApi {
   /** Team sync: the status bar item's text and tooltip, the Runs view badge, and passes made; `syncNow` runs one. */
   sync: { status(): SyncStatus | undefined; syncNow(): Promise<void>; storeCredentials(c: Credentials): Promise<void> };
   /** MLflow servers browsed: each server's status; a login stored as the command stores it; histories fetched. */
-  remote: { status(): BrowseStatus[]; storeCredentials(server: string, c: Credentials): Promise<void>; fetchHistories(runIds: string[]): Promise<string[]>; filterRuns(expression: string): Promise<BrowseStatus[]> };
+  remote: { status(): BrowseStatus[]; storeCredentials(server: string, c: Credentials): Promise<void>; fetchHistories(runIds: string[]): Promise<string[]>; filterRuns(expression: string): Promise<BrowseStatus[]>; listArtifacts(runId: string, path?: string): Promise<ArtifactFolder>; artifactErrors(): string[] };
 }
 
 export interface MonitoringInfo {
@@ -281,6 +282,8 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
       status: () => source.remote?.status ?? [],
       storeCredentials: async (server, c) => { await source.remote?.storeCredentials(server, c); },
       fetchHistories: async (runIds) => (await source.remote?.fetchHistories(runIds)) ?? [],
+      artifactErrors: () => [...source.remote?.artifacts.errors ?? []],
+      listArtifacts: async (runId, path) => { if (!source.remote) throw new Error('no MLflow servers (no workspace)'); return source.remote.listArtifacts(runId, path); },
       // Sets the Runs view's filter as Filter Runs… does; answers once the servers listed the runs it can match.
       filterRuns: async (expression) => { await parts?.filter.setExpression(expression); return (await source.remote?.matchingDone()) ?? []; },
     },

@@ -3,9 +3,10 @@
 // (GET api/2.0/mlflow-artifacts/artifacts/<exp>/<run>/artifacts/<path>) with the server's login, and refused when the
 // run's artifacts are not served by that server or the path leaves the run.
 import * as assert from 'node:assert/strict';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { RegistryError } from '../../src/core/registry/errors';
-import { checkArtifactPath, listRemoteArtifacts, proxiedArtifactPath } from '../../src/core/remote/remoteArtifacts';
+import { artifactCacheFile, checkArtifactPath, fetchRemoteArtifact, listRemoteArtifacts, proxiedArtifactPath } from '../../src/core/remote/remoteArtifacts';
 import { SyncApi } from '../../src/core/sync/syncApi';
 import { MlflowStandIn } from '../fixtures/mlflow/mlflowServer';
 import { seedExperiment, seedRuns } from '../fixtures/mlflow/seedRuns';
@@ -57,5 +58,36 @@ describe('remote run artifacts', () => {
     assert.equal(proxiedArtifactPath(server.uri, `mlflow-artifacts://${new URL(server.uri).host}/1/r/artifacts/`, 'a/b.txt'), '1/r/artifacts/a/b.txt');
     assert.throws(() => checkArtifactPath('model/../../secrets'), /not a path inside the run/);
     await assert.rejects(listRemoteArtifacts(<T>() => Promise.resolve({} as T), 'r', '../x'), /not a path inside the run/);
+  });
+
+  it('fetches one artifact after checking the listing: missing, a folder or too large are refused before any download', async () => {
+    const exp = seedExperiment(server, 'art3');
+    const [runId] = seedRuns(server, exp, [{ name: 'r' }]);
+    assert.ok(runId);
+    const root = `${exp}/${runId}/artifacts`;
+    server.artifacts.set(`${root}/plots/loss.svg`, Buffer.from('<svg/>'));
+    server.artifacts.set(`${root}/big.bin`, Buffer.alloc(5000));
+    const api = new SyncApi(server.uri, { credentials: login, retry: { budgetMs: 0 } });
+    const call = <T>(m: 'GET' | 'POST', e: string, p?: Record<string, unknown>): Promise<T> => api.call<T>(m, e, p);
+    const get = (p: string, max: number): Promise<Buffer> => api.getArtifact(p, max);
+
+    const got = await fetchRemoteArtifact(call, get, server.uri, runId, 'plots/loss.svg', 1000);
+    assert.equal(got.bytes.toString(), '<svg/>');
+    assert.deepEqual(got.entry, { path: 'plots/loss.svg', isDir: false, size: 6 });
+    const fetches = (): number => server.calls.filter((c) => c.path.startsWith('/api/2.0/mlflow-artifacts/')).length;
+    assert.equal(fetches(), 1);
+    await assert.rejects(fetchRemoteArtifact(call, get, server.uri, runId, 'plots/none.svg', 1000), /has no artifact "plots\/none\.svg"/);
+    await assert.rejects(fetchRemoteArtifact(call, get, server.uri, runId, 'plots', 1000), /"plots" is a folder/);
+    await assert.rejects(fetchRemoteArtifact(call, get, server.uri, runId, 'big.bin', 1000), /"big\.bin" is 5000 bytes, more than the 1000 bytes/);
+    assert.equal(fetches(), 1, 'nothing fetched for what the listing refused');
+  });
+
+  it('keeps an opened artifact under .trialbook/remote/artifacts/<run>/, never outside it', () => {
+    const tb = resolve('/tmp/ws/.trialbook');
+    assert.equal(artifactCacheFile(tb, 'mlflowsrv-r1-abc', 'model/MLmodel'), join(tb, 'remote', 'artifacts', 'mlflowsrv-r1-abc', 'model', 'MLmodel'));
+    assert.throws(() => artifactCacheFile(tb, 'mlflowsrv-r1-abc', '../../x'), /not a path inside the run/);
+    assert.throws(() => artifactCacheFile(tb, '..', 'x'), /not a run id/);
+    assert.throws(() => artifactCacheFile(tb, 'a/b', 'x'), /not a run id/);
+    assert.throws(() => artifactCacheFile(tb, 'r', ''), /not a path inside the run/);
   });
 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { openRunIndex } from '../../src/core/openRunIndex';
 import { RemoteBrowser, type PageReport } from '../../src/core/remote/remoteBrowser';
+import { Slicer } from '../../src/core/slices';
 import { remoteRegisteredModels } from '../../src/core/remote/remoteModels';
 import { parseServerAddress } from '../../src/core/remote/remoteTarget';
 import { SyncApi } from '../../src/core/sync/syncApi';
@@ -87,6 +88,20 @@ describe('browsing an MLflow tracking server', () => {
     } finally {
       await index.close();
     }
+  });
+
+  it('gives the thread back while it lists: each run parsed, each run written and each cached folder checked is a step of a slice', async () => {
+    const exp = seedExperiment(server, 'sliced');
+    seedRuns(server, exp, Array.from({ length: 240 }, (_, i) => ({ name: `s-${i}`, params: { i: String(i) }, status: 'FINISHED' as const })));
+    const browser = browserFor(server.uri, trialbookDir);
+    // A clock that moves 1 ms per look: a 15 ms slice is 15 steps, so the steps show as yields.
+    let clock = 0;
+    browser.reader.slicer = new Slicer(() => ++clock, 15);
+    const status = await browser.refresh({ pageSize: 100 });
+    assert.equal(status.state, 'idle', status.error);
+    assert.equal(status.runs, 240);
+    // 240 runs parsed + 240 written + 240 folders checked for deletion, each one look at the clock: 720 / 16 yields.
+    assert.ok(browser.reader.slicer instanceof Slicer && browser.reader.slicer.yields >= 40, `yields: ${browser.reader.slicer.yields}`);
   });
 
   it('fetches a run\'s metric histories on demand, across get-history pages, and later only the points added since', async () => {

@@ -163,6 +163,60 @@ describe(`sync out (${REAL ? `real server ${REAL}` : 'stand-in server'})`, () =>
     assert.equal((await history(api, run.info.run_id, 'loss')).length, 50, 'every point once');
   });
 
+  it('a first sync into an experiment it creates looks for no earlier runs there (there can be none): one create per run, no runs/search', async () => {
+    const tb = workspace();
+    const ids = [40, 41, 42].map(runId);
+    for (const [i, id] of ids.entries()) new RunLog(id).start({ experiment: 'fresh', name: `fresh-${i}` }, T0).metrics(0, { loss: i }, { ts: T0 + 1 }).end('finished', undefined, T0 + 2).writeTo(tb);
+    const searches = (): number => server?.calls.filter((c) => c.path.endsWith('/runs/search')).length ?? 0;
+    const before = searches();
+    const report = await syncWorkspace(options(tb));
+    assert.equal(report.stopped, undefined, report.stopped?.message);
+    assert.equal(report.points, 3);
+    if (server) assert.equal(searches() - before, 0, 'no runs/search in a new experiment');
+    for (const id of ids) assert.equal((await runsOf(api, `ts-${unique}/fresh`, id)).length, 1, `one MLflow run for ${id}`);
+    // The same runs again with their state lost: the experiment exists now, so each run is looked for (and found).
+    rmSync(path.join(tb, 'sync'), { recursive: true });
+    const again = await syncWorkspace(options(tb));
+    assert.equal(again.stopped, undefined, again.stopped?.message);
+    if (server) assert.ok(searches() - before >= 3, 'each run looked for by its tag');
+    for (const id of ids) assert.equal((await runsOf(api, `ts-${unique}/fresh`, id)).length, 1, `still one MLflow run for ${id}`);
+  });
+
+  it('a pass with nothing new reads no run (the editor syncs every 2 s): only runs whose log, edits or state changed are read, and a running run again once it counts as crashed', async () => {
+    const tb = workspace();
+    const a = runId(50);
+    const b = runId(51);
+    const live = runId(52);
+    for (const id of [a, b]) new RunLog(id).start({ experiment: 'quiet', name: id.slice(-6) }, T0).metrics(0, { loss: 1 }, { ts: T0 + 1 }).end('finished', undefined, T0 + 2).writeTo(tb);
+    const liveLog = new RunLog(live).start({ experiment: 'quiet', name: 'live' }, T0);
+    liveLog.metrics(0, { loss: 1 }, { ts: T0 + 5 }).writeTo(tb);
+    const at = (seconds: number): Partial<SyncOptions> => ({ now: () => (T0 + seconds) * 1000 });
+    const first = await syncWorkspace(options(tb, at(10)));
+    assert.equal(first.stopped, undefined, first.stopped?.message);
+    assert.equal(first.unchanged, 0);
+    const second = await syncWorkspace(options(tb, at(20)));
+    assert.deepEqual([second.unchanged, second.requests, second.points], [3, 0, 0], 'nothing read, nothing sent');
+    // A new point, a rename in the editor: those two runs are read again, the third is not.
+    liveLog.metrics(1, { loss: 0.5 }, { ts: T0 + 15 }).writeTo(tb);
+    appendFileSync(path.join(tb, 'runs', a, 'edits.jsonl'), editLine({ t: 'name', name: 'renamed-quietly' }));
+    const third = await syncWorkspace(options(tb, at(21)));
+    assert.equal(third.unchanged, 1);
+    assert.equal(third.points, 1);
+    assert.equal((await findRun(api, `ts-${unique}/quiet`, a)).info.run_name, 'renamed-quietly');
+    assert.equal((await syncWorkspace(options(tb, at(30)))).unchanged, 3);
+    // The live run's last event was at T0 + 15: past 30 s of silence it is read again and marked crashed.
+    const late = await syncWorkspace(options(tb, at(50)));
+    assert.equal(late.unchanged, 2);
+    assert.equal((await findRun(api, `ts-${unique}/quiet`, live)).info.status, 'FAILED');
+    assert.equal((await syncWorkspace(options(tb, at(60)))).unchanged, 3);
+    // Its state removed (to sync again from scratch): read again, found by its tag, nothing twice.
+    rmSync(path.join(tb, 'sync'), { recursive: true });
+    const again = await syncWorkspace(options(tb, at(61)));
+    assert.equal(again.unchanged, 0);
+    for (const id of [a, b, live]) assert.equal((await runsOf(api, `ts-${unique}/quiet`, id)).length, 1);
+    assert.equal((await history(api, (await findRun(api, `ts-${unique}/quiet`, live)).info.run_id, 'loss')).length, 2);
+  });
+
   it('follows later changes: a resumed run runs again and ends again, an editor rename and notes reach the run, a param changed after it was sent goes to a tag (MLflow params are immutable)', async () => {
     const tb = workspace();
     const id = runId(5);

@@ -3,6 +3,7 @@
 // (`GET api/2.0/mlflow-artifacts/artifacts/<experiment>/<run>/artifacts/<path>`) — only when the run's artifact
 // root is `mlflow-artifacts:` (proxied by this server), so the request and its login go to the server's origin only.
 // Artifacts stored elsewhere (s3://, gs://, a path on the server's disk) are listed but not fetched.
+import { resolve, sep } from 'node:path';
 import { RegistryError } from '../registry/errors';
 import type { MlflowCall } from './serverReader';
 
@@ -70,4 +71,38 @@ export function proxiedArtifactPath(server: string, rootUri: string, path: strin
   const file = checkArtifactPath(path);
   if (file === '') throw new RegistryError('input', 'No artifact path given.');
   return `${(m[2] ?? '').replace(/\/+$/, '')}/${file}`;
+}
+
+/** The bytes of one artifact and what the listing said of it. */
+export interface FetchedArtifact { entry: RemoteArtifact; bytes: Buffer }
+
+/**
+ * One artifact of a run, checked against its folder's listing first (it exists, is a file, fits `maxBytes`), then
+ * fetched through this server's proxy with `get` (SyncApi.getArtifact: the server's origin and login only).
+ */
+export async function fetchRemoteArtifact(call: MlflowCall, get: (proxyPath: string, maxBytes: number) => Promise<Buffer>,
+  server: string, runId: string, path: string, maxBytes: number): Promise<FetchedArtifact> {
+  const file = checkArtifactPath(path);
+  if (file === '') throw new RegistryError('input', 'No artifact path given.');
+  const slash = file.lastIndexOf('/');
+  const folder = await listRemoteArtifacts(call, runId, slash < 0 ? '' : file.slice(0, slash));
+  const entry = folder.files.find((f) => f.path === file);
+  if (!entry) throw new RegistryError('not-found', `The run has no artifact "${file}" on MLflow server ${server}; list its artifacts again (it may have been deleted).`, 404);
+  if (entry.isDir) throw new RegistryError('input', `"${file}" is a folder of the run's artifacts, not a file; pick a file inside it.`);
+  if (entry.size !== undefined && entry.size > maxBytes) {
+    throw new RegistryError('input', `"${file}" is ${entry.size} bytes, more than the ${maxBytes} bytes Trialbook fetches into the editor; download it with the MLflow client (mlflow artifacts download).`);
+  }
+  return { entry, bytes: await get(proxiedArtifactPath(server, folder.rootUri, file), maxBytes) };
+}
+
+/**
+ * Where an artifact of a mirrored remote run is kept to open it: `<trialbookDir>/remote/artifacts/<run>/<path>`.
+ * The path was checked (no `.`/`..` segments), and the result is checked again to lie inside the run's folder.
+ */
+export function artifactCacheFile(trialbookDir: string, mirrorRunId: string, path: string): string {
+  if (!/^[\w.-]{1,200}$/.test(mirrorRunId) || mirrorRunId.startsWith('.')) throw new RegistryError('input', `"${mirrorRunId}" is not a run id.`);
+  const base = resolve(trialbookDir, 'remote', 'artifacts', mirrorRunId);
+  const file = resolve(base, ...checkArtifactPath(path).split('/'));
+  if (!file.startsWith(`${base}${sep}`)) throw new RegistryError('input', `Artifact path "${path}" is not a path inside the run.`);
+  return file;
 }

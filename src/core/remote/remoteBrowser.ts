@@ -7,7 +7,8 @@
 // One operation at a time (a listing page, a history fetch): the mirror appends to run logs, and two passes over
 // one run at once could write its start twice. A history fetch asked for during a listing runs between two pages.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../../shared/errorMessage';
 import type { Logger } from '../model';
@@ -156,11 +157,11 @@ export class RemoteBrowser {
       for (const experiment of experiments) {
         if (translated.experiment && !translated.experiment(experiment.name)) continue;
         for await (const page of this.reader.runPages(experiment, options.pageSize ?? RUNS_PAGE, translated.filter)) {
-          for (const r of page.listing.runs) seen.add(mirrorRunId('mlflow-server', this.server, r.sourceId));
           // A page is written in slices, each one operation (a history fetch may run between two) and reported as
           // written: the first runs show while the rest of the page is still being written.
           const all = page.listing.runs;
           for (let at = 0; at < all.length; at += WRITE_SLICE) {
+            for (const r of all.slice(at, at + WRITE_SLICE)) seen.add(mirrorRunId('mlflow-server', this.server, r.sourceId));
             const listing = { runs: all.slice(at, at + WRITE_SLICE), problems: at === 0 ? page.listing.problems : [] };
             const report = await this.exclusive(async (): Promise<PageReport> => {
               const mirrored = await mirrorSource(this.reader, this.runsDir, this.log, { listing, told: this.told, ledger });
@@ -178,7 +179,7 @@ export class RemoteBrowser {
         this.current = { ...this.current, state: 'idle', listed: runs };
         return this.status;
       }
-      const removed = await this.exclusive(async () => this.removeUnlisted(seen));
+      const removed = await this.exclusive(() => this.removeUnlisted(seen));
       if (removed.length > 0) options.onPage?.({ changed: removed, runs: 0 });
       this.current = { ...this.current, state: 'idle', listedAt: now(), experiments: experiments.length, runs, removed: removed.length };
       writeCache(this.cacheFile, { server: this.server, listedAt: now(), experiments: experiments.length, runs });
@@ -194,15 +195,17 @@ export class RemoteBrowser {
    * lists ACTIVE_ONLY), in a deleted experiment, or purged. They are forgotten by the import ledger too (a user's
    * deletion is remembered there, a server's is not), so a run restored on the server is listed and cached again.
    */
-  private removeUnlisted(seen: ReadonlySet<string>): string[] {
+  private async removeUnlisted(seen: ReadonlySet<string>): Promise<string[]> {
     let names: string[];
     try {
-      names = readdirSync(this.runsDir);
+      // Off the thread: a folder of 20,000 runs takes a while to list.
+      names = await readdir(this.runsDir);
     } catch {
       return [];
     }
     const removed: string[] = [];
     for (const id of names) {
+      await this.reader.slicer.pause();
       if (!id.startsWith('mlflowsrv-') || seen.has(id) || this.sourceIdOf(id) === undefined) continue;
       try {
         rmSync(join(this.runsDir, id), { recursive: true, force: true });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { RunDelta } from '../sources/sourceModel';
 import { seriesOf } from '../sources/sourceModel';
 import type { RunListing, SourceReader, SourceRunRef } from '../sources/sourceReader';
+import { Slicer } from '../slices';
 import { metricValue, parseRun, remoteRunMeta, runSignature, type MlflowRunJson } from './remoteRun';
 import { serverLabel } from './remoteTarget';
 
@@ -20,8 +21,6 @@ export const RUNS_PAGE = 1000;
 const EXPERIMENTS_PAGE = 1000;
 /** Points per metrics/get-history page (MLflow's limit: 25,000). */
 export const HISTORY_PAGE = 25_000;
-/** Runs read between yields to the event loop, so mirroring a page never holds the extension host for long. */
-const RUNS_PER_YIELD = 10;
 
 interface Cursor {
   sig: string;
@@ -47,8 +46,6 @@ export interface RunsPage {
   own: number;
 }
 
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 export class MlflowServerReader implements SourceReader {
   readonly kind = 'mlflow-server' as const;
   /** Runs of the pages listed and not yet read: the mirror reads each once, right after its page. */
@@ -56,7 +53,11 @@ export class MlflowServerReader implements SourceReader {
   private readonly experimentNames = new Map<string, string>();
   /** Source run ids whose metric histories are wanted (opened or compared). */
   private readonly wanted = new Set<string>();
-  private reads = 0;
+  /**
+   * Gives the thread back every few milliseconds while pages are parsed and runs mirrored (the extension host's
+   * thread: a 20,000-run listing never holds it for long); the browser pauses on it too.
+   */
+  slicer = new Slicer();
   /** Requests made (for status and tests). */
   requests = 0;
 
@@ -92,6 +93,7 @@ export class MlflowServerReader implements SourceReader {
       const listing: RunListing = { runs: [], problems: [] };
       let own = 0;
       for (const raw of page.runs ?? []) {
+        await this.slicer.pause();
         const run = parseRun(raw);
         if (!run) { listing.problems.push({ file: this.root, reason: 'runs/search returned a run without a valid run id; it is left out' }); continue; }
         if (this.isOwn(run)) { own++; continue; }
@@ -136,7 +138,7 @@ export class MlflowServerReader implements SourceReader {
   }
 
   private async readRunOnce(ref: SourceRunRef, cursorValue: unknown): Promise<RunDelta> {
-    if (++this.reads % RUNS_PER_YIELD === 0) await yieldToLoop();
+    await this.slicer.pause();
     const cursor = parseCursor(cursorValue);
     let entry = this.listed.get(ref.sourceId);
     this.listed.delete(ref.sourceId);

@@ -42,7 +42,8 @@ export function keyOf(name: string, keys: Map<string, string>, used: Set<string>
 export function readWindow(file: string, cursor: Cursor, facts: RunFacts, keys: Map<string, string>, used: Set<string>): Window {
   const points: MlflowMetric[] = [];
   // Nothing new (the common case of a live sync's pass): no read, no buffer.
-  if (statSync(file).size <= cursor.offset) return { points, end: { offset: cursor.offset, line: cursor.line }, skippedLines: 0 };
+  const size = statSync(file).size;
+  if (size <= cursor.offset) return { points, end: { offset: cursor.offset, line: cursor.line }, skippedLines: 0 };
   let skip = cursor.points;
   let skippedLines = 0;
   const onLine = (line: { text: string } | { invalid: string }): void => {
@@ -52,14 +53,16 @@ export function readWindow(file: string, cursor: Cursor, facts: RunFacts, keys: 
     if (event.t !== 'metrics') { applyEvent(facts, event); return; }
     facts.lastMs = Math.max(facts.lastMs ?? 0, Math.round(event.ts * 1000));
     const timestamp = Math.round(event.ts * 1000);
-    for (const [name, raw] of Object.entries(event.values)) {
-      const value = mlflowMetricValue(raw);
+    // for…in over the parsed object's own keys (in the same order as Object.entries), without a pair per value.
+    for (const name in event.values) {
+      const value = mlflowMetricValue(event.values[name] as number | string);
       if (value === undefined) continue;
       if (skip > 0) { skip--; continue; }
       points.push({ key: keyOf(name, keys, used), value, timestamp, step: event.step });
     }
   };
-  let result = readAppendedLines(file, cursor.offset, cursor.line, onLine, { endOffset: cursor.offset + WINDOW_BYTES });
+  // Bounded by what the file holds now: the read buffer is the window's size, and a small log needs no 4 MiB one.
+  let result = readAppendedLines(file, cursor.offset, cursor.line, onLine, { endOffset: Math.min(cursor.offset + WINDOW_BYTES, size) });
   if (result.offset === cursor.offset) {
     // Nothing complete within the window: either no new line, or one longer than the window.
     result = readAppendedLines(file, cursor.offset, cursor.line, onLine, { endOffset: cursor.offset + MAX_LINE_BYTES + 1 });
@@ -78,7 +81,7 @@ export function countPoints(file: string, cursor: Cursor, size: number): number 
     const event = parseEventLine(line.text);
     if ('invalid' in event || event.t !== 'metrics') return;
     for (const raw of Object.values(event.values)) if (mlflowMetricValue(raw) !== undefined) n++;
-  }, { endOffset: cursor.offset + WINDOW_BYTES });
+  }, { endOffset: Math.min(cursor.offset + WINDOW_BYTES, size) });
   const readBytes = read.offset - cursor.offset;
   if (readBytes > 0 && size > read.offset + 1) n = Math.round((n * (size - cursor.offset)) / readBytes);
   return Math.max(0, n - cursor.points);

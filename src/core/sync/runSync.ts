@@ -16,6 +16,11 @@ export interface SyncContext {
   prefix: string;
   /** Experiment ids by full name (cached across runs and syncs). */
   experiments: Map<string, string>;
+  /**
+   * Experiments this sync created (experiments/create answered with an id): no earlier sync made runs there, so a
+   * run's first create in one needs no search for a run an interrupted sync made.
+   */
+  created: Set<string>;
   /** Endpoints found missing on this server (older MLflow): not asked again. */
   missing: Set<string>;
   warn: (message: string) => void;
@@ -36,6 +41,7 @@ async function experimentId(ctx: SyncContext, name: string): Promise<string> {
   let id: string;
   try {
     id = (await ctx.api.call<{ experiment_id: string }>('POST', 'experiments/create', { name })).experiment_id;
+    ctx.created.add(name);
   } catch (err) {
     if (!isAlreadyExists(err)) throw err;
     const got = await ctx.api.call<{ experiment: { experiment_id: string; lifecycle_stage?: string } }>('GET', 'experiments/get-by-name', { experiment_name: name });
@@ -59,7 +65,8 @@ async function ensureRun(ctx: SyncContext, state: RunSyncState, facts: RunFacts)
   const expName = `${ctx.prefix}${facts.experiment ?? 'Default'}`;
   const expId = await experimentId(ctx, expName);
   for (let attempt = 0; ; attempt++) {
-    if (!ctx.missing.has('runs/search')) {
+    // After a failed create the search always runs: that create may have made the run.
+    if (!ctx.missing.has('runs/search') && (attempt > 0 || !ctx.created.has(expName))) {
       try {
         const found = await ctx.api.call<{ runs?: Array<{ info: { run_id: string } }> }>('POST', 'runs/search', {
           experiment_ids: [expId], filter: `tags.\`trialbook.run_id\` = ${quote(state.runId)}`, max_results: 1, run_view_type: 'ALL',

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileMark } from './syncMemo';
 import { emptyFacts, factsFromJson, factsToJson, type FactsJson, type RunFacts } from './runFacts';
 
 export const STATE_VERSION = 1;
@@ -57,6 +58,11 @@ export class SyncStateStore {
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, text);
     renameSync(tmp, file);
+  }
+
+  /** The state file's size, time and inode ('' when there is none): tells whether another sync changed it. */
+  mark(runId: string): string {
+    return fileMark(join(this.dir, `${runId}.json`));
   }
 
   /** The state of a run; a new one when there is none (or it cannot be read: the sync then starts the run over, harmlessly). */

@@ -8,9 +8,11 @@ import { errorMessage } from '../../shared/errorMessage';
 import { listRunLogs } from '../index/runFolders';
 import { RegistryError } from '../registry/errors';
 import { readEditsIfChanged } from '../runEditsReader';
+import type { RunFacts } from './runFacts';
 import { countPoints } from './runPoints';
 import { syncRun, type SyncContext } from './runSync';
 import { SyncApi, type RetryPolicy } from './syncApi';
+import { memoFor, sameMark, type SyncMemo } from './syncMemo';
 import { SyncStateStore, targetKey } from './syncState';
 import type { SyncTarget } from './syncTarget';
 import type { Credentials } from '../registry/types';
@@ -37,6 +39,8 @@ export interface SyncProblem { runId: string; message: string }
 export interface SyncReport {
   runs: number;
   runsChanged: number;
+  /** Runs skipped without a read: nothing changed since their last complete sync in this process. */
+  unchanged: number;
   points: number;
   requests: number;
   retries: number;
@@ -60,14 +64,15 @@ export async function syncWorkspace(opts: SyncOptions): Promise<SyncReport> {
     ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
   });
   const store = new SyncStateStore(trialbookDir, targetKey(target.trackingUri, target.experimentPrefix));
-  const report: SyncReport = { runs: 0, runsChanged: 0, points: 0, requests: 0, retries: 0, problems: [], warnings };
+  const report: SyncReport = { runs: 0, runsChanged: 0, unchanged: 0, points: 0, requests: 0, retries: 0, problems: [], warnings };
   const ctx: SyncContext = {
-    api, store, prefix: target.experimentPrefix, experiments: store.loadExperiments(), missing: new Set(), warn,
+    api, store, prefix: target.experimentPrefix, experiments: store.loadExperiments(), created: new Set(), missing: new Set(), warn,
     now: opts.now ?? Date.now, crashAfterMs: opts.crashAfterMs ?? 30_000,
   };
   const wanted = opts.runIds ? new Set(opts.runIds) : undefined;
+  const memo = memoFor(store.dir);
   const logs = (await listRunLogs(join(trialbookDir, 'runs')))
-    .filter((l) => (!wanted || wanted.has(l.id)) && !existsSync(join(trialbookDir, 'runs', l.id, 'source.json')));
+    .filter((l) => (!wanted || wanted.has(l.id)) && !isImported(trialbookDir, memo, l.id));
   report.runs = logs.length;
   let next = 0;
   let done = 0;
@@ -76,12 +81,21 @@ export async function syncWorkspace(opts: SyncOptions): Promise<SyncReport> {
       const log = logs[next++];
       if (!log) break;
       if ('problem' in log) { report.problems.push({ runId: log.id, message: log.problem }); continue; }
+      const known = memo.runs.get(log.id);
+      const edits = readEditsIfChanged(join(trialbookDir, 'runs', log.id, 'edits.jsonl'), known?.edits);
+      // Nothing changed since this run's last complete sync here: no state read, no log read.
+      if (known && !edits.changed && sameMark(known.log, log.identity) && known.state === store.mark(log.id) && ctx.now() < known.until) {
+        report.unchanged++;
+        opts.onProgress?.({ runsDone: ++done, runs: logs.length, points: report.points });
+        continue;
+      }
+      memo.runs.delete(log.id);
       const { state, problem } = store.load(log.id);
       if (problem) warn(problem);
-      const edits = readEditsIfChanged(join(trialbookDir, 'runs', log.id, 'edits.jsonl'), undefined);
       try {
         const sent = await syncRun({ ...ctx, onPoints: (n) => { report.points += n; } }, log.file, state, edits.edits?.overrides);
         if (sent.changed) report.runsChanged++;
+        memo.runs.set(log.id, { log: log.identity, state: store.mark(log.id), edits: edits.edits, until: quietUntil(state.facts, ctx.now(), ctx.crashAfterMs) });
       } catch (err) {
         if (opts.signal?.aborted) { report.stopped ??= new RegistryError('cancelled', 'Sync cancelled; the next sync resumes where this one stopped.'); break; }
         if (stopsSync(err)) { report.stopped ??= err as RegistryError; break; }
@@ -96,13 +110,33 @@ export async function syncWorkspace(opts: SyncOptions): Promise<SyncReport> {
   return report;
 }
 
+/** A run imported from another tool (its folder has a source.json): never synced out; remembered once seen. */
+function isImported(trialbookDir: string, memo: SyncMemo, runId: string): boolean {
+  if (memo.imported.has(runId)) return true;
+  if (!existsSync(join(trialbookDir, 'runs', runId, 'source.json'))) return false;
+  memo.imported.add(runId);
+  return true;
+}
+
+/** Until when a synced run needs nothing unless its files change: forever, or until a running run counts as crashed. */
+function quietUntil(facts: RunFacts, now: number, crashAfterMs: number): number {
+  if (facts.status !== 'running') return Number.POSITIVE_INFINITY;
+  if (facts.lastMs === undefined) return 0;
+  const crashAt = facts.lastMs + crashAfterMs;
+  return now > crashAt ? Number.POSITIVE_INFINITY : crashAt + 1;
+}
+
 /** Points in the logs that are not on the server yet (reads only the unsent tails). */
 export async function pendingPoints(trialbookDir: string, target: SyncTarget): Promise<{ points: number; runs: number }> {
   const store = new SyncStateStore(trialbookDir, targetKey(target.trackingUri, target.experimentPrefix));
   let points = 0;
   let runs = 0;
+  const memo = memoFor(store.dir);
   for (const log of await listRunLogs(join(trialbookDir, 'runs'))) {
-    if ('problem' in log || existsSync(join(trialbookDir, 'runs', log.id, 'source.json'))) continue;
+    if ('problem' in log || isImported(trialbookDir, memo, log.id)) continue;
+    // Synced completely in this process and unchanged since: nothing pending, no state read.
+    const known = memo.runs.get(log.id);
+    if (known && sameMark(known.log, log.identity) && known.state === store.mark(log.id)) continue;
     const { state } = store.load(log.id);
     let size: number;
     try { size = statSync(log.file).size; } catch { continue; }

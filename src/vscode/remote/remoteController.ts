@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { askMlflowLogin } from '../mlflowLogin';
 import type { Credentials } from '../../core/registry/types';
 import type { Logger } from '../../core/model';
+import { listRemoteArtifacts, type ArtifactFolder } from '../../core/remote/remoteArtifacts';
 import { RemoteBrowser, type BrowseStatus } from '../../core/remote/remoteBrowser';
 import { remoteRegisteredModels } from '../../core/remote/remoteModels';
 import { toServerFilter } from '../../core/remote/remoteFilter';
@@ -18,6 +19,7 @@ import { formatAge, formatCount } from '../../shared/format';
 import { inertText } from '../../shared/untrustedText';
 import { RegistrySecrets, type RegistryConfig } from '../registrySettings';
 import type { WorkspaceParts } from '../workspaceParts';
+import { RemoteArtifactsUi, type RemoteRunAccess } from './remoteArtifactsUi';
 
 export const RemoteCommand = {
   add: 'trialbook.addMlflowServer',
@@ -53,9 +55,12 @@ export class RemoteController implements vscode.Disposable {
   private servers = new Map<string, Server>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private problems: string[] = [];
+  /** Browse Remote Artifacts… and Download Remote Artifact…. */
+  readonly artifacts: RemoteArtifactsUi;
 
   constructor(secretStorage: vscode.SecretStorage, private readonly trialbookDir: string, private readonly parts: WorkspaceParts, private readonly log: Logger) {
     this.secrets = new RegistrySecrets(secretStorage);
+    this.artifacts = new RemoteArtifactsUi((runId) => this.access(runId), trialbookDir);
     this.item.name = 'Trialbook: MLflow servers';
     this.item.command = RemoteCommand.refresh;
     const localModels = parts.models.sourceModels;
@@ -68,6 +73,7 @@ export class RemoteController implements vscode.Disposable {
       vscode.commands.registerCommand(RemoteCommand.add, (address?: unknown) => this.addServer(typeof address === 'string' ? address : undefined)),
       vscode.commands.registerCommand(RemoteCommand.refresh, () => this.refreshAll()),
       vscode.commands.registerCommand(RemoteCommand.setCredentials, (address?: unknown) => this.askCredentials(typeof address === 'string' ? address : undefined)),
+      this.artifacts,
     );
     this.reload();
   }
@@ -182,6 +188,29 @@ export class RemoteController implements vscode.Disposable {
     const credentials: Credentials = (await this.secrets.get(secretsConfig(server))) ?? { kind: 'anonymous' };
     // The editor gives up sooner than a sync: the next listing (or Refresh) tries again.
     return new SyncApi(server, { credentials, retry: { budgetMs: 15_000, timeoutMs: 30_000 } }).call<T>(method, endpoint, payload);
+  }
+
+  /**
+   * A mirrored remote run's server and MLflow run id, with calls carrying that server's login (sent to it only);
+   * undefined when the run is not one of a server in trialbook.remoteServers.
+   */
+  async access(runId: string): Promise<RemoteRunAccess | undefined> {
+    for (const s of this.servers.values()) {
+      const sourceId = s.browser.sourceIdOf(runId);
+      if (sourceId === undefined) continue;
+      const server = s.browser.server;
+      const credentials: Credentials = (await this.secrets.get(secretsConfig(server))) ?? { kind: 'anonymous' };
+      const api = new SyncApi(server, { credentials, retry: { budgetMs: 15_000, timeoutMs: 30_000 } });
+      return { server, sourceId, call: (m, e, p) => api.call(m, e, p), getArtifact: (path, max) => api.getArtifact(path, max) };
+    }
+    return undefined;
+  }
+
+  /** One folder of a remote run's artifacts (for tests and callers without a quick pick). */
+  async listArtifacts(runId: string, path = ''): Promise<ArtifactFolder> {
+    const access = await this.access(runId);
+    if (!access) throw new Error(`${runId} is not a run listed from an MLflow server`);
+    return listRemoteArtifacts(access.call, access.sourceId, path);
   }
 
   private async notify(server: string, error: string): Promise<void> {

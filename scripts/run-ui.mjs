@@ -69,8 +69,10 @@ async function main() {
     buildExtension(root);
     compileTypeScript(root, ['out/test/ui'], console.log);
   }
-  const tests = await loadTests();
-  if (tests.length === 0) fail(`no UI tests found (expected compiled *.test.js in ${testsDir})`);
+  // TRIALBOOK_UI_GREP runs only the tests whose file or name contains it (a targeted run while others share the machine).
+  const grep = process.env.TRIALBOOK_UI_GREP;
+  const tests = (await loadTests()).filter((t) => !grep || t.file.includes(grep) || t.name.includes(grep));
+  if (tests.length === 0) fail(`no UI tests found (expected compiled *.test.js in ${testsDir}${grep ? ` matching TRIALBOOK_UI_GREP=${grep}` : ''})`);
 
   const { workspace } = freshWorkspace(root, 'trialbook-ui-');
   const runs = logDemoRuns(root, workspace);

@@ -130,6 +130,10 @@ export interface TrialbookApi {
   gateDiagnostics(): Array<{ message: string; at: string }>;
   /** Open Analysis panels: title, scope, host timings. */
   analysisPanels(): AnalysisPanelInfo[];
+  /** Delivers `message` to the Analysis panel at `index` (of analysisPanels()) as its page would; false: no such panel. */
+  postToAnalysis(index: number, message: unknown): Promise<boolean>;
+  /** The Runs view's filter expression (what Filter Runs… and Save as Filter set). */
+  runsFilter(): string;
   /** Team sync: the status bar item's text and tooltip, the Runs view badge, and passes made; `syncNow` runs one. */
   sync: { status(): SyncStatus | undefined; syncNow(): Promise<void>; storeCredentials(c: Credentials): Promise<void> };
   /** MLflow servers browsed: each server's status; a login stored as the command stores it; histories fetched. */
@@ -292,5 +296,7 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
       return (parts.gateDiagnostics.collection.get(vscode.Uri.file(parts.lifecycle.gatesPath)) ?? []).map((d) => ({ message: d.message, at: `${d.range.start.line + 1}:${d.range.start.character + 1}` }));
     },
     analysisPanels: () => parts?.analysis.infos() ?? [],
+    postToAnalysis: async (index, message) => (await parts?.analysis.receive(index, message)) ?? false,
+    runsFilter: () => parts?.filter.expression ?? '',
   };
 }

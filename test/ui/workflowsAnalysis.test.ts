@@ -1,6 +1,7 @@
 // The Sweep / Analysis panel as a user meets it, on a 40-run sweep where `lr` decides `val_loss`: opened from the
 // palette on the Runs view's filter; parallel coordinates brushed on an axis shrink the run list; the brushed runs
-// open in Compare; a scatter point clicked opens its run; importance puts `lr` first. The runs it writes and the
+// open in Compare and, saved as the filter, are exactly what the Runs view then shows; a scatter point clicked opens
+// its run; importance puts `lr` first. The runs it writes and the
 // filter it sets are removed afterwards, so later tests see the workspace as before.
 import * as assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -113,6 +114,25 @@ export const tests: UiTest[] = [
         await compareTab.hover();
         await compareTab.locator('.tab-actions .action-label').click();
         await compareTab.waitFor({ state: 'detached', timeout: 10_000 });
+
+        // Save as Filter: the Runs view then holds exactly the brushed runs — its experiment counts them, and the
+        // panel opened again on the view's filter lists the same runs by name.
+        const brushedNames = (await frame.locator('.run-item').allInnerTexts()).sort();
+        assert.equal(brushedNames.length, brushed);
+        await frame.locator('button', { hasText: 'Save as Filter' }).click();
+        const experimentRow = workbench.treeRow(sidebar, EXPERIMENT);
+        await experimentRow.locator('.label-description', { hasText: new RegExp(`^${brushed} runs?$`) }).waitFor({ state: 'visible', timeout: 20_000 });
+        for (const row of await sidebar.locator('.monaco-list-row .label-name').allInnerTexts()) {
+          if (/^hp-\d\d$/.test(row)) assert.ok(brushedNames.includes(row), `the Runs view shows ${row}, which was not brushed`);
+        }
+        await screenshot('analysis-saved-as-filter-runs-view');
+        await frame.locator('button', { hasText: 'Clear Brushes' }).click();
+        await count.filter({ hasText: new RegExp(`^${RUNS} runs$`) }).waitFor({ state: 'visible', timeout: 10_000 });
+        await workbench.runCommand('Trialbook: Analyze Runs (Sweep)');
+        await count.filter({ hasText: new RegExp(`^${brushed} runs$`) }).waitFor({ state: 'visible', timeout: 30_000 });
+        assert.deepEqual((await frame.locator('.run-item').allInnerTexts()).sort(), brushedNames, 'the saved filter keeps exactly the brushed runs');
+        assert.match(await frame.locator('h1').innerText(), /param\.lr >= /);
+        await screenshot('analysis-reopened-on-saved-filter');
 
         // A scatter point found with the keyboard, then clicked, opens its run's details.
         const scatter = frame.locator('canvas.scatter');

@@ -19,14 +19,16 @@ const app = document.getElementById('app') as HTMLElement;
 
 type Choices = Omit<AnalysisViewState, 'scope'>;
 const choices: Choices = {
-  axes: saved?.axes, colorBy: saved?.colorBy, scatterX: saved?.scatterX, scatterY: saved?.scatterY, matrix: saved?.matrix, importanceMetric: saved?.importanceMetric,
+  axes: saved?.axes, brushes: saved?.brushes, colorBy: saved?.colorBy, scatterX: saved?.scatterX, scatterY: saved?.scatterY, matrix: saved?.matrix, importanceMetric: saved?.importanceMetric,
 };
 let scope: AnalysisScope | undefined = saved?.scope;
 let data: AnalysisData | undefined;
 let kept: number[] = [];
 const RUN_LIST_MAX = 200;
 
-const pcp = new ParallelPlot(() => { updateBrushed(); });
+// Brushes are saved with the choices, so they come back when the tab is shown again or the window reloads.
+const pcp = new ParallelPlot(() => { choices.brushes = pcp.current(); save(); updateBrushed(); });
+if (saved?.brushes) pcp.restore(saved.brushes);
 const scatter = new ScatterPlot((runId) => host.post({ type: 'openRun', runId }));
 const matrixCanvas = el('canvas', { className: 'matrix' });
 
@@ -80,6 +82,9 @@ function metrics(): AnalysisDimension[] {
 function drawPcp(): void {
   if (!data) return;
   pcp.set(data, choices.axes ?? [], choices.colorBy, width());
+  // set() drops brushes on axes no longer shown.
+  choices.brushes = pcp.current();
+  save();
   updateBrushed();
 }
 

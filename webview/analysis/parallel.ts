@@ -40,6 +40,14 @@ export class ParallelPlot {
     return [...this.brushes.values()];
   }
 
+  /**
+   * Brushes saved with the page's state, put back before the first set() (which drops those on axes not shown).
+   * A categorical brush names categories by index: indexes past the axis's categories are dropped then too.
+   */
+  restore(brushes: readonly Brush[]): void {
+    for (const b of brushes) this.brushes.set(b.key, b);
+  }
+
   clearBrushes(): void {
     this.brushes.clear();
     this.redraw();
@@ -53,7 +61,13 @@ export class ParallelPlot {
     const dims = axisKeys.flatMap((k) => data.dimensions.filter((d) => d.key === k));
     const inner = this.width - PAD.left - PAD.right;
     this.axes = dims.map((d, i) => ({ d, scale: axisScale(d), x: PAD.left + (dims.length <= 1 ? inner / 2 : (i * inner) / (dims.length - 1)) }));
-    for (const key of [...this.brushes.keys()]) if (!this.axes.some((a) => a.d.key === key)) this.brushes.delete(key);
+    for (const [key, b] of [...this.brushes]) {
+      const axis = this.axes.find((a) => a.d.key === key);
+      if (!axis || isRangeBrush(b) !== (axis.d.scale !== 'category')) this.brushes.delete(key);
+      else if (!isRangeBrush(b) && b.categories.some((c) => c >= axis.d.categories.length)) {
+        this.brushes.set(key, { key, categories: b.categories.filter((c) => c < axis.d.categories.length) });
+      }
+    }
     const color = data.dimensions.find((d) => d.key === colorKey);
     const scale = color ? axisScale(color) : undefined;
     this.colorUnits = Float64Array.from({ length: data.runs.length }, (_, i) => (color && scale ? scale.toUnit(color.values[i] ?? Number.NaN) : Number.NaN));

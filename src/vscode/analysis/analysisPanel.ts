@@ -66,6 +66,11 @@ export class AnalysisPanel {
     listeners.push(ctx.host.onDidChange((report) => { if (report.changed.length || report.removed.length) follow(); }));
   }
 
+  /** Runs the page was last sent (the test API reports it). */
+  get runCount(): number {
+    return this.table?.runs.length ?? 0;
+  }
+
   get panel(): vscode.WebviewPanel {
     return this.webview.panel;
   }

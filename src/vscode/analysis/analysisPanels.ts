@@ -55,13 +55,16 @@ export class AnalysisPanels implements vscode.Disposable {
       this.show({ runIds: ids, title: `${ids.length} chosen runs` });
       return;
     }
-    // The view title, the palette, or one run: the runs the Runs view shows (its filter), which is the sweep.
-    const expression = this.ctx.filter.expression;
-    this.show({ filter: expression, title: expression ? `filter ${expression}` : 'all runs' });
+    // The view title, the palette, or one run: the runs the Runs view shows (its filter and its running/starred
+    // toggles), which is the sweep.
+    const { expression } = this.ctx.filter;
+    const query = this.ctx.filter.query().filter ?? '';
+    const shown = this.ctx.filter.describe();
+    this.show({ filter: query === `(${expression})` ? expression : query, title: shown ? `filter ${shown}` : 'all runs' });
   }
 
   infos(): AnalysisPanelInfo[] {
-    return this.open.map((p) => ({ title: p.panel.title, scope: p.scope, ready: p.webview.host.isReady, ...p.timings }));
+    return this.open.map((p) => ({ title: p.panel.title, scope: p.scope, ready: p.webview.host.isReady, runs: p.runCount, ...p.timings }));
   }
 
   /** Delivers a message as the page would (tests). */

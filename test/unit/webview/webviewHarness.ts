@@ -62,7 +62,7 @@ export interface Harness {
    * Calls the fake 2D contexts received, e.g. to tell whether a chart drew lines, with the context's stroke state
    * at the call (`state`); a Path2D's moveTo/lineTo/arc are recorded here too (`path` set), as they are drawing work.
    */
-  canvasCalls: Array<{ method: string; args: unknown[]; state?: { lineWidth: unknown; strokeStyle: unknown; lineJoin: unknown }; path?: true }>;
+  canvasCalls: Array<{ method: string; args: unknown[]; state?: { lineWidth: unknown; strokeStyle: unknown; lineJoin: unknown; globalAlpha?: unknown }; path?: true }>;
   /** Script errors the page raised (uncaught exceptions, failed listeners) while the test ran. */
   errors: string[];
   /** Resolve after the page's pending animation frames have run. */
@@ -114,7 +114,7 @@ function installLayoutAndCanvas(window: JSDOM['window'], calls: Harness['canvasC
         if (prop === 'createLinearGradient' || prop === 'createRadialGradient' || prop === 'createPattern') return () => ({ addColorStop() { /* unused */ } });
         if (prop === 'getTransform') return () => ({ a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 });
         return (...args: unknown[]) => {
-          calls.push({ method: String(prop), args, state: { lineWidth: target.lineWidth, strokeStyle: target.strokeStyle, lineJoin: target.lineJoin } });
+          calls.push({ method: String(prop), args, state: { lineWidth: target.lineWidth, strokeStyle: target.strokeStyle, lineJoin: target.lineJoin, globalAlpha: target.globalAlpha } });
           if (clock) clock.now += clock.msPerCanvasCall;
         };
       },
@@ -125,12 +125,15 @@ function installLayoutAndCanvas(window: JSDOM['window'], calls: Harness['canvasC
     });
     return context as unknown as RenderingContext;
   } as typeof window.HTMLCanvasElement.prototype.getContext;
-  // jsdom has no Path2D: a recording one (its segments count as drawing work, like the context's own).
+  // jsdom has no Path2D: a recording one (its segments count as drawing work, like the context's own; each path
+  // also keeps its own, so a test can tell what one stroke(path) drew).
   class RecordingPath2D {
+    readonly segments: Array<{ method: string; args: unknown[] }> = [];
     constructor() {
       for (const method of ['moveTo', 'lineTo', 'arc', 'closePath', 'rect']) {
         (this as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
           calls.push({ method, args, path: true });
+          this.segments.push({ method, args });
           if (clock) clock.now += clock.msPerCanvasCall;
         };
       }
@@ -139,7 +142,7 @@ function installLayoutAndCanvas(window: JSDOM['window'], calls: Harness['canvasC
   Object.defineProperty(window, 'Path2D', { configurable: true, value: RecordingPath2D });
 }
 
-export function loadWebview(app: 'compare' | 'runsTable' | 'details' | 'monitoring', savedState?: unknown, options: { clock?: PageClock; beforeScript?: (window: JSDOM['window']) => void } = {}): Harness {
+export function loadWebview(app: 'compare' | 'runsTable' | 'details' | 'monitoring' | 'analysis', savedState?: unknown, options: { clock?: PageClock; beforeScript?: (window: JSDOM['window']) => void } = {}): Harness {
   const errors: string[] = [];
   let open = true;
   const virtualConsole = new VirtualConsole();

@@ -75,10 +75,11 @@ const brush: Schema<Brush> = {
 const scope = objectOf({ filter: optional(str()), runIds: optional(arrayOf(str())), title: str() });
 export type AnalysisScope = Infer<typeof scope>;
 
-/** The scope, and the axes, colour, scatter and importance choices: kept across reloads. */
+/** The scope, the axes, colour, scatter and importance choices, and the brushes: kept across reloads. */
 const analysisState = objectOf({
   scope,
   axes: optional(arrayOf(str())),
+  brushes: optional(arrayOf(brush)),
   colorBy: optional(str()),
   scatterX: optional(str()),
   scatterY: optional(str()),

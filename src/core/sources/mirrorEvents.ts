@@ -114,11 +114,19 @@ export function heartbeatLine(tsMs: number): string {
   return line({ t: 'heartbeat', ts: seconds(tsMs) });
 }
 
+export interface MetricLines {
+  text: string;
+  /** The latest time seen (ms). */
+  lastMs: number;
+  /** The series the text merged, in key order, when every one was ordered (mirrorColumns.ts turns them into columns). */
+  merged?: KeyedSeries[];
+}
+
 /**
  * Points of several metrics as `metrics` events, one per (time, step) they share, in time order (then step).
  * Returns the text and the latest time seen (ms). `grouped` forces the general way (tests compare the two).
  */
-export function metricLines(series: ReadonlyMap<string, SourceSeries>, how: 'fastest' | 'grouped' = 'fastest'): { text: string; lastMs: number } {
+export function metricLines(series: ReadonlyMap<string, SourceSeries>, how: 'fastest' | 'grouped' = 'fastest'): MetricLines {
   const list: KeyedSeries[] = [];
   let lastMs = 0;
   let ordered = true;
@@ -130,11 +138,11 @@ export function metricLines(series: ReadonlyMap<string, SourceSeries>, how: 'fas
     if (!scan.ordered) ordered = false;
   }
   // Sources almost always hold each series in order: merging them costs one pass; grouping serves the rest.
-  const text = how === 'fastest' && ordered && list.length <= MAX_MERGED_KEYS ? mergedLines(list) : groupedLines(list);
-  return { text, lastMs };
+  if (how === 'fastest' && ordered && list.length <= MAX_MERGED_KEYS) return { text: mergedLines(list), lastMs, merged: list };
+  return { text: groupedLines(list), lastMs };
 }
 
-interface KeyedSeries { key: string; json: string; s: SourceSeries }
+export interface KeyedSeries { key: string; json: string; s: SourceSeries }
 
 /** Above this many keys a merge that looks at every key's head per line costs more than grouping. */
 const MAX_MERGED_KEYS = 64;

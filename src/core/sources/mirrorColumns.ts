@@ -72,17 +72,11 @@ function eventItems(text: string, out: LogItem[]): number | undefined {
   return start === text.length ? lines : undefined;
 }
 
-function countLines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
 /**
  * The batch the index would read from `before + points + after`: `before` and `after` are event lines (no points),
  * `points` the text metricLines wrote from `merged`. Undefined when it cannot be built exactly.
  */
-export function importedBatch(before: string, points: { text: string; merged?: readonly KeyedSeries[] }, after: string): LogBatch | undefined {
+export function importedBatch(before: string, points: { text: string; lines: number; merged?: readonly KeyedSeries[] }, after: string): LogBatch | undefined {
   const items: LogItem[] = [];
   const head = eventItems(before, items);
   if (head === undefined) return undefined;
@@ -92,7 +86,7 @@ export function importedBatch(before: string, points: { text: string; merged?: r
     const segment = pointsSegment(points.merged);
     if (!segment) return undefined;
     items.push(segment);
-    pointLines = countLines(points.text);
+    pointLines = points.lines;
   }
   const tail = eventItems(after, items);
   if (tail === undefined) return undefined;

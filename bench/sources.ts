@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, appendFileSync, statSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRunIndex } from '../src/core/openRunIndex';
+import type { RunIndex } from '../src/core/runIndex';
 import { SourceFollower } from '../src/core/sources/sourceFollower';
 import { tensorboardTypes } from '../src/core/sources/tensorboardProto';
 import { readRecords } from '../src/core/sources/tfRecord';
@@ -47,16 +48,34 @@ function ratios(bare: Timing, imported: Timing): string {
     + ` (CPU ${bare.cpuMs.toFixed(0)} / ${imported.cpuMs.toFixed(0)} ms: ${(bare.cpuMs / imported.cpuMs).toFixed(2)}×; goal ≥ 0.5×)`;
 }
 
-async function importInto(tmp: string, source: string): Promise<void> {
+/**
+ * A first import into a fresh index. `columns`: the index is open during the pass and takes each run's appended lines
+ * as columns (as in the editor); otherwise it reads the logs the pass wrote (the path before columns; still the
+ * path of a rebuild, or of a pass while the index is closed).
+ */
+async function importInto(tmp: string, source: string, columns: boolean): Promise<void> {
   const trialbookDir = join(tmp, `.trialbook-${Math.random().toString(16).slice(2)}`);
   const follower = new SourceFollower(join(trialbookDir, 'runs'), log, { wasmPath: WASM });
   follower.setSources([{ path: source }], tmp);
+  let index: RunIndex | undefined;
+  if (columns) {
+    const open = await openRunIndex({ trialbookDir, wasmPath: WASM, log, saveDelayMs: 600_000, readerWorker: false });
+    follower.setSink((append) => open.ingestImported(append));
+    index = open;
+  }
   await follower.pass();
-  const index = await openRunIndex({ trialbookDir, wasmPath: WASM, log, saveDelayMs: 600_000, readerWorker: false });
+  index ??= await openRunIndex({ trialbookDir, wasmPath: WASM, log, saveDelayMs: 600_000, readerWorker: false });
   await index.sync();
   await index.close();
   follower.close();
   rmSync(trialbookDir, { recursive: true, force: true });
+}
+
+/** Old path and column path back to back, each against the same bare pass. */
+async function bothPaths(what: string, bare: Timing, tmp: string, source: string): Promise<void> {
+  const logs = await best(() => importInto(tmp, source, false));
+  const cols = await best(() => importInto(tmp, source, true));
+  console.log(`sources: ${what}:\n  index reads the logs:      ${ratios(bare, logs)}\n  columns handed to index:   ${ratios(bare, cols)}`);
 }
 
 async function main(): Promise<void> {
@@ -73,8 +92,7 @@ async function main(): Promise<void> {
       decoded = 0;
       for (const dir of readdirSync(logdir)) for (const f of readdirSync(join(logdir, dir))) readRecords(join(logdir, dir, f), 0, (d) => { event.decode(d); decoded++; }, false);
     });
-    const tbImport = await best(() => importInto(tmp, logdir));
-    console.log(`sources: TensorBoard ${runs} runs × 10 scalars × ${steps} steps (${decoded} records): frame+decode vs ${ratios(bareTb, tbImport)}`);
+    await bothPaths(`TensorBoard ${runs} runs × 10 scalars × ${steps} steps (${decoded} records), frame+decode`, bareTb, tmp, logdir);
 
     // 2. MLflow FileStore.
     const mlRuns = Math.max(1, Math.round(1000 * scale));
@@ -94,8 +112,7 @@ async function main(): Promise<void> {
         }
       }
     });
-    const mlImport = await best(() => importInto(tmp, mlruns));
-    console.log(`sources: MLflow ${mlRuns} runs × 10 metrics × 1000 steps (${points} points): read+split vs ${ratios(bareMl, mlImport)}`);
+    await bothPaths(`MLflow ${mlRuns} runs × 10 metrics × 1000 steps (${points} points), read+split`, bareMl, tmp, mlruns);
 
     // 3. Following: one record, then 1 KB, appended to a big event file.
     const big = join(tmp, 'follow');
@@ -107,6 +124,7 @@ async function main(): Promise<void> {
     await follower.pass();
     const index = await openRunIndex({ trialbookDir, wasmPath: WASM, log, saveDelayMs: 600_000, readerWorker: false });
     await index.sync();
+    follower.setSink((append) => index.ingestImported(append)); // as the editor follows
     appendFileSync(file, tbEvent({ wallTime: 1_800_000_000, step: bigSteps, scalars: [{ tag: 'metric/0', value: 1 }] }));
     let t = performance.now();
     await follower.pass();

@@ -32,11 +32,15 @@ export function sourceKindOption(value: string | undefined): SourceKind | undefi
   return value;
 }
 
-/** One pass over one source into `trialbookDir`; problems printed to stderr. Undefined when it cannot be read at all. */
-export async function importOnce(trialbookDir: string, path: string, kind: SourceKind | undefined, quiet: boolean): Promise<PassReport | undefined> {
+/**
+ * One pass over one source into `trialbookDir`; problems printed to stderr. Undefined when it cannot be read at all.
+ * `index` (open on the same folder) takes what the pass writes as columns instead of reading it back.
+ */
+export async function importOnce(trialbookDir: string, path: string, kind: SourceKind | undefined, quiet: boolean, index?: RunIndex): Promise<PassReport | undefined> {
   const log = stderrLogger(quiet);
   mkdirSync(runsDirOf(trialbookDir), { recursive: true });
   const follower = new SourceFollower(runsDirOf(trialbookDir), { ...log, warn: () => undefined }, { wasmPath: findWasm() });
+  if (index) follower.setSink((append) => index.ingestImported(append));
   try {
     follower.setSources([kind ? { path, kind } : { path }], process.cwd());
     const report = await follower.pass();
@@ -58,11 +62,12 @@ export async function runImportCommand(args: string[]): Promise<number> {
   const kind = sourceKindOption(parsed.options.get('kind'));
   const quiet = parsed.flags.has('quiet');
   const trialbookDir = findTrialbookDir(parsed.options.get('dir'));
-  const report = await importOnce(trialbookDir, path, kind, quiet);
-  if (!report) return 1;
-  const status = report.sources[0];
+  mkdirSync(trialbookDir, { recursive: true });
   const index = await openRunIndex({ trialbookDir, wasmPath: findWasm(), log: stderrLogger(quiet), saveDelayMs: 60_000 });
   try {
+    const report = await importOnce(trialbookDir, path, kind, quiet, index);
+    if (!report) return 1;
+    const status = report.sources[0];
     await index.sync();
     process.stdout.write(`${escapeControls(resolve(path))} (${status?.kind ?? 'source'}): ${status?.runs ?? 0} runs, ${report.changed.length} new or changed; `
       + `${status?.problems.length ?? 0} problems${index.isWriter ? '' : `; the index is not written here (${escapeControls(index.readOnlyReason ?? 'read-only')}), the editor picks the runs up`}.\n`);
@@ -76,9 +81,10 @@ export async function runImportCommand(args: string[]): Promise<number> {
 export async function openSourceForCli(path: string, kind: SourceKind | undefined, quiet: boolean): Promise<RunIndex | undefined> {
   const tmp = mkdtempSync(join(tmpdir(), 'trialbook-source-'));
   const trialbookDir = join(tmp, '.trialbook');
-  const report = await importOnce(trialbookDir, path, kind, quiet);
-  if (!report) { rmSync(tmp, { recursive: true, force: true }); return undefined; }
+  mkdirSync(trialbookDir, { recursive: true });
   const index = await openRunIndex({ trialbookDir, wasmPath: findWasm(), log: stderrLogger(quiet), saveDelayMs: 60_000 });
+  const report = await importOnce(trialbookDir, path, kind, quiet, index);
+  if (!report) { await index.close(); rmSync(tmp, { recursive: true, force: true }); return undefined; }
   const close = index.close.bind(index);
   index.close = async () => { try { await close(); } finally { rmSync(tmp, { recursive: true, force: true }); } };
   return index;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { errorMessage } from '../shared/errorMessage';
 import { DamagedDatabaseError, isDamage } from './index/damage';
 import { DatabaseFile } from './index/databaseFile';
+import { ImportedColumns, type ImportedAppend } from './index/importedColumns';
 import { Ingest, type SyncProgress } from './index/ingest';
 import { PushLedger } from './index/pushLedger';
 import { RunCatalog } from './index/runCatalog';
@@ -30,6 +31,9 @@ class WorkspaceIndex implements RunIndex {
   private readonly ledger: PushLedger;
   private readonly seriesReader: SeriesReader;
   private readonly ingest: Ingest;
+  private readonly imported: ImportedColumns;
+  /** Runs that took imported columns since the last sync: that sync reports them as changed. */
+  private readonly handed = new Set<string>();
   private chain: Promise<unknown> = Promise.resolve();
   private closing = false;
   private closed = false;
@@ -64,6 +68,7 @@ class WorkspaceIndex implements RunIndex {
       defaultWorkerPath: join(__dirname, 'logReaderWorker.js'),
       ...(options.beforeRun ? { beforeRun: options.beforeRun } : {}),
     });
+    this.imported = new ImportedColumns(this.file, this.catalog, join(trialbookDir, 'runs'));
   }
 
   /** Opening: take the lock if allowed, load the database (or recover). */
@@ -148,11 +153,36 @@ class WorkspaceIndex implements RunIndex {
       this.file.resumeSaves();
       this.file.markDirty();
     }
+    if (this.handed.size > 0) {
+      const listed = new Set(report.changed);
+      for (const id of this.handed) if (!listed.has(id) && this.catalog.runs.has(id)) report.changed.push(id);
+      this.handed.clear();
+    }
     if (this.unreported !== undefined) {
       report.notice = this.unreported;
       this.unreported = undefined;
     }
     return report;
+  }
+
+  ingestImported(append: ImportedAppend): Promise<boolean> {
+    return this.serial(async () => {
+      if (this.closing || this.closed || this.damage !== undefined) return false;
+      try {
+        // As a sync starts: take over a lock that became free (the folder was just created). A reader leaves the
+        // lines to its syncs (it loads what the writer saves).
+        if (!this.file.isWriter) this.file.followWriter();
+        if (!this.file.isWriter) return false;
+        const applied = this.imported.apply(append);
+        if (applied) this.handed.add(append.runId);
+        return applied;
+      } catch (err) {
+        // The lines are in the log: a rebuild (after damage) or the next sync reads them.
+        if (!isDamage(err)) throw err;
+        this.damaged(err);
+        return false;
+      }
+    });
   }
 
   recordPush(push: PushRecord): void {

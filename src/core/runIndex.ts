@@ -1,6 +1,7 @@
 import type {
   CellLink, DatasetGroup, Logger, ParamComparison, PushRecord, RunDetail, RunQuery, RunRow, SeriesLine, SeriesRequest, SyncReport, EnvelopeRequest, TypedSeriesLine,
 } from './model';
+import type { ImportedAppend } from './index/importedColumns';
 
 /**
  * What trees, panels and CLI queries read. Answers come from memory, series from the database; nothing here writes.
@@ -37,6 +38,12 @@ export interface IndexLifecycle {
    * (done = 0) and how far the reading got.
    */
   sync(onProgress?: (done: number, total: number, changed: readonly string[]) => void): Promise<SyncReport>;
+  /**
+   * Lines the source mirror just appended to an imported run's log, handed over as columns so they are not read
+   * and parsed again (index/importedColumns.ts): true when applied (the next sync reports the run as changed),
+   * false when the next sync reads them from the log as usual.
+   */
+  ingestImported(append: ImportedAppend): Promise<boolean>;
   /** Drop the database and ingest every log again. */
   rebuild(onProgress?: (done: number, total: number, changed: readonly string[]) => void): Promise<SyncReport>;
   /** Runs listed but not read yet by the sync in progress (0 when none is, or it has read them all). */

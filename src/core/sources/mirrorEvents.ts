@@ -114,11 +114,21 @@ export function heartbeatLine(tsMs: number): string {
   return line({ t: 'heartbeat', ts: seconds(tsMs) });
 }
 
+export interface MetricLines {
+  text: string;
+  /** The latest time seen (ms). */
+  lastMs: number;
+  /** The series the text merged, in key order, when every one was ordered (mirrorColumns.ts turns them into columns). */
+  merged?: KeyedSeries[];
+  /** Lines of the text (counted as written: counting them in the text would flatten it once more). */
+  lines: number;
+}
+
 /**
  * Points of several metrics as `metrics` events, one per (time, step) they share, in time order (then step).
  * Returns the text and the latest time seen (ms). `grouped` forces the general way (tests compare the two).
  */
-export function metricLines(series: ReadonlyMap<string, SourceSeries>, how: 'fastest' | 'grouped' = 'fastest'): { text: string; lastMs: number } {
+export function metricLines(series: ReadonlyMap<string, SourceSeries>, how: 'fastest' | 'grouped' = 'fastest'): MetricLines {
   const list: KeyedSeries[] = [];
   let lastMs = 0;
   let ordered = true;
@@ -130,11 +140,15 @@ export function metricLines(series: ReadonlyMap<string, SourceSeries>, how: 'fas
     if (!scan.ordered) ordered = false;
   }
   // Sources almost always hold each series in order: merging them costs one pass; grouping serves the rest.
-  const text = how === 'fastest' && ordered && list.length <= MAX_MERGED_KEYS ? mergedLines(list) : groupedLines(list);
-  return { text, lastMs };
+  if (how === 'fastest' && ordered && list.length <= MAX_MERGED_KEYS) {
+    const merged = mergedLines(list);
+    return { text: merged.text, lastMs, merged: list, lines: merged.lines };
+  }
+  const grouped = groupedLines(list);
+  return { text: grouped.text, lastMs, lines: grouped.lines };
 }
 
-interface KeyedSeries { key: string; json: string; s: SourceSeries }
+export interface KeyedSeries { key: string; json: string; s: SourceSeries }
 
 /** Above this many keys a merge that looks at every key's head per line costs more than grouping. */
 const MAX_MERGED_KEYS = 64;
@@ -168,10 +182,11 @@ function valueJson(v: number): string {
 }
 
 /** Every series ordered: a merge of their heads, one line per (time, step), keys in the order of `list`. */
-function mergedLines(list: readonly KeyedSeries[]): string {
+function mergedLines(list: readonly KeyedSeries[]): { text: string; lines: number } {
   const k = list.length;
   const pos = new Array<number>(k).fill(0);
   let text = '';
+  let lines = 0;
   for (;;) {
     let bt = Number.POSITIVE_INFINITY;
     let bs = Number.POSITIVE_INFINITY;
@@ -184,7 +199,7 @@ function mergedLines(list: readonly KeyedSeries[]): string {
       const step = e.s.steps[i] ?? 0;
       if (!found || t < bt || (t === bt && step < bs)) { bt = t; bs = step; found = true; }
     }
-    if (!found) return text;
+    if (!found) return { text, lines };
     let values = '';
     for (let j = 0; j < k; j++) {
       const e = list[j];
@@ -193,12 +208,12 @@ function mergedLines(list: readonly KeyedSeries[]): string {
       values += `${values === '' ? '' : ','}${e.json}:${valueJson(e.s.values[i] ?? Number.NaN)}`;
       pos[j] = i + 1;
     }
-    if (bs >= 0 && Number.isSafeInteger(bs)) text += metricsLine(bt, bs, values);
+    if (bs >= 0 && Number.isSafeInteger(bs)) { text += metricsLine(bt, bs, values); lines++; }
   }
 }
 
 /** Any order: points grouped by (time, step); a second point of a key at the same (time, step) gets a line of its own. */
-function groupedLines(list: readonly KeyedSeries[]): string {
+function groupedLines(list: readonly KeyedSeries[]): { text: string; lines: number } {
   const groups = new Map<string, { step: number; timeMs: number; keys: Set<string>; values: string }>();
   for (const { key, json, s } of list) {
     for (let i = 0; i < s.steps.length; i++) {
@@ -214,11 +229,13 @@ function groupedLines(list: readonly KeyedSeries[]): string {
   }
   const ordered = [...new Set(groups.values())].sort((a, b) => a.timeMs - b.timeMs || a.step - b.step);
   let text = '';
+  let lines = 0;
   for (const g of ordered) {
     if (g.step < 0 || !Number.isSafeInteger(g.step)) continue;
     text += metricsLine(g.timeMs, g.step, g.values);
+    lines++;
   }
-  return text;
+  return { text, lines };
 }
 
 /** Rich values listed in words (the media issue will show them; until then they are counted, not dropped). */

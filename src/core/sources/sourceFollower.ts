@@ -4,6 +4,7 @@
 // known runs are checked every pass.
 import { join, resolve } from 'node:path';
 import { errorMessage } from '../../shared/errorMessage';
+import type { ImportedSink } from '../index/importedColumns';
 import type { Logger } from '../model';
 import { describeProblem, mirrorSource, type MirrorProblem, type MirrorReport } from './sourceMirror';
 import { openSourceReader, type ReaderEnvironment, type SourceConfig } from './sourceKinds';
@@ -47,6 +48,7 @@ interface Followed {
 export class SourceFollower {
   private followed = new Map<string, Followed>();
   private running: Promise<PassReport> | undefined;
+  private sink: ImportedSink | undefined;
 
   constructor(private readonly runsDir: string, private readonly log: Logger, private readonly env: ReaderEnvironment = {},
     private readonly now: () => number = Date.now) {}
@@ -64,6 +66,14 @@ export class SourceFollower {
     }
     for (const [key, f] of this.followed) if (!next.has(key)) f.reader?.close();
     this.followed = next;
+  }
+
+  /**
+   * The index to hand each run's appended lines to as columns (index/importedColumns.ts), or none: the index then
+   * reads the logs at its next sync, as it always can.
+   */
+  setSink(sink: ImportedSink | undefined): void {
+    this.sink = sink;
   }
 
   get sources(): SourceStatus[] {
@@ -96,7 +106,7 @@ export class SourceFollower {
       let mirrored: MirrorReport;
       try {
         if (!f.listing || this.now() - f.listedAt >= RELIST_MS) { f.listing = await f.reader.listRuns(); f.listedAt = this.now(); }
-        mirrored = await mirrorSource(f.reader, this.runsDir, this.log, { listing: f.listing, told: f.told });
+        mirrored = await mirrorSource(f.reader, this.runsDir, this.log, { listing: f.listing, told: f.told, ...(this.sink ? { sink: this.sink } : {}) });
         f.listing = { runs: f.listing.runs, problems: [] }; // listing problems are reported with the listing that found them
       } catch (err) {
         const message = `cannot read it: ${errorMessage(err)}`;

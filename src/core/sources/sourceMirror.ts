@@ -8,11 +8,13 @@
 // imported twice. The log is appended first and the cursor written after (atomically): a crash in between can at
 // worst repeat the last delta's points, never lose any.
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { errorMessage } from '../../shared/errorMessage';
 import type { Logger } from '../model';
+import type { ImportedSink } from '../index/importedColumns';
 import { ImportLedger } from './importLedger';
+import { importedBatch } from './mirrorColumns';
 import { changedMetaLines, endLine, metricLines, resumeLine, richSummary, startLines, warningLine, type StartInfo } from './mirrorEvents';
 import { mediaLines, writeMediaFiles } from './mirrorMedia';
 import { isRecord } from './sourceFiles';
@@ -108,7 +110,7 @@ export async function mirrorSource(reader: SourceReader, runsDir: string, log: L
   for (const ref of listing.runs) {
     const runId = ids.get(ref.sourceId) ?? mirrorRunId(reader.kind, reader.root, ref.sourceId);
     try {
-      const bytes = await mirrorRun(reader, ref, runId, runsDir, ids, report, ledger);
+      const bytes = await mirrorRun(reader, ref, runId, runsDir, ids, report, ledger, options.sink);
       if (bytes > 0) { report.changed.push(runId); report.bytes += bytes; }
     } catch (err) {
       report.problems.push({ runId, file: ref.location, reason: `cannot import this run: ${errorMessage(err)}` });
@@ -134,6 +136,8 @@ export interface MirrorOptions {
   told?: Set<string>;
   /** A ledger the caller saves (a server listed in many pages saves it once, not once per page). */
   ledger?: ImportLedger;
+  /** The index, to hand each run's appended lines to as columns (it reads the log for any it does not take). */
+  sink?: ImportedSink;
 }
 
 export function describeProblem(p: SourceProblem): string {
@@ -147,7 +151,7 @@ function readSourceFile(path: string): Uint8Array | undefined {
 }
 
 async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string, runsDir: string, ids: ReadonlyMap<string, string>, report: MirrorReport,
-  ledger: ImportLedger): Promise<number> {
+  ledger: ImportLedger, sink: ImportedSink | undefined): Promise<number> {
   const dir = join(runsDir, runId);
   const stateFile = join(dir, SOURCE_FILE);
   const logFile = join(dir, 'events.jsonl');
@@ -171,28 +175,27 @@ async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string,
   const info: StartInfo = { mirrorId: runId, kind: reader.kind, paramsAsText: reader.kind === 'mlflow' || reader.kind === 'mlflow-sqlite' };
   const parent = delta.meta?.parent;
   if (parent !== undefined) { const p = ids.get(parent); if (p !== undefined) info.parentMirrorId = p; }
-  let text = '';
+  let before = ''; // the lines before the points (metadata, a resume)
   const next: MirrorState = state ? { ...state, cursor: delta.cursor } : { format: 1, kind: reader.kind, root: rootKey(reader.kind, reader.root), sourceId: ref.sourceId, cursor: delta.cursor, ended: false, lastMs: 0, richCount: 0 };
   if (!state) {
     if (!delta.meta) return 0; // nothing usable yet (no metadata): tried again next pass
-    text += startLines(info, delta.meta);
+    before += startLines(info, delta.meta);
   } else if (delta.meta) {
-    const before: SourceRunMeta | undefined = state.meta
+    const was: SourceRunMeta | undefined = state.meta
       ? { ...delta.meta, notes: state.meta.notes, tags: new Map(state.meta.tags) } : undefined;
-    text += changedMetaLines(info, before, delta.meta, Math.max(next.lastMs, delta.meta.startedAt));
+    before += changedMetaLines(info, was, delta.meta, Math.max(next.lastMs, delta.meta.startedAt));
   }
   const points = metricLines(delta.series);
   // Points after the run had ended (a TensorBoard run written again, an MLflow run resumed): it runs again.
   if (points.text !== '' && next.ended && next.meta) {
-    text += resumeLine(runId, next.meta.experiment, next.meta.name, next.lastMs);
+    before += resumeLine(runId, next.meta.experiment, next.meta.name, next.lastMs);
     next.ended = false;
   }
-  text += points.text;
   if (points.lastMs > next.lastMs) next.lastMs = points.lastMs;
   const media = mediaLines(delta.rich, readSourceFile);
-  text += media.text;
+  let after = media.text; // the lines after the points
   const rich = richSummary(media.rest);
-  if (rich) { text += warningLine(Math.max(next.lastMs, delta.meta?.startedAt ?? 0), rich); next.richCount += media.rest.length; }
+  if (rich) { after += warningLine(Math.max(next.lastMs, delta.meta?.startedAt ?? 0), rich); next.richCount += media.rest.length; }
   if (delta.meta) {
     const m = delta.meta;
     next.meta = { status: m.status, notes: m.notes, tags: [...m.tags], experiment: m.experiment, name: m.name };
@@ -201,14 +204,35 @@ async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string,
   const status = next.meta?.status ?? 'running';
   if (status !== 'running' && !next.ended) {
     const endMs = delta.meta?.endedAt ?? Math.max(next.meta?.endedAt ?? 0, next.lastMs);
-    text += endLine(status, endMs);
+    after += endLine(status, endMs);
     next.ended = true;
   }
-  if (text === '' && state) { if (JSON.stringify(state.cursor) !== JSON.stringify(delta.cursor)) writeState(stateFile, next); return 0; }
+  if (before === '' && points.text === '' && after === '' && state) { if (JSON.stringify(state.cursor) !== JSON.stringify(delta.cursor)) writeState(stateFile, next); return 0; }
   mkdirSync(dir, { recursive: true });
   writeMediaFiles(dir, media.files); // before the lines that name them
-  appendFileSync(logFile, text);
+  const written = appendLog(logFile, before, points.text, after);
   writeState(stateFile, next);
   ledger.add(runId, { kind: reader.kind, root: next.root, sourceId: ref.sourceId });
-  return Buffer.byteLength(text);
+  if (sink && written.toOffset === written.fromOffset + written.bytes) {
+    // The index takes the lines as columns instead of reading them back (index/importedColumns.ts); when it cannot, it reads the log.
+    const batch = importedBatch(before, points, after);
+    if (batch) {
+      try { await sink({ runId, fromOffset: written.fromOffset, toOffset: written.toOffset, lines: batch.lines, batch }); } catch { /* the next sync reads the log */ }
+    }
+  }
+  return written.bytes;
+}
+
+/** Appends the parts to the log in one write; where the log ended before and after (another writer shows as a gap). */
+function appendLog(file: string, ...parts: string[]): { fromOffset: number; toOffset: number; bytes: number } {
+  const bytes = Buffer.from(parts.join(''), 'utf8');
+  const fd = openSync(file, 'a');
+  try {
+    const fromOffset = fstatSync(fd).size;
+    let done = 0;
+    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+    return { fromOffset, toOffset: fstatSync(fd).size, bytes: bytes.length };
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -32,6 +32,8 @@ export class SourcesController implements vscode.Disposable {
   constructor(private readonly host: IndexHost, private readonly trialbookDir: string, private readonly workspace: string, private readonly log: Logger,
     private readonly workspaceState: vscode.Memento, wasmPath: string) {
     this.follower = new SourceFollower(runsDirOf(trialbookDir), log, { wasmPath });
+    // Lines a pass appends go to the open index as columns (it reads the logs of those it does not take).
+    this.follower.setSink((append) => this.host.peek()?.ingestImported(append) ?? Promise.resolve(false));
     this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(`trialbook.${SETTING}`)) this.reload(); }));
     this.reload();
     // Offered after activation, off its path.

@@ -267,7 +267,7 @@ async function measureWorkspace(codeServerDir, size) {
     result.host = existsSync(join(control, 'result.json')) ? JSON.parse(readFileSync(join(control, 'result.json'), 'utf8')) : undefined;
     if (existsSync(join(control, 'host.cpuprofile'))) {
       writeFileSync(join(tmpdir(), 'trialbook-bench-host.cpuprofile'), readFileSync(join(control, 'host.cpuprofile')));
-      // The windows to read it by (epoch ms), with the profile's clock: bench/editorCompare/profileWindows.mjs.
+      // The windows to read it by (epoch ms: each open and control), with the clock that lines the profile up with them.
       const windows = [
         ...result.opens.map((o, i) => [`open ${i + 1}`, o.clicked, o.painted]),
         ...result.warm.map((o, i) => [`warm open ${i + 1}`, o.clicked, o.painted]),

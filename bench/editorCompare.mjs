@@ -243,8 +243,9 @@ async function measureWorkspace(codeServerDir, size) {
     // The controls, each REPEAT times (toggles go and come back: both directions are timed).
     const timed = async (name, act, arg) => {
       await compare.page().bringToFront();
+      const from = Date.now();
       const r = await compare.evaluate(TIMED_ACTION, [act, arg]);
-      (result.controls[name] ??= []).push(r);
+      (result.controls[name] ??= []).push({ ...r, from, to: Date.now() });
     };
     for (let i = 0; i < REPEAT; i++) {
       await timed('smoothing', 'smoothing', [0.3, 0.6, 0.9][i % 3]);
@@ -266,7 +267,14 @@ async function measureWorkspace(codeServerDir, size) {
     result.host = existsSync(join(control, 'result.json')) ? JSON.parse(readFileSync(join(control, 'result.json'), 'utf8')) : undefined;
     if (existsSync(join(control, 'host.cpuprofile'))) {
       writeFileSync(join(tmpdir(), 'trialbook-bench-host.cpuprofile'), readFileSync(join(control, 'host.cpuprofile')));
-      console.log(`extension host profile: ${join(tmpdir(), 'trialbook-bench-host.cpuprofile')}`);
+      // The windows to read it by (epoch ms: each open and control), with the clock that lines the profile up with them.
+      const windows = [
+        ...result.opens.map((o, i) => [`open ${i + 1}`, o.clicked, o.painted]),
+        ...result.warm.map((o, i) => [`warm open ${i + 1}`, o.clicked, o.painted]),
+        ...Object.entries(result.controls).flatMap(([name, runs]) => runs.map((c, i) => [`${name} ${i + 1}`, c.from, c.to])),
+      ];
+      writeFileSync(join(tmpdir(), 'trialbook-bench-host.windows.json'), JSON.stringify({ clock: result.host?.clock, windows, opens: result.opens, warm: result.warm }));
+      console.log(`extension host profile: ${join(tmpdir(), 'trialbook-bench-host.cpuprofile')} (windows: trialbook-bench-host.windows.json)`);
     }
   } finally {
     await browser.close();

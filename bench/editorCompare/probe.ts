@@ -46,5 +46,7 @@ export async function run(): Promise<void> {
       resolve();
     }));
   }
-  writeFileSync(`${control}/result.json`, JSON.stringify({ stalls, panels: api.comparePanels() }));
+  // The profile's clock (microseconds, monotonic) against the epoch, to line it up with the benchmark's timestamps.
+  const clock = { epochMs: Date.now(), hrUs: Number(process.hrtime.bigint() / 1000n) };
+  writeFileSync(`${control}/result.json`, JSON.stringify({ stalls, panels: api.comparePanels(), clock }));
 }

@@ -116,19 +116,51 @@ async function readSeriesInSlices(index: RunIndex, runIds: readonly string[], me
 }
 
 /**
- * Reads the lines of another x axis ahead of time, a few runs per slice, so that switching to it finds them in the
- * index's cache of envelopes (a cold read of 1,000 lines takes over a second). Stops when `stale()` says the panel
- * moved on.
+ * Reads lines ahead of time so that the request that follows finds them in the index's cache of envelopes (a cold read
+ * of 1,000 lines takes over a second): chart by chart in `metrics`' order (the charts in view first), a run per call,
+ * the thread given back between slices. Stops when `stale()` says the panel moved on.
  */
 export async function warmSeries(index: RunIndex, runIds: readonly string[], metrics: readonly string[], xAxis: Exclude<XAxisKind, 'metric'>,
   maxPoints: number, stale: () => boolean): Promise<void> {
   const slicer = new Slicer();
   const columns = columnsFor(maxPoints);
-  for (const runId of runIds) {
-    if (stale()) return;
-    index.seriesEnvelopes({ runIds: [runId], keys: [...metrics], xAxis, columns });
-    await slicer.pause();
+  for (const metric of metrics) {
+    for (const runId of runIds) {
+      if (stale()) return;
+      index.seriesEnvelopes({ runIds: [runId], keys: [metric], xAxis, columns });
+      await slicer.pause();
+    }
   }
+}
+
+/**
+ * What a new panel reads while VS Code starts its page: every charted line, in the order the page lays the charts out,
+ * so that the page's first request (whatever count of charts it has in view) is answered from the cache.
+ */
+export async function prefetchSeries(index: RunIndex, runIds: readonly string[], requestedMetrics: readonly string[] | undefined,
+  xAxis: Exclude<XAxisKind, 'metric'>, maxPoints: number, stale: () => boolean): Promise<void> {
+  const { runs, metrics, selectedMetrics } = compareSelection(index, runIds, requestedMetrics);
+  await warmSeries(index, runs.map((r) => r.id), chartOrder(metrics, selectedMetrics), xAxis, maxPoints, stale);
+}
+
+/**
+ * The lines of the charts below the fold, one chart per message, each posted once the previous one was delivered:
+ * a message holding every pending chart (10 MB at 100 runs) takes the host's thread for one long task to serialize,
+ * and sits in front of whatever the page asks next (another x axis waited behind it). Stops when `stale()` says the
+ * panel moved on; returns the lines posted.
+ */
+export async function postPendingLines(index: RunIndex, runIds: readonly string[], pending: readonly string[],
+  xAxis: Exclude<XAxisKind, 'metric'>, maxPoints: number, post: (metric: string, lines: CompareLine[]) => Promise<void>,
+  stale: () => boolean): Promise<CompareLine[]> {
+  const sent: CompareLine[] = [];
+  for (const metric of pending) {
+    if (stale()) break;
+    const lines = await compareLinesInSlices(index, runIds, [metric], xAxis, maxPoints);
+    if (stale()) break;
+    await post(metric, lines);
+    sent.push(...lines);
+  }
+  return sent;
 }
 
 export function buildCompareData(

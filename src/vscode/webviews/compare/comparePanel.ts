@@ -13,7 +13,7 @@ import type { ComparePanelInfo } from '../../testApi';
 import { inertText } from '../../../shared/untrustedText';
 import { defaultExportUri, exportFileName, saveExport } from '../exportTarget';
 import { HostedWebview, type PageSpec } from '../hostedWebview';
-import { buildCompareDataInSlices, compareCsv, compareLinesInSlices, pointsForWidth, warmSeries } from './compareData';
+import { buildCompareDataInSlices, compareCsv, pointsForWidth, postPendingLines, prefetchSeries, warmSeries } from './compareData';
 import { canUpdate, lineChanges } from './compareUpdate';
 import { CompareMediaHost, runsResourceRoot } from './compareMediaHost';
 
@@ -34,11 +34,9 @@ export interface CompareLayout {
   chartsInView?: number;
 }
 
-/** Data being built before the page asked for it, with what it was built for. */
+/** Lines being read before the page asked for them: reading goes on while it is the panel's current prefetch. */
 interface Prefetch {
-  key: string;
-  maxPoints: number;
-  data: Promise<CompareData>;
+  readonly runs: number;
 }
 
 export const comparePage: PageSpec = { viewType: compareViewType, title: 'Compare Runs', script: 'compare.js', styles: ['compare.css'] };
@@ -67,8 +65,8 @@ export class ComparePanel {
   /** Incremental messages sent (live runs), for the tests. */
   private updatesSent = 0;
   /**
-   * Data started while the page is still starting (VS Code takes a second or more to create a webview, and the host
-   * is idle meanwhile); used by the page's first request when it asks for the same view, dropped when runs change.
+   * Lines read while the page is still starting (VS Code takes a second or more to create a webview, and the host
+   * is idle meanwhile) into the index's cache, where the page's first request finds them; stopped by any request.
    */
   private prefetched: Prefetch | undefined;
   /** The run picker's last answer, for the tests. */
@@ -110,6 +108,7 @@ export class ComparePanel {
         openLink: (message) => this.media.openLink(message.url),
       },
       onDispose: () => {
+        this.prefetched = undefined;
         for (const d of listeners.splice(0)) d.dispose();
         onDispose(this);
       },
@@ -146,20 +145,22 @@ export class ComparePanel {
     }
   }
 
-  /** Starts building the data for the page's first request, at the width comparison pages last had. */
+  /**
+   * Reads the lines for the page's first request, chart by chart in the page's order, at the width comparison pages
+   * last had: however many charts the page has in view, their lines are then in the cache (send reads them again).
+   */
   private prefetch(): void {
+    const xAxis = this.xAxis;
+    if (xAxis === 'metric') return;
     const maxPoints = pointsForWidth(this.ctx.layout.chartPixelWidth, this.ctx.maxPoints());
-    const key = this.viewKey();
-    const chartsInView = this.ctx.layout.chartsInView;
-    const data = this.ctx.host.get().then((index) => buildCompareDataInSlices(index, this.runIds, this.selectedMetrics, this.xAxis, maxPoints, this.xMetric, chartsInView));
-    // A failure is reported when the page asks (send builds again); never unhandled here.
-    data.catch(() => undefined);
-    this.prefetched = { key, maxPoints, data };
-  }
-
-  /** What a comparison's data depends on besides the points per line. */
-  private viewKey(): string {
-    return JSON.stringify([this.runIds, this.selectedMetrics ?? null, this.xAxis, this.xMetric ?? null]);
+    const prefetch: Prefetch = { runs: this.runIds.length };
+    this.prefetched = prefetch;
+    const [runIds, metrics] = [[...this.runIds], this.selectedMetrics];
+    // Any request (the page's first included) or a change of runs ends it: send reads what it needs itself.
+    const stale = (): boolean => this.prefetched !== prefetch;
+    void this.ctx.host.get()
+      .then((index) => prefetchSeries(index, runIds, metrics, xAxis, maxPoints, stale))
+      .catch((err: unknown) => this.ctx.log.warn(`Compare: reading the lines ahead failed: ${errorMessage(err)}`));
   }
 
   get panel(): vscode.WebviewPanel {
@@ -219,10 +220,11 @@ export class ComparePanel {
     const sending = ++this.sends;
     try {
       const maxPoints = pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints());
-      const prefetched = this.takePrefetch(maxPoints);
+      // The lines read ahead are in the cache; what is still to read is read here, the page's charts in view first.
+      this.prefetched = undefined;
       const index = await this.ctx.host.get();
       // A live update compares every line with what was sent: it reads them all at once.
-      const data = await (prefetched ?? buildCompareDataInSlices(index, this.runIds, this.selectedMetrics, this.xAxis, maxPoints, this.xMetric, incremental ? undefined : this.chartsInView));
+      const data = await buildCompareDataInSlices(index, this.runIds, this.selectedMetrics, this.xAxis, maxPoints, this.xMetric, incremental ? undefined : this.chartsInView);
       // Built in slices: a later request (another axis, new points) started meanwhile and sends the newer view.
       if (sending !== this.sends) return;
       const previous = this.lastData;
@@ -235,18 +237,24 @@ export class ComparePanel {
         return;
       }
       await this.webview.host.post({ type: 'data', data });
-      await this.media.send(index, data.runs.map((r) => r.id), true);
       const pending = data.pendingMetrics ?? [];
-      if (pending.length && data.xAxis !== 'metric') {
-        // The charts below the fold: their lines follow, read after the first message is on its way.
-        const lines = await compareLinesInSlices(index, data.runs.map((r) => r.id), pending, data.xAxis, maxPoints);
-        if (sending !== this.sends) return;
+      const xAxis = data.xAxis;
+      const stale = (): boolean => sending !== this.sends || !this.webview.host.isReady;
+      if (pending.length && xAxis !== 'metric') {
+        // The charts below the fold: their lines follow a chart at a time, read after the first message is on its way.
+        const ids = data.runs.map((r) => r.id);
+        const lines = await postPendingLines(index, ids, pending, xAxis, maxPoints, async (metric, chartLines) => {
+          for (const line of chartLines) this.pointsSent.set(`${line.runId}/${line.metric}`, line.xs.length);
+          await this.webview.host.post({ type: 'lines', metrics: [metric], lines: chartLines });
+        }, stale);
+        if (stale()) return;
         const whole: CompareData = { ...data, lines: [...data.lines, ...lines] };
         delete whole.pendingMetrics;
         this.lastData = whole;
-        for (const line of lines) this.pointsSent.set(`${line.runId}/${line.metric}`, line.xs.length);
-        await this.webview.host.post({ type: 'lines', metrics: pending, lines });
       }
+      // Media (read from the runs' logs) after the charts: the page draws those first.
+      await this.media.send(index, data.runs.map((r) => r.id), true);
+      if (stale()) return;
       this.warmOtherAxis(sending, data, maxPoints);
     } catch (err) {
       const message = errorMessage(err);
@@ -267,13 +275,6 @@ export class ComparePanel {
         .then((index) => warmSeries(index, data.runs.map((r) => r.id), data.selectedMetrics, other, maxPoints, stale))
         .catch((err: unknown) => this.ctx.log.warn(`Compare: reading the ${other} axis ahead failed: ${errorMessage(err)}`));
     }, WARM_AXIS_DELAY_MS);
-  }
-
-  /** The prefetched data when it was built for this view with at least `maxPoints` per line (more are drawn just as well). */
-  private takePrefetch(maxPoints: number): Promise<CompareData> | undefined {
-    const prefetched = this.prefetched;
-    this.prefetched = undefined;
-    return prefetched && prefetched.key === this.viewKey() && prefetched.maxPoints >= maxPoints ? prefetched.data : undefined;
   }
 
   /** The run picker: the index's own filter language and query code decide which runs match. */

@@ -190,10 +190,12 @@ export class MetricChart {
     if (weight <= 0) return line.ys;
     let held = this.buffers.get(line);
     if (!held || held.source !== line.ys) {
-      held = { source: line.ys, buffers: [new Float64Array(line.ys.length), new Float64Array(line.ys.length)], next: 0 };
+      held = { source: line.ys, buffers: [], next: 0 };
       this.buffers.set(line, held);
     }
-    const out = held.buffers[held.next] as Float64Array;
+    // The second buffer only once a second smoothing comes (one change costs what it did: one array).
+    const out = held.buffers[held.next] ?? new Float64Array(line.ys.length);
+    held.buffers[held.next] = out;
     held.next = 1 - held.next;
     return smoothInto(line.ys, weight, out);
   }

@@ -7,7 +7,7 @@ import type { CompareData, CompareRun, LineChange, XAxisKind } from '../../src/s
 import { GroupedLines, type GroupingView } from './grouping';
 import { concatPoints } from './pageData';
 import { xAxisTitle, xTicks } from './axis';
-import { smooth } from './smoothing';
+import { smoothInto } from './smoothing';
 import { TypedLineController, type TypedLineDataset } from './typedLines';
 
 // Register only what the comparison draws: keeps the webview bundle small.
@@ -108,6 +108,8 @@ export class MetricChart {
   private highlighted: string | undefined;
   /** Set while the chart draws groups instead of runs. */
   private grouped: GroupedLines | undefined;
+  /** Per line, the buffers its smoothed points are written into (smoothed()). */
+  private readonly buffers = new WeakMap<ChartLine, { source: Float64Array; buffers: Float64Array[]; next: number }>();
   /** Called after each (re)draw of this chart, e.g. to sync overlays. */
   onDrawn: ((chart: MetricChart) => void) | undefined;
 
@@ -180,6 +182,24 @@ export class MetricChart {
     return ds;
   }
 
+  /**
+   * A line's points at `weight`: the received array unsmoothed, else smoothed into one of two buffers kept per line
+   * (alternating, so the array drawn last is never overwritten under its cached path; typedLines.ts keys on it).
+   */
+  private smoothed(line: ChartLine, weight: number): Float64Array {
+    if (weight <= 0) return line.ys;
+    let held = this.buffers.get(line);
+    if (!held || held.source !== line.ys) {
+      held = { source: line.ys, buffers: [], next: 0 };
+      this.buffers.set(line, held);
+    }
+    // The second buffer only once a second smoothing comes (one change costs what it did: one array).
+    const out = held.buffers[held.next] ?? new Float64Array(line.ys.length);
+    held.buffers[held.next] = out;
+    held.next = 1 - held.next;
+    return smoothInto(line.ys, weight, out);
+  }
+
   /** Many lines: one pixel (the hairline raster, ~10× cheaper); a few lines keep the bolder 1.5 px. */
   private lineWidth(): number {
     return this.lines.length > 12 ? 1 : 1.5;
@@ -209,7 +229,7 @@ export class MetricChart {
       this.instance.data.datasets.length = 0;
     }
     if (!this.instance) {
-      const datasets = this.lines.map((line) => this.dataset(line, smooth(line.ys, view.smoothing)));
+      const datasets = this.lines.map((line) => this.dataset(line, this.smoothed(line, view.smoothing)));
       this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets: datasets as unknown as Array<ChartDataset<'typedLine', never[]>> }, options: this.options() });
     } else {
       const datasets = this.instance.data.datasets as unknown as TypedLineDataset[];
@@ -218,7 +238,7 @@ export class MetricChart {
         if (!line) continue;
         const ds = datasets[d];
         if (!ds || ds.xs !== line.xs || smoothingChanged) {
-          datasets[d] = this.dataset(line, smooth(line.ys, view.smoothing));
+          datasets[d] = this.dataset(line, this.smoothed(line, view.smoothing));
           continue;
         }
         ds.hidden = view.hidden.has(line.run.id);

@@ -1,3 +1,4 @@
+import './bootMark';
 import {
   compareContract, xAxisKinds, type CompareData, type CompareViewState, type HostToCompareMessage,
 } from '../../src/shared/webviews/compare/contract';

@@ -6,6 +6,7 @@ import {
   DatasetController, Interaction, PointElement,
   type Chart, type ChartDataset, type InteractionItem, type Scale,
 } from 'chart.js';
+import { pixelMapOf, pixelOf } from './pixelMap';
 
 /** What a `typedLine` dataset carries instead of `data`. */
 export interface TypedLineFields {
@@ -159,6 +160,9 @@ function placeLine(to: { moveTo(x: number, y: number): void; lineTo(x: number, y
   const { xs, ys } = fields;
   const dots: number[] = [];
   const log = yScale.type === 'logarithmic';
+  // Plain arithmetic per point where the scales are affine (pixelMap.ts); Chart.js' own lookup otherwise.
+  const xMap = pixelMapOf(xScale);
+  const yMap = pixelMapOf(yScale);
   let penDown = false;
   // A column's points after the first, as at most three vertices: both extremes in x order, then where it ended.
   const closeColumn = (): void => {
@@ -186,8 +190,8 @@ function placeLine(to: { moveTo(x: number, y: number): void; lineTo(x: number, y
       runLength = 0;
       continue;
     }
-    const px = xScale.getPixelForValue(xs[i] as number);
-    const py = yScale.getPixelForValue(y);
+    const px = xMap ? pixelOf(xMap, xs[i] as number) : xScale.getPixelForValue(xs[i] as number);
+    const py = yMap ? pixelOf(yMap, y) : yScale.getPixelForValue(y);
     if (!penDown) {
       to.moveTo(px, py);
       penDown = true;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { smooth } from '../../../webview/compare/smoothing';
+import { smooth, smoothInto } from '../../../webview/compare/smoothing';
 
 test('weight 0 returns the values unchanged', () => {
   assert.deepEqual(smooth([1, 2, 3], 0), [1, 2, 3]);
@@ -19,4 +19,17 @@ test('non-finite points pass through and do not poison the average', () => {
   assert.ok(Number.isNaN(out[1] as number));
   assert.equal(out[2], null);
   assert.ok(Math.abs((out[3] as number) - 1) < 1e-12);
+});
+
+test('smoothInto: the same values as smooth, written into the given buffer (nothing allocated per redraw)', () => {
+  const values = Float64Array.from([1, 4, Number.NaN, 2, 8, Number.POSITIVE_INFINITY, 3, 0.5]);
+  const out = new Float64Array(values.length);
+  for (const weight of [0, 0.3, 0.9, 0.999, 1.5]) {
+    out.fill(-7);
+    const written = smoothInto(values, weight, out);
+    assert.equal(written, out, 'the buffer given is the buffer returned');
+    const expected = weight <= 0 ? values : smooth(values, weight);
+    assert.deepEqual([...written], [...expected], `weight ${weight}`);
+  }
+  assert.throws(() => smoothInto(values, 0.5, new Float64Array(3)), /8 values into 3 slots/);
 });

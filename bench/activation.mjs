@@ -101,7 +101,7 @@ async function measure(codeServerDir, workspace, label) {
     await browser.page.exposeFunction('codeAutomationLog', () => undefined);
     const remote = (p) => `vscode-remote://localhost:${server.port}${p}`;
     const payload = JSON.stringify([['extensionDevelopmentPath', remote(root)], ['extensionTestsPath', remote(probe)]]);
-    await browser.page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
+    await browser.page.goto(`${server.baseUrl}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`, { timeout: 180_000 });
     const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 300_000))]);
     if (code !== 0 || !existsSync(resultFile)) throw new Error(`the probe did not finish (${code})`);
     return JSON.parse(readFileSync(resultFile, 'utf8'));

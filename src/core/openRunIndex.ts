@@ -20,6 +20,9 @@ import type {
 } from './model';
 import type { OpenIndexOptions, RunIndex } from './runIndex';
 import { loadSqlJs, type SqlEngine } from './sqlEngine';
+import type { Slicer } from './slices';
+import type { Steps } from './steps';
+import type { Database } from 'sql.js';
 
 export { IndexClosingError } from './index/ingest';
 export type { RunLister } from './index/runList';
@@ -52,7 +55,7 @@ class WorkspaceIndex implements RunIndex {
     this.ledger = new PushLedger(trialbookDir, log);
     this.catalog = new RunCatalog({ crashAfterSeconds: options.crashAfterSeconds ?? 30, now, pushesOf: (id) => this.ledger.forRun(id) });
     this.file = new DatabaseFile(engine.sql, {
-      load: (db) => { this.catalog.load(db); this.ledger.load(db); this.seriesReader.clear(); },
+      load: (db) => this.loadInSteps(db),
       clear: () => { this.catalog.clear(); this.ledger.clear(); this.seriesReader.clear(); },
       runList: () => encodeRunList(this.catalog.runs.values(), this.catalog.edits),
     }, {
@@ -69,6 +72,13 @@ class WorkspaceIndex implements RunIndex {
       ...(options.beforeRun ? { beforeRun: options.beforeRun } : {}),
     });
     this.imported = new ImportedColumns(this.file, this.catalog, join(trialbookDir, 'runs'));
+  }
+
+  /** What the index keeps in memory, from a database just read (in steps: see DatabaseContents.load). */
+  private *loadInSteps(db: Database): Steps<void> {
+    yield* this.catalog.loadInSteps(db);
+    this.ledger.load(db);
+    this.seriesReader.clear();
   }
 
   /** Opening: take the lock if allowed, load the database (or recover). */
@@ -283,11 +293,12 @@ export async function openRunIndex(options: OpenIndexOptions): Promise<RunIndex>
 }
 
 /**
- * The runs as the database beside them last saved them, read from its run list (index/runList.ts) in a few
- * milliseconds, for listing while the index itself loads; or why there is none usable (the index answers then).
+ * The runs as the database beside them last saved them, read from its run list (index/runList.ts) in slices of
+ * `slicer`'s length, for listing while the index itself loads; or why there is none usable (the index answers then).
  */
-export function openRunList(trialbookDir: string, crashAfterSeconds: number, now?: () => number): { lister: RunLister; runs: number } | { problem: string } {
-  const read = readRunList(trialbookDir);
+export async function openRunList(trialbookDir: string, crashAfterSeconds: number, now?: () => number, slicer?: Slicer)
+  : Promise<{ lister: RunLister; runs: number } | { problem: string }> {
+  const read = await readRunList(trialbookDir, slicer);
   if ('problem' in read) return read;
   return { lister: runListLister(read, crashAfterSeconds, now), runs: read.runs.size };
 }

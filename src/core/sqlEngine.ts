@@ -2,6 +2,7 @@
 // zero-copy view of BLOB columns: sql.js's own getBlob copies byte by byte in JavaScript, which dominated series
 // queries (≈ 2 ns a byte, 200 ms for 10 M points). The view reads the bytes in place in the WASM memory.
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import initSqlJs from 'sql.js';
 import type { SqlJsStatic, Statement } from 'sql.js';
 
@@ -34,11 +35,22 @@ function findMemory(...sources: unknown[]): WebAssembly.Memory | undefined {
   return undefined;
 }
 
-async function createEngine(wasmPath: string): Promise<SqlEngine> {
+async function createEngine(wasmPath: string, offThread: boolean): Promise<SqlEngine> {
   let memory: WebAssembly.Memory | undefined;
-  const sql = await initSqlJs({
+  let failed: ((err: unknown) => void) | undefined;
+  const failure = new Promise<never>((_, reject) => { failed = reject; });
+  const sql = await Promise.race([failure, initSqlJs({
     locateFile: () => wasmPath,
     instantiateWasm(imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+      if (offThread) {
+        // Compiled on V8's background threads: the ≈ 50 ms of a synchronous compile are a stall of the extension host.
+        // (An empty object tells the loader the instance comes later; a failure rejects through `failure`.)
+        void readFile(wasmPath).then((bytes) => WebAssembly.instantiate(bytes, imports)).then((made) => {
+          memory = findMemory(made.instance.exports, imports);
+          receive(made.instance, made.module);
+        }, (err: unknown) => failed?.(err));
+        return {};
+      }
       // Compiled synchronously (≈ 50 ms): an asynchronous compile left pending while Node's event loop had
       // nothing else to wait for hung the process in NodePlatform::DrainTasks (seen in the CLI and the bench).
       const module = new WebAssembly.Module(readFileSync(wasmPath));
@@ -47,7 +59,7 @@ async function createEngine(wasmPath: string): Promise<SqlEngine> {
       receive(instance, module);
       return instance.exports;
     },
-  } as Parameters<typeof initSqlJs>[0]);
+  } as Parameters<typeof initSqlJs>[0])]);
   const raw = sql as unknown as Partial<RawApi>;
   const copy = (stmt: Statement, col: number): Uint8Array => stmt.get()[col] as Uint8Array;
   if (!memory || !raw._sqlite3_column_blob || !raw._sqlite3_column_bytes || !raw._sqlite3_sql || !raw.UTF8ToString) {
@@ -77,10 +89,14 @@ async function createEngine(wasmPath: string): Promise<SqlEngine> {
   };
 }
 
-export function loadSqlJs(wasmPath: string): Promise<SqlEngine> {
+/**
+ * sql.js for this WASM file, loaded once. `offThread`: compile the WASM asynchronously, for a process whose event loop
+ * always has something to wait for (the extension host); the CLI and scripts compile it synchronously.
+ */
+export function loadSqlJs(wasmPath: string, offThread = false): Promise<SqlEngine> {
   let engine = engines.get(wasmPath);
   if (!engine) {
-    engine = createEngine(wasmPath);
+    engine = createEngine(wasmPath, offThread);
     engines.set(wasmPath, engine);
     engine.catch(() => engines.delete(wasmPath));
   }

@@ -4,6 +4,7 @@ import type { Database, SqlValue, Statement } from 'sql.js';
 import type { Artifact, CellLink, DatasetUse, Lineage, MetricDefinition, ParamValue, PushRecord } from './model';
 import { CHUNK_POINTS, chunkLength, decodeChunk, decodeChunkInto, encodeChunk, type ChunkAxis } from './seriesCodec';
 import { newRunState, type RunState } from './runState';
+import type { Steps } from './steps';
 
 /** JSON with non-finite numbers as {"$float": …}, as in the event format. */
 export function encodeJson(value: unknown): string {
@@ -73,11 +74,38 @@ export interface LoadedRuns {
   nextSeriesId: number;
 }
 
-/** Loads every run's metadata (not its points) into memory. */
-export function loadRuns(db: Database): LoadedRuns {
+/** Rows read between two points where a load in steps may give the thread back. */
+const ROWS_PER_STEP = 100;
+
+/** Every row a query answers, one at a time, with a step (a `yield`) every ROWS_PER_STEP rows. */
+function* rowSteps(db: Database, sql: string): Generator<SqlValue[] | undefined, void, void> {
+  const stmt = db.prepare(sql);
+  try {
+    for (let n = 1; stmt.step(); n++) {
+      yield stmt.get();
+      if (n % ROWS_PER_STEP === 0) yield undefined;
+    }
+  } finally {
+    stmt.free();
+  }
+}
+
+/** The rows of `rowSteps`, each handed to `each`; the steps between them yielded to the caller's driver. */
+function* eachRow(db: Database, sql: string, each: (r: SqlValue[]) => void): Steps<void> {
+  for (const r of rowSteps(db, sql)) {
+    if (r) each(r);
+    else yield;
+  }
+}
+
+/**
+ * Loads every run's metadata (not its points) in steps of ROWS_PER_STEP rows (a thousand runs took ~150 ms in one task on the
+ * extension host's thread). Nothing else may use `db` until the load is done: the statements stay open across steps.
+ */
+export function* loadRunsInSteps(db: Database): Steps<LoadedRuns> {
   const runs = new Map<string, RunState>();
-  for (const r of rows(db, `SELECT id, experiment, name, has_start, end_status, error, started_at, ended_at, last_event_at,
-      notes, grp, rank, skipped_lines, dir, lineage, summary, sdk, warnings, metric_defs, primary_metric FROM runs`)) {
+  yield* eachRow(db, `SELECT id, experiment, name, has_start, end_status, error, started_at, ended_at, last_event_at,
+      notes, grp, rank, skipped_lines, dir, lineage, summary, sdk, warnings, metric_defs, primary_metric FROM runs`, (r) => {
     const run = newRunState(String(r[0]), String(r[13]));
     run.experiment = String(r[1]);
     run.name = String(r[2]);
@@ -99,52 +127,52 @@ export function loadRuns(db: Database): LoadedRuns {
     const defs = optStr(r[18]); if (defs !== undefined) run.metricDefs = decodeDefinitions(defs);
     const primary = optStr(r[19]); if (primary !== undefined) run.primaryMetric = primary;
     runs.set(run.id, run);
-  }
-  for (const r of rows(db, 'SELECT run_id, key, json FROM params')) {
+  });
+  yield* eachRow(db, 'SELECT run_id, key, json FROM params', (r) => {
     const run = runs.get(String(r[0]));
     if (run) Object.defineProperty(run.params, String(r[1]), { value: decodeJson<ParamValue>(String(r[2])), enumerable: true, writable: true, configurable: true });
-  }
-  for (const r of rows(db, 'SELECT run_id, tag FROM tags ORDER BY rowid')) runs.get(String(r[0]))?.tags.push(String(r[1]));
+  });
+  yield* eachRow(db, 'SELECT run_id, tag FROM tags ORDER BY rowid', (r) => { runs.get(String(r[0]))?.tags.push(String(r[1])); });
   let maxSeries = 0;
-  for (const r of rows(db, 'SELECT run_id, key, last, min, max, count, last_step, series_id, chunks, tail_points FROM metrics')) {
+  yield* eachRow(db, 'SELECT run_id, key, last, min, max, count, last_step, series_id, chunks, tail_points FROM metrics', (r) => {
     const run = runs.get(String(r[0]));
     const seriesId = num(r[7]);
     if (seriesId > maxSeries) maxSeries = seriesId;
-    if (!run) continue;
+    if (!run) return;
     run.metrics.set(String(r[1]), {
       summary: { last: num(r[2]), min: num(r[3]), max: num(r[4]), count: num(r[5]), lastStep: num(r[6]) },
       seriesId, chunks: num(r[8]), tailPoints: num(r[9]),
     });
-  }
-  for (const r of rows(db, 'SELECT run_id, name, path, type, size, sha256, files, copied, metadata FROM artifacts ORDER BY run_id, seq')) {
+  });
+  yield* eachRow(db, 'SELECT run_id, name, path, type, size, sha256, files, copied, metadata FROM artifacts ORDER BY run_id, seq', (r) => {
     const run = runs.get(String(r[0]));
-    if (!run) continue;
+    if (!run) return;
     const a: Artifact = { name: String(r[1]), path: String(r[2]), type: String(r[3]), size: num(r[4]), sha256: String(r[5]) };
     if (typeof r[6] === 'number') a.files = r[6];
     if (typeof r[7] === 'number') a.copied = r[7] === 1;
     if (typeof r[8] === 'string') a.metadata = decodeJson<Record<string, ParamValue>>(r[8]);
     run.artifacts.push(a);
-  }
-  for (const r of rows(db, 'SELECT run_id, json FROM inputs ORDER BY run_id, seq')) {
+  });
+  yield* eachRow(db, 'SELECT run_id, json FROM inputs ORDER BY run_id, seq', (r) => {
     runs.get(String(r[0]))?.inputs.push(JSON.parse(String(r[1])) as DatasetUse);
-  }
-  for (const r of rows(db, 'SELECT run_id, notebook, exec, hash, latest, last_step FROM cell_links ORDER BY run_id, seq')) {
+  });
+  yield* eachRow(db, 'SELECT run_id, notebook, exec, hash, latest, last_step FROM cell_links ORDER BY run_id, seq', (r) => {
     const run = runs.get(String(r[0]));
-    if (!run) continue;
+    if (!run) return;
     const link: CellLink = {
       runId: run.id, notebook: String(r[1]), exec: typeof r[2] === 'number' ? r[2] : null, hash: String(r[3]),
       latest: decodeJson<Record<string, number>>(String(r[4])), lastStep: num(r[5]),
     };
     run.cells.set(`${link.notebook}\u0000${link.exec ?? ''}\u0000${link.hash}`, link);
-  }
-  for (const r of rows(db, 'SELECT name, byte_offset, line, size, mtime_ms, ino, head_hash, head_length FROM log_files')) {
+  });
+  yield* eachRow(db, 'SELECT name, byte_offset, line, size, mtime_ms, ino, head_hash, head_length FROM log_files', (r) => {
     const run = runs.get(String(r[0]));
-    if (!run) continue;
+    if (!run) return;
     run.cursor = {
       offset: num(r[1]), line: num(r[2]), size: num(r[3]), mtimeMs: num(r[4]), ino: num(r[5]),
       headHash: String(r[6]), headLength: num(r[7]),
     };
-  }
+  });
   return { runs, nextSeriesId: maxSeries + 1 };
 }
 

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { openRunIndex, openRunList, type RunLister } from '../core/openRunIndex';
 import type { Logger, RunStatus, SyncReport } from '../core/model';
 import type { OpenIndexOptions, RunIndex } from '../core/runIndex';
+import { loadSqlJs } from '../core/sqlEngine';
 import { formatCount } from '../shared/format';
 import { errorMessage } from '../shared/errorMessage';
 import { inertText } from '../shared/untrustedText';
@@ -185,7 +186,10 @@ export class IndexHost implements vscode.Disposable {
   private async open(): Promise<RunIndex> {
     const started = Date.now();
     const crashAfterSeconds = this.crashAfterSeconds;
-    const list = openRunList(this.options.trialbookDir, crashAfterSeconds);
+    // sql.js compiled on V8's background threads while the run list is read (the index below gets the same engine).
+    const engine = loadSqlJs(this.options.wasmPath, true);
+    engine.catch(() => undefined);
+    const list = await openRunList(this.options.trialbookDir, crashAfterSeconds);
     let fromList = false;
     if ('lister' in list) {
       fromList = true;

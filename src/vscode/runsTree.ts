@@ -177,7 +177,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     item.id = `run:${run.id}`;
     item.iconPath = statusIcons[run.status];
     item.description = runDescription(run, { configured: this.keyMetric, sort: this.query().sort, experimentPrimary: node.experimentPrimary }, this.now());
-    item.tooltip = runTooltip(run);
+    // The tooltip is built when the row is hovered (resolveTreeItem): VS Code asks for every listed run's item at
+    // each refresh, and a thousand tooltips took most of a second-long stall of the extension host.
     if (run.starred) item.description = `★ ${item.description}`;
     // Runs browsed from an MLflow server (src/core/remote/*) are the server's: marked, read only there.
     const remote = run.tags.some((t) => t.startsWith('mlflow-server='));
@@ -188,13 +189,20 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     return item;
   }
 
+  /** A run's tooltip, when VS Code is about to show it (hover). */
+  resolveTreeItem(item: vscode.TreeItem, node: RunsTreeNode): vscode.TreeItem {
+    if (node.kind === 'run' && item.tooltip === undefined) item.tooltip = runTooltip(node.run);
+    return item;
+  }
+
   /** What the Runs view shows (the items this provider gives VS Code), for the integration tests. */
   async snapshot(): Promise<RunsTreeExperimentItem[]> {
     const experiments = await this.roots();
     return experiments.map((e) => ({
       experiment: e.name,
       runs: e.runs.map((run) => {
-        const item = this.getTreeItem({ kind: 'run', run, experimentPrimary: primaryOf(e.runs) });
+        const node: RunNode = { kind: 'run', run, experimentPrimary: primaryOf(e.runs) };
+        const item = this.resolveTreeItem(this.getTreeItem(node), node);
         const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : '';
         return { id: run.id, label: run.name, description: typeof item.description === 'string' ? item.description : '', status: run.status, tooltip };
       }),

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as vscode from 'vscode';
 import type { Logger } from '../../src/core/model';
 import { openRunIndex } from '../../src/core/openRunIndex';
 import { IndexHost } from '../../src/vscode/indexHost';
@@ -59,6 +60,14 @@ suite('Opening a workspace indexed before', () => {
       assert.ok(runs.every((r) => r.status === 'finished'));
       assert.ok(runs.every((r) => /^loss /.test(r.description)), `metrics are there from the list: ${runs[0]?.description}`);
       assert.ok(!runs.some((r) => r.label === `saved-${RUNS}`), 'the run logged after the save is not in the list');
+      // VS Code asks for every listed run's item at each refresh: the tooltip waits for a hover (resolveTreeItem).
+      const experiments = await tree.getChildren();
+      const [first] = experiments[0] ? await tree.getChildren(experiments[0]) : [];
+      assert.ok(first?.kind === 'run');
+      const item = tree.getTreeItem(first);
+      assert.equal(item.tooltip, undefined, 'no tooltip built for a row that is only listed');
+      const hovered = tree.resolveTreeItem(item, first);
+      assert.match(hovered.tooltip instanceof vscode.MarkdownString ? hovered.tooltip.value : '', /lr = \d+/, 'the tooltip is there on hover');
 
       const tookOver = new Promise<void>((resolve) => host.onDidChange(() => resolve()));
       release();

@@ -2,11 +2,13 @@
 // database loads, and refused whenever it may not describe the database as it is (another save, a rebuild, damaged
 // bytes, another format) so that the index answers instead.
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { openRunIndex, openRunList } from '../../src/core/openRunIndex';
 import { RUN_LIST_FILE } from '../../src/core/index/runList';
+import { Slicer } from '../../src/core/slices';
 import type { RunRow } from '../../src/core/model';
 import { appendRunEdit } from '../../src/core/runEdits';
 import { captureLog, runId, Workspace, type CapturedLog } from './workspaceFixture';
@@ -19,9 +21,20 @@ function shown(rows: RunRow[]): unknown[] {
   return rows.map((r) => ({ ...r }));
 }
 
-function listed(dir: string): RunRow[] | string {
-  const list = openRunList(dir, 30, () => NOW);
+async function listed(dir: string, slicer?: Slicer): Promise<RunRow[] | string> {
+  const list = await openRunList(dir, 30, () => NOW, slicer);
   return 'problem' in list ? list.problem : list.lister.listRuns({ sort: 'name' });
+}
+
+/** The list's file with its body replaced and a checksum that matches it (so that only the body's shape is judged). */
+function rewriteBody(file: string, body: (lines: string[]) => string): void {
+  const text = readFileSync(file, 'utf8');
+  const newline = text.indexOf('\n');
+  const header = JSON.parse(text.slice(0, newline)) as Record<string, unknown>;
+  const lines = text.slice(newline + 1).split('\n').filter((l) => l !== '');
+  const next = body(lines);
+  header.sha256 = createHash('sha256').update(next).digest('hex');
+  writeFileSync(file, `${JSON.stringify(header)}\n${next}`);
 }
 
 describe('the run list beside the database', () => {
@@ -46,12 +59,12 @@ describe('the run list beside the database', () => {
     await appendRunEdit(ws.trialbookDir, runId(1), { t: 'name', name: 'renamed' });
     await appendRunEdit(ws.trialbookDir, runId(3), { t: 'star', starred: true });
     const fromIndex = await indexAll();
-    const fromList = listed(ws.trialbookDir);
+    const fromList = await listed(ws.trialbookDir);
     assert.ok(Array.isArray(fromList), `the list is read: ${String(fromList)}`);
     assert.deepEqual(shown(fromList), shown(fromIndex));
     assert.deepEqual(fromList.map((r) => r.name), ['beta', 'gamma', 'renamed']);
     assert.equal(fromList.find((r) => r.name === 'beta')?.status, 'crashed', 'statuses derived from the times, as the index does');
-    const list = openRunList(ws.trialbookDir, 30, () => NOW);
+    const list = await openRunList(ws.trialbookDir, 30, () => NOW);
     assert.ok('lister' in list);
     assert.deepEqual(list.lister.listRuns({ filter: 'params.lr = 0.1' }).map((r) => r.name), ['renamed'], 'filters work as on the index');
   });
@@ -63,13 +76,13 @@ describe('the run list beside the database', () => {
     logRun.metrics(3, { loss: 0.001, acc: 0.99 }, { ts: T0 + 100 });
     ws.append(logRun);
     const rows = await indexAll();
-    const fresh = listed(ws.trialbookDir);
+    const fresh = await listed(ws.trialbookDir);
     assert.ok(Array.isArray(fresh));
     assert.equal(fresh[0]?.metrics.loss?.last, 0.001, 'the new list carries the appended point');
     assert.deepEqual(shown(fresh), shown(rows));
     // The list of the earlier save beside the new database: never taken for it.
     writeFileSync(join(ws.trialbookDir, RUN_LIST_FILE), before);
-    assert.match(String(listed(ws.trialbookDir)), /another database file/);
+    assert.match(String(await listed(ws.trialbookDir)), /another database file/);
   });
 
   it('is refused when the database is gone, rebuilt or set aside, and when its bytes are damaged or of another format', async () => {
@@ -77,33 +90,70 @@ describe('the run list beside the database', () => {
     await indexAll();
     const file = join(ws.trialbookDir, RUN_LIST_FILE);
     const good = readFileSync(file, 'utf8');
-    assert.ok(Array.isArray(listed(ws.trialbookDir)));
+    assert.ok(Array.isArray(await listed(ws.trialbookDir)));
 
     // A flipped digit in the body (valid JSON, wrong value): the checksum refuses it.
     writeFileSync(file, good.replace('"name":"one"', '"name":"onf"'));
-    assert.match(String(listed(ws.trialbookDir)), /damaged \(checksum\)/);
+    assert.match(String(await listed(ws.trialbookDir)), /damaged \(checksum\)/);
     // Cut short, as by a crash of a writer without an atomic rename.
     writeFileSync(file, good.slice(0, good.length - 20));
-    assert.match(String(listed(ws.trialbookDir)), /damaged|not JSON/);
+    assert.match(String(await listed(ws.trialbookDir)), /damaged|not JSON/);
     writeFileSync(file, 'garbage without a header');
-    assert.match(String(listed(ws.trialbookDir)), /no header/);
-    writeFileSync(file, good.replace('"v":1', '"v":99'));
-    assert.match(String(listed(ws.trialbookDir)), /another format or version/);
+    assert.match(String(await listed(ws.trialbookDir)), /no header/);
+    writeFileSync(file, good.replace('"v":2', '"v":99'));
+    assert.match(String(await listed(ws.trialbookDir)), /another format or version/);
     writeFileSync(file, good);
 
     // The database moved aside (as when damaged) or deleted: nothing to belong to.
     const db = join(ws.trialbookDir, 'trialbook.db');
     renameSync(db, `${db}.aside`);
-    assert.match(String(listed(ws.trialbookDir)), /no run list or no database/);
+    assert.match(String(await listed(ws.trialbookDir)), /no run list or no database/);
     renameSync(`${db}.aside`, db);
-    assert.ok(Array.isArray(listed(ws.trialbookDir)));
+    assert.ok(Array.isArray(await listed(ws.trialbookDir)));
 
     // A rebuild saves another database file (and its own list).
     const index = await openRunIndex(ws.options(log, { readerWorker: false, now: () => NOW }));
     await index.rebuild();
     writeFileSync(file, good);
-    assert.match(String(listed(ws.trialbookDir)), /another database file/);
+    assert.match(String(await listed(ws.trialbookDir)), /another database file/);
     await index.close();
+  });
+
+  it('is read one entry per line in slices that give the thread back, with the same rows as read at once', async () => {
+    for (let r = 1; r <= 6; r++) ws.writeRun(runId(r), { name: `run-${r}`, experiment: `e${r % 2}`, config: { r } });
+    const fromIndex = await indexAll();
+    const body = readFileSync(join(ws.trialbookDir, RUN_LIST_FILE), 'utf8').split('\n').slice(1).filter((l) => l !== '');
+    assert.equal(body.length, 6, 'one line per run');
+    // A clock that moves 20 ms per look: every slice is used up after one entry.
+    let t = 0;
+    const slicer = new Slicer(() => (t += 20), 15);
+    const sliced = await listed(ws.trialbookDir, slicer);
+    assert.ok(Array.isArray(sliced), String(sliced));
+    assert.deepEqual(shown(sliced), shown(fromIndex));
+    assert.ok(slicer.yields >= 5, `the thread was given back between entries (${slicer.yields} times)`);
+  });
+
+  it('refuses a body of the right checksum but the wrong shape, saying where, and reads the valid list again after', async () => {
+    ws.writeRun(runId(1), { name: 'one' });
+    ws.writeRun(runId(2), { name: 'two' });
+    await indexAll();
+    const file = join(ws.trialbookDir, RUN_LIST_FILE);
+    const good = readFileSync(file);
+    // Deliberately bad entries: a line that is not JSON, an entry without its name, a run twice, a cut last line.
+    rewriteBody(file, (lines) => `${lines[0]}\n{"id":\n`);
+    assert.match(String(await listed(ws.trialbookDir)), /line 3 of the run list is not JSON/);
+    rewriteBody(file, (lines) => `${lines.map((l) => l.replace('"name":"one",', '')).join('\n')}\n`);
+    assert.match(String(await listed(ws.trialbookDir)), /entry of .* lacks a field/);
+    writeFileSync(file, good);
+    rewriteBody(file, (lines) => `${lines[0]}\n${lines[0]}\n`);
+    assert.match(String(await listed(ws.trialbookDir)), /holds .* twice/);
+    writeFileSync(file, good);
+    rewriteBody(file, (lines) => `${lines[0]}\n${(lines[1] ?? '').slice(0, 30)}`);
+    assert.match(String(await listed(ws.trialbookDir)), /does not end with a whole line/);
+    writeFileSync(file, good);
+    const rows = await listed(ws.trialbookDir);
+    assert.ok(Array.isArray(rows), String(rows));
+    assert.deepEqual(rows.map((r) => r.name), ['one', 'two']);
   });
 
   it('is written for a database saved before run lists existed, once the writer has opened it', async () => {
@@ -113,7 +163,7 @@ describe('the run list beside the database', () => {
     const index = await openRunIndex(ws.options(log, { readerWorker: false, now: () => NOW }));
     await index.sync();
     await index.save();
-    const rows = listed(ws.trialbookDir);
+    const rows = await listed(ws.trialbookDir);
     assert.ok(Array.isArray(rows), `written although nothing changed: ${String(rows)}`);
     assert.deepEqual(rows.map((r) => r.name), ['older']);
     await index.close();
@@ -121,6 +171,6 @@ describe('the run list beside the database', () => {
 
   it('lists nothing of its own when there is none: the first open has only the index', async () => {
     ws.writeRun(runId(5), { name: 'new' });
-    assert.match(String(listed(ws.trialbookDir)), /no run list or no database/);
+    assert.match(String(await listed(ws.trialbookDir)), /no run list or no database/);
   });
 });

@@ -7,7 +7,8 @@ import type { CellLink, DatasetGroup, ParamComparison, PushRecord, RunDetail, Ru
 import { applyOverrides, type EditsFile } from '../runEditsReader';
 import { compareParamValues, sortRuns } from '../runQueries';
 import { toRunDetail, toRunRow, type RunState } from '../runState';
-import { loadRuns } from '../store';
+import { loadRunsInSteps } from '../store';
+import type { Steps } from '../steps';
 import { datasetGroups, type RunWithInputs } from './datasetCatalog';
 
 export interface CatalogOptions {
@@ -36,8 +37,9 @@ export class RunCatalog {
     this.options.crashAfterSeconds = seconds;
   }
 
-  load(db: Database): void {
-    const loaded = loadRuns(db);
+  /** Loads the runs of a database nothing else uses yet, in steps (see store.loadRunsInSteps); the runs are replaced at the end. */
+  *loadInSteps(db: Database): Steps<void> {
+    const loaded = yield* loadRunsInSteps(db);
     this.runs = loaded.runs;
     this.nextSeriesId = loaded.nextSeriesId;
   }

@@ -4,20 +4,25 @@
 // it in milliseconds, while the database (tens of MiB into sql.js) loads. It is only a cache of the database: a
 // list whose database has been replaced since (another save, a rebuild, a copy, a deletion), or whose bytes do not
 // match their checksum or shape, is refused, and the index answers instead.
+// One entry per line after the header: the list is read in slices (a line, then the host's thread back when a slice
+// is used up), never in one long task on the extension host's thread.
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Lineage, MetricDefinition, ParamValue, RunQuery, RunRow } from '../model';
 import type { EditsFile, RunOverrides } from '../runEditsReader';
 import { newRunState, type RunState } from '../runState';
 import { decodeJson, encodeJson } from '../store';
 import { writeFileAtomic } from '../dbFile';
+import { Slicer } from '../slices';
 import type { FileIdentity } from './databaseFile';
 import { RunCatalog } from './runCatalog';
 
 export const RUN_LIST_FILE = 'trialbook.runs';
 const FORMAT = 'trialbook-run-list';
-const VERSION = 1;
+/** 1: the body was one JSON list (parsed in one task); 2: one entry per line. */
+const VERSION = 2;
 
 /** What can list runs: the index, or a run list read before the index has loaded. */
 export interface RunLister {
@@ -77,9 +82,9 @@ function entryOf(run: RunState, overrides: RunOverrides | undefined): Entry {
  * so that both describe the same moment. Non-finite numbers are kept (as the database's JSON columns keep them).
  */
 export function encodeRunList(runs: Iterable<RunState>, edits: ReadonlyMap<string, EditsFile>): string {
-  const entries: Entry[] = [];
-  for (const run of runs) entries.push(entryOf(run, edits.get(run.id)?.overrides));
-  return encodeJson(entries);
+  const lines: string[] = [];
+  for (const run of runs) lines.push(encodeJson(entryOf(run, edits.get(run.id)?.overrides)));
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
 interface Header { format: string; v: number; db: FileIdentity; sha256: string }
@@ -184,23 +189,24 @@ function runOf(raw: unknown, runsDir: string): { run: RunState; edits?: RunOverr
 
 /**
  * Reads the run list when it belongs to the database file as it is now; otherwise says why not (no list, another
- * database, damaged bytes, another format). Never throws.
+ * database, damaged bytes, another format, a malformed entry). Never throws. The file is read off the thread, and
+ * its entries are parsed one line at a time with `slicer` giving the thread back between slices.
  */
-export function readRunList(trialbookDir: string): RunListRead {
+export async function readRunList(trialbookDir: string, slicer: Slicer = new Slicer()): Promise<RunListRead> {
   const file = join(trialbookDir, RUN_LIST_FILE);
-  let text: string;
+  let bytes: Buffer;
   let db;
   try {
-    text = readFileSync(file, 'utf8');
-    db = statSync(join(trialbookDir, 'trialbook.db'));
+    bytes = await readFile(file);
+    db = await stat(join(trialbookDir, 'trialbook.db'));
   } catch (err) {
     return { problem: `no run list or no database (${err instanceof Error ? err.message : String(err)})` };
   }
-  const newline = text.indexOf('\n');
+  const newline = bytes.indexOf(0x0a);
   if (newline < 0) return { problem: 'the run list has no header' };
   let header: unknown;
   try {
-    header = JSON.parse(text.slice(0, newline));
+    header = JSON.parse(bytes.subarray(0, newline).toString('utf8'));
   } catch {
     return { problem: 'the run list header is not JSON' };
   }
@@ -209,22 +215,29 @@ export function readRunList(trialbookDir: string): RunListRead {
   }
   const id = header.db;
   if (id.size !== db.size || id.mtimeMs !== db.mtimeMs || id.ino !== db.ino) return { problem: 'the run list belongs to another database file' };
-  const body = text.slice(newline + 1);
+  const body = bytes.subarray(newline + 1);
   if (createHash('sha256').update(body).digest('hex') !== header.sha256) return { problem: 'the run list is damaged (checksum)' };
-  let entries: unknown;
-  try {
-    // The reviver that restores non-finite numbers costs twice the parse: only when the body holds one.
-    entries = body.includes('"$float"') ? decodeJson<unknown>(body) : JSON.parse(body) as unknown;
-  } catch {
-    return { problem: 'the run list body is not JSON' };
-  }
-  if (!Array.isArray(entries)) return { problem: 'the run list body is not a list' };
+  const text = body.toString('utf8');
+  if (text !== '' && !text.endsWith('\n')) return { problem: 'the run list body does not end with a whole line' };
   const runsDir = join(trialbookDir, 'runs');
   const runs = new Map<string, RunState>();
   const overrides = new Map<string, RunOverrides>();
-  for (const raw of entries) {
+  let line = 0;
+  for (let at = 0; at < text.length; line++) {
+    await slicer.pause();
+    const end = text.indexOf('\n', at);
+    const json = text.slice(at, end);
+    at = end + 1;
+    let raw: unknown;
+    try {
+      // The reviver that restores non-finite numbers costs twice the parse: only for an entry that holds one.
+      raw = json.includes('"$float"') ? decodeJson<unknown>(json) : JSON.parse(json) as unknown;
+    } catch {
+      return { problem: `line ${line + 2} of the run list is not JSON` };
+    }
     const r = runOf(raw, runsDir);
     if (typeof r === 'string') return { problem: r };
+    if (runs.has(r.run.id)) return { problem: `the run list holds ${r.run.id} twice` };
     runs.set(r.run.id, r.run);
     if (r.edits) overrides.set(r.run.id, r.edits);
   }

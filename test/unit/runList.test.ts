@@ -3,7 +3,7 @@
 // bytes, another format) so that the index answers instead.
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { openRunIndex, openRunList } from '../../src/core/openRunIndex';
@@ -51,6 +51,18 @@ describe('the run list beside the database', () => {
     await index.close();
     return rows;
   }
+
+  it('a writer killed while writing the list leaves its temporary file; the next writer removes it', async () => {
+    ws.writeRun(runId(1), { name: 'alpha' });
+    await indexAll();
+    // What a SIGKILL between the temporary file's write and its rename leaves (the persistence test's kill lands
+    // there only sometimes).
+    const stale = join(ws.trialbookDir, `.${RUN_LIST_FILE}.tmp-999999`);
+    writeFileSync(stale, 'half a list');
+    const rows = await indexAll();
+    assert.equal(rows.length, 1);
+    assert.equal(existsSync(stale), false, 'the dead writer\'s temporary run list is removed');
+  });
 
   it('is written with the database and lists the same rows as the index (edits, params, summaries, non-finite values, statuses)', async () => {
     ws.writeRun(runId(1), { name: 'alpha', experiment: 'e1', config: { lr: 0.1, nested: { a: [1, 'x'] }, __proto__x: 1 } });

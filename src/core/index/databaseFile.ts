@@ -11,7 +11,7 @@ import type { Logger } from '../model';
 import { migrate, NewerSchemaError } from '../storeSchema';
 import { WriterLock } from '../writerLock';
 import { describeFileError, entryKind, errorCode } from './fileProblems';
-import { runListMatches, writeRunList } from './runList';
+import { RUN_LIST_FILE, runListMatches, writeRunList } from './runList';
 import { Slicer } from '../slices';
 import { runSteps, runStepsSliced, type Steps } from '../steps';
 
@@ -146,11 +146,11 @@ export class DatabaseFile {
     if (changed && !this.frozen) this.loadFromDisk(false);
   }
 
-  /** A writer killed mid-save leaves its temporary file; only the lock holder may clean it up. */
+  /** A writer killed mid-save leaves its temporary files (the database's, the run list's); only the lock holder may clean them up. */
   private removeStaleTempFiles(): void {
     try {
       for (const f of readdirSync(this.options.trialbookDir)) {
-        if (f.startsWith('.trialbook.db.tmp-')) rmSync(join(this.options.trialbookDir, f), { force: true });
+        if (f.startsWith('.trialbook.db.tmp-') || f.startsWith(`.${RUN_LIST_FILE}.tmp-`)) rmSync(join(this.options.trialbookDir, f), { force: true });
       }
     } catch { /* the folder may not exist yet */ }
   }

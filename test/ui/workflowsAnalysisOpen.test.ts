@@ -104,8 +104,26 @@ export const tests: UiTest[] = [
         await screenshot('analysis-opened-from-runs-view-title');
 
         // 2. An experiment node's context menu: that experiment's runs (the same panel, reused).
+        // Clearing the filter re-renders the tree with every experiment: the sweep's row moves. Right-clicking before
+        // it settles can land on a run's row (whose Analyze means the view's runs: 'all runs'), so wait until the
+        // tree shows other rows (or 2 s have passed: a workspace may hold only the sweep) and the sweep's row stays put
+        // between two looks.
+        const rows = sidebar.locator('.monaco-list-row');
+        const filteredRows = await rows.count();
         await workbench.runCommand('Trialbook: Clear Filter');
-        await workbench.treeRow(sidebar, EXPERIMENT).click({ button: 'right' });
+        const experimentRow = workbench.treeRow(sidebar, EXPERIMENT);
+        const clearedAt = Date.now();
+        const settleBy = clearedAt + 20_000;
+        let lastTop: number | undefined;
+        for (;;) {
+          const top = (await experimentRow.boundingBox())?.y;
+          const rerendered = (await rows.count()) !== filteredRows || Date.now() - clearedAt > 2_000;
+          if (rerendered && top !== undefined && top === lastTop) break;
+          if (Date.now() > settleBy) throw new Error(`the Runs view did not settle after Clear Filter (${await rows.count()} rows, ${filteredRows} filtered)`);
+          lastTop = top;
+          await page.waitForTimeout(250);
+        }
+        await experimentRow.click({ button: 'right' });
         const menuItem = page.locator('.context-view .action-label', { hasText: 'Analyze Runs (Sweep)' }).first();
         await menuItem.waitFor({ state: 'visible', timeout: 10_000 });
         await menuItem.hover();

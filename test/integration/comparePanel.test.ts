@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ComparePanelInfo } from '../../src/vscode/testApi';
-import { activateTrialbook, runPython, waitFor, WALKING_SKELETON_SCRIPT, workspaceDir, writeFixtureRun, writeRunLog } from './helpers';
+import { activateTrialbook, compareState, PAGE_START_MS, runPython, waitFor, WALKING_SKELETON_SCRIPT, workspaceDir, writeFixtureRun, writeRunLog } from './helpers';
 
 suite('Compare panel', () => {
   teardown(async () => {
@@ -9,7 +9,7 @@ suite('Compare panel', () => {
   });
 
   test('trialbook.compareRuns with two run ids opens a panel that becomes ready with loss, downsampled to the cap', async function () {
-    this.timeout(60_000);
+    this.timeout(150_000);
     const { api } = await activateTrialbook();
     const cap = vscode.workspace.getConfiguration('trialbook').get<number>('maxPointsPerLine', 1000);
     const sdkRunId = (await runPython(WALKING_SKELETON_SCRIPT, workspaceDir())).trim().split('\n').pop() ?? '';
@@ -21,7 +21,7 @@ suite('Compare panel', () => {
       const panels = api.comparePanels();
       const last = panels.at(-1);
       return panels.length > before && last?.ready ? last : undefined;
-    }, 15_000);
+    }, PAGE_START_MS, () => compareState(api));
     assert.deepEqual([...panel.runIds].sort(), [sdkRunId, longRun.id].sort());
     assert.deepEqual(panel.metrics, ['loss']);
     const shortPoints = panel.pointsSent[`${sdkRunId}/loss`];
@@ -38,7 +38,7 @@ suite('Compare panel reuse', () => {
   });
 
   test('a second Compare shows its runs in the open panel; Compare Runs in a New Panel opens another', async function () {
-    this.timeout(60_000);
+    this.timeout(150_000);
     const { api } = await activateTrialbook();
     const [a, b, c] = ['reuse-a', 'reuse-b', 'reuse-c'].map((name) => writeFixtureRun({ experiment: 'reuse', name, points: 30 }));
     assert.ok(a && b && c);
@@ -48,7 +48,7 @@ suite('Compare panel reuse', () => {
       const panels = api.comparePanels();
       const last = panels.at(-1);
       return panels.length === count && last?.ready && [...last.runIds].sort().join() === [...runIds].sort().join() && Object.keys(last.pointsSent).length === runIds.length ? panels : undefined;
-    }, 20_000);
+    }, PAGE_START_MS, () => compareState(api));
     await vscode.commands.executeCommand('trialbook.compareRuns', [a.id, b.id]);
     await ready(1, [a.id, b.id]);
     await vscode.commands.executeCommand('trialbook.compareRuns', [b.id, c.id]);
@@ -66,7 +66,7 @@ suite('Compare panel: runs picked in the panel, x axis by a metric', () => {
   });
 
   test('the run picker answers with the runs the filter language matches, says why a filter is wrong, and setRuns changes the runs', async function () {
-    this.timeout(60_000);
+    this.timeout(150_000);
     const { api } = await activateTrialbook();
     const experiment = `picker-${Date.now()}`;
     const steps = (epochs: boolean) => Array.from({ length: 40 }, (_, step) => ({ loss: 1 / (step + 1), ...(epochs && step % 10 === 0 ? { epoch: step / 10 } : {}) }));
@@ -75,7 +75,7 @@ suite('Compare panel: runs picked in the panel, x axis by a metric', () => {
     const third = writeRunLog({ experiment, name: 'third', steps: steps(true) });
     await api.refresh();
     await vscode.commands.executeCommand('trialbook.compareRuns', [withEpoch.id]);
-    const panelId = await waitFor('a ready compare panel', () => api.webviewPanels().filter((p) => p.kind === 'compare' && p.ready).at(-1)?.id, 20_000);
+    const panelId = await waitFor('a ready compare panel', () => api.webviewPanels().filter((p) => p.kind === 'compare' && p.ready).at(-1)?.id, PAGE_START_MS, () => compareState(api));
     const info = (): ComparePanelInfo | undefined => api.comparePanels().at(-1);
 
     await api.postFromWebview(panelId, { type: 'findRuns', filter: `experiment = "${experiment}"` });

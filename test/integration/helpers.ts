@@ -137,15 +137,31 @@ export function findRun(tree: RunsTreeExperimentItem[], runId: string): { experi
   return undefined;
 }
 
-/** Polls `probe` until it returns a value, or fails with `what` and the last value seen. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
+/**
+ * Polls `probe` until it returns a value, or fails with `what`; `explain` adds what was seen instead (a flaky wait
+ * in CI should say why it waited).
+ */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000, explain?: () => string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${explain ? `; seen: ${explain()}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * How long a test waits for a new webview page to say ready. In code-server a page's file request can get no answer
+ * and the webview service worker gives up only after its 30 s timeout (seen: ready after 31 s, the extension host and
+ * the workbench both responsive); a wait shorter than that fails on VS Code's stall, not on ours.
+ */
+export const PAGE_START_MS = 45_000;
+
+/** What a compare wait saw: every webview panel, each comparison's state, and the extension's last log lines. */
+export function compareState(api: TrialbookApi): string {
+  const compares = api.comparePanels().map((p) => ({ runs: p.runIds.length, ready: p.ready, lines: Object.keys(p.pointsSent).length, updates: p.updatesSent }));
+  return JSON.stringify({ panels: api.webviewPanels(), compares, log: api.logLines().slice(-12) });
 }
 
 export const WALKING_SKELETON_SCRIPT = [

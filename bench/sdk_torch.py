@@ -17,6 +17,8 @@ been encoded and written by then (nothing is left for the next round to pay for)
     that counts (on a quiet machine); CPU time of the process (training and writer threads) is shown
     too: it is far less disturbed by other work on a busy machine, and it gives the writer thread no
     credit for running while training has released the GIL, so it is the more pessimistic of the two;
+  * the training thread's own CPU time (time.thread_time) with and without: what logging costs the thread
+    that trains, however busy the machine; and the CPU the helpers (writer thread, writer process) use per step;
   * log() alone, per call, with this loop's values as tensors and as floats, each against a bare
     json.dumps + buffered write of the same three floats measured in this run.
 """
@@ -62,22 +64,44 @@ def _no_log(metrics):
     """The baseline's stand-in for run.log."""
 
 
+def _cpu_seconds(path):
+    """CPU time of a thread or process from /proc/.../schedstat (Linux; 0 elsewhere)."""
+    try:
+        with open(path) as handle:
+            return int(handle.read().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def helper_cpu(run):
+    """CPU seconds so far of the run's helpers: its writer thread and its writer process."""
+    if run is None:
+        return 0.0
+    writer = run._writer
+    thread, pid = getattr(writer, "_thread", None), getattr(writer, "process_pid", None)
+    total = _cpu_seconds("/proc/self/task/%d/schedstat" % thread.native_id) if thread is not None else 0.0
+    return total + (_cpu_seconds("/proc/%d/schedstat" % pid) if pid else 0.0)
+
+
 def train(step, steps, run=None):
-    """(wall seconds, CPU seconds of the whole process: training thread and writer thread)."""
+    """(wall seconds, CPU seconds of the whole process: training thread and writer thread,
+    CPU seconds of the training thread alone, CPU seconds of the writer thread and writer process)."""
     # Both sides run the same loop body (keeping the step's tensors alive and building the dict, as a real
     # loop does) so that the difference is trialbook's log() and writer alone.
     log = run.log if run is not None else _no_log
-    start, cpu = time.perf_counter(), time.process_time()
+    helpers = helper_cpu(run)
+    start, cpu, own = time.perf_counter(), time.process_time(), time.thread_time()
     for _ in range(steps):
         loss, grad_norm, lr = step()
         log({"loss": loss, "grad_norm": grad_norm, "lr": lr})
     if run is not None:
         run.flush()
-    return time.perf_counter() - start, time.process_time() - cpu
+    return (time.perf_counter() - start, time.process_time() - cpu, time.thread_time() - own,
+            helper_cpu(run) - helpers)
 
 
 def paired_rounds(step, run, rounds, steps):
-    wall, cpu, base_times = [], [], []
+    wall, cpu, own, helpers, base_times = [], [], [], [], []
     for r in range(rounds):
         if r % 2 == 0:
             without = train(step, steps)
@@ -87,8 +111,10 @@ def paired_rounds(step, run, rounds, steps):
             without = train(step, steps)
         wall.append(with_log[0] / without[0])
         cpu.append(with_log[1] / without[1])
+        own.append(with_log[2] / without[2])
+        helpers.append(with_log[3] / steps)
         base_times.append(without[0] / steps)
-    return wall, cpu, base_times
+    return wall, cpu, own, helpers, base_times
 
 
 def per_call(run, folder, step, calls):
@@ -136,7 +162,7 @@ def main():
         run = trialbook.init(dir=folder, experiment="bench-torch", system_metrics=False, capture="none")
         train(step, 300)
         train(step, 300, run)  # warm up both sides
-        wall, cpu, base_times = paired_rounds(step, run, args.rounds, args.steps)
+        wall, cpu, own, helpers, base_times = paired_rounds(step, run, args.rounds, args.steps)
         tensor_call, float_call, base_call = per_call(run, folder, step, args.calls)
         inline = run._writer.inline_chunks  # chunks written by log() itself because the writer fell behind
         run.finish()
@@ -150,13 +176,16 @@ def main():
     print("trialbook in a PyTorch loop (torch %s, 1 thread; MLP 32-%d-%d-1, batch %d): %d paired rounds of %d steps"
           % (torch.__version__, args.hidden, args.hidden, args.batch, args.rounds, args.steps))
     print("  baseline step (no logging): median %.3f ms" % (statistics.median(base_times) * 1e3))
-    for label, ratios in (("wall-clock time", wall), ("CPU time (both threads)", cpu)):
+    print("  load average (1 min) at the end: %.2f" % os.getloadavg()[0])
+    for label, ratios in (("wall-clock time", wall), ("CPU time (both threads)", cpu), ("CPU time of the training thread", own)):
         median = statistics.median(ratios)
         low, high = quartiles(ratios)
         print("  %s with logging / without: median %.4fx (%+.2f %%)  (target < 1.01x)"
               % (label, median, (median - 1) * 100))
         print("    spread: min %.4fx, quartiles %.4fx..%.4fx, max %.4fx; per round: %s"
               % (min(ratios), low, high, max(ratios), " ".join("%.3f" % r for r in ratios)))
+    print("  CPU of the writer thread + writer process: median %.2f us a step (on other cores when they are free)"
+          % (statistics.median(helpers) * 1e6))
     print("  log() per call, median of batches of %d (baseline: json.dumps + buffered write of the same floats,"
           " %.2f us):" % (BATCH_CALLS, base_call * 1e6))
     print("    tensor values (loss, grad_norm) + float lr: %.2f us = %.2fx the baseline" % (tensor_call * 1e6, tensor_call / base_call))

@@ -158,6 +158,30 @@ class WriterProcessTest(SdkTestCase):
         self.assertEqual((events[-1]["t"], events[-1]["status"]), ("run_end", "killed"))
 
 
+    def test_a_loop_logging_every_millisecond_hands_over_a_few_frames_a_second_not_one_per_32_events(self):
+        # Each frame wakes the writer process (a read, a write, an answer) and costs a thread switch here,
+        # whatever its size: a training loop must not pay that every few dozen steps (issue 10).
+        run = trialbook.init(dir=self.tmp, system_metrics=False, capture="none")
+        writer = run._writer
+        self.assertIsNotNone(writer.process_pid)
+        run.flush()
+        before = writer.frames_sent
+        started = time.monotonic()
+        steps = 0
+        while time.monotonic() - started < 1.2:  # up to 1,200 steps, past the 1 s flush interval
+            run.log({"loss": steps * 0.5, "grad_norm": 1.0, "lr": 0.01})
+            steps += 1
+            time.sleep(0.001)
+        run.flush()
+        frames = writer.frames_sent - before
+        run.finish()
+        self.assertGreater(steps, 300)  # a busy machine sleeps longer than asked
+        # two timer wakes a second, the flush's last chunk and its token (before: ~40 frames of 32 events)
+        self.assertLessEqual(frames, 6, "%d frames for %d steps" % (frames, steps))
+        values = [e["values"]["loss"] for e in metrics_of(self.events(run.id))]
+        self.assertEqual(values, [i * 0.5 for i in range(steps)])
+
+
 class FastPathTest(SdkTestCase):
     def test_a_bad_value_under_known_names_fails_as_on_the_first_call(self):
         first = trialbook.init(dir=self.tmp, system_metrics=False)

@@ -63,6 +63,8 @@ class EventWriter:
         self.peak_units = 0  # the most units seen queued at a check (for tests and benchmarks)
         self.inline_chunks = 0  # chunks written by logging threads because the writer fell behind
         self._flush_interval = max(0.01, float(flush_interval))
+        self._wake_interval = self._flush_interval  # the drain loop's timer
+        self._wake_units = 0  # over_limit() wakes the drain loop once this many units are queued
         self._heartbeat_interval = float(heartbeat_interval) if heartbeat_interval else 0.0
         self._opener = opener or _open_append
         self._lock = threading.Lock()
@@ -131,7 +133,7 @@ class EventWriter:
             self.peak_units = queued
         if queued >= MAX_QUEUED_UNITS or self._oldest_age() > self._flush_interval:
             self._catch_up()
-        else:
+        elif queued >= self._wake_units:
             self._wake.set()
 
     def _oldest_age(self) -> float:
@@ -165,7 +167,7 @@ class EventWriter:
     def _loop(self) -> None:
         next_beat = time.time() + self._heartbeat_interval if self._heartbeat_interval else None
         while not self._stop:
-            self._wake.wait(self._flush_interval)
+            self._wake.wait(self._wake_interval)
             self._wake.clear()
             if self._stop:
                 break
@@ -194,10 +196,13 @@ class EventWriter:
                 heartbeat = False
                 if remaining <= 0 or not self.pending:
                     return
-                long_queue = self.added - self.taken >= LONG_QUEUE_UNITS
-                remaining -= self._drain_chunk(CHUNK_EVENTS if long_queue else SMALL_CHUNK_EVENTS)
+                remaining -= self._drain_chunk(self._chunk_size())
             finally:
                 self._release()
+
+    def _chunk_size(self) -> int:
+        """Events per chunk for the drain loop: small while the queue is short (above)."""
+        return CHUNK_EVENTS if self.added - self.taken >= LONG_QUEUE_UNITS else SMALL_CHUNK_EVENTS
 
     def flush(self, heartbeat: bool = False, timeout: Optional[float] = None) -> bool:
         """Encode and write everything queued so far. Safe from any thread; returns False when the

@@ -4,9 +4,11 @@
 //   1. TensorBoard first import (frame, check CRCs, decode, write run logs, index them) vs frame + decode only.
 //   2. MLflow FileStore first import (into the index) vs reading and splitting the same metric files.
 //   3. Following: one TensorBoard record appended to a big event file, visible in the index; and 1 KB appended.
+//   4. MLflow SQLite store (20 runs × 10 metrics × 1,000 steps from scale 0.25) vs loading it and selecting each run's metric rows.
+//   5. W&B offline runs (20 runs × 1,000 rows × 10 keys from scale 0.25) vs framing and decoding their records.
 // 1 and 2 are each the best of TRIALBOOK_BENCH_REPEAT runs (default 3), in wall time and in this process's CPU time
 // (on a machine others load, the CPU ratio moves less than the wall-clock one).
-import { mkdtempSync, readFileSync, readdirSync, rmSync, appendFileSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, appendFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRunIndex } from '../src/core/openRunIndex';
@@ -15,7 +17,11 @@ import { SourceFollower } from '../src/core/sources/sourceFollower';
 import { tensorboardTypes } from '../src/core/sources/tensorboardProto';
 import { readRecords } from '../src/core/sources/tfRecord';
 import { listFilesRecursive } from '../src/core/sources/sourceFiles';
-import { tbEvent, writeMlflowExperiment, writeMlflowRun, writeTbEventFile, type TbScalar } from '../test/fixtures/sourceWriters';
+import { readWandbLog } from '../src/core/sources/wandbLog';
+import { wandbRecordType } from '../src/core/sources/wandbProto';
+import { loadSqlJs } from '../src/core/sqlEngine';
+import { rows } from '../src/core/store';
+import { tbEvent, writeMlflowExperiment, writeMlflowRun, writeTbEventFile, writeWandbRun, type TbScalar } from '../test/fixtures/sourceWriters';
 
 const scale = Number(process.env.TRIALBOOK_BENCH_SCALE ?? '0.05');
 const WASM = join(__dirname, '..', '..', 'node_modules', 'sql.js', 'dist', 'sql-wasm.wasm');
@@ -76,6 +82,53 @@ async function bothPaths(what: string, bare: Timing, tmp: string, source: string
   const logs = await best(() => importInto(tmp, source, false));
   const cols = await best(() => importInto(tmp, source, true));
   console.log(`sources: ${what}:\n  index reads the logs:      ${ratios(bare, logs)}\n  columns handed to index:   ${ratios(bare, cols)}`);
+}
+
+/** An MLflow 2.17 store's tables as far as the reader reads them, with `runs` runs of 10 metrics × 1000 steps. */
+async function writeSqliteStore(file: string, runs: number): Promise<void> {
+  const { sql } = await loadSqlJs(WASM);
+  const db = new sql.Database();
+  db.exec(`CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL); INSERT INTO alembic_version VALUES ('f5a4f2784254');
+    CREATE TABLE experiments (experiment_id INTEGER, name TEXT, artifact_location TEXT, lifecycle_stage TEXT, creation_time BIGINT, last_update_time BIGINT);
+    INSERT INTO experiments VALUES (1, 'bench', '', 'active', 0, 0);
+    CREATE TABLE runs (run_uuid TEXT, name TEXT, source_type TEXT, source_name TEXT, entry_point_name TEXT, user_id TEXT, status TEXT, start_time BIGINT, end_time BIGINT, source_version TEXT, lifecycle_stage TEXT, artifact_uri TEXT, experiment_id INTEGER, deleted_time BIGINT);
+    CREATE TABLE params (key TEXT, value TEXT, run_uuid TEXT); CREATE TABLE tags (key TEXT, value TEXT, run_uuid TEXT);
+    CREATE TABLE metrics (key TEXT, value FLOAT, timestamp BIGINT, run_uuid TEXT, step BIGINT, is_nan BOOLEAN); CREATE INDEX index_metrics_run_uuid ON metrics (run_uuid);
+    BEGIN;`);
+  const insert = db.prepare('INSERT INTO metrics VALUES (?, ?, ?, ?, ?, 0)');
+  for (let r = 0; r < runs; r++) {
+    const id = r.toString(16).padStart(32, '0');
+    db.run("INSERT INTO runs VALUES (?, ?, 'UNKNOWN', '', '', 'ada', 'FINISHED', 1700000000000, 1700001000000, '', 'active', '', 1, NULL)", [id, `r${r}`]);
+    for (let s = 0; s < 1000; s++) for (let k = 0; k < 10; k++) insert.run([`m${k}`, Math.cos(s + k), 1_700_000_000_000 + s * 1000, id, s]);
+  }
+  insert.free();
+  db.exec('COMMIT');
+  writeFileSync(file, db.export());
+  db.close();
+}
+
+/** 4 and 5: an MLflow SQLite store and W&B offline runs, each against its bare pass. */
+async function sqliteAndWandb(tmp: string, runs: number): Promise<void> {
+  mkdirSync(join(tmp, 'sqlite'));
+  const dbFile = join(tmp, 'sqlite', 'mlflow.db');
+  await writeSqliteStore(dbFile, runs);
+  const { sql } = await loadSqlJs(WASM);
+  const bareSql = await best(() => {
+    const db = new sql.Database(readFileSync(dbFile));
+    for (const r of rows(db, 'SELECT run_uuid FROM runs')) rows(db, 'SELECT rowid, key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? ORDER BY rowid', [r[0] ?? null]);
+    db.close();
+  });
+  await bothPaths(`MLflow SQLite ${runs} runs × 10 metrics × 1000 steps, load+select`, bareSql, tmp, dbFile);
+  const wandb = join(tmp, 'wandb');
+  for (let r = 0; r < runs; r++) {
+    const logged = Array.from({ length: 1000 }, (_, s) => Object.fromEntries(Array.from({ length: 10 }, (__, k) => [`m${k}`, Math.cos(s + k)])));
+    writeWandbRun(wandb, { id: `run${r}`, start: 1_700_000_000, rows: logged, exitCode: 0 });
+  }
+  const record = wandbRecordType();
+  const bareWb = await best(() => {
+    for (const d of readdirSync(wandb)) for (const f of readdirSync(join(wandb, d))) if (f.endsWith('.wandb')) readWandbLog(join(wandb, d, f), 0, (data) => { record.decode(data); });
+  });
+  await bothPaths(`W&B ${runs} runs × 1000 rows × 10 keys, frame+decode`, bareWb, tmp, wandb);
 }
 
 async function main(): Promise<void> {
@@ -141,6 +194,8 @@ async function main(): Promise<void> {
     console.log(`sources: following a ${(statSync(file).size / 1e6).toFixed(1)} MB event file: one record visible in ${oneMs.toFixed(1)} ms (goal ≤ 1000 ms), ${bytes} bytes appended visible in ${kbMs.toFixed(1)} ms; first import of that file ${'(see above for rates)'}`);
     await index.close();
     follower.close();
+
+    await sqliteAndWandb(tmp, Math.max(2, Math.round(20 * Math.min(1, scale * 4))));
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -33,6 +33,12 @@ export interface TailOptions {
   headLength?: number;
   /** Read no further than this offset (a line that crosses it is left unread, as a partial last line is). */
   endOffset?: number;
+  /**
+   * Takes a chunk's complete, valid UTF-8 lines as one text (joined by '\n', no newline after the last) and answers
+   * how many lines it held; the lines are then not passed to `onLine` one by one (no string and object per line).
+   * `firstLine` is the number the text's first line gets.
+   */
+  onText?: (text: string, firstLine: number) => number;
 }
 
 /** Calls `onLine` for every complete line after `fromOffset` (`fromLine` lines were read before it). */
@@ -41,7 +47,7 @@ export function readAppendedLines(
   onLine: (line: TailLine, lineNo: number) => void,
   options: TailOptions = {},
 ): TailResult {
-  const { onBatch, headLength = HEAD_BYTES, endOffset = Number.POSITIVE_INFINITY } = options;
+  const { onBatch, headLength = HEAD_BYTES, endOffset = Number.POSITIVE_INFINITY, onText } = options;
   const fd = openSync(file, 'r');
   try {
     // A read bounded to a small file needs no 4 MiB buffer.
@@ -93,8 +99,12 @@ export function readAppendedLines(
         const body = data.subarray(first + 1, last);
         if (isUtf8(body)) {
           // Fast path: one decode for the whole chunk (0x0A never occurs inside a multi-byte UTF-8 sequence).
-          const lines = body.toString('utf8').split('\n');
-          for (const text of lines) { lineNo++; onLine({ text }, lineNo); }
+          if (onText) {
+            lineNo += onText(body.toString('utf8'), lineNo + 1);
+          } else {
+            const lines = body.toString('utf8').split('\n');
+            for (const text of lines) { lineNo++; onLine({ text }, lineNo); }
+          }
         } else {
           let start = 0;
           while (start <= body.length) {

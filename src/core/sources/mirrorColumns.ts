@@ -74,14 +74,14 @@ function eventItems(text: string, out: LogItem[]): number | undefined {
 
 /**
  * The batch the index would read from `before + points + after`: `before` and `after` are event lines (no points),
- * `points` the text metricLines wrote from `merged`. Undefined when it cannot be built exactly.
+ * `points` the lines metricLines wrote from `merged`. Undefined when it cannot be built exactly.
  */
-export function importedBatch(before: string, points: { text: string; lines: number; merged?: readonly KeyedSeries[] }, after: string): LogBatch | undefined {
+export function importedBatch(before: string, points: { bytes: Uint8Array; lines: number; merged?: readonly KeyedSeries[] }, after: string): LogBatch | undefined {
   const items: LogItem[] = [];
   const head = eventItems(before, items);
   if (head === undefined) return undefined;
   let pointLines = 0;
-  if (points.text !== '') {
+  if (points.bytes.length > 0) {
     if (!points.merged) return undefined;
     const segment = pointsSegment(points.merged);
     if (!segment) return undefined;

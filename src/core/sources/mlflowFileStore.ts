@@ -78,19 +78,26 @@ function wholeNumber(text: string, from: number, to: number): number {
  * then reads or rejects as before.
  */
 export function pushMetricLine(line: string, s: SourceSeries): boolean {
-  const a = line.indexOf(' ');
-  if (a <= 0) return false;
-  const b = line.indexOf(' ', a + 1);
-  if (b <= a + 1 || line.indexOf(' ', b + 1) >= 0) return false;
-  const timeMs = wholeNumber(line, 0, a);
-  const step = wholeNumber(line, b + 1, line.length);
+  return pushMetricText(line, 0, line.length, s);
+}
+
+/** pushMetricLine for the line text[from, to) of a longer text (a chunk of lines is not split into strings). */
+function pushMetricText(text: string, from: number, to: number, s: SourceSeries): boolean {
+  const a = text.indexOf(' ', from);
+  if (a <= from || a >= to) return false;
+  const b = text.indexOf(' ', a + 1);
+  if (b <= a + 1 || b >= to) return false;
+  const c = text.indexOf(' ', b + 1);
+  if (c >= 0 && c < to) return false;
+  const timeMs = wholeNumber(text, from, a);
+  const step = wholeNumber(text, b + 1, to);
   if (timeMs !== timeMs || step !== step) return false;
   // Only the characters of a decimal float: Number() then reads exactly what FLOAT accepts (hex, words, blanks excluded).
   for (let i = a + 1; i < b; i++) {
-    const c = line.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || c === 46 || c === 43 || c === 45 || c === 101 || c === 69)) return false;
+    const ch = text.charCodeAt(i);
+    if (!((ch >= 48 && ch <= 57) || ch === 46 || ch === 43 || ch === 45 || ch === 101 || ch === 69)) return false;
   }
-  const value = Number(line.slice(a + 1, b));
+  const value = Number(text.slice(a + 1, b));
   if (!Number.isFinite(value)) return false;
   s.steps.push(step);
   s.times.push(timeMs);
@@ -239,18 +246,37 @@ export class MlflowFileStoreReader implements SourceReader {
       if (from.offset === f.size) continue;
       const file = join(metricsDir, key);
       let s: SourceSeries | undefined;
-      // Bounded by the size listed: the read buffer fits the file (most are small) instead of a 4 MiB chunk each.
-      const result = readAppendedLines(file, from.offset, from.line, (line, lineNo) => {
-        if ('invalid' in line) { delta.problems.push({ file, line: lineNo, reason: line.invalid }); return; }
+      const take = (text: string, lineNo: number): void => {
         s ??= seriesOf(delta, key);
-        if (pushMetricLine(line.text, s)) return;
-        if (line.text.trim() === '') return;
-        const p = parseMetricLine(line.text);
+        if (pushMetricLine(text, s)) return;
+        if (text.trim() === '') return;
+        const p = parseMetricLine(text);
         if ('invalid' in p) { delta.problems.push({ file, line: lineNo, reason: `${p.invalid}; line skipped` }); return; }
         s.steps.push(p.step);
         s.times.push(p.timeMs);
         s.values.push(p.value);
-      }, { endOffset: f.size });
+      };
+      // Bounded by the size listed: the read buffer fits the file (most are small) instead of a 4 MiB chunk each.
+      const result = readAppendedLines(file, from.offset, from.line, (line, lineNo) => {
+        if ('invalid' in line) { delta.problems.push({ file, line: lineNo, reason: line.invalid }); return; }
+        take(line.text, lineNo);
+      }, {
+        endOffset: f.size,
+        // Most lines are parsed in place in the chunk's text; only an uncommon one becomes a string of its own.
+        onText: (text, firstLine) => {
+          const series = s ??= seriesOf(delta, key);
+          let lineNo = firstLine;
+          let start = 0;
+          for (;;) {
+            let end = text.indexOf('\n', start);
+            if (end < 0) end = text.length;
+            if (!pushMetricText(text, start, end, series)) take(text.slice(start, end), lineNo);
+            if (end === text.length) return lineNo - firstLine + 1;
+            lineNo++;
+            start = end + 1;
+          }
+        },
+      });
       if (s && s.steps.length === 0) delta.series.delete(key);
       Object.defineProperty(cursor.metrics, key, { value: { offset: result.offset, line: result.line }, enumerable: true, writable: true, configurable: true });
     }

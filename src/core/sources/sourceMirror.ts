@@ -187,7 +187,7 @@ async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string,
   }
   const points = metricLines(delta.series);
   // Points after the run had ended (a TensorBoard run written again, an MLflow run resumed): it runs again.
-  if (points.text !== '' && next.ended && next.meta) {
+  if (points.bytes.length > 0 && next.ended && next.meta) {
     before += resumeLine(runId, next.meta.experiment, next.meta.name, next.lastMs);
     next.ended = false;
   }
@@ -207,10 +207,10 @@ async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string,
     after += endLine(status, endMs);
     next.ended = true;
   }
-  if (before === '' && points.text === '' && after === '' && state) { if (JSON.stringify(state.cursor) !== JSON.stringify(delta.cursor)) writeState(stateFile, next); return 0; }
+  if (before === '' && points.bytes.length === 0 && after === '' && state) { if (JSON.stringify(state.cursor) !== JSON.stringify(delta.cursor)) writeState(stateFile, next); return 0; }
   mkdirSync(dir, { recursive: true });
   writeMediaFiles(dir, media.files); // before the lines that name them
-  const written = appendLog(logFile, before, points.text, after);
+  const written = appendLog(logFile, before, points.bytes, after);
   writeState(stateFile, next);
   ledger.add(runId, { kind: reader.kind, root: next.root, sourceId: ref.sourceId });
   if (sink && written.toOffset === written.fromOffset + written.bytes) {
@@ -223,9 +223,9 @@ async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string,
   return written.bytes;
 }
 
-/** Appends the parts to the log in one write; where the log ended before and after (another writer shows as a gap). */
-function appendLog(file: string, ...parts: string[]): { fromOffset: number; toOffset: number; bytes: number } {
-  const bytes = Buffer.from(parts.join(''), 'utf8');
+/** Appends the lines to the log in one write; where the log ended before and after (another writer shows as a gap). */
+function appendLog(file: string, before: string, points: Buffer, after: string): { fromOffset: number; toOffset: number; bytes: number } {
+  const bytes = before === '' && after === '' ? points : Buffer.concat([Buffer.from(before, 'utf8'), points, Buffer.from(after, 'utf8')]);
   const fd = openSync(file, 'a');
   try {
     const fromOffset = fstatSync(fd).size;

@@ -162,7 +162,7 @@ describe('sources: imported columns handed to the index', () => {
       built++;
       const read: LogBatch[] = [];
       const builder = new BatchBuilder();
-      for (const line of lines.text.split('\n').slice(0, -1)) {
+      for (const line of lines.bytes.toString('utf8').split('\n').slice(0, -1)) {
         const ev = parseEventLine(line);
         assert.ok(!('invalid' in ev), line);
         builder.add(ev);

@@ -9,8 +9,8 @@ function series(points: [number, number, number][]): SourceSeries {
   return { times: points.map((p) => p[0]), steps: points.map((p) => p[1]), values: points.map((p) => p[2]) };
 }
 
-function parsed(text: string): unknown[] {
-  return text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown);
+function parsed(bytes: Buffer): unknown[] {
+  return bytes.toString('utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown);
 }
 
 /** A deterministic pseudo-random sequence (no test depends on Math.random). */
@@ -26,7 +26,7 @@ describe('sources: metrics lines of an imported run', () => {
       ['acc', series([[1000, 0, 0.1], [2500, 1, Number.POSITIVE_INFINITY], [3000, 2, -0]])],
       ['__proto__', series([[3000, 2, 7]])],
     ]);
-    const { text, lastMs } = metricLines(m);
+    const { bytes: text, lastMs } = metricLines(m);
     assert.equal(lastMs, 3000);
     assert.deepEqual(parsed(text), [
       { v: 1, t: 'metrics', ts: 1, step: 0, values: { loss: 0.5, acc: 0.1 } },
@@ -34,7 +34,7 @@ describe('sources: metrics lines of an imported run', () => {
       { v: 1, t: 'metrics', ts: 2.5, step: 1, values: { acc: 'Infinity' } },
       JSON.parse('{"v":1,"t":"metrics","ts":3,"step":2,"values":{"loss":0.25,"acc":0,"__proto__":7}}'),
     ]);
-    assert.equal(text, metricLines(m, 'grouped').text);
+    assert.equal(text.toString('utf8'), metricLines(m, 'grouped').bytes.toString('utf8'));
   });
 
   it('leaves out negative and fractional steps and keys the format refuses, and still reports the latest time', () => {
@@ -42,7 +42,7 @@ describe('sources: metrics lines of an imported run', () => {
       ['a', series([[1000, -1, 1], [2000, 1.5, 2], [3000, 3, 3]])],
       ['', series([[4000, 4, 4]])],
     ]);
-    const { text, lastMs } = metricLines(m);
+    const { bytes: text, lastMs } = metricLines(m);
     assert.deepEqual(parsed(text), [{ v: 1, t: 'metrics', ts: 3, step: 3, values: { a: 3 } }]);
     assert.equal(lastMs, 3000);
   });
@@ -52,7 +52,7 @@ describe('sources: metrics lines of an imported run', () => {
       ['a', series([[2000, 2, 1], [1000, 1, 2], [2000, 2, 3]])],
       ['b', series([[2000, 2, 4]])],
     ]);
-    const lines = parsed(metricLines(m).text);
+    const lines = parsed(metricLines(m).bytes);
     assert.deepEqual(lines[0], { v: 1, t: 'metrics', ts: 1, step: 1, values: { a: 2 } });
     assert.equal(lines.length, 3);
     const atTwo = lines.slice(1).map((l) => (l as { values: Record<string, number> }).values);
@@ -82,8 +82,28 @@ describe('sources: metrics lines of an imported run', () => {
       }
       const fast = metricLines(m);
       const grouped = metricLines(m, 'grouped');
-      assert.deepEqual(parsed(fast.text), parsed(grouped.text), `round ${round}`);
+      assert.deepEqual(parsed(fast.bytes), parsed(grouped.bytes), `round ${round}`);
+      assert.equal(fast.bytes.toString('utf8'), grouped.bytes.toString('utf8'), `round ${round}: the same bytes`);
       assert.equal(fast.lastMs, grouped.lastMs);
     }
+  });
+
+  it('writes the bytes JSON.stringify gives for any step, value and key (long lines, non-ASCII keys, extreme numbers)', () => {
+    const steps = [0, 9, 10, 99, 100, 12345, 2 ** 31, Number.MAX_SAFE_INTEGER];
+    const values = [-0, 0, 1e-7, 1e21, -1.7976931348623157e308, 5e-324, 0.1 + 0.2, -123456.789, Number.NaN, Number.NEGATIVE_INFINITY];
+    const keys = ['loss', 'ключ/é', '"quoted"\\', 'k'.repeat(250), '🙂'];
+    const m = new Map<string, SourceSeries>();
+    for (const [j, key] of keys.entries()) {
+      m.set(key, series(steps.map((step, i) => [1_700_000_000_123 + i * 1000.5, step, values[(i + j) % values.length] ?? 0])));
+    }
+    const text = metricLines(m).bytes.toString('utf8');
+    const expected = steps.map((step, i) => {
+      const vals = keys.map((key, j) => {
+        const v = values[(i + j) % values.length] ?? 0;
+        return `${JSON.stringify(key)}:${Number.isFinite(v) ? JSON.stringify(v) : JSON.stringify(String(v))}`;
+      });
+      return `{"v":1,"t":"metrics","ts":${JSON.stringify((1_700_000_000_123 + i * 1000.5) / 1000)},"step":${step},"values":{${vals.join(',')}}}\n`;
+    }).join('');
+    assert.equal(text, expected);
   });
 });

@@ -8,12 +8,14 @@
 // The stand-in runs in a child process (bench/browseServer.ts) so that its work is not counted as the client's.
 // TRIALBOOK_BENCH_BROWSE_RUNS sets the run count (default 20,000).
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openRunIndex } from '../src/core/openRunIndex';
 import { RemoteBrowser } from '../src/core/remote/remoteBrowser';
+import { ImportLedger } from '../src/core/sources/importLedger';
 import { SyncApi } from '../src/core/sync/syncApi';
 import { tempDir } from '../test/registry/fixtures';
 
@@ -48,6 +50,18 @@ async function barePaging(base: string, expId: string): Promise<{ ms: number; ru
   return { ms: performance.now() - t0, runs, firstMs };
 }
 
+/** The baseline of the ledger's write: `runs` entries written whole, as one piece, the way a listing ended before. */
+function wholeLedgerMs(trialbookDir: string, server: string, runs: number): number {
+  const out: Record<string, { kind: string; root: string; sourceId: string }> = {};
+  for (let i = 0; i < runs; i++) out[`mlflowsrv-${i.toString(16).padStart(24, '0')}`] = { kind: 'mlflow-server', root: server, sourceId: i.toString(16).padStart(32, '0') };
+  const t0 = performance.now();
+  const sorted = Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const file = join(trialbookDir, 'ledger-baseline.json');
+  writeFileSync(`${file}.tmp`, `${JSON.stringify({ format: 1, runs: sorted }, null, 1)}\n`);
+  renameSync(`${file}.tmp`, file);
+  return performance.now() - t0;
+}
+
 async function main(): Promise<void> {
   const child = spawn(process.execPath, [join(__dirname, 'browseServer.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
   const uri = await new Promise<string>((resolve, reject) => {
@@ -78,6 +92,11 @@ async function main(): Promise<void> {
       if (now - tick > 55) stalls.push(`${(now - tick - 5).toFixed(0)} ms at ${browser.status.listed} runs listed (${browser.status.state})`);
       tick = now;
     }, 5);
+    // Each ledger save (a slice's runs appended) is timed; the baseline is the ledger written whole in one piece,
+    // as a listing did at its end before the journal (sorted, indented JSON, written and renamed), timed after.
+    const saves: number[] = [];
+    const save = Object.getOwnPropertyDescriptor(ImportLedger.prototype, 'save')?.value as (this: ImportLedger) => void;
+    ImportLedger.prototype.save = function (this: ImportLedger): void { const s0 = performance.now(); save.call(this); saves.push(performance.now() - s0); };
     delay.enable();
     const t0 = performance.now();
     const status = await browser.refresh({ onPage: () => { heapMax = Math.max(heapMax, process.memoryUsage().heapUsed); } });
@@ -89,6 +108,9 @@ async function main(): Promise<void> {
     console.log(`trialbook listing (first, into .trialbook/runs): ${status.runs.toLocaleString('en')} runs in ${listMs.toFixed(0)} ms; first page written after ${(status.firstPageMs ?? 0).toFixed(0)} ms`);
     console.log(`ratio listing / bare paging: ${(listMs / bare.ms).toFixed(2)}; first page: ${((status.firstPageMs ?? 0) / bare.firstMs).toFixed(2)} × bare first page`);
     console.log(`event loop during the listing: longest stall ${(delay.max / 1e6).toFixed(0)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms; heap growth at most ${((heapMax - heap0) / 2 ** 20).toFixed(0)} MiB`);
+    ImportLedger.prototype.save = save;
+    const whole = wholeLedgerMs(trialbookDir, uri, status.runs);
+    console.log(`import ledger: ${saves.length} saves, longest ${Math.max(0, ...saves).toFixed(1)} ms, all ${saves.reduce((a, b) => a + b, 0).toFixed(0)} ms; written whole in one piece (before): ${whole.toFixed(0)} ms (load ${loadavg()[0]?.toFixed(1) ?? '?'})`);
     console.log(`stalls over 50 ms: ${stalls.length}${stalls.length > 0 ? ` (${stalls.slice(0, 8).join('; ')})` : ''}`);
 
     const t1 = performance.now();

@@ -6,15 +6,23 @@
 // child process of its own (bench/browseServer.ts with no seeded runs). CPU is this process's user + system time
 // over the wall time, as a share of one core; the same figure with no passes is printed as the baseline.
 //
+// Two kinds of pass, measured in turn in each round (a new live run each time): "listing", a pass over every run
+// folder (what the editor does before its index is open, and did always before), and "following", the editor's
+// pass once the index is open: it looks at the runs the index reported changed (SyncFeed). The index stats every
+// log on its own poll whether sync is on or not, so its report costs the sync nothing; here the report is the live
+// run's id at every pass while it logs (what the index reports then), nothing in the passes with nothing new.
+//
 //   npx tsc -p tsconfig.json && node out/bench/syncLive.js     (or npm run bench -- sync-live)
 //
 // TRIALBOOK_BENCH_LIVE_SECONDS (default 30), _RATE (points/s, default 1000), _IDLE_RUNS (finished runs beside the
-// live one, default 200).
+// live one, default 200), _ROUNDS (rounds of the two live measurements, default 1).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseSyncTarget } from '../src/core/sync/syncTarget';
-import { pendingPoints, syncWorkspace, type SyncOptions } from '../src/core/sync/workspaceSync';
+import { SyncFeed } from '../src/core/sync/syncFeed';
+import { memoOfTarget, pendingPoints, syncWorkspace, type SyncOptions } from '../src/core/sync/workspaceSync';
 import { SyncApi } from '../src/core/sync/syncApi';
 import { RunLog } from '../test/fixtures/runLog';
 import { tempDir } from '../test/registry/fixtures';
@@ -22,6 +30,7 @@ import { tempDir } from '../test/registry/fixtures';
 const SECONDS = Number(process.env['TRIALBOOK_BENCH_LIVE_SECONDS'] ?? 30);
 const RATE = Number(process.env['TRIALBOOK_BENCH_LIVE_RATE'] ?? 1000);
 const IDLE_RUNS = Number(process.env['TRIALBOOK_BENCH_LIVE_IDLE_RUNS'] ?? 200);
+const ROUNDS = Number(process.env['TRIALBOOK_BENCH_LIVE_ROUNDS'] ?? 1);
 const PER_STEP = 10;
 const PASS_MS = 2000;
 const T0 = 1_795_743_612;
@@ -36,6 +45,12 @@ function startServer(): Promise<{ uri: string; child: ChildProcess }> {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] ?? 0 : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
 
 /** CPU of this process (user + system, ms) and wall time (ms) over `work`. */
 async function cpuOver(work: () => Promise<void>): Promise<{ cpuMs: number; wallMs: number; share: number }> {
@@ -63,41 +78,64 @@ async function main(): Promise<void> {
     if (first.stopped) throw first.stopped;
     console.log(`workspace: ${IDLE_RUNS} finished runs, synced first (${first.points.toLocaleString('en')} points); a live run at ${RATE.toLocaleString('en')} points/s for ${SECONDS} s`);
 
+    type Mode = 'listing' | 'following';
     let passes = 0;
     let points = 0;
     let longest = 0;
+    let liveId = '';
+    let writerDone = false;
+    const feed = new SyncFeed();
     // The editor's pass (SyncController.pass) every PASS_MS, until `until()` and a pass that found nothing new.
-    const passLoop = async (until: () => boolean): Promise<void> => {
-      for (;;) {
+    const passLoop = async (mode: Mode, until: () => boolean): Promise<void> => {
+      feed.relist();
+      for (let first = true; ; first = false) {
         const started = performance.now();
-        await pendingPoints(tb, opts.target);
-        const report = await syncWorkspace(opts);
+        if (mode === 'listing') feed.relist();
+        else if (!first && liveId !== '') feed.note([liveId]); // the index's report while the live run logs
+        const runIds = feed.take(memoOfTarget(tb, opts.target), Date.now());
+        if (!runIds) await pendingPoints(tb, opts.target);
+        const report = await syncWorkspace({ ...opts, ...(runIds ? { runIds } : {}) });
         if (report.stopped) throw report.stopped;
-        await pendingPoints(tb, opts.target);
+        feed.after(report);
+        await pendingPoints(tb, opts.target, runIds);
         passes++;
         points += report.points;
         longest = Math.max(longest, performance.now() - started);
-        if (until() && report.points === 0) return;
+        if (until() && report.points === 0 && !first) return;
         await sleep(Math.max(0, PASS_MS - (performance.now() - started)));
       }
     };
 
     const quietSeconds = Math.min(10, SECONDS);
     const idle = await cpuOver(() => sleep(quietSeconds * 1000));
-    console.log(`baseline, no sync: ${idle.share.toFixed(2)} % of one core over ${(idle.wallMs / 1000).toFixed(0)} s`);
-    const quiet = await cpuOver(async () => { const end = performance.now() + quietSeconds * 1000; await passLoop(() => performance.now() >= end); });
-    console.log(`sync passes, nothing new: ${quiet.share.toFixed(2)} % of one core (${passes} passes, longest ${longest.toFixed(0)} ms)`);
+    console.log(`baseline, no sync: ${idle.share.toFixed(2)} % of one core over ${(idle.wallMs / 1000).toFixed(0)} s (load ${loadavg()[0]?.toFixed(1) ?? '?'})`);
+    for (const mode of ['listing', 'following'] as const) {
+      passes = 0;
+      longest = 0;
+      const quiet = await cpuOver(async () => { const end = performance.now() + quietSeconds * 1000; await passLoop(mode, () => performance.now() >= end); });
+      console.log(`sync passes (${mode}), nothing new: ${quiet.share.toFixed(2)} % of one core (${passes} passes, longest ${longest.toFixed(0)} ms)`);
+    }
 
-    passes = 0;
-    longest = 0;
-    const liveId = '20261201T000000000-00000000ff';
-    const writer = spawn(process.execPath, [join(__dirname, 'syncLiveWriter.js'), tb, liveId, String(RATE), String(SECONDS), String(PER_STEP)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const shares: Record<Mode, number[]> = { listing: [], following: [] };
     let written = 0;
-    let writerDone = false;
-    writer.stdout?.on('data', (c: Buffer) => { const m = /done \d+ (\d+)/.exec(c.toString()); if (m?.[1]) { written = Number(m[1]); writerDone = true; } });
-    const live = await cpuOver(() => passLoop(() => writerDone));
-    console.log(`live sync: ${points.toLocaleString('en')} of ${written.toLocaleString('en')} points synced in ${passes} passes over ${(live.wallMs / 1000).toFixed(0)} s; longest pass ${longest.toFixed(0)} ms`);
-    console.log(`extension-host CPU while syncing the live run: ${live.share.toFixed(2)} % of one core (${(live.share - idle.share).toFixed(2)} % above the baseline; target ≤ 1 %)`);
+    let serial = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const mode of ['listing', 'following'] as const) {
+        passes = 0;
+        points = 0;
+        longest = 0;
+        liveId = `20261201T000000000-${(0xff + serial++).toString(16).padStart(10, '0')}`;
+        writerDone = false;
+        const writer = spawn(process.execPath, [join(__dirname, 'syncLiveWriter.js'), tb, liveId, String(RATE), String(SECONDS), String(PER_STEP)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        writer.stdout?.on('data', (c: Buffer) => { const m = /done \d+ (\d+)/.exec(c.toString()); if (m?.[1]) { written = Number(m[1]); writerDone = true; } });
+        const live = await cpuOver(() => passLoop(mode, () => writerDone));
+        shares[mode].push(live.share);
+        console.log(`round ${round + 1}, ${mode}: ${points.toLocaleString('en')} of ${written.toLocaleString('en')} points synced in ${passes} passes over ${(live.wallMs / 1000).toFixed(0)} s; longest pass ${longest.toFixed(0)} ms; ${live.share.toFixed(2)} % of one core (load ${loadavg()[0]?.toFixed(1) ?? '?'})`);
+      }
+    }
+    const listing = median(shares.listing);
+    const following = median(shares.following);
+    console.log(`extension-host CPU while syncing the live run (median of ${ROUNDS}): listing every run ${listing.toFixed(2)} %, following the index's reports ${following.toFixed(2)} % of one core (${(following - idle.share).toFixed(2)} % above the baseline; target ≤ 1 %); following / listing ${(following / listing).toFixed(2)}`);
 
     const api = new SyncApi(uri, { credentials: { kind: 'anonymous' } });
     const exp = await api.call<{ experiment: { experiment_id: string } }>('GET', 'experiments/get-by-name', { experiment_name: 'live' });

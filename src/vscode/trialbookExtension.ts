@@ -59,7 +59,7 @@ export class TrialbookExtension implements vscode.Disposable {
       this.disposables.push(this.parts);
     }
     this.registries = new RegistryCommands(context.secrets, this.parts?.host, this.log);
-    if (this.parts && trialbookDir) { this.sync = new SyncController(context.secrets, trialbookDir, this.parts.treeView, this.log); this.disposables.push(this.sync); }
+    if (this.parts && trialbookDir) { this.sync = new SyncController(context.secrets, trialbookDir, this.parts.treeView, this.log, this.parts.host); this.disposables.push(this.sync); }
     if (this.parts && trialbookDir) { this.remote = new RemoteController(context.secrets, trialbookDir, this.parts, this.log); this.disposables.push(this.remote); }
     void vscode.commands.executeCommand('setContext', ContextKey.hasRuns, trialbookDir ? existsSync(trialbookDir) : false);
     void vscode.commands.executeCommand('setContext', ContextKey.ready, true);

@@ -44,6 +44,20 @@ export async function listRunLogs(runsDir: string): Promise<RunLog[]> {
   return found.filter((log): log is RunLog => log !== undefined);
 }
 
+/**
+ * The logs of these runs only, without listing the runs folder: what a sync that already knows which runs changed
+ * (from the index's change report) looks at. Ids that are not run folder names, and folders without a log, are left out.
+ */
+export async function runLogsOf(runsDir: string, ids: Iterable<string>): Promise<RunLog[]> {
+  const found: RunLog[] = [];
+  for (const id of new Set(ids)) {
+    if (!RUN_ID.test(id)) continue;
+    const log = await runLog(id, join(runsDir, id, 'events.jsonl'));
+    if (log) found.push(log);
+  }
+  return found;
+}
+
 /** One run's log, or its problem; undefined when the folder has no log. */
 async function runLog(id: string, file: string): Promise<RunLog | undefined> {
   let st: Stats;

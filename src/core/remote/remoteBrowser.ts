@@ -149,8 +149,8 @@ export class RemoteBrowser {
     let runs = 0;
     /** Mirror folders of every run the server listed (a full listing removes the other cached runs). */
     const seen = new Set<string>();
-    // One ledger for the whole listing, saved at its end (it holds every imported run: saving it per page costs
-    // O(runs) each time). Runs written before a failure are noted on the next listing (their folders exist).
+    // One ledger for the whole listing, its additions appended slice by slice (a slice's lines, never the whole
+    // ledger). Runs written before a crash are noted on the next listing (their folders exist).
     const ledger = new ImportLedger(this.runsDir);
     try {
       const experiments = await this.exclusive(() => this.reader.experiments());
@@ -165,6 +165,7 @@ export class RemoteBrowser {
             const listing = { runs: all.slice(at, at + WRITE_SLICE), problems: at === 0 ? page.listing.problems : [] };
             const report = await this.exclusive(async (): Promise<PageReport> => {
               const mirrored = await mirrorSource(this.reader, this.runsDir, this.log, { listing, told: this.told, ledger });
+              ledger.save();
               return { changed: mirrored.changed, runs: mirrored.runs };
             });
             runs += report.runs;

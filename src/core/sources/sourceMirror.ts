@@ -134,7 +134,7 @@ export interface MirrorOptions {
   listing?: RunListing;
   /** Problems already logged: each is logged once. */
   told?: Set<string>;
-  /** A ledger the caller saves (a server listed in many pages saves it once, not once per page). */
+  /** A ledger the caller saves (a server listed in many pages keeps one ledger across them). */
   ledger?: ImportLedger;
   /** The index, to hand each run's appended lines to as columns (it reads the log for any it does not take). */
   sink?: ImportedSink;

@@ -1,11 +1,11 @@
-// One sync of a workspace to an MLflow server: every run folder with a log, a few at a time, each from its
-// cursor. Runs imported from other tools (a `source.json` beside the log) are not sent back out. A refusal that
+// One sync of a workspace to an MLflow server: every run folder with a log (or only the runs named, without listing
+// the runs folder: the editor names the runs the index reported changed), a few at a time, each from its cursor. Runs imported from other tools (a `source.json` beside the log) are not sent back out. A refusal that
 // concerns one run is reported and the others go on; wrong credentials or a server that stays away stop the sync
 // (it resumes where it stopped next time).
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../../shared/errorMessage';
-import { listRunLogs } from '../index/runFolders';
+import { listRunLogs, runLogsOf, type RunLog } from '../index/runFolders';
 import { RegistryError } from '../registry/errors';
 import { readEditsIfChanged } from '../runEditsReader';
 import type { RunFacts } from './runFacts';
@@ -25,8 +25,11 @@ export interface SyncOptions {
   signal?: AbortSignal;
   /** Runs synced at once (default 4). */
   concurrency?: number;
-  /** Only these runs (default: all). */
-  runIds?: string[];
+  /**
+   * Only these runs (default: all). Named runs are looked at without listing the runs folder: a pass costs what it
+   * names, whatever the workspace holds.
+   */
+  runIds?: readonly string[];
   crashAfterMs?: number;
   now?: () => number;
   onWarning?: (message: string) => void;
@@ -50,6 +53,11 @@ export interface SyncReport {
   stopped?: RegistryError;
 }
 
+/** What this process remembers of the target's runs (see syncMemo.ts), shared by every sync to it. */
+export function memoOfTarget(trialbookDir: string, target: SyncTarget): SyncMemo {
+  return memoFor(new SyncStateStore(trialbookDir, targetKey(target.trackingUri, target.experimentPrefix)).dir);
+}
+
 /** Errors after which no other run can do better: stop the whole sync. */
 function stopsSync(err: unknown): boolean {
   return err instanceof RegistryError && (err.code === 'auth' || err.code === 'denied' || err.code === 'unreachable' || err.code === 'server' || err.code === 'protocol' || err.code === 'cancelled');
@@ -69,10 +77,8 @@ export async function syncWorkspace(opts: SyncOptions): Promise<SyncReport> {
     api, store, prefix: target.experimentPrefix, experiments: store.loadExperiments(), created: new Set(), missing: new Set(), warn,
     now: opts.now ?? Date.now, crashAfterMs: opts.crashAfterMs ?? 30_000,
   };
-  const wanted = opts.runIds ? new Set(opts.runIds) : undefined;
   const memo = memoFor(store.dir);
-  const logs = (await listRunLogs(join(trialbookDir, 'runs')))
-    .filter((l) => (!wanted || wanted.has(l.id)) && !isImported(trialbookDir, memo, l.id));
+  const logs = (await runLogs(trialbookDir, opts.runIds)).filter((l) => !isImported(trialbookDir, memo, l.id));
   report.runs = logs.length;
   let next = 0;
   let done = 0;
@@ -110,6 +116,12 @@ export async function syncWorkspace(opts: SyncOptions): Promise<SyncReport> {
   return report;
 }
 
+/** The logs of the runs named, or of every run (a listing of the runs folder) when none are. */
+function runLogs(trialbookDir: string, runIds: readonly string[] | undefined): Promise<RunLog[]> {
+  const runsDir = join(trialbookDir, 'runs');
+  return runIds ? runLogsOf(runsDir, runIds) : listRunLogs(runsDir);
+}
+
 /** A run imported from another tool (its folder has a source.json): never synced out; remembered once seen. */
 function isImported(trialbookDir: string, memo: SyncMemo, runId: string): boolean {
   if (memo.imported.has(runId)) return true;
@@ -126,13 +138,13 @@ function quietUntil(facts: RunFacts, now: number, crashAfterMs: number): number 
   return now > crashAt ? Number.POSITIVE_INFINITY : crashAt + 1;
 }
 
-/** Points in the logs that are not on the server yet (reads only the unsent tails). */
-export async function pendingPoints(trialbookDir: string, target: SyncTarget): Promise<{ points: number; runs: number }> {
+/** Points in the logs that are not on the server yet (reads only the unsent tails), of the runs named or of all. */
+export async function pendingPoints(trialbookDir: string, target: SyncTarget, runIds?: readonly string[]): Promise<{ points: number; runs: number }> {
   const store = new SyncStateStore(trialbookDir, targetKey(target.trackingUri, target.experimentPrefix));
   let points = 0;
   let runs = 0;
   const memo = memoFor(store.dir);
-  for (const log of await listRunLogs(join(trialbookDir, 'runs'))) {
+  for (const log of await runLogs(trialbookDir, runIds)) {
     if ('problem' in log || isImported(trialbookDir, memo, log.id)) continue;
     // Synced completely in this process and unchanged since: nothing pending, no state read.
     const known = memo.runs.get(log.id);

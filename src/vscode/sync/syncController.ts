@@ -2,19 +2,22 @@
 // to the MLflow server every few seconds while it is on (so a live run's points are there within seconds), keeps
 // the login in SecretStorage (the registries' store: one login per server, shared with model pushes to it), and
 // shows where it stands in a status bar item and on the Runs view's badge: synced / pending N / error + retry.
+// Once the index is open, a pass follows its change reports (SyncFeed): it looks at the runs that changed, not at
+// every run folder, so a live run's pass costs the same beside ten runs or ten thousand.
 import * as vscode from 'vscode';
 import { askMlflowLogin } from '../mlflowLogin';
 import type { Credentials } from '../../core/registry/types';
 import type { Logger } from '../../core/model';
 import { RegistryError } from '../../core/registry/errors';
 import { parseSyncTarget, type SyncTarget } from '../../core/sync/syncTarget';
-import { pendingPoints, syncWorkspace } from '../../core/sync/workspaceSync';
+import { SyncFeed } from '../../core/sync/syncFeed';
+import { memoOfTarget, pendingPoints, syncWorkspace } from '../../core/sync/workspaceSync';
 import { errorMessage } from '../../shared/errorMessage';
 import { formatCount } from '../../shared/format';
 import { inertText } from '../../shared/untrustedText';
 import { RegistrySecrets, type RegistryConfig } from '../registrySettings';
 
-/** Milliseconds between syncs while sync is on: a pass with nothing new costs one stat per run and no request. */
+/** Milliseconds between syncs while sync is on: a pass with nothing new reported costs no file access and no request. */
 const PASS_MS = 2000;
 export const SyncCommand = { syncNow: 'trialbook.syncNow', setCredentials: 'trialbook.setSyncCredentials' } as const;
 
@@ -46,6 +49,12 @@ function secretsConfig(target: SyncTarget): RegistryConfig {
   return { name: 'sync', kind: 'mlflow', trackingUri: target.trackingUri, modelName: '' };
 }
 
+/** What reports which runs changed: the index host (its reports count once its index is open). */
+export interface RunChanges {
+  readonly onDidChange: vscode.Event<{ readonly changed: readonly string[] }>;
+  peek(): unknown;
+}
+
 export class SyncController implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('trialbook.sync', vscode.StatusBarAlignment.Left, 49);
   private readonly secrets: RegistrySecrets;
@@ -57,8 +66,12 @@ export class SyncController implements vscode.Disposable {
   /** After an auth error, passes wait for new credentials or a retry: a rejected login is not sent every 2 s. */
   private paused = false;
   private current: SyncStatus = { state: { kind: 'off' }, text: '', tooltip: '', badge: 0, syncs: 0 };
+  private readonly feed = new SyncFeed();
+  /** The index was open at the last pass: its reports are followed (from a pass after it opened that listed every run). */
+  private following = false;
 
-  constructor(secretStorage: vscode.SecretStorage, private readonly trialbookDir: string, private readonly treeView: vscode.TreeView<unknown>, private readonly log: Logger) {
+  constructor(secretStorage: vscode.SecretStorage, private readonly trialbookDir: string, private readonly treeView: vscode.TreeView<unknown>, private readonly log: Logger,
+    private readonly changes: RunChanges) {
     this.secrets = new RegistrySecrets(secretStorage);
     this.item.name = 'Trialbook: team sync';
     this.item.command = SyncCommand.syncNow;
@@ -66,6 +79,7 @@ export class SyncController implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('trialbook.sync')) this.reload(); }),
       vscode.commands.registerCommand(SyncCommand.syncNow, () => { this.paused = false; return this.syncNow(); }),
       vscode.commands.registerCommand(SyncCommand.setCredentials, () => this.askCredentials()),
+      changes.onDidChange((report) => this.feed.note(report.changed)),
     );
     this.reload();
   }
@@ -78,6 +92,7 @@ export class SyncController implements vscode.Disposable {
     const s = readSetting();
     this.abort?.abort();
     this.paused = false;
+    this.feed.relist();
     if (s === undefined || 'problem' in s || !s.enabled) {
       this.setting = undefined;
       if (this.timer) { clearInterval(this.timer); this.timer = undefined; }
@@ -102,16 +117,22 @@ export class SyncController implements vscode.Disposable {
   private async pass(setting: SyncSetting): Promise<void> {
     const credentials: Credentials = (await this.secrets.get(secretsConfig(setting.target))) ?? { kind: 'anonymous' };
     this.abort = new AbortController();
+    const runIds = this.runsToLook(setting);
     try {
-      const before = await pendingPoints(this.trialbookDir, setting.target);
-      if (before.points > 0) this.show({ kind: 'pending', points: before.points, runs: before.runs });
+      // A pass over every run may take long (a first sync): say what is pending first. A pass over the runs that
+      // changed takes milliseconds, and the count after it says the same.
+      if (!runIds) {
+        const before = await pendingPoints(this.trialbookDir, setting.target);
+        if (before.points > 0) this.show({ kind: 'pending', points: before.points, runs: before.runs });
+      }
       const report = await syncWorkspace({
-        trialbookDir: this.trialbookDir, target: setting.target, credentials, signal: this.abort.signal,
+        trialbookDir: this.trialbookDir, target: setting.target, credentials, signal: this.abort.signal, ...(runIds ? { runIds } : {}),
         // In the editor a pass gives up sooner: the next pass (2 s later) resumes anyway.
         retry: { budgetMs: 30_000 },
         onWarning: (m) => this.log.warn(`Trialbook sync: ${m}`),
       });
       this.current.syncs++;
+      this.feed.after(report);
       if (report.stopped) {
         if (report.stopped.code === 'cancelled') return;
         const auth = report.stopped.code === 'auth' || report.stopped.code === 'denied';
@@ -124,13 +145,25 @@ export class SyncController implements vscode.Disposable {
         this.show({ kind: 'error', reason: `${report.problems.length} run(s) refused; first: ${first?.runId ?? ''}: ${first?.message ?? ''}`, auth: false });
         return;
       }
-      const left = await pendingPoints(this.trialbookDir, setting.target);
+      const left = await pendingPoints(this.trialbookDir, setting.target, runIds);
       if (left.points > 0) this.show({ kind: 'pending', points: left.points, runs: left.runs });
       else this.show({ kind: 'synced', points: report.points, at: Date.now() });
     } catch (err) {
+      this.feed.relist();
       const reason = err instanceof RegistryError ? err.message : `sync failed: ${errorMessage(err)}`;
       this.show({ kind: 'error', reason, auth: false });
     }
+  }
+
+  /**
+   * The runs this pass looks at, or undefined for every run: all of them until the index is open (nothing reports
+   * changes before), and once more when it has opened (changes before it did were not reported).
+   */
+  private runsToLook(setting: SyncSetting): string[] | undefined {
+    const open = this.changes.peek() !== undefined;
+    if (!open || !this.following) this.feed.relist();
+    this.following = open;
+    return this.feed.take(memoOfTarget(this.trialbookDir, setting.target), Date.now());
   }
 
   private show(state: SyncState): void {

@@ -77,7 +77,7 @@ async function frameWhere(page: Page, what: string, accept: (frame: Frame) => Pr
 const hasSelector = (selector: string) => async (frame: Frame): Promise<boolean> => (await frame.locator(selector).count()) > 0;
 
 /** The Analysis page once its title is `title`, it counts all the sweep's runs and its lines are drawn. */
-function analysisShowing(page: Page, title: string, timeoutMs = 30_000): Promise<Frame> {
+function analysisShowing(page: Page, title: string, timeoutMs = 60_000): Promise<Frame> {
   return frameWhere(page, `the Analysis of ${title} with ${RUNS} runs drawn`, async (frame) => {
     if ((await frame.locator('canvas.pcp-lines').count()) === 0) return false;
     if ((await frame.locator('h1').innerText({ timeout: 1_000 })) !== `Analysis: ${title}`) return false;
@@ -123,7 +123,9 @@ async function contextMenuOn(page: Page, sidebar: Locator, workbench: Workbench,
         await menuItem.waitFor({ state: 'visible', timeout: 10_000 });
         const focused = (await sidebar.locator('.monaco-list-row.focused').first().getAttribute('aria-label').catch(() => null)) ?? '';
         if (focused.startsWith(label)) {
-          await menuItem.click();
+          await menuItem.hover();
+          await page.keyboard.press('Enter');
+          await menuItem.waitFor({ state: 'hidden', timeout: 10_000 });
           return;
         }
         await page.keyboard.press('Escape');
@@ -243,6 +245,10 @@ export const tests: UiTest[] = [
         assert.equal(await compareAgain.locator('select[aria-label="Group runs by"]').inputValue(), 'except:seed');
         assert.equal(await compareAgain.locator('select[aria-label="Group line"]').inputValue(), 'median');
         assert.equal(await compareAgain.locator('select[aria-label="Group band"]').inputValue(), 'std');
+      } catch (err) {
+        // What the window showed when the step failed (the runner's screenshot comes after the cleanup below).
+        await screenshot('FAILED-analysis-open-before-cleanup').catch(() => undefined);
+        throw err;
       } finally {
         for (const id of ids) rmSync(join(workspace, '.trialbook', 'runs', id), { recursive: true, force: true });
         await workbench.waitReady().catch(() => undefined);

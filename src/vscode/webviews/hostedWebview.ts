@@ -5,7 +5,16 @@ import type { Logger } from '../../core/model';
 import { inertText } from '../../shared/untrustedText';
 import type { PanelContract } from '../../shared/webviews/schema';
 import { PanelHost, restoreState, type PanelHandlers } from './panelHost';
-import { webviewHtml, webviewRoots } from './webviewHtml';
+import { assetsFailedType, webviewHtml, webviewRoots } from './webviewHtml';
+
+/** Times a page whose files failed to load is loaded again before the panel gives up (and says so in the log). */
+const MAX_RELOADS = 3;
+/** Before loading it again, a second times the attempt: the other webviews' registrations of the worker settle. */
+const RELOAD_DELAY_MS = 1_000;
+
+function isAssetsFailed(message: unknown): message is { type: string; asset?: unknown } {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === assetsFailedType;
+}
 
 /** A panel's page: its view type (the serializer's key), the bundle under dist/webview, its CSS under media/. */
 export interface PageSpec {
@@ -54,9 +63,11 @@ export class HostedWebview<In extends { type: string }, Out extends { type: stri
   readonly host: PanelHost<In, Out, State>;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
+  private reloads = 0;
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly panel: vscode.WebviewPanel, private readonly options: HostedWebviewOptions<In, Out, State>) {
-    const { extensionUri, page } = options;
+    const { extensionUri } = options;
     this.host = new PanelHost({
       contract: options.contract,
       port: panel.webview,
@@ -67,9 +78,9 @@ export class HostedWebview<In extends { type: string }, Out extends { type: stri
     // A revived panel keeps the options it had, but a new version of the extension may need others.
     panel.webview.options = { enableScripts: true, localResourceRoots: [...webviewRoots(extensionUri), ...(options.resourceRoots ?? [])] };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'trialbook.svg');
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, page.script, page.styles, page.title);
+    this.load();
     this.disposables.push(
-      panel.webview.onDidReceiveMessage((message: unknown) => this.host.receive(message)),
+      panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       // Hidden pages are torn down (no retainContextWhenHidden); shown again, the page starts over and says ready.
       panel.onDidChangeViewState((e) => { if (!e.webviewPanel.visible) this.host.pageGone(); }),
       panel.onDidDispose(() => this.dispose()),
@@ -78,12 +89,40 @@ export class HostedWebview<In extends { type: string }, Out extends { type: stri
 
   /** Delivers `message` exactly as the page's postMessage would (the integration tests' malformed messages). */
   receive(message: unknown): Promise<void> {
+    if (isAssetsFailed(message)) {
+      this.reloadPage(String(message.asset));
+      return Promise.resolve();
+    }
     return this.host.receive(message);
+  }
+
+  /** A new page shell (a new nonce: VS Code loads it anew even when nothing else changed). */
+  private load(): void {
+    const { extensionUri, page } = this.options;
+    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, page.script, page.styles, page.title);
+  }
+
+  /** The page's own files failed to load (see assetsFailedType): it never started, so it is loaded again. */
+  private reloadPage(asset: string): void {
+    if (this.disposed || this.reloadTimer !== undefined) return;
+    const { log, page } = this.options;
+    if (this.reloads >= MAX_RELOADS) {
+      log.error(`${page.title} panel: its page failed to load ${inertText(asset)} ${MAX_RELOADS + 1} times; close the panel and open it again.`);
+      return;
+    }
+    this.reloads++;
+    log.warn(`${page.title} panel: its page failed to load ${inertText(asset)}; loading it again (${this.reloads} of ${MAX_RELOADS}).`);
+    this.host.pageGone();
+    this.reloadTimer = setTimeout(() => {
+      this.reloadTimer = undefined;
+      if (!this.disposed) this.load();
+    }, RELOAD_DELAY_MS * this.reloads);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    clearTimeout(this.reloadTimer);
     this.host.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.options.onDispose();

@@ -7,6 +7,14 @@ export function webviewRoots(extensionUri: vscode.Uri): vscode.Uri[] {
 }
 
 /**
+ * What a page's loader says when its own script or style failed to load. In the browser (code-server) every webview
+ * of a window shares one service worker that serves its files, and each webview registers it anew: when a reload
+ * restores two panels at once, the second registration replaces the worker while the first page loads, and that
+ * page's requests go to the network (net::ERR_NAME_NOT_RESOLVED), leaving it blank. Loaded again, it starts.
+ */
+export const assetsFailedType = 'trialbookAssetsFailed';
+
+/**
  * A page shell with a strict CSP: nothing loads unless named here, and only the script carrying this
  * page's nonce runs. Run-supplied text never reaches this HTML: it arrives later as data messages.
  */
@@ -20,6 +28,14 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
+  // Runs before the page's files load (error events of <script> and <link> do not bubble: caught while capturing).
+  // Only on a failure does it take the VS Code API (which a page may take once): the page did not start anyway.
+  const loader = `<script nonce="${nonce}">addEventListener('error', (e) => {
+  const t = e.target;
+  if (window.trialbookAssetsFailed || !(t instanceof HTMLScriptElement || t instanceof HTMLLinkElement)) return;
+  window.trialbookAssetsFailed = true;
+  acquireVsCodeApi().postMessage({ type: '${assetsFailedType}', asset: String(t.src || t.href).slice(-80) });
+}, true);</script>`;
   const links = styles.map((s) => `<link rel="stylesheet" href="${asset('media', s)}">`).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
@@ -27,6 +43,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+${loader}
 ${links}
 <title>${title.replace(/[<>&"]/g, '')}</title>
 </head>

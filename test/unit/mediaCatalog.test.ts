@@ -88,6 +88,29 @@ describe('media: events in the log, read by the media catalog and skipped by the
     assert.ok(searched <= 3 * size, `searched ${searched} bytes of a ${size}-byte log`);
   });
 
+  it('a long log is read in slices, chunk by chunk: its media lines found wherever the chunks cut, a line longer than a chunk too', async () => {
+    const id = runId(5);
+    // ~4 MB of metric lines with a media line every 2,000 steps (the 1 MB chunks cut anywhere), and one text event of 1.6 MB.
+    const run = new RunLog(id).start({ experiment: 'e', name: 'long' }, T0);
+    const want: number[] = [];
+    for (let step = 0; step < 40_000; step++) {
+      run.metrics(step, { loss: 1 / (step + 1), acc: step / 40_000, lr: 0.001 }, { ts: T0 + 1 + step / 100 });
+      if (step % 2000 === 1999) { run.media(step, 'weights', 'histogram', [{ min: 0, max: 1, counts: [step] }], T0 + 2 + step / 100); want.push(step); }
+      if (step === 20_000) run.media(step, 'notes', 'text', [{ markdown: 'x'.repeat(800_000) }, { markdown: 'y'.repeat(800_000) }], T0 + 2 + step / 100);
+    }
+    ws.append(run);
+    assert.ok(statSync(ws.logPath(id)).size > 4 * 1024 * 1024);
+    const dir = join(ws.trialbookDir, 'runs', id);
+    let pauses = 0;
+    const [sliced] = await new MediaCatalog().readInSlices([{ id, dir }], () => { pauses++; return Promise.resolve(); });
+    const whole = new MediaCatalog().read(id, dir);
+    assert.deepEqual(stepsOf(sliced!.keys.get('weights')!), want);
+    assert.deepEqual(stepsOf(sliced!.keys.get('notes')!), [20_000]);
+    assert.deepEqual(stepsOf(whole.keys.get('weights')!), want);
+    assert.deepEqual(sliced!.problems, []);
+    assert.ok(pauses >= 4, `the thread was given back ${pauses} times while one 4 MB log was read`);
+  });
+
   it('reads only what was appended, whole lines only, and starts over when the log shrank', () => {
     const id = runId(3);
     const run = mediaRun(id);

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { MediaCatalog, stepsOf } from '../../src/core/media/mediaCatalog';
 import { openRunIndex } from '../../src/core/openRunIndex';
@@ -109,6 +110,47 @@ describe('media: events in the log, read by the media catalog and skipped by the
     assert.deepEqual(stepsOf(whole.keys.get('weights')!), want);
     assert.deepEqual(sliced!.problems, []);
     assert.ok(pauses >= 4, `the thread was given back ${pauses} times while one 4 MB log was read`);
+  });
+
+  it('a sliced read stopped by its caller keeps what it read: the next read (another panel sharing the catalog) goes on from there', async () => {
+    const ids = [runId(6), runId(7)];
+    for (const id of ids) {
+      const run = new RunLog(id).start({ experiment: 'e', name: id }, T0);
+      for (let step = 0; step < 30_000; step++) {
+        run.metrics(step, { loss: 1 / (step + 1), acc: step / 30_000, lr: 0.001 }, { ts: T0 + 1 + step / 100 });
+        if (step % 5000 === 0) run.media(step, 'weights', 'histogram', [{ min: 0, max: 1, counts: [step] }], T0 + 2 + step / 100);
+      }
+      ws.append(run);
+    }
+    const runs = ids.map((id) => ({ id, dir: join(ws.trialbookDir, 'runs', id) }));
+    const sizes = ids.map((id) => statSync(ws.logPath(id)).size);
+    // Counts the bytes read from the logs.
+    // The module object the catalog calls into (a namespace import is read-only).
+    const fs = createRequire(__filename)('node:fs') as typeof import('node:fs');
+    const original = fs.readSync;
+    let bytes = 0;
+    (fs as { readSync: unknown }).readSync = (...args: Parameters<typeof original>): number => {
+      const n = original(...args);
+      bytes += n;
+      return n;
+    };
+    try {
+      const catalog = new MediaCatalog();
+      let pauses = 0;
+      const partial = await catalog.readInSlices(runs, () => { pauses++; return Promise.resolve(); }, () => pauses >= 2);
+      assert.equal(partial.length, 0, 'stopped inside the first log');
+      assert.ok(bytes < sizes[0]!, `read ${bytes} bytes before stopping`);
+      const whole = await catalog.readInSlices(runs, () => Promise.resolve());
+      assert.deepEqual(whole.map((m) => stepsOf(m.keys.get('weights')!)), ids.map(() => [0, 5000, 10_000, 15_000, 20_000, 25_000]));
+      // Once, but for the part line at each 1 MB chunk's end (read again with the next chunk).
+      const logs = sizes[0]! + sizes[1]!;
+      assert.ok(bytes >= logs && bytes < logs * 1.01, `read ${bytes} bytes of ${logs} across the two reads`);
+      const after = bytes;
+      await catalog.readInSlices(runs, () => Promise.resolve());
+      assert.equal(bytes, after, 'a third read (nothing appended) reads nothing');
+    } finally {
+      (fs as { readSync: unknown }).readSync = original;
+    }
   });
 
   it('reads only what was appended, whole lines only, and starts over when the log shrank', () => {

@@ -62,17 +62,20 @@ export class MediaCatalog {
   /**
    * Several runs' media (runs without a folder are left out), `pause()` between runs and between the chunks of a long
    * log: a first read of 100 logs takes longer than a frame, and so does one 100,000-step log; the caller's thread
-   * must stay responsive (see Slicer in src/core/slices.ts).
+   * must stay responsive (see Slicer in src/core/slices.ts). Ends early, with the runs read so far, once `stop()` says so.
    */
-  async readInSlices(runs: ReadonlyArray<{ id: string; dir: string }>, pause: () => Promise<void>): Promise<RunMedia[]> {
+  async readInSlices(runs: ReadonlyArray<{ id: string; dir: string }>, pause: () => Promise<void>, stop: () => boolean = () => false): Promise<RunMedia[]> {
     const media: RunMedia[] = [];
     for (const run of runs) {
       const steps = this.readSteps(run.id, run.dir);
       for (let next = steps.next(); ; next = steps.next()) {
         if (next.done) { media.push(next.value); break; }
         await pause();
+        // Where the caller moved on (its panel closed, other runs asked for), the reading ends: what was read is kept.
+        if (stop()) return media;
       }
       await pause();
+      if (stop()) return media;
     }
     return media;
   }

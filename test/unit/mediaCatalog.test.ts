@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import type * as nodeFs from 'node:fs';
 import { statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -126,7 +127,7 @@ describe('media: events in the log, read by the media catalog and skipped by the
     const sizes = ids.map((id) => statSync(ws.logPath(id)).size);
     // Counts the bytes read from the logs.
     // The module object the catalog calls into (a namespace import is read-only).
-    const fs = createRequire(__filename)('node:fs') as typeof import('node:fs');
+    const fs = createRequire(__filename)('node:fs') as typeof nodeFs;
     const original = fs.readSync;
     let bytes = 0;
     (fs as { readSync: unknown }).readSync = (...args: Parameters<typeof original>): number => {

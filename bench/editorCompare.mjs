@@ -273,7 +273,7 @@ async function measureWorkspace(codeServerDir, size) {
         ...result.warm.map((o, i) => [`warm open ${i + 1}`, o.clicked, o.painted]),
         ...Object.entries(result.controls).flatMap(([name, runs]) => runs.map((c, i) => [`${name} ${i + 1}`, c.from, c.to])),
       ];
-      writeFileSync(join(tmpdir(), 'trialbook-bench-host.windows.json'), JSON.stringify({ clock: result.host?.clock, windows, opens: result.opens, warm: result.warm }));
+      writeFileSync(join(tmpdir(), 'trialbook-bench-host.windows.json'), JSON.stringify({ clock: result.host?.clock, windows, opens: result.opens, warm: result.warm, stalls: result.host?.stalls }));
       console.log(`extension host profile: ${join(tmpdir(), 'trialbook-bench-host.cpuprofile')} (windows: trialbook-bench-host.windows.json)`);
     }
   } finally {

@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import type * as nodeFs from 'node:fs';
 import { statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { MediaCatalog, stepsOf } from '../../src/core/media/mediaCatalog';
 import { openRunIndex } from '../../src/core/openRunIndex';
@@ -86,6 +88,70 @@ describe('media: events in the log, read by the media catalog and skipped by the
     }
     assert.deepEqual(stepsOf(media.keys.get('weights')!), [5000]);
     assert.ok(searched <= 3 * size, `searched ${searched} bytes of a ${size}-byte log`);
+  });
+
+  it('a long log is read in slices, chunk by chunk: its media lines found wherever the chunks cut, a line longer than a chunk too', async () => {
+    const id = runId(5);
+    // ~4 MB of metric lines with a media line every 2,000 steps (the 1 MB chunks cut anywhere), and one text event of 1.6 MB.
+    const run = new RunLog(id).start({ experiment: 'e', name: 'long' }, T0);
+    const want: number[] = [];
+    for (let step = 0; step < 40_000; step++) {
+      run.metrics(step, { loss: 1 / (step + 1), acc: step / 40_000, lr: 0.001 }, { ts: T0 + 1 + step / 100 });
+      if (step % 2000 === 1999) { run.media(step, 'weights', 'histogram', [{ min: 0, max: 1, counts: [step] }], T0 + 2 + step / 100); want.push(step); }
+      if (step === 20_000) run.media(step, 'notes', 'text', [{ markdown: 'x'.repeat(800_000) }, { markdown: 'y'.repeat(800_000) }], T0 + 2 + step / 100);
+    }
+    ws.append(run);
+    assert.ok(statSync(ws.logPath(id)).size > 4 * 1024 * 1024);
+    const dir = join(ws.trialbookDir, 'runs', id);
+    let pauses = 0;
+    const [sliced] = await new MediaCatalog().readInSlices([{ id, dir }], () => { pauses++; return Promise.resolve(); });
+    const whole = new MediaCatalog().read(id, dir);
+    assert.deepEqual(stepsOf(sliced!.keys.get('weights')!), want);
+    assert.deepEqual(stepsOf(sliced!.keys.get('notes')!), [20_000]);
+    assert.deepEqual(stepsOf(whole.keys.get('weights')!), want);
+    assert.deepEqual(sliced!.problems, []);
+    assert.ok(pauses >= 4, `the thread was given back ${pauses} times while one 4 MB log was read`);
+  });
+
+  it('a sliced read stopped by its caller keeps what it read: the next read (another panel sharing the catalog) goes on from there', async () => {
+    const ids = [runId(6), runId(7)];
+    for (const id of ids) {
+      const run = new RunLog(id).start({ experiment: 'e', name: id }, T0);
+      for (let step = 0; step < 30_000; step++) {
+        run.metrics(step, { loss: 1 / (step + 1), acc: step / 30_000, lr: 0.001 }, { ts: T0 + 1 + step / 100 });
+        if (step % 5000 === 0) run.media(step, 'weights', 'histogram', [{ min: 0, max: 1, counts: [step] }], T0 + 2 + step / 100);
+      }
+      ws.append(run);
+    }
+    const runs = ids.map((id) => ({ id, dir: join(ws.trialbookDir, 'runs', id) }));
+    const sizes = ids.map((id) => statSync(ws.logPath(id)).size);
+    // Counts the bytes read from the logs.
+    // The module object the catalog calls into (a namespace import is read-only).
+    const fs = createRequire(__filename)('node:fs') as typeof nodeFs;
+    const original = fs.readSync;
+    let bytes = 0;
+    (fs as { readSync: unknown }).readSync = (...args: Parameters<typeof original>): number => {
+      const n = original(...args);
+      bytes += n;
+      return n;
+    };
+    try {
+      const catalog = new MediaCatalog();
+      let pauses = 0;
+      const partial = await catalog.readInSlices(runs, () => { pauses++; return Promise.resolve(); }, () => pauses >= 2);
+      assert.equal(partial.length, 0, 'stopped inside the first log');
+      assert.ok(bytes < sizes[0]!, `read ${bytes} bytes before stopping`);
+      const whole = await catalog.readInSlices(runs, () => Promise.resolve());
+      assert.deepEqual(whole.map((m) => stepsOf(m.keys.get('weights')!)), ids.map(() => [0, 5000, 10_000, 15_000, 20_000, 25_000]));
+      // Once, but for the part line at each 1 MB chunk's end (read again with the next chunk).
+      const logs = sizes[0]! + sizes[1]!;
+      assert.ok(bytes >= logs && bytes < logs * 1.01, `read ${bytes} bytes of ${logs} across the two reads`);
+      const after = bytes;
+      await catalog.readInSlices(runs, () => Promise.resolve());
+      assert.equal(bytes, after, 'a third read (nothing appended) reads nothing');
+    } finally {
+      (fs as { readSync: unknown }).readSync = original;
+    }
   });
 
   it('reads only what was appended, whole lines only, and starts over when the log shrank', () => {

@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { scanMonitoringRuns } from '../../src/core/monitoring/monitorScan';
+import { firstLine, MonitoringScanner, scanMonitoringRuns } from '../../src/core/monitoring/monitorScan';
+import { Slicer } from '../../src/core/slices';
 import { describeFinding, monitoredVersions } from '../../src/core/monitoring/monitorStatus';
 import { RunLog } from '../fixtures/runLog';
 import { REPO_ROOT, runId } from './workspaceFixture';
@@ -135,6 +136,34 @@ describe('monitoring: edge cases read from hand-built logs', () => {
     assert.deepEqual(run?.batches[0]?.metrics, [['__proto__', 0.5], ['toString', null]]);
     assert.equal(run?.batches[0]?.features[0]?.name, 'constructor');
     assert.deepEqual(run?.problems, ['line 4: a monitor_batch event without index, timestamp or rows', 'line 5 is not JSON']);
+  });
+
+  it('a first line is read whole at any length up to the bound, across the chunks it is read in', () => {
+    const dir = join(root, 'lines');
+    mkdirSync(dir, { recursive: true });
+    // Lengths around the 4 KB chunk and its growth (16 KB), and the 256 KB bound.
+    for (const length of [0, 1, 4095, 4096, 4097, 16_383, 16_384, 16_385, 100_000, 256 * 1024 - 1]) {
+      const line = 'x'.repeat(length);
+      writeFileSync(join(dir, 'log'), `${line}\n{"second":1}\n`);
+      assert.equal(firstLine(join(dir, 'log')), line, `a first line of ${length} bytes`);
+    }
+    writeFileSync(join(dir, 'log'), 'x'.repeat(256 * 1024));
+    assert.equal(firstLine(join(dir, 'log')), undefined, 'no line end within the bound');
+    writeFileSync(join(dir, 'log'), '{"unfinished":');
+    assert.equal(firstLine(join(dir, 'log')), undefined, 'a line not yet ended');
+    assert.equal(firstLine(join(dir, 'missing')), undefined);
+  });
+
+  it('the scan in slices finds what the whole scan finds (a long run_start too), giving the thread back between runs', async () => {
+    // A run_start of ~40 KB: over the first chunk read.
+    const baseline = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`feature_${i}`, i / 2000]));
+    monitoring(30, 'wide', '1', 1_795_700_000, { baseline }).event('monitor_batch', batch(0, 1_795_700_000)).writeTo(trialbook);
+    const whole = scanMonitoringRuns(trialbook);
+    const slicer = new Slicer(() => performance.now(), -1);
+    const sliced = await new MonitoringScanner(trialbook).scanInSlices(slicer);
+    assert.deepEqual(sliced.runs.map((r) => r.runId), whole.runs.map((r) => r.runId));
+    assert.ok(whole.runs.some((r) => r.model === 'wide' && r.baseline.length === 2000));
+    assert.ok(slicer.yields >= whole.runs.length, `gave the thread back ${slicer.yields} times over ${whole.runs.length}+ runs`);
   });
 
   it('says clearly when nothing is monitored, and refuses --version without --model', () => {

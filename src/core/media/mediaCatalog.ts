@@ -5,9 +5,12 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../../shared/errorMessage';
 import type { MediaType } from '../../shared/webviews/media/contract';
+import { runSteps, type Steps } from '../steps';
 import { readMediaEvent, type MediaCell, type MediaItemOf } from './mediaEvent';
 
-const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Read at a time: a step of a sliced read (a 100,000-step run's log is 11 MB; one read of it took 100 ms or more). */
+const CHUNK_BYTES = 1024 * 1024;
+const MEDIA = Buffer.from('"media"');
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
 const MAX_PROBLEMS = 100;
 
@@ -53,41 +56,87 @@ export class MediaCatalog {
 
   /** The run's media as its log holds them now (reading only what was appended since the last call). */
   read(runId: string, dir: string): RunMedia {
+    return runSteps(this.readSteps(runId, dir));
+  }
+
+  /**
+   * Several runs' media (runs without a folder are left out), `pause()` between runs and between the chunks of a long
+   * log: a first read of 100 logs takes longer than a frame, and so does one 100,000-step log; the caller's thread
+   * must stay responsive (see Slicer in src/core/slices.ts). Ends early, with the runs read so far, once `stop()` says so.
+   */
+  async readInSlices(runs: ReadonlyArray<{ id: string; dir: string }>, pause: () => Promise<void>, stop: () => boolean = () => false): Promise<RunMedia[]> {
+    const media: RunMedia[] = [];
+    for (const run of runs) {
+      const steps = this.readSteps(run.id, run.dir);
+      for (let next = steps.next(); ; next = steps.next()) {
+        if (next.done) { media.push(next.value); break; }
+        await pause();
+        // Where the caller moved on (its panel closed, other runs asked for), the reading ends: what was read is kept.
+        if (stop()) return media;
+      }
+      await pause();
+      if (stop()) return media;
+    }
+    return media;
+  }
+
+  /**
+   * Reads the log from the cursor to its last whole line a chunk at a time, a step per chunk. The file is opened per
+   * chunk and the cursor moves with each one: nothing is held between steps, and two reads of a run never read a
+   * line twice.
+   */
+  private *readSteps(runId: string, dir: string): Steps<RunMedia> {
     let cursor = this.cursors.get(runId);
     if (!cursor || cursor.media.dir !== dir) {
       cursor = { offset: 0, media: emptyMedia(runId, dir) };
       this.cursors.set(runId, cursor);
     }
     const file = join(dir, 'events.jsonl');
-    let fd: number | undefined;
-    try {
-      fd = openSync(file, 'r');
-      const size = fstatSync(fd).size;
-      if (size < cursor.offset) {
-        cursor.offset = 0;
-        cursor.media = emptyMedia(runId, dir);
+    let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    /** Inside a line longer than the format allows: it is dropped whole, as it arrives. */
+    let skipping = false;
+    for (;;) {
+      let fd: number | undefined;
+      try {
+        fd = openSync(file, 'r');
+        const size = fstatSync(fd).size;
+        if (size < cursor.offset) {
+          cursor.offset = 0;
+          cursor.media = emptyMedia(runId, dir);
+        }
+        const want = Math.min(buffer.length, size - cursor.offset);
+        const read = want > 0 ? readSync(fd, buffer, 0, want, cursor.offset) : 0;
+        if (read <= 0) return cursor.media;
+        const atEnd = cursor.offset + read >= size;
+        const data = buffer.subarray(0, read);
+        const last = data.lastIndexOf(10);
+        if (last < 0) {
+          if (skipping || buffer.length >= MAX_LINE_BYTES) {
+            skipping = true;
+            cursor.offset += read;
+          } else if (read < buffer.length) {
+            return cursor.media; // a partial line at the end waits for its newline
+          } else {
+            buffer = Buffer.allocUnsafe(Math.min(MAX_LINE_BYTES, buffer.length * 4)); // a line longer than a chunk
+            continue;
+          }
+        } else {
+          const start = skipping ? data.indexOf(10) + 1 : 0;
+          skipping = false;
+          const media = cursor.media;
+          mediaLines(data, start, last, (line) => addLine(media, line));
+          cursor.offset += last + 1;
+          if (atEnd) return media; // read to the end: no step more (a short log is one step)
+        }
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT') note(cursor.media, `The log ${file} could not be read: ${errorMessage(err)}`);
+        return cursor.media;
+      } finally {
+        if (fd !== undefined) closeSync(fd);
       }
-      cursor.offset = readLines(fd, cursor.offset, size, (line) => addLine(cursor.media, line));
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') note(cursor.media, `The log ${file} could not be read: ${errorMessage(err)}`);
-    } finally {
-      if (fd !== undefined) closeSync(fd);
+      yield;
     }
-    return cursor.media;
-  }
-
-  /**
-   * Several runs' media (runs without a folder are left out), `pause()` between runs: a first read of 100 logs
-   * takes longer than a frame, and the caller's thread must stay responsive (see Slicer in src/core/slices.ts).
-   */
-  async readInSlices(runs: ReadonlyArray<{ id: string; dir: string }>, pause: () => Promise<void>): Promise<RunMedia[]> {
-    const media: RunMedia[] = [];
-    for (const run of runs) {
-      media.push(this.read(run.id, run.dir));
-      await pause();
-    }
-    return media;
   }
 
   /** Forgets runs no longer asked for. */
@@ -105,33 +154,18 @@ function note(media: RunMedia, problem: string): void {
   if (media.problems.length < MAX_PROBLEMS) media.problems.push(problem);
 }
 
-/** Calls `onLine` for each whole line from `offset` to `size`; returns the offset after the last whole line. */
-function readLines(fd: number, offset: number, size: number, onLine: (line: string) => void): number {
-  let carry: Buffer = Buffer.alloc(0);
-  let consumed = offset;
-  let at = offset;
-  const chunk = Buffer.alloc(Math.min(CHUNK_BYTES, Math.max(1, size - offset)));
-  while (at < size) {
-    const read = readSync(fd, chunk, 0, Math.min(chunk.length, size - at), at);
-    if (read <= 0) break;
-    at += read;
-    let data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
-    let start = 0;
-    // Only media lines are parsed: one byte search finds the next "media" of the chunk and every line before it is
-    // skipped unread (searching each line to the chunk's end made a long log cost lines × chunk bytes).
-    let media = data.indexOf('"media"', 0, 'utf8');
-    for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
-      if (media >= 0 && media < start) media = data.indexOf('"media"', start, 'utf8');
-      if (media >= 0 && media < nl) onLine(data.toString('utf8', start, nl));
-      consumed += nl + 1 - start;
-      start = nl + 1;
-    }
-    data = data.subarray(start);
-    // A line longer than the format allows is skipped whole (its rest is dropped as it arrives).
-    carry = data.length > MAX_LINE_BYTES ? Buffer.alloc(0) : Buffer.from(data);
-    if (data.length > MAX_LINE_BYTES) consumed += data.length;
+/**
+ * Calls `onLine` for each line of `data[start, end)` that holds "media" (`data[end]` ends the last line; `start` begins
+ * one): one byte search finds the next "media" and its line is cut around it, every other line is skipped unread
+ * (a 100,000-step log is 100,000 metric lines and a few media lines).
+ */
+function mediaLines(data: Buffer, start: number, end: number, onLine: (line: string) => void): void {
+  for (let at = data.indexOf(MEDIA, start); at >= 0 && at < end; at = data.indexOf(MEDIA, at)) {
+    const from = at === 0 ? 0 : data.lastIndexOf(10, at - 1) + 1;
+    const to = data.indexOf(10, at);
+    onLine(data.toString('utf8', Math.max(from, start), to));
+    at = to + 1;
   }
-  return consumed;
 }
 
 function addLine(media: RunMedia, line: string): void {

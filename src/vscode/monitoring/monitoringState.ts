@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/model';
 import { MonitoringScanner } from '../../core/monitoring/monitorScan';
+import type { MonitoringScan } from '../../core/monitoring/monitorScan';
 import { monitoredVersions, type MonitoredVersion } from '../../core/monitoring/monitorStatus';
 import type { IndexHost } from '../indexHost';
 
@@ -21,6 +22,9 @@ export class MonitoringState implements vscode.Disposable {
   private current: MonitoredVersion[] = [];
   private last = '';
   private scanned = false;
+  private disposed = false;
+  private scanning = false;
+  private again = false;
 
   constructor(host: IndexHost, private readonly log: Logger) {
     this.scanner = new MonitoringScanner(host.trialbookDir);
@@ -42,8 +46,11 @@ export class MonitoringState implements vscode.Disposable {
 
   /** Scans now; fires onDidChange when anything shown changed. */
   rescan(): readonly MonitoredVersion[] {
+    return this.show(this.scanner.scan());
+  }
+
+  private show(scan: MonitoringScan): readonly MonitoredVersion[] {
     this.scanned = true;
-    const scan = this.scanner.scan();
     for (const problem of scan.problems) this.log.warn(`Monitoring: ${problem}`);
     this.current = monitoredVersions(scan.runs);
     const now = signature(this.current);
@@ -56,13 +63,24 @@ export class MonitoringState implements vscode.Disposable {
 
   private schedule(): void {
     if (this.timer !== undefined) return;
+    if (this.scanning) { this.again = true; return; }
+    // In slices: this scan follows activation and every change of runs, and the editor waits on this thread.
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      try { this.rescan(); } catch (err) { this.log.error(`Monitoring: scan failed: ${String(err)}`); }
+      this.scanning = true;
+      void this.scanner.scanInSlices()
+        .then((scan) => { if (!this.disposed) this.show(scan); })
+        .catch((err: unknown) => this.log.error(`Monitoring: scan failed: ${String(err)}`))
+        .finally(() => {
+          this.scanning = false;
+          // Runs that changed during the scan are scanned again.
+          if (this.again && !this.disposed) { this.again = false; this.schedule(); }
+        });
     }, COALESCE_MS);
   }
 
   dispose(): void {
+    this.disposed = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.subscription.dispose();
     this.emitter.dispose();

@@ -9,6 +9,7 @@ import { ContextKey } from '../commandIds';
 import type { IndexHost } from '../indexHost';
 import type { ComparePanelInfo, DetailsPanelInfo, WebviewPanelInfo } from '../testApi';
 import { ComparePanel, comparePage, type CompareContext } from './compare/comparePanel';
+import { MediaCatalog } from '../../core/media/mediaCatalog';
 import { DetailsPanel, detailsPage } from './details/detailsPanel';
 import { createPanel, registerSerializer } from './hostedWebview';
 import { RunsTablePanel, runsTablePage } from './runsTable/runsTablePanel';
@@ -38,7 +39,7 @@ export class WebviewPanels implements vscode.Disposable {
 
   constructor(private readonly ctx: PanelsContext) {
     const { log } = ctx;
-    const compareContext: CompareContext = { ...ctx, layout: {}, onAddRuns: (runIds) => this.onShowRuns?.(runIds) };
+    const compareContext: CompareContext = { ...ctx, layout: {}, mediaCatalog: new MediaCatalog(), onAddRuns: (runIds) => this.onShowRuns?.(runIds) };
     this.compareContext = compareContext;
     this.serializers = [
       registerSerializer(comparePage, compareContract, log, (panel, state) => {

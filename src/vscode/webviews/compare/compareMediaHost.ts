@@ -17,7 +17,6 @@ export function runsResourceRoot(trialbookDir: string): vscode.Uri {
 }
 
 export class CompareMediaHost {
-  private readonly catalog = new MediaCatalog();
   private signature: string | undefined;
   /** Media values sent last (for the tests): keys by type. */
   sentKeys: Record<string, string[]> = {};
@@ -25,18 +24,26 @@ export class CompareMediaHost {
   constructor(
     private readonly webview: vscode.Webview,
     private readonly post: (message: HostToCompareMessage) => Promise<unknown>,
+    /**
+     * Shared by the window's comparison panels: a log is read once, then only what was appended (a new panel on the
+     * same runs read 100 logs again, 1.1 GB at 100,000 steps each, on the host's thread).
+     */
+    private readonly catalog: MediaCatalog = new MediaCatalog(),
   ) {}
 
-  /** Sends the runs' media when they changed since the last message (`force`: the page started over). */
-  async send(index: RunReader, runIds: readonly string[], force: boolean): Promise<void> {
+  /**
+   * Sends the runs' media when they changed since the last message (`force`: the page started over); nothing once
+   * `stale()` says the panel moved on (closed, or showing other runs).
+   */
+  async send(index: RunReader, runIds: readonly string[], force: boolean, stale: () => boolean = () => false): Promise<void> {
     const folders: Array<{ id: string; dir: string }> = [];
     for (const id of runIds) {
       const dir = index.getRun(id)?.dir;
       if (dir !== undefined) folders.push({ id, dir });
     }
     const slicer = new Slicer();
-    const runs: RunMedia[] = await this.catalog.readInSlices(folders, () => slicer.pause());
-    this.catalog.keepOnly(runIds);
+    const runs: RunMedia[] = await this.catalog.readInSlices(folders, () => slicer.pause(), stale);
+    if (stale()) return;
     const signature = mediaSignature(runs);
     if (!force && signature === this.signature) return;
     this.signature = signature;

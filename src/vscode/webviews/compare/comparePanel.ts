@@ -16,6 +16,7 @@ import { HostedWebview, type PageSpec } from '../hostedWebview';
 import { buildCompareDataInSlices, compareCsv, pointsForWidth, postPendingLines, prefetchSeries, warmSeries } from './compareData';
 import { canUpdate, lineChanges } from './compareUpdate';
 import { CompareMediaHost, runsResourceRoot } from './compareMediaHost';
+import type { MediaCatalog } from '../../../core/media/mediaCatalog';
 
 export interface CompareContext {
   extensionUri: vscode.Uri;
@@ -25,6 +26,8 @@ export interface CompareContext {
   maxPoints(): number;
   /** Shared by the window's comparison panels: the chart width their pages last reported (see prefetch). */
   layout: CompareLayout;
+  /** The runs' media as read from their logs, shared by the window's panels (see CompareMediaHost). */
+  mediaCatalog?: MediaCatalog;
   /** Told the runs the run picker adds (remote runs fetch their metric histories, as for runs compared from the view). */
   onAddRuns?: (runIds: readonly string[]) => void;
 }
@@ -113,7 +116,7 @@ export class ComparePanel {
         onDispose(this);
       },
     });
-    this.media = new CompareMediaHost(panel.webview, (message) => this.webview.host.post(message));
+    this.media = new CompareMediaHost(panel.webview, (message) => this.webview.host.post(message), ctx.mediaCatalog);
     const liveUpdate = this.webview.host.throttled(UPDATE_INTERVAL_MS, 'a live update', () => this.send(true));
     listeners.push(
       panel.onDidChangeViewState((e) => { void vscode.commands.executeCommand('setContext', ContextKey.compareFocused, e.webviewPanel.active); }),
@@ -233,7 +236,7 @@ export class ComparePanel {
       if (incremental && previous && canUpdate(previous, data)) {
         this.updatesSent++;
         await this.webview.host.post({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, summaryValues: data.summaryValues, changes: lineChanges(previous.lines, data.lines) });
-        await this.media.send(index, this.runIds, false);
+        await this.media.send(index, this.runIds, false, () => sending !== this.sends || !this.webview.host.isReady);
         return;
       }
       await this.webview.host.post({ type: 'data', data });
@@ -253,7 +256,7 @@ export class ComparePanel {
         this.lastData = whole;
       }
       // Media (read from the runs' logs) after the charts: the page draws those first.
-      await this.media.send(index, data.runs.map((r) => r.id), true);
+      await this.media.send(index, data.runs.map((r) => r.id), true, stale);
       if (stale()) return;
       this.warmOtherAxis(sending, data, maxPoints);
     } catch (err) {

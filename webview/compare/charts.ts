@@ -237,10 +237,12 @@ export class MetricChart {
         const line = this.lines[d];
         if (!line) continue;
         const ds = datasets[d];
-        if (!ds || ds.xs !== line.xs || smoothingChanged) {
+        if (!ds || ds.xs !== line.xs) {
           datasets[d] = this.dataset(line, this.smoothed(line, view.smoothing));
           continue;
         }
+        // The same dataset with new values: a new object per line would make Chart.js resolve its options anew.
+        if (smoothingChanged) ds.ys = this.smoothed(line, view.smoothing);
         ds.hidden = view.hidden.has(line.run.id);
         ds.label = line.run.name;
         this.style(ds, line);

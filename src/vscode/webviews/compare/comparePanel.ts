@@ -41,8 +41,6 @@ interface Prefetch {
 
 export const comparePage: PageSpec = { viewType: compareViewType, title: 'Compare Runs', script: 'compare.js', styles: ['compare.css'] };
 
-/** After a comparison is shown, how long the host waits before sending the other x axis' lines (the page paints first). */
-const WARM_AXIS_DELAY_MS = 500;
 /** Live runs change often: at most four updates a second. */
 const UPDATE_INTERVAL_MS = 250;
 /** Matches the run picker lists; the rest are counted (narrow the filter to see them). */
@@ -270,21 +268,19 @@ export class ComparePanel {
   }
 
   /**
-   * Steps and time are the axes users switch between: the other one's lines follow, a chart at a time, once the page
-   * has painted; the page keeps them and switches with no round trip (the host only hears `setView` with `held`).
+   * Steps and time are the axes users switch between: the other one's lines follow, a chart at a time (in the page's
+   * order), after the shown axis' lines; the page keeps them and switches with no round trip (`setView` with `held`).
    */
   private sendOtherAxis(sending: number, data: CompareData, maxPoints: number): void {
     const other = otherAxis(data.xAxis);
     if (!other || data.runs.length === 0) return;
+    // Any newer request, or a closed panel (not ready), stops it between charts.
     const stale = (): boolean => sending !== this.sends || !this.webview.host.isReady;
-    // A closed panel is not ready: its timer finds it stale and ends.
-    setTimeout(() => {
-      if (stale()) return;
-      void this.ctx.host.get()
-        .then((index) => postPendingLines(index, data.runs.map((r) => r.id), chartOrder(data.metrics, data.selectedMetrics), other, maxPoints,
-          (metric, lines) => this.webview.host.post({ type: 'lines', metrics: [metric], lines, xAxis: other }), stale))
-        .catch((err: unknown) => this.ctx.log.warn(`Compare: sending the ${other} axis ahead failed: ${errorMessage(err)}`));
-    }, WARM_AXIS_DELAY_MS);
+    // At once, after the shown axis' lines and the media: the sooner they are held, the sooner a switch is instant.
+    void this.ctx.host.get()
+      .then((index) => postPendingLines(index, data.runs.map((r) => r.id), chartOrder(data.metrics, data.selectedMetrics), other, maxPoints,
+        (metric, lines) => this.webview.host.post({ type: 'lines', metrics: [metric], lines, xAxis: other }), stale))
+      .catch((err: unknown) => this.ctx.log.warn(`Compare: sending the ${other} axis ahead failed: ${errorMessage(err)}`));
   }
 
   /** The run picker: the index's own filter language and query code decide which runs match. */

@@ -54,19 +54,26 @@ function cssVar(name: string, fallback: string): string {
 /**
  * Draws a chart when its card is (about to be) on screen, and redraws a hidden one only once it shows again: a
  * comparison of many metrics costs only what is in view. Pages without IntersectionObserver draw everything.
+ * A first draw starts 200 px ahead of the card (it is then ready as it scrolls in); a redraw (smoothing, scale,
+ * visibility) waits until the card is on screen: within the margin it would take a chart's redraw from every frame
+ * of a slider drag for a chart nobody sees.
  */
 const pending = new Map<Element, () => void>();
-const observer = typeof IntersectionObserver === 'function'
-  ? new IntersectionObserver((entries) => {
+function watcher(rootMargin: string): IntersectionObserver | undefined {
+  if (typeof IntersectionObserver !== 'function') return undefined;
+  const watch: IntersectionObserver = new IntersectionObserver((entries) => {
     for (const entry of entries) {
       if (!entry.isIntersecting) continue;
       const show = pending.get(entry.target);
       pending.delete(entry.target);
-      observer?.unobserve(entry.target);
+      watch.unobserve(entry.target);
       show?.();
     }
-  }, { rootMargin: '200px 0px' })
-  : undefined;
+  }, { rootMargin });
+  return watch;
+}
+const observer = watcher('200px 0px');
+const redrawObserver = watcher('0px');
 
 /** The lines of `metric` in `data`, each with its run. */
 function linesOf(data: CompareData, metric: string): ChartLine[] {
@@ -237,10 +244,12 @@ export class MetricChart {
         const line = this.lines[d];
         if (!line) continue;
         const ds = datasets[d];
-        if (!ds || ds.xs !== line.xs || smoothingChanged) {
+        if (!ds || ds.xs !== line.xs) {
           datasets[d] = this.dataset(line, this.smoothed(line, view.smoothing));
           continue;
         }
+        // The same dataset with new values: a new object per line would make Chart.js resolve its options anew.
+        if (smoothingChanged) ds.ys = this.smoothed(line, view.smoothing);
         ds.hidden = view.hidden.has(line.run.id);
         ds.label = line.run.name;
         this.style(ds, line);
@@ -296,7 +305,7 @@ export class MetricChart {
     if (inView(card)) this.draw();
     else if (!pending.has(card)) {
       pending.set(card, () => { if (this.dirty) this.draw(); });
-      observer?.observe(card);
+      redrawObserver?.observe(card);
     }
   }
 
@@ -399,6 +408,7 @@ export class MetricChart {
     const card = this.canvas.closest('.chart-card') ?? this.canvas;
     pending.delete(card);
     observer?.unobserve(card);
+    redrawObserver?.unobserve(card);
     this.instance?.destroy();
   }
 }

@@ -5,6 +5,7 @@ import {
 import { connectToHost } from '../shared/vscodeApi';
 import { clear, el } from '../shared/dom';
 import { formatXFull, xAxisLabels, xAxisTitle } from './axis';
+import { AxisLines } from './axisLines';
 import { MetricChart, type ChartView } from './charts';
 import { Grouping } from './grouping';
 import { applyLineChanges } from './pageData';
@@ -33,6 +34,9 @@ const view: CompareViewState & { hidden: Set<string>; syncZoom: boolean } = {
 };
 let data: CompareData | undefined;
 let charts: MetricChart[] = [];
+/** The lines of steps and of time the page holds, for switching the x axis without the host. */
+const axisLines = new AxisLines();
+const runStarts = (d: CompareData): Map<string, number | undefined> => new Map(d.runs.map((r) => [r.id, r.startedAt]));
 
 const hover = new SharedHover(
   (x) => `${xAxisTitle(data?.xAxis ?? 'step', data?.xMetric)} ${formatXFull(x, data?.xAxis ?? 'step')}`,
@@ -265,9 +269,14 @@ function markPending(metrics: ReadonlySet<string>): void {
   }
 }
 
-/** The lines of the charts below the fold, sent after the first message: they join the data and their charts. */
-function applyLines(metrics: readonly string[], lines: CompareData['lines']): void {
-  if (!data) return;
+/**
+ * Lines the host sent after the first message: the charts below the fold (they join the data and their charts), or
+ * the other x axis' lines, held for a switch.
+ */
+function applyLines(metrics: readonly string[], lines: CompareData['lines'], axis = data?.xAxis): void {
+  if (!data || axis === undefined) return;
+  axisLines.keep(axis, metrics, lines, runStarts(data));
+  if (axis !== data.xAxis) return;
   const arrived = new Set(metrics);
   data.lines = [...data.lines.filter((l) => !arrived.has(l.metric)), ...lines];
   const pending = (data.pendingMetrics ?? []).filter((m) => !arrived.has(m));
@@ -284,6 +293,8 @@ function applyUpdate(message: Extract<HostToCompareMessage, { type: 'update' }>)
   const runs = new Map(message.runs.map((r) => [r.id, r]));
   for (const chart of charts) chart.applyChanges(message.changes, runs, chartView());
   applyLineChanges(data.lines, message.changes);
+  // The lines held for another axis miss these points: the next switch asks the host.
+  axisLines.clear();
   const metricsChanged = message.metrics.length !== data.metrics.length;
   data = { ...data, runs: message.runs, metrics: message.metrics, summaries: message.summaries, summaryValues: message.summaryValues };
   if (metricsChanged) renderMetricPicker();
@@ -302,10 +313,34 @@ xAxisSelect.addEventListener('change', () => {
     if (!chosen) return;
     view.xAxis = chosen;
     view.xMetric = undefined;
+    if (switchHeld(chosen)) return;
   }
   saveState();
   postView();
 });
+
+/**
+ * Steps ↔ time with every charted line held (axisLines.ts): redrawn here, and the host only told the choice. A chart
+ * still waiting for its lines, or lines not held yet, leave it to the host.
+ */
+function switchHeld(axis: CompareData['xAxis']): boolean {
+  const shown = data;
+  if (!shown || shown.pendingMetrics?.length || axis === 'metric') return false;
+  const lines = axisLines.linesFor(axis, shown);
+  if (!lines) return false;
+  const next: CompareData = { ...shown, xAxis: axis, lines };
+  delete next.xMetric;
+  delete next.xMissing;
+  // Only the charts change: the runs, legend, tables and metric choices are the ones shown.
+  data = next;
+  saveState();
+  renderXNote(next);
+  for (const chart of charts) chart.replaceData(next, chartView());
+  document.body.dataset.drawn = String(Date.now());
+  redrawn(false);
+  host.post({ type: 'setView', selectedMetrics: view.selectedMetrics, xAxis: axis, held: true });
+  return true;
+}
 // Dragging the slider redraws once per frame, with the latest value (a pointer delivers several inputs per frame);
 // the state is saved once, when it is let go.
 let smoothingFrame: number | undefined;
@@ -355,12 +390,16 @@ host.onMessage((message) => {
     return;
   }
   switch (message.type) {
-    case 'data':
+    case 'data': {
       mark('dataArrived');
+      axisLines.clear();
+      const pending = new Set(message.data.pendingMetrics ?? []);
+      axisLines.keep(message.data.xAxis, message.data.selectedMetrics.filter((m) => !pending.has(m)), message.data.lines, runStarts(message.data));
       render(message.data);
       break;
+    }
     case 'lines':
-      applyLines(message.metrics, message.lines);
+      applyLines(message.metrics, message.lines, message.xAxis);
       break;
     case 'update':
       applyUpdate(message);

@@ -113,12 +113,12 @@ export class TypedLineController extends DatasetController {
     ctx.lineJoin = width > 1 ? 'round' : 'miter';
     let dots: number[];
     if (typeof Path2D === 'function') {
-      const placed = placedPath(fields, xScale, yScale, this.chart.chartArea);
+      const placed = placedPath(fields, xScale, yScale, this.chart.chartArea, devicePixel(this.chart));
       dots = placed.dots;
       ctx.stroke(placed.path);
     } else {
       ctx.beginPath();
-      dots = placeLine(ctx, fields, xScale, yScale);
+      dots = placeLine(ctx, fields, xScale, yScale, devicePixel(this.chart));
       ctx.stroke();
     }
     for (let i = 0; i + 1 < dots.length; i += 2) {
@@ -141,22 +141,29 @@ interface PlacedPath {
 
 const placedPaths = new WeakMap<object, PlacedPath>();
 
-function placedPath(fields: TypedLineFields, xScale: Scale, yScale: Scale, area: { left: number; right: number; top: number; bottom: number }): PlacedPath {
-  const key = `${xScale.min},${xScale.max},${yScale.type},${yScale.min},${yScale.max},${area.left},${area.right},${area.top},${area.bottom}`;
+/** One device pixel in the chart's (CSS pixel) coordinates. */
+function devicePixel(chart: Chart): number {
+  return 1 / (chart.currentDevicePixelRatio || 1);
+}
+
+function placedPath(fields: TypedLineFields, xScale: Scale, yScale: Scale, area: { left: number; right: number; top: number; bottom: number }, pixel: number): PlacedPath {
+  const key = `${xScale.min},${xScale.max},${yScale.type},${yScale.min},${yScale.max},${area.left},${area.right},${area.top},${area.bottom},${pixel}`;
   const cached = placedPaths.get(fields);
   if (cached && cached.key === key && cached.xs === fields.xs && cached.ys === fields.ys) return cached;
   const path = new Path2D();
-  const placed = { key, xs: fields.xs, ys: fields.ys, path, dots: placeLine(path, fields, xScale, yScale) };
+  const placed = { key, xs: fields.xs, ys: fields.ys, path, dots: placeLine(path, fields, xScale, yScale, pixel) };
   placedPaths.set(fields, placed);
   return placed;
 }
 
 /**
  * Places a line's points on `to` (a context or a Path2D): consecutive points in the same pixel column collapse to
- * their lowest and highest (what a canvas could show anyway), and a point with no finite neighbour on either side
- * is returned as a dot (x, y pairs) so a single logged value is visible.
+ * their lowest and highest (what a canvas could show anyway), or to the column's first point where they all lie
+ * within one device pixel (`pixel`) of each other, as a smoothed line mostly does: the segments that follow cover
+ * the same pixels, and each vertex costs a Path2D call and rasterisation. A point with no finite neighbour on either
+ * side is returned as a dot (x, y pairs) so a single logged value is visible.
  */
-function placeLine(to: { moveTo(x: number, y: number): void; lineTo(x: number, y: number): void }, fields: TypedLineFields, xScale: Scale, yScale: Scale): number[] {
+function placeLine(to: { moveTo(x: number, y: number): void; lineTo(x: number, y: number): void }, fields: TypedLineFields, xScale: Scale, yScale: Scale, pixel: number): number[] {
   const { xs, ys } = fields;
   const dots: number[] = [];
   const log = yScale.type === 'logarithmic';
@@ -166,7 +173,7 @@ function placeLine(to: { moveTo(x: number, y: number): void; lineTo(x: number, y
   let penDown = false;
   // A column's points after the first, as at most three vertices: both extremes in x order, then where it ended.
   const closeColumn = (): void => {
-    if (colMin === colMax) return;
+    if (colMax - colMin < pixel) return;
     const second = minLast ? colMin : colMax;
     to.lineTo(column, minLast ? colMax : colMin);
     to.lineTo(column, second);

@@ -19,6 +19,8 @@ const compareRun = objectOf({
   color: str(),
   /** The run's tags (absent: none); the grouping offers them as keys (webview/compare/grouping.ts). */
   tags: optional(arrayOf(str())),
+  /** When the run started (epoch ms): the page turns wall-clock x into relative time (and back) without the host. */
+  startedAt: optional(num()),
 });
 export type CompareRun = Infer<typeof compareRun>;
 
@@ -124,7 +126,11 @@ export const compareContract = defineContract({
     /** `chartPixelWidth`: device pixels across one chart's plot, so the host sends no more points than it can show. */
     ready: objectOf({ state: optional(unknownValue()), chartPixelWidth: optional(num({ min: 1 })), chartsInView: optional(num({ min: 0, integer: true })) }),
     resize: objectOf({ chartPixelWidth: num({ min: 1 }) }),
-    setView: objectOf({ selectedMetrics: arrayOf(str()), xAxis, xMetric: optional(str()) }),
+    /**
+     * `held`: the page drew this axis from lines it already holds (a `lines` message of that axis): the host only
+     * records the choice (for live updates, export and the tests) and sends no lines back.
+     */
+    setView: objectOf({ selectedMetrics: arrayOf(str()), xAxis, xMetric: optional(str()), held: optional(bool()) }),
     /** The run picker: runs matching a filter expression (the host evaluates it; the page never parses it). */
     findRuns: objectOf({ filter: str({ maxLength: 4000 }) }),
     /** Runs added or removed inside the panel: the comparison's runs from now on, in order. */
@@ -138,8 +144,12 @@ export const compareContract = defineContract({
   }),
   toWebview: messagesOf({
     data: objectOf({ data: compareData }),
-    /** The lines of the `pendingMetrics` of the last `data` (every run's line of each of `metrics`). */
-    lines: objectOf({ metrics: arrayOf(str()), lines: arrayOf(compareLine) }),
+    /**
+     * Every run's line of each of `metrics` on `xAxis` (absent: the last `data`'s axis): the `pendingMetrics` of the
+     * last `data`, or, on another axis (step ↔ time), lines the page keeps so that switching the x axis needs no
+     * round trip (relative and wall time are one kind: the page converts between them with each run's `startedAt`).
+     */
+    lines: objectOf({ metrics: arrayOf(str()), lines: arrayOf(compareLine), xAxis: optional(oneOf('step', 'relative', 'wall')) }),
     /** Incremental update for live runs: run statuses, summaries, and only the points that changed. */
     update: objectOf({ runs: arrayOf(compareRun), metrics: arrayOf(str()), summaries: arrayOf(summaryRow), summaryValues: optional(arrayOf(paramRow)), changes: arrayOf(lineChange) }),
     error: objectOf({ message: str() }),

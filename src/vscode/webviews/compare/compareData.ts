@@ -144,6 +144,14 @@ export async function prefetchSeries(index: RunIndex, runIds: readonly string[],
 }
 
 /**
+ * The axis whose lines the page is sent besides the one it shows, so that it switches without asking: steps for a
+ * time axis, relative time for steps (the page derives wall-clock time from it with the run's start).
+ */
+export function otherAxis(xAxis: XAxisKind): Exclude<XAxisKind, 'metric' | 'wall'> | undefined {
+  return xAxis === 'step' ? 'relative' : xAxis === 'relative' || xAxis === 'wall' ? 'step' : undefined;
+}
+
+/**
  * The lines of the charts below the fold, one chart per message, each posted once the previous one was delivered:
  * a message holding every pending chart (10 MB at 100 runs) takes the host's thread for one long task to serialize,
  * and sits in front of whatever the page asks next (another x axis waited behind it). Stops when `stale()` says the
@@ -190,7 +198,7 @@ export function buildCompareData(
   const params = [...paramNames].sort().map((name) => ({ name, values: runs.map((r) => toWireValue(own(r.params, name))) }));
 
   return {
-    runs: runs.map((r) => ({ id: r.id, name: r.name, experiment: r.experiment, status: r.status, color: runColor(r.id), ...(r.tags.length ? { tags: [...r.tags] } : {}) })),
+    runs: runs.map((r) => ({ id: r.id, name: r.name, experiment: r.experiment, status: r.status, color: runColor(r.id), startedAt: r.startedAt, ...(r.tags.length ? { tags: [...r.tags] } : {}) })),
     metrics,
     selectedMetrics,
     ...(byMetric ? { xAxis, xMetric, xMissing: byMetric.missing } : { xAxis: xAxis === 'metric' ? 'step' : xAxis }),

@@ -13,7 +13,7 @@ import type { ComparePanelInfo } from '../../testApi';
 import { inertText } from '../../../shared/untrustedText';
 import { defaultExportUri, exportFileName, saveExport } from '../exportTarget';
 import { HostedWebview, type PageSpec } from '../hostedWebview';
-import { buildCompareDataInSlices, compareCsv, pointsForWidth, postPendingLines, prefetchSeries, warmSeries } from './compareData';
+import { buildCompareDataInSlices, chartOrder, compareCsv, otherAxis, pointsForWidth, postPendingLines, prefetchSeries } from './compareData';
 import { canUpdate, lineChanges } from './compareUpdate';
 import { CompareMediaHost, runsResourceRoot } from './compareMediaHost';
 import type { MediaCatalog } from '../../../core/media/mediaCatalog';
@@ -44,8 +44,6 @@ interface Prefetch {
 
 export const comparePage: PageSpec = { viewType: compareViewType, title: 'Compare Runs', script: 'compare.js', styles: ['compare.css'] };
 
-/** After a comparison is shown, how long the host waits before reading the other x axis' lines (the page paints first). */
-const WARM_AXIS_DELAY_MS = 500;
 /** Live runs change often: at most four updates a second. */
 const UPDATE_INTERVAL_MS = 250;
 /** Matches the run picker lists; the rest are counted (narrow the filter to see them). */
@@ -100,7 +98,8 @@ export class ComparePanel {
           this.selectedMetrics = message.selectedMetrics;
           this.xAxis = message.xAxis;
           this.xMetric = message.xMetric;
-          return this.send();
+          // The page drew the axis from lines it holds: only what the host keeps of the view follows.
+          return message.held === true && message.xAxis !== 'metric' ? this.send(false, true) : this.send();
         },
         findRuns: (message) => this.findRuns(message.filter),
         setRuns: (message) => this.setRuns(message.runIds),
@@ -216,8 +215,12 @@ export class ComparePanel {
     if (pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints()) !== before) await this.send();
   }
 
-  /** Sends the comparison; for live runs (`incremental`), only what changed since the last message. */
-  private async send(incremental = false): Promise<void> {
+  /**
+   * Sends the comparison; for live runs (`incremental`), only what changed since the last message. `held`: the page
+   * switched its x axis with lines it holds: the comparison is built the same way (from the cache the lines were
+   * read into) and kept as what the page shows, but not posted.
+   */
+  private async send(incremental = false, held = false): Promise<void> {
     // A page that is not there (hidden tab) gets everything when it says ready again.
     if (!this.webview.host.isReady) return;
     const sending = ++this.sends;
@@ -226,8 +229,8 @@ export class ComparePanel {
       // The lines read ahead are in the cache; what is still to read is read here, the page's charts in view first.
       this.prefetched = undefined;
       const index = await this.ctx.host.get();
-      // A live update compares every line with what was sent: it reads them all at once.
-      const data = await buildCompareDataInSlices(index, this.runIds, this.selectedMetrics, this.xAxis, maxPoints, this.xMetric, incremental ? undefined : this.chartsInView);
+      // A live update compares every line with what was sent (and a held axis is all of the page's lines): read at once.
+      const data = await buildCompareDataInSlices(index, this.runIds, this.selectedMetrics, this.xAxis, maxPoints, this.xMetric, incremental || held ? undefined : this.chartsInView);
       // Built in slices: a later request (another axis, new points) started meanwhile and sends the newer view.
       if (sending !== this.sends) return;
       const previous = this.lastData;
@@ -239,6 +242,7 @@ export class ComparePanel {
         await this.media.send(index, this.runIds, false, () => sending !== this.sends || !this.webview.host.isReady);
         return;
       }
+      if (held) return;
       await this.webview.host.post({ type: 'data', data });
       const pending = data.pendingMetrics ?? [];
       const xAxis = data.xAxis;
@@ -248,7 +252,7 @@ export class ComparePanel {
         const ids = data.runs.map((r) => r.id);
         const lines = await postPendingLines(index, ids, pending, xAxis, maxPoints, async (metric, chartLines) => {
           for (const line of chartLines) this.pointsSent.set(`${line.runId}/${line.metric}`, line.xs.length);
-          await this.webview.host.post({ type: 'lines', metrics: [metric], lines: chartLines });
+          await this.webview.host.post({ type: 'lines', metrics: [metric], lines: chartLines, xAxis });
         }, stale);
         if (stale()) return;
         const whole: CompareData = { ...data, lines: [...data.lines, ...lines] };
@@ -258,7 +262,7 @@ export class ComparePanel {
       // Media (read from the runs' logs) after the charts: the page draws those first.
       await this.media.send(index, data.runs.map((r) => r.id), true, stale);
       if (stale()) return;
-      this.warmOtherAxis(sending, data, maxPoints);
+      this.sendOtherAxis(sending, data, maxPoints);
     } catch (err) {
       const message = errorMessage(err);
       this.ctx.log.error(`Compare: could not load data: ${message}`);
@@ -266,18 +270,20 @@ export class ComparePanel {
     }
   }
 
-  /** Steps and relative time are the axes users switch between: the other one's lines are read while the user looks. */
-  private warmOtherAxis(sending: number, data: CompareData, maxPoints: number): void {
-    const other = data.xAxis === 'step' ? 'relative' : data.xAxis === 'relative' || data.xAxis === 'wall' ? 'step' : undefined;
+  /**
+   * Steps and time are the axes users switch between: the other one's lines follow, a chart at a time (in the page's
+   * order), after the shown axis' lines; the page keeps them and switches with no round trip (`setView` with `held`).
+   */
+  private sendOtherAxis(sending: number, data: CompareData, maxPoints: number): void {
+    const other = otherAxis(data.xAxis);
     if (!other || data.runs.length === 0) return;
+    // Any newer request, or a closed panel (not ready), stops it between charts.
     const stale = (): boolean => sending !== this.sends || !this.webview.host.isReady;
-    // A closed panel is not ready: its timer finds it stale and ends.
-    setTimeout(() => {
-      if (stale()) return;
-      void this.ctx.host.get()
-        .then((index) => warmSeries(index, data.runs.map((r) => r.id), data.selectedMetrics, other, maxPoints, stale))
-        .catch((err: unknown) => this.ctx.log.warn(`Compare: reading the ${other} axis ahead failed: ${errorMessage(err)}`));
-    }, WARM_AXIS_DELAY_MS);
+    // At once, after the shown axis' lines and the media: the sooner they are held, the sooner a switch is instant.
+    void this.ctx.host.get()
+      .then((index) => postPendingLines(index, data.runs.map((r) => r.id), chartOrder(data.metrics, data.selectedMetrics), other, maxPoints,
+        (metric, lines) => this.webview.host.post({ type: 'lines', metrics: [metric], lines, xAxis: other }), stale))
+      .catch((err: unknown) => this.ctx.log.warn(`Compare: sending the ${other} axis ahead failed: ${errorMessage(err)}`));
   }
 
   /** The run picker: the index's own filter language and query code decide which runs match. */

@@ -1,0 +1,115 @@
+// Switching the x axis between steps and time on the page: the host sends the other kind's lines once the charts are
+// painted (a `lines` message with its axis), the page keeps them and redraws from them, telling the host only the
+// choice (`setView` with `held`). Relative and wall-clock time are one kind, converted with each run's start.
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import type { CompareData, CompareLine, CompareToHostMessage } from '../../../src/shared/webviews/compare/contract';
+import { otherAxis } from '../../../src/vscode/webviews/compare/compareData';
+import { AxisLines, timeXs } from '../../../webview/compare/axisLines';
+import { loadWebview, messagesOfType, type Harness } from './webviewHarness';
+
+const starts = [1_795_000_000_000, 1_795_007_200_000];
+
+/** Two runs, one metric: 50 steps, one every 2.5 s (relative time), so the axes differ in their numbers. */
+function lineOn(axis: 'step' | 'relative' | 'wall', k: number): CompareLine {
+  const xs = new Float64Array(50);
+  const ys = new Float64Array(50);
+  for (let i = 0; i < 50; i++) {
+    const rel = 1 + i * 2.5;
+    xs[i] = axis === 'step' ? i : axis === 'relative' ? rel : (starts[k] as number) + rel * 1000;
+    ys[i] = 1 / (i + 1) + k;
+  }
+  return { runId: `r${k + 1}`, metric: 'loss', xs, ys, totalPoints: 50 };
+}
+
+function fixture(): CompareData {
+  return {
+    runs: starts.map((startedAt, k) => ({ id: `r${k + 1}`, name: `run ${k + 1}`, experiment: 'e', status: 'finished', color: ['#1f77b4', '#ff7f0e'][k] as string, startedAt })),
+    metrics: ['loss'],
+    selectedMetrics: ['loss'],
+    xAxis: 'step',
+    lines: [lineOn('step', 0), lineOn('step', 1)],
+    params: [],
+    summaries: [{ metric: 'loss', stats: [null, null] }],
+  };
+}
+
+const views = (h: Harness) => messagesOfType<Extract<CompareToHostMessage, { type: 'setView' }>>(h, 'setView');
+const texts = (h: Harness) => h.canvasCalls.filter((c) => c.method === 'fillText').map((c) => String(c.args[0]));
+
+function choose(h: Harness, value: string): void {
+  const select = h.document.querySelector<HTMLSelectElement>('select[aria-label="X axis"]');
+  assert.ok(select);
+  select.value = value;
+  select.dispatchEvent(new h.window.Event('change', { bubbles: true }));
+}
+
+async function withOtherAxis(): Promise<Harness> {
+  const h = loadWebview('compare');
+  h.send({ type: 'data', data: fixture() });
+  h.send({ type: 'lines', metrics: ['loss'], lines: [lineOn('relative', 0), lineOn('relative', 1)], xAxis: 'relative' });
+  await h.frame();
+  return h;
+}
+
+test('compare x axis: with the other axis\' lines held, step → relative → wall → step redraw on the page, the host only told', async () => {
+  const h = await withOtherAxis();
+  try {
+    assert.ok(texts(h).includes('Step'));
+    for (const [axis, title, tick] of [['relative', 'Relative time', '2m'], ['wall', 'Wall time', undefined], ['step', 'Step', '40']] as const) {
+      h.canvasCalls.length = 0;
+      const drawn = h.document.body.dataset.drawn;
+      choose(h, axis);
+      const last = views(h).at(-1);
+      assert.deepEqual(last, { type: 'setView', selectedMetrics: ['loss'], xAxis: axis, held: true }, `${axis}: drawn here, no lines asked for`);
+      assert.equal(h.document.body.dataset.drawn !== drawn || h.canvasCalls.length > 0, true, `${axis}: redrawn`);
+      assert.ok(texts(h).includes(title), `${axis}: the axis is titled ${title}: ${JSON.stringify(texts(h))}`);
+      if (tick) assert.ok(texts(h).includes(tick), `${axis}: the ticks are in its units (${tick}): ${JSON.stringify(texts(h))}`);
+      assert.ok(h.canvasCalls.some((c) => c.method === 'lineTo' && c.path), `${axis}: the lines placed on the new axis`);
+    }
+    assert.equal(views(h).filter((v) => !v.held).length, 0, 'never a request for lines');
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
+test('compare x axis: without the other axis\' lines, or after live points changed them, the host is asked', async () => {
+  const bare = loadWebview('compare');
+  try {
+    bare.send({ type: 'data', data: fixture() });
+    choose(bare, 'relative');
+    assert.deepEqual(views(bare), [{ type: 'setView', selectedMetrics: ['loss'], xAxis: 'relative' }]);
+  } finally {
+    bare.close();
+  }
+  const h = await withOtherAxis();
+  try {
+    const data = fixture();
+    h.send({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, changes: [{ ...lineOn('step', 0), mode: 'replace' }] });
+    choose(h, 'relative');
+    assert.deepEqual(views(h), [{ type: 'setView', selectedMetrics: ['loss'], xAxis: 'relative' }]);
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
+test('axis lines: wall-clock x from relative time and back with the run\'s start, as the index reader computes relative', () => {
+  const rel = lineOn('relative', 1).xs;
+  const wall = lineOn('wall', 1).xs;
+  assert.deepEqual([...timeXs(wall, 'wall', 'relative', starts[1] as number)], [...rel]);
+  const back = timeXs(rel, 'relative', 'wall', starts[1] as number);
+  assert.ok(back.every((x, i) => Math.abs(x - (wall[i] as number)) < 1e-3), 'within a microsecond');
+  const held = new AxisLines();
+  const data = fixture();
+  held.keep('relative', ['loss'], [lineOn('relative', 0), lineOn('relative', 1)], new Map(data.runs.map((r) => [r.id, r.startedAt])));
+  assert.equal(held.linesFor('step', data), undefined, 'no step lines held');
+  assert.deepEqual(held.linesFor('wall', data)?.map((l) => l.xs[0]), starts.map((s) => s + 1000));
+  assert.equal(held.linesFor('relative', { ...data, selectedMetrics: ['loss', 'acc'] }), undefined, 'a chart without held lines');
+  const unknownStart = { ...data, runs: data.runs.map(({ startedAt: _, ...r }) => r) };
+  assert.equal(held.linesFor('wall', unknownStart), undefined, 'no start: cannot convert');
+  assert.equal(otherAxis('step'), 'relative');
+  assert.equal(otherAxis('wall'), 'step');
+  assert.equal(otherAxis('metric'), undefined);
+});

@@ -45,12 +45,15 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   /** Runs the last listing showed or evaluated gates on: only their changes (or a new model) re-list the view. */
   private shownRuns = new Set<string>();
   private registeredRuns: string[] = [];
+  /** How many times the view was told to list again (the integration tests count them). */
+  relists = 0;
 
   /** The MLflow sources' registered models (read only), set once the sources are followed. */
   sourceModels: (() => Promise<SourceRegisteredModel[]>) | undefined;
 
   constructor(private readonly host: IndexHost, private readonly lifecycle?: LifecycleHost) {
     this.subscription = host.onDidChange((report) => void this.onIndexChange(report.changed, report.removed));
+    this.changeEmitter.event(() => this.relists++);
     this.lifecycleSubscription = lifecycle?.onDidChange(() => this.changeEmitter.fire(undefined));
   }
 

@@ -42,19 +42,38 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   private readonly lifecycleSubscription: vscode.Disposable | undefined;
   /** Gate results of the last listing, by `model@version`. */
   private gateResults = new Map<string, GateResult[]>();
+  /** Runs the last listing showed or evaluated gates on: only their changes (or a new model) re-list the view. */
+  private shownRuns = new Set<string>();
+  private registeredRuns: string[] = [];
+  /** How many times the view was told to list again (the integration tests count them). */
+  relists = 0;
 
   /** The MLflow sources' registered models (read only), set once the sources are followed. */
   sourceModels: (() => Promise<SourceRegisteredModel[]>) | undefined;
 
   constructor(private readonly host: IndexHost, private readonly lifecycle?: LifecycleHost) {
-    this.subscription = host.onDidChange((report) => {
-      if (report.changed.length || report.removed.length) this.changeEmitter.fire(undefined);
-    });
+    this.subscription = host.onDidChange((report) => void this.onIndexChange(report.changed, report.removed));
+    this.changeEmitter.event(() => this.relists++);
     this.lifecycleSubscription = lifecycle?.onDidChange(() => this.changeEmitter.fire(undefined));
   }
 
   refresh(): void {
     this.changeEmitter.fire(undefined);
+  }
+
+  /**
+   * Re-lists only when the change touches what the view shows. A re-list drops VS Code's handles of the tree's items
+   * until it is done, and a context-menu command on a version picked in that window gets no argument: with runs
+   * logging elsewhere in the workspace, every poll would open that window.
+   */
+  private async onIndexChange(changed: readonly string[], removed: readonly string[]): Promise<void> {
+    if (!changed.length && !removed.length) return;
+    if (removed.some((id) => this.shownRuns.has(id)) || changed.some((id) => this.shownRuns.has(id))) {
+      this.changeEmitter.fire(undefined);
+      return;
+    }
+    const withModels = new Set((await this.host.get()).runsWithArtifacts('model'));
+    if (changed.some((id) => withModels.has(id))) this.changeEmitter.fire(undefined);
   }
 
   async getChildren(node?: ModelsNode): Promise<ModelsNode[]> {
@@ -63,6 +82,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       const runs = modelRuns(index);
       const registered = await this.registered(index);
       const fromSources = (await this.sourceModels?.() ?? []).map((model): ModelsNode => ({ kind: 'sourceModel', model }));
+      this.shownRuns = new Set([...runs.map(({ run }) => run.id), ...this.registeredRuns]);
       void vscode.commands.executeCommand('setContext', 'trialbook.hasModels', runs.length > 0 || registered.length > 0 || fromSources.length > 0);
       return [...registered, ...fromSources, ...runs.map(({ run, models }): ModelsNode => ({ kind: 'run', run, models }))];
     }
@@ -90,6 +110,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     const evaluate = (v: ModelVersionState): GateResult[] => evaluateGates(gatesFor(v.model, gates), index.getRun(v.runId));
     for (const m of registry.models) for (const v of m.versions) results.set(`${v.model}@${v.version}`, evaluate(v));
     this.gateResults = results;
+    this.registeredRuns = registry.models.flatMap((m) => m.versions.map((v) => v.runId));
     return [
       ...registry.problems.map((problem): ModelsNode => ({ kind: 'logProblem', problem })),
       ...registry.models.map((model): ModelsNode => ({ kind: 'registered', model })),

@@ -116,6 +116,8 @@ export interface TrialbookApi {
   hasRegistryCredentials(name: string): Promise<boolean>;
   /** The Models view: run name → model names → push references. */
   modelsTree(): Promise<Array<{ run: string; models: Array<{ name: string; pushes: string[] }> }>>;
+  /** How many times the Models view was told to list again since activation. */
+  modelsViewRelists(): number;
   /** Monitoring: the view's items (label, description, children), the alerts shown, the open dashboards. */
   monitoring(): MonitoringInfo;
   /** The Datasets view, fully expanded: dataset → versions → runs (with their models). */
@@ -223,6 +225,7 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
       return { view, ...m.alerts.info(), lastNotification: m.alerts.lastNotification, dashboards: m.panels.infos() };
     },
     datasetsTree: async () => (parts ? parts.datasets.snapshot() : []),
+    modelsViewRelists: () => parts?.models.relists ?? 0,
     modelsTree: async () => {
       const models = parts?.models;
       if (!models) return [];

@@ -90,6 +90,39 @@ suite('Model lifecycle: registry, reasons, gates', () => {
     }, 20_000);
   });
 
+  test('the Models view lists again when a run it shows changes or a new model is logged, not for other runs', async function () {
+    this.timeout(60_000);
+    const { api } = await activateTrialbook();
+    const model = writeModelRun();
+    await api.refresh();
+    await waitFor('the model run in the Models view', async () => ((await api.modelsTree()).some((r) => r.run === 'churn-train') ? true : undefined), 20_000);
+    // The earlier test's writes to models.jsonl and gates.json reach the view through a file watcher: let them land.
+    let before = api.modelsViewRelists();
+    for (let quiet = Date.now(); Date.now() - quiet < 2_000;) {
+      await new Promise((r) => setTimeout(r, 200));
+      if (api.modelsViewRelists() !== before) { before = api.modelsViewRelists(); quiet = Date.now(); }
+    }
+    // Another run logs without a model: a re-list would drop the view's item handles under a user's right-click.
+    const other = newRunId();
+    const otherLog = join(workspaceDir(), '.trialbook', 'runs', other, 'events.jsonl');
+    mkdirSync(join(workspaceDir(), '.trialbook', 'runs', other), { recursive: true });
+    writeFileSync(otherLog, new RunLog(other, { t0: Date.now() / 1000, tick: 0 }).start({ experiment: 'lifecycle', name: 'no-model', config: {}, tags: [] }).metrics(0, { loss: 1 }).text());
+    await api.refresh();
+    appendFileSync(otherLog, moreEvents({ id: other, experiment: 'lifecycle', name: 'no-model', logFile: otherLog }).metrics(1, { loss: 0.5 }).end('finished').text());
+    await api.refresh();
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(api.modelsViewRelists(), before, 'a run without a model made the Models view list again');
+    // The shown run logs more: its gates may change, so the view lists again.
+    appendFileSync(model.logFile, moreEvents({ id: model.id, experiment: 'lifecycle', name: 'churn-train', logFile: model.logFile }).metrics(1, { val_acc: 0.5 }).end('finished').text());
+    await api.refresh();
+    await waitFor('the Models view listed again', async () => (api.modelsViewRelists() > before ? true : undefined), 10_000);
+    // A new run that logged a model: the view lists again to show it.
+    const shown = api.modelsViewRelists();
+    writeModelRun();
+    await api.refresh();
+    await waitFor('the Models view listed again for the new model', async () => (api.modelsViewRelists() > shown ? true : undefined), 10_000);
+  });
+
   test('a gate with a syntax error shows as a diagnostic at its column in gates.json; a broken log line is reported and the rest kept', async function () {
     this.timeout(60_000);
     const { api } = await activateTrialbook();

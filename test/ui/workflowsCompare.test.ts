@@ -55,6 +55,23 @@ async function hash(frame: FrameLocator, metric: string): Promise<number> {
   return (await frame.locator('body').evaluate(pixelHash(metric))) as number;
 }
 
+/**
+ * The chart's hash once it stops changing (the same for 1 s): a redraw the previous step caused (a run taken out, a
+ * reset) can land after the click that caused it returned, and a hash taken mid-way would never be seen again.
+ */
+async function settledHash(page: Page, frame: FrameLocator, metric: string): Promise<number> {
+  let last = await hash(frame, metric);
+  let since = Date.now();
+  const deadline = Date.now() + 15_000;
+  while (Date.now() - since < 1_000) {
+    assert.ok(Date.now() < deadline, `the ${metric} chart kept changing for 15 s`);
+    await page.waitForTimeout(200);
+    const now = await hash(frame, metric);
+    if (now !== last) { last = now; since = Date.now(); }
+  }
+  return last;
+}
+
 /** Drags across the middle of a chart's plot, from 30 % to 55 % of its width: a zoom. */
 async function dragZoom(page: Page, frame: FrameLocator, metric: string): Promise<void> {
   const canvas = chart(frame, metric);
@@ -246,14 +263,16 @@ export const tests: UiTest[] = [
       const frame = new Workbench(page).activeWebview();
       await frame.locator('button', { hasText: 'Reset zoom' }).click();
       await chart(frame, 'val/loss').scrollIntoViewIfNeeded();
-      const before = await hash(frame, 'val/loss');
+      const before = await settledHash(page, frame, 'val/loss');
       await dragZoom(page, frame, 'train/loss');
       await waitFor(page, 'val/loss zoomed with train/loss', async () => (await hash(frame, 'val/loss')) !== before, 10_000);
       await screenshot('compare-synced-zoom');
       await frame.locator('button', { hasText: 'Reset zoom' }).click();
-      await waitFor(page, 'val/loss back to its whole range', async () => (await hash(frame, 'val/loss')) === before, 10_000);
+      let seen = before;
+      await waitFor(page, 'val/loss back to its whole range', async () => (seen = await hash(frame, 'val/loss')) === before, 10_000)
+        .catch((error: unknown) => { throw new Error(`${String(error)} (its pixel hash ${seen}, before the zoom ${before})`); });
       await frame.locator('#sync-zoom').uncheck();
-      const trainBefore = await hash(frame, 'train/loss');
+      const trainBefore = await settledHash(page, frame, 'train/loss');
       await dragZoom(page, frame, 'train/loss');
       await waitFor(page, 'train/loss zoomed', async () => (await hash(frame, 'train/loss')) !== trainBefore, 10_000);
       await page.waitForTimeout(500);

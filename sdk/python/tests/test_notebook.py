@@ -2,8 +2,10 @@
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 import unittest
 
 from helpers import SdkTestCase, REPO_ROOT, metrics_of
@@ -72,6 +74,27 @@ class NotebookTest(SdkTestCase):
         self.assertEqual(second[-1]["status"], "finished")
         for event in metrics_of(first) + metrics_of(second):
             self.assertEqual(event["cell"]["hash"], cells[event["cell"]["exec"]])
+
+    def test_a_kernel_slow_to_exit_still_ends_its_run_as_finished(self):
+        # A child ignoring SIGTERM holds ipykernel's shutdown for seconds, so the client sends the kernel SIGTERM
+        # (after 2.5 s) and SIGKILL (5 s): the run must have ended at the shutdown request, not be left to atexit.
+        start = time.monotonic()
+        out, notebook, cells = self.execute("slow_shutdown.ipynb")
+        code_cells = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+        run_id, child = output_text(code_cells[-1]).split()
+        self.addCleanup(self.kill_quietly, int(child))
+        self.assertGreater(time.monotonic() - start, 2.5)  # the shutdown was slow, as it is meant to be
+        events = self.all_events()[run_id]
+        self.assertEqual([e["values"]["loss"] for e in metrics_of(events)], [1.0])
+        self.assertEqual(events[-1]["t"], "run_end")
+        self.assertEqual(events[-1]["status"], "finished")
+
+    @staticmethod
+    def kill_quietly(pid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
     def test_vscode_notebook_path_wins(self):
         out, notebook, cells = self.execute("vscode.ipynb")

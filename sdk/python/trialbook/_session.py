@@ -229,6 +229,7 @@ def _install_hooks():
         previous_hook(exc_type, exc, tb)
 
     sys.excepthook = excepthook
+    _hook_kernel_shutdown()
     # Exit handlers get no exit code, so sys.exit(1) would look like a clean finish: note the code on the way
     # out (as W&B does). Not in IPython, where sys.exit() in a cell is caught and the kernel lives on.
     if _notebook.ipython_shell() is None:
@@ -250,6 +251,30 @@ def _install_hooks():
                 signal.signal(signal.SIGTERM, _on_sigterm)
         except (ValueError, OSError, AttributeError):
             pass
+
+
+def _hook_kernel_shutdown() -> None:
+    """In a Jupyter kernel, end the runs when the frontend asks the kernel to shut down, not at process exit.
+
+    After the request, ipykernel terminates the kernel's children (the writer process among them) and waits for
+    them, and the frontend sends SIGTERM when the kernel is not gone within half its wait (2.5 s): on a busy
+    machine, runs left for atexit were ended by that signal as "killed" although the user closed the notebook.
+    """
+    shell = _notebook.ipython_shell()
+    kernel = getattr(shell, "kernel", None) if shell is not None else None
+    previous = getattr(kernel, "do_shutdown", None)
+    if previous is None or getattr(previous, "_trialbook", False):
+        return
+
+    def do_shutdown(restart):
+        _at_exit()
+        return previous(restart)
+
+    do_shutdown._trialbook = True
+    try:
+        kernel.do_shutdown = do_shutdown
+    except Exception:
+        pass  # a kernel that does not take the hook ends its runs at exit, as before
 
 
 def _exit_status():

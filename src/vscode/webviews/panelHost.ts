@@ -106,6 +106,7 @@ export class PanelHost<In extends { type: string }, Out extends { type: string }
       const handler: unknown = this.handlers[message.type as Exclude<In['type'], 'ready'>];
       await (handler as (m: In) => unknown)(message);
     } catch (err) {
+      if (this.disposed) return; // closed while handling (e.g. "Webview is disposed"): nothing left to tell
       const text = errorMessage(err);
       this.log.error(`${this.panel} panel: handling ${typeName(message.type)} failed: ${text}`);
       this.reportError?.(text);

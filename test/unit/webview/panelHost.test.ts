@@ -153,6 +153,18 @@ test('host: a handler that fails is logged with panel and type and reported to t
   assert.match(failing.log.lines[0] ?? '', /^\[error\] Compare panel: handling a "exportCsv" message failed: index closed$/);
 });
 
+test('host: a handler that fails because its panel was closed meanwhile is not an error: nothing logged or reported', async () => {
+  let host: { dispose(): void } | undefined;
+  const closing = rig(compareContract, () => {
+    host?.dispose(); // the user closed the panel while the page's ready was being answered
+    return Promise.reject(new Error('Webview is disposed'));
+  });
+  host = closing.host;
+  await assert.doesNotReject(closing.host.receive({ type: 'ready', chartPixelWidth: 800 }));
+  assert.deepEqual(closing.log.lines, []);
+  assert.deepEqual(closing.reported, []);
+});
+
 test('host: a delivery that fails is logged, never thrown; nothing is sent or logged after dispose', async () => {
   const log = new RecordingLog();
   let calls = 0;

@@ -11,6 +11,12 @@ import { assetsFailedType, webviewHtml, webviewRoots } from './webviewHtml';
 const MAX_RELOADS = 3;
 /** Before loading it again, a second times the attempt: the other webviews' registrations of the worker settle. */
 const RELOAD_DELAY_MS = 1_000;
+/**
+ * A shown page that has not said ready by then is taken as stuck and loaded again. In the browser (code-server),
+ * VS Code's webview service worker can leave one of a page's file requests unanswered until its own 30 s timeout,
+ * without any error the page could see; a page says ready in 1–3 s even on a loaded machine.
+ */
+export const PAGE_START_WATCH_MS = 10_000;
 
 function isAssetsFailed(message: unknown): message is { type: string; asset?: unknown } {
   return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === assetsFailedType;
@@ -65,6 +71,7 @@ export class HostedWebview<In extends { type: string }, Out extends { type: stri
   private disposed = false;
   private reloads = 0;
   private reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  private startWatch: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly panel: vscode.WebviewPanel, private readonly options: HostedWebviewOptions<In, Out, State>) {
     const { extensionUri } = options;
@@ -82,7 +89,14 @@ export class HostedWebview<In extends { type: string }, Out extends { type: stri
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       // Hidden pages are torn down (no retainContextWhenHidden); shown again, the page starts over and says ready.
-      panel.onDidChangeViewState((e) => { if (!e.webviewPanel.visible) this.host.pageGone(); }),
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.visible) {
+          this.watchStart();
+        } else {
+          this.host.pageGone();
+          this.stopWatch();
+        }
+      }),
       panel.onDidDispose(() => this.dispose()),
     );
   }
@@ -90,28 +104,54 @@ export class HostedWebview<In extends { type: string }, Out extends { type: stri
   /** Delivers `message` exactly as the page's postMessage would (the integration tests' malformed messages). */
   receive(message: unknown): Promise<void> {
     if (isAssetsFailed(message)) {
-      this.reloadPage(String(message.asset));
+      this.reloadPage(`its page failed to load ${inertText(String(message.asset))}`);
       return Promise.resolve();
     }
-    return this.host.receive(message);
+    return this.host.receive(message).then(() => {
+      if (!this.host.isReady) return;
+      this.stopWatch();
+      this.reloads = 0; // the page started: a later stall gets its own attempts
+    });
+  }
+
+  /** Watches a shown page's start (see PAGE_START_WATCH_MS). */
+  private watchStart(): void {
+    this.stopWatch();
+    if (this.disposed || !this.panel.visible || this.host.isReady) return;
+    this.startWatch = setTimeout(() => {
+      this.startWatch = undefined;
+      if (!this.disposed && this.panel.visible && !this.host.isReady) {
+        this.reloadPage(`its page did not start within ${PAGE_START_WATCH_MS / 1000} s`);
+      }
+    }, PAGE_START_WATCH_MS);
+  }
+
+  private stopWatch(): void {
+    clearTimeout(this.startWatch);
+    this.startWatch = undefined;
   }
 
   /** A new page shell (a new nonce: VS Code loads it anew even when nothing else changed). */
   private load(): void {
     const { extensionUri, page } = this.options;
     this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, page.script, page.styles, page.title);
+    this.watchStart();
   }
 
-  /** The page's own files failed to load (see assetsFailedType): it never started, so it is loaded again. */
-  private reloadPage(asset: string): void {
+  /**
+   * The page never started: its own files failed to load (see assetsFailedType), or it said nothing in
+   * PAGE_START_WATCH_MS. It is loaded again, at most MAX_RELOADS times in a row.
+   */
+  private reloadPage(reason: string): void {
     if (this.disposed || this.reloadTimer !== undefined) return;
+    this.stopWatch();
     const { log, page } = this.options;
     if (this.reloads >= MAX_RELOADS) {
-      log.error(`${page.title} panel: its page failed to load ${inertText(asset)} ${MAX_RELOADS + 1} times; close the panel and open it again.`);
+      log.error(`${page.title} panel: ${reason}, after ${MAX_RELOADS} loads again; close the panel and open it again.`);
       return;
     }
     this.reloads++;
-    log.warn(`${page.title} panel: its page failed to load ${inertText(asset)}; loading it again (${this.reloads} of ${MAX_RELOADS}).`);
+    log.warn(`${page.title} panel: ${reason}; loading it again (${this.reloads} of ${MAX_RELOADS}).`);
     this.host.pageGone();
     this.reloadTimer = setTimeout(() => {
       this.reloadTimer = undefined;
@@ -123,6 +163,7 @@ export class HostedWebview<In extends { type: string }, Out extends { type: stri
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.reloadTimer);
+    this.stopWatch();
     this.host.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.options.onDispose();

@@ -26,6 +26,7 @@ _current: Optional[Run] = None
 _active: List[Tuple[Run, EventWriter]] = []
 _hooks_installed = False
 _previous_sigterm: Any = None
+_hooked_kernel: Any = None  # the Jupyter kernel whose shutdown request ends the runs (_hook_kernel_shutdown)
 _uncaught: Optional[Tuple[type, BaseException]] = None  # exception that ended the program
 _terminated = False
 _exit_code: Optional[Tuple[Any]] = None  # what the main thread passed to sys.exit(), when it did
@@ -260,19 +261,20 @@ def _hook_kernel_shutdown() -> None:
     them, and the frontend sends SIGTERM when the kernel is not gone within half its wait (2.5 s): on a busy
     machine, runs left for atexit were ended by that signal as "killed" although the user closed the notebook.
     """
+    global _hooked_kernel
     shell = _notebook.ipython_shell()
     kernel = getattr(shell, "kernel", None) if shell is not None else None
     previous = getattr(kernel, "do_shutdown", None)
-    if previous is None or getattr(previous, "_trialbook", False):
+    if previous is None or kernel is _hooked_kernel:
         return
 
     def do_shutdown(restart):
         _at_exit()
         return previous(restart)
 
-    do_shutdown._trialbook = True
     try:
         kernel.do_shutdown = do_shutdown
+        _hooked_kernel = kernel
     except Exception:
         pass  # a kernel that does not take the hook ends its runs at exit, as before
 

@@ -79,12 +79,20 @@ const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 interface Stroke { style: unknown; alpha: unknown; segments: Array<{ method: string; args: unknown[] }> }
 
-/** The stroke(path) calls since `from`: each path's colour, alpha and segments. */
-function strokes(h: Harness, from = 0): Stroke[] {
+/**
+ * The stroke(path) calls since `from` on one of the parallel coordinates' canvases: `pcp-lines` (the kept runs'
+ * lines, in colour; redrawn every frame of a brush) or `pcp-faint` (every run's line in faint grey, under them).
+ */
+function strokes(h: Harness, from = 0, canvas = 'pcp-lines'): Stroke[] {
   return h.canvasCalls.slice(from).flatMap((c) => {
     const path = c.args[0] as { segments?: Stroke['segments'] } | undefined;
-    return c.method === 'stroke' && path?.segments ? [{ style: c.state?.strokeStyle, alpha: c.state?.globalAlpha, segments: path.segments }] : [];
+    return c.method === 'stroke' && c.canvas === canvas && path?.segments ? [{ style: c.state?.strokeStyle, alpha: c.state?.globalAlpha, segments: path.segments }] : [];
   });
+}
+
+/** The runs (by their height on the lr axis) whose lines these strokes start. */
+function startedRuns(all: Stroke[], lrX: number): number[] {
+  return range(RUNS).filter((i) => strokeAt(all, lrX, yOf(lrUnit(i))) !== undefined);
 }
 
 /** The stroke that draws the line starting at (x, y) (each run's line starts on the first axis). */
@@ -97,7 +105,8 @@ test('analysis page: lines meet the log axis at log-spaced heights and the categ
   try {
     const [lrX, optX, lossX] = axisXs(4);
     assert.ok(lrX !== undefined && optX !== undefined && lossX !== undefined);
-    const points = (x: number): number[] => h.canvasCalls.filter((c) => c.path && Math.abs(Number(c.args[0]) - x) < 1e-6).map((c) => Number(c.args[1]));
+    const drawn = strokes(h).flatMap((st) => st.segments);
+    const points = (x: number): number[] => drawn.filter((c) => Math.abs(Number(c.args[0]) - x) < 1e-6).map((c) => Number(c.args[1]));
     // lr: every run's height from log10(lr), so 1e-3 sits a third of the way up (a linear axis would put it at 1%).
     const expectedLr = range(RUNS).map((i) => yOf(lrUnit(i))).sort((a, b) => a - b);
     const lrYs = points(lrX).sort((a, b) => a - b);
@@ -178,11 +187,17 @@ test('analysis page: brushing a log axis and a categorical one keeps exactly the
     assert.deepEqual(keptLr, [5, 6, 7, 8, 9]);
     assert.equal(countText(h), `${keptLr.length} of ${RUNS} runs brushed`);
     assert.deepEqual([...listed(h)].sort(), ids(keptLr).sort());
-    // Brushed-out lines are drawn faint (grey, alpha 0.12), the kept ones in colour.
+    // The brush's frames stroke the kept runs' lines only, in colour; the brushed-out ones show through from the
+    // faint layer drawn when the page opened (every run, grey, alpha 0.12), shown only while a brush is on.
     const after = strokes(h, mark);
-    const last = (i: number): Stroke | undefined => strokeAt(after, lrX, yOf(lrUnit(i)));
-    assert.equal(last(0)?.alpha, 0.12);
-    assert.notEqual(last(6)?.alpha, 0.12);
+    assert.deepEqual(startedRuns(after, lrX), keptLr, 'only the kept runs are stroked while brushing');
+    assert.notEqual(strokeAt(after, lrX, yOf(lrUnit(6)))?.alpha, 0.12);
+    assert.deepEqual(strokes(h, mark, 'pcp-faint'), [], 'the faint layer is not drawn again by a brush');
+    const faint = strokes(h, 0, 'pcp-faint');
+    assert.deepEqual(startedRuns(faint, lrX), range(RUNS));
+    assert.ok(faint.every((st) => st.alpha === 0.12));
+    const faintCanvas = h.document.querySelector<HTMLCanvasElement>('canvas.pcp-faint');
+    assert.equal(faintCanvas?.style.visibility, 'visible', 'the faint layer shows while brushed');
 
     // opt: a short drag around the middle category (rmsprop: runs 2, 5, 8), on top of the lr brush.
     drag(h, optX, yOf(0.5) - 15, yOf(0.5) + 15);
@@ -208,7 +223,48 @@ test('analysis page: brushing a log axis and a categorical one keeps exactly the
     button(h, 'Clear Brushes').click();
     assert.equal(countText(h), `${RUNS} runs`);
     assert.equal(listed(h).length, RUNS);
+    assert.equal(faintCanvas?.style.visibility, 'hidden', 'no faint layer without brushes: every line is in colour');
     await h.frame();
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
+test('analysis page: a brush dragged wider strokes only the runs it adds; dragged back, the kept runs are drawn again from a cleared canvas', async () => {
+  const h = open();
+  try {
+    const [lrX] = axisXs(4);
+    assert.ok(lrX !== undefined);
+    // lr's unit height of run i is i/9: a brush from the top down to unit u keeps the runs with i ≥ 9u.
+    const keptDownTo = (u: number): number[] => range(RUNS).filter((i) => lrUnit(i) >= u);
+    const cleared = (from: number): number => h.canvasCalls.slice(from).filter((c) => c.method === 'clearRect' && c.canvas === 'pcp-lines').length;
+    pointer(h, 'pointerdown', lrX, TOP);
+    let mark = h.canvasCalls.length;
+    pointer(h, 'pointermove', lrX, yOf(0.75));
+    await h.frame();
+    // The first frame drops runs that were on the canvas: cleared, the kept ones drawn.
+    assert.deepEqual(startedRuns(strokes(h, mark), lrX), keptDownTo(0.75));
+    assert.equal(cleared(mark), 1);
+    // Wider: only the runs it adds are stroked, over what is there.
+    mark = h.canvasCalls.length;
+    pointer(h, 'pointermove', lrX, yOf(0.5));
+    await h.frame();
+    const added = keptDownTo(0.5).filter((i) => !keptDownTo(0.75).includes(i));
+    assert.deepEqual(added, [5, 6]);
+    assert.deepEqual(startedRuns(strokes(h, mark), lrX), added);
+    assert.equal(cleared(mark), 0, 'nothing cleared while runs are only added');
+    // Back up: a run leaves, so the canvas is cleared and every kept run drawn again.
+    mark = h.canvasCalls.length;
+    pointer(h, 'pointermove', lrX, yOf(0.7));
+    await h.frame();
+    assert.deepEqual(startedRuns(strokes(h, mark), lrX), keptDownTo(0.7));
+    assert.equal(cleared(mark), 1);
+    // Released where it was: the same runs, nothing to draw.
+    mark = h.canvasCalls.length;
+    pointer(h, 'pointerup', lrX, yOf(0.7));
+    assert.deepEqual(startedRuns(strokes(h, mark), lrX), []);
+    assert.equal(countText(h), `${keptDownTo(0.7).length} of ${RUNS} runs brushed`);
     assert.deepEqual(h.errors, []);
   } finally {
     h.close();

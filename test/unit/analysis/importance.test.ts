@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { extractDimensions } from '../../../src/core/analysis/dimensions';
 import { FOREST_SAMPLE, FOREST_TREES, MAX_ONE_HOT, MIN_RUNS, MIN_RUNS_FOREST, paramImportance, type ParamImportance } from '../../../src/core/analysis/importance';
 import type { MetricSummary, ParamValue, RunRow } from '../../../src/core/model';
+import { analysisContract } from '../../../src/shared/webviews/analysis/contract';
 import { prng } from '../../fixtures/prng';
 import { REPO_ROOT } from '../workspaceFixture';
 import { metric, row } from './rows';
@@ -145,6 +146,26 @@ describe('parameter importance', () => {
     assert.match(paramImportance(extractDimensions(rows), 'metric.flat').note ?? '', /same value in every run/);
     assert.match(paramImportance(extractDimensions(rows), 'metric.nope').note ?? '', /No runs have metric\.nope/);
     assert.match(paramImportance(extractDimensions(rows), 'summary.label').note ?? '', /not numeric in every run/);
+  });
+
+  it('values of any size: params and a metric near 1e300 or 1e-300 get the figures of the plain values, which fit the page\'s contract', () => {
+    const plain = sweep(80, 4);
+    const scaled = (k: number): RunRow[] => plain.map((r, i) => row(i,
+      { ...r.params, lr: (r.params.lr as number) * k, depth: (r.params.depth as number) * k },
+      { loss: (r.metrics.loss?.last ?? 0) * k }));
+    const want = paramImportance(extractDimensions(plain), 'metric.loss');
+    for (const k of [1e300, 1e-300]) {
+      const got = paramImportance(extractDimensions(scaled(k)), 'metric.loss');
+      assert.equal(analysisContract.toWebview.problem({ type: 'importance', result: { ...got, ms: 1 } }, 'message'), undefined, `×${k}: fits the contract`);
+      for (const p of want.params) {
+        const q = param(got, p.name);
+        for (const figure of ['pearson', 'spearman', 'importance'] as const) {
+          const a = p[figure];
+          const b = q[figure];
+          assert.ok(a === undefined ? b === undefined : b !== undefined && Math.abs(a - b) < 1e-9, `×${k} ${p.name} ${figure}: ${String(b)} vs ${String(a)}`);
+        }
+      }
+    }
   });
 
   it('300 params and 2,000 runs: every param listed, the forest sees the 24 most associated', () => {

@@ -293,6 +293,42 @@ test('analysis page: a scatter point clicked opens its run; hovering shows its n
   }
 });
 
+test('analysis page: the scatter is coloured by the dimension chosen for it, a param too, and the choice is saved', async () => {
+  const h = open();
+  try {
+    await h.frame();
+    const select = h.document.querySelector<HTMLSelectElement>('select[aria-label="Scatter colour"]');
+    assert.ok(select, 'a colour chooser for the scatter');
+    assert.equal(select.value, 'metric.loss', 'the lines\' colour metric until one is chosen');
+    assert.ok([...select.options].some((o) => o.value === 'param.opt'), 'params are offered');
+    const mark = h.canvasCalls.length;
+    select.value = 'param.opt';
+    select.dispatchEvent(new h.window.Event('change'));
+    await h.frame();
+    // Each point is an arc on the scatter's canvas, then a fill in its run's colour: opt's categories adam, rmsprop,
+    // sgd sit at the low, middle and high end of the diverging scale.
+    const calls = h.canvasCalls.slice(mark).filter((c) => c.canvas === 'scatter');
+    const fillAfter = (k: number): unknown => calls.slice(k).find((c) => c.method === 'fill')?.state?.fillStyle;
+    const points = calls.flatMap((c, k) => (c.method === 'arc' ? [{ x: Number(c.args[0]), fill: fillAfter(k) }] : []));
+    const withLoss = range(RUNS).filter((i) => lossOf(i) !== undefined);
+    assert.equal(points.length, withLoss.length);
+    const low = 'rgb(49, 104, 201)';
+    const high = 'rgb(214, 69, 59)';
+    for (const i of withLoss) {
+      const fill = points.find((p) => Math.abs(p.x - (64 + lrUnit(i) * 420)) < 1e-6)?.fill;
+      const opt = optOf(i);
+      if (opt === 'adam') assert.equal(fill, low, `run ${i} (adam)`);
+      else if (opt === 'sgd') assert.equal(fill, high, `run ${i} (sgd)`);
+      else assert.ok(fill !== low && fill !== high && fill !== undefined, `run ${i} (rmsprop): between, got ${String(fill)}`);
+    }
+    assert.equal((h.state() as AnalysisViewState).scatterColor, 'param.opt');
+    assert.equal(analysisContract.state.problem(h.state(), 'state'), undefined);
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
 test('analysis page: the axes, brushes, colour, scatter and importance choices are saved and come back when the page starts again', async () => {
   const first = open();
   let state: unknown;

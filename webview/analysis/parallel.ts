@@ -15,6 +15,8 @@ import { axisScale, type AxisScale } from './scales';
 const PAD = { top: 34, bottom: 26, left: 40, right: 40 };
 const HEIGHT = 360;
 const AXIS_HIT = 14;
+/** Copies of the lines canvas kept while a drag widens: one each time an eighth of the runs more is on it. */
+const SNAPSHOTS = 8;
 
 interface Axis { d: AnalysisDimension; scale: AxisScale; x: number }
 
@@ -27,6 +29,12 @@ export class ParallelPlot {
   private ys: Float64Array[] = [];
   /** Runs whose line is on the lines canvas now (1), so a frame that only adds runs draws only those. */
   private onCanvas = new Uint8Array(0);
+  private onCount = 0;
+  /**
+   * The drag in progress's copies of the lines canvas, fewest runs first, each with its runs: a frame that drops
+   * runs starts from the newest copy whose runs are all still kept and strokes only the rest.
+   */
+  private snapshots: Array<{ canvas: HTMLCanvasElement; runs: Uint8Array; count: number }> = [];
   private colors = { fg: '#ccc', accent: '#3794ff' };
   private data: AnalysisData | undefined;
   private axes: Axis[] = [];
@@ -62,6 +70,7 @@ export class ParallelPlot {
 
   clearBrushes(): void {
     this.brushes.clear();
+    this.snapshots = [];
     this.redraw();
     this.onBrush([]);
   }
@@ -86,6 +95,8 @@ export class ParallelPlot {
     const n = data.runs.length;
     // Resizing (below) clears the canvases: no line is on them.
     this.onCanvas = new Uint8Array(n);
+    this.onCount = 0;
+    this.snapshots = [];
     this.ys = this.axes.map((a) => {
       const out = new Float64Array(n);
       for (let i = 0; i < n; i++) out[i] = this.y(a.scale.toUnit(a.d.values[i] ?? Number.NaN));
@@ -155,8 +166,9 @@ export class ParallelPlot {
 
   /**
    * The kept runs' lines. A frame that only adds runs to those on the canvas (a brush dragged wider, the usual
-   * motion) strokes just the added ones over what is there; one that drops a run clears the canvas and strokes every
-   * kept run again. Either way each kept run's line is on the canvas once, in its colour.
+   * motion) strokes just the added ones over what is there; one that drops a run (dragged back) clears the canvas,
+   * puts back the drag's newest copy whose runs are all still kept, and strokes the kept runs not on it. Either way
+   * each kept run's line is on the canvas once, in its colour.
    */
   private drawLines(): void {
     const ctx = this.lines.getContext('2d');
@@ -169,6 +181,7 @@ export class ParallelPlot {
     if (this.axes.length === 0) {
       ctx.clearRect(0, 0, this.width, HEIGHT);
       this.onCanvas.fill(0);
+      this.onCount = 0;
       return;
     }
     // The brushes' columns, looked up once per frame (not per run).
@@ -187,12 +200,20 @@ export class ParallelPlot {
     if (dropped) {
       ctx.clearRect(0, 0, this.width, HEIGHT);
       this.onCanvas.fill(0);
+      this.onCount = 0;
+      const start = this.snapshots.filter((snap) => snap.runs.every((on, i) => !on || kept[i] === 1)).pop();
+      if (start) {
+        ctx.drawImage(start.canvas, 0, 0, this.width, HEIGHT);
+        this.onCanvas.set(start.runs);
+        this.onCount = start.count;
+      }
     }
     const paths: Path2D[] = Array.from({ length: STEPS + 1 }, () => new Path2D());
     const missing = STEPS;
     for (let i = 0; i < n; i++) {
       if (!kept[i] || this.onCanvas[i]) continue;
       this.onCanvas[i] = 1;
+      this.onCount++;
       const step = colorStep(this.colorUnits[i] ?? Number.NaN);
       const path = paths[step < 0 ? missing : step];
       if (path) this.trace(path, i);
@@ -209,6 +230,20 @@ export class ParallelPlot {
       ctx.stroke(p);
     }
     ctx.globalAlpha = 1;
+    if (this.drag) this.keepSnapshot(n);
+  }
+
+  /** While dragging: a copy of the lines canvas each time an eighth of the runs more is on it than on the last copy. */
+  private keepSnapshot(n: number): void {
+    const last = this.snapshots[this.snapshots.length - 1];
+    if (this.snapshots.length >= SNAPSHOTS || this.onCount < (last?.count ?? 0) + n / SNAPSHOTS) return;
+    const canvas = document.createElement('canvas');
+    canvas.width = this.lines.width;
+    canvas.height = this.lines.height;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    ctx.drawImage(this.lines, 0, 0);
+    this.snapshots.push({ canvas, runs: this.onCanvas.slice(), count: this.onCount });
   }
 
   private drawOverlay(): void {
@@ -296,6 +331,7 @@ export class ParallelPlot {
     if (!axis) return;
     this.overlay.setPointerCapture(e.pointerId);
     this.drag = { axis, from: p.y, to: p.y };
+    this.snapshots = [];
   }
 
   private move(e: PointerEvent): void {
@@ -311,6 +347,7 @@ export class ParallelPlot {
     if (!drag) return;
     drag.to = this.point(e).y;
     this.drag = undefined;
+    this.snapshots = [];
     if (Math.abs(drag.to - drag.from) < 3) {
       this.brushes.delete(drag.axis.d.key);
     } else {

@@ -231,40 +231,52 @@ test('analysis page: brushing a log axis and a categorical one keeps exactly the
   }
 });
 
-test('analysis page: a brush dragged wider strokes only the runs it adds; dragged back, the kept runs are drawn again from a cleared canvas', async () => {
+test('analysis page: a brush dragged wider strokes only the runs it adds; dragged back, it starts from a copy taken on the way and strokes the rest', async () => {
   const h = open();
   try {
     const [lrX] = axisXs(4);
     assert.ok(lrX !== undefined);
     // lr's unit height of run i is i/9: a brush from the top down to unit u keeps the runs with i ≥ 9u.
     const keptDownTo = (u: number): number[] => range(RUNS).filter((i) => lrUnit(i) >= u);
-    const cleared = (from: number): number => h.canvasCalls.slice(from).filter((c) => c.method === 'clearRect' && c.canvas === 'pcp-lines').length;
+    const on = (from: number, method: string): number => h.canvasCalls.slice(from).filter((c) => c.method === method && c.canvas === 'pcp-lines').length;
+    const move = async (u: number): Promise<number> => {
+      const mark = h.canvasCalls.length;
+      pointer(h, 'pointermove', lrX, yOf(u));
+      await h.frame();
+      return mark;
+    };
     pointer(h, 'pointerdown', lrX, TOP);
-    let mark = h.canvasCalls.length;
-    pointer(h, 'pointermove', lrX, yOf(0.75));
-    await h.frame();
-    // The first frame drops runs that were on the canvas: cleared, the kept ones drawn.
+    // The first frame drops runs that were on the canvas: cleared, the kept ones drawn (a copy is kept: 3 runs).
+    let mark = await move(0.75);
     assert.deepEqual(startedRuns(strokes(h, mark), lrX), keptDownTo(0.75));
-    assert.equal(cleared(mark), 1);
-    // Wider: only the runs it adds are stroked, over what is there.
-    mark = h.canvasCalls.length;
-    pointer(h, 'pointermove', lrX, yOf(0.5));
-    await h.frame();
-    const added = keptDownTo(0.5).filter((i) => !keptDownTo(0.75).includes(i));
-    assert.deepEqual(added, [5, 6]);
-    assert.deepEqual(startedRuns(strokes(h, mark), lrX), added);
-    assert.equal(cleared(mark), 0, 'nothing cleared while runs are only added');
-    // Back up: a run leaves, so the canvas is cleared and every kept run drawn again.
-    mark = h.canvasCalls.length;
-    pointer(h, 'pointermove', lrX, yOf(0.7));
-    await h.frame();
-    assert.deepEqual(startedRuns(strokes(h, mark), lrX), keptDownTo(0.7));
-    assert.equal(cleared(mark), 1);
+    assert.deepEqual([on(mark, 'clearRect'), on(mark, 'drawImage')], [1, 0]);
+    // Wider, twice: only the runs each adds are stroked, over what is there (copies with 5 and 7 runs).
+    mark = await move(0.5);
+    assert.deepEqual(startedRuns(strokes(h, mark), lrX), [5, 6]);
+    assert.equal(on(mark, 'clearRect'), 0, 'nothing cleared while runs are only added');
+    mark = await move(0.3);
+    assert.deepEqual(startedRuns(strokes(h, mark), lrX), [3, 4]);
+    // Back up past run 3: the canvas is cleared, the copy with runs 5…9 (the newest without run 3) put back, and only
+    // run 4 stroked over it.
+    mark = await move(0.4);
+    assert.deepEqual(keptDownTo(0.4), [4, 5, 6, 7, 8, 9]);
+    assert.deepEqual([on(mark, 'clearRect'), on(mark, 'drawImage')], [1, 1]);
+    assert.deepEqual(startedRuns(strokes(h, mark), lrX), [4]);
+    // Back to the first copy's runs exactly: put back, nothing stroked.
+    mark = await move(0.75);
+    assert.deepEqual([on(mark, 'clearRect'), on(mark, 'drawImage')], [1, 1]);
+    assert.deepEqual(startedRuns(strokes(h, mark), lrX), []);
     // Released where it was: the same runs, nothing to draw.
     mark = h.canvasCalls.length;
-    pointer(h, 'pointerup', lrX, yOf(0.7));
+    pointer(h, 'pointerup', lrX, yOf(0.75));
     assert.deepEqual(startedRuns(strokes(h, mark), lrX), []);
-    assert.equal(countText(h), `${keptDownTo(0.7).length} of ${RUNS} runs brushed`);
+    assert.equal(countText(h), `${keptDownTo(0.75).length} of ${RUNS} runs brushed`);
+    // A new drag keeps no copy of the last one's: narrowing it draws from a cleared canvas.
+    pointer(h, 'pointerdown', lrX, TOP);
+    mark = await move(0.9);
+    assert.deepEqual([on(mark, 'clearRect'), on(mark, 'drawImage')], [1, 0]);
+    assert.deepEqual(startedRuns(strokes(h, mark), lrX), keptDownTo(0.9));
+    pointer(h, 'pointerup', lrX, yOf(0.9));
     assert.deepEqual(h.errors, []);
   } finally {
     h.close();

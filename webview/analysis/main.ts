@@ -19,7 +19,8 @@ const app = document.getElementById('app') as HTMLElement;
 
 type Choices = Omit<AnalysisViewState, 'scope'>;
 const choices: Choices = {
-  axes: saved?.axes, brushes: saved?.brushes, colorBy: saved?.colorBy, scatterX: saved?.scatterX, scatterY: saved?.scatterY, matrix: saved?.matrix, importanceMetric: saved?.importanceMetric,
+  axes: saved?.axes, brushes: saved?.brushes, colorBy: saved?.colorBy, scatterX: saved?.scatterX, scatterY: saved?.scatterY,
+  scatterColor: saved?.scatterColor, matrix: saved?.matrix, importanceMetric: saved?.importanceMetric,
 };
 let scope: AnalysisScope | undefined = saved?.scope;
 let data: AnalysisData | undefined;
@@ -40,6 +41,7 @@ const axesChooser = el('div', { className: 'axes-chooser' });
 const colorSelect = el('select', { attrs: { 'aria-label': 'Colour lines by' } });
 const scatterX = el('select', { attrs: { 'aria-label': 'Scatter x' } });
 const scatterY = el('select', { attrs: { 'aria-label': 'Scatter y' } });
+const scatterColor = el('select', { attrs: { 'aria-label': 'Scatter colour' } });
 const importanceSelect = el('select', { attrs: { 'aria-label': 'Importance for metric' } });
 const matrixChooser = el('div', { className: 'axes-chooser' });
 const importanceBox = el('div', { className: 'importance-box' });
@@ -126,8 +128,9 @@ function drawScatter(): void {
     scatterFrame = undefined;
     if (!data) return;
     const set = pcp.current().length ? new Set(kept) : undefined;
-    scatter.draw(data, choices.scatterX ?? '', choices.scatterY ?? '', choices.colorBy, set, width());
-    if (matrixSection.open) drawMatrix(matrixCanvas, data, choices.matrix ?? [], choices.colorBy, set, width());
+    const color = choices.scatterColor ?? choices.colorBy;
+    scatter.draw(data, choices.scatterX ?? '', choices.scatterY ?? '', color, set, width());
+    if (matrixSection.open) drawMatrix(matrixCanvas, data, choices.matrix ?? [], color, set, width());
   });
 }
 
@@ -154,6 +157,8 @@ function render(next: AnalysisData): void {
   choices.colorBy = fillSelect(colorSelect, ms, choices.colorBy ?? ms.find((m) => choices.axes?.includes(m.key))?.key);
   choices.scatterX = fillSelect(scatterX, next.dimensions.filter((d) => d.present > 0), choices.scatterX ?? choices.axes[0]);
   choices.scatterY = fillSelect(scatterY, ms, choices.scatterY ?? choices.colorBy);
+  // The scatter's colour: any dimension, a param too (the lines' colour metric until chosen).
+  choices.scatterColor = fillSelect(scatterColor, next.dimensions.filter((d) => d.present > 0), choices.scatterColor ?? choices.colorBy);
   choices.importanceMetric = fillSelect(importanceSelect, ms, choices.importanceMetric ?? choices.colorBy);
   choices.matrix = (choices.matrix ?? choices.axes.slice(0, 4)).filter((k) => keys.has(k)).slice(0, 6);
   chooser(axesChooser, next.dimensions, choices.axes, 40, (k) => { choices.axes = k; save(); drawPcp(); });
@@ -178,6 +183,7 @@ function requestImportance(): void {
 colorSelect.addEventListener('change', () => { choices.colorBy = colorSelect.value; save(); drawPcp(); });
 scatterX.addEventListener('change', () => { choices.scatterX = scatterX.value; save(); drawScatter(); });
 scatterY.addEventListener('change', () => { choices.scatterY = scatterY.value; save(); drawScatter(); });
+scatterColor.addEventListener('change', () => { choices.scatterColor = scatterColor.value; save(); drawScatter(); });
 importanceSelect.addEventListener('change', () => { choices.importanceMetric = importanceSelect.value; save(); requestImportance(); });
 compareButton.addEventListener('click', () => {
   const ids = kept.flatMap((i) => { const id = data?.runs[i]?.id; return id ? [id] : []; });
@@ -197,7 +203,7 @@ const page = el('div', {},
   el('details', {}, el('summary', {}, 'Axes'), axesChooser),
   el('div', { className: 'layout' }, pcp.element, el('div', { className: 'run-list' }, runList)),
   el('h2', {}, 'Scatter'),
-  el('div', { className: 'toolbar' }, el('label', {}, 'x ', scatterX), el('label', {}, 'y ', scatterY)),
+  el('div', { className: 'toolbar' }, el('label', {}, 'x ', scatterX), el('label', {}, 'y ', scatterY), el('label', {}, 'colour ', scatterColor)),
   scatter.element,
   matrixSection,
   el('h2', {}, 'Parameter importance'),

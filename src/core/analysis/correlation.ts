@@ -17,21 +17,38 @@ export function finitePairs(x: ArrayLike<number>, y: ArrayLike<number>): { xs: n
   return { xs, ys };
 }
 
-/** Pearson's r of two equally long arrays; undefined with fewer than 2 values or when either is constant. */
+/**
+ * The power of two nearest below the largest |value| (1 for none or all 0). Dividing by it is exact, so figures
+ * computed on the divided values are those of the values themselves, without squares of very large values (a
+ * diverged loss of 1e200) overflowing to Infinity or of very small ones underflowing to 0.
+ */
+export function powerOfTwoScale(values: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = Math.abs(values[i] ?? 0);
+    if (v > max && Number.isFinite(v)) max = v;
+  }
+  return max > 0 ? 2 ** Math.floor(Math.log2(max)) : 1;
+}
+
+/** Pearson's r of two equally long arrays of finite numbers; undefined with fewer than 2 values or when either is constant. */
 export function pearson(xs: readonly number[], ys: readonly number[]): number | undefined {
   const n = xs.length;
   if (n < 2 || ys.length !== n) return undefined;
+  // r does not change with scale: each side divided by a power of two (exact) keeps sums and squares finite.
+  const kx = powerOfTwoScale(xs);
+  const ky = powerOfTwoScale(ys);
   let mx = 0;
   let my = 0;
-  for (let i = 0; i < n; i++) { mx += xs[i] ?? 0; my += ys[i] ?? 0; }
+  for (let i = 0; i < n; i++) { mx += (xs[i] ?? 0) / kx; my += (ys[i] ?? 0) / ky; }
   mx /= n;
   my /= n;
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
   for (let i = 0; i < n; i++) {
-    const dx = (xs[i] ?? 0) - mx;
-    const dy = (ys[i] ?? 0) - my;
+    const dx = (xs[i] ?? 0) / kx - mx;
+    const dy = (ys[i] ?? 0) / ky - my;
     sxy += dx * dy;
     sxx += dx * dx;
     syy += dy * dy;

@@ -7,10 +7,10 @@
 //   (the sign then says whether the second goes with higher values); one with more categories has no correlation;
 // - the forest needs MIN_RUNS_FOREST runs; it sees at most MAX_FOREST_PARAMS params (those associated most strongly
 //   by |Spearman| or, for categoricals, the correlation ratio), categoricals one-hot encoded (their MAX_ONE_HOT most
-//   frequent categories; the rest share one column), a missing number as a value below the param's range so a tree
-//   can split it off; it is fitted on at most FOREST_SAMPLE runs drawn with a fixed seed, so the answer is stable.
+//   frequent categories; the rest share one column), numbers as their ranks with a missing number below them all so
+//   a tree can split it off; it is fitted on at most FOREST_SAMPLE runs drawn with a fixed seed, so the answer is stable.
 import type { AnalysisTable, Dimension } from './dimensions';
-import { finitePairs, pearson, spearman } from './correlation';
+import { averageRanks, finitePairs, pearson, powerOfTwoScale, spearman } from './correlation';
 import { fitForest, seeded } from './regressionForest';
 
 export const MIN_RUNS = 10;
@@ -104,11 +104,13 @@ function sampleRows(rows: readonly number[], max: number): number[] {
 function encodeColumns(d: Dimension, rows: readonly number[]): number[][] {
   const v = (r: number): number => d.values[r] ?? Number.NaN;
   if (d.scale !== 'category') {
-    const xs = rows.map((r) => numericValue(d, v(r))).filter((x) => !Number.isNaN(x));
-    const min = Math.min(...xs);
-    const max = Math.max(...xs);
-    const below = min - 1 - (max - min);
-    return [rows.map((r) => { const x = numericValue(d, v(r)); return Number.isNaN(x) ? below : x; })];
+    // A tree sees only the order of a column's values, so the column is their ranks (1…): the same splits and
+    // importance as the values themselves, and a missing value is 0, below every rank, whatever the values' size
+    // (a value below the range worked out from 1e308s overflowed to -Infinity and broke the splits).
+    const present = rows.flatMap((r) => { const x = numericValue(d, v(r)); return Number.isNaN(x) ? [] : [x]; });
+    const ranks = averageRanks(present);
+    let k = 0;
+    return [rows.map((r) => (Number.isNaN(numericValue(d, v(r))) ? 0 : ranks[k++] ?? 0))];
   }
   const counts = new Map<number, number>();
   for (const r of rows) { const c = v(r); if (!Number.isNaN(c)) counts.set(c, (counts.get(c) ?? 0) + 1); }
@@ -165,7 +167,10 @@ export function paramImportance(table: AnalysisTable, metricKey: string): Import
       const columns: number[][] = [];
       chosen.forEach((s, p) => { for (const c of encodeColumns(s.d, sample)) { columns.push(c); owner.push(p); } });
       const X = sample.map((_, i) => columns.map((c) => c[i] ?? 0));
-      const Y = sample.map((r) => y[r] ?? 0);
+      // Shares of the decrease in squared error do not change with the metric's scale: divided by a power of two
+      // (exact), the squares of a metric of 1e200 stay finite.
+      const ky = powerOfTwoScale(sample.map((r) => y[r] ?? 0));
+      const Y = sample.map((r) => (y[r] ?? 0) / ky);
       const perColumn = fitForest(X, Y, { trees: FOREST_TREES, maxDepth: FOREST_DEPTH, minSamples: 3, seed: FOREST_SEED, bootstrap: true }).importance;
       const perParam = new Array<number>(chosen.length).fill(0);
       perColumn.forEach((v, c) => { const p = owner[c]; if (p !== undefined) perParam[p] = (perParam[p] ?? 0) + v; });

@@ -3,11 +3,16 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { extractDimensions } from '../../../src/core/analysis/dimensions';
-import { FOREST_SAMPLE, FOREST_TREES, MIN_RUNS, MIN_RUNS_FOREST, paramImportance, type ParamImportance } from '../../../src/core/analysis/importance';
+import { FOREST_SAMPLE, FOREST_TREES, MAX_ONE_HOT, MIN_RUNS, MIN_RUNS_FOREST, paramImportance, type ParamImportance } from '../../../src/core/analysis/importance';
 import type { MetricSummary, ParamValue, RunRow } from '../../../src/core/model';
+import { analysisContract } from '../../../src/shared/webviews/analysis/contract';
 import { prng } from '../../fixtures/prng';
 import { REPO_ROOT } from '../workspaceFixture';
 import { metric, row } from './rows';
+
+function oracle(cases: Array<{ x: Array<number | null>; y: Array<number | null | 'NaN'> }>): Array<{ pearson: number; spearman: number }> {
+  return JSON.parse(execFileSync('/usr/bin/python3', [join(REPO_ROOT, 'test', 'unit', 'analysisOracle.py')], { input: JSON.stringify(cases) }).toString()) as Array<{ pearson: number; spearman: number }>;
+}
 
 function param(result: { params: ParamImportance[] }, name: string): ParamImportance {
   const p = result.params.find((x) => x.name === name);
@@ -71,12 +76,33 @@ describe('parameter importance', () => {
     assert.ok((model.importance ?? 0) > 0.8);
   });
 
-  it('a two-valued categorical is encoded 0/1 in category order, so its correlation has a sign', () => {
-    const rows = Array.from({ length: 40 }, (_, i) => row(i, { amp: i % 2 === 0 }, { speed: (i % 2 === 0 ? 10 : 5) + (i % 5) * 0.1 }));
+  it('a two-valued categorical is encoded 0/1 in category order, so its correlation has a sign (Python oracle)', () => {
+    const speedOf = (i: number): number => (i % 2 === 0 ? 10 : 5) + (i % 5) * 0.1;
+    const rows = Array.from({ length: 40 }, (_, i) => row(i, { amp: i % 2 === 0 }, { speed: speedOf(i) }));
     const amp = param(paramImportance(extractDimensions(rows), 'metric.speed'), 'amp');
     assert.equal(amp.encoding, 'binary');
-    // Ranks of a two-valued variable tie in two blocks: a perfect split is Spearman √3/2 ≈ 0.866 here.
+    // Ranks of a two-valued variable tie in two blocks: a perfect split is Spearman ≈ √3/2 here.
     assert.ok((amp.spearman ?? 0) > 0.85, 'true (the second category) goes with higher speed');
+    // The same figures from Python's statistics on false = 0, true = 1.
+    const [want] = oracle([{ x: rows.map((_, i) => (i % 2 === 0 ? 1 : 0)), y: rows.map((_, i) => speedOf(i)) }]);
+    assert.ok(want);
+    assert.ok(Math.abs((amp.pearson ?? 0) - want.pearson) < 1e-9, `pearson ${String(amp.pearson)} vs ${want.pearson}`);
+    assert.ok(Math.abs((amp.spearman ?? 0) - want.spearman) < 1e-9, `spearman ${String(amp.spearman)} vs ${want.spearman}`);
+  });
+
+  it(`a categorical param with more than ${MAX_ONE_HOT} categories: a column for each of the ${MAX_ONE_HOT} most frequent, one for the rest`, () => {
+    // 14 categories: c00…c09 in 10 runs each, c10…c13 in 2 runs each. Only the rare ones raise the score, so the
+    // forest finds them through the shared "other" column (no single split on the frequent ones' columns can).
+    const rnd = prng(8);
+    const rows = Array.from({ length: 108 }, (_, i) => {
+      const c = i < 100 ? Math.floor(i / 10) : 10 + Math.floor((i - 100) / 2);
+      return row(i, { cat: `c${String(c).padStart(2, '0')}`, noise: rnd() }, { score: (c >= 10 ? 1 : 0) + rnd() * 0.01 });
+    });
+    const result = paramImportance(extractDimensions(rows), 'metric.score');
+    const cat = param(result, 'cat');
+    assert.equal(cat.encoding, 'one-hot');
+    assert.equal(result.forest?.features, MAX_ONE_HOT + 1 + 1, 'ten category columns, the rest in one, and noise');
+    assert.ok((cat.importance ?? 0) > 0.9, `cat importance ${String(cat.importance)}`);
   });
 
   it('runs without the metric, or with NaN, do not count; a param missing in some runs correlates over the rest (Python oracle)', () => {
@@ -98,7 +124,7 @@ describe('parameter importance', () => {
     assert.equal(depth.runs, counted.filter((r) => 'depth' in r.params).length);
     const x = edited.map((r) => (typeof r.params.depth === 'number' ? r.params.depth : null));
     const y = edited.map((r) => { const m = r.metrics.loss; return m === undefined ? null : Number.isNaN(m.last) ? 'NaN' : m.last; });
-    const [want] = JSON.parse(execFileSync('/usr/bin/python3', [join(REPO_ROOT, 'test', 'unit', 'analysisOracle.py')], { input: JSON.stringify([{ x, y }]) }).toString()) as Array<{ pearson: number; spearman: number }>;
+    const [want] = oracle([{ x, y }]);
     assert.ok(want);
     assert.ok(Math.abs((depth.pearson ?? 0) - want.pearson) < 1e-9, `pearson ${String(depth.pearson)} vs ${want.pearson}`);
     assert.ok(Math.abs((depth.spearman ?? 0) - want.spearman) < 1e-9);
@@ -120,6 +146,26 @@ describe('parameter importance', () => {
     assert.match(paramImportance(extractDimensions(rows), 'metric.flat').note ?? '', /same value in every run/);
     assert.match(paramImportance(extractDimensions(rows), 'metric.nope').note ?? '', /No runs have metric\.nope/);
     assert.match(paramImportance(extractDimensions(rows), 'summary.label').note ?? '', /not numeric in every run/);
+  });
+
+  it('values of any size: params and a metric near 1e300 or 1e-300 get the figures of the plain values, which fit the page\'s contract', () => {
+    const plain = sweep(80, 4);
+    const scaled = (k: number): RunRow[] => plain.map((r, i) => row(i,
+      { ...r.params, lr: (r.params.lr as number) * k, depth: (r.params.depth as number) * k },
+      { loss: (r.metrics.loss?.last ?? 0) * k }));
+    const want = paramImportance(extractDimensions(plain), 'metric.loss');
+    for (const k of [1e300, 1e-300]) {
+      const got = paramImportance(extractDimensions(scaled(k)), 'metric.loss');
+      assert.equal(analysisContract.toWebview.problem({ type: 'importance', result: { ...got, ms: 1 } }, 'message'), undefined, `×${k}: fits the contract`);
+      for (const p of want.params) {
+        const q = param(got, p.name);
+        for (const figure of ['pearson', 'spearman', 'importance'] as const) {
+          const a = p[figure];
+          const b = q[figure];
+          assert.ok(a === undefined ? b === undefined : b !== undefined && Math.abs(a - b) < 1e-9, `×${k} ${p.name} ${figure}: ${String(b)} vs ${String(a)}`);
+        }
+      }
+    }
   });
 
   it('300 params and 2,000 runs: every param listed, the forest sees the 24 most associated', () => {

@@ -27,6 +27,20 @@ describe('regression forest (own CART: best split by the decrease in squared err
     assert.equal(forest.trees[0]?.kind, 'split');
   });
 
+  it('never splits between tied values: the best split that keeps ties together, checked by hand', () => {
+    // y = [0, 0, 10, 10, 10, 10] (SSE 133.33) on x = [1, 1, 1, 2, 2, 3]. Cutting inside the ties of x = 1 (after the
+    // two 0s) would leave no error at all, but a threshold cannot tell equal values apart. Of the real splits, x < 1.5
+    // leaves [0, 0, 10] | [10, 10, 10] (SSE 66.67) and x < 2.5 leaves [0, 0, 10, 10, 10] | [10] (SSE 120).
+    const forest = fitForest([[1], [1], [1], [2], [2], [3]], [0, 0, 10, 10, 10, 10], options);
+    const tree = forest.trees[0];
+    assert.ok(tree && tree.kind === 'split');
+    assert.equal(tree.threshold, 1.5);
+    // The left side's three rows all have x = 1: no split is possible there, so it is a leaf of their mean.
+    assert.deepEqual(tree.left, { kind: 'leaf', value: 10 / 3 });
+    assert.deepEqual(tree.right, { kind: 'leaf', value: 10 });
+    assert.deepEqual(forest.importance, [1]);
+  });
+
   it('no split when every value is the same or every feature is constant: importance all 0, the mean as prediction', () => {
     const constant = fitForest([[1], [1], [1], [1]], [3, 5, 7, 9], options);
     assert.deepEqual(constant.importance, [0]);

@@ -79,12 +79,20 @@ const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 interface Stroke { style: unknown; alpha: unknown; segments: Array<{ method: string; args: unknown[] }> }
 
-/** The stroke(path) calls since `from`: each path's colour, alpha and segments. */
-function strokes(h: Harness, from = 0): Stroke[] {
+/**
+ * The stroke(path) calls since `from` on one of the parallel coordinates' canvases: `pcp-lines` (the kept runs'
+ * lines, in colour; redrawn every frame of a brush) or `pcp-faint` (every run's line in faint grey, under them).
+ */
+function strokes(h: Harness, from = 0, canvas = 'pcp-lines'): Stroke[] {
   return h.canvasCalls.slice(from).flatMap((c) => {
     const path = c.args[0] as { segments?: Stroke['segments'] } | undefined;
-    return c.method === 'stroke' && path?.segments ? [{ style: c.state?.strokeStyle, alpha: c.state?.globalAlpha, segments: path.segments }] : [];
+    return c.method === 'stroke' && c.canvas === canvas && path?.segments ? [{ style: c.state?.strokeStyle, alpha: c.state?.globalAlpha, segments: path.segments }] : [];
   });
+}
+
+/** The runs (by their height on the lr axis) whose lines these strokes start. */
+function startedRuns(all: Stroke[], lrX: number): number[] {
+  return range(RUNS).filter((i) => strokeAt(all, lrX, yOf(lrUnit(i))) !== undefined);
 }
 
 /** The stroke that draws the line starting at (x, y) (each run's line starts on the first axis). */
@@ -97,7 +105,8 @@ test('analysis page: lines meet the log axis at log-spaced heights and the categ
   try {
     const [lrX, optX, lossX] = axisXs(4);
     assert.ok(lrX !== undefined && optX !== undefined && lossX !== undefined);
-    const points = (x: number): number[] => h.canvasCalls.filter((c) => c.path && Math.abs(Number(c.args[0]) - x) < 1e-6).map((c) => Number(c.args[1]));
+    const drawn = strokes(h).flatMap((st) => st.segments);
+    const points = (x: number): number[] => drawn.filter((c) => Math.abs(Number(c.args[0]) - x) < 1e-6).map((c) => Number(c.args[1]));
     // lr: every run's height from log10(lr), so 1e-3 sits a third of the way up (a linear axis would put it at 1%).
     const expectedLr = range(RUNS).map((i) => yOf(lrUnit(i))).sort((a, b) => a - b);
     const lrYs = points(lrX).sort((a, b) => a - b);
@@ -178,11 +187,17 @@ test('analysis page: brushing a log axis and a categorical one keeps exactly the
     assert.deepEqual(keptLr, [5, 6, 7, 8, 9]);
     assert.equal(countText(h), `${keptLr.length} of ${RUNS} runs brushed`);
     assert.deepEqual([...listed(h)].sort(), ids(keptLr).sort());
-    // Brushed-out lines are drawn faint (grey, alpha 0.12), the kept ones in colour.
+    // The brush's frames stroke the kept runs' lines only, in colour; the brushed-out ones show through from the
+    // faint layer drawn when the page opened (every run, grey, alpha 0.12), shown only while a brush is on.
     const after = strokes(h, mark);
-    const last = (i: number): Stroke | undefined => strokeAt(after, lrX, yOf(lrUnit(i)));
-    assert.equal(last(0)?.alpha, 0.12);
-    assert.notEqual(last(6)?.alpha, 0.12);
+    assert.deepEqual(startedRuns(after, lrX), keptLr, 'only the kept runs are stroked while brushing');
+    assert.notEqual(strokeAt(after, lrX, yOf(lrUnit(6)))?.alpha, 0.12);
+    assert.deepEqual(strokes(h, mark, 'pcp-faint'), [], 'the faint layer is not drawn again by a brush');
+    const faint = strokes(h, 0, 'pcp-faint');
+    assert.deepEqual(startedRuns(faint, lrX), range(RUNS));
+    assert.ok(faint.every((st) => st.alpha === 0.12));
+    const faintCanvas = h.document.querySelector<HTMLCanvasElement>('canvas.pcp-faint');
+    assert.equal(faintCanvas?.style.visibility, 'visible', 'the faint layer shows while brushed');
 
     // opt: a short drag around the middle category (rmsprop: runs 2, 5, 8), on top of the lr brush.
     drag(h, optX, yOf(0.5) - 15, yOf(0.5) + 15);
@@ -208,7 +223,60 @@ test('analysis page: brushing a log axis and a categorical one keeps exactly the
     button(h, 'Clear Brushes').click();
     assert.equal(countText(h), `${RUNS} runs`);
     assert.equal(listed(h).length, RUNS);
+    assert.equal(faintCanvas?.style.visibility, 'hidden', 'no faint layer without brushes: every line is in colour');
     await h.frame();
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
+test('analysis page: a brush dragged wider strokes only the runs it adds; dragged back, it starts from a copy taken on the way and strokes the rest', async () => {
+  const h = open();
+  try {
+    const [lrX] = axisXs(4);
+    assert.ok(lrX !== undefined);
+    // lr's unit height of run i is i/9: a brush from the top down to unit u keeps the runs with i ≥ 9u.
+    const keptDownTo = (u: number): number[] => range(RUNS).filter((i) => lrUnit(i) >= u);
+    const on = (from: number, method: string): number => h.canvasCalls.slice(from).filter((c) => c.method === method && c.canvas === 'pcp-lines').length;
+    const move = async (u: number): Promise<number> => {
+      const mark = h.canvasCalls.length;
+      pointer(h, 'pointermove', lrX, yOf(u));
+      await h.frame();
+      return mark;
+    };
+    pointer(h, 'pointerdown', lrX, TOP);
+    // The first frame drops runs that were on the canvas: cleared, the kept ones drawn (a copy is kept: 3 runs).
+    let mark = await move(0.75);
+    assert.deepEqual(startedRuns(strokes(h, mark), lrX), keptDownTo(0.75));
+    assert.deepEqual([on(mark, 'clearRect'), on(mark, 'drawImage')], [1, 0]);
+    // Wider, twice: only the runs each adds are stroked, over what is there (copies with 5 and 7 runs).
+    mark = await move(0.5);
+    assert.deepEqual(startedRuns(strokes(h, mark), lrX), [5, 6]);
+    assert.equal(on(mark, 'clearRect'), 0, 'nothing cleared while runs are only added');
+    mark = await move(0.3);
+    assert.deepEqual(startedRuns(strokes(h, mark), lrX), [3, 4]);
+    // Back up past run 3: the canvas is cleared, the copy with runs 5…9 (the newest without run 3) put back, and only
+    // run 4 stroked over it.
+    mark = await move(0.4);
+    assert.deepEqual(keptDownTo(0.4), [4, 5, 6, 7, 8, 9]);
+    assert.deepEqual([on(mark, 'clearRect'), on(mark, 'drawImage')], [1, 1]);
+    assert.deepEqual(startedRuns(strokes(h, mark), lrX), [4]);
+    // Back to the first copy's runs exactly: put back, nothing stroked.
+    mark = await move(0.75);
+    assert.deepEqual([on(mark, 'clearRect'), on(mark, 'drawImage')], [1, 1]);
+    assert.deepEqual(startedRuns(strokes(h, mark), lrX), []);
+    // Released where it was: the same runs, nothing to draw.
+    mark = h.canvasCalls.length;
+    pointer(h, 'pointerup', lrX, yOf(0.75));
+    assert.deepEqual(startedRuns(strokes(h, mark), lrX), []);
+    assert.equal(countText(h), `${keptDownTo(0.75).length} of ${RUNS} runs brushed`);
+    // A new drag keeps no copy of the last one's: narrowing it draws from a cleared canvas.
+    pointer(h, 'pointerdown', lrX, TOP);
+    mark = await move(0.9);
+    assert.deepEqual([on(mark, 'clearRect'), on(mark, 'drawImage')], [1, 0]);
+    assert.deepEqual(startedRuns(strokes(h, mark), lrX), keptDownTo(0.9));
+    pointer(h, 'pointerup', lrX, yOf(0.9));
     assert.deepEqual(h.errors, []);
   } finally {
     h.close();
@@ -231,6 +299,42 @@ test('analysis page: a scatter point clicked opens its run; hovering shows its n
     assert.equal(h.document.querySelector('.scatter-tip .tip-name')?.textContent, `run ${i}`);
     canvas.dispatchEvent(new h.window.MouseEvent('click', { clientX: x + 2, clientY: y - 2, bubbles: true }));
     assert.deepEqual(messagesOfType<{ type: 'openRun'; runId: string }>(h, 'openRun').map((m) => m.runId), [`run-${i}`]);
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
+test('analysis page: the scatter is coloured by the dimension chosen for it, a param too, and the choice is saved', async () => {
+  const h = open();
+  try {
+    await h.frame();
+    const select = h.document.querySelector<HTMLSelectElement>('select[aria-label="Scatter colour"]');
+    assert.ok(select, 'a colour chooser for the scatter');
+    assert.equal(select.value, 'metric.loss', 'the lines\' colour metric until one is chosen');
+    assert.ok([...select.options].some((o) => o.value === 'param.opt'), 'params are offered');
+    const mark = h.canvasCalls.length;
+    select.value = 'param.opt';
+    select.dispatchEvent(new h.window.Event('change'));
+    await h.frame();
+    // Each point is an arc on the scatter's canvas, then a fill in its run's colour: opt's categories adam, rmsprop,
+    // sgd sit at the low, middle and high end of the diverging scale.
+    const calls = h.canvasCalls.slice(mark).filter((c) => c.canvas === 'scatter');
+    const fillAfter = (k: number): unknown => calls.slice(k).find((c) => c.method === 'fill')?.state?.fillStyle;
+    const points = calls.flatMap((c, k) => (c.method === 'arc' ? [{ x: Number(c.args[0]), fill: fillAfter(k) }] : []));
+    const withLoss = range(RUNS).filter((i) => lossOf(i) !== undefined);
+    assert.equal(points.length, withLoss.length);
+    const low = 'rgb(49, 104, 201)';
+    const high = 'rgb(214, 69, 59)';
+    for (const i of withLoss) {
+      const fill = points.find((p) => Math.abs(p.x - (64 + lrUnit(i) * 420)) < 1e-6)?.fill;
+      const opt = optOf(i);
+      if (opt === 'adam') assert.equal(fill, low, `run ${i} (adam)`);
+      else if (opt === 'sgd') assert.equal(fill, high, `run ${i} (sgd)`);
+      else assert.ok(fill !== low && fill !== high && fill !== undefined, `run ${i} (rmsprop): between, got ${String(fill)}`);
+    }
+    assert.equal((h.state() as AnalysisViewState).scatterColor, 'param.opt');
+    assert.equal(analysisContract.state.problem(h.state(), 'state'), undefined);
     assert.deepEqual(h.errors, []);
   } finally {
     h.close();

@@ -60,9 +60,10 @@ export interface Harness {
   send(message: unknown): void;
   /**
    * Calls the fake 2D contexts received, e.g. to tell whether a chart drew lines, with the context's stroke state
-   * at the call (`state`); a Path2D's moveTo/lineTo/arc are recorded here too (`path` set), as they are drawing work.
+   * at the call (`state`) and the class of the canvas it drew on (`canvas`); a Path2D's moveTo/lineTo/arc are
+   * recorded here too (`path` set), as they are drawing work.
    */
-  canvasCalls: Array<{ method: string; args: unknown[]; state?: { lineWidth: unknown; strokeStyle: unknown; lineJoin: unknown; globalAlpha?: unknown }; path?: true }>;
+  canvasCalls: Array<{ method: string; args: unknown[]; state?: { lineWidth: unknown; strokeStyle: unknown; lineJoin: unknown; globalAlpha?: unknown; fillStyle?: unknown }; path?: true; canvas?: string }>;
   /** Script errors the page raised (uncaught exceptions, failed listeners) while the test ran. */
   errors: string[];
   /** Resolve after the page's pending animation frames have run. */
@@ -114,7 +115,7 @@ function installLayoutAndCanvas(window: JSDOM['window'], calls: Harness['canvasC
         if (prop === 'createLinearGradient' || prop === 'createRadialGradient' || prop === 'createPattern') return () => ({ addColorStop() { /* unused */ } });
         if (prop === 'getTransform') return () => ({ a: 1, b: 0, c: 0, d: 1, e: 0, f: 0 });
         return (...args: unknown[]) => {
-          calls.push({ method: String(prop), args, state: { lineWidth: target.lineWidth, strokeStyle: target.strokeStyle, lineJoin: target.lineJoin, globalAlpha: target.globalAlpha } });
+          calls.push({ method: String(prop), args, state: { lineWidth: target.lineWidth, strokeStyle: target.strokeStyle, lineJoin: target.lineJoin, globalAlpha: target.globalAlpha, fillStyle: target.fillStyle }, canvas: canvas.className });
           if (clock) clock.now += clock.msPerCanvasCall;
         };
       },

@@ -83,6 +83,8 @@ const analysisState = objectOf({
   colorBy: optional(str()),
   scatterX: optional(str()),
   scatterY: optional(str()),
+  /** What colours the scatter's points (any dimension); absent: the lines' colour metric. */
+  scatterColor: optional(str()),
   matrix: optional(arrayOf(str())),
   importanceMetric: optional(str()),
 });

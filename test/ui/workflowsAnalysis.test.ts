@@ -67,6 +67,15 @@ export const tests: UiTest[] = [
         const firstBar = frame.locator('.bar-row .bar-name').first();
         await firstBar.waitFor({ state: 'visible', timeout: 30_000 });
         assert.equal(await firstBar.innerText(), '+ lr');
+        // lr decides val_loss (importance ≈ 1); dropout, optimizer and seed next to nothing, in any order.
+        const bars = await frame.locator('.bar-row').evaluateAll((rows) => rows.map((r) => ({
+          name: (r.querySelector('.bar-name')?.textContent ?? '').replace(/^[+−-] /, ''),
+          value: Number(r.querySelector('.bar-value')?.textContent),
+        })));
+        assert.deepEqual(bars.map((b) => b.name).sort(), ['dropout', 'lr', 'optimizer', 'seed']);
+        assert.ok((bars[0]?.value ?? 0) >= 0.9, `lr's importance ${bars[0]?.value}`);
+        for (const b of bars.slice(1)) assert.ok(b.value <= 0.05, `${b.name}'s importance ${b.value}`);
+        for (let i = 1; i < bars.length; i++) assert.ok((bars[i]?.value ?? 0) <= (bars[i - 1]?.value ?? 0), 'bars sorted by importance');
         await frame.locator('.importance-box').scrollIntoViewIfNeeded();
         await screenshot('analysis-importance-lr-first');
 
@@ -105,9 +114,14 @@ export const tests: UiTest[] = [
         assert.equal(await frame.locator('.run-item').count(), brushed, 'the run list shows the brushed runs');
         await screenshot('analysis-brushed-lr');
 
-        // The brushed runs in Compare.
+        // The brushed runs in Compare (names read first: once Compare opens, the newest webview is its page).
+        const brushedList = (await frame.locator('.run-item').allInnerTexts()).map((t) => t.trim()).sort();
         await frame.locator('button', { hasText: 'Open in Compare' }).click();
         await page.locator('.tab', { hasText: `Compare: ${brushed} runs` }).waitFor({ state: 'visible', timeout: 30_000 });
+        const compared = workbench.activeWebview();
+        await compared.locator('.legend-item').first().waitFor({ state: 'visible', timeout: 30_000 });
+        assert.deepEqual((await compared.locator('.legend-item').allInnerTexts()).map((t) => t.trim()).sort(), brushedList,
+          'Compare shows exactly the brushed runs');
         await screenshot('analysis-brushed-in-compare');
         // Closing the comparison leaves the analysis as the only webview.
         const compareTab = page.locator('.tab', { hasText: 'Compare:' });

@@ -34,12 +34,12 @@ export class Readers {
   private readonly buffer = { reader: Reader.create(Buffer.alloc(0)), texts: new RepeatedTexts() };
   private readonly plain = { reader: Reader.create(new Uint8Array(0)), texts: new RepeatedTexts() };
 
-  /** The reader for `data`, at its start, and the table of texts that goes with it. */
-  over(data: Uint8Array): { reader: Reader; texts: RepeatedTexts } {
+  /** The reader for data[start, end) (a reader that ends at `end`), and the table of texts that goes with it. */
+  over(data: Uint8Array, start = 0, end = data.length): { reader: Reader; texts: RepeatedTexts } {
     const r = Buffer.isBuffer(data) ? this.buffer : this.plain;
     r.reader.buf = data;
-    r.reader.pos = 0;
-    r.reader.len = data.length;
+    r.reader.pos = start;
+    r.reader.len = end;
     return r;
   }
 }

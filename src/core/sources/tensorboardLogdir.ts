@@ -14,7 +14,7 @@ import { seriesOf } from './sourceModel';
 import type { RunListing, SourceReader, SourceRunRef } from './sourceReader';
 import { tensorboardTypes } from './tensorboardProto';
 import { ScalarEvents } from './tensorboardScalars';
-import { readRecords } from './tfRecord';
+import { readRecordSpans } from './tfRecord';
 
 const TFEVENTS = /^events\.out\.tfevents\./;
 /** Folders visited when listing a logdir; beyond it the listing stops and says so. */
@@ -185,8 +185,8 @@ export class TensorBoardReader implements SourceReader {
       const from = at && at.ino === st.ino && at.offset <= st.size ? at.offset : 0;
       if (from === st.size) continue;
       const fast = this.scalars;
-      const result = readRecords(file, from, (data, offset) => {
-        if (fast?.read(data)) {
+      const result = readRecordSpans(file, from, (buf, start, end, offset) => {
+        if (fast?.read(buf, start, end)) {
           // What the full decode below does with the same record (scalars only: each a point).
           const timeMs = fast.wallTime * 1000;
           const step = fast.step;
@@ -198,6 +198,7 @@ export class TensorBoardReader implements SourceReader {
           }
           return;
         }
+        const data = buf.subarray(start, end);
         let event: Msg;
         try {
           event = this.types.event.decode(data) as unknown as Msg;

@@ -35,9 +35,9 @@ export class ScalarEvents {
     return new ScalarEvents({ wallTime: t.wallTime, step: t.step, summary: t.summary, value: t.value, tag: t.tag, simpleValue: t.simpleValue });
   }
 
-  /** Reads `data` when it is a scalar-only Event; false (nothing to use) for anything else. */
-  read(data: Uint8Array): boolean {
-    const { reader, texts } = this.readers.over(data);
+  /** Reads data[start, end) when it is a scalar-only Event; false (nothing to use) for anything else. */
+  read(data: Uint8Array, start = 0, end = data.length): boolean {
+    const { reader, texts } = this.readers.over(data, start, end);
     try {
       return this.event(reader, texts);
     } catch {

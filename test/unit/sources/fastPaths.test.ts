@@ -171,14 +171,22 @@ describe('sources: fast paths give what the full decode gives', () => {
     let taken = 0;
     for (let i = 0; i < 20_000; i++) {
       const base = tbEvent({ wallTime: T0 + rand() * 1000, step: Math.floor(rand() * 2 ** (rand() * 40)), scalars: Array.from({ length: 1 + Math.floor(rand() * 3) }, (_, k) => ({ tag: `t${k}`, value: rand() - 0.5 })) });
-      const bytes = Uint8Array.from(base.subarray(12, base.length - 4));
+      const bytes = Buffer.from(base.subarray(12, base.length - 4)); // a copy, a Buffer as the framing hands over
       const mutated = rand() < 0.3 ? bytes.subarray(0, Math.floor(rand() * bytes.length)) : bytes;
       for (let k = 0, n = Math.floor(rand() * 3); k < n; k++) mutated[Math.floor(rand() * mutated.length)] = Math.floor(rand() * 256);
-      if (!fast.read(mutated)) continue;
+      // Read as the framing hands records over: a span of a larger buffer, other bytes either side.
+      const around = Buffer.from(Array.from({ length: mutated.length + 40 }, () => Math.floor(rand() * 256)));
+      const at = Math.floor(rand() * 20);
+      around.set(mutated, at);
+      const span = fast.read(around, at, at + mutated.length);
+      const got = span && { wallTime: fast.wallTime, step: fast.step, tags: fast.tags.slice(0, fast.count), values: fast.values.slice(0, fast.count).map(String) };
+      const whole = fast.read(mutated);
+      assert.equal(whole, span, `record ${Buffer.from(mutated).toString('hex')}`);
+      if (!whole) continue;
       taken++;
-      const got = { wallTime: fast.wallTime, step: fast.step, tags: fast.tags.slice(0, fast.count), values: fast.values.slice(0, fast.count).map(String) };
       const want = fullScalars(mutated);
       assert.deepEqual(got, { ...want, values: want?.values.map(String) }, `record ${Buffer.from(mutated).toString('hex')}`);
+      assert.deepEqual({ wallTime: fast.wallTime, step: fast.step, tags: fast.tags.slice(0, fast.count), values: fast.values.slice(0, fast.count).map(String) }, got);
     }
     assert.ok(taken > 5000, `${taken} records taken`);
   });

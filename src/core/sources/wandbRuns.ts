@@ -100,7 +100,6 @@ export class WandbReader implements SourceReader {
     this.rows = options.fullDecode ? undefined : HistoryRows.forRecord(this.record);
   }
 
-
   async listRuns(): Promise<RunListing> {
     const problems: SourceProblem[] = [];
     const runs: SourceRunRef[] = [];

@@ -13,7 +13,8 @@ import type { RichValue, RunDelta, SourceProblem, SourceRunMeta } from './source
 import { seriesOf } from './sourceModel';
 import type { RunListing, SourceReader, SourceRunRef } from './sourceReader';
 import { tensorboardTypes } from './tensorboardProto';
-import { readRecords } from './tfRecord';
+import { ScalarEvents } from './tensorboardScalars';
+import { readRecordSpans } from './tfRecord';
 
 const TFEVENTS = /^events\.out\.tfevents\./;
 /** Folders visited when listing a logdir; beyond it the listing stops and says so. */
@@ -130,8 +131,12 @@ function asCursor(v: unknown): TbCursor | undefined {
 export class TensorBoardReader implements SourceReader {
   readonly kind = 'tensorboard' as const;
   private readonly types = tensorboardTypes();
+  /** Scalar-only records read without building objects (unless `fullDecode`); every other record is decoded in full. */
+  private readonly scalars: ScalarEvents | undefined;
 
-  constructor(readonly root: string, private readonly now: () => number = Date.now) {}
+  constructor(readonly root: string, private readonly now: () => number = Date.now, options: { fullDecode?: boolean } = {}) {
+    this.scalars = options.fullDecode ? undefined : ScalarEvents.forEvent(this.types.event);
+  }
 
   async listRuns(): Promise<RunListing> {
     const runs: SourceRunRef[] = [];
@@ -179,7 +184,21 @@ export class TensorBoardReader implements SourceReader {
       // The same file grown: read on from its offset; another file in its place (or shrunk): from the start.
       const from = at && at.ino === st.ino && at.offset <= st.size ? at.offset : 0;
       if (from === st.size) continue;
-      const result = readRecords(file, from, (data, offset) => {
+      const fast = this.scalars;
+      const result = readRecordSpans(file, from, (buf, start, end, offset) => {
+        if (fast?.read(buf, start, end)) {
+          // What the full decode below does with the same record (scalars only: each a point).
+          const timeMs = fast.wallTime * 1000;
+          const step = fast.step;
+          if (timeMs > 0 && timeMs < minMs) minMs = timeMs;
+          if (timeMs > cursor.lastMs) cursor.lastMs = timeMs;
+          for (let i = 0; i < fast.count; i++) {
+            const s = seriesOf(delta, fast.tags[i] ?? '');
+            s.steps.push(step); s.times.push(timeMs); s.values.push(fast.values[i] ?? Number.NaN);
+          }
+          return;
+        }
+        const data = buf.subarray(start, end);
         let event: Msg;
         try {
           event = this.types.event.decode(data) as unknown as Msg;

@@ -43,6 +43,14 @@ function headerAt(b: Uint8Array, at: number): number {
  * before returning). `verifyData` false skips the data CRC (only the bare-pass benchmark turns it off).
  */
 export function readRecords(file: string, fromOffset: number, onRecord: (data: Uint8Array, offset: number) => void, verifyData = true): FramingResult {
+  return readRecordSpans(file, fromOffset, (buf, start, end, offset) => { onRecord(buf.subarray(start, end), offset); }, verifyData);
+}
+
+/**
+ * readRecords without a view per record: each record's data is buf[start, end) (a reused buffer: read it before
+ * returning), for a reader that needs no Uint8Array of its own for most records.
+ */
+export function readRecordSpans(file: string, fromOffset: number, onRecord: (buf: Buffer, start: number, end: number, offset: number) => void, verifyData = true): FramingResult {
   const fd = openSync(file, 'r');
   const result: FramingResult = { offset: fromOffset, records: 0, problems: [], pendingBytes: 0 };
   try {
@@ -84,7 +92,7 @@ export function readRecords(file: string, fromOffset: number, onRecord: (data: U
       if (verifyData && u32(buf, dataAt + len) !== maskedCrc32c(buf, dataAt, dataAt + len)) {
         result.problems.push({ offset: bufStart + pos, reason: `record data checksum wrong (${len} bytes); record skipped` });
       } else {
-        onRecord(buf.subarray(dataAt, dataAt + len), bufStart + pos);
+        onRecord(buf, dataAt, dataAt + len, bufStart + pos);
         result.records++;
       }
       pos = dataAt + len + FOOTER;

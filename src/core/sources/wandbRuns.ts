@@ -15,7 +15,8 @@ import { seriesOf } from './sourceModel';
 import type { RunListing, SourceReader, SourceRunRef } from './sourceReader';
 import { readWandbLog } from './wandbLog';
 import { wandbRecordType } from './wandbProto';
-import { itemKey, mediaType, paramValue, parsePythonJson, richOf, spreadValue } from './wandbValues';
+import { HistoryRows } from './wandbHistory';
+import { historyValue, itemKey, mediaType, paramValue, parsePythonJson, richOf, spreadValue } from './wandbValues';
 
 /** A W&B run folder: `offline-run-` or `run-`, the start time, the run id. */
 export const WANDB_RUN_DIR = /^(?:offline-)?run-(\d{8}_\d{6})-([A-Za-z0-9_-]+)$/;
@@ -89,8 +90,15 @@ function applyItems(map: Map<string, ParamValue>, rec: Msg): void {
 export class WandbReader implements SourceReader {
   readonly kind = 'wandb' as const;
   private readonly record = wandbRecordType();
+  /** History rows read without building objects (unless `fullDecode`); every other record is decoded in full. */
+  private readonly rows: HistoryRows | undefined;
+  /** A row's values other than _step, _timestamp and _runtime (reused from row to row). */
+  private readonly rowKeys: string[] = [];
+  private readonly rowValues: unknown[] = [];
 
-  constructor(readonly root: string, private readonly now: () => number = Date.now) {}
+  constructor(readonly root: string, private readonly now: () => number = Date.now, options: { fullDecode?: boolean } = {}) {
+    this.rows = options.fullDecode ? undefined : HistoryRows.forRecord(this.record);
+  }
 
   async listRuns(): Promise<RunListing> {
     const problems: SourceProblem[] = [];
@@ -132,7 +140,9 @@ export class WandbReader implements SourceReader {
     const config = new Map(cursor.config);
     const summary = new Map(cursor.summary);
     const files = new Set(cursor.files);
+    const fast = this.rows;
     const result = readWandbLog(file, cursor.offset, (data, offset) => {
+      if (fast?.read(data)) { this.takeHistory(fast.keys, fast.texts, fast.numbers, fast.count, fast.step, cursor, delta, file, offset); return; }
       let rec: Msg;
       try {
         rec = this.record.decode(data) as unknown as Msg;
@@ -198,7 +208,7 @@ export class WandbReader implements SourceReader {
       return;
     }
     const history = msg(rec.history);
-    if (history) { this.takeHistory(history, cursor, delta, file, offset); return; }
+    if (history) { this.takeHistoryRecord(history, cursor, delta, file, offset); return; }
     const stats = msg(rec.stats);
     if (stats) {
       const timeMs = timestampMs(stats.timestamp);
@@ -227,30 +237,48 @@ export class WandbReader implements SourceReader {
     if (exit) cursor.exit = { code: num(exit.exit_code), runtime: num(exit.runtime) };
   }
 
-  /** A history row: `_step` is its step (else the next one), `_timestamp` its time; numeric values are points. */
-  private takeHistory(h: Msg, cursor: WbCursor, delta: RunDelta, file: string, offset: number): void {
-    const row: [string, unknown][] = [];
+  /** A decoded history record: its items' keys and value texts, and its HistoryStep's number, to takeHistory. */
+  private takeHistoryRecord(h: Msg, cursor: WbCursor, delta: RunDelta, file: string, offset: number): void {
+    const all = items(h.item);
+    const stepMsg = msg(h.step);
+    this.takeHistory(all.map(itemKey), all.map((it) => str(it.value_json)), [], all.length, stepMsg ? num(stepMsg.num) : undefined, cursor, delta, file, offset);
+  }
+
+  /**
+   * A history row (`keys[i]`, and `texts[i]`, or `numbers[i]` where texts[i] is undefined, for i < count; `stepNum`
+   * its HistoryStep's number when it has one): `_step` is its step (else stepNum, else the next one), `_timestamp`
+   * its time; numeric values are points.
+   */
+  private takeHistory(keys: readonly string[], texts: readonly (string | undefined)[], numbers: readonly number[], count: number, stepNum: number | undefined,
+    cursor: WbCursor, delta: RunDelta, file: string, offset: number): void {
+    const rowKeys = this.rowKeys;
+    const rowValues = this.rowValues;
+    let n = 0;
     let step: number | undefined;
     let timeMs: number | undefined;
     let runtime: number | undefined;
-    for (const it of items(h.item)) {
-      const key = itemKey(it);
-      const v = parsePythonJson(str(it.value_json));
+    for (let i = 0; i < count; i++) {
+      const key = keys[i] ?? '';
+      const text = texts[i];
+      const v = text === undefined ? numbers[i] : historyValue(text);
       if (v === undefined) { delta.problems.push({ file, offset, reason: `history value of "${key}" is not JSON; left out` }); continue; }
       if (key === '_step') step = typeof v === 'number' ? v : undefined;
       else if (key === '_timestamp') timeMs = typeof v === 'number' ? v * 1000 : undefined;
       else if (key === '_runtime') runtime = typeof v === 'number' ? v : undefined;
-      else row.push([key, v]);
+      else { rowKeys[n] = key; rowValues[n] = v; n++; }
     }
-    const stepMsg = msg(h.step);
-    step ??= stepMsg ? num(stepMsg.num) : cursor.lastStep + 1;
+    step ??= stepNum ?? cursor.lastStep + 1;
     if (!Number.isSafeInteger(step) || step < 0) step = cursor.lastStep + 1;
     timeMs ??= runtime !== undefined && cursor.run ? cursor.run.startMs + runtime * 1000 : cursor.lastMs;
     cursor.lastStep = Math.max(cursor.lastStep, step);
     if (timeMs > cursor.lastMs) cursor.lastMs = timeMs;
     const at = step;
     const t = timeMs;
-    for (const [key, v] of row) {
+    for (let i = 0; i < n; i++) {
+      const key = rowKeys[i] ?? '';
+      const v = rowValues[i];
+      rowValues[i] = undefined; // not kept alive by the reused array
+      if (typeof v === 'number') { const s = seriesOf(delta, key); s.steps.push(at); s.times.push(t); s.values.push(v); continue; } // what spreadValue does with a number
       spreadValue(key, v, (k, x) => {
         const s = seriesOf(delta, k);
         s.steps.push(at); s.times.push(t); s.values.push(x);

@@ -24,6 +24,85 @@ export function parsePythonJson(text: string): unknown {
   }
 }
 
+/** Powers of ten a double holds exactly (10^0 … 10^22). */
+const EXACT_TENS = Array.from({ length: 23 }, (_, i) => 10 ** i);
+const TWO_53 = 2 ** 53;
+
+/**
+ * The number a JSON number's text gives (its UTF-8 or ASCII codes at b[start, end)), when it is one and reading it
+ * exactly is simple: its digits as an integer below 2^53 and a power of ten up to 10^22 (both exact doubles, so the
+ * one multiplication or division rounds once, as a correct decimal reading does: Clinger's fast path). Undefined
+ * for any other text (not JSON's number grammar, more digits, a larger exponent): JSON.parse reads it.
+ */
+export function jsonNumberIn(b: Uint8Array, start: number, end: number): number | undefined {
+  let i = start;
+  let c = i < end ? b[i]! : -1;
+  const negative = c === 45; // '-'
+  if (negative) c = ++i < end ? b[i]! : -1;
+  let m = 0;
+  if (c === 48) i++; // '0' stands alone before the point
+  else if (c >= 49 && c <= 57) { while (i < end && (c = b[i]!) >= 48 && c <= 57) { m = m * 10 + (c - 48); i++; } }
+  else return undefined;
+  let exponent = 0;
+  if (i < end && b[i] === 46) { // '.'
+    const digits = ++i;
+    while (i < end && (c = b[i]!) >= 48 && c <= 57) { m = m * 10 + (c - 48); i++; }
+    if (i === digits) return undefined;
+    exponent = digits - i;
+  }
+  if (i < end && ((c = b[i]!) === 101 || c === 69)) { // 'e' 'E'
+    c = ++i < end ? b[i]! : -1;
+    const minus = c === 45;
+    if (minus || c === 43) i++;
+    const digits = i;
+    let e = 0;
+    while (i < end && (c = b[i]!) >= 48 && c <= 57) { if (e < 1000) e = e * 10 + (c - 48); i++; }
+    if (i === digits) return undefined;
+    exponent += minus ? -e : e;
+  }
+  // m was summed exactly while it stayed below 2^53 (each step's result is an integer below 2^53 too).
+  if (i !== end || m >= TWO_53 || exponent < -22 || exponent > 22) return undefined;
+  const x = exponent < 0 ? m / EXACT_TENS[-exponent]! : m * EXACT_TENS[exponent]!;
+  return negative ? -x : x;
+}
+
+/** A JSON number's text (RFC 8259 grammar: an optional minus, no leading zeros, digits on both sides of a point). */
+function isJsonNumber(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+  let c = n > 0 ? s.charCodeAt(0) : -1;
+  if (c === 45) c = ++i < n ? s.charCodeAt(i) : -1; // '-'
+  if (c === 48) i++; // '0'
+  else if (c >= 49 && c <= 57) { while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) i++; }
+  else return false;
+  if (i < n && s.charCodeAt(i) === 46) { // '.'
+    const digits = ++i;
+    while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) i++;
+    if (i === digits) return false;
+  }
+  if (i < n && ((c = s.charCodeAt(i)) === 101 || c === 69)) { // 'e' 'E'
+    c = ++i < n ? s.charCodeAt(i) : -1;
+    if (c === 43 || c === 45) i++;
+    const digits = i;
+    while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) i++;
+    if (i === digits) return false;
+  }
+  return i === n;
+}
+
+/**
+ * parsePythonJson for a history value: a text of JSON's number grammar is read by Number (a correctly rounded
+ * reading, as JSON.parse's and jsonNumberIn's are), Python's NaN and ±Infinity are their numbers, anything else
+ * goes through parsePythonJson.
+ */
+export function historyValue(text: string): unknown {
+  if (isJsonNumber(text)) return Number(text);
+  if (text === 'NaN') return Number.NaN;
+  if (text === 'Infinity') return Number.POSITIVE_INFINITY;
+  if (text === '-Infinity') return Number.NEGATIVE_INFINITY;
+  return parsePythonJson(text);
+}
+
 /** A decoded JSON value as a param or summary value (objects rebuilt with own properties only). */
 export function paramValue(v: unknown): ParamValue {
   if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;

@@ -114,6 +114,8 @@ export const tests: UiTest[] = [
         assert.equal(await frame.locator('.legend-box:not(.group-legend)').isVisible(), false, 'the runs\' legend gives way to the groups\'');
         assert.match(await groupLegend.locator('.legend-count').innerText(), /^3 groups of 9 runs · mean with min–max band$/);
         await waitFor(page, 'the groups drawn', async () => (await hash(frame)) !== runsHash);
+        // Aggregated off the page's main thread, by its worker (bandsClient.ts), not by the fallback on the page.
+        assert.equal(await frame.locator('body').getAttribute('data-bands-worker'), 'answered');
         await screenshot('grouping-all-but-seed-mean-minmax');
         const grouped = await kinds(frame);
         // Three lines instead of nine; translucent bands (beyond the lines' anti-aliased edges) between them.

@@ -4,6 +4,7 @@ import {
 import zoomPlugin from 'chartjs-plugin-zoom';
 import { formatNumber } from '../../src/shared/format';
 import type { CompareData, CompareRun, LineChange, XAxisKind } from '../../src/shared/webviews/compare/contract';
+import { bandsClient } from './bandsClient';
 import { GroupedLines, type GroupingView } from './grouping';
 import { concatPoints } from './pageData';
 import { xAxisTitle, xTicks } from './axis';
@@ -265,8 +266,9 @@ export class MetricChart {
   }
 
   private drawGroups(view: ChartView, grouping: GroupingView): void {
-    this.grouped ??= new GroupedLines();
-    const datasets = this.grouped.datasets(this.lines, grouping, view.smoothing);
+    this.grouped ??= new GroupedLines(bandsClient(), () => { if (this.grouped) this.update(this.view); });
+    const datasets = this.grouped.datasets(this.lines, grouping, view.smoothing) ?? (this.instance ? undefined : []);
+    if (!datasets) return; // the worker is aggregating: the chart keeps what it shows until onBands redraws it
     if (!this.instance) this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets }, options: this.options() });
     else {
       this.instance.data.datasets = datasets;

@@ -11,6 +11,7 @@ import type { CompareData, CompareRun, CompareViewState } from '../../src/shared
 import { groupOptions, groupRuns, tagOptions, tagsDiffer, type GroupBy } from '../../src/shared/webviews/compare/runGroups';
 import { clear, el } from '../shared/dom';
 import { TypedBandController, type TypedBandDataset } from './bandFill';
+import type { BandsComputer } from './bandsClient';
 import type { ChartLine, ValueAt } from './charts';
 import { smooth } from './smoothing';
 import { lowerBound, type TypedLineDataset } from './typedLines';
@@ -52,30 +53,69 @@ interface DrawnGroup {
   center: Float64Array;
 }
 
-/** One chart's groups: aggregated once per change of lines or grouping, smoothed per smoothing. */
+type Aggregated = { signature: string; xs: Float64Array[]; ys: Float64Array[]; bands: Array<{ band: Band; runs: number }> };
+
+/**
+ * One chart's groups: aggregated once per change of lines or grouping, smoothed per smoothing. With a worker the
+ * aggregation runs off the page's main thread and `onBands` asks for a redraw when it is back; meanwhile the chart
+ * keeps what it shows (no empty frame between the runs and their groups, or between two bands).
+ */
 export class GroupedLines {
-  private aggregated: { signature: string; xs: Float64Array[]; ys: Float64Array[]; bands: Array<{ band: Band; runs: number }> } | undefined;
+  private aggregated: Aggregated | undefined;
+  /** The aggregation the worker is doing (its signature): the latest one asked for wins. */
+  private asked: string | undefined;
   private drawn: DrawnGroup[] = [];
 
-  private bands(lines: readonly ChartLine[], view: GroupingView): Array<{ group: ChartGroup; band: Band; runs: number }> {
+  constructor(private worker?: BandsComputer, private readonly onBands?: () => void) {}
+
+  /** The groups' bands; undefined while the worker aggregates them. */
+  private bands(lines: readonly ChartLine[], view: GroupingView): Array<{ group: ChartGroup; band: Band; runs: number }> | undefined {
     // Hiding a group changes no aggregate: the signature leaves `hidden` out.
     const signature = JSON.stringify([view.center, view.band, view.groups.map((g) => [g.key, [...g.runIds]])]);
     const a = this.aggregated;
     const same = a !== undefined && a.signature === signature && a.xs.length === lines.length
       && lines.every((l, i) => a.xs[i] === l.xs && a.ys[i] === l.ys);
-    const bands = same ? a.bands : view.groups.map((group) => {
-      const members = lines.filter((l) => group.runIds.has(l.run.id));
-      return { band: aggregateSeries(members, { center: view.center, band: view.band }), runs: members.length };
+    if (same) return this.withGroups(view, a.bands);
+    const members = view.groups.map((group) => lines.filter((l) => group.runIds.has(l.run.id)));
+    const options = { center: view.center, band: view.band };
+    const aggregated = (bands: Band[]): Aggregated => ({
+      signature, xs: lines.map((l) => l.xs), ys: lines.map((l) => l.ys), bands: bands.map((band, i) => ({ band, runs: members[i]?.length ?? 0 })),
     });
-    if (!same) this.aggregated = { signature, xs: lines.map((l) => l.xs), ys: lines.map((l) => l.ys), bands };
+    const worker = this.worker;
+    if (worker) {
+      const key = `${signature}|${lines.length}`;
+      if (this.asked !== key) {
+        this.asked = key;
+        worker.compute(members.map((m) => m.map((l) => ({ xs: l.xs, ys: l.ys }))), options).then((bands) => {
+          if (this.asked !== key) return; // a newer grouping or newer lines were asked for since
+          this.asked = undefined;
+          this.aggregated = aggregated(bands);
+          this.onBands?.();
+        }, () => {
+          // No worker after all: aggregate here from now on.
+          this.worker = undefined;
+          this.asked = undefined;
+          this.onBands?.();
+        });
+      }
+      return undefined; // until the worker answers, the chart stays as it is
+    }
+    const computed = aggregated(members.map((m) => aggregateSeries(m, options)));
+    this.aggregated = computed;
+    return this.withGroups(view, computed.bands);
+  }
+
+  private withGroups(view: GroupingView, bands: Aggregated['bands']): Array<{ group: ChartGroup; band: Band; runs: number }> {
     return view.groups.flatMap((group, i) => { const b = bands[i]; return b ? [{ group, ...b }] : []; });
   }
 
-  /** Datasets for the chart: each group's band (drawn under the lines) and its centre line. */
-  datasets(lines: readonly ChartLine[], view: GroupingView, smoothing: number): Array<ChartDataset<'typedLine', never[]>> {
+  /** Datasets for the chart: each group's band (drawn under the lines) and its centre line; undefined while aggregating. */
+  datasets(lines: readonly ChartLine[], view: GroupingView, smoothing: number): Array<ChartDataset<'typedLine', never[]>> | undefined {
+    const bands = this.bands(lines, view);
+    if (!bands) return undefined;
     this.drawn = [];
     const out: Array<TypedLineDataset | TypedBandDataset> = [];
-    for (const { group, band, runs } of this.bands(lines, view)) {
+    for (const { group, band, runs } of bands) {
       if (runs === 0) continue;
       const center = smooth(band.center, smoothing);
       this.drawn.push({ group, band, runs, center });

@@ -27,6 +27,9 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
     `style-src ${webview.cspSource}`,
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
+    // The compare page's bands worker: its file fetched from the extension, started from a blob (webview/compare/bandsClient.ts).
+    `connect-src ${webview.cspSource}`,
+    'worker-src blob:',
   ].join('; ');
   // Runs before the page's files load (error events of <script> and <link> do not bubble: caught while capturing).
   // Only on a failure does it take the VS Code API (which a page may take once): the page did not start anyway.

@@ -10,6 +10,7 @@ import { parseSyncTarget } from '../../src/core/sync/syncTarget';
 import { syncWorkspace, type SyncOptions } from '../../src/core/sync/workspaceSync';
 import type { Credentials } from '../../src/core/registry/types';
 import { MlflowStandIn } from '../fixtures/mlflow/mlflowServer';
+import { seedExperiment } from '../fixtures/mlflow/seedRuns';
 import { editLine, RunLog } from '../fixtures/runLog';
 import { tempDir } from './fixtures';
 import { findRun, history, runsOf, targetText } from './syncHelpers';
@@ -315,6 +316,25 @@ describe('sync out: credentials and older servers (stand-in)', () => {
       assert.match(warnings[0] ?? '', /has no runs\/log-inputs endpoint .*trialbook\.dataset\.\* tags/);
       const run = [...server.runs.values()].find((r) => r.tags.get('trialbook.run_id') === id);
       assert.match(run?.tags.get('trialbook.dataset.train') ?? '', /"digest":"aaaa/);
+    } finally { await server.stop(); }
+  });
+
+  it('a server without runs/search: runs are created without looking for an earlier one, with one warning, and the sync succeeds', async () => {
+    const server = await MlflowStandIn.start({ missingEndpoints: ['runs/search'] });
+    try {
+      seedExperiment(server, 'auth'); // an experiment that exists: a first sync would search it for earlier runs
+      const ids = ['20261127T024012123-dddddddddd', '20261127T024012124-eeeeeeeeee'];
+      const d = tempDir('sync-old'); dirs.push(d);
+      const tb = path.join(d, '.trialbook');
+      for (const id of ids) new RunLog(id).start({ experiment: 'auth', name: id.slice(-4) }, T0).metrics(0, { loss: 1 }, { ts: T0 + 1 }).end('finished', undefined, T0 + 2).writeTo(tb);
+      const warnings: string[] = [];
+      const report = await syncWorkspace({ trialbookDir: tb, target: parseSyncTarget(targetText(server.uri)), credentials: { kind: 'anonymous' }, onWarning: (w) => warnings.push(w) });
+      assert.equal(report.stopped, undefined, report.stopped?.message);
+      assert.deepEqual(report.problems, []);
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.match(warnings[0] ?? '', /has no runs\/search endpoint .*created without first looking/);
+      for (const id of ids) assert.equal([...server.runs.values()].filter((r) => r.tags.get('trialbook.run_id') === id && r.metrics.length === 1).length, 1);
+      assert.ok(server.calls.filter((c) => c.path.endsWith('/runs/search')).length <= ids.length, 'asked at most once per run (runs sync four at a time), never retried');
     } finally { await server.stop(); }
   });
 

@@ -20,6 +20,14 @@ function envCredentials(): Credentials {
   return username && password !== undefined ? { kind: 'basic', username, password } : { kind: 'anonymous' };
 }
 
+/** The login's header for requests made without the client (the artifact proxy's PUT). */
+function authHeaders(): Record<string, string> {
+  const c = REAL ? envCredentials() : { kind: 'anonymous' as const };
+  if (c.kind === 'token') return { Authorization: `Bearer ${c.token}` };
+  if (c.kind === 'basic') return { Authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` };
+  return {};
+}
+
 /** The MLflow error a call ends with (its code and HTTP status). */
 async function refusal(p: Promise<unknown>): Promise<{ code: string; status: number | undefined; message: string }> {
   try {
@@ -35,9 +43,9 @@ describe(`MLflow tracking endpoints and their rules (${REAL ? `real server ${REA
   let server: MlflowStandIn | undefined;
   let api: SyncApi;
   let expId: string;
+  let uri: string;
   const T = 1_795_743_612_000;
   before(async () => {
-    let uri: string;
     if (REAL) uri = REAL.replace(/\/$/, '');
     else { server = await MlflowStandIn.start(); uri = server.uri; }
     api = new SyncApi(uri, { credentials: REAL ? envCredentials() : { kind: 'anonymous' }, retry: { budgetMs: 0 } });
@@ -58,6 +66,53 @@ describe(`MLflow tracking endpoints and their rules (${REAL ? `real server ${REA
     assert.equal(got.experiment.lifecycle_stage, 'active');
     const missing = await refusal(api.call('GET', 'experiments/get-by-name', { experiment_name: `no-such-${unique}` }));
     assert.deepEqual([missing.code, missing.status], ['RESOURCE_DOES_NOT_EXIST', 404]);
+  });
+
+  it('experiments/search and experiments/get (browsing): page tokens, ACTIVE_ONLY leaves out a deleted experiment, max_results ≤ 50,000; an unknown id is 404 RESOURCE_DOES_NOT_EXIST', async () => {
+    const names = [0, 1, 2].map((i) => `search-${unique}-${i}`);
+    const ids: string[] = [];
+    for (const name of names) ids.push((await api.call<{ experiment_id: string }>('POST', 'experiments/create', { name })).experiment_id);
+    await api.call('POST', 'experiments/delete', { experiment_id: ids[2] });
+    // Every page as the browser asks for them (a real server holds other experiments too: paged by two until the end).
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await api.call<{ experiments?: Array<{ name: string }>; next_page_token?: string }>('POST', 'experiments/search', { max_results: 2, view_type: 'ACTIVE_ONLY', ...(token ? { page_token: token } : {}) });
+      assert.ok((page.experiments?.length ?? 0) <= 2);
+      seen.push(...(page.experiments ?? []).map((e) => e.name));
+      token = page.next_page_token || undefined;
+      pages++;
+    } while (token && pages < 10_000);
+    assert.ok(pages >= 2, 'paged by two');
+    assert.deepEqual(seen.filter((n) => n.startsWith(`search-${unique}-`)).sort(), names.slice(0, 2));
+    assert.equal(new Set(seen).size, seen.length, 'no experiment on two pages');
+    assert.equal((await refusal(api.call('POST', 'experiments/search', { max_results: 50_001 }))).code, 'INVALID_PARAMETER_VALUE');
+    const got = await api.call<{ experiment: { name: string } }>('GET', 'experiments/get', { experiment_id: ids[0] });
+    assert.equal(got.experiment.name, names[0]);
+    const missing = await refusal(api.call('GET', 'experiments/get', { experiment_id: '987654321987' }));
+    assert.deepEqual([missing.code, missing.status], ['RESOURCE_DOES_NOT_EXIST', 404]);
+  });
+
+  it('artifacts/list and the artifact proxy (remote artifacts): files put through mlflow-artifacts listed one level at a time with sizes, fetched back; \'..\' refused', async () => {
+    const id = await newRun('with-artifacts');
+    const run = await runOf(api, id);
+    const root = /^mlflow-artifacts:(?:\/\/[^/]*)?\/(.*)$/.exec(run.info.artifact_uri ?? '')?.[1];
+    assert.ok(root, `runs are stored through the artifact proxy (mlflow server --serve-artifacts): ${run.info.artifact_uri ?? 'no artifact_uri'}`);
+    const put = async (path: string, body: string): Promise<void> => {
+      const res = await fetch(`${uri}/api/2.0/mlflow-artifacts/artifacts/${root}/${path}`, { method: 'PUT', body, headers: authHeaders() });
+      assert.equal(res.status, 200, await res.text());
+    };
+    await put('notes.txt', 'hello\n');
+    await put('model/MLmodel', 'flavors: {}\n');
+    const top = await api.call<{ root_uri?: string; files?: Array<{ path: string; is_dir: boolean; file_size?: number | string }> }>('GET', 'artifacts/list', { run_id: id });
+    assert.equal(top.root_uri, run.info.artifact_uri);
+    assert.deepEqual(top.files?.map((f) => [f.path, f.is_dir, f.file_size === undefined ? undefined : Number(f.file_size)]).sort(), [['model', true, undefined], ['notes.txt', false, 6]]);
+    const model = await api.call<{ files?: Array<{ path: string }> }>('GET', 'artifacts/list', { run_id: id, path: 'model' });
+    assert.deepEqual(model.files?.map((f) => f.path), ['model/MLmodel']);
+    assert.equal((await api.getArtifact(`${root}/model/MLmodel`, 1000)).toString(), 'flavors: {}\n');
+    assert.equal((await refusal(api.call('GET', 'artifacts/list', { run_id: id, path: '../other' }))).code, 'INVALID_PARAMETER_VALUE');
+    assert.equal((await refusal(api.call('GET', 'artifacts/list', { run_id: 'no-such-run-0000000000000000000' }))).status, 404);
   });
 
   it('runs/create: RESOURCE_DOES_NOT_EXIST for an unknown experiment; a new run is RUNNING with its start time and name', async () => {

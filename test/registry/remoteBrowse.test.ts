@@ -16,12 +16,14 @@ import { parseServerAddress } from '../../src/core/remote/remoteTarget';
 import { SyncApi } from '../../src/core/sync/syncApi';
 import type { Credentials } from '../../src/core/registry/types';
 import { MlflowStandIn } from '../fixtures/mlflow/mlflowServer';
+import { FaultProxy } from './faultProxy';
 import { seedExperiment, seedRuns } from '../fixtures/mlflow/seedRuns';
 import { captureLog, WASM_PATH } from '../unit/workspaceFixture';
 
 function browserFor(uri: string, trialbookDir: string, credentials: Credentials = { kind: 'anonymous' }): RemoteBrowser {
   const api = new SyncApi(uri, { credentials, retry: { budgetMs: 1500, baseDelayMs: 50, maxDelayMs: 200, timeoutMs: 10_000 } });
-  return new RemoteBrowser(uri, (method, endpoint, payload) => api.call(method, endpoint, payload), trialbookDir, captureLog(), 'Run "Trialbook: Set MLflow Server Credentials…".');
+  return new RemoteBrowser(uri, (method, endpoint, payload) => api.call(method, endpoint, payload), trialbookDir, captureLog(), 'Run "Trialbook: Set MLflow Server Credentials…".',
+    (method, endpoint, payload) => api.callText(method, endpoint, payload));
 }
 
 describe('browsing an MLflow tracking server', () => {
@@ -104,6 +106,54 @@ describe('browsing an MLflow tracking server', () => {
     assert.ok(browser.reader.slicer instanceof Slicer && browser.reader.slicer.yields >= 40, `yields: ${browser.reader.slicer.yields}`);
   });
 
+  it('parses a big runs/search page a run at a time (never the whole page in one JSON.parse), and says so when a page is not JSON', async () => {
+    const exp = seedExperiment(server, 'big-page');
+    // Runs with a long tag, as MLflow's clients log them (mlflow.log-model.history): a page of 1,000 is over 1 MB.
+    seedRuns(server, exp, Array.from({ length: 1000 }, (_, i) => ({
+      name: `p-${i}`, params: { lr: String(1 / (i + 1)), optimizer: i % 2 ? 'adam' : 'sgd', note: `"quoted" {brace} [${i}] \\` }, metrics: { loss: () => 1 / (i + 1) }, status: 'FINISHED' as const,
+      tags: { 'mlflow.log-model.history': JSON.stringify([{ run_id: `r${i}`, artifact_path: 'model', flavors: { pytorch: { pytorch_version: '2.5.1', code: null } }, padding: 'x'.repeat(600) }]) },
+    })));
+    const pageText = await (await fetch(`${server.uri}/api/2.0/mlflow/runs/search`, { method: 'POST', body: JSON.stringify({ experiment_ids: [exp], max_results: 1000 }) })).text();
+    assert.ok(pageText.length > 1 << 20, `a page of ${pageText.length} characters`);
+    const browser = browserFor(server.uri, trialbookDir);
+    // Every text JSON.parse is handed during the listing, by length.
+    const parse = JSON.parse;
+    let longest = 0;
+    JSON.parse = function (text: string, reviver?: (this: unknown, key: string, value: unknown) => unknown): unknown {
+      longest = Math.max(longest, text.length);
+      return parse(text, reviver);
+    } as typeof JSON.parse;
+    let status;
+    try {
+      status = await browser.refresh();
+    } finally {
+      JSON.parse = parse;
+    }
+    assert.equal(status.state, 'idle', status.error);
+    assert.equal(status.runs, 1000);
+    assert.ok(longest < 4096, `the longest text parsed in one piece: ${longest} characters`);
+    const index = await openRunIndex({ trialbookDir, wasmPath: WASM_PATH, log: captureLog(), saveDelayMs: 60_000, readerWorker: false });
+    try {
+      await index.sync();
+      const run = index.listRuns().find((r) => r.name === 'p-7');
+      assert.deepEqual(run?.params.note, '"quoted" {brace} [7] \\');
+      assert.equal(run?.params.optimizer, 'adam');
+    } finally {
+      await index.close();
+    }
+
+    // A proxy's error page instead of the runs: the listing says the answer is not JSON, and nothing is half-listed.
+    const proxy = await FaultProxy.start(server.port, (req) => (req.url?.endsWith('/runs/search') ? { status: 200, body: '{"runs": [{"info": {"run_id": "x"}}, <html>', contentType: 'text/html' } : 'forward'));
+    try {
+      const broken = await browserFor(`http://${proxy.host}`, join(tmp, 'other', '.trialbook')).refresh();
+      assert.equal(broken.state, 'error');
+      assert.match(broken.error ?? '', /answered runs\/search with something that is not JSON/);
+      assert.equal(broken.listed, 0);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('fetches a run\'s metric histories on demand, across get-history pages, and later only the points added since', async () => {
     const exp = seedExperiment(server, 'long');
     const [runId] = seedRuns(server, exp, [{ name: 'long-run', metrics: { loss: (s) => 1 / (s + 1), acc: (s) => s / 30_000 }, steps: 25_010 }]);
@@ -171,6 +221,15 @@ describe('browsing an MLflow tracking server', () => {
       await index.close();
       server = await MlflowStandIn.start(); // afterEach stops it
     }
+  });
+
+  it('an MLflow too old to browse (no experiments/search endpoint) is told as such, with what to do', async () => {
+    await server.stop();
+    server = await MlflowStandIn.start({ missingEndpoints: ['experiments/search'] });
+    const status = await browserFor(server.uri, trialbookDir).refresh();
+    assert.equal(status.state, 'error');
+    assert.match(status.error ?? '', /has no experiments\/search endpoint \(HTTP 404\)\. Check that the address is the tracking server itself[\s\S]*MLflow too old to browse here \(experiments\/search came with MLflow 1\.28\): upgrade it\./);
+    assert.equal(server.calls.length, 1, 'not retried');
   });
 
   it('leaves out this workspace\'s own runs synced to the server, and lists the server\'s registered models with their versions and aliases', async () => {

@@ -17,7 +17,8 @@ import { captureLog, WASM_PATH } from '../unit/workspaceFixture';
 
 function browserFor(uri: string, trialbookDir: string): RemoteBrowser {
   const api = new SyncApi(uri, { credentials: { kind: 'anonymous' }, retry: { budgetMs: 0 } });
-  return new RemoteBrowser(uri, (method, endpoint, payload) => api.call(method, endpoint, payload), trialbookDir, captureLog());
+  return new RemoteBrowser(uri, (method, endpoint, payload) => api.call(method, endpoint, payload), trialbookDir, captureLog(), undefined,
+    (method, endpoint, payload) => api.callText(method, endpoint, payload));
 }
 
 async function namesMatching(trialbookDir: string, filter?: string): Promise<string[]> {

@@ -2,7 +2,7 @@
 import type { SyncApi } from '../../src/core/sync/syncApi';
 
 export interface RemoteRun {
-  info: { run_id: string; run_name: string; status: string; start_time: number; end_time?: number; experiment_id: string; lifecycle_stage: string };
+  info: { run_id: string; run_name: string; status: string; start_time: number; end_time?: number; experiment_id: string; lifecycle_stage: string; artifact_uri?: string };
   data: { params?: Array<{ key: string; value: string }>; tags?: Array<{ key: string; value: string }>; metrics?: Array<{ key: string; value: number; step: number }> };
   inputs?: { dataset_inputs?: Array<{ dataset: { name: string; digest: string } }> };
 }

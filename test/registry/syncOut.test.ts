@@ -10,6 +10,7 @@ import { parseSyncTarget } from '../../src/core/sync/syncTarget';
 import { syncWorkspace, type SyncOptions } from '../../src/core/sync/workspaceSync';
 import type { Credentials } from '../../src/core/registry/types';
 import { MlflowStandIn } from '../fixtures/mlflow/mlflowServer';
+import { seedExperiment } from '../fixtures/mlflow/seedRuns';
 import { editLine, RunLog } from '../fixtures/runLog';
 import { tempDir } from './fixtures';
 import { findRun, history, runsOf, targetText } from './syncHelpers';
@@ -244,6 +245,37 @@ describe(`sync out (${REAL ? `real server ${REAL}` : 'stand-in server'})`, () =>
     assert.equal(endTags.get('trialbook.error'), 'CUDA out of memory');
     assert.deepEqual((await history(api, ended.info.run_id, 'loss')).map((p) => p.value), [1, 0.5]);
   });
+
+  it('clock skew: points keep the writer\'s times, points logged after a clock stepped back are still sent (the cursor is a byte offset, not a time), an end before the start is clamped', async () => {
+    const tb = workspace();
+    const id = runId(6);
+    // The writer's clock is an hour ahead of this machine's (now = T0 + 60 here).
+    const ahead = T0 + 3600;
+    const log = new RunLog(id).start({ experiment: 'skew', name: 'skewed' }, ahead);
+    for (let s = 0; s < 50; s++) log.metrics(s, { loss: s }, { ts: ahead + 1 + s });
+    log.writeTo(tb);
+    const first = await syncWorkspace(options(tb, { now: () => (T0 + 60) * 1000 }));
+    assert.equal(first.points, 50);
+    const running = await findRun(api, `ts-${unique}/skew`, id);
+    assert.equal(running.info.status, 'RUNNING', 'a last event in this machine\'s future is not a silence');
+    assert.equal(running.info.start_time, ahead * 1000, 'the writer\'s time, not this machine\'s');
+    // Its clock is then corrected two hours back (NTP, or the run resumed on a machine behind): the new points are
+    // older than the ones already sent, and the run ends "before" it started.
+    const behind = T0 - 3600;
+    for (let s = 50; s < 80; s++) log.metrics(s, { loss: s }, { ts: behind + s });
+    log.end('finished', undefined, behind + 100).writeTo(tb);
+    const second = await syncWorkspace(options(tb, { now: () => (T0 + 70) * 1000 }));
+    assert.equal(second.stopped, undefined, second.stopped?.message);
+    assert.equal(second.points, 30, 'every point logged after the step back');
+    const ended = await findRun(api, `ts-${unique}/skew`, id);
+    assert.equal(ended.info.status, 'FINISHED');
+    assert.equal(ended.info.end_time, ahead * 1000, 'an end before the start is clamped to the start');
+    const loss = await history(api, ended.info.run_id, 'loss');
+    assert.deepEqual(loss.map((p) => p.step).sort((a, b) => a - b), Array.from({ length: 80 }, (_, i) => i), 'each point once');
+    assert.equal(loss.find((p) => p.step === 10)?.timestamp, (ahead + 11) * 1000);
+    assert.equal(loss.find((p) => p.step === 60)?.timestamp, (behind + 60) * 1000);
+    assert.equal((await syncWorkspace(options(tb, { now: () => (T0 + 80) * 1000 }))).points, 0);
+  });
 });
 
 describe('sync out: credentials and older servers (stand-in)', () => {
@@ -284,6 +316,25 @@ describe('sync out: credentials and older servers (stand-in)', () => {
       assert.match(warnings[0] ?? '', /has no runs\/log-inputs endpoint .*trialbook\.dataset\.\* tags/);
       const run = [...server.runs.values()].find((r) => r.tags.get('trialbook.run_id') === id);
       assert.match(run?.tags.get('trialbook.dataset.train') ?? '', /"digest":"aaaa/);
+    } finally { await server.stop(); }
+  });
+
+  it('a server without runs/search: runs are created without looking for an earlier one, with one warning, and the sync succeeds', async () => {
+    const server = await MlflowStandIn.start({ missingEndpoints: ['runs/search'] });
+    try {
+      seedExperiment(server, 'auth'); // an experiment that exists: a first sync would search it for earlier runs
+      const ids = ['20261127T024012123-dddddddddd', '20261127T024012124-eeeeeeeeee'];
+      const d = tempDir('sync-old'); dirs.push(d);
+      const tb = path.join(d, '.trialbook');
+      for (const id of ids) new RunLog(id).start({ experiment: 'auth', name: id.slice(-4) }, T0).metrics(0, { loss: 1 }, { ts: T0 + 1 }).end('finished', undefined, T0 + 2).writeTo(tb);
+      const warnings: string[] = [];
+      const report = await syncWorkspace({ trialbookDir: tb, target: parseSyncTarget(targetText(server.uri)), credentials: { kind: 'anonymous' }, onWarning: (w) => warnings.push(w) });
+      assert.equal(report.stopped, undefined, report.stopped?.message);
+      assert.deepEqual(report.problems, []);
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.match(warnings[0] ?? '', /has no runs\/search endpoint .*created without first looking/);
+      for (const id of ids) assert.equal([...server.runs.values()].filter((r) => r.tags.get('trialbook.run_id') === id && r.metrics.length === 1).length, 1);
+      assert.ok(server.calls.filter((c) => c.path.endsWith('/runs/search')).length <= ids.length, 'asked at most once per run (runs sync four at a time), never retried');
     } finally { await server.stop(); }
   });
 

@@ -18,7 +18,7 @@ import { forgetDeletedImports, ImportLedger } from '../sources/importLedger';
 import { mirrorRunId, mirrorSource, SOURCE_FILE } from '../sources/sourceMirror';
 import { isRecord } from '../sources/sourceFiles';
 import { toServerFilter } from './remoteFilter';
-import { MlflowServerReader, RUNS_PAGE, type MlflowCall } from './serverReader';
+import { MlflowServerReader, RUNS_PAGE, type MlflowCall, type MlflowTextCall } from './serverReader';
 
 /** Runs written per mirror operation (a page of 1,000 is written in ten). */
 const WRITE_SLICE = 100;
@@ -112,8 +112,8 @@ export class RemoteBrowser {
   private current: BrowseStatus;
 
   constructor(readonly server: string, call: MlflowCall, private readonly trialbookDir: string, private readonly log: Logger,
-    private readonly credentialsHint = 'Store a valid login for this server and refresh.') {
-    this.reader = new MlflowServerReader(server, call, this.runsDir);
+    private readonly credentialsHint = 'Store a valid login for this server and refresh.', callText?: MlflowTextCall) {
+    this.reader = new MlflowServerReader(server, call, this.runsDir, callText);
     this.cacheFile = cacheFileOf(trialbookDir, server);
     this.current = { ...readCache(this.cacheFile, server), state: 'idle', listed: 0, cacheFile: this.cacheFile };
   }

@@ -9,14 +9,24 @@ import type { RunDelta } from '../sources/sourceModel';
 import { seriesOf } from '../sources/sourceModel';
 import type { RunListing, SourceReader, SourceRunRef } from '../sources/sourceReader';
 import { Slicer } from '../slices';
+import { notJson } from '../sync/syncApi';
+import { ArrayElements, JsonShapeError } from './jsonElements';
 import { metricValue, parseRun, remoteRunMeta, runSignature, type MlflowRunJson } from './remoteRun';
 import { serverLabel } from './remoteTarget';
 
 /** What the reader needs from the server: one REST call (retries and errors are the caller's). */
 export type MlflowCall = <T>(method: 'GET' | 'POST', endpoint: string, payload?: Record<string, unknown>) => Promise<T>;
+/** The same call answering the body's text, unparsed: runs/search pages are parsed a run at a time. */
+export type MlflowTextCall = (method: 'GET' | 'POST', endpoint: string, payload?: Record<string, unknown>) => Promise<string>;
 
 /** Runs per runs/search page: MLflow's default (its limit is 50,000), small enough that the first page shows fast. */
 export const RUNS_PAGE = 1000;
+/**
+ * A runs/search page shorter than this is parsed in one piece (a few milliseconds); a longer one a run at a time
+ * between the slicer's pauses, which costs about twice the CPU of one JSON.parse (the scan for each run's end) but
+ * never holds the thread for a whole page (a page of 1,000 runs as MLflow's clients log them is 3-4 MB: 48 ms).
+ */
+const PARSE_WHOLE_CHARS = 1 << 20;
 /** Experiments per experiments/search page (MLflow's limit is 50,000 too). */
 const EXPERIMENTS_PAGE = 1000;
 /** Points per metrics/get-history page (MLflow's limit: 25,000). */
@@ -61,7 +71,11 @@ export class MlflowServerReader implements SourceReader {
   /** Requests made (for status and tests). */
   requests = 0;
 
-  constructor(readonly root: string, private readonly call: MlflowCall, private readonly runsDir?: string) {}
+  /**
+   * With `callText`, a runs/search page over PARSE_WHOLE_CHARS is parsed a run at a time between the slicer's pauses
+   * (JSON.parse of a whole big page held the thread longest); without it, every page in one piece.
+   */
+  constructor(readonly root: string, private readonly call: MlflowCall, private readonly runsDir?: string, private readonly callText?: MlflowTextCall) {}
 
   async experiments(): Promise<Experiment[]> {
     const out: Experiment[] = [];
@@ -87,12 +101,13 @@ export class MlflowServerReader implements SourceReader {
     do {
       this.requests++;
       // ACTIVE_ONLY: runs deleted on the server are not listed (the browser removes their cached copies).
-      const page = await this.call<{ runs?: unknown[]; next_page_token?: string }>('POST', 'runs/search', {
+      const page = await this.searchPage({
         experiment_ids: [experiment.id], max_results: pageSize, run_view_type: 'ACTIVE_ONLY', ...(filter ? { filter } : {}), ...(token ? { page_token: token } : {}),
       });
       const listing: RunListing = { runs: [], problems: [] };
       let own = 0;
-      for (const raw of page.runs ?? []) {
+      for (const raw of page.runs) {
+        // With a text page, this step of the loop is the scan and parse of this one run.
         await this.slicer.pause();
         const run = parseRun(raw);
         if (!run) { listing.problems.push({ file: this.root, reason: 'runs/search returned a run without a valid run id; it is left out' }); continue; }
@@ -101,8 +116,35 @@ export class MlflowServerReader implements SourceReader {
         listing.runs.push({ sourceId: run.info.run_id, location: `${this.root}#${run.info.run_id}` });
       }
       yield { experiment, listing, own };
-      token = page.next_page_token || undefined;
+      token = page.token() || undefined;
     } while (token);
+  }
+
+  /** One runs/search page: its runs (parsed one by one as they are iterated, when the text is at hand) and token. */
+  private async searchPage(payload: Record<string, unknown>): Promise<{ runs: Iterable<unknown>; token: () => string | undefined }> {
+    if (!this.callText) {
+      const page = await this.call<{ runs?: unknown[]; next_page_token?: string }>('POST', 'runs/search', payload);
+      return { runs: page.runs ?? [], token: () => page.next_page_token };
+    }
+    const text = await this.callText('POST', 'runs/search', payload);
+    const root = this.root;
+    if (text.length < PARSE_WHOLE_CHARS) {
+      let page: { runs?: unknown[]; next_page_token?: string };
+      try { page = JSON.parse(text || '{}') as typeof page; } catch { throw notJson(root, 'runs/search'); }
+      return { runs: page.runs ?? [], token: () => page.next_page_token };
+    }
+    const split = new ArrayElements(text, 'runs');
+    return {
+      runs: (function* parsed(): Generator<unknown> {
+        try {
+          for (const text of split) yield JSON.parse(text) as unknown;
+        } catch (err) {
+          if (err instanceof SyntaxError || err instanceof JsonShapeError) throw notJson(root, 'runs/search');
+          throw err;
+        }
+      })(),
+      token: () => { const t = split.fields['next_page_token']; return typeof t === 'string' ? t : undefined; },
+    };
   }
 
   /** A run this workspace synced out (its `trialbook.run_id` tag names a run folder here). */

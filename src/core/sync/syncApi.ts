@@ -82,6 +82,11 @@ export class SyncApi {
    * every call a sync makes is (see docs/team-sync.md, "Why a point is never on the server twice").
    */
   async call<T>(method: 'GET' | 'POST', endpoint: string, payload: Record<string, unknown> = {}, opts: { retry?: boolean } = {}): Promise<T> {
+    return parseJson<T>(await this.callText(method, endpoint, payload, opts), this.trackingUri, endpoint);
+  }
+
+  /** `call`, answering the body's text unparsed (a big answer is parsed a piece at a time by the caller). */
+  async callText(method: 'GET' | 'POST', endpoint: string, payload: Record<string, unknown> = {}, opts: { retry?: boolean } = {}): Promise<string> {
     const retry = opts.retry ?? true;
     const url = new URL(`api/2.0/mlflow/${endpoint}`, this.base);
     if (method === 'GET') {
@@ -101,7 +106,7 @@ export class SyncApi {
           ...(body ? { body } : {}), ...(this.options.signal ? { signal: this.options.signal } : {}),
         });
         this.requests++;
-        if (res.status === 200) return parseJson<T>(res, this.trackingUri, endpoint);
+        if (res.status === 200) return res.body.toString('utf8');
         if (res.status === 401 || res.status === 403) throw this.client.errorFor(res, endpoint);
         if (res.status >= 300 && res.status < 400) throw new RegistryError('protocol', `MLflow server ${this.trackingUri} answered ${endpoint} with a redirect (HTTP ${res.status}). Trialbook does not follow redirects, so credentials never go elsewhere: set the server address to where it moved (e.g. https:// instead of http://).`, res.status);
         if (isMissingEndpoint(res)) throw new MissingEndpointError(endpoint, this.trackingUri);
@@ -160,12 +165,17 @@ export class SyncApi {
   }
 }
 
-function parseJson<T>(res: HttpResponse, server: string, endpoint: string): T {
+function parseJson<T>(text: string, server: string, endpoint: string): T {
   try {
-    return JSON.parse(res.body.toString('utf8') || '{}') as T;
+    return JSON.parse(text || '{}') as T;
   } catch {
-    throw new RegistryError('protocol', `MLflow server ${server} answered ${endpoint} with something that is not JSON. Check that the address is the tracking server itself.`);
+    throw notJson(server, endpoint);
   }
+}
+
+/** The error for an answer that is not JSON (a proxy's page, another service at that address). */
+export function notJson(server: string, endpoint: string): RegistryError {
+  return new RegistryError('protocol', `MLflow server ${server} answered ${endpoint} with something that is not JSON. Check that the address is the tracking server itself.`);
 }
 
 export function isAlreadyExists(err: unknown): boolean {

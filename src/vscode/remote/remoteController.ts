@@ -120,7 +120,8 @@ export class RemoteController implements vscode.Disposable {
   }
 
   private browserFor(server: string): RemoteBrowser {
-    return new RemoteBrowser(server, (method, endpoint, payload) => this.call(server, method, endpoint, payload), this.trialbookDir, this.log, CREDENTIALS_HINT);
+    return new RemoteBrowser(server, (method, endpoint, payload) => this.call(server, method, endpoint, payload), this.trialbookDir, this.log, CREDENTIALS_HINT,
+      async (method, endpoint, payload) => (await this.api(server)).callText(method, endpoint, payload));
   }
 
   async refreshAll(): Promise<BrowseStatus[]> {
@@ -185,9 +186,13 @@ export class RemoteController implements vscode.Disposable {
   }
 
   private async call<T>(server: string, method: 'GET' | 'POST', endpoint: string, payload?: Record<string, unknown>): Promise<T> {
+    return (await this.api(server)).call<T>(method, endpoint, payload);
+  }
+
+  private async api(server: string): Promise<SyncApi> {
     const credentials: Credentials = (await this.secrets.get(secretsConfig(server))) ?? { kind: 'anonymous' };
     // The editor gives up sooner than a sync: the next listing (or Refresh) tries again.
-    return new SyncApi(server, { credentials, retry: { budgetMs: 15_000, timeoutMs: 30_000 } }).call<T>(method, endpoint, payload);
+    return new SyncApi(server, { credentials, retry: { budgetMs: 15_000, timeoutMs: 30_000 } });
   }
 
   /**

@@ -23,20 +23,12 @@ import { WandbReader } from '../../../src/core/sources/wandbRuns';
 import { historyValue, jsonNumberIn, parsePythonJson } from '../../../src/core/sources/wandbValues';
 import { tbEvent, tbValueEvent, wandbHistory, wandbRecord, wandbRunRecords } from '../../fixtures/sourceWriters';
 import { captureLog } from '../workspaceFixture';
+import { prng } from '../../fixtures/prng';
 
 const T0 = 1_700_000_000;
 
-/** A seeded generator (mulberry32): the fuzzing is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator: the fuzzing is the same on every run. */
+const random = prng;
 
 /** Every file under `dir` with its bytes (paths relative to it). */
 function tree(dir: string, rel = ''): Map<string, string> {

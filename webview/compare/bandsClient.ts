@@ -32,10 +32,14 @@ class WorkerBands implements BandsComputer {
 
   compute(groups: Series[][], options: AggregateOptions): Promise<Band[]> {
     const id = this.nextId++;
+    // The page's lines are views into the buffer their message came in (every line of several charts): cloned as
+    // they are, each job would copy that whole buffer. Each series is copied on its own and handed over instead.
+    const own = groups.map((series) => series.map((s) => ({ xs: s.xs.slice(), ys: s.ys.slice() })));
+    const transfer = own.flatMap((series) => series.flatMap((s) => [s.xs.buffer, s.ys.buffer]));
     return new Promise<Band[]>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      const job: BandsJob = { id, groups, options };
-      this.worker.then((worker) => worker.postMessage(job), (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))));
+      const job: BandsJob = { id, groups: own, options };
+      this.worker.then((worker) => worker.postMessage(job, transfer), (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))));
     });
   }
 

@@ -3,6 +3,7 @@
 import { envCredentials } from '../core/registry/credentials';
 import { RegistryError } from '../core/registry/errors';
 import { sleep } from '../core/registry/http';
+import { parseByteSize } from '../core/sync/runArtifacts';
 import { parseSyncTarget } from '../core/sync/syncTarget';
 import { syncWorkspace, type SyncReport } from '../core/sync/workspaceSync';
 import { formatCount, formatDuration } from '../shared/format';
@@ -11,7 +12,7 @@ import { parseArgs, UsageError } from './cliArgs';
 import { findTrialbookDir } from './workspaceLocation';
 
 export const SYNC_HELP = `Usage: trialbook sync --to mlflow+https://<host[:port]>[/path]/ [--experiment-prefix PREFIX]
-                      [--dir <workspace>] [--run <id>] [--watch] [--json] [--quiet]
+                      [--artifact-max-bytes SIZE] [--dir <workspace>] [--run <id>] [--watch] [--json] [--quiet]
 
 Sends every run of the workspace to an MLflow tracking server: each run becomes an MLflow run in the experiment
 PREFIX + <experiment> (params, tags, notes, lineage as trialbook.* tags, every metric point, status and times).
@@ -20,6 +21,10 @@ index keeps it). An interrupted sync resumes where it stopped, and never stores 
 
   --to                 mlflow+https://host/ (or mlflow+http://host:port/ for plain HTTP, e.g. a local server)
   --experiment-prefix  put before each experiment's name on the server, e.g. team/
+  --artifact-max-bytes SIZE
+                       also send the files of the runs' artifacts, each up to SIZE (bytes, or e.g. 50M, 2G),
+                       through the server's artifact proxy; a larger file is not sent and its run is tagged
+                       trialbook.artifact_not_sent.<path>. Default 0: artifacts are not sent.
   --run <id>           only this run
   --watch              keep syncing every 2 seconds (live runs) until Ctrl-C
 
@@ -29,11 +34,12 @@ Exit codes: 0 synced, 1 the sync stopped or a run was refused (the rest was sync
 
 function describe(report: SyncReport, ms: number): string {
   const rate = ms > 0 ? ` (${formatCount(Math.round((report.points * 1000) / ms))} points/s)` : '';
-  return `Synced ${formatCount(report.points)} points of ${report.runsChanged} changed run(s) of ${report.runs} in ${formatDuration(ms)}${report.points > 0 ? rate : ''}; ${report.requests} requests, ${report.retries} retries.`;
+  const files = report.artifactFiles > 0 ? ` and ${formatCount(report.artifactFiles)} artifact file(s) (${formatCount(report.artifactBytes)} bytes)` : '';
+  return `Synced ${formatCount(report.points)} points${files} of ${report.runsChanged} changed run(s) of ${report.runs} in ${formatDuration(ms)}${report.points > 0 ? rate : ''}; ${report.requests} requests, ${report.retries} retries.`;
 }
 
 export async function runSyncCommand(args: string[]): Promise<number> {
-  const parsed = parseArgs(args, ['dir', 'to', 'experiment-prefix', 'run'], ['watch', 'json', 'quiet', 'help']);
+  const parsed = parseArgs(args, ['dir', 'to', 'experiment-prefix', 'run', 'artifact-max-bytes'], ['watch', 'json', 'quiet', 'help']);
   if (parsed.flags.has('help')) { process.stdout.write(SYNC_HELP); return 0; }
   if (parsed.positional.length > 0) throw new UsageError(`unexpected argument "${parsed.positional[0]}"`);
   const to = parsed.options.get('to');
@@ -44,6 +50,16 @@ export async function runSyncCommand(args: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof RegistryError) throw new UsageError(err.message);
     throw err;
+  }
+  let artifactMaxBytes = 0;
+  const limit = parsed.options.get('artifact-max-bytes');
+  if (limit !== undefined) {
+    try {
+      artifactMaxBytes = parseByteSize(limit);
+    } catch (err) {
+      if (err instanceof RegistryError) throw new UsageError(`--artifact-max-bytes: ${err.message}`);
+      throw err;
+    }
   }
   const quiet = parsed.flags.has('quiet');
   const say = (line: string): void => { if (!quiet) process.stderr.write(`${line}\n`); };
@@ -56,7 +72,7 @@ export async function runSyncCommand(args: string[]): Promise<number> {
     for (;;) {
       const started = Date.now();
       const report = await syncWorkspace({
-        trialbookDir: findTrialbookDir(parsed.options.get('dir')), target, credentials, signal: controller.signal,
+        trialbookDir: findTrialbookDir(parsed.options.get('dir')), target, credentials, signal: controller.signal, artifactMaxBytes,
         ...(runId !== undefined ? { runIds: [runId] } : {}),
         onWarning: (m) => say(`warning: ${escapeControls(m)}`),
         onRetry: (why, ms) => say(`  ${escapeControls(why)}; retrying in ${formatDuration(ms)}`),

@@ -1,7 +1,8 @@
 // `trialbook sync` end to end: the CLI process against the stand-in, credentials from the environment.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MlflowStandIn } from '../fixtures/mlflow/mlflowServer';
@@ -54,6 +55,25 @@ describe('trialbook sync (CLI)', () => {
     assert.equal(res.code, 1);
     assert.match(res.stderr, /rejected the credentials \(HTTP 401\).*MLFLOW_TRACKING_USERNAME/);
     assert.doesNotMatch(res.stderr + res.stdout, /not-it/);
+  });
+
+  it('--artifact-max-bytes 1M also sends the runs\' artifact files (byte-identical); a size it cannot read is a usage error', async () => {
+    const bytes = randomBytes(70_000);
+    mkdirSync(path.join(work, 'out'), { recursive: true });
+    writeFileSync(path.join(work, 'out', 'weights.bin'), bytes);
+    const id = '20261127T024012123-5c11000002';
+    new RunLog(id).start({ experiment: 'churn', name: 'with-artifact' }, T0)
+      .artifact({ name: 'model', path: 'out/weights.bin', type: 'model', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }, T0 + 1)
+      .end('finished', undefined, T0 + 2).writeTo(path.join(work, '.trialbook'));
+    const bad = await cli(['sync', '--dir', work, '--to', to(), '--artifact-max-bytes', 'lots'], creds);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--artifact-max-bytes: "lots" is not a size/);
+    const res = await cli(['sync', '--dir', work, '--to', to(), '--experiment-prefix', 'art/', '--artifact-max-bytes', '1M'], creds);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stderr, /and 1 artifact file\(s\) \(70,000 bytes\)/);
+    const run = [...server.runs.values()].find((r) => r.tags.get('trialbook.run_id') === id && r.info.artifact_uri !== undefined && server.artifacts.has(`${r.info.artifact_uri.replace(/^mlflow-artifacts:\//, '')}/model/weights.bin`));
+    assert.ok(run, 'the file is on the server under <root>/model/weights.bin');
+    assert.ok(server.artifacts.get(`${run.info.artifact_uri.replace(/^mlflow-artifacts:\//, '')}/model/weights.bin`)?.equals(bytes));
   });
 
   it('a bad target is a usage error (exit 2) that says how to write it, without echoing credentials', async () => {

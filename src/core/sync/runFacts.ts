@@ -8,6 +8,9 @@ import { paramText } from './mlflowNames';
 
 export interface DatasetInput { key: string; name: string; source: string; digest: string; context?: string; rows?: number }
 
+/** A logged artifact (the latest `artifact` event of its name): where it is and the hash the writer gave it. */
+export interface ArtifactRef { name: string; path: string; sha256: string }
+
 export interface RunFacts {
   experiment?: string;
   name?: string;
@@ -24,10 +27,15 @@ export interface RunFacts {
   /** `trialbook.*` (and `mlflow.source.*`) tags from the run_start's lineage. */
   lineage: Map<string, string>;
   datasets: Map<string, DatasetInput>;
+  /**
+   * Artifacts by name (a later event of a name replaces the earlier). Undefined in facts kept by a sync state written
+   * before artifacts were synced: the log before the cursor is then read once for them (runArtifacts.ts).
+   */
+  artifacts?: Map<string, ArtifactRef>;
 }
 
 export function emptyFacts(): RunFacts {
-  return { status: 'running', notes: '', tags: [], params: new Map(), summary: new Map(), lineage: new Map(), datasets: new Map() };
+  return { status: 'running', notes: '', tags: [], params: new Map(), summary: new Map(), lineage: new Map(), datasets: new Map(), artifacts: new Map() };
 }
 
 function setParams(target: Map<string, string>, params: Record<string, ParamValue>): void {
@@ -104,8 +112,15 @@ export function applyEvent(facts: RunFacts, e: RunEvent): void {
       });
       return;
     }
+    case 'artifact':
+      facts.artifacts?.set(e.artifact.name, artifactRef(e.artifact));
+      return;
     default: return;
   }
+}
+
+export function artifactRef(a: { name: string; path: string; sha256: string }): ArtifactRef {
+  return { name: a.name, path: a.path, sha256: a.sha256 };
 }
 
 /** JSON form for the state file (Maps as pairs, so no name can turn into a prototype). */
@@ -113,16 +128,18 @@ export interface FactsJson {
   experiment?: string; name?: string; startMs?: number; endMs?: number; lastMs?: number;
   status: RunFacts['status']; error?: string; notes: string; tags: string[];
   params: Array<[string, string]>; summary: Array<[string, string]>; lineage: Array<[string, string]>; datasets: DatasetInput[];
+  artifacts?: ArtifactRef[];
 }
 
 export function factsToJson(f: RunFacts): FactsJson {
-  const { params, summary, lineage, datasets, ...rest } = f;
-  return { ...rest, params: [...params], summary: [...summary], lineage: [...lineage], datasets: [...datasets.values()] };
+  const { params, summary, lineage, datasets, artifacts, ...rest } = f;
+  return { ...rest, params: [...params], summary: [...summary], lineage: [...lineage], datasets: [...datasets.values()], ...(artifacts ? { artifacts: [...artifacts.values()] } : {}) };
 }
 
 export function factsFromJson(j: FactsJson): RunFacts {
+  const { artifacts, ...rest } = j;
   return {
-    ...j, tags: [...j.tags], params: new Map(j.params), summary: new Map(j.summary), lineage: new Map(j.lineage),
-    datasets: new Map(j.datasets.map((d) => [d.key, d])),
+    ...rest, tags: [...j.tags], params: new Map(j.params), summary: new Map(j.summary), lineage: new Map(j.lineage),
+    datasets: new Map(j.datasets.map((d) => [d.key, d])), ...(artifacts ? { artifacts: new Map(artifacts.map((a) => [a.name, artifactRef(a)])) } : {}),
   };
 }

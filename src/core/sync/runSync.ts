@@ -7,6 +7,7 @@ import { cutText, MLFLOW_LIMITS, mlflowKeyFor, TAG_VALUE_LIMIT } from './mlflowN
 import { factsFromJson, factsToJson, type RunFacts } from './runFacts';
 import { readWindow } from './runPoints';
 import { hashValue, type RunSyncState, type SyncStateStore } from './syncState';
+import { syncArtifacts } from './runArtifacts';
 import { RegistryError } from '../registry/errors';
 import type { RunOverrides } from '../runEditsReader';
 
@@ -26,7 +27,12 @@ export interface SyncContext {
   warn: (message: string) => void;
   now: () => number;
   crashAfterMs: number;
+  /** Largest artifact file sent, in bytes; 0: artifacts are not sent. */
+  artifactMaxBytes: number;
+  /** The folder that holds `.trialbook/` (relative artifact paths start there). */
+  workspace: string;
   onPoints?: (n: number) => void;
+  onArtifacts?: (files: number, bytes: number) => void;
 }
 
 const STATUS: Record<RunFacts['status'], string> = { running: 'RUNNING', finished: 'FINISHED', failed: 'FAILED', killed: 'KILLED' };
@@ -68,11 +74,15 @@ async function ensureRun(ctx: SyncContext, state: RunSyncState, facts: RunFacts)
     // After a failed create the search always runs: that create may have made the run.
     if (!ctx.missing.has('runs/search') && (attempt > 0 || !ctx.created.has(expName))) {
       try {
-        const found = await ctx.api.call<{ runs?: Array<{ info: { run_id: string } }> }>('POST', 'runs/search', {
+        const found = await ctx.api.call<{ runs?: Array<{ info: { run_id: string; artifact_uri?: string } }> }>('POST', 'runs/search', {
           experiment_ids: [expId], filter: `tags.\`trialbook.run_id\` = ${quote(state.runId)}`, max_results: 1, run_view_type: 'ALL',
         });
-        const id = found.runs?.[0]?.info.run_id;
-        if (id) { state.mlflowRunId = id; state.experimentId = expId; return id; }
+        const info = found.runs?.[0]?.info;
+        if (info?.run_id) {
+          state.mlflowRunId = info.run_id; state.experimentId = expId;
+          if (info.artifact_uri) state.artifactRoot = info.artifact_uri;
+          return info.run_id;
+        }
       } catch (err) {
         if (!(err instanceof MissingEndpointError)) throw err;
         ctx.missing.add('runs/search');
@@ -80,12 +90,13 @@ async function ensureRun(ctx: SyncContext, state: RunSyncState, facts: RunFacts)
       }
     }
     try {
-      const created = await ctx.api.call<{ run: { info: { run_id: string } } }>('POST', 'runs/create', {
+      const created = await ctx.api.call<{ run: { info: { run_id: string; artifact_uri?: string } } }>('POST', 'runs/create', {
         experiment_id: expId, run_name: cutText(facts.name ?? state.runId, MLFLOW_LIMITS.runName).value, start_time: facts.startMs ?? ctx.now(),
         tags: [{ key: 'trialbook.run_id', value: state.runId }],
       }, { retry: false });
       state.mlflowRunId = created.run.info.run_id;
       state.experimentId = expId;
+      if (created.run.info.artifact_uri) state.artifactRoot = created.run.info.artifact_uri;
       return state.mlflowRunId;
     } catch (err) {
       // The create may have reached the server with its answer lost: the search at the top of the loop finds that run.
@@ -180,7 +191,30 @@ export async function syncRun(ctx: SyncContext, file: string, state: RunSyncStat
     ctx.store.save(state);
   }
   const changed = await syncFields(ctx, state, overrides);
-  return { points, changed: changed || points > 0 };
+  const artifacts = await syncRunArtifacts(ctx, state, file);
+  return { points, changed: changed || artifacts || points > 0 };
+}
+
+/** The run's artifact files (when the limit is above 0), with tags naming the files not sent. */
+async function syncRunArtifacts(ctx: SyncContext, state: RunSyncState, file: string): Promise<boolean> {
+  const runId = state.mlflowRunId;
+  if (!(ctx.artifactMaxBytes > 0) || !runId) return false;
+  let tagged = false;
+  const setTags = async (wanted: Map<string, string>): Promise<void> => {
+    const tags: KeyValue[] = [];
+    for (const [k, v] of wanted) {
+      const tag = { key: mlflowKeyFor(k), value: cutText(v, TAG_VALUE_LIMIT).value };
+      if (state.sent.tags.get(tag.key) !== hashValue(tag.value)) tags.push(tag);
+    }
+    if (tags.length === 0) return;
+    await logBatch(ctx, runId, [], [], tags, () => undefined);
+    for (const t of tags) state.sent.tags.set(t.key, hashValue(t.value));
+    ctx.store.save(state);
+    tagged = true;
+  };
+  const pass = await syncArtifacts({ ...ctx, setTags }, state, file);
+  if (pass.files > 0) ctx.onArtifacts?.(pass.files, pass.bytes);
+  return pass.files > 0 || tagged;
 }
 
 /** Params, tags, name, status and datasets: only what differs from what the server was last sent. */

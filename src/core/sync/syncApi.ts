@@ -3,7 +3,7 @@
 // credentials, refusals and a missing endpoint are never retried. Errors are RegistryErrors (they name the
 // server and say what to do) so the CLI and the extension report them as they report pushes.
 import { RegistryError, describeNetworkError, isTransient } from '../registry/errors';
-import { header, isAbortError, sendRequest, sleep, type HttpResponse } from '../registry/http';
+import { header, isAbortError, sendRequest, sleep, type HttpResponse, type RequestBody } from '../registry/http';
 import { MlflowApiError, MlflowClient } from '../registry/mlflowClient';
 import type { Credentials } from '../registry/types';
 
@@ -48,6 +48,13 @@ function isMissingEndpoint(res: HttpResponse): boolean {
 /** Seconds or an HTTP date in Retry-After, as milliseconds from now. */
 /** A transient failure of a call made with `retry: false`: the caller decides how to retry. */
 export class TransientError extends RegistryError {}
+
+/** HTTP 413 for an upload: the file is not sent (the run is tagged so), and not retried. */
+export class TooLargeError extends RegistryError {
+  constructor(message: string) {
+    super('rejected', message, 413);
+  }
+}
 
 export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
   if (value === undefined) return undefined;
@@ -152,6 +159,52 @@ export class SyncApi {
     if (res.status >= 300 && res.status < 400) throw new RegistryError('protocol', `MLflow server ${this.trackingUri} answered ${what} with a redirect (HTTP ${res.status}). Trialbook does not follow redirects, so credentials never go elsewhere.`, res.status);
     if (isMissingEndpoint(res)) throw new MissingEndpointError('mlflow-artifacts', this.trackingUri);
     throw this.client.errorFor(res, what);
+  }
+
+  /**
+   * Uploads one file through the server's artifact proxy (`PUT api/2.0/mlflow-artifacts/artifacts/<path>`, the body
+   * the raw bytes; MLflow answers 200 `{}` and a PUT to the same path replaces the file, so sending it again after
+   * a lost answer is harmless). Retried as `call` is (429, 5xx, dropped connections, within the budget), the body
+   * opened afresh each time; 413 (the server or a proxy in front of it takes no body that large) is a
+   * `TooLargeError`, never retried.
+   */
+  async putArtifact(artifactPath: string, size: number, body: () => RequestBody): Promise<void> {
+    const encoded = artifactPath.split('/').map(encodeURIComponent).join('/');
+    const url = new URL(`api/2.0/mlflow-artifacts/artifacts/${encoded}`, this.base);
+    const what = `upload of artifact ${artifactPath}`;
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      let why: string;
+      let wait: number | undefined;
+      try {
+        const res = await sendRequest({
+          method: 'PUT', url, headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size), ...this.authHeader() },
+          body: body(), idleTimeoutMs: this.retry.timeoutMs, ...(this.options.signal ? { signal: this.options.signal } : {}),
+        });
+        this.requests++;
+        if (res.status === 200 || res.status === 201 || res.status === 204) return;
+        if (res.status === 401 || res.status === 403) throw this.client.errorFor(res, what);
+        if (res.status >= 300 && res.status < 400) throw new RegistryError('protocol', `MLflow server ${this.trackingUri} answered ${what} with a redirect (HTTP ${res.status}). Trialbook does not follow redirects, so credentials never go elsewhere.`, res.status);
+        if (res.status === 413) throw new TooLargeError(`MLflow server ${this.trackingUri} (or a proxy in front of it) refused ${what}: too large (HTTP 413)`);
+        if (isMissingEndpoint(res)) throw new MissingEndpointError('mlflow-artifacts', this.trackingUri);
+        if (res.status !== 429 && res.status < 500) throw this.client.errorFor(res, what);
+        why = `HTTP ${res.status}`;
+        wait = retryAfterMs(header(res, 'retry-after'));
+        if (Date.now() - started >= this.retry.budgetMs) {
+          const err = this.client.errorFor(res, what);
+          throw new RegistryError(res.status === 429 ? 'server' : err.code, `${err.message} (still failing after ${attempt + 1} attempts; the sync stops here and resumes where it stopped next time)`, res.status);
+        }
+      } catch (err) {
+        if (err instanceof RegistryError || isAbortError(err) || this.options.signal?.aborted) throw err;
+        if (!isTransient(err)) throw describeNetworkError(err, `MLflow server ${this.trackingUri}`);
+        if (Date.now() - started >= this.retry.budgetMs) {
+          const described = describeNetworkError(err, `MLflow server ${this.trackingUri}`);
+          throw new RegistryError(described.code, `${described.message} (the sync stops here and resumes where it stopped next time)`);
+        }
+        why = (err as { code?: string }).code ?? 'connection error';
+      }
+      await this.pause(attempt, why, wait);
+    }
   }
 
   /** The wait before retry number `attempt + 1`: exponential with jitter, or what the server asked for. */

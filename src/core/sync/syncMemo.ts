@@ -13,6 +13,8 @@ export interface RunMemo {
   /** The sync state file's mark ('' when none): another process syncing the run changes it. */
   state: string;
   edits: EditsFile | undefined;
+  /** The artifact limit of that sync: another limit (artifacts turned on) needs the run looked at again. */
+  artifactMaxBytes: number;
   /** Epoch ms until which nothing but a file change can change what the run needs (a running run turns crashed). */
   until: number;
 }

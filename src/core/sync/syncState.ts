@@ -16,19 +16,29 @@ export interface RunSyncState {
   runId: string;
   mlflowRunId?: string;
   experimentId?: string;
+  /** The MLflow run's artifact root (`mlflow-artifacts:/<exp>/<run>/artifacts`), once known. */
+  artifactRoot?: string;
   cursor: Cursor;
   /** The facts as of `cursor.offset` (the points after it are not folded in yet). */
   facts: RunFacts;
   /** What the server holds of the non-point fields: param values, tag values (hashed), status, end, name. */
-  sent: { params: Map<string, string>; tags: Map<string, string>; status?: string; endMs?: number; name?: string; datasets: string[] };
+  sent: {
+    params: Map<string, string>; tags: Map<string, string>; status?: string; endMs?: number; name?: string; datasets: string[];
+    /** Artifact files on the server: path under the run's artifact root → SHA-256 of the bytes sent. */
+    artifacts: Map<string, string>;
+    /** Artifact events dealt with completely (`<name>@<sha256>`, plus `@<limit>` when a file was held back for size). */
+    artifactsDone: string[];
+  };
   /** Trialbook metric name → MLflow key, for names the rule had to change (recorded on the run as tags). */
   keys: Map<string, string>;
   pointsSent: number;
 }
 
 interface StateJson {
-  v: number; runId: string; mlflowRunId?: string; experimentId?: string; cursor: { offset: number; line: number };
-  facts: FactsJson; sent: { params: Array<[string, string]>; tags: Array<[string, string]>; status?: string; endMs?: number; name?: string; datasets: string[] };
+  v: number; runId: string; mlflowRunId?: string; experimentId?: string; artifactRoot?: string; cursor: { offset: number; line: number };
+  facts: FactsJson;
+  // The artifact fields are absent in states written before artifacts were synced.
+  sent: { params: Array<[string, string]>; tags: Array<[string, string]>; status?: string; endMs?: number; name?: string; datasets: string[]; artifacts?: Array<[string, string]>; artifactsDone?: string[] };
   keys: Array<[string, string]>; pointsSent: number;
 }
 
@@ -39,7 +49,7 @@ export function targetKey(trackingUri: string, prefix: string): string {
 }
 
 export function newRunState(runId: string): RunSyncState {
-  return { runId, cursor: { offset: 0, line: 0, points: 0 }, facts: emptyFacts(), sent: { params: new Map(), tags: new Map(), datasets: [] }, keys: new Map(), pointsSent: 0 };
+  return { runId, cursor: { offset: 0, line: 0, points: 0 }, facts: emptyFacts(), sent: { params: new Map(), tags: new Map(), datasets: [], artifacts: new Map(), artifactsDone: [] }, keys: new Map(), pointsSent: 0 };
 }
 
 export function hashValue(value: string): string {
@@ -78,9 +88,13 @@ export class SyncStateStore {
     if (json.v !== STATE_VERSION || json.runId !== runId) return { state: newRunState(runId) };
     const state: RunSyncState = {
       runId, cursor: { ...json.cursor, points: 0 }, facts: factsFromJson(json.facts),
-      sent: { ...json.sent, params: new Map(json.sent.params), tags: new Map(json.sent.tags), datasets: [...json.sent.datasets] },
+      sent: {
+        ...json.sent, params: new Map(json.sent.params), tags: new Map(json.sent.tags), datasets: [...json.sent.datasets],
+        artifacts: new Map(json.sent.artifacts ?? []), artifactsDone: [...(json.sent.artifactsDone ?? [])],
+      },
       keys: new Map(json.keys), pointsSent: json.pointsSent,
       ...(json.mlflowRunId ? { mlflowRunId: json.mlflowRunId } : {}), ...(json.experimentId ? { experimentId: json.experimentId } : {}),
+      ...(json.artifactRoot ? { artifactRoot: json.artifactRoot } : {}),
     };
     try {
       const progress = JSON.parse(readFileSync(join(this.dir, `${runId}.progress`), 'utf8')) as { offset?: unknown; points?: unknown; sent?: unknown };
@@ -97,9 +111,10 @@ export class SyncStateStore {
     const { sent } = state;
     const json: StateJson = {
       v: STATE_VERSION, runId: state.runId, cursor: { offset: state.cursor.offset, line: state.cursor.line },
-      facts: factsToJson(state.facts), sent: { ...sent, params: [...sent.params], tags: [...sent.tags] },
+      facts: factsToJson(state.facts), sent: { ...sent, params: [...sent.params], tags: [...sent.tags], artifacts: [...sent.artifacts] },
       keys: [...state.keys], pointsSent: state.pointsSent - state.cursor.points,
       ...(state.mlflowRunId ? { mlflowRunId: state.mlflowRunId } : {}), ...(state.experimentId ? { experimentId: state.experimentId } : {}),
+      ...(state.artifactRoot ? { artifactRoot: state.artifactRoot } : {}),
     };
     this.write(join(this.dir, `${state.runId}.json`), JSON.stringify(json));
     // A progress file of an older offset is ignored on loading: only progress inside this window needs writing.

@@ -3,7 +3,7 @@
 // concerns one run is reported and the others go on; wrong credentials or a server that stays away stop the sync
 // (it resumes where it stopped next time).
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { errorMessage } from '../../shared/errorMessage';
 import { listRunLogs, runLogsOf, type RunLog } from '../index/runFolders';
 import { RegistryError } from '../registry/errors';
@@ -31,6 +31,11 @@ export interface SyncOptions {
    */
   runIds?: readonly string[];
   crashAfterMs?: number;
+  /**
+   * Largest artifact file sent, in bytes (default 0: artifacts are not sent). Larger files are not sent and the
+   * run is tagged so.
+   */
+  artifactMaxBytes?: number;
   now?: () => number;
   onWarning?: (message: string) => void;
   onRetry?: (why: string, waitMs: number) => void;
@@ -45,6 +50,9 @@ export interface SyncReport {
   /** Runs skipped without a read: nothing changed since their last complete sync in this process. */
   unchanged: number;
   points: number;
+  /** Artifact files uploaded, and their bytes. */
+  artifactFiles: number;
+  artifactBytes: number;
   requests: number;
   retries: number;
   problems: SyncProblem[];
@@ -72,10 +80,11 @@ export async function syncWorkspace(opts: SyncOptions): Promise<SyncReport> {
     ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
   });
   const store = new SyncStateStore(trialbookDir, targetKey(target.trackingUri, target.experimentPrefix));
-  const report: SyncReport = { runs: 0, runsChanged: 0, unchanged: 0, points: 0, requests: 0, retries: 0, problems: [], warnings };
+  const report: SyncReport = { runs: 0, runsChanged: 0, unchanged: 0, points: 0, artifactFiles: 0, artifactBytes: 0, requests: 0, retries: 0, problems: [], warnings };
   const ctx: SyncContext = {
     api, store, prefix: target.experimentPrefix, experiments: store.loadExperiments(), created: new Set(), missing: new Set(), warn,
     now: opts.now ?? Date.now, crashAfterMs: opts.crashAfterMs ?? 30_000,
+    artifactMaxBytes: Math.max(0, opts.artifactMaxBytes ?? 0), workspace: dirname(trialbookDir),
   };
   const memo = memoFor(store.dir);
   const logs = (await runLogs(trialbookDir, opts.runIds)).filter((l) => !isImported(trialbookDir, memo, l.id));
@@ -90,7 +99,7 @@ export async function syncWorkspace(opts: SyncOptions): Promise<SyncReport> {
       const known = memo.runs.get(log.id);
       const edits = readEditsIfChanged(join(trialbookDir, 'runs', log.id, 'edits.jsonl'), known?.edits);
       // Nothing changed since this run's last complete sync here: no state read, no log read.
-      if (known && !edits.changed && sameMark(known.log, log.identity) && known.state === store.mark(log.id) && ctx.now() < known.until) {
+      if (known && !edits.changed && known.artifactMaxBytes === ctx.artifactMaxBytes && sameMark(known.log, log.identity) && known.state === store.mark(log.id) && ctx.now() < known.until) {
         report.unchanged++;
         opts.onProgress?.({ runsDone: ++done, runs: logs.length, points: report.points });
         continue;
@@ -99,9 +108,11 @@ export async function syncWorkspace(opts: SyncOptions): Promise<SyncReport> {
       const { state, problem } = store.load(log.id);
       if (problem) warn(problem);
       try {
-        const sent = await syncRun({ ...ctx, onPoints: (n) => { report.points += n; } }, log.file, state, edits.edits?.overrides);
+        const sent = await syncRun({
+          ...ctx, onPoints: (n) => { report.points += n; }, onArtifacts: (files, bytes) => { report.artifactFiles += files; report.artifactBytes += bytes; },
+        }, log.file, state, edits.edits?.overrides);
         if (sent.changed) report.runsChanged++;
-        memo.runs.set(log.id, { log: log.identity, state: store.mark(log.id), edits: edits.edits, until: quietUntil(state.facts, ctx.now(), ctx.crashAfterMs) });
+        memo.runs.set(log.id, { log: log.identity, state: store.mark(log.id), edits: edits.edits, artifactMaxBytes: ctx.artifactMaxBytes, until: quietUntil(state.facts, ctx.now(), ctx.crashAfterMs) });
       } catch (err) {
         if (opts.signal?.aborted) { report.stopped ??= new RegistryError('cancelled', 'Sync cancelled; the next sync resumes where this one stopped.'); break; }
         if (stopsSync(err)) { report.stopped ??= err as RegistryError; break; }

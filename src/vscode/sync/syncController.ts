@@ -29,7 +29,7 @@ export type SyncState =
 
 export interface SyncStatus { state: SyncState; text: string; tooltip: string; badge: number; syncs: number }
 
-interface SyncSetting { target: SyncTarget; enabled: boolean }
+interface SyncSetting { target: SyncTarget; enabled: boolean; artifactMaxBytes: number }
 
 function readSetting(): SyncSetting | { problem: string } | undefined {
   const raw = vscode.workspace.getConfiguration('trialbook').get<unknown>('sync');
@@ -39,7 +39,12 @@ function readSetting(): SyncSetting | { problem: string } | undefined {
   if (typeof server !== 'string' || server.trim() === '') return undefined;
   const prefix = typeof o['experimentPrefix'] === 'string' ? o['experimentPrefix'] : '';
   try {
-    return { target: parseSyncTarget(server, prefix), enabled: o['enabled'] !== false };
+    const limit = o['artifactMaxBytes'];
+    // A number of bytes (0 or absent: artifacts are not sent); anything else is a setting problem, said as such.
+    if (limit !== undefined && (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0)) {
+      return { problem: 'trialbook.sync.artifactMaxBytes: a whole number of bytes, 0 or more (0: artifacts are not sent)' };
+    }
+    return { target: parseSyncTarget(server, prefix), enabled: o['enabled'] !== false, artifactMaxBytes: limit ?? 0 };
   } catch (err) {
     return { problem: `trialbook.sync.server: ${errorMessage(err)}` };
   }
@@ -127,6 +132,7 @@ export class SyncController implements vscode.Disposable {
       }
       const report = await syncWorkspace({
         trialbookDir: this.trialbookDir, target: setting.target, credentials, signal: this.abort.signal, ...(runIds ? { runIds } : {}),
+        artifactMaxBytes: setting.artifactMaxBytes,
         // In the editor a pass gives up sooner: the next pass (2 s later) resumes anyway.
         retry: { budgetMs: 30_000 },
         onWarning: (m) => this.log.warn(`Trialbook sync: ${m}`),

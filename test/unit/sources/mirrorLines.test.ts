@@ -88,6 +88,33 @@ describe('sources: metrics lines of an imported run', () => {
     }
   });
 
+  it('series logged together (every key at every point, as W&B rows) give the same bytes as the general grouping', () => {
+    const next = rng(7);
+    for (let round = 0; round < 100; round++) {
+      const pts: [number, number][] = [];
+      let t = 1_700_000_000_000;
+      let step = -3 + Math.floor(next() * 3);
+      for (let i = 0; i < 1 + Math.floor(next() * 30); i++) {
+        t += next() < 0.3 ? 0 : 250 * (1 + Math.floor(next() * 3));
+        step += next() < 0.1 ? 0.5 : 1; // negative and fractional steps: lines the format refuses
+        pts.push([t, step]);
+      }
+      const m = new Map<string, SourceSeries>();
+      const keys = 1 + Math.floor(next() * 8);
+      // Now and then one key's point a millisecond later (or its step one more): not together any more.
+      const odd = next() < 0.4 ? Math.floor(next() * pts.length) : -1;
+      const shift = next() < 0.5 ? [1, 0] : [0, 1];
+      for (let k = 0; k < keys; k++) {
+        m.set(`m${k}`, series(pts.map(([time, s], i) => [time + (k === keys - 1 && i === odd ? shift[0] ?? 0 : 0), s + (k === keys - 1 && i === odd ? shift[1] ?? 0 : 0),
+          next() < 0.05 ? Number.NaN : next() * 2 - 1])));
+      }
+      const fast = metricLines(m);
+      const grouped = metricLines(m, 'grouped');
+      assert.equal(fast.bytes.toString('utf8'), grouped.bytes.toString('utf8'), `round ${round}: the same bytes`);
+      assert.equal(fast.lines, grouped.lines, `round ${round}: the same line count`);
+    }
+  });
+
   it('writes the bytes JSON.stringify gives for any step, value and key (long lines, non-ASCII keys, extreme numbers)', () => {
     const steps = [0, 9, 10, 99, 100, 12345, 2 ** 31, Number.MAX_SAFE_INTEGER];
     const values = [-0, 0, 1e-7, 1e21, -1.7976931348623157e308, 5e-324, 0.1 + 0.2, -123456.789, Number.NaN, Number.NEGATIVE_INFINITY];

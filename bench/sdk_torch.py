@@ -21,6 +21,11 @@ been encoded and written by then (nothing is left for the next round to pay for)
     that trains, however busy the machine; and the CPU the helpers (writer thread, writer process) use per step;
   * log() alone, per call, with this loop's values as tensors and as floats, each against a bare
     json.dumps + buffered write of the same three floats measured in this run.
+
+--breakdown adds three stand-ins for run.log, each in its own paired rounds against the same no-op baseline, to
+show where the loop's cost comes from: reading the two tensors (tolist) and nothing else; reading them and
+keeping each step's values queued as log() does (a tuple and a dict a step, dropped every 1,300 steps like a
+writer wake would); and the real log() with its queue emptied instead of written (no writer thread work).
 """
 import argparse
 import json
@@ -117,6 +122,46 @@ def paired_rounds(step, run, rounds, steps):
     return wall, cpu, own, helpers, base_times
 
 
+class _StandIn:
+    """Something with .log and .flush that train() can drive in place of a run."""
+
+    def __init__(self, log):
+        self.log = log
+        self._writer = None
+
+    def flush(self):
+        pass
+
+
+def stand_ins(run):
+    """(label, stand-in) pairs for --breakdown (module docstring)."""
+    queue = []
+
+    def read_only(metrics):
+        for value in metrics.values():
+            if type(value) is not float:
+                value.tolist()
+
+    def read_and_queue(metrics, append=queue.append, now=time.time):
+        append((now(), 0, {k: (v if type(v) is float else v.tolist()) for k, v in metrics.items()}))
+        if len(queue) > 1300:
+            queue.clear()
+
+    writer, pending, log = run._writer, run._pending, run.log
+
+    def log_unwritten(metrics):
+        log(metrics)
+        if len(pending) > 1300:
+            log_unwritten.emptied += len(pending)
+            pending.clear()
+            writer.taken = writer.added
+
+    log_unwritten.emptied = 0
+    return (("read the tensors (tolist) only", _StandIn(read_only)),
+            ("read them and queue a tuple + dict a step", _StandIn(read_and_queue)),
+            ("log() with its queue emptied, never written", _StandIn(log_unwritten)))
+
+
 def per_call(run, folder, step, calls):
     """Median cost of one log() call over batches of BATCH_CALLS: tensors, floats, and the baseline.
     Timed in the calling thread's CPU time, which a busy machine disturbs far less than wall time."""
@@ -154,6 +199,7 @@ def main():
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--calls", type=int, default=100000, help="log() calls for the per-call figures")
+    parser.add_argument("--breakdown", action="store_true", help="also time the stand-ins (module docstring)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     step = make_model(args.hidden, args.batch)
@@ -163,6 +209,13 @@ def main():
         train(step, 300)
         train(step, 300, run)  # warm up both sides
         wall, cpu, own, helpers, base_times = paired_rounds(step, run, args.rounds, args.steps)
+        breakdown, unwritten = [], 0
+        if args.breakdown:
+            pairs = stand_ins(run)
+            for label, stand_in in pairs:
+                train(step, 300, stand_in)
+                breakdown.append((label, paired_rounds(step, stand_in, args.rounds, args.steps)[:3]))
+            unwritten = pairs[-1][1].log.emptied - (300 + args.rounds * args.steps)  # its calls, less what it emptied
         tensor_call, float_call, base_call = per_call(run, folder, step, args.calls)
         inline = run._writer.inline_chunks  # chunks written by log() itself because the writer fell behind
         run.finish()
@@ -170,7 +223,7 @@ def main():
             lines = sum(1 for line in handle if b'"t":"metrics"' in line)
     finally:
         shutil.rmtree(folder, True)
-    expected = 300 + args.rounds * args.steps + 2 * args.calls
+    expected = 300 + args.rounds * args.steps + 2 * args.calls - unwritten
     if lines != expected:
         raise SystemExit("bench: expected %d metrics events, found %d" % (expected, lines))
     print("trialbook in a PyTorch loop (torch %s, 1 thread; MLP 32-%d-%d-1, batch %d): %d paired rounds of %d steps"
@@ -184,6 +237,9 @@ def main():
               % (label, median, (median - 1) * 100))
         print("    spread: min %.4fx, quartiles %.4fx..%.4fx, max %.4fx; per round: %s"
               % (min(ratios), low, high, max(ratios), " ".join("%.3f" % r for r in ratios)))
+    for label, (b_wall, b_cpu, b_own) in breakdown:
+        print("  stand-in, %s: wall-clock %+.2f %%, training thread CPU %+.2f %% (medians of the paired ratios)"
+              % (label, (statistics.median(b_wall) - 1) * 100, (statistics.median(b_own) - 1) * 100))
     print("  CPU of the writer thread + writer process: median %.2f us a step (on other cores when they are free)"
           % (statistics.median(helpers) * 1e6))
     print("  log() per call, median of batches of %d (baseline: json.dumps + buffered write of the same floats,"

@@ -45,7 +45,6 @@ function isMissingEndpoint(res: HttpResponse): boolean {
   }
 }
 
-/** Seconds or an HTTP date in Retry-After, as milliseconds from now. */
 /** A transient failure of a call made with `retry: false`: the caller decides how to retry. */
 export class TransientError extends RegistryError {}
 
@@ -56,6 +55,7 @@ export class TooLargeError extends RegistryError {
   }
 }
 
+/** Seconds or an HTTP date in Retry-After, as milliseconds from now. */
 export function retryAfterMs(value: string | undefined, now = Date.now()): number | undefined {
   if (value === undefined) return undefined;
   if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value) * 1000;
@@ -103,34 +103,47 @@ export class SyncApi {
       }
     }
     const body = method === 'POST' ? Buffer.from(JSON.stringify(payload)) : undefined;
+    const res = await this.retried(endpoint, endpoint, retry, () => sendRequest({
+      method, url, headers: { 'Content-Type': 'application/json', ...this.authHeader() }, idleTimeoutMs: this.retry.timeoutMs,
+      ...(body ? { body } : {}), ...(this.options.signal ? { signal: this.options.signal } : {}),
+    }), (r) => r.status === 200);
+    return res.body.toString('utf8');
+  }
+
+  /**
+   * Sends a request until it is answered, retrying while the failure is transient (429, 5xx, dropped connections)
+   * within the time budget; `accepted` answers are returned, everything else becomes a RegistryError that names
+   * `what`. `endpoint` names the API in a MissingEndpointError. `tooLarge` turns a 413 into a TooLargeError.
+   */
+  private async retried(what: string, endpoint: string, retry: boolean, send: () => Promise<HttpResponse>,
+    accepted: (res: HttpResponse) => boolean, tooLarge = false): Promise<HttpResponse> {
+    const server = `MLflow server ${this.trackingUri}`;
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       let why: string;
       let wait: number | undefined;
       try {
-        const res = await sendRequest({
-          method, url, headers: { 'Content-Type': 'application/json', ...this.authHeader() }, idleTimeoutMs: this.retry.timeoutMs,
-          ...(body ? { body } : {}), ...(this.options.signal ? { signal: this.options.signal } : {}),
-        });
+        const res = await send();
         this.requests++;
-        if (res.status === 200) return res.body.toString('utf8');
-        if (res.status === 401 || res.status === 403) throw this.client.errorFor(res, endpoint);
-        if (res.status >= 300 && res.status < 400) throw new RegistryError('protocol', `MLflow server ${this.trackingUri} answered ${endpoint} with a redirect (HTTP ${res.status}). Trialbook does not follow redirects, so credentials never go elsewhere: set the server address to where it moved (e.g. https:// instead of http://).`, res.status);
+        if (accepted(res)) return res;
+        if (res.status === 401 || res.status === 403) throw this.client.errorFor(res, what);
+        if (res.status >= 300 && res.status < 400) throw new RegistryError('protocol', `${server} answered ${what} with a redirect (HTTP ${res.status}). Trialbook does not follow redirects, so credentials never go elsewhere: set the server address to where it moved (e.g. https:// instead of http://).`, res.status);
+        if (tooLarge && res.status === 413) throw new TooLargeError(`${server} (or a proxy in front of it) refused ${what}: too large (HTTP 413)`);
         if (isMissingEndpoint(res)) throw new MissingEndpointError(endpoint, this.trackingUri);
-        if (res.status !== 429 && res.status < 500) throw this.client.errorFor(res, endpoint);
+        if (res.status !== 429 && res.status < 500) throw this.client.errorFor(res, what);
         why = `HTTP ${res.status}`;
         wait = retryAfterMs(header(res, 'retry-after'));
-        if (!retry) throw new TransientError('server', this.client.errorFor(res, endpoint).message, res.status);
+        if (!retry) throw new TransientError('server', this.client.errorFor(res, what).message, res.status);
         if (Date.now() - started >= this.retry.budgetMs) {
-          const err = this.client.errorFor(res, endpoint);
+          const err = this.client.errorFor(res, what);
           throw new RegistryError(res.status === 429 ? 'server' : err.code, `${err.message} (still failing after ${attempt + 1} attempts over ${Math.round((Date.now() - started) / 1000)} s; the sync stops here and resumes where it stopped next time)`, res.status);
         }
       } catch (err) {
         if (err instanceof RegistryError || isAbortError(err) || this.options.signal?.aborted) throw err;
-        if (!isTransient(err)) throw describeNetworkError(err, `MLflow server ${this.trackingUri}`);
-        if (!retry) throw new TransientError('unreachable', describeNetworkError(err, `MLflow server ${this.trackingUri}`).message);
+        if (!isTransient(err)) throw describeNetworkError(err, server);
+        if (!retry) throw new TransientError('unreachable', describeNetworkError(err, server).message);
         if (Date.now() - started >= this.retry.budgetMs) {
-          const described = describeNetworkError(err, `MLflow server ${this.trackingUri}`);
+          const described = describeNetworkError(err, server);
           throw new RegistryError(described.code, `${described.message} (the sync stops here and resumes where it stopped next time)`);
         }
         why = (err as { code?: string }).code ?? 'connection error';
@@ -172,39 +185,10 @@ export class SyncApi {
     const encoded = artifactPath.split('/').map(encodeURIComponent).join('/');
     const url = new URL(`api/2.0/mlflow-artifacts/artifacts/${encoded}`, this.base);
     const what = `upload of artifact ${artifactPath}`;
-    const started = Date.now();
-    for (let attempt = 0; ; attempt++) {
-      let why: string;
-      let wait: number | undefined;
-      try {
-        const res = await sendRequest({
-          method: 'PUT', url, headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size), ...this.authHeader() },
-          body: body(), idleTimeoutMs: this.retry.timeoutMs, ...(this.options.signal ? { signal: this.options.signal } : {}),
-        });
-        this.requests++;
-        if (res.status === 200 || res.status === 201 || res.status === 204) return;
-        if (res.status === 401 || res.status === 403) throw this.client.errorFor(res, what);
-        if (res.status >= 300 && res.status < 400) throw new RegistryError('protocol', `MLflow server ${this.trackingUri} answered ${what} with a redirect (HTTP ${res.status}). Trialbook does not follow redirects, so credentials never go elsewhere.`, res.status);
-        if (res.status === 413) throw new TooLargeError(`MLflow server ${this.trackingUri} (or a proxy in front of it) refused ${what}: too large (HTTP 413)`);
-        if (isMissingEndpoint(res)) throw new MissingEndpointError('mlflow-artifacts', this.trackingUri);
-        if (res.status !== 429 && res.status < 500) throw this.client.errorFor(res, what);
-        why = `HTTP ${res.status}`;
-        wait = retryAfterMs(header(res, 'retry-after'));
-        if (Date.now() - started >= this.retry.budgetMs) {
-          const err = this.client.errorFor(res, what);
-          throw new RegistryError(res.status === 429 ? 'server' : err.code, `${err.message} (still failing after ${attempt + 1} attempts; the sync stops here and resumes where it stopped next time)`, res.status);
-        }
-      } catch (err) {
-        if (err instanceof RegistryError || isAbortError(err) || this.options.signal?.aborted) throw err;
-        if (!isTransient(err)) throw describeNetworkError(err, `MLflow server ${this.trackingUri}`);
-        if (Date.now() - started >= this.retry.budgetMs) {
-          const described = describeNetworkError(err, `MLflow server ${this.trackingUri}`);
-          throw new RegistryError(described.code, `${described.message} (the sync stops here and resumes where it stopped next time)`);
-        }
-        why = (err as { code?: string }).code ?? 'connection error';
-      }
-      await this.pause(attempt, why, wait);
-    }
+    await this.retried(what, 'mlflow-artifacts', true, () => sendRequest({
+      method: 'PUT', url, headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': String(size), ...this.authHeader() },
+      body: body(), idleTimeoutMs: this.retry.timeoutMs, ...(this.options.signal ? { signal: this.options.signal } : {}),
+    }), (res) => res.status === 200 || res.status === 201 || res.status === 204, true);
   }
 
   /** The wait before retry number `attempt + 1`: exponential with jitter, or what the server asked for. */

@@ -25,6 +25,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 from ._encoding import DEVICE_UNITS, EVENT_UNITS, FORMAT_VERSION, PUT_UNITS, ChunkEncoder, warning_line
 from ._resume import drop_partial_line
+from ._writer_null import NullWriter
 
 __all__ = ["DEVICE_UNITS", "EVENT_UNITS", "FORMAT_VERSION", "EventWriter", "NullWriter"]
 
@@ -364,37 +365,6 @@ class EventWriter:
     @property
     def dropped(self) -> int:
         return self._dropped
-
-
-class NullWriter:
-    """The writer of a disabled run (a non-zero rank): same producer interface, keeps nothing."""
-
-    def __init__(self) -> None:
-        self.pending: List[Any] = _Discard()
-        self.added = 0
-        self.check_at = 1 << 62
-
-    def put(self, kind: str, fields: Dict[str, Any]) -> None:
-        pass
-
-    def enqueue(self, item: Any, units: int) -> None:
-        pass
-
-    def over_limit(self) -> None:
-        pass
-
-    def flush(self, heartbeat: bool = False, timeout: Optional[float] = None) -> bool:
-        return True
-
-    def close(self, timeout: float = 5.0) -> None:
-        pass
-
-
-class _Discard(list):
-    """A queue that accepts events and keeps none."""
-
-    def append(self, item: Any) -> None:
-        pass
 
 
 def _open_append(path: str) -> Any:

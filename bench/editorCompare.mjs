@@ -308,6 +308,9 @@ function report(r) {
     const onPath = r.host.stalls.filter(([t]) => windows.some(([a, b]) => t >= a && t <= b + 200));
     const longest = Math.max(0, ...onPath.map(([, d]) => d));
     console.log(`  extension host: longest stall on the compare path ${longest} ms (${onPath.length} stalls ≥ 20 ms; over the whole session ${Math.max(0, ...r.host.stalls.map(([, d]) => d))} ms)   target ≤ 50 ms: ${longest <= 50 ? 'met' : 'MISSED'}`);
+    // Where they fell: each open's stalls of 40 ms or more, as ms after its click: length (to line up with its breakdown).
+    const opens = r.opens.map((o, i) => `open ${i + 1}: ${r.host.stalls.filter(([t, d]) => d >= 40 && t >= o.clicked && t <= o.painted + 200).map(([t, d]) => `${t - o.clicked}:${d}`).join(' ') || 'none'}`);
+    console.log(`    stalls ≥ 40 ms (ms after the click: length): ${opens.join('; ')}`);
   }
 }
 

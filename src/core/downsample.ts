@@ -65,6 +65,9 @@ export function downsampleMinMax(xs: ArrayLike<number>, ys: ArrayLike<number>, c
 /** A line's points as typed arrays (x ascending). */
 export interface TypedPoints { x: Float64Array; y: Float64Array }
 
+/** envelope's working arrays, grown to the widest chart asked for (its results are always copies). */
+let envelopeScratch: TypedPoints = { x: new Float64Array(0), y: new Float64Array(0) };
+
 /**
  * Per-pixel envelope: the points (x ascending) split by x into `columns` equal columns between the first and last x
  * (a chart's pixel columns), keeping per column the lowest and the highest value and the first NaN, in x order, plus
@@ -75,8 +78,10 @@ export function envelope(xs: Float64Array, ys: Float64Array, count: number, colu
   const n = Math.max(0, Math.min(count, xs.length, ys.length));
   const cols = Math.max(1, Math.floor(columns));
   if (n <= 2 * cols + 2) return { x: xs.slice(0, n), y: ys.slice(0, n) };
-  const x = new Float64Array(3 * cols + 2);
-  const y = new Float64Array(3 * cols + 2);
+  // Kept points go to scratch arrays first, then are copied out at their count: two allocations per line, not four
+  // (a Compare reads thousands of lines; every array buffer counts towards the host's next full garbage collection).
+  if (envelopeScratch.x.length < 3 * cols + 2) envelopeScratch = { x: new Float64Array(3 * cols + 2), y: new Float64Array(3 * cols + 2) };
+  const { x, y } = envelopeScratch;
   let out = 0;
   const keep = (i: number): void => { x[out] = xs[i] as number; y[out] = ys[i] as number; out++; };
   keep(0);

@@ -37,6 +37,9 @@ export interface ComparePanelInfo {
   pointsSent: Record<string, number>;
   /** Incremental updates sent while compared runs were live. */
   updatesSent: number;
+  /** Full comparisons (`data` messages) posted to the page, and those of them posted while a new page loaded. */
+  dataSent: number;
+  dataSentAhead: number;
   /** The x axis of the last comparison sent, its x metric, and the runs not drawn for lack of it. */
   xAxis?: string;
   xMetric?: string;

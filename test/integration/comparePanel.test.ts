@@ -60,6 +60,39 @@ suite('Compare panel reuse', () => {
   });
 });
 
+suite('Compare panel sent ahead', () => {
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('a new Compare panel is posted its comparison while its page loads, once, and the page draws it', async function () {
+    this.timeout(150_000);
+    const { api } = await activateTrialbook();
+    const [a, b] = ['ahead-a', 'ahead-b'].map((name) => writeFixtureRun({ experiment: 'ahead', name, points: 50 }));
+    assert.ok(a && b);
+    await api.refresh();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const shown = (runIds: string[]) => waitFor<ComparePanelInfo>(`a compare panel showing ${runIds.join(', ')}`, () => {
+      const last = api.comparePanels().at(-1);
+      return api.comparePanels().length === 1 && last?.ready && Object.keys(last.pointsSent).length === runIds.length ? last : undefined;
+    }, PAGE_START_MS, () => compareState(api));
+    // The first page of the window reports the chart width that later pages are built for.
+    await vscode.commands.executeCommand('trialbook.compareRuns', [a.id]);
+    await shown([a.id]);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // The log keeps its latest lines: what follows the last line seen now is what this open logged.
+    const lastSeen = api.logLines().at(-1);
+    const since = (): string[] => { const lines = api.logLines(); return lastSeen === undefined ? lines : lines.slice(lines.lastIndexOf(lastSeen) + 1); };
+    await vscode.commands.executeCommand('trialbook.compareRuns', [a.id, b.id]);
+    const panel = await shown([a.id, b.id]);
+    assert.equal(panel.dataSentAhead, 1, `posted while the page loaded: ${JSON.stringify(panel)}`);
+    assert.equal(panel.dataSent, 1, 'not posted again when the page said ready');
+    // The page drew what it was sent ahead (it reports each chart it drew).
+    await waitFor('the page to draw the loss chart', () => since().some((l) => /Compare: drew loss \(2 lines\)/.test(l)) || undefined,
+      PAGE_START_MS, () => compareState(api));
+  });
+});
+
 suite('Compare panel: runs picked in the panel, x axis by a metric', () => {
   teardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -154,6 +154,28 @@ describe('media: events in the log, read by the media catalog and skipped by the
     }
   });
 
+  it('reads that interleave (two panels on other runs) share one chunk buffer and each gets its own runs whole', async () => {
+    const ids = [runId(11), runId(12), runId(13), runId(14)];
+    for (const [r, id] of ids.entries()) {
+      const run = new RunLog(id).start({ experiment: 'e', name: id }, T0);
+      for (let step = 0; step < 12_000; step++) {
+        run.metrics(step, { loss: 1 / (step + 1), acc: step / 12_000 }, { ts: T0 + 1 + step / 100 });
+        if (step % 3000 === r) run.media(step, 'weights', 'histogram', [{ min: 0, max: 1, counts: [step] }], T0 + 2 + step / 100);
+      }
+      ws.append(run);
+    }
+    assert.ok(statSync(ws.logPath(ids[0]!)).size > 1024 * 1024, 'each log takes more than one chunk');
+    const catalog = new MediaCatalog();
+    const folders = ids.map((id) => ({ id, dir: join(ws.trialbookDir, 'runs', id) }));
+    // Each pause lets the other read run a step: their chunks alternate in the one buffer.
+    const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    const [first, second] = await Promise.all([catalog.readInSlices(folders.slice(0, 2), pause), catalog.readInSlices(folders.slice(2), pause)]);
+    const steps = [...first!, ...second!].map((m) => [m.runId, stepsOf(m.keys.get('weights')!)]);
+    assert.deepEqual(steps, ids.map((id, r) => [id, [0, 3000, 6000, 9000].map((s) => s + r)]));
+    await catalog.readInSlices(folders, pause);
+    assert.equal(catalog.chunkBuffers, 1, 'one chunk buffer for every log and every read');
+  });
+
   it('reads only what was appended, whole lines only, and starts over when the log shrank', () => {
     const id = runId(3);
     const run = mediaRun(id);

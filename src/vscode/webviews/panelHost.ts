@@ -56,6 +56,8 @@ export interface PanelHostOptions<In extends { type: string }, Out extends { typ
 export class PanelHost<In extends { type: string }, Out extends { type: string }, State> {
   private ready = false;
   private disposed = false;
+  /** Counts the page's starts over (see pageGone): what was posted ahead reached only the page of its generation. */
+  private generation = 0;
   private readonly pending: Out[] = [];
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private readonly contract: PanelContract<In, Out, State>;
@@ -124,9 +126,25 @@ export class PanelHost<In extends { type: string }, Out extends { type: string }
     return this.deliver(message);
   }
 
+  /**
+   * Posts now, before the page said ready: VS Code holds a message for a page that is still loading and hands it over
+   * once the page's script has run (its listener is there). For a page just given its HTML; `pageGeneration` tells
+   * whether that page is still the one (see pageGone). Never rejects.
+   */
+  postAhead(message: Out): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    return this.deliver(message);
+  }
+
+  /** Changes whenever the page is torn down or loaded again: a message posted ahead went to an earlier page. */
+  get pageGeneration(): number {
+    return this.generation;
+  }
+
   /** The page is gone (a hidden tab's page is torn down): hold messages until it starts again and says ready. */
   pageGone(): void {
     this.ready = false;
+    this.generation++;
   }
 
   /** Runs `task` now, in the background: a failure is logged, never thrown. */

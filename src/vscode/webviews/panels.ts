@@ -68,7 +68,7 @@ export class WebviewPanels implements vscode.Disposable {
       void reuse.showRuns(runIds);
       return;
     }
-    this.add(new ComparePanel(createPanel(this.ctx.extensionUri, comparePage, vscode.ViewColumn.Beside), this.compareContext, { runIds, selectedMetrics: [], xAxis: 'step' }, this.remove));
+    this.add(new ComparePanel(createPanel(this.ctx.extensionUri, comparePage, vscode.ViewColumn.Beside), this.compareContext, { runIds, selectedMetrics: [], xAxis: 'step' }, this.remove, true));
   }
 
   /** The run's details page: revealed when open, else opened; `media`: scrolled to its Media section (Show media). */

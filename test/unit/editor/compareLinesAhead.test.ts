@@ -93,3 +93,32 @@ test('compare lines ahead: the charts below the fold come one chart per message,
     await close();
   }
 });
+
+test('compare message: built and posted in tasks of their own, not in the task of the last line read', async () => {
+  const { index, close } = await workspace();
+  try {
+    // After each read, and after each run looked up while building, a task is queued: has it run when the caller gets the result?
+    const queued = (): { ran: boolean } => {
+      const mark = { ran: false };
+      setImmediate(() => { mark.ran = true; });
+      return mark;
+    };
+    let afterRead = { ran: true };
+    let afterBuild = { ran: true };
+    const read = index.seriesEnvelopes.bind(index);
+    index.seriesEnvelopes = (request) => { const lines = read(request); afterRead = queued(); return lines; };
+    const getRun = index.getRun.bind(index);
+    index.getRun = (id) => { const run = getRun(id); afterBuild = queued(); return run; };
+    const data = await buildCompareDataInSlices(index, runIds, undefined, 'step', 1000, undefined, 1);
+    assert.equal(data.lines.length, runIds.length);
+    assert.ok(afterRead.ran, 'the thread was given back between the last read and building the message');
+    assert.ok(afterBuild.ran, 'and between building it and handing it over to be posted');
+    const lines = await postPendingLines(index, runIds, ['val/loss'], 'step', 1000, async () => {
+      assert.ok(afterRead.ran, 'a chart below the fold: given back between its last read and its message');
+      assert.ok(afterBuild.ran, 'and between packing its lines and posting them');
+    }, () => false);
+    assert.equal(lines.length, runIds.length);
+  } finally {
+    await close();
+  }
+});

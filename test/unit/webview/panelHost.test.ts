@@ -121,6 +121,21 @@ test('host: messages posted before ready are held and delivered in order when th
   assert.deepEqual(delivered.at(-1), { type: 'gone', message: 'four' });
 });
 
+test('host: a message posted ahead goes to a loading page at once; the page generation moves when the page is gone', async () => {
+  const { host, delivered } = rig(detailsContract);
+  const loading = host.pageGeneration;
+  await host.postAhead({ type: 'gone', message: 'ahead' });
+  assert.deepEqual(delivered, [{ type: 'gone', message: 'ahead' }], 'VS Code holds it for the page, not the host');
+  await host.receive({ type: 'ready' });
+  assert.equal(delivered.length, 1, 'not delivered again at ready');
+  assert.equal(host.pageGeneration, loading, 'the same page said ready');
+  host.pageGone();
+  assert.notEqual(host.pageGeneration, loading, 'a page torn down (or loaded again) is another page');
+  host.dispose();
+  await host.postAhead({ type: 'gone', message: 'closed' });
+  assert.equal(delivered.length, 1, 'nothing after dispose');
+});
+
 test('host: held messages are delivered before the ready handler sends its own', async () => {
   const order: string[] = [];
   const log = new RecordingLog();

@@ -8,7 +8,7 @@ import { goalAcross } from '../../runFormat';
 import { defaultMetrics, metricSections } from '../../../shared/webviews/compare/metricSections';
 import { runColor } from '../../runColor';
 import { seriesByMetric } from './xByMetric';
-import { Slicer } from '../../../core/slices';
+import { Slicer, yieldToHost } from '../../../core/slices';
 
 /**
  * Points per line for a chart `pixelWidth` device pixels wide: min/max buckets need two points per pixel
@@ -80,8 +80,13 @@ export async function buildCompareDataInSlices(
   const order = chartOrder(metrics, selectedMetrics);
   const first = chartsInView === undefined ? order : order.slice(0, Math.max(1, chartsInView));
   const series = await readSeriesInSlices(index, runs.map((r) => r.id), first, xAxis, maxPoints);
+  // Building the message (100 runs' details, summaries, the lines packed: about 30 ms) and posting it (VS Code copies
+  // and serializes megabytes) each take a task of their own: run back to back with the last read they made one long
+  // stall of the extension host (60-100 ms on a loaded machine).
+  await yieldToHost();
   // The runs may have changed while this yielded: build from the same index, keeping only lines of runs still there.
   const data = buildCompareData(index, runIds, requestedMetrics, xAxis, maxPoints, undefined, series);
+  await yieldToHost();
   const pending = order.slice(first.length);
   return pending.length ? { ...data, pendingMetrics: pending } : data;
 }
@@ -96,10 +101,14 @@ export function chartOrder(metrics: readonly string[], charted: readonly string[
 export async function compareLinesInSlices(index: RunIndex, runIds: readonly string[], metrics: readonly string[],
   xAxis: Exclude<XAxisKind, 'metric'>, maxPoints: number): Promise<CompareLine[]> {
   const series = await readSeriesInSlices(index, runIds, metrics, xAxis, maxPoints);
+  // Packed and posted in tasks of their own (see buildCompareDataInSlices).
+  await yieldToHost();
   // Runs deleted while this yielded are left out.
   const still = new Set(runIds.filter((id) => index.getRun(id) !== undefined));
-  return packLines(series.filter((line) => still.has(line.runId))
+  const lines = packLines(series.filter((line) => still.has(line.runId))
     .map((line) => ({ runId: line.runId, metric: line.key, xs: line.x, ys: line.y, totalPoints: line.totalPoints })));
+  await yieldToHost();
+  return lines;
 }
 
 /** Every run's envelope of each of `metrics`, a run at a time, the thread given back between slices. */

@@ -42,6 +42,15 @@ interface Prefetch {
   readonly runs: number;
 }
 
+/** A comparison posted to a new page before it said ready (see sendAhead), with what it was built for. */
+interface Ahead {
+  readonly data: CompareData;
+  readonly maxPoints: number;
+  /** The request it answered (`sends`) and the page it went to (`pageGeneration`): either moving on voids it. */
+  readonly sending: number;
+  readonly generation: number;
+}
+
 export const comparePage: PageSpec = { viewType: compareViewType, title: 'Compare Runs', script: 'compare.js', styles: ['compare.css'] };
 
 /** Live runs change often: at most four updates a second. */
@@ -65,6 +74,11 @@ export class ComparePanel {
   private sends = 0;
   /** Incremental messages sent (live runs), for the tests. */
   private updatesSent = 0;
+  /** Full comparisons (`data` messages) posted, and of those the ones posted before the page said ready, for the tests. */
+  private dataSent = 0;
+  private dataSentAhead = 0;
+  /** The comparison a new page was sent while it loaded, until its ready message comes. */
+  private ahead: Ahead | undefined;
   /**
    * Lines read while the page is still starting (VS Code takes a second or more to create a webview, and the host
    * is idle meanwhile) into the index's cache, where the page's first request finds them; stopped by any request.
@@ -79,6 +93,8 @@ export class ComparePanel {
     private readonly ctx: CompareContext,
     state: { runIds: readonly string[]; selectedMetrics: readonly string[]; xAxis: XAxisKind; xMetric?: string },
     onDispose: (panel: ComparePanel) => void,
+    /** A new page (not one VS Code revives with its saved state): its comparison is sent while it loads. */
+    fresh = false,
   ) {
     this.runIds = [...state.runIds];
     this.selectedMetrics = state.selectedMetrics.length ? [...state.selectedMetrics] : undefined;
@@ -128,12 +144,51 @@ export class ComparePanel {
     );
     void vscode.commands.executeCommand('setContext', ContextKey.compareFocused, true);
     this.updateTitle();
-    if (this.runIds.length) this.prefetch();
+    if (this.runIds.length) {
+      if (fresh) this.sendAhead();
+      else this.prefetch();
+    }
+  }
+
+  /**
+   * A new page: its comparison is built and posted while VS Code creates the webview (a second or more, the host idle
+   * meanwhile), so that it crosses to the page during the load and is there when the page has run its script; the
+   * page's ready message then only starts what follows the first message. Needs the chart width comparison pages last
+   * reported (the points per line depend on it); the first panel of a window reads ahead instead (prefetch).
+   */
+  private sendAhead(): void {
+    const { chartPixelWidth, chartsInView } = this.ctx.layout;
+    const xAxis = this.xAxis;
+    if (chartPixelWidth === undefined || xAxis === 'metric') {
+      this.prefetch();
+      return;
+    }
+    const sending = ++this.sends;
+    const generation = this.webview.host.pageGeneration;
+    const maxPoints = pointsForWidth(chartPixelWidth, this.ctx.maxPoints());
+    const [runIds, metrics] = [[...this.runIds], this.selectedMetrics];
+    const current = (): boolean => sending === this.sends && !this.webview.host.isReady && generation === this.webview.host.pageGeneration;
+    void this.ctx.host.get()
+      .then(async (index) => {
+        const data = await buildCompareDataInSlices(index, runIds, metrics, xAxis, maxPoints, undefined, chartsInView);
+        // The page said ready meanwhile (its request builds anew) or the panel moved on.
+        if (!current()) return;
+        this.ahead = { data, maxPoints, sending, generation };
+        this.lastData = data;
+        this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.xs.length]));
+        this.dataSent++;
+        this.dataSentAhead++;
+        await this.webview.host.postAhead({ type: 'data', data });
+        // The charts below the fold: read into the cache while the page still loads.
+        if (current()) this.prefetch();
+      })
+      .catch((err: unknown) => this.ctx.log.warn(`Compare: building the comparison ahead of the page failed: ${errorMessage(err)}`));
   }
 
   /** Shows other runs in this panel (a new Compare reuses the open comparison: no new webview to wait for). */
   async showRuns(runIds: readonly string[]): Promise<void> {
     this.runIds = [...runIds];
+    this.ahead = undefined;
     // Until the new runs' data is sent, the panel is not showing them (the tests' ready and pointsSent say so).
     this.lastData = undefined;
     this.pointsSent = new Map();
@@ -176,6 +231,8 @@ export class ComparePanel {
       ready: this.webview.host.isReady && this.lastData !== undefined,
       pointsSent: Object.fromEntries(this.pointsSent),
       updatesSent: this.updatesSent,
+      dataSent: this.dataSent,
+      dataSentAhead: this.dataSentAhead,
       ...(this.lastData ? { xAxis: this.lastData.xAxis } : {}),
       ...(this.lastData?.xMetric !== undefined ? { xMetric: this.lastData.xMetric } : {}),
       xMissing: [...(this.lastData?.xMissing ?? [])],
@@ -203,6 +260,14 @@ export class ComparePanel {
     }
     this.chartPixelWidth = chartPixelWidth;
     if (chartPixelWidth !== undefined) this.ctx.layout.chartPixelWidth = chartPixelWidth;
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    // The page was sent its comparison while it loaded, for its width and with nothing saved to change it: what follows.
+    if (ahead && !saved && ahead.sending === this.sends && ahead.generation === this.webview.host.pageGeneration
+      && ahead.maxPoints === pointsForWidth(chartPixelWidth, this.ctx.maxPoints())) {
+      this.prefetched = undefined;
+      return this.follow(ahead.sending, ahead.data, ahead.maxPoints);
+    }
     // The page starts over: the next message carries the whole comparison.
     this.lastData = undefined;
     return this.send();
@@ -243,7 +308,23 @@ export class ComparePanel {
         return;
       }
       if (held) return;
+      this.dataSent++;
       await this.webview.host.post({ type: 'data', data });
+      await this.follow(sending, data, maxPoints);
+    } catch (err) {
+      const message = errorMessage(err);
+      this.ctx.log.error(`Compare: could not load data: ${message}`);
+      await this.webview.host.post({ type: 'error', message: `Could not load the comparison: ${message}` });
+    }
+  }
+
+  /**
+   * What follows a comparison's first message (request `sending`): the lines of the charts below the fold, the media,
+   * then the other x axis' lines.
+   */
+  private async follow(sending: number, data: CompareData, maxPoints: number): Promise<void> {
+    try {
+      const index = await this.ctx.host.get();
       const pending = data.pendingMetrics ?? [];
       const xAxis = data.xAxis;
       const stale = (): boolean => sending !== this.sends || !this.webview.host.isReady;

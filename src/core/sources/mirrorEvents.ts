@@ -134,10 +134,13 @@ export function metricLines(series: ReadonlyMap<string, SourceSeries>, how: 'fas
   const list: KeyedSeries[] = [];
   let lastMs = 0;
   let ordered = true;
+  let scan = { lastMs: 0, ordered: true };
+  let scanned: SourceSeries | undefined;
   for (const [key, s] of series) {
     if (key.length === 0 || key.length > MAX_KEY_CHARS) continue;
     list.push({ key, json: JSON.stringify(key), s });
-    const scan = scanSeries(s);
+    // Series in lockstep share their steps and times (lockstepPoints.ts): scanned once.
+    if (!scanned || s.steps !== scanned.steps || s.times !== scanned.times) { scan = scanSeries(s); scanned = s; }
     if (scan.lastMs > lastMs) lastMs = scan.lastMs;
     if (!scan.ordered) ordered = false;
   }
@@ -257,6 +260,7 @@ function lockstep(list: readonly KeyedSeries[]): boolean {
   for (let j = 1; j < list.length; j++) {
     const s = list[j]?.s;
     if (!s || s.steps.length !== n) return false;
+    if (s.steps === first.steps && s.times === first.times) continue; // the same arrays (lockstepPoints.ts)
     for (let i = 0; i < n; i++) if (s.times[i] !== first.times[i] || s.steps[i] !== first.steps[i]) return false;
   }
   return true;

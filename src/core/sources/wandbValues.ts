@@ -31,10 +31,12 @@ const TWO_53 = 2 ** 53;
 /**
  * The number a JSON number's text gives (its UTF-8 or ASCII codes at b[start, end)), when it is one and reading it
  * exactly is simple: its digits as an integer below 2^53 and a power of ten up to 10^22 (both exact doubles, so the
- * one multiplication or division rounds once, as a correct decimal reading does: Clinger's fast path). Undefined
- * for any other text (not JSON's number grammar, more digits, a larger exponent): JSON.parse reads it.
+ * one multiplication or division rounds once, as a correct decimal reading does: Clinger's fast path). A text of
+ * JSON's number grammar that is not simple (more digits, as most doubles Python writes have, or a larger exponent)
+ * is read by `slow` when given (it gets the same bounds; the text is ASCII), else answers undefined, as any text
+ * that is not a JSON number does: JSON.parse reads it.
  */
-export function jsonNumberIn(b: Uint8Array, start: number, end: number): number | undefined {
+export function jsonNumberIn(b: Uint8Array, start: number, end: number, slow?: (start: number, end: number) => number): number | undefined {
   let i = start;
   let c = i < end ? b[i]! : -1;
   const negative = c === 45; // '-'
@@ -61,7 +63,8 @@ export function jsonNumberIn(b: Uint8Array, start: number, end: number): number 
     exponent += minus ? -e : e;
   }
   // m was summed exactly while it stayed below 2^53 (each step's result is an integer below 2^53 too).
-  if (i !== end || m >= TWO_53 || exponent < -22 || exponent > 22) return undefined;
+  if (i !== end) return undefined;
+  if (m >= TWO_53 || exponent < -22 || exponent > 22) return slow?.(start, end);
   const x = exponent < 0 ? m / EXACT_TENS[-exponent]! : m * EXACT_TENS[exponent]!;
   return negative ? -x : x;
 }

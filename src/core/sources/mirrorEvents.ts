@@ -207,7 +207,7 @@ function mergedLines(list: readonly KeyedSeries[]): { bytes: Buffer; lines: numb
   let points = 0;
   for (let j = 0; j < k; j++) { lineMax += (keys[j]?.length ?? 0) + VALUE_BYTES; points += list[j]?.s.steps.length ?? 0; }
   const out = new LineBuffer(points * 24 + lineMax);
-  if (lockstep(list)) return { bytes: lockstepLines(list, keys, lineMax, out), lines: lockstepCount(list) };
+  if (lockstep(list)) return { bytes: lockstepLines(list, lineMax, out), lines: lockstepCount(list) };
   let lines = 0;
   for (;;) {
     let bt = Number.POSITIVE_INFINITY;
@@ -266,27 +266,28 @@ function lockstep(list: readonly KeyedSeries[]): boolean {
   return true;
 }
 
-/** Lines a merge writes for series in lockstep: the line of each point index (no head to look for). */
-function lockstepLines(list: readonly KeyedSeries[], keys: readonly Uint8Array[], lineMax: number, out: LineBuffer): Buffer {
+/**
+ * Lines a merge writes for series in lockstep: the line of each point index (no head to look for), each built as
+ * one string and written with one call (quicker than copying its parts byte by byte).
+ */
+function lockstepLines(list: readonly KeyedSeries[], lineMax: number, out: LineBuffer): Buffer {
   const first = list[0]?.s;
   const n = first?.steps.length ?? 0;
   const k = list.length;
+  // Each key as it goes before its value: `"key":`, after a comma but for the first.
+  const heads = list.map((e, j) => `${j > 0 ? ',' : ''}${e.json}:`);
+  const values = list.map((e) => e.s.values);
+  const encoding = heads.every((h) => Buffer.byteLength(h, 'utf8') === h.length) ? 'latin1' : 'utf8'; // keys all ASCII, or not
   for (let i = 0; i < n; i++) {
     const step = first?.steps[i] ?? 0;
     if (!(step >= 0 && Number.isSafeInteger(step))) continue; // a line the format refuses, as in the merge
-    out.reserve(lineMax);
-    out.ascii('{"v":1,"t":"metrics","ts":');
-    out.ascii(String(seconds(first?.times[i] ?? 0)));
-    out.ascii(',"step":');
-    out.whole(step);
-    out.ascii(',"values":{');
+    let line = `{"v":1,"t":"metrics","ts":${seconds(first?.times[i] ?? 0)},"step":${step},"values":{`;
     for (let j = 0; j < k; j++) {
-      if (j > 0) out.ascii(',');
-      out.bytes(keys[j] ?? EMPTY);
-      out.ascii(':');
-      writeValue(out, list[j]?.s.values[i] ?? Number.NaN);
+      const v = values[j]?.[i] ?? Number.NaN;
+      line += heads[j]! + (Number.isFinite(v) ? String(v) : `"${nonFinite(v)}"`);
     }
-    out.ascii('}}\n');
+    out.reserve(lineMax);
+    out.write(`${line}}}\n`, encoding);
   }
   return out.take();
 }

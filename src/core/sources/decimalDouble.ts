@@ -58,12 +58,40 @@ function check(x: number, mh: number, ml: number, p: number): number {
 }
 
 /**
+ * The nearest double to ±(hi·10^n + lo)·10^e10, for hi below 10^9, lo below 10^n, n ≤ 10 (up to 19 digits) and
+ * -22 ≤ e10 ≤ 0; undefined when it is not decided exactly (the caller uses Number()).
+ */
+export function nearestDouble(hi: number, lo: number, n: number, e10: number, negative: boolean): number | undefined {
+  if (!LITTLE_ENDIAN || e10 < -22 || e10 > 0 || n > 10) return undefined;
+  const p = TENS[-e10]!;
+  // M = hi·10^n + lo exactly as mh + ml: the product is exact as prod + its error (Dekker), the sum as mh + its
+  // error (mh = fl(prod + lo), |prod| ≥ |lo|), all of them integers.
+  const scale = TENS[n]!;
+  const prod = hi * scale;
+  const mh = prod + lo;
+  if (mh < TWO_53) return (negative ? -mh : mh) / p; // M is exact: one division rounds once
+  const ml = ((prod - mh) + lo) + productError(hi, scale, prod);
+  let x = mh / p;
+  let way = check(x, mh, ml, p);
+  if (way !== 0) {
+    if (way !== way) return undefined;
+    f64[0] = x;
+    const u = u32[0]!;
+    if (way > 0 ? u === 0xffffffff : u === 0) return undefined; // the next double would cross into the high word
+    u32[0] = u + way;
+    x = f64[0]!;
+    way = check(x, mh, ml, p);
+    if (way !== 0) return undefined;
+  }
+  return negative ? -x : x;
+}
+
+/**
  * The nearest double to the JSON number at b[start, end) (a text already checked against JSON's number grammar),
  * when it has at most 19 significant digits and a value of digits × 10^e with -22 ≤ e ≤ 0; undefined when it is out
  * of that range or not decided exactly (the caller uses Number()).
  */
 export function decimalToDouble(b: Uint8Array, start: number, end: number): number | undefined {
-  if (!LITTLE_ENDIAN) return undefined;
   let i = start;
   const negative = b[i] === 45;
   if (negative) i++;
@@ -93,27 +121,5 @@ export function decimalToDouble(b: Uint8Array, start: number, end: number): numb
     for (; i < end; i++) { e = e * 10 + (b[i]! - 48); if (e > 400) return undefined; }
     e10 += minus ? -e : e;
   }
-  if (e10 < -22 || e10 > 0) return undefined;
-  const p = TENS[-e10]!;
-  // M = hi·10^n + lo exactly as mh + ml: the product is exact as prod + its error (Dekker), the sum as mh + its
-  // error (mh = fl(prod + lo), |prod| ≥ |lo|), all of them integers.
-  const scale = TENS[n]!;
-  const prod = hi * scale;
-  const mh = prod + lo;
-  if (mh < TWO_53) return (negative ? -mh : mh) / p; // M is exact: one division rounds once
-  const ml = ((prod - mh) + lo) + productError(hi, scale, prod);
-  let x = mh / p;
-  let way = check(x, mh, ml, p);
-  if (way !== 0) {
-    if (way !== way) return undefined;
-    f64[0] = x;
-    const u = u32[0]!;
-    if (way > 0 ? u === 0xffffffff : u === 0) return undefined; // the next double would cross into the high word
-    u32[0] = u + way;
-    x = f64[0]!;
-    way = check(x, mh, ml, p);
-    if (way !== 0) return undefined;
-  }
-  return negative ? -x : x;
+  return nearestDouble(hi, lo, n, e10, negative);
 }
-

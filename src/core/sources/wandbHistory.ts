@@ -7,7 +7,6 @@
 // (test/unit/sources/fastPaths.test.ts compares them).
 import type { Reader, Type } from 'protobufjs';
 import { int64, messageOf, Readers, type RepeatedTexts, wireTag } from './protoFastPath';
-import { decimalToDouble } from './decimalDouble';
 import { jsonNumberIn } from './wandbValues';
 
 interface Tags { num: number; history: number; item: number; step: number; stepNum: number; key: number; valueJson: number }
@@ -29,14 +28,12 @@ export class HistoryRows {
   private latin1: string | undefined;
   private data: Uint8Array = new Uint8Array(0);
   /**
-   * A JSON number jsonNumberIn does not read from the bytes alone: decimalToDouble reads most (up to 19 digits),
-   * else Number() of its text, a slice of the record's Latin-1 text (its bytes are ASCII digits and signs), so at
-   * most one string is made per record rather than one per value.
+   * A JSON number jsonNumberIn does not read from the bytes alone (more than 19 digits, a large exponent, or a
+   * remainder too near a half): Number() of its text, a slice of the record's Latin-1 text (its bytes are ASCII
+   * digits and signs), so at most one string is made per record rather than one per value.
    */
   private readonly longNumber = (start: number, end: number): number => {
     const d = this.data;
-    const x = decimalToDouble(d, start, end);
-    if (x !== undefined) return x;
     this.latin1 ??= Buffer.isBuffer(d) ? d.toString('latin1') : Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('latin1');
     return Number(this.latin1.slice(start, end));
   };

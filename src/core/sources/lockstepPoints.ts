@@ -20,18 +20,18 @@ export class LockstepPoints {
    * A row of numbers (`keys[i]` → `values[i]` for i < n) at one step and time: taken (true) when it continues the
    * group or begins one (its keys distinct and new to the delta), else false and the caller pushes it point by point.
    */
-  row(keys: readonly string[], values: readonly unknown[], n: number, step: number, timeMs: number): boolean {
+  row(keys: readonly string[], values: readonly number[], n: number, step: number, timeMs: number): boolean {
     const group = this.keys;
     if (group.length === 0) {
-      if (n === 0 || !this.begin(keys, values, n)) return false;
+      if (n === 0 || !this.begin(keys, n)) return false;
     } else {
       if (n !== group.length) { this.split(); return false; }
-      for (let i = 0; i < n; i++) if (keys[i] !== group[i] || typeof values[i] !== 'number') { this.split(); return false; }
+      for (let i = 0; i < n; i++) if (keys[i] !== group[i]) { this.split(); return false; }
     }
     this.steps.push(step);
     this.times.push(timeMs);
     const series = this.series;
-    for (let i = 0; i < n; i++) series[i]!.values.push(values[i] as number);
+    for (let i = 0; i < n; i++) series[i]!.values.push(values[i]!);
     return true;
   }
 
@@ -41,11 +41,11 @@ export class LockstepPoints {
     return seriesOf(this.delta, key);
   }
 
-  private begin(keys: readonly string[], values: readonly unknown[], n: number): boolean {
+  private begin(keys: readonly string[], n: number): boolean {
     const seen = new Set<string>();
     for (let i = 0; i < n; i++) {
       const key = keys[i] ?? '';
-      if (typeof values[i] !== 'number' || seen.has(key) || this.delta.series.has(key)) return false;
+      if (seen.has(key) || this.delta.series.has(key)) return false;
       seen.add(key);
     }
     this.keys = keys.slice(0, n);

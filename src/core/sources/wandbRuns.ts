@@ -95,6 +95,8 @@ export class WandbReader implements SourceReader {
   /** A row's values other than _step, _timestamp and _runtime (reused from row to row). */
   private readonly rowKeys: string[] = [];
   private readonly rowValues: unknown[] = [];
+  /** The row's values while they are all numbers (an array of doubles: no number boxed). */
+  private readonly rowNumbers: number[] = [];
 
   constructor(readonly root: string, private readonly now: () => number = Date.now, options: { fullDecode?: boolean } = {}) {
     this.rows = options.fullDecode ? undefined : HistoryRows.forRecord(this.record);
@@ -254,6 +256,8 @@ export class WandbReader implements SourceReader {
     cursor: WbCursor, delta: RunDelta, points: LockstepPoints, file: string, offset: number): void {
     const rowKeys = this.rowKeys;
     const rowValues = this.rowValues;
+    const rowNumbers = this.rowNumbers;
+    let numeric = true; // every value a number: rowNumbers holds them (unboxed), rowValues is not filled
     let n = 0;
     let step: number | undefined;
     let timeMs: number | undefined;
@@ -266,7 +270,15 @@ export class WandbReader implements SourceReader {
       if (key === '_step') step = typeof v === 'number' ? v : undefined;
       else if (key === '_timestamp') timeMs = typeof v === 'number' ? v * 1000 : undefined;
       else if (key === '_runtime') runtime = typeof v === 'number' ? v : undefined;
-      else { rowKeys[n] = key; rowValues[n] = v; n++; }
+      else {
+        rowKeys[n] = key;
+        if (numeric && typeof v === 'number') rowNumbers[n] = v;
+        else {
+          if (numeric) { numeric = false; for (let j = 0; j < n; j++) rowValues[j] = rowNumbers[j]; }
+          rowValues[n] = v;
+        }
+        n++;
+      }
     }
     step ??= stepNum ?? cursor.lastStep + 1;
     if (!Number.isSafeInteger(step) || step < 0) step = cursor.lastStep + 1;
@@ -275,7 +287,11 @@ export class WandbReader implements SourceReader {
     if (timeMs > cursor.lastMs) cursor.lastMs = timeMs;
     const at = step;
     const t = timeMs;
-    if (points.row(rowKeys, rowValues, n, at, t)) return; // numbers only: nothing for the reused array to keep alive
+    if (numeric) {
+      if (points.row(rowKeys, rowNumbers, n, at, t)) return;
+      for (let i = 0; i < n; i++) { const s = points.of(rowKeys[i] ?? ''); s.steps.push(at); s.times.push(t); s.values.push(rowNumbers[i] ?? Number.NaN); }
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const key = rowKeys[i] ?? '';
       const v = rowValues[i];

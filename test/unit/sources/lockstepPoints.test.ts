@@ -36,11 +36,10 @@ describe('sources: lockstep points', () => {
     assert.deepEqual(plain(delta.series.get('y')), { steps: [0, 7], times: [10, 70], values: [2, 9] });
   });
 
-  it('no group for rows with repeated keys, keys already in the delta, or values that are not numbers', () => {
+  it('no group for rows with repeated keys or keys already in the delta', () => {
     const delta = { series: new Map<string, SourceSeries>() };
     const points = new LockstepPoints(delta);
     assert.equal(points.row(['a', 'a'], [1, 2], 2, 0, 0), false);
-    assert.equal(points.row(['a'], ['text'], 1, 0, 0), false);
     points.of('c').values.push(1);
     assert.equal(points.row(['c', 'd'], [1, 2], 2, 0, 0), false);
     assert.equal(points.row([], [], 0, 0, 0), false);

@@ -20,6 +20,11 @@ export class LineBuffer {
     this.buf = bigger;
   }
 
+  /** Text of at most the bytes reserved, in one call (Latin-1 for ASCII text: a byte per character). */
+  write(text: string, encoding: 'latin1' | 'utf8'): void {
+    this.at += this.buf.write(text, this.at, encoding);
+  }
+
   /** Text known to be ASCII (JSON punctuation, formatted numbers). */
   ascii(text: string): void {
     const b = this.buf;

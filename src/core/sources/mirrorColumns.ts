@@ -19,6 +19,8 @@ export function pointsSegment(merged: readonly KeyedSeries[]): PointsSegment | u
   const columns: { column: KeyColumns; t0: number; s0: number; at: number }[] = [];
   let firstTs = Number.POSITIVE_INFINITY;
   let maxTs = 0;
+  // The step and time columns of the last series read, kept for series that share its arrays (lockstepPoints.ts).
+  let last: { steps: readonly number[]; times: readonly number[]; cs: Float64Array; ct: Float64Array } | undefined;
   for (let at = 0; at < merged.length; at++) {
     const e = merged[at];
     if (!e) continue;
@@ -26,24 +28,35 @@ export function pointsSegment(merged: readonly KeyedSeries[]): PointsSegment | u
     const n = steps.length;
     if (n === 0) continue;
     if (isIndexKey(e.key)) return undefined;
-    const cs = new Float64Array(n);
-    const ct = new Float64Array(n);
+    let cs: Float64Array;
+    let ct: Float64Array;
+    if (last && last.steps === steps && last.times === times) {
+      cs = last.cs.slice();
+      ct = last.ct.slice();
+    } else {
+      cs = new Float64Array(n);
+      ct = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const step = steps[i] ?? -1;
+        const t = times[i] ?? Number.NaN;
+        // A line the index would refuse (or the merge leaves out): read it from the log instead.
+        if (!(step >= 0 && Number.isSafeInteger(step)) || !(t <= maxMs)) return undefined;
+        // What the text says and JSON gives back: times go through seconds.
+        const ts = Math.max(0, t) / 1000;
+        if (ts > 0 && ts < firstTs) firstTs = ts;
+        if (ts > maxTs) maxTs = ts;
+        cs[i] = step + 0;
+        ct[i] = ts * 1000;
+      }
+      last = { steps, times, cs, ct };
+    }
     const cv = new Float64Array(n);
     let min = Number.NaN;
     let max = Number.NaN;
     for (let i = 0; i < n; i++) {
-      const step = steps[i] ?? -1;
-      const t = times[i] ?? Number.NaN;
-      // A line the index would refuse (or the merge leaves out): read it from the log instead.
-      if (!(step >= 0 && Number.isSafeInteger(step)) || !(t <= maxMs)) return undefined;
-      // What the text says and JSON gives back: -0 is written "0", NaN is "NaN", times go through seconds.
-      const ts = Math.max(0, t) / 1000;
-      if (ts > 0 && ts < firstTs) firstTs = ts;
-      if (ts > maxTs) maxTs = ts;
+      // What the text says and JSON gives back: -0 is written "0", NaN is "NaN".
       const raw = values[i] ?? Number.NaN;
       const v = raw !== raw ? Number.NaN : raw === 0 ? 0 : raw;
-      cs[i] = step + 0;
-      ct[i] = ts * 1000;
       cv[i] = v;
       if (v === v) {
         if (!(v >= min)) min = v;

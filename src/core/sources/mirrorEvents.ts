@@ -134,10 +134,13 @@ export function metricLines(series: ReadonlyMap<string, SourceSeries>, how: 'fas
   const list: KeyedSeries[] = [];
   let lastMs = 0;
   let ordered = true;
+  let scan = { lastMs: 0, ordered: true };
+  let scanned: SourceSeries | undefined;
   for (const [key, s] of series) {
     if (key.length === 0 || key.length > MAX_KEY_CHARS) continue;
     list.push({ key, json: JSON.stringify(key), s });
-    const scan = scanSeries(s);
+    // Series in lockstep share their steps and times (lockstepPoints.ts): scanned once.
+    if (!scanned || s.steps !== scanned.steps || s.times !== scanned.times) { scan = scanSeries(s); scanned = s; }
     if (scan.lastMs > lastMs) lastMs = scan.lastMs;
     if (!scan.ordered) ordered = false;
   }
@@ -204,7 +207,7 @@ function mergedLines(list: readonly KeyedSeries[]): { bytes: Buffer; lines: numb
   let points = 0;
   for (let j = 0; j < k; j++) { lineMax += (keys[j]?.length ?? 0) + VALUE_BYTES; points += list[j]?.s.steps.length ?? 0; }
   const out = new LineBuffer(points * 24 + lineMax);
-  if (lockstep(list)) return { bytes: lockstepLines(list, keys, lineMax, out), lines: lockstepCount(list) };
+  if (lockstep(list)) return { bytes: lockstepLines(list, lineMax, out), lines: lockstepCount(list) };
   let lines = 0;
   for (;;) {
     let bt = Number.POSITIVE_INFINITY;
@@ -257,32 +260,34 @@ function lockstep(list: readonly KeyedSeries[]): boolean {
   for (let j = 1; j < list.length; j++) {
     const s = list[j]?.s;
     if (!s || s.steps.length !== n) return false;
+    if (s.steps === first.steps && s.times === first.times) continue; // the same arrays (lockstepPoints.ts)
     for (let i = 0; i < n; i++) if (s.times[i] !== first.times[i] || s.steps[i] !== first.steps[i]) return false;
   }
   return true;
 }
 
-/** Lines a merge writes for series in lockstep: the line of each point index (no head to look for). */
-function lockstepLines(list: readonly KeyedSeries[], keys: readonly Uint8Array[], lineMax: number, out: LineBuffer): Buffer {
+/**
+ * Lines a merge writes for series in lockstep: the line of each point index (no head to look for), each built as
+ * one string and written with one call (quicker than copying its parts byte by byte).
+ */
+function lockstepLines(list: readonly KeyedSeries[], lineMax: number, out: LineBuffer): Buffer {
   const first = list[0]?.s;
   const n = first?.steps.length ?? 0;
   const k = list.length;
+  // Each key as it goes before its value: `"key":`, after a comma but for the first.
+  const heads = list.map((e, j) => `${j > 0 ? ',' : ''}${e.json}:`);
+  const values = list.map((e) => e.s.values);
+  const encoding = heads.every((h) => Buffer.byteLength(h, 'utf8') === h.length) ? 'latin1' : 'utf8'; // keys all ASCII, or not
   for (let i = 0; i < n; i++) {
     const step = first?.steps[i] ?? 0;
     if (!(step >= 0 && Number.isSafeInteger(step))) continue; // a line the format refuses, as in the merge
-    out.reserve(lineMax);
-    out.ascii('{"v":1,"t":"metrics","ts":');
-    out.ascii(String(seconds(first?.times[i] ?? 0)));
-    out.ascii(',"step":');
-    out.whole(step);
-    out.ascii(',"values":{');
+    let line = `{"v":1,"t":"metrics","ts":${seconds(first?.times[i] ?? 0)},"step":${step},"values":{`;
     for (let j = 0; j < k; j++) {
-      if (j > 0) out.ascii(',');
-      out.bytes(keys[j] ?? EMPTY);
-      out.ascii(':');
-      writeValue(out, list[j]?.s.values[i] ?? Number.NaN);
+      const v = values[j]?.[i] ?? Number.NaN;
+      line += heads[j]! + (Number.isFinite(v) ? String(v) : `"${nonFinite(v)}"`);
     }
-    out.ascii('}}\n');
+    out.reserve(lineMax);
+    out.write(`${line}}}\n`, encoding);
   }
   return out.take();
 }

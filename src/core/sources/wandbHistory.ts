@@ -24,6 +24,19 @@ export class HistoryRows {
   readonly texts: (string | undefined)[] = [];
   readonly numbers: number[] = [];
   private readonly readers = new Readers();
+  /** The record being read as Latin-1 text, made once per record when a number needs Number() (see `longNumber`). */
+  private latin1: string | undefined;
+  private data: Uint8Array = new Uint8Array(0);
+  /**
+   * A JSON number jsonNumberIn does not read from the bytes alone (more than 19 digits, a large exponent, or a
+   * remainder too near a half): Number() of its text, a slice of the record's Latin-1 text (its bytes are ASCII
+   * digits and signs), so at most one string is made per record rather than one per value.
+   */
+  private readonly longNumber = (start: number, end: number): number => {
+    const d = this.data;
+    this.latin1 ??= Buffer.isBuffer(d) ? d.toString('latin1') : Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('latin1');
+    return Number(this.latin1.slice(start, end));
+  };
 
   private constructor(private readonly t: Tags) {}
 
@@ -45,6 +58,8 @@ export class HistoryRows {
   /** Reads `data` when it is a Record holding a history row (and nothing else); false for anything else. */
   read(data: Uint8Array): boolean {
     const { reader, texts } = this.readers.over(data);
+    this.data = data;
+    this.latin1 = undefined;
     try {
       return this.record(reader, texts);
     } catch {
@@ -85,7 +100,7 @@ export class HistoryRows {
           else if (field === t.valueJson) {
             const at = r.pos;
             const length = r.uint32();
-            const x = r.pos + length <= fieldEnd ? jsonNumberIn(r.buf, r.pos, r.pos + length) : undefined;
+            const x = r.pos + length <= fieldEnd ? jsonNumberIn(r.buf, r.pos, r.pos + length, this.longNumber) : undefined;
             if (x === undefined) { r.pos = at; text = r.string(); } else { r.skip(length); text = undefined; value = x; }
           } else return false;
         }

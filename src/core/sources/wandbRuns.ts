@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import type { ParamValue } from '../model';
 import { cursorNumber, isRecord, listDir } from './sourceFiles';
 import type { RunDelta, SourceProblem, SourceRunMeta } from './sourceModel';
-import { seriesOf } from './sourceModel';
+import { LockstepPoints } from './lockstepPoints';
 import type { RunListing, SourceReader, SourceRunRef } from './sourceReader';
 import { readWandbLog } from './wandbLog';
 import { wandbRecordType } from './wandbProto';
@@ -95,6 +95,8 @@ export class WandbReader implements SourceReader {
   /** A row's values other than _step, _timestamp and _runtime (reused from row to row). */
   private readonly rowKeys: string[] = [];
   private readonly rowValues: unknown[] = [];
+  /** The row's values while they are all numbers (an array of doubles: no number boxed). */
+  private readonly rowNumbers: number[] = [];
 
   constructor(readonly root: string, private readonly now: () => number = Date.now, options: { fullDecode?: boolean } = {}) {
     this.rows = options.fullDecode ? undefined : HistoryRows.forRecord(this.record);
@@ -141,8 +143,9 @@ export class WandbReader implements SourceReader {
     const summary = new Map(cursor.summary);
     const files = new Set(cursor.files);
     const fast = this.rows;
+    const points = new LockstepPoints(delta);
     const result = readWandbLog(file, cursor.offset, (data, offset) => {
-      if (fast?.read(data)) { this.takeHistory(fast.keys, fast.texts, fast.numbers, fast.count, fast.step, cursor, delta, file, offset); return; }
+      if (fast?.read(data)) { this.takeHistory(fast.keys, fast.texts, fast.numbers, fast.count, fast.step, cursor, delta, points, file, offset); return; }
       let rec: Msg;
       try {
         rec = this.record.decode(data) as unknown as Msg;
@@ -150,7 +153,7 @@ export class WandbReader implements SourceReader {
         delta.problems.push({ file, offset, reason: `record is not a W&B Record protobuf (${String(err)}); record skipped` });
         return;
       }
-      this.take(rec, cursor, delta, config, summary, files, file, offset);
+      this.take(rec, cursor, delta, points, config, summary, files, file, offset);
     });
     for (const p of result.problems) delta.problems.push({ file, offset: p.offset, reason: p.reason });
     cursor.offset = result.offset;
@@ -193,7 +196,7 @@ export class WandbReader implements SourceReader {
   }
 
   /** One record into the delta and the cursor. */
-  private take(rec: Msg, cursor: WbCursor, delta: RunDelta, config: Map<string, ParamValue>, summary: Map<string, ParamValue>, files: Set<string>, file: string, offset: number): void {
+  private take(rec: Msg, cursor: WbCursor, delta: RunDelta, points: LockstepPoints, config: Map<string, ParamValue>, summary: Map<string, ParamValue>, files: Set<string>, file: string, offset: number): void {
     const run = msg(rec.run);
     if (run) {
       cursor.run = {
@@ -208,7 +211,7 @@ export class WandbReader implements SourceReader {
       return;
     }
     const history = msg(rec.history);
-    if (history) { this.takeHistoryRecord(history, cursor, delta, file, offset); return; }
+    if (history) { this.takeHistoryRecord(history, cursor, delta, points, file, offset); return; }
     const stats = msg(rec.stats);
     if (stats) {
       const timeMs = timestampMs(stats.timestamp);
@@ -216,7 +219,7 @@ export class WandbReader implements SourceReader {
       for (const it of items(stats.item)) {
         const v = parsePythonJson(str(it.value_json));
         if (typeof v !== 'number') continue;
-        const s = seriesOf(delta, `system/${str(it.key)}`);
+        const s = points.of(`system/${str(it.key)}`);
         s.steps.push(step); s.times.push(timeMs); s.values.push(v);
       }
       return;
@@ -238,10 +241,10 @@ export class WandbReader implements SourceReader {
   }
 
   /** A decoded history record: its items' keys and value texts, and its HistoryStep's number, to takeHistory. */
-  private takeHistoryRecord(h: Msg, cursor: WbCursor, delta: RunDelta, file: string, offset: number): void {
+  private takeHistoryRecord(h: Msg, cursor: WbCursor, delta: RunDelta, points: LockstepPoints, file: string, offset: number): void {
     const all = items(h.item);
     const stepMsg = msg(h.step);
-    this.takeHistory(all.map(itemKey), all.map((it) => str(it.value_json)), [], all.length, stepMsg ? num(stepMsg.num) : undefined, cursor, delta, file, offset);
+    this.takeHistory(all.map(itemKey), all.map((it) => str(it.value_json)), [], all.length, stepMsg ? num(stepMsg.num) : undefined, cursor, delta, points, file, offset);
   }
 
   /**
@@ -250,9 +253,11 @@ export class WandbReader implements SourceReader {
    * its time; numeric values are points.
    */
   private takeHistory(keys: readonly string[], texts: readonly (string | undefined)[], numbers: readonly number[], count: number, stepNum: number | undefined,
-    cursor: WbCursor, delta: RunDelta, file: string, offset: number): void {
+    cursor: WbCursor, delta: RunDelta, points: LockstepPoints, file: string, offset: number): void {
     const rowKeys = this.rowKeys;
     const rowValues = this.rowValues;
+    const rowNumbers = this.rowNumbers;
+    let numeric = true; // every value a number: rowNumbers holds them (unboxed), rowValues is not filled
     let n = 0;
     let step: number | undefined;
     let timeMs: number | undefined;
@@ -265,7 +270,15 @@ export class WandbReader implements SourceReader {
       if (key === '_step') step = typeof v === 'number' ? v : undefined;
       else if (key === '_timestamp') timeMs = typeof v === 'number' ? v * 1000 : undefined;
       else if (key === '_runtime') runtime = typeof v === 'number' ? v : undefined;
-      else { rowKeys[n] = key; rowValues[n] = v; n++; }
+      else {
+        rowKeys[n] = key;
+        if (numeric && typeof v === 'number') rowNumbers[n] = v;
+        else {
+          if (numeric) { numeric = false; for (let j = 0; j < n; j++) rowValues[j] = rowNumbers[j]; }
+          rowValues[n] = v;
+        }
+        n++;
+      }
     }
     step ??= stepNum ?? cursor.lastStep + 1;
     if (!Number.isSafeInteger(step) || step < 0) step = cursor.lastStep + 1;
@@ -274,13 +287,18 @@ export class WandbReader implements SourceReader {
     if (timeMs > cursor.lastMs) cursor.lastMs = timeMs;
     const at = step;
     const t = timeMs;
+    if (numeric) {
+      if (points.row(rowKeys, rowNumbers, n, at, t)) return;
+      for (let i = 0; i < n; i++) { const s = points.of(rowKeys[i] ?? ''); s.steps.push(at); s.times.push(t); s.values.push(rowNumbers[i] ?? Number.NaN); }
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const key = rowKeys[i] ?? '';
       const v = rowValues[i];
       rowValues[i] = undefined; // not kept alive by the reused array
-      if (typeof v === 'number') { const s = seriesOf(delta, key); s.steps.push(at); s.times.push(t); s.values.push(v); continue; } // what spreadValue does with a number
+      if (typeof v === 'number') { const s = points.of(key); s.steps.push(at); s.times.push(t); s.values.push(v); continue; } // what spreadValue does with a number
       spreadValue(key, v, (k, x) => {
-        const s = seriesOf(delta, k);
+        const s = points.of(k);
         s.steps.push(at); s.times.push(t); s.values.push(x);
       }, (k, x) => { delta.rich.push(richOf(k, at, t, x, join(dirname(file), 'files'))); });
     }

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { ParamValue } from '../model';
 import { isRecord } from './sourceFiles';
+import { nearestDouble } from './decimalDouble';
 import type { RichData, RichValue } from './sourceModel';
 
 const NON_FINITE = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g;
@@ -26,44 +27,61 @@ export function parsePythonJson(text: string): unknown {
 
 /** Powers of ten a double holds exactly (10^0 … 10^22). */
 const EXACT_TENS = Array.from({ length: 23 }, (_, i) => 10 ** i);
-const TWO_53 = 2 ** 53;
 
 /**
  * The number a JSON number's text gives (its UTF-8 or ASCII codes at b[start, end)), when it is one and reading it
- * exactly is simple: its digits as an integer below 2^53 and a power of ten up to 10^22 (both exact doubles, so the
- * one multiplication or division rounds once, as a correct decimal reading does: Clinger's fast path). Undefined
- * for any other text (not JSON's number grammar, more digits, a larger exponent): JSON.parse reads it.
+ * exactly from the bytes is simple: up to 15 significant digits and a power of ten up to 10^22 (both exact doubles,
+ * so the one multiplication or division rounds once, as a correct decimal reading does: Clinger's fast path), or up
+ * to 19 digits and a power of ten from 10^-22 to 1, as most doubles Python writes are (decimalDouble.ts, checked
+ * exactly). Any other text of JSON's number grammar is read by `slow` when given (same bounds; the text is ASCII),
+ * else answers undefined, as any text that is not a JSON number does: JSON.parse reads it.
  */
-export function jsonNumberIn(b: Uint8Array, start: number, end: number): number | undefined {
+export function jsonNumberIn(b: Uint8Array, start: number, end: number, slow?: (start: number, end: number) => number): number | undefined {
   let i = start;
   let c = i < end ? b[i]! : -1;
   const negative = c === 45; // '-'
   if (negative) c = ++i < end ? b[i]! : -1;
-  let m = 0;
+  // The significant digits as hi·10^n + lo: hi the first 9 (leading zeros skipped), lo the next n (up to 10 more).
+  let hi = 0;
+  let lo = 0;
+  let n = 0;
+  let digits = 0;
   if (c === 48) i++; // '0' stands alone before the point
-  else if (c >= 49 && c <= 57) { while (i < end && (c = b[i]!) >= 48 && c <= 57) { m = m * 10 + (c - 48); i++; } }
-  else return undefined;
+  else if (c >= 49 && c <= 57) {
+    for (; i < end && (c = b[i]!) >= 48 && c <= 57; i++) {
+      if (++digits <= 9) hi = hi * 10 + (c - 48); else if (digits <= 19) { lo = lo * 10 + (c - 48); n++; }
+    }
+  } else return undefined;
   let exponent = 0;
   if (i < end && b[i] === 46) { // '.'
-    const digits = ++i;
-    while (i < end && (c = b[i]!) >= 48 && c <= 57) { m = m * 10 + (c - 48); i++; }
-    if (i === digits) return undefined;
-    exponent = digits - i;
+    const from = ++i;
+    for (; i < end && (c = b[i]!) >= 48 && c <= 57; i++) {
+      if (digits === 0 && c === 48) continue; // zeros before the first significant digit
+      if (++digits <= 9) hi = hi * 10 + (c - 48); else if (digits <= 19) { lo = lo * 10 + (c - 48); n++; }
+    }
+    if (i === from) return undefined;
+    exponent = from - i;
   }
   if (i < end && ((c = b[i]!) === 101 || c === 69)) { // 'e' 'E'
     c = ++i < end ? b[i]! : -1;
     const minus = c === 45;
     if (minus || c === 43) i++;
-    const digits = i;
+    const from = i;
     let e = 0;
     while (i < end && (c = b[i]!) >= 48 && c <= 57) { if (e < 1000) e = e * 10 + (c - 48); i++; }
-    if (i === digits) return undefined;
+    if (i === from) return undefined;
     exponent += minus ? -e : e;
   }
-  // m was summed exactly while it stayed below 2^53 (each step's result is an integer below 2^53 too).
-  if (i !== end || m >= TWO_53 || exponent < -22 || exponent > 22) return undefined;
-  const x = exponent < 0 ? m / EXACT_TENS[-exponent]! : m * EXACT_TENS[exponent]!;
-  return negative ? -x : x;
+  if (i !== end) return undefined;
+  if (digits <= 15 && exponent >= -22 && exponent <= 22) {
+    // Below 10^15 the digits are an exact double, as is 10^|exponent|: one multiplication or division rounds once.
+    const m = hi * EXACT_TENS[n]! + lo;
+    const x = exponent < 0 ? m / EXACT_TENS[-exponent]! : m * EXACT_TENS[exponent]!;
+    return negative ? -x : x;
+  }
+  // Integer-part digits past the 19th make the exponent wrong for hi·10^n + lo: those go to `slow`.
+  const x = digits <= 19 ? nearestDouble(hi, lo, n, exponent, negative) : undefined;
+  return x ?? slow?.(start, end);
 }
 
 /** A JSON number's text (RFC 8259 grammar: an optional minus, no leading zeros, digits on both sides of a point). */

@@ -16,6 +16,7 @@ import { TensorBoardReader } from '../../../src/core/sources/tensorboardLogdir';
 import { tensorboardTypes } from '../../../src/core/sources/tensorboardProto';
 import { ScalarEvents } from '../../../src/core/sources/tensorboardScalars';
 import { frameRecord } from '../../../src/core/sources/tfRecord';
+import { decimalToDouble } from '../../../src/core/sources/decimalDouble';
 import { HistoryRows } from '../../../src/core/sources/wandbHistory';
 import { frameWandbRecords, wandbFileHeader } from '../../../src/core/sources/wandbLog';
 import { wandbRecordType } from '../../../src/core/sources/wandbProto';
@@ -273,5 +274,28 @@ describe('sources: fast paths give what the full decode gives', () => {
       assert.ok(Object.is(value, want) || JSON.stringify(value) === JSON.stringify(want), `${JSON.stringify(text)}: ${String(value)} vs ${String(want)}`);
     }
     assert.ok(fast > texts.length / 2, `${fast} of ${texts.length} read from bytes`);
+  });
+
+  it('W&B values: a long decimal (16-19 digits, as Python writes most doubles) read from its bytes is what Number() reads, ties included', () => {
+    const rand = random(18);
+    const texts: string[] = ['0.30000000000000004', '-0.4161468365471424', '9007199254740993', '9007199254740995', '18014398509481986', '18014398509481990',
+      '1.2345678901234567e-6', '0.00012345678901234567', '12345678901234567890', '0.1234567890123456789', '1e-22', '99999999999999999.5', '-0.0000000000000000'];
+    for (let i = 0; i < 60_000; i++) {
+      const x = [rand(), Math.cos(i), (rand() - 0.5) * 10 ** Math.floor(rand() * 30 - 20), rand() * 1e5][i % 4]!;
+      texts.push(String(x), x.toPrecision(16 + (i % 4)), x.toExponential(15 + (i % 4)));
+      // Decimals exactly halfway between two doubles: whole numbers from 2^53 up, and a double's 17 digits ending in 5.
+      const big = (1n << BigInt(53 + (i % 10))) + BigInt(Math.floor(rand() * 2 ** 52)) * (1n << BigInt(1 + (i % 10))) + (i % 2 === 0 ? 1n << BigInt(i % 10) : BigInt(i % 7));
+      if (big < 10n ** 19n) texts.push(big.toString(), `0.${big.toString()}`);
+      texts.push(rand().toPrecision(17).replace(/\d$/, '5'));
+    }
+    let read = 0;
+    for (const text of texts) {
+      const bytes = Buffer.from(`7${text}9`); // digits either side: the reader must stay inside its bounds
+      const got = decimalToDouble(bytes, 1, bytes.length - 1);
+      if (got === undefined) continue;
+      read++;
+      assert.ok(Object.is(got, Number(text)), `${text}: ${got} vs ${Number(text)}`);
+    }
+    assert.ok(read > texts.length * 0.75, `${read} of ${texts.length} read from bytes`);
   });
 });

@@ -77,6 +77,10 @@ function printTasks(events) {
   const tasks = events.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask').sort((a, b) => a.ts - b.ts);
   const top = tasks.filter((t, i) => !tasks.slice(0, i).some((p) => p.ts <= t.ts && t.ts + t.dur <= p.ts + p.dur));
   const t0 = top[0]?.ts ?? 0;
+  const lengths = top.map((t) => t.dur / 1000).sort((a, b) => a - b);
+  const at = (q) => lengths[Math.min(lengths.length - 1, Math.floor(q * lengths.length))] ?? 0;
+  console.log(`  ${lengths.length} tasks: longest ${at(1).toFixed(1)} ms, 90th percentile ${at(0.9).toFixed(1)} ms, median ${at(0.5).toFixed(1)} ms, ${lengths.filter((l) => l > 33).length} over 33 ms`);
+  if (process.env.TRACE_QUIET) return;
   for (const t of top) {
     if (t.dur < 2000) continue;
     const inner = new Map();

@@ -147,5 +147,7 @@ for (const [label, body] of [
   const redrawn = `while (Number(document.body.dataset.renders ?? 0) <= before) await new Promise((res) => requestAnimationFrame(res));`;
   await profiled(label, new Function(`return (async () => { const before = Number(document.body.dataset.renders ?? 0); const t = performance.now(); ${body} ${redrawn} ${nextFrame} return performance.now() - t; })();`));
 }
+// SCREENSHOT=file.png: the page as the last step left it (to see that what was timed draws right).
+if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT });
 await browser.close();
 await index.close();

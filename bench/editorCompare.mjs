@@ -300,7 +300,8 @@ function report(r) {
     const m = median(runs.map((x) => x.ms));
     const long = Math.max(...runs.map((x) => x.longTask));
     const bare = r.bare.controls[name];
-    const target = name.startsWith('slider') ? `longest task ${long.toFixed(0)} ms` : `target ≤ 150 ms: ${m <= 150 ? 'met' : 'MISSED'}`;
+    // Each run's longest task too: one slow moment on a loaded machine is not the usual block.
+    const target = name.startsWith('slider') ? `longest task ${long.toFixed(0)} ms (per drag: ${runs.map((x) => x.longTask.toFixed(0)).join(', ')} ms)` : `target ≤ 150 ms: ${m <= 150 ? 'met' : 'MISSED'} (${runs.map((x) => x.ms.toFixed(0)).join(', ')} ms)`;
     console.log(`  ${name.padEnd(26)} ${ms(m)}   ${bare ? `${(m / bare).toFixed(2)}× bare Chart.js (${ms(bare)})` : ''}   ${target}`);
   }
   if (r.host) {

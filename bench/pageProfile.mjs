@@ -6,6 +6,8 @@
 //   BUNDLE=path: another build of the page (e.g. the previous commit's, measured back to back)
 //   TRACE=1: a DevTools trace instead (time per event name on the main, compositor and raster threads: canvas
 //   rasterisation shows as CanvasRenderingContext2D::FinalizeFrame, layout as Layout)
+//   TRACE=tasks: the main thread's tasks one by one (start, length, what took most of each): how long the page
+//   was blocked at a time, and by what
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -23,7 +25,9 @@ const index = await openRunIndex({ trialbookDir: join(folder, '.trialbook'), was
 await index.sync();
 const ids = index.listRuns({ sort: '-started' }).slice(0, count).map((r) => r.id);
 
-const browser = await launchBrowser({ viewport: { width: 1400, height: 900 } });
+// VIEWPORT=960x640: about the editor's webview in the editor-compare bench (two charts in view).
+const [vw, vh] = (process.env.VIEWPORT ?? '1400x900').split('x').map(Number);
+const browser = await launchBrowser({ viewport: { width: vw, height: vh } });
 const page = browser.page;
 await page.setContent('<!DOCTYPE html><html><head><meta charset="UTF-8"></head><body><div id="app"></div></body></html>');
 await page.addStyleTag({ content: readFileSync(join(root, 'media/compare.css'), 'utf8') });
@@ -59,9 +63,35 @@ async function traced(fn, arg) {
     const key = `${thread === 'CrRendererMain' ? 'main' : thread} ${e.name}`;
     byName.set(key, (byName.get(key) ?? 0) + e.dur);
   }
+  if (process.env.TRACE === 'tasks') {
+    printTasks(events.filter((e) => main && e.tid === main.tid && e.ph === 'X'));
+    return ms;
+  }
   console.log(`  trace (ms per event, nested events counted in their parents too):`);
   for (const [k, v] of [...byName].sort((a, b) => b[1] - a[1]).slice(0, 18)) console.log(`  ${(v / 1000).toFixed(1).padStart(7)} ms  ${k}`);
   return ms;
+}
+
+/** Each top-level main-thread task of 2 ms or more: when it started (from the first), how long, its longest parts. */
+function printTasks(events) {
+  const tasks = events.filter((e) => e.name === 'RunTask' || e.name === 'ThreadControllerImpl::RunTask').sort((a, b) => a.ts - b.ts);
+  const top = tasks.filter((t, i) => !tasks.slice(0, i).some((p) => p.ts <= t.ts && t.ts + t.dur <= p.ts + p.dur));
+  const t0 = top[0]?.ts ?? 0;
+  const lengths = top.map((t) => t.dur / 1000).sort((a, b) => a - b);
+  const at = (q) => lengths[Math.min(lengths.length - 1, Math.floor(q * lengths.length))] ?? 0;
+  console.log(`  ${lengths.length} tasks: longest ${at(1).toFixed(1)} ms, 90th percentile ${at(0.9).toFixed(1)} ms, median ${at(0.5).toFixed(1)} ms, ${lengths.filter((l) => l > 33).length} over 33 ms`);
+  if (process.env.TRACE_QUIET) return;
+  for (const t of top) {
+    if (t.dur < 2000) continue;
+    const inner = new Map();
+    for (const e of events) {
+      if (e === t || e.ts < t.ts || e.ts + e.dur > t.ts + t.dur || /RunTask/.test(e.name)) continue;
+      inner.set(e.name, (inner.get(e.name) ?? 0) + e.dur);
+    }
+    const parts = [...inner].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)}`).join(', ');
+    console.log(`  +${((t.ts - t0) / 1000).toFixed(0).padStart(5)} ms  ${(t.dur / 1000).toFixed(1).padStart(6)} ms  ${parts}`);
+    if (process.env.DEBUGTASK) for (const e of events) if (e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur && e.dur > 1000) console.log(`      +${((e.ts - t0) / 1000).toFixed(1)} ${(e.dur / 1000).toFixed(1)} ${e.name} ${JSON.stringify(e.args?.data ?? {}).slice(0, 120)}`);
+  }
 }
 
 async function profiled(label, fn, arg) {
@@ -81,14 +111,33 @@ async function profiled(label, fn, arg) {
     const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
     self.set(key, (self.get(key) ?? 0) + (hits.get(n.id) ?? 0));
   }
+  if (process.env.INCLUSIVE) {
+    // Total time per function, its callees included (a function counted once per sample however deep it recurses).
+    const parent = new Map();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n);
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const total = new Map();
+    for (const [id, t] of hits) {
+      const seen = new Set();
+      for (let n = byId.get(id); n; n = parent.get(n.id)) {
+        const f = n.callFrame;
+        const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        total.set(key, (total.get(key) ?? 0) + t);
+      }
+    }
+    for (const [k, v] of total) self.set(k, v);
+  }
   console.log(`\n== ${label}: ${ms.toFixed(0)} ms to the next frame`);
-  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`  ${(v / 1000).toFixed(1).padStart(7)} ms  ${k}`);
+  for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 14))) console.log(`  ${(v / 1000).toFixed(1).padStart(7)} ms  ${k}`);
 }
 
 const nextFrame = 'await new Promise((res) => requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = res; c.port2.postMessage(0); }));';
 await profiled('open (message → painted)', new Function('text', `return (async () => { const m = JSON.parse(text); const f64 = (s) => { const b = atob(s); const u = new Uint8Array(b.length); for (let i = 0; i < b.length; i++) u[i] = b.charCodeAt(i); return new Float64Array(u.buffer); }; for (const l of m.data.lines) { l.xs = f64(l.xs); l.ys = f64(l.ys); } const t = performance.now(); window.dispatchEvent(new MessageEvent('message', { data: m })); ${nextFrame} return performance.now() - t; })();`), json);
 for (const [label, body] of [
   ['smoothing 0.6', `const s = document.querySelector('input[type=range]'); s.value = '0.6'; s.dispatchEvent(new Event('input', { bubbles: true }));`],
+  ['slider drag (20 frames)', `const s = document.querySelector('input[type=range]'); for (let i = 1; i <= 20; i++) { s.value = String(i / 21); s.dispatchEvent(new Event('input', { bubbles: true })); await new Promise((res) => requestAnimationFrame(res)); }`],
   ['log scale on', `document.querySelector('#log-scale').click();`],
   ['log scale off', `document.querySelector('#log-scale').click();`],
   ['hide a run', `document.querySelectorAll('.legend-item')[1].click();`],
@@ -98,5 +147,7 @@ for (const [label, body] of [
   const redrawn = `while (Number(document.body.dataset.renders ?? 0) <= before) await new Promise((res) => requestAnimationFrame(res));`;
   await profiled(label, new Function(`return (async () => { const before = Number(document.body.dataset.renders ?? 0); const t = performance.now(); ${body} ${redrawn} ${nextFrame} return performance.now() - t; })();`));
 }
+// SCREENSHOT=file.png: the page as the last step left it (to see that what was timed draws right).
+if (process.env.SCREENSHOT) await page.screenshot({ path: process.env.SCREENSHOT });
 await browser.close();
 await index.close();

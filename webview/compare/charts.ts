@@ -9,7 +9,7 @@ import { GroupedLines, type GroupingView } from './grouping';
 import { concatPoints } from './pageData';
 import { xAxisTitle, xTicks } from './axis';
 import { smoothInto } from './smoothing';
-import { TypedLineController, type TypedLineDataset } from './typedLines';
+import { TypedLineController, type TypedLine, type TypedLineDataset } from './typedLines';
 
 // Register only what the comparison draws: keeps the webview bundle small.
 Chart.register(TypedLineController, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
@@ -181,13 +181,17 @@ export class MetricChart {
     };
   }
 
-  private dataset(line: ChartLine, ys: Float64Array): TypedLineDataset {
-    const ds = {
-      type: 'typedLine', label: line.run.name, data: [], xs: line.xs, ys, borderColor: line.run.color, borderWidth: this.lineWidth(),
-      hidden: this.view.hidden.has(line.run.id),
-    } as unknown as TypedLineDataset;
-    this.style(ds, line);
-    return ds;
+  /** One run's line as drawn: its points (smoothed), colour and visibility. */
+  private typedLine(line: ChartLine, ys: Float64Array): TypedLine {
+    const typed: TypedLine = { xs: line.xs, ys, borderColor: line.run.color, borderWidth: this.lineWidth(), hidden: this.view.hidden.has(line.run.id) };
+    this.style(typed, line);
+    return typed;
+  }
+
+  /** The chart's one dataset: every run's line (typedLines.ts says why not a dataset per run). */
+  private runsDataset(): TypedLineDataset {
+    const lines = this.lines.map((line) => this.typedLine(line, this.smoothed(line, this.view.smoothing)));
+    return { type: 'typedLine', label: this.metric, data: [], xs: new Float64Array(0), ys: new Float64Array(0), borderColor: '#888', lines } as unknown as TypedLineDataset;
   }
 
   /**
@@ -214,13 +218,13 @@ export class MetricChart {
   }
 
   /** Colour, width and stacking order: a highlighted run bold and on top, the others faded. */
-  private style(ds: TypedLineDataset, line: ChartLine): void {
+  private style(typed: TypedLine, line: ChartLine): void {
     const runId = this.highlighted;
     const on = runId === undefined || line.run.id === runId;
-    ds.borderColor = on ? line.run.color : dimmed(line.run.color);
+    typed.borderColor = on ? line.run.color : dimmed(line.run.color);
     // One pixel: the rasteriser's hairline path (typedLines.ts); only the highlighted run is drawn thicker.
-    ds.borderWidth = runId !== undefined && on ? 2.5 : this.lineWidth();
-    (ds as { order?: number }).order = runId !== undefined && on ? -1 : 0;
+    typed.borderWidth = runId !== undefined && on ? 2.5 : this.lineWidth();
+    typed.onTop = runId !== undefined && on;
   }
 
   /** Draws now (first time) or brings the drawn chart up to the current view and points. */
@@ -231,31 +235,31 @@ export class MetricChart {
       this.drawGroups(view, view.grouping);
       return;
     }
-    if (this.grouped && this.instance) {
-      // Ungrouped: every run's dataset is made anew below.
-      this.grouped = undefined;
-      this.instance.data.datasets.length = 0;
-    }
+    const datasets = this.instance?.data.datasets as unknown as TypedLineDataset[] | undefined;
+    const runs = datasets?.length === 1 ? datasets[0]?.lines : undefined;
     if (!this.instance) {
-      const datasets = this.lines.map((line) => this.dataset(line, this.smoothed(line, view.smoothing)));
-      this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets: datasets as unknown as Array<ChartDataset<'typedLine', never[]>> }, options: this.options() });
+      this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets: [this.runsDataset()] as unknown as Array<ChartDataset<'typedLine', never[]>> }, options: this.options() });
     } else {
-      const datasets = this.instance.data.datasets as unknown as TypedLineDataset[];
-      for (let d = 0; d < this.lines.length; d++) {
-        const line = this.lines[d];
-        if (!line) continue;
-        const ds = datasets[d];
-        if (!ds || ds.xs !== line.xs) {
-          datasets[d] = this.dataset(line, this.smoothed(line, view.smoothing));
-          continue;
+      if (this.grouped || !runs || !datasets) {
+        // Ungrouped (or never drawn by run): the runs' dataset made anew.
+        this.grouped = undefined;
+        this.instance.data.datasets = [this.runsDataset()] as unknown as Array<ChartDataset<'typedLine', never[]>>;
+      } else {
+        for (let d = 0; d < this.lines.length; d++) {
+          const line = this.lines[d];
+          if (!line) continue;
+          const typed = runs[d];
+          if (!typed || typed.xs !== line.xs) {
+            runs[d] = this.typedLine(line, this.smoothed(line, view.smoothing));
+            continue;
+          }
+          // The same line with new values: only what changed is redone (a smoothing is one pass over its points).
+          if (smoothingChanged) typed.ys = this.smoothed(line, view.smoothing);
+          typed.hidden = view.hidden.has(line.run.id);
+          this.style(typed, line);
         }
-        // The same dataset with new values: a new object per line would make Chart.js resolve its options anew.
-        if (smoothingChanged) ds.ys = this.smoothed(line, view.smoothing);
-        ds.hidden = view.hidden.has(line.run.id);
-        ds.label = line.run.name;
-        this.style(ds, line);
+        runs.length = this.lines.length;
       }
-      datasets.length = this.lines.length;
       const y = this.instance.options.scales?.y;
       if (y) (y as { type: string }).type = view.logScale ? 'logarithmic' : 'linear';
       this.instance.update('none');
@@ -344,7 +348,7 @@ export class MetricChart {
   valuesAt(x: number, slack: number): ValueAt[] {
     if (this.grouped) return this.grouped.valuesAt(x, slack);
     const out: ValueAt[] = [];
-    const datasets = this.instance?.data.datasets as unknown as TypedLineDataset[] | undefined;
+    const drawn = (this.instance?.data.datasets[0] as unknown as TypedLineDataset | undefined)?.lines;
     this.lines.forEach((line, d) => {
       const xs = line.xs;
       const n = xs.length;
@@ -361,7 +365,7 @@ export class MetricChart {
       const before = lo > 0 ? lo - 1 : lo;
       const i = Math.abs((xs[before] ?? 0) - x) <= Math.abs((xs[lo] ?? 0) - x) ? before : lo;
       // The value as drawn (smoothed), else as received.
-      const y = datasets?.[d]?.ys[i] ?? line.ys[i];
+      const y = drawn?.[d]?.ys[i] ?? line.ys[i];
       out.push({ run: line.run, x: xs[i] ?? x, y: y !== undefined && Number.isFinite(y) ? y : null });
     });
     return out;

@@ -341,23 +341,17 @@ function switchHeld(axis: CompareData['xAxis']): boolean {
   host.post({ type: 'setView', selectedMetrics: view.selectedMetrics, xAxis: axis, held: true });
   return true;
 }
-// Dragging the slider redraws once per frame, with the latest value (a pointer delivers several inputs per frame);
-// the state is saved once, when it is let go.
-let smoothingFrame: number | undefined;
-const slider = new SlicedRedraw();
+// The slider redraws one chart per task with the latest value, starting in the task after the input (several inputs
+// before it: one redraw; slicedRedraw.ts). The time recorded is the redraw's script time (the benchmark and tests
+// read it); the state is saved once, when the slider is let go.
+const slider = new SlicedRedraw<MetricChart>((chart) => chart.update(chartView()), (ms) => {
+  document.body.dataset.smoothMs = String(ms);
+  redrawn(false);
+});
 smoothingInput.addEventListener('input', () => {
   view.smoothing = Math.min(0.999, Math.max(0, Number(smoothingInput.value) || 0));
   smoothingValue.textContent = view.smoothing.toFixed(2);
-  if (smoothingFrame !== undefined) return;
-  smoothingFrame = requestAnimationFrame(() => {
-    smoothingFrame = undefined;
-    const next = chartView();
-    // One chart per task (slicedRedraw.ts); the time recorded is their script time (the benchmark and tests read it).
-    slider.run(charts, (chart) => chart.update(next), (ms) => {
-      document.body.dataset.smoothMs = String(ms);
-      redrawn(false);
-    });
-  });
+  slider.request(charts);
 });
 smoothingInput.addEventListener('change', saveState);
 logInput.addEventListener('change', () => {

@@ -1,6 +1,8 @@
-// A redraw of every chart cut into one task per chart: dragging the smoothing slider over six charts of 100 runs
-// blocks the page for one chart's redraw at a time, not six. A newer redraw (the slider moved on) supersedes the
-// one under way: its remaining charts are drawn by the newer one, with the latest value, and never with a stale one.
+// The slider's redraw of every chart, cut into one task per chart: dragging the smoothing slider over charts of 100
+// runs blocks the page for one chart's redraw at a time, and the browser paints between them. No frame is waited
+// for: the first chart is redrawn in the task after the input. Each task brings the chart drawn longest ago up to
+// the latest value, so a drag that moves on before every chart caught up still draws each of them in turn (a
+// newer value restarting from the first chart left the last ones undrawn for the whole drag).
 
 function nextTask(run: () => void): void {
   if (typeof MessageChannel !== 'function') {
@@ -8,27 +10,58 @@ function nextTask(run: () => void): void {
     return;
   }
   const channel = new MessageChannel();
-  channel.port1.onmessage = () => run();
+  channel.port1.onmessage = () => {
+    channel.port1.close();
+    run();
+  };
   channel.port2.postMessage(undefined);
 }
 
-export class SlicedRedraw {
-  private generation = 0;
+export class SlicedRedraw<T> {
+  /** The value asked for last; each item's entry is the value it was last drawn at. */
+  private version = 0;
+  private readonly drawnAt = new Map<T, number>();
+  private items: readonly T[] = [];
+  private running = false;
+  private spent = 0;
 
-  /** Draws the first item now and each next one in a task of its own; `done` hears the script time they took. */
-  run<T>(items: readonly T[], draw: (item: T) => void, done: (ms: number) => void): void {
-    const generation = ++this.generation;
-    let next = 0;
-    let spent = 0;
-    const step = (): void => {
-      if (generation !== this.generation) return;
-      const started = performance.now();
-      const item = items[next++];
-      if (item !== undefined) draw(item);
-      spent += performance.now() - started;
-      if (next < items.length) nextTask(step);
-      else done(spent);
-    };
-    step();
+  /**
+   * @param draw draws one item with the latest value
+   * @param done hears the script time the draws took since the items were last all up to date, once they are again
+   */
+  constructor(private readonly draw: (item: T) => void, private readonly done: (ms: number) => void) {}
+
+  /** A new value for `items`: they are redrawn one per task (several requests before the next task: one redraw). */
+  request(items: readonly T[]): void {
+    this.version++;
+    this.items = items;
+    for (const item of this.drawnAt.keys()) if (!items.includes(item)) this.drawnAt.delete(item);
+    if (this.running) return;
+    this.running = true;
+    nextTask(() => this.step());
+  }
+
+  private step(): void {
+    let next: T | undefined;
+    let oldest = this.version;
+    for (const item of this.items) {
+      const at = this.drawnAt.get(item) ?? -1;
+      if (at < oldest) {
+        oldest = at;
+        next = item;
+      }
+    }
+    if (next === undefined) {
+      this.running = false;
+      const spent = this.spent;
+      this.spent = 0;
+      this.done(spent);
+      return;
+    }
+    const started = performance.now();
+    this.drawnAt.set(next, this.version);
+    this.draw(next);
+    this.spent += performance.now() - started;
+    nextTask(() => this.step());
   }
 }

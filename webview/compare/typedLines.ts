@@ -8,18 +8,36 @@ import {
 } from 'chart.js';
 import { pixelMapOf, pixelOf } from './pixelMap';
 
-/** What a `typedLine` dataset carries instead of `data`. */
-export interface TypedLineFields {
+/** One line: what a `typedLine` dataset carries instead of `data`, or one of its `lines`. */
+export interface TypedLine {
   xs: Float64Array;
   /** NaN or ±Infinity: the line breaks there (a gap), as a point that cannot be placed. */
   ys: Float64Array;
   borderColor: string;
   borderWidth?: number;
+  /** Within `lines`: left out of the drawing and of the axes' range. */
+  hidden?: boolean;
+  /** Within `lines`: drawn after the others (a highlighted run). */
+  onTop?: boolean;
+}
+
+export interface TypedLineFields extends TypedLine {
+  /**
+   * Every run's line of a chart in this one dataset (its own xs and ys then empty). Chart.js works per dataset:
+   * resolving its options, notifying each plugin before and after its update and its draw, finding its meta by a
+   * scan of all metas; with a dataset per run that was most of a 100-run chart's update outside the lines themselves.
+   */
+  lines?: TypedLine[];
 }
 
 export type TypedLineDataset = ChartDataset<'line', never[]> & TypedLineFields;
 
 const fieldsOf = (controller: DatasetController): TypedLineFields => controller.getDataset() as unknown as TypedLineFields;
+
+/** The lines a dataset draws: its `lines`, else itself (Chart.js leaves a hidden dataset out on its own). */
+function shownLines(fields: TypedLineFields): TypedLine[] {
+  return fields.lines ? fields.lines.filter((l) => !l.hidden) : [fields];
+}
 
 /** First index with xs[i] >= x (xs ascending). */
 export function lowerBound(xs: Float64Array, x: number): number {
@@ -47,27 +65,30 @@ export class TypedLineController extends DatasetController {
    * zoomed chart fits its y axis to what is in view), positive values only on a log scale.
    */
   override getMinMax(scale: Scale): { min: number; max: number } {
-    const { xs, ys } = fieldsOf(this);
     const meta = this.getMeta();
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
+    const lines = shownLines(fieldsOf(this));
     if (scale === meta.xScale) {
-      if (xs.length > 0) {
-        min = xs[0] as number;
-        max = xs[xs.length - 1] as number;
+      for (const { xs } of lines) {
+        if (xs.length === 0) continue;
+        min = Math.min(min, xs[0] as number);
+        max = Math.max(max, xs[xs.length - 1] as number);
       }
       return { min, max };
     }
     const x = meta.xScale as Scale | undefined;
     const bounds = x?.getUserBounds();
-    const from = bounds?.minDefined ? Math.max(0, lowerBound(xs, bounds.min) - 1) : 0;
-    const to = bounds?.maxDefined ? Math.min(xs.length, lowerBound(xs, bounds.max) + 1) : xs.length;
     const positiveOnly = scale.type === 'logarithmic';
-    for (let i = from; i < to; i++) {
-      const y = ys[i] as number;
-      if (!Number.isFinite(y) || (positiveOnly && y <= 0)) continue;
-      if (y < min) min = y;
-      if (y > max) max = y;
+    for (const { xs, ys } of lines) {
+      const from = bounds?.minDefined ? Math.max(0, lowerBound(xs, bounds.min) - 1) : 0;
+      const to = bounds?.maxDefined ? Math.min(xs.length, lowerBound(xs, bounds.max) + 1) : xs.length;
+      for (let i = from; i < to; i++) {
+        const y = ys[i] as number;
+        if (!Number.isFinite(y) || (positiveOnly && y <= 0)) continue;
+        if (y < min) min = y;
+        if (y > max) max = y;
+      }
     }
     return { min, max };
   }
@@ -103,7 +124,24 @@ export class TypedLineController extends DatasetController {
     const yScale = meta.yScale as Scale | undefined;
     if (!xScale || !yScale) return;
     const fields = fieldsOf(this);
-    const { borderColor, borderWidth } = fields;
+    if (!fields.lines) {
+      this.drawLine(fields, xScale, yScale);
+      return;
+    }
+    // In the order a dataset per run was drawn: the last run first (the first on top), a highlighted one over all.
+    const lines = fields.lines;
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const line = lines[i] as TypedLine;
+      if (!line.hidden && !line.onTop) this.drawLine(line, xScale, yScale);
+    }
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const line = lines[i] as TypedLine;
+      if (!line.hidden && line.onTop) this.drawLine(line, xScale, yScale);
+    }
+  }
+
+  private drawLine(line: TypedLine, xScale: Scale, yScale: Scale): void {
+    const { borderColor, borderWidth } = line;
     const ctx = this.chart.ctx;
     const width = borderWidth ?? 1;
     ctx.save();
@@ -113,12 +151,12 @@ export class TypedLineController extends DatasetController {
     ctx.lineJoin = width > 1 ? 'round' : 'miter';
     let dots: number[];
     if (typeof Path2D === 'function') {
-      const placed = placedPath(fields, xScale, yScale, this.chart.chartArea, devicePixel(this.chart));
+      const placed = placedPath(line, xScale, yScale, this.chart.chartArea, devicePixel(this.chart));
       dots = placed.dots;
       ctx.stroke(placed.path);
     } else {
       ctx.beginPath();
-      dots = placeLine(ctx, fields, xScale, yScale, devicePixel(this.chart));
+      dots = placeLine(ctx, line, xScale, yScale, devicePixel(this.chart));
       ctx.stroke();
     }
     for (let i = 0; i + 1 < dots.length; i += 2) {
@@ -146,7 +184,7 @@ function devicePixel(chart: Chart): number {
   return 1 / (chart.currentDevicePixelRatio || 1);
 }
 
-function placedPath(fields: TypedLineFields, xScale: Scale, yScale: Scale, area: { left: number; right: number; top: number; bottom: number }, pixel: number): PlacedPath {
+function placedPath(fields: TypedLine, xScale: Scale, yScale: Scale, area: { left: number; right: number; top: number; bottom: number }, pixel: number): PlacedPath {
   const key = `${xScale.min},${xScale.max},${yScale.type},${yScale.min},${yScale.max},${area.left},${area.right},${area.top},${area.bottom},${pixel}`;
   const cached = placedPaths.get(fields);
   if (cached && cached.key === key && cached.xs === fields.xs && cached.ys === fields.ys) return cached;
@@ -163,7 +201,8 @@ function placedPath(fields: TypedLineFields, xScale: Scale, yScale: Scale, area:
  * the same pixels, and each vertex costs a Path2D call and rasterisation. A point with no finite neighbour on either
  * side is returned as a dot (x, y pairs) so a single logged value is visible.
  */
-function placeLine(to: { moveTo(x: number, y: number): void; lineTo(x: number, y: number): void }, fields: TypedLineFields, xScale: Scale, yScale: Scale, pixel: number): number[] {
+function placeLine(sink: PathSink, fields: TypedLine, xScale: Scale, yScale: Scale, pixel: number): number[] {
+  const to = new Straightened(sink, pixel / 2);
   const { xs, ys } = fields;
   const dots: number[] = [];
   const log = yScale.type === 'logarithmic';
@@ -233,7 +272,101 @@ function placeLine(to: { moveTo(x: number, y: number): void; lineTo(x: number, y
   }
   if (penDown && runLength === 1) dots.push(firstX, firstY);
   if (penDown) closeColumn();
+  to.flush();
   return dots;
+}
+
+/** Where a line's vertices go: a context or a Path2D. */
+export interface PathSink {
+  moveTo(x: number, y: number): void;
+  lineTo(x: number, y: number): void;
+}
+
+/**
+ * Passes a path on without the vertices that lie within about `tolerance` of the straight segment replacing them
+ * (sleeve fitting: each vertex taken narrows the directions from the last vertex passed on that stay within
+ * `tolerance` of every vertex dropped since). A smoothed line is nearly straight across many pixel columns, and
+ * each vertex costs a Path2D call and rasterisation; a line that turns keeps its vertices.
+ */
+export class Straightened implements PathSink {
+  /** The last vertex passed on. */
+  private ax = 0;
+  private ay = 0;
+  /** The last vertex taken, not passed on yet. */
+  private px = 0;
+  private py = 0;
+  private pending = false;
+  /** The directions from the anchor that pass within tolerance of every vertex taken: clockwise and anticlockwise bounds. */
+  private lox = 0;
+  private loy = 0;
+  private hix = 0;
+  private hiy = 0;
+  private bounded = false;
+  /** The farthest vertex taken from the anchor: a vertex back nearer than that is a turn. */
+  private far = 0;
+
+  constructor(private readonly to: PathSink, private readonly tolerance: number) {}
+
+  moveTo(x: number, y: number): void {
+    this.flush();
+    this.to.moveTo(x, y);
+    this.anchor(x, y);
+  }
+
+  lineTo(x: number, y: number): void {
+    if (this.pending && !this.take(x, y)) {
+      this.to.lineTo(this.px, this.py);
+      this.anchor(this.px, this.py);
+      this.take(x, y);
+    } else if (!this.pending) this.take(x, y);
+    this.px = x;
+    this.py = y;
+    this.pending = true;
+  }
+
+  flush(): void {
+    if (this.pending) this.to.lineTo(this.px, this.py);
+    this.pending = false;
+  }
+
+  private anchor(x: number, y: number): void {
+    this.ax = x;
+    this.ay = y;
+    this.bounded = false;
+    this.far = 0;
+    this.pending = false;
+  }
+
+  /** Whether the vertex can end the segment from the anchor (all taken since stay within tolerance); narrows the directions if so. */
+  private take(x: number, y: number): boolean {
+    const dx = x - this.ax;
+    const dy = y - this.ay;
+    const d = Math.sqrt(dx * dx + dy * dy);
+    if (d < this.far - this.tolerance) return false;
+    if (this.bounded && (this.lox * dy - this.loy * dx < 0 || dx * this.hiy - dy * this.hix < 0)) return false;
+    if (d > this.tolerance) {
+      // The direction to the vertex turned either way by the angle whose sine is tolerance / distance.
+      const s = this.tolerance / d;
+      const c = Math.sqrt(1 - s * s);
+      const ux = dx / d;
+      const uy = dy / d;
+      const lx = ux * c + uy * s;
+      const ly = uy * c - ux * s;
+      const hx = ux * c - uy * s;
+      const hy = uy * c + ux * s;
+      if (!this.bounded || this.lox * ly - this.loy * lx > 0) {
+        this.lox = lx;
+        this.loy = ly;
+      }
+      if (!this.bounded || this.hix * hy - this.hiy * hx < 0) {
+        this.hix = hx;
+        this.hiy = hy;
+      }
+      this.bounded = true;
+    }
+    if (d > this.far) this.far = d;
+    return true;
+  }
 }
 
 /**
@@ -250,17 +383,19 @@ function typedNearest(chart: Chart, event: { x: number | null; y: number | null 
     const xScale = meta.xScale as Scale | undefined;
     const yScale = meta.yScale as Scale | undefined;
     if (!xScale || !yScale) continue;
-    const { xs, ys } = chart.data.datasets[meta.index] as unknown as TypedLineFields;
-    const at = lowerBound(xs, xScale.getValueForPixel(event.x) ?? Number.NaN);
-    for (let i = Math.max(0, at - 2); i < Math.min(xs.length, at + 2); i++) {
-      const y = ys[i] as number;
-      if (!Number.isFinite(y)) continue;
-      const px = xScale.getPixelForValue(xs[i] as number);
-      const py = yScale.getPixelForValue(y);
-      const distance = Math.hypot(px - event.x, py - event.y);
-      if (distance < bestDistance) {
-        bestDistance = distance;
-        best = { datasetIndex: meta.index, index: i, element: new PointElement({ x: px, y: py }) as unknown as InteractionItem['element'] };
+    const xAt = xScale.getValueForPixel(event.x) ?? Number.NaN;
+    for (const { xs, ys } of shownLines(chart.data.datasets[meta.index] as unknown as TypedLineFields)) {
+      const at = lowerBound(xs, xAt);
+      for (let i = Math.max(0, at - 2); i < Math.min(xs.length, at + 2); i++) {
+        const y = ys[i] as number;
+        if (!Number.isFinite(y)) continue;
+        const px = xScale.getPixelForValue(xs[i] as number);
+        const py = yScale.getPixelForValue(y);
+        const distance = Math.hypot(px - event.x, py - event.y);
+        if (distance < bestDistance) {
+          bestDistance = distance;
+          best = { datasetIndex: meta.index, index: i, element: new PointElement({ x: px, y: py }) as unknown as InteractionItem['element'] };
+        }
       }
     }
   }

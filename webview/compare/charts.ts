@@ -5,6 +5,7 @@ import zoomPlugin from 'chartjs-plugin-zoom';
 import { formatNumber } from '../../src/shared/format';
 import type { CompareData, CompareRun, LineChange, XAxisKind } from '../../src/shared/webviews/compare/contract';
 import { bandsClient } from './bandsClient';
+import { drawWhenNear, forgetCard, redrawWhenShown } from './chartVisibility';
 import { GroupedLines, type GroupingView } from './grouping';
 import { concatPoints } from './pageData';
 import { xAxisTitle, xTicks } from './axis';
@@ -52,30 +53,6 @@ function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 }
 
-/**
- * Draws a chart when its card is (about to be) on screen, and redraws a hidden one only once it shows again: a
- * comparison of many metrics costs only what is in view. Pages without IntersectionObserver draw everything.
- * A first draw starts 200 px ahead of the card (it is then ready as it scrolls in); a redraw (smoothing, scale,
- * visibility) waits until the card is on screen: within the margin it would take a chart's redraw from every frame
- * of a slider drag for a chart nobody sees.
- */
-const pending = new Map<Element, () => void>();
-function watcher(rootMargin: string): IntersectionObserver | undefined {
-  if (typeof IntersectionObserver !== 'function') return undefined;
-  const watch: IntersectionObserver = new IntersectionObserver((entries) => {
-    for (const entry of entries) {
-      if (!entry.isIntersecting) continue;
-      const show = pending.get(entry.target);
-      pending.delete(entry.target);
-      watch.unobserve(entry.target);
-      show?.();
-    }
-  }, { rootMargin });
-  return watch;
-}
-const observer = watcher('200px 0px');
-const redrawObserver = watcher('0px');
-
 /** The lines of `metric` in `data`, each with its run. */
 function linesOf(data: CompareData, metric: string): ChartLine[] {
   const runs = new Map(data.runs.map((r) => [r.id, r]));
@@ -85,17 +62,6 @@ function linesOf(data: CompareData, metric: string): ChartLine[] {
     if (line.metric === metric && run) lines.push({ run, xs: line.xs, ys: line.ys });
   }
   return lines;
-}
-
-/**
- * On screen now: drawn at once. A chart just outside (within the observer's margin) is left to the observer, whose
- * first report comes after the frame is painted: the charts in view show first, and a slider dragged redraws the
- * charts below the fold once per report rather than in every frame's task.
- */
-function inView(element: Element): boolean {
-  if (!observer) return true;
-  const r = element.getBoundingClientRect();
-  return r.bottom >= 0 && r.top <= window.innerHeight;
 }
 
 /**
@@ -127,11 +93,7 @@ export class MetricChart {
     this.xAxis = data.xAxis;
     this.xMetric = data.xMetric;
     const card = canvas.closest('.chart-card') ?? canvas;
-    if (inView(card)) this.draw();
-    else {
-      pending.set(card, () => this.draw());
-      observer?.observe(card);
-    }
+    drawWhenNear(card, () => this.draw());
   }
 
   /** The Chart.js chart, once the card has been on screen. */
@@ -308,11 +270,7 @@ export class MetricChart {
     this.dirty = true;
     if (!this.instance) return;
     const card = this.canvas.closest('.chart-card') ?? this.canvas;
-    if (inView(card)) this.draw();
-    else if (!pending.has(card)) {
-      pending.set(card, () => { if (this.dirty) this.draw(); });
-      redrawObserver?.observe(card);
-    }
+    redrawWhenShown(card, () => { if (this.dirty) this.draw(); });
   }
 
   /** Live runs: append new points or replace lines in place; only a chart whose lines changed redraws. */
@@ -412,9 +370,7 @@ export class MetricChart {
 
   destroy(): void {
     const card = this.canvas.closest('.chart-card') ?? this.canvas;
-    pending.delete(card);
-    observer?.unobserve(card);
-    redrawObserver?.unobserve(card);
+    forgetCard(card);
     this.instance?.destroy();
   }
 }

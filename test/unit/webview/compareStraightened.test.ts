@@ -3,7 +3,7 @@
 // every vertex dropped stays within that distance of the line drawn.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Straightened } from '../../../webview/compare/typedLines';
+import { Straightened } from '../../../webview/compare/straightened';
 
 type Point = [number, number];
 

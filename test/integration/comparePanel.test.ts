@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ComparePanelInfo } from '../../src/vscode/testApi';
-import { activateTrialbook, compareState, PAGE_START_MS, runPython, waitFor, WALKING_SKELETON_SCRIPT, workspaceDir, writeFixtureRun, writeRunLog } from './helpers';
+import { activateTrialbook, appendToLog, compareState, moreEvents, PAGE_START_MS, runPython, waitFor, WALKING_SKELETON_SCRIPT, workspaceDir, writeFixtureRun, writeRunLog } from './helpers';
 
 suite('Compare panel', () => {
   teardown(async () => {
@@ -90,6 +90,34 @@ suite('Compare panel sent ahead', () => {
     // The page drew what it was sent ahead (it reports each chart it drew).
     await waitFor('the page to draw the loss chart', () => since().some((l) => /Compare: drew loss \(2 lines\)/.test(l)) || undefined,
       PAGE_START_MS, () => compareState(api));
+  });
+
+  test('a run that changes while the page loads (after its comparison was posted ahead) is shown as it is now', async function () {
+    this.timeout(150_000);
+    const { api } = await activateTrialbook();
+    const done = writeFixtureRun({ experiment: 'ahead-live', name: 'ahead-done', points: 30 });
+    const live = writeFixtureRun({ experiment: 'ahead-live', name: 'ahead-live', points: 20, finished: false });
+    await api.refresh();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('trialbook.compareRuns', [done.id]);
+    await waitFor('the first panel (it reports the chart width)', () => api.comparePanels().at(-1)?.ready || undefined, PAGE_START_MS, () => compareState(api));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('trialbook.compareRuns', [done.id, live.id]);
+    const key = `${live.id}/loss`;
+    // Posted ahead with 20 points, the page still loading (VS Code takes a second or more to start it).
+    await waitFor('the comparison posted ahead', () => {
+      const panel = api.comparePanels().at(-1);
+      return panel?.dataSentAhead === 1 && panel.pointsSent[key] === 20 ? true : undefined;
+    }, PAGE_START_MS, () => compareState(api));
+    // As a remote run's history fetched meanwhile, or a running run's new points: the index reports the change now.
+    appendToLog(live, moreEvents(live).series(40, (step) => ({ loss: 1 / (step + 1) }), 20).text());
+    await api.refresh();
+    assert.equal(api.comparePanels().at(-1)?.ready, false, 'the change must come before the page said ready (else this tests the live path)');
+    const panel = await waitFor<ComparePanelInfo>('the panel ready with the 60 points the run has now', () => {
+      const last = api.comparePanels().at(-1);
+      return last?.ready && last.pointsSent[key] === 60 ? last : undefined;
+    }, PAGE_START_MS, () => compareState(api));
+    assert.equal(panel.dataSentAhead, 1);
   });
 });
 

@@ -49,6 +49,8 @@ interface Ahead {
   /** The request it answered (`sends`) and the page it went to (`pageGeneration`): either moving on voids it. */
   readonly sending: number;
   readonly generation: number;
+  /** `changes` when it was built: a run of the panel changing since makes the page's ready send anew. */
+  readonly changes: number;
 }
 
 export const comparePage: PageSpec = { viewType: compareViewType, title: 'Compare Runs', script: 'compare.js', styles: ['compare.css'] };
@@ -79,6 +81,8 @@ export class ComparePanel {
   private dataSentAhead = 0;
   /** The comparison a new page was sent while it loaded, until its ready message comes. */
   private ahead: Ahead | undefined;
+  /** Index change reports about this panel's runs: one during a page's load is not a live update (none is sent then). */
+  private changes = 0;
   /**
    * Lines read while the page is still starting (VS Code takes a second or more to create a webview, and the host
    * is idle meanwhile) into the index's cache, where the page's first request finds them; stopped by any request.
@@ -138,6 +142,7 @@ export class ComparePanel {
       ctx.host.onDidChange((report) => {
         if (report.changed.some((id) => this.runIds.includes(id)) || report.removed.some((id) => this.runIds.includes(id))) {
           this.prefetched = undefined;
+          this.changes++;
           liveUpdate();
         }
       }),
@@ -166,14 +171,14 @@ export class ComparePanel {
     const sending = ++this.sends;
     const generation = this.webview.host.pageGeneration;
     const maxPoints = pointsForWidth(chartPixelWidth, this.ctx.maxPoints());
-    const [runIds, metrics] = [[...this.runIds], this.selectedMetrics];
+    const [runIds, metrics, changes] = [[...this.runIds], this.selectedMetrics, this.changes];
     const current = (): boolean => sending === this.sends && !this.webview.host.isReady && generation === this.webview.host.pageGeneration;
     void this.ctx.host.get()
       .then(async (index) => {
         const data = await buildCompareDataInSlices(index, runIds, metrics, xAxis, maxPoints, undefined, chartsInView);
         // The page said ready meanwhile (its request builds anew) or the panel moved on.
         if (!current()) return;
-        this.ahead = { data, maxPoints, sending, generation };
+        this.ahead = { data, maxPoints, sending, generation, changes };
         this.lastData = data;
         this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.xs.length]));
         this.dataSent++;
@@ -262,9 +267,10 @@ export class ComparePanel {
     if (chartPixelWidth !== undefined) this.ctx.layout.chartPixelWidth = chartPixelWidth;
     const ahead = this.ahead;
     this.ahead = undefined;
-    // The page was sent its comparison while it loaded, for its width and with nothing saved to change it: what follows.
+    // The page was sent its comparison while it loaded, for its width, with nothing saved to change it and none of its
+    // runs changed since (a remote run's history fetched meanwhile, new points): what follows.
     if (ahead && !saved && ahead.sending === this.sends && ahead.generation === this.webview.host.pageGeneration
-      && ahead.maxPoints === pointsForWidth(chartPixelWidth, this.ctx.maxPoints())) {
+      && ahead.changes === this.changes && ahead.maxPoints === pointsForWidth(chartPixelWidth, this.ctx.maxPoints())) {
       this.prefetched = undefined;
       return this.follow(ahead.sending, ahead.data, ahead.maxPoints);
     }

@@ -2,40 +2,18 @@
 // asks for data with its ready message; the host re-sends when the view changes and, for live runs, sends only
 // what changed.
 import * as vscode from 'vscode';
-import type { Logger } from '../../../core/model';
 import { errorMessage } from '../../../shared/errorMessage';
 import {
   compareContract, type CompareData, type CompareToHostMessage, type CompareViewState, type HostToCompareMessage, type XAxisKind,
 } from '../../../shared/webviews/compare/contract';
 import { ContextKey, compareViewType } from '../../commandIds';
-import type { IndexHost } from '../../indexHost';
 import type { ComparePanelInfo } from '../../testApi';
-import { inertText } from '../../../shared/untrustedText';
-import { defaultExportUri, exportFileName, saveExport } from '../exportTarget';
 import { HostedWebview, type PageSpec } from '../hostedWebview';
-import { buildCompareDataInSlices, chartOrder, compareCsv, otherAxis, pointsForWidth, postPendingLines, prefetchSeries } from './compareData';
+import { buildCompareDataInSlices, chartOrder, otherAxis, pointsForWidth, postPendingLines, prefetchSeries } from './compareData';
+import { exportComparisonCsv, saveChartPng } from './compareExports';
 import { canUpdate, lineChanges } from './compareUpdate';
 import { CompareMediaHost, runsResourceRoot } from './compareMediaHost';
-import type { MediaCatalog } from '../../../core/media/mediaCatalog';
-
-export interface CompareContext {
-  extensionUri: vscode.Uri;
-  host: IndexHost;
-  log: Logger;
-  /** The `trialbook.maxPointsPerLine` setting, read when data is built. */
-  maxPoints(): number;
-  /** Shared by the window's comparison panels: the chart width their pages last reported (see prefetch). */
-  layout: CompareLayout;
-  /** The runs' media as read from their logs, shared by the window's panels (see CompareMediaHost). */
-  mediaCatalog?: MediaCatalog;
-  /** Told the runs the run picker adds (remote runs fetch their metric histories, as for runs compared from the view). */
-  onAddRuns?: (runIds: readonly string[]) => void;
-}
-
-export interface CompareLayout {
-  chartPixelWidth?: number;
-  chartsInView?: number;
-}
+import type { CompareContext } from './compareContext';
 
 /** Lines being read before the page asked for them: reading goes on while it is the panel's current prefetch. */
 interface Prefetch {
@@ -124,7 +102,7 @@ export class ComparePanel {
         findRuns: (message) => this.findRuns(message.filter),
         setRuns: (message) => this.setRuns(message.runIds),
         exportCsv: () => this.exportCsv(),
-        savePng: (message) => this.savePng(message.metric, message.dataUrl),
+        savePng: (message) => saveChartPng(message.metric, message.dataUrl, this.ctx.log),
         drawn: (message) => ctx.log.info(`Compare: drew ${message.metric} (${message.lines} lines) in ${message.ms.toFixed(0)} ms`),
         loadTable: async (message) => this.media.sendTable(await ctx.host.get(), message.runId, message.file),
         openLink: (message) => this.media.openLink(message.url),
@@ -403,29 +381,7 @@ export class ComparePanel {
     await this.send();
   }
 
-  async exportCsv(): Promise<void> {
-    if (!this.lastData) {
-      void vscode.window.showInformationMessage('Trialbook: the comparison has not loaded yet.');
-      return;
-    }
-    const csv = compareCsv(this.lastData);
-    const target = await saveExport({
-      name: exportFileName('compare', 'csv'), title: 'Export Comparison as CSV', filters: { CSV: ['csv'] }, content: Buffer.from(csv, 'utf8'),
-    });
-    if (target) void vscode.window.showInformationMessage(`Comparison exported to ${inertText(target.fsPath)}`);
-  }
-
-  private async savePng(metric: string, dataUrl: string): Promise<void> {
-    const base64 = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(dataUrl)?.[1];
-    if (base64 === undefined) {
-      this.ctx.log.warn('Compare: the chart image was not a PNG data URL; not saved.');
-      return;
-    }
-    const safe = metric.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'chart';
-    const target = await vscode.window.showSaveDialog({
-      filters: { PNG: ['png'] }, saveLabel: 'Save', title: `Save ${metric} chart as PNG`, defaultUri: defaultExportUri(`${safe}.png`),
-    });
-    if (!target) return;
-    await vscode.workspace.fs.writeFile(target, Buffer.from(base64, 'base64'));
+  exportCsv(): Promise<void> {
+    return exportComparisonCsv(this.lastData);
   }
 }

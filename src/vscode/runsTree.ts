@@ -117,6 +117,21 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode>, 
     return this.roots();
   }
 
+  /** A run's experiment, so the view can reveal and select a run (VS Code matches nodes by their item ids). */
+  async getParent(node: RunsTreeNode): Promise<ExperimentNode | undefined> {
+    if (node.kind !== 'run') return undefined;
+    return (await this.roots()).find((e) => e.name === node.run.experiment);
+  }
+
+  /** The node of a listed run (for `TreeView.reveal`); undefined when the view does not list it. */
+  async runNode(runId: string): Promise<RunNode | undefined> {
+    for (const e of await this.roots()) {
+      const run = e.runs.find((r) => r.id === runId);
+      if (run) return { kind: 'run', run, experimentPrimary: primaryOf(e.runs) };
+    }
+    return undefined;
+  }
+
   private roots(): Promise<ExperimentNode[]> {
     if (!this.cached) {
       const read = this.experiments();

@@ -98,6 +98,8 @@ export interface TrialbookApi {
    * counts the index queries the tree made since activation.
    */
   runsTreeClock: { advance(ms: number): void; queries(): number };
+  /** Selects a run in the Runs view as a click would; answers the run ids the view's selection holds then. */
+  selectRun(runId: string): Promise<string[]>;
   comparePanels(): ComparePanelInfo[];
   webviewPanels(): WebviewPanelInfo[];
   detailsPanels(): DetailsPanelInfo[];
@@ -185,6 +187,12 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
     runsTreeClock: {
       advance: (ms) => parts?.tree.advanceClock(ms),
       queries: () => parts?.tree.queries ?? 0,
+    },
+    selectRun: async (runId) => {
+      const node = await parts?.tree.runNode(runId);
+      if (!parts || !node) return [];
+      await parts.treeView.reveal(node, { select: true, focus: true });
+      return parts.treeView.selection.flatMap((n) => (n.kind === 'run' ? [n.run.id] : []));
     },
     comparePanels: () => parts?.panels.compareInfos() ?? [],
     webviewPanels: () => parts?.panels.infos() ?? [],

@@ -82,7 +82,7 @@ export class WorkspaceParts implements vscode.Disposable {
     this.sources = new SourcesController(this.host, ctx.trialbookDir, dirname(ctx.trialbookDir), ctx.log, ctx.workspaceState,
       vscode.Uri.joinPath(ctx.extensionUri, 'dist', 'sql-wasm.wasm').fsPath);
     this.models.sourceModels = () => this.sources.registeredModels();
-    this.analysis = new AnalysisPanels(ctx.extensionUri, this.host, ctx.log, this.filter);
+    this.analysis = new AnalysisPanels(ctx.extensionUri, this.host, ctx.log, this.filter, this.treeView);
     this.disposables.push(this.analysis);
     const datasetsView = registerDatasetsView(this.host);
     this.datasets = datasetsView.provider;

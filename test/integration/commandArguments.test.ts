@@ -2,7 +2,7 @@
 // a message naming the command and what it expects, never with an exception from deep inside.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateTrialbook, runWithArgsDismissingPrompts } from './helpers';
+import { activateTrialbook, findRun, runWithArgsDismissingPrompts, waitFor, writeFixtureRun } from './helpers';
 
 const cases: Array<{ command: string; args: unknown[]; expected: RegExp }> = [
   { command: 'trialbook.compareRuns', args: [42], expected: /trialbook\.compareRuns: .*a list of run ids.*the number 42/ },
@@ -37,5 +37,27 @@ suite('Command arguments', () => {
       assert.match(errors[0]?.message ?? '', expected);
     }
     assert.ok(!api.logLines().some((l) => /Cannot read properties|is not a function|is not iterable/.test(l)), 'no exception from deep inside');
+  });
+});
+
+suite('Tree commands while the Runs view refreshes', () => {
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  // A refresh of the whole view makes VS Code forget its nodes until it has asked for them again; a context-menu
+  // command run in that moment receives null for the selected nodes (a right-click while runs log or ages tick).
+  test('a command whose selected nodes VS Code could not resolve acts on the view\'s selection once they are back', async function () {
+    this.timeout(60_000);
+    const { api } = await activateTrialbook();
+    const { id: runId } = writeFixtureRun({ experiment: 'fixture-refreshing', name: 'selected-while-refreshing', points: 5 });
+    await waitFor('the run in the Runs view', async () => { await api.refresh(); return findRun(await api.runsTree(), runId); });
+    assert.deepEqual(await api.selectRun(runId), [runId], 'the run is selected in the Runs view');
+    const errors = api.commandErrors().length;
+    api.runsTreeClock.advance(0);
+    await vscode.commands.executeCommand('trialbook.compareSelected', null, [null]);
+    assert.deepEqual(api.commandErrors().slice(errors), [], 'no command failed');
+    const panels = api.comparePanels();
+    assert.deepEqual(panels[panels.length - 1]?.runIds, [runId], 'the selected run is compared');
   });
 });

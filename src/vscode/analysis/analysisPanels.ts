@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/model';
 import { analysisContract, type AnalysisScope } from '../../shared/webviews/analysis/contract';
 import { runIdsOf, treeNodeArg, treeSelectionArg, type CommandArguments } from '../commands/commandArgs';
+import { settledSelection } from '../commands/treeSelection';
+import type { RunsTreeNode } from '../runsTree';
 import type { IndexHost } from '../indexHost';
 import type { RunFilter } from '../runFilter';
 import type { AnalysisPanelInfo } from './analysisTestInfo';
@@ -16,7 +18,7 @@ export class AnalysisPanels implements vscode.Disposable {
   private readonly serializer: vscode.Disposable;
   private readonly ctx: AnalysisContext;
 
-  constructor(extensionUri: vscode.Uri, host: IndexHost, log: Logger, filter: RunFilter) {
+  constructor(extensionUri: vscode.Uri, host: IndexHost, log: Logger, filter: RunFilter, private readonly treeView: vscode.TreeView<RunsTreeNode>) {
     this.ctx = { extensionUri, host, log, filter };
     this.serializer = registerSerializer(analysisPage, analysisContract, log, (panel, state) => {
       this.open.push(new AnalysisPanel(panel, this.ctx, state?.scope ?? { filter: '', title: 'all runs' }, this.remove));
@@ -45,7 +47,8 @@ export class AnalysisPanels implements vscode.Disposable {
       return;
     }
     const node = args.get(0, treeNodeArg);
-    const selection = args.get(1, treeSelectionArg);
+    const given = args.get(1, treeSelectionArg);
+    const selection = given && (await settledSelection(this.treeView, given));
     if (node?.kind === 'experiment' && !(selection && selection.length > 1)) {
       this.show({ filter: `experiment = ${JSON.stringify(node.name)}`, title: `experiment ${node.name}` });
       return;

@@ -80,12 +80,23 @@ export function treeNodeArg(value: unknown, slot: ArgumentSlot): RunsTreeTarget 
   return treeTarget(value) ?? fail(slot, TREE_NODE, describeValue(value));
 }
 
+/**
+ * The selected nodes of the Runs view as a command received them. VS Code forgets a tree's nodes while it refreshes
+ * the tree (until it has asked for them again), and passes null for a selected node it could not resolve in that
+ * moment: those are counted in `unresolved` (see settledSelection), not refused.
+ */
+export interface TreeSelection {
+  nodes: RunsTreeTarget[];
+  unresolved: number;
+}
+
 /** The selected nodes of the Runs view (VS Code passes them after the clicked node); undefined when none were given. */
-export function treeSelectionArg(value: unknown, slot: ArgumentSlot): RunsTreeTarget[] | undefined {
+export function treeSelectionArg(value: unknown, slot: ArgumentSlot): TreeSelection | undefined {
   if (value === undefined || value === null) return undefined;
   const expected = 'the selected nodes of the Runs view (an array of nodes), or nothing';
   if (!Array.isArray(value)) return fail(slot, expected, describeValue(value));
-  return value.map((v) => treeTarget(v) ?? fail(slot, expected, `an array holding ${describeValue(v)}`));
+  const nodes = value.filter((v) => v !== null && v !== undefined).map((v) => treeTarget(v) ?? fail(slot, expected, `an array holding ${describeValue(v)}`));
+  return { nodes, unresolved: value.length - nodes.length };
 }
 
 /**

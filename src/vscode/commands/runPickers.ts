@@ -1,16 +1,12 @@
 import * as vscode from 'vscode';
-import type { RunDetail, RunRow } from '../../core/model';
+import type { RunDetail } from '../../core/model';
 import { formatAge } from '../../shared/format';
 import { inertText } from '../../shared/untrustedText';
 import { CommandId } from '../commandIds';
 import { goalAcross, paramsLine } from '../runFormat';
 import type { WorkspaceParts } from '../workspaceParts';
-import { runIdsOf, type RunRef, type RunsTreeTarget } from './commandArgs';
-
-/** What a node of the Runs view stands for, from the tree's own nodes (its current selection). */
-function targetOf(node: { kind: 'run'; run: RunRow } | { kind: 'experiment'; name: string; runs: RunRow[] }): RunsTreeTarget {
-  return node.kind === 'run' ? { kind: 'run', runId: node.run.id } : { kind: 'experiment', name: node.name, runIds: node.runs.map((r) => r.id) };
-}
+import { runIdsOf, type RunRef, type RunsTreeTarget, type TreeSelection } from './commandArgs';
+import { settledSelection, targetOf } from './treeSelection';
 
 /** How commands find the runs they act on: from their arguments, the Runs view's selection, or a quick pick. */
 export class RunPickers {
@@ -20,8 +16,9 @@ export class RunPickers {
    * A tree command's runs, read fresh from the index: the clicked node (and the multi-selection holding it); from
    * the palette, what is selected in the Runs view; else a quick pick (one run unless `many`).
    */
-  async runsFor(node: RunsTreeTarget | undefined, selection: RunsTreeTarget[] | undefined, many: boolean): Promise<RunDetail[]> {
-    const fromView = node || selection ? selection : this.parts.treeView.selection.map(targetOf);
+  async runsFor(node: RunsTreeTarget | undefined, selection: TreeSelection | undefined, many: boolean): Promise<RunDetail[]> {
+    const given = selection && (await settledSelection(this.parts.treeView, selection));
+    const fromView = node || given ? given : this.parts.treeView.selection.map(targetOf);
     let ids = runIdsOf(node, fromView);
     if (ids.length === 0) ids = (await this.pickRunIds(many, many ? 'Runs' : 'Pick a run')) ?? [];
     const index = await this.parts.host.get();

@@ -40,7 +40,9 @@ test('tree nodes become the run ids they stand for; malformed nodes are refused'
   }
   // An inherited `run` or `id` (from a prototype) is not the node's own.
   rejects(() => treeNodeArg(Object.create({ kind: 'run', run: { id: 'x' } }), slot), /node of the Runs view/);
-  assert.deepEqual(treeSelectionArg([run('a'), experiment('e', ['b'])], second), [{ kind: 'run', runId: 'a' }, { kind: 'experiment', name: 'e', runIds: ['b'] }]);
+  assert.deepEqual(treeSelectionArg([run('a'), experiment('e', ['b'])], second), { nodes: [{ kind: 'run', runId: 'a' }, { kind: 'experiment', name: 'e', runIds: ['b'] }], unresolved: 0 });
+  // Nodes VS Code could not resolve while the view refreshed come as null: counted, not refused.
+  assert.deepEqual(treeSelectionArg([null, run('a'), undefined], second), { nodes: [{ kind: 'run', runId: 'a' }], unresolved: 2 });
   rejects(() => treeSelectionArg('everything', second), /second argument must be the selected nodes of the Runs view.*the string "everything"/);
   rejects(() => treeSelectionArg([run('a'), 3], second), /an array holding the number 3/);
 });

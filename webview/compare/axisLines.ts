@@ -59,28 +59,36 @@ export class AxisLines {
   }
 
   /**
-   * Every line `data` charts, on `axis`, from what is held; undefined when some chart's lines are not held (or a run's
-   * start is unknown where time must be converted): then the host is asked.
+   * Every run's line of `metric` on `axis`, from what is held; undefined when it is not held (or a run's start is
+   * unknown where time must be converted).
    */
-  linesFor(axis: XAxisKind, data: CompareData): CompareLine[] | undefined {
+  metricLines(axis: XAxisKind, metric: string, data: CompareData): CompareLine[] | undefined {
     const kind = kindOf(axis);
     const entry = kind === undefined ? undefined : this.held.get(kind);
-    if (!entry || axis === 'metric') return undefined;
+    const lines = entry?.byMetric.get(metric);
+    if (!entry || !lines || axis === 'metric') return undefined;
     const starts = new Map(data.runs.map((r) => [r.id, r.startedAt]));
     const out: CompareLine[] = [];
-    for (const metric of data.selectedMetrics) {
-      const lines = entry.byMetric.get(metric);
-      if (!lines) return undefined;
-      for (const line of lines) {
-        if (!starts.has(line.runId)) continue;
-        if (entry.axis === axis) {
-          out.push(line);
-          continue;
-        }
-        const start = starts.get(line.runId);
-        if (start === undefined) return undefined;
-        out.push({ ...line, xs: timeXs(line.xs, entry.axis as TimeAxis, axis as TimeAxis, start) });
+    for (const line of lines) {
+      if (!starts.has(line.runId)) continue;
+      if (entry.axis === axis) {
+        out.push(line);
+        continue;
       }
+      const start = starts.get(line.runId);
+      if (start === undefined) return undefined;
+      out.push({ ...line, xs: timeXs(line.xs, entry.axis as TimeAxis, axis as TimeAxis, start) });
+    }
+    return out;
+  }
+
+  /** Every line `data` charts, on `axis`, from what is held; undefined when some chart's lines are not held. */
+  linesFor(axis: XAxisKind, data: CompareData): CompareLine[] | undefined {
+    const out: CompareLine[] = [];
+    for (const metric of data.selectedMetrics) {
+      const lines = this.metricLines(axis, metric, data);
+      if (!lines) return undefined;
+      out.push(...lines);
     }
     return out;
   }

@@ -35,6 +35,11 @@ function inView(element: Element): boolean {
   return r.bottom >= 0 && r.top <= window.innerHeight;
 }
 
+/** Whether a chart's card is on screen now (everything is, where the page cannot tell). */
+export function onScreen(card: Element): boolean {
+  return inView(card);
+}
+
 /** Draws `draw` now if the card is on screen, else once it comes within the first-draw margin. */
 export function drawWhenNear(card: Element, draw: () => void): void {
   if (inView(card)) draw();

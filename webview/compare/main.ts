@@ -11,6 +11,7 @@ import { Grouping } from './grouping';
 import { applyLineChanges } from './pageData';
 import { Legend } from './legend';
 import { chartPixelWidth, chartsInView, onWidthChange } from './layout';
+import { onScreen } from './chartVisibility';
 import { MediaSection } from './media';
 import { mark, redrawn } from './paintMarks';
 import { RunPicker } from './runPicker';
@@ -36,6 +37,7 @@ let data: CompareData | undefined;
 let charts: MetricChart[] = [];
 /** The lines of steps and of time the page holds, for switching the x axis without the host. */
 const axisLines = new AxisLines();
+type LineAxis = Exclude<CompareData['xAxis'], 'metric'>;
 const runStarts = (d: CompareData): Map<string, number | undefined> => new Map(d.runs.map((r) => [r.id, r.startedAt]));
 
 const hover = new SharedHover(
@@ -236,6 +238,8 @@ function sameLayout(shown: CompareData | undefined, next: CompareData): boolean 
 
 function render(next: CompareData): void {
   const reuseCharts = sameLayout(data, next);
+  // A whole comparison came: whatever switch was waiting is over (this one says its axis).
+  switching = undefined;
   data = next;
   view.runIds = next.runs.map((r) => r.id);
   view.selectedMetrics = next.selectedMetrics;
@@ -276,13 +280,20 @@ function markPending(metrics: ReadonlySet<string>): void {
 function applyLines(metrics: readonly string[], lines: CompareData['lines'], axis = data?.xAxis): void {
   if (!data || axis === undefined) return;
   axisLines.keep(axis, metrics, lines, runStarts(data));
-  if (axis !== data.xAxis) return;
-  const arrived = new Set(metrics);
-  data.lines = [...data.lines.filter((l) => !arrived.has(l.metric)), ...lines];
-  const pending = (data.pendingMetrics ?? []).filter((m) => !arrived.has(m));
-  if (pending.length) data.pendingMetrics = pending;
-  else delete data.pendingMetrics;
-  for (const chart of charts) if (arrived.has(chart.metric)) chart.replaceData(data, chartView());
+  // Lines of the axis the page is switching to: the switch is drawn once the charts on screen have theirs.
+  if (switching !== undefined && completeSwitch()) return;
+  const shown = data;
+  // A chart waiting on this axis; lines of the other time axis (relative for wall, or back) are converted.
+  const waiting = new Set(shown.pendingMetrics ?? []);
+  const arrived = new Set(metrics.filter((m) => axis === shown.xAxis || waiting.has(m)));
+  const fresh = axis === shown.xAxis ? lines : [...arrived].flatMap((m) => axisLines.metricLines(shown.xAxis, m, shown) ?? []);
+  if (axis !== shown.xAxis) for (const m of arrived) if (axisLines.metricLines(shown.xAxis, m, shown) === undefined) arrived.delete(m);
+  if (arrived.size === 0) return;
+  shown.lines = [...shown.lines.filter((l) => !arrived.has(l.metric)), ...fresh];
+  const pending = (shown.pendingMetrics ?? []).filter((m) => !arrived.has(m));
+  if (pending.length) shown.pendingMetrics = pending;
+  else delete shown.pendingMetrics;
+  for (const chart of charts) if (arrived.has(chart.metric)) chart.replaceData(shown, chartView());
   markPending(new Set(pending));
   redrawn(false);
 }
@@ -313,33 +324,77 @@ xAxisSelect.addEventListener('change', () => {
     if (!chosen) return;
     view.xAxis = chosen;
     view.xMetric = undefined;
-    if (switchHeld(chosen)) return;
+    if (chosen !== 'metric' && switchFromHeld(chosen)) return;
   }
+  endSwitch();
   saveState();
   postView();
 });
 
+/** A step ↔ time switch waiting for the lines of the charts on screen (the old axis stays drawn, marked loading). */
+let switching: LineAxis | undefined;
+
+const cardOf = (chart: MetricChart): Element => chart.canvas.closest('.chart-card') ?? chart.canvas;
+
 /**
- * Steps ↔ time with every charted line held (axisLines.ts): redrawn here, and the host only told the choice. A chart
- * still waiting for its lines, or lines not held yet, leave it to the host.
+ * Steps ↔ time from the lines the page holds (axisLines.ts; the host sends the other axis' lines after the first
+ * data), telling the host the choice and the charts whose lines the page still lacks (`pending`, those on screen
+ * first), which it sends a chart per message ahead of anything else. The switch is drawn as soon as every chart on
+ * screen has its lines (the charts below them wait, marked loading); until then the old axis stays drawn, its charts
+ * on screen marked loading, and the page responsive.
  */
-function switchHeld(axis: CompareData['xAxis']): boolean {
+function switchFromHeld(axis: LineAxis): boolean {
   const shown = data;
-  if (!shown || shown.pendingMetrics?.length || axis === 'metric') return false;
-  const lines = axisLines.linesFor(axis, shown);
-  if (!lines) return false;
+  if (!shown) return false;
+  const missing = shown.selectedMetrics.filter((m) => axisLines.metricLines(axis, m, shown) === undefined);
+  const screen = new Set(charts.filter((c) => onScreen(cardOf(c))).map((c) => c.metric));
+  const pending = [...missing.filter((m) => screen.has(m)), ...missing.filter((m) => !screen.has(m))];
+  host.post({ type: 'setView', selectedMetrics: view.selectedMetrics, xAxis: axis, held: true, ...(pending.length ? { pending } : {}) });
+  switching = axis;
+  saveState();
+  if (!completeSwitch()) {
+    status.hidden = false;
+    status.textContent = `Loading the lines by ${xAxisLabels[axis].toLowerCase()}…`;
+    markPending(screen);
+  }
+  return true;
+}
+
+/** The waiting switch drawn, if every chart on screen has its lines now; whether it was. */
+function completeSwitch(): boolean {
+  const shown = data;
+  const axis = switching;
+  if (!shown || axis === undefined) return false;
+  const lines: CompareData['lines'] = [];
+  const missing = new Set<string>();
+  for (const metric of shown.selectedMetrics) {
+    const held = axisLines.metricLines(axis, metric, shown);
+    if (held) lines.push(...held);
+    else missing.add(metric);
+  }
+  if (charts.some((c) => missing.has(c.metric) && onScreen(cardOf(c)))) return false;
   const next: CompareData = { ...shown, xAxis: axis, lines };
   delete next.xMetric;
   delete next.xMissing;
+  if (missing.size) next.pendingMetrics = [...missing];
+  else delete next.pendingMetrics;
   // Only the charts change: the runs, legend, tables and metric choices are the ones shown.
   data = next;
-  saveState();
+  endSwitch();
   renderXNote(next);
   for (const chart of charts) chart.replaceData(next, chartView());
   document.body.dataset.drawn = String(Date.now());
   redrawn(false);
-  host.post({ type: 'setView', selectedMetrics: view.selectedMetrics, xAxis: axis, held: true });
   return true;
+}
+
+/** No switch waits any more: its loading marks go (the charts still waiting for lines keep theirs). */
+function endSwitch(): void {
+  if (switching === undefined) return;
+  switching = undefined;
+  status.textContent = '';
+  status.hidden = true;
+  markPending(new Set(data?.pendingMetrics ?? []));
 }
 // The slider redraws one chart per task with the latest value, starting in the task after the input (several inputs
 // before it: one redraw; slicedRedraw.ts). The time recorded is the redraw's script time (the benchmark and tests

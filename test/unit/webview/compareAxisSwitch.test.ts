@@ -74,21 +74,89 @@ test('compare x axis: with the other axis\' lines held, step → relative → wa
   }
 });
 
-test('compare x axis: without the other axis\' lines, or after live points changed them, the host is asked', async () => {
-  const bare = loadWebview('compare');
+test('compare x axis: switched before the other axis\' lines came, the old axis stays drawn marked loading until the host sends the chart', async () => {
+  const h = loadWebview('compare');
   try {
-    bare.send({ type: 'data', data: fixture() });
-    choose(bare, 'relative');
-    assert.deepEqual(views(bare), [{ type: 'setView', selectedMetrics: ['loss'], xAxis: 'relative' }]);
+    h.send({ type: 'data', data: fixture() });
+    await h.frame();
+    const card = h.document.querySelector('.chart-card[data-metric="loss"]');
+    const status = h.document.querySelector<HTMLElement>('.status');
+    assert.ok(card && status);
+    const drawn = h.document.body.dataset.drawn;
+    h.canvasCalls.length = 0;
+    choose(h, 'wall');
+    assert.deepEqual(views(h), [{ type: 'setView', selectedMetrics: ['loss'], xAxis: 'wall', held: true, pending: ['loss'] }], 'the host is asked for the chart, not the whole comparison');
+    assert.ok(card.classList.contains('loading'), 'the chart says it is loading');
+    assert.equal(status.hidden, false);
+    assert.match(status.textContent ?? '', /wall time/);
+    assert.equal(h.document.body.dataset.drawn, drawn, 'not drawn on the new axis yet');
+    assert.ok(!texts(h).includes('Wall time'), 'the old axis stays drawn');
+    // The lines the host was sending ahead (relative time) arrive: converted to wall-clock time, drawn.
+    h.send({ type: 'lines', metrics: ['loss'], lines: [lineOn('relative', 0), lineOn('relative', 1)], xAxis: 'relative' });
+    await h.frame();
+    assert.notEqual(h.document.body.dataset.drawn, drawn, 'drawn on the new axis');
+    assert.ok(texts(h).includes('Wall time'), `titled Wall time: ${JSON.stringify(texts(h))}`);
+    assert.ok(!card.classList.contains('loading'), 'no longer loading');
+    assert.equal(status.hidden, true);
+    // Back to steps: held, nothing asked.
+    choose(h, 'step');
+    assert.deepEqual(views(h).at(-1), { type: 'setView', selectedMetrics: ['loss'], xAxis: 'step', held: true });
+    assert.deepEqual(h.errors, []);
   } finally {
-    bare.close();
+    h.close();
   }
+});
+
+test('compare x axis: after live points changed the lines held, the switch asks the host for them again', async () => {
   const h = await withOtherAxis();
   try {
     const data = fixture();
     h.send({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, changes: [{ ...lineOn('step', 0), mode: 'replace' }] });
     choose(h, 'relative');
-    assert.deepEqual(views(h), [{ type: 'setView', selectedMetrics: ['loss'], xAxis: 'relative' }]);
+    assert.deepEqual(views(h), [{ type: 'setView', selectedMetrics: ['loss'], xAxis: 'relative', held: true, pending: ['loss'] }]);
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
+test('compare x axis: the charts on screen held, the switch is drawn at once and a chart below the fold follows', async () => {
+  const h = loadWebview('compare', undefined, {
+    beforeScript: (window) => {
+      // acc on screen, loss far below the window (an IntersectionObserver that never reports: it stays off screen).
+      window.Element.prototype.getBoundingClientRect = function rect(this: Element): DOMRect {
+        const below = this.closest('[data-metric]')?.getAttribute('data-metric') === 'loss';
+        const top = below ? window.innerHeight + 2000 : 0;
+        return { x: 0, y: top, top, left: 0, right: 800, bottom: top + 300, width: 800, height: 300, toJSON: () => ({}) } as DOMRect;
+      };
+      class Observer {
+        observe(): void {}
+        unobserve(): void {}
+        disconnect(): void {}
+      }
+      Object.defineProperty(window, 'IntersectionObserver', { configurable: true, value: Observer });
+    },
+  });
+  try {
+    const data = fixture();
+    const acc = (line: CompareLine): CompareLine => ({ ...line, metric: 'acc' });
+    h.send({ type: 'data', data: { ...data, metrics: ['acc', 'loss'], selectedMetrics: ['acc', 'loss'], lines: [...data.lines, ...data.lines.map(acc)] } });
+    h.send({ type: 'lines', metrics: ['acc'], lines: [acc(lineOn('relative', 0)), acc(lineOn('relative', 1))], xAxis: 'relative' });
+    await h.frame();
+    const drawn = h.document.body.dataset.drawn;
+    h.canvasCalls.length = 0;
+    choose(h, 'relative');
+    assert.deepEqual(views(h), [{ type: 'setView', selectedMetrics: ['acc', 'loss'], xAxis: 'relative', held: true, pending: ['loss'] }]);
+    assert.notEqual(h.document.body.dataset.drawn, drawn, 'drawn at once');
+    assert.ok(texts(h).includes('Relative time'), `the chart on screen on the new axis: ${JSON.stringify(texts(h))}`);
+    const loss = h.document.querySelector('.chart-card[data-metric="loss"]');
+    assert.ok(loss?.classList.contains('loading'), 'the chart below waits, marked');
+    assert.ok(!h.document.querySelector('.chart-card[data-metric="acc"]')?.classList.contains('loading'));
+    h.send({ type: 'lines', metrics: ['loss'], lines: [lineOn('relative', 0), lineOn('relative', 1)], xAxis: 'relative' });
+    assert.ok(!loss?.classList.contains('loading'), 'its lines came');
+    // Steps again: every chart's lines held (the first data), nothing asked.
+    choose(h, 'step');
+    assert.deepEqual(views(h).at(-1), { type: 'setView', selectedMetrics: ['acc', 'loss'], xAxis: 'step', held: true });
     assert.deepEqual(h.errors, []);
   } finally {
     h.close();

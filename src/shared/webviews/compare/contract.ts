@@ -127,10 +127,12 @@ export const compareContract = defineContract({
     ready: objectOf({ state: optional(unknownValue()), chartPixelWidth: optional(num({ min: 1 })), chartsInView: optional(num({ min: 0, integer: true })) }),
     resize: objectOf({ chartPixelWidth: num({ min: 1 }) }),
     /**
-     * `held`: the page drew this axis from lines it already holds (a `lines` message of that axis): the host only
-     * records the choice (for live updates, export and the tests) and sends no lines back.
+     * `held`: the page draws this axis (step or time) from lines it holds (`lines` messages of that axis): the host
+     * records the choice (for live updates, export and the tests) and sends back only the lines of `pending`, the
+     * charts the page does not hold yet in the order it wants them (those on screen first), a chart per `lines`
+     * message, ahead of whatever else it was sending.
      */
-    setView: objectOf({ selectedMetrics: arrayOf(str()), xAxis, xMetric: optional(str()), held: optional(bool()) }),
+    setView: objectOf({ selectedMetrics: arrayOf(str()), xAxis, xMetric: optional(str()), held: optional(bool()), pending: optional(arrayOf(str())) }),
     /** The run picker: runs matching a filter expression (the host evaluates it; the page never parses it). */
     findRuns: objectOf({ filter: str({ maxLength: 4000 }) }),
     /** Runs added or removed inside the panel: the comparison's runs from now on, in order. */

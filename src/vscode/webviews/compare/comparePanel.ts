@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../../shared/errorMessage';
 import {
-  compareContract, type CompareData, type CompareToHostMessage, type CompareViewState, type HostToCompareMessage, type XAxisKind,
+  compareContract, type CompareData, type CompareLine, type CompareToHostMessage, type CompareViewState, type HostToCompareMessage, type XAxisKind,
 } from '../../../shared/webviews/compare/contract';
 import { ContextKey, compareViewType } from '../../commandIds';
 import type { ComparePanelInfo } from '../../testApi';
@@ -31,6 +31,9 @@ interface Ahead {
   readonly changes: number;
 }
 
+/** linesPosted's key: relative and wall time are one kind (the page converts between them). */
+const postedKey = (xAxis: XAxisKind, metric: string): string => `${xAxis === 'step' ? 'step' : 'time'}\u0000${metric}`;
+
 export const comparePage: PageSpec = { viewType: compareViewType, title: 'Compare Runs', script: 'compare.js', styles: ['compare.css'] };
 
 /** Live runs change often: at most four updates a second. */
@@ -50,6 +53,11 @@ export class ComparePanel {
   /** What the page holds, for live updates; undefined until it has received a full comparison. */
   private lastData: CompareData | undefined;
   private pointsSent = new Map<string, number>();
+  /**
+   * Charts whose lines went in a `lines` message since the page's last `data` or `update` (which make it forget
+   * what it held), by kind of axis (steps, or time: the page converts relative ↔ wall): a switch does not ask again.
+   */
+  private readonly linesPosted = new Set<string>();
   /** Requests to send, counted: only the latest one's data is posted. */
   private sends = 0;
   /** Incremental messages sent (live runs), for the tests. */
@@ -96,8 +104,9 @@ export class ComparePanel {
           this.selectedMetrics = message.selectedMetrics;
           this.xAxis = message.xAxis;
           this.xMetric = message.xMetric;
-          // The page drew the axis from lines it holds: only what the host keeps of the view follows.
-          return message.held === true && message.xAxis !== 'metric' ? this.send(false, true) : this.send();
+          // The page draws the axis from lines it holds: the charts it lacks are sent, then what the host keeps follows.
+          if (message.held === true && message.xAxis !== 'metric') return this.switchHeld(message.xAxis, message.pending ?? []);
+          return this.send();
         },
         findRuns: (message) => this.findRuns(message.filter),
         setRuns: (message) => this.setRuns(message.runIds),
@@ -161,6 +170,7 @@ export class ComparePanel {
         this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.xs.length]));
         this.dataSent++;
         this.dataSentAhead++;
+        this.linesPosted.clear();
         await this.webview.host.postAhead({ type: 'data', data });
         // The charts below the fold: read into the cache while the page still loads.
         if (current()) this.prefetch();
@@ -287,12 +297,14 @@ export class ComparePanel {
       this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.xs.length]));
       if (incremental && previous && canUpdate(previous, data)) {
         this.updatesSent++;
+        this.linesPosted.clear();
         await this.webview.host.post({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, summaryValues: data.summaryValues, changes: lineChanges(previous.lines, data.lines) });
         await this.media.send(index, this.runIds, false, () => sending !== this.sends || !this.webview.host.isReady);
         return;
       }
       if (held) return;
       this.dataSent++;
+      this.linesPosted.clear();
       await this.webview.host.post({ type: 'data', data });
       await this.follow(sending, data, maxPoints);
     } catch (err) {
@@ -300,6 +312,32 @@ export class ComparePanel {
       this.ctx.log.error(`Compare: could not load data: ${message}`);
       await this.webview.host.post({ type: 'error', message: `Could not load the comparison: ${message}` });
     }
+  }
+
+  /**
+   * The page switched to `xAxis` (steps or time) from the lines it holds and lacks those of `pending`: they are read
+   * and posted first, a chart per message in the page's order (the newer request stops whatever was being sent: the
+   * other axis' lines, the charts below the fold, the media, which follow), then the comparison on that axis is built
+   * as what the page shows.
+   */
+  private async switchHeld(xAxis: Exclude<XAxisKind, 'metric'>, pending: readonly string[]): Promise<void> {
+    if (pending.length && this.webview.host.isReady) {
+      const sending = ++this.sends;
+      const stale = (): boolean => sending !== this.sends || !this.webview.host.isReady;
+      try {
+        const index = await this.ctx.host.get();
+        const maxPoints = pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints());
+        // What the page was sent meanwhile (the other axis' lines, going out when it switched) is not sent again.
+        const lacking = pending.filter((metric) => !this.linesPosted.has(postedKey(xAxis, metric)));
+        await postPendingLines(index, this.runIds, lacking, xAxis, maxPoints, (metric, lines) => this.postLines(metric, lines, xAxis), stale);
+        // The media, if what this stopped had not sent them yet (unchanged media are not sent again).
+        if (!stale()) await this.media.send(index, this.runIds, false, stale);
+      } catch (err) {
+        this.ctx.log.warn(`Compare: sending the ${xAxis} lines failed: ${errorMessage(err)}`);
+      }
+      if (stale()) return;
+    }
+    await this.send(false, true);
   }
 
   /**
@@ -312,12 +350,20 @@ export class ComparePanel {
       const pending = data.pendingMetrics ?? [];
       const xAxis = data.xAxis;
       const stale = (): boolean => sending !== this.sends || !this.webview.host.isReady;
+      // The charts in view on the other axis come first: a switch of the x axis just after the open is drawn from
+      // them at once (reading them after the charts below the fold made such a switch wait 0.3 s or more).
+      const other = otherAxis(xAxis);
+      const shown = chartOrder(data.metrics, data.selectedMetrics).filter((m) => !pending.includes(m));
+      if (other && data.runs.length) {
+        await postPendingLines(index, data.runs.map((r) => r.id), shown, other, maxPoints, (metric, lines) => this.postLines(metric, lines, other), stale);
+        if (stale()) return;
+      }
       if (pending.length && xAxis !== 'metric') {
         // The charts below the fold: their lines follow a chart at a time, read after the first message is on its way.
         const ids = data.runs.map((r) => r.id);
         const lines = await postPendingLines(index, ids, pending, xAxis, maxPoints, async (metric, chartLines) => {
           for (const line of chartLines) this.pointsSent.set(`${line.runId}/${line.metric}`, line.xs.length);
-          await this.webview.host.post({ type: 'lines', metrics: [metric], lines: chartLines, xAxis });
+          await this.postLines(metric, chartLines, xAxis);
         }, stale);
         if (stale()) return;
         const whole: CompareData = { ...data, lines: [...data.lines, ...lines] };
@@ -327,7 +373,7 @@ export class ComparePanel {
       // Media (read from the runs' logs) after the charts: the page draws those first.
       await this.media.send(index, data.runs.map((r) => r.id), true, stale);
       if (stale()) return;
-      this.sendOtherAxis(sending, data, maxPoints);
+      this.sendOtherAxis(sending, data, maxPoints, shown);
     } catch (err) {
       const message = errorMessage(err);
       this.ctx.log.error(`Compare: could not load data: ${message}`);
@@ -337,18 +383,25 @@ export class ComparePanel {
 
   /**
    * Steps and time are the axes users switch between: the other one's lines follow, a chart at a time (in the page's
-   * order), after the shown axis' lines; the page keeps them and switches with no round trip (`setView` with `held`).
+   * order), after the shown axis' lines (those of the charts in view, `sent`, went before them); the page keeps them
+   * and switches with no round trip (`setView` with `held`).
    */
-  private sendOtherAxis(sending: number, data: CompareData, maxPoints: number): void {
+  private sendOtherAxis(sending: number, data: CompareData, maxPoints: number, sent: readonly string[]): void {
     const other = otherAxis(data.xAxis);
     if (!other || data.runs.length === 0) return;
     // Any newer request, or a closed panel (not ready), stops it between charts.
     const stale = (): boolean => sending !== this.sends || !this.webview.host.isReady;
     // At once, after the shown axis' lines and the media: the sooner they are held, the sooner a switch is instant.
     void this.ctx.host.get()
-      .then((index) => postPendingLines(index, data.runs.map((r) => r.id), chartOrder(data.metrics, data.selectedMetrics), other, maxPoints,
-        (metric, lines) => this.webview.host.post({ type: 'lines', metrics: [metric], lines, xAxis: other }), stale))
+      .then((index) => postPendingLines(index, data.runs.map((r) => r.id), chartOrder(data.metrics, data.selectedMetrics).filter((m) => !sent.includes(m)), other, maxPoints,
+        (metric, lines) => this.postLines(metric, lines, other), stale))
       .catch((err: unknown) => this.ctx.log.warn(`Compare: sending the ${other} axis ahead failed: ${errorMessage(err)}`));
+  }
+
+  /** One chart's lines on `xAxis`, posted and remembered (linesPosted). */
+  private postLines(metric: string, lines: CompareLine[], xAxis: Exclude<XAxisKind, 'metric'>): Promise<void> {
+    this.linesPosted.add(postedKey(xAxis, metric));
+    return this.webview.host.post({ type: 'lines', metrics: [metric], lines, xAxis });
   }
 
   /** The run picker: the index's own filter language and query code decide which runs match. */

@@ -8,6 +8,11 @@
 //   rasterisation shows as CanvasRenderingContext2D::FinalizeFrame, layout as Layout)
 //   TRACE=tasks: the main thread's tasks one by one (start, length, what took most of each): how long the page
 //   was blocked at a time, and by what
+//   STEPS=smooth: four smoothing changes after the open (the first one is slower: see DEOPTS); STEPS=drag: a slider
+//   drag right after the open
+//   DEOPTS=1 (with TRACE): V8's deoptimizations and optimizations per step; with JSFLAGS=--trace-deopt and
+//   DEBUG=pw:browser the browser prints which functions were deoptimized, and why
+//   TRACE_QUIET=1: only the tasks' summary line
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -27,7 +32,7 @@ const ids = index.listRuns({ sort: '-started' }).slice(0, count).map((r) => r.id
 
 // VIEWPORT=960x640: about the editor's webview in the editor-compare bench (two charts in view).
 const [vw, vh] = (process.env.VIEWPORT ?? '1400x900').split('x').map(Number);
-const browser = await launchBrowser({ viewport: { width: vw, height: vh } });
+const browser = await launchBrowser({ viewport: { width: vw, height: vh }, args: process.env.JSFLAGS ? [`--js-flags=${process.env.JSFLAGS}`] : [] });
 const page = browser.page;
 await page.setContent('<!DOCTYPE html><html><head><meta charset="UTF-8"></head><body><div id="app"></div></body></html>');
 await page.addStyleTag({ content: readFileSync(join(root, 'media/compare.css'), 'utf8') });
@@ -48,7 +53,8 @@ async function traced(fn, arg) {
   const onData = ({ value }) => events.push(...value);
   cdp.on('Tracing.dataCollected', onData);
   const done = new Promise((res) => cdp.once('Tracing.tracingComplete', res));
-  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,blink,cc,viz,gpu', transferMode: 'ReportEvents' });
+  const categories = `devtools.timeline,disabled-by-default-devtools.timeline,blink,cc,viz,gpu${process.env.DEOPTS ? ',v8,disabled-by-default-v8.compile' : ''}`;
+  await cdp.send('Tracing.start', { categories, transferMode: 'ReportEvents' });
   const ms = await page.evaluate(fn, arg);
   await cdp.send('Tracing.end');
   await done;
@@ -62,6 +68,10 @@ async function traced(fn, arg) {
     if (main && e.tid !== main.tid && !/Compositor|Raster|Viz|Gpu/.test(thread)) continue;
     const key = `${thread === 'CrRendererMain' ? 'main' : thread} ${e.name}`;
     byName.set(key, (byName.get(key) ?? 0) + e.dur);
+  }
+  if (process.env.DEOPTS) {
+    const count = (re) => events.filter((e) => main && e.tid === main.tid && re.test(e.name)).length;
+    console.log(`  V8 on the main thread: ${count(/^V8\.DeoptimizeCode$/)} deoptimizations, ${count(/^V8\.OptimizeConcurrentPrepare$/)} optimizing compiles started`);
   }
   if (process.env.TRACE === 'tasks') {
     printTasks(events.filter((e) => main && e.tid === main.tid && e.ph === 'X'));
@@ -135,9 +145,15 @@ async function profiled(label, fn, arg) {
 
 const nextFrame = 'await new Promise((res) => requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = res; c.port2.postMessage(0); }));';
 await profiled('open (message → painted)', new Function('text', `return (async () => { const m = JSON.parse(text); const f64 = (s) => { const b = atob(s); const u = new Uint8Array(b.length); for (let i = 0; i < b.length; i++) u[i] = b.charCodeAt(i); return new Float64Array(u.buffer); }; for (const l of m.data.lines) { l.xs = f64(l.xs); l.ys = f64(l.ys); } const t = performance.now(); window.dispatchEvent(new MessageEvent('message', { data: m })); ${nextFrame} return performance.now() - t; })();`), json);
-for (const [label, body] of [
-  ['smoothing 0.6', `const s = document.querySelector('input[type=range]'); s.value = '0.6'; s.dispatchEvent(new Event('input', { bubbles: true }));`],
-  ['slider drag (20 frames)', `const s = document.querySelector('input[type=range]'); for (let i = 1; i <= 20; i++) { s.value = String(i / 21); s.dispatchEvent(new Event('input', { bubbles: true })); await new Promise((res) => requestAnimationFrame(res)); }`],
+const setSmoothing = (v) => `const s = document.querySelector('input[type=range]'); s.value = '${v}'; s.dispatchEvent(new Event('input', { bubbles: true }));`;
+const drag = `const s = document.querySelector('input[type=range]'); for (let i = 1; i <= 20; i++) { s.value = String(i / 21); s.dispatchEvent(new Event('input', { bubbles: true })); await new Promise((res) => requestAnimationFrame(res)); }`;
+const steps = {
+  smooth: [0.3, 0.6, 0.9, 0.2].map((v) => [`smoothing ${v}`, setSmoothing(v)]),
+  drag: [['slider drag right after the open (20 frames)', drag]],
+}[process.env.STEPS ?? ''];
+for (const [label, body] of steps ?? [
+  ['smoothing 0.6', setSmoothing(0.6)],
+  ['slider drag (20 frames)', drag],
   ['log scale on', `document.querySelector('#log-scale').click();`],
   ['log scale off', `document.querySelector('#log-scale').click();`],
   ['hide a run', `document.querySelectorAll('.legend-item')[1].click();`],

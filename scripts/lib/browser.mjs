@@ -6,10 +6,11 @@ import { makeTempDir } from './tempDirs.mjs';
 export const CHROMIUM_PATH = process.env.TRIALBOOK_CHROMIUM || '/usr/bin/chromium';
 
 /**
- * @param {{ viewport?: { width: number, height: number } }} [options]
+ * @param {{ viewport?: { width: number, height: number }, args?: string[] }} [options] `args`: more Chromium flags (e.g.
+ *   `--js-flags=--trace-deopt` for a benchmark looking into the page's JIT)
  * @returns {Promise<{ context: import('playwright-core').BrowserContext, page: import('playwright-core').Page, close: () => Promise<void> }>}
  */
-export async function launchBrowser({ viewport = { width: 1400, height: 900 } } = {}) {
+export async function launchBrowser({ viewport = { width: 1400, height: 900 }, args: extra = [] } = {}) {
   const profileDir = makeTempDir('trialbook-chromium-');
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const args = [
@@ -19,6 +20,7 @@ export async function launchBrowser({ viewport = { width: 1400, height: 900 } } 
     '--disable-sync',
     '--no-first-run',
     '--disable-dev-shm-usage',
+    ...extra,
   ];
   if (isRoot) args.push('--no-sandbox');
   const context = await chromium.launchPersistentContext(profileDir, {

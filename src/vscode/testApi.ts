@@ -37,6 +37,8 @@ export interface ComparePanelInfo {
   pointsSent: Record<string, number>;
   /** Incremental updates sent while compared runs were live. */
   updatesSent: number;
+  /** The `lines` messages posted since the page's last `data` or `update`, in order, as `${xAxis}/${metric}`. */
+  linesSent: string[];
   /** Full comparisons (`data` messages) posted to the page, and those of them posted while a new page loaded. */
   dataSent: number;
   dataSentAhead: number;

@@ -164,3 +164,33 @@ suite('Compare panel: runs picked in the panel, x axis by a metric', () => {
     assert.equal(byEpoch.pointsSent[`${without.id}/loss`], undefined);
   });
 });
+
+suite('Compare panel: an x-axis switch the page makes from the lines it holds', () => {
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('the charts the page lacks on the new axis are sent, a chart per message; what it was sent already is not sent again', async function () {
+    this.timeout(150_000);
+    const { api } = await activateTrialbook();
+    const run = writeRunLog({ experiment: `switch-${Date.now()}`, name: 'switch', steps: Array.from({ length: 40 }, (_, step) => ({ loss: 1 / (step + 1), acc: step / 40 })) });
+    await api.refresh();
+    await vscode.commands.executeCommand('trialbook.compareRuns', [run.id]);
+    const panelId = await waitFor('a ready compare panel', () => api.webviewPanels().filter((p) => p.kind === 'compare' && p.ready).at(-1)?.id, PAGE_START_MS, () => compareState(api));
+    const info = (): ComparePanelInfo | undefined => api.comparePanels().at(-1);
+    // After the data (steps): both charts' lines of relative time, for a switch without a round trip.
+    await waitFor('the relative time lines sent ahead', () => (['relative/acc', 'relative/loss'].every((l) => info()?.linesSent.includes(l)) ? true : undefined), 20_000, () => JSON.stringify(info()));
+    const before = info()?.linesSent.length ?? 0;
+    const dataSent = info()?.dataSent;
+    // The page switched to wall time (converted from relative: nothing to send) lacking nothing...
+    await api.postFromWebview(panelId, { type: 'setView', selectedMetrics: ['acc', 'loss'], xAxis: 'wall', held: true, pending: ['loss'] });
+    await waitFor('the comparison kept on wall time', () => (info()?.xAxis === 'wall' ? true : undefined), 10_000, () => JSON.stringify(info()));
+    assert.deepEqual(info()?.linesSent.slice(before), [], 'relative time\'s loss went already: not again');
+    // ...then back to steps lacking loss (its steps came in the data, which the page is taken to have dropped).
+    await api.postFromWebview(panelId, { type: 'setView', selectedMetrics: ['acc', 'loss'], xAxis: 'step', held: true, pending: ['loss'] });
+    await waitFor('loss sent on steps', () => (info()?.linesSent.includes('step/loss') ? true : undefined), 10_000, () => JSON.stringify(info()));
+    await waitFor('the comparison kept on steps', () => (info()?.xAxis === 'step' ? true : undefined), 10_000, () => JSON.stringify(info()));
+    assert.deepEqual(info()?.linesSent.slice(before), ['step/loss'], 'only the chart asked for');
+    assert.equal(info()?.dataSent, dataSent, 'no whole comparison sent again');
+  });
+});

@@ -58,6 +58,8 @@ export class ComparePanel {
    * what it held), by kind of axis (steps, or time: the page converts relative ↔ wall): a switch does not ask again.
    */
   private readonly linesPosted = new Set<string>();
+  /** The same `lines` messages in order, as `${xAxis}/${metric}`, for the tests. */
+  private linesLog: string[] = [];
   /** Requests to send, counted: only the latest one's data is posted. */
   private sends = 0;
   /** Incremental messages sent (live runs), for the tests. */
@@ -170,7 +172,7 @@ export class ComparePanel {
         this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.xs.length]));
         this.dataSent++;
         this.dataSentAhead++;
-        this.linesPosted.clear();
+        this.forgetLinesPosted();
         await this.webview.host.postAhead({ type: 'data', data });
         // The charts below the fold: read into the cache while the page still loads.
         if (current()) this.prefetch();
@@ -224,6 +226,7 @@ export class ComparePanel {
       ready: this.webview.host.isReady && this.lastData !== undefined,
       pointsSent: Object.fromEntries(this.pointsSent),
       updatesSent: this.updatesSent,
+      linesSent: [...this.linesLog],
       dataSent: this.dataSent,
       dataSentAhead: this.dataSentAhead,
       ...(this.lastData ? { xAxis: this.lastData.xAxis } : {}),
@@ -297,14 +300,14 @@ export class ComparePanel {
       this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.xs.length]));
       if (incremental && previous && canUpdate(previous, data)) {
         this.updatesSent++;
-        this.linesPosted.clear();
+        this.forgetLinesPosted();
         await this.webview.host.post({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, summaryValues: data.summaryValues, changes: lineChanges(previous.lines, data.lines) });
         await this.media.send(index, this.runIds, false, () => sending !== this.sends || !this.webview.host.isReady);
         return;
       }
       if (held) return;
       this.dataSent++;
-      this.linesPosted.clear();
+      this.forgetLinesPosted();
       await this.webview.host.post({ type: 'data', data });
       await this.follow(sending, data, maxPoints);
     } catch (err) {
@@ -401,7 +404,14 @@ export class ComparePanel {
   /** One chart's lines on `xAxis`, posted and remembered (linesPosted). */
   private postLines(metric: string, lines: CompareLine[], xAxis: Exclude<XAxisKind, 'metric'>): Promise<void> {
     this.linesPosted.add(postedKey(xAxis, metric));
+    this.linesLog.push(`${xAxis}/${metric}`);
     return this.webview.host.post({ type: 'lines', metrics: [metric], lines, xAxis });
+  }
+
+  /** A `data` or `update` message: the page holds none of the lines posted before it. */
+  private forgetLinesPosted(): void {
+    this.linesPosted.clear();
+    this.linesLog = [];
   }
 
   /** The run picker: the index's own filter language and query code decide which runs match. */

@@ -8,7 +8,7 @@
 // imported twice. The log is appended first and the cursor written after (atomically): a crash in between can at
 // worst repeat the last delta's points, never lose any.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync, writevSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { errorMessage } from '../../shared/errorMessage';
 import type { Logger } from '../model';
@@ -223,15 +223,26 @@ async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string,
   return written.bytes;
 }
 
-/** Appends the lines to the log in one write; where the log ended before and after (another writer shows as a gap). */
+/**
+ * Appends the lines to the log in one write (gathered: the points, a few hundred KB for a run's first import, are
+ * not copied into one buffer with the lines around them); where the log ended before and after (another writer
+ * shows as a gap).
+ */
 function appendLog(file: string, before: string, points: Buffer, after: string): { fromOffset: number; toOffset: number; bytes: number } {
-  const bytes = before === '' && after === '' ? points : Buffer.concat([Buffer.from(before, 'utf8'), points, Buffer.from(after, 'utf8')]);
+  const parts = [Buffer.from(before, 'utf8'), points, Buffer.from(after, 'utf8')].filter((b) => b.length > 0);
+  const bytes = parts.reduce((n, b) => n + b.length, 0);
   const fd = openSync(file, 'a');
   try {
     const fromOffset = fstatSync(fd).size;
-    let done = 0;
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-    return { fromOffset, toOffset: fstatSync(fd).size, bytes: bytes.length };
+    let done = parts.length > 0 ? writevSync(fd, parts) : 0;
+    // A write cut short (rare for a file) goes on from where it stopped.
+    for (const b of parts) {
+      if (done >= b.length) { done -= b.length; continue; }
+      let at = done;
+      while (at < b.length) at += writeSync(fd, b, at, b.length - at);
+      done = 0;
+    }
+    return { fromOffset, toOffset: fstatSync(fd).size, bytes };
   } finally {
     closeSync(fd);
   }

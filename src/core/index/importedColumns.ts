@@ -9,7 +9,7 @@ import { statSync } from 'node:fs';
 import type { Database } from 'sql.js';
 import { join } from 'node:path';
 import type { LogBatch } from '../logBatches';
-import { headHash, HEAD_BYTES } from '../logTail';
+import { hashOf, headHash, HEAD_BYTES } from '../logTail';
 import { applyBatch, newRunState, type RunState } from '../runState';
 import { refreshExperiments, RunWriter } from '../store';
 import { isDamage } from './damage';
@@ -27,6 +27,11 @@ export interface ImportedAppend {
   lines: number;
   /** What reading those lines gives: the same items, in log order, with no problems (every line was valid). */
   batch: LogBatch;
+  /**
+   * For an append at offset 0: the log's first bytes as written (up to HEAD_BYTES), hashed for the cursor instead
+   * of reading them back from the file.
+   */
+  head?: Uint8Array;
 }
 
 /** Where the index takes imported columns (an index that cannot answers false and reads the log at its next sync). */
@@ -78,7 +83,7 @@ export class ImportedColumns {
     const experimentBefore = old?.experiment;
     const c = state.cursor;
     const head = c.headLength < HEAD_BYTES && toOffset > c.headLength ? { length: Math.min(HEAD_BYTES, toOffset), hash: '' } : undefined;
-    if (head) head.hash = headHash(file, head.length);
+    if (head) head.hash = fromOffset === 0 && append.head && append.head.length >= head.length ? hashOf(append.head.subarray(0, head.length)) : headHash(file, head.length);
     const db = this.file.db;
     const writer = this.writerFor(db);
     db.exec('BEGIN');

@@ -325,6 +325,12 @@ function applyUpdate(message: Extract<HostToCompareMessage, { type: 'update' }>)
   axisLines.clear();
   const metricsChanged = message.metrics.length !== data.metrics.length;
   data = { ...data, runs: message.runs, metrics: message.metrics, summaries: message.summaries, summaryValues: message.summaryValues };
+  // An update is built from every line (compareUpdate.ts): the lines of charts still pending came with it.
+  if (data.pendingMetrics) {
+    delete data.pendingMetrics;
+    markPending(new Set());
+    if (awaitingLines) shownWhenInViewDrawn();
+  }
   if (metricsChanged) renderMetricPicker();
   renderLegend();
   tables.schedule();

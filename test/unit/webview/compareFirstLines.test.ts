@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { openRunIndex } from '../../../src/core/openRunIndex';
 import { compareContract, type CompareData } from '../../../src/shared/webviews/compare/contract';
 import { buildCompareDataInSlices, chartOrder, compareLinesInSlices, withLines } from '../../../src/vscode/webviews/compare/compareData';
+import { lineChanges } from '../../../src/vscode/webviews/compare/compareUpdate';
 import { RunLog } from '../../fixtures/runLog';
 import { loadWebview, PageClock, messagesOfType, repoRoot } from './webviewHarness';
 
@@ -129,6 +130,28 @@ test('compare page: lines coming a chart per message are drawn as each comes; th
     assert.ok(JSON.parse(h.document.body.dataset.timings ?? '{}').linesArrived, `the timings say when the lines were there: ${h.document.body.dataset.timings}`);
     assert.deepEqual(messagesOfType<{ type: 'drawn'; metric: string; lines: number }>(h, 'drawn').map((m) => [m.metric, m.lines]),
       [['train/acc', 2], ['train/loss', 2], ['val/loss', 2]]);
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+    await close();
+  }
+});
+
+test('compare page: a live update that comes before a chart\'s lines (it carries every line the page lacks) fills the charts still waiting', async () => {
+  const { data, rest, close } = await comparison(0);
+  const h = loadWebview('compare', undefined, { clock: new PageClock(1) });
+  try {
+    h.send({ type: 'data', data });
+    await h.frame();
+    h.send({ type: 'lines', metrics: ['train/acc'], lines: rest.filter((l) => l.metric === 'train/acc'), xAxis: 'step' });
+    await h.frame();
+    const sent = withLines(data, ['train/acc'], rest.filter((l) => l.metric === 'train/acc'));
+    h.canvasCalls.length = 0;
+    h.send({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, changes: lineChanges(sent.lines, rest) });
+    await h.frame();
+    assert.equal(h.document.querySelectorAll('.chart-card.loading').length, 0, 'no chart waits any more');
+    assert.ok(h.canvasCalls.some((c) => c.method === 'lineTo'), 'the lines were drawn');
+    assert.ok(h.document.body.dataset.drawn, 'the comparison counts as shown');
     assert.deepEqual(h.errors, []);
   } finally {
     h.close();

@@ -3,6 +3,9 @@ import * as vscode from 'vscode';
 import type { ComparePanelInfo } from '../../src/vscode/testApi';
 import { activateTrialbook, appendToLog, compareState, moreEvents, PAGE_START_MS, runPython, waitFor, WALKING_SKELETON_SCRIPT, workspaceDir, writeFixtureRun, writeRunLog } from './helpers';
 
+/** Bytes of one float64 per x and per y: a chart's lines on the channel. */
+const POINT_BYTES = 16;
+
 suite('Compare panel', () => {
   teardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -118,6 +121,50 @@ suite('Compare panel sent ahead', () => {
       return last?.ready && last.pointsSent[key] === 60 ? last : undefined;
     }, PAGE_START_MS, () => compareState(api));
     assert.equal(panel.dataSentAhead, 1);
+  });
+});
+
+suite('Compare panel of many runs', () => {
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('no message is bigger than one chart\'s lines: the first carries runs, params and summaries, the lines follow a chart per message, and the page draws them all', async function () {
+    this.timeout(150_000);
+    const { api } = await activateTrialbook();
+    const cap = vscode.workspace.getConfiguration('trialbook').get<number>('maxPointsPerLine', 1000);
+    const experiment = `many-${Date.now()}`;
+    const metrics = ['train/acc', 'train/loss', 'val/acc', 'val/loss'];
+    const runs = Array.from({ length: 40 }, (_, r) => writeRunLog({
+      experiment, name: `many-${r}`,
+      steps: Array.from({ length: 1200 }, (_, step) => Object.fromEntries(metrics.map((m, k) => [m, (k + 1) / (step + 1) + r / 100 + (step % 7) / 1000]))),
+    }));
+    await api.refresh();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const lastSeen = api.logLines().at(-1);
+    const since = (): string[] => { const lines = api.logLines(); return lastSeen === undefined ? lines : lines.slice(lines.lastIndexOf(lastSeen) + 1); };
+    await vscode.commands.executeCommand('trialbook.compareRuns', runs.map((r) => r.id));
+    const panel = await waitFor<ComparePanelInfo>('the comparison of 40 runs posted with every line', () => {
+      const last = api.comparePanels().at(-1);
+      return last?.ready && Object.keys(last.pointsSent).length === runs.length * metrics.length ? last : undefined;
+    }, PAGE_START_MS, () => compareState(api));
+    const messages = panel.messages ?? [];
+    const [first, ...rest] = messages;
+    // The runs, params and summaries of 40 runs: a few kilobytes. A chart's lines: 40 lines of at most `cap` points.
+    assert.equal(first?.type, 'data', JSON.stringify(messages));
+    assert.ok((first?.bytes ?? Infinity) <= 64 * 1024, `the first message: ${first?.bytes} bytes`);
+    const chartBytes = runs.length * cap * POINT_BYTES + 16 * 1024;
+    const lines = rest.filter((m) => m.type === 'lines');
+    assert.ok(lines.length >= metrics.length, `a lines message per chart: ${JSON.stringify(messages)}`);
+    for (const m of lines) {
+      assert.equal(m.metrics?.length, 1, `one chart per message: ${JSON.stringify(m)}`);
+      assert.ok(m.bytes <= chartBytes, `${m.metrics?.join()}: ${m.bytes} bytes (one chart's lines: at most ${chartBytes})`);
+    }
+    // The page drew every chart with every run's line as its message came.
+    for (const metric of metrics) {
+      await waitFor(`the page to draw ${metric} with 40 lines`, () => since().some((l) => l.includes(`Compare: drew ${metric} (40 lines)`)) || undefined,
+        PAGE_START_MS, () => compareState(api));
+    }
   });
 });
 

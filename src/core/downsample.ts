@@ -45,21 +45,34 @@ export function downsampleMinMax(xs: ArrayLike<number>, ys: ArrayLike<number>, c
         if (hi < 0 || v > hiV) { hi = i; hiV = v; }
       }
     }
-    // The kept points in x order, each once (-1 marks one that is absent).
-    let p0 = lo;
-    let p1 = hi;
-    let p2 = nan;
-    let t: number;
-    if (p0 > p1) { t = p0; p0 = p1; p1 = t; }
-    if (p1 > p2) { t = p1; p1 = p2; p2 = t; }
-    if (p0 > p1) { t = p0; p0 = p1; p1 = t; }
-    if (p0 >= 0) { x.push(xs[p0] as number); y.push(ys[p0] as number); }
-    if (p1 >= 0 && p1 !== p0) { x.push(xs[p1] as number); y.push(ys[p1] as number); }
-    if (p2 >= 0 && p2 !== p1) { x.push(xs[p2] as number); y.push(ys[p2] as number); }
+    for (let k = 0, m = keptInOrder(lo, hi, nan); k < m; k++) {
+      const p = kept[k] as number;
+      x.push(xs[p] as number);
+      y.push(ys[p] as number);
+    }
   }
   x.push(xs[count - 1] as number);
   y.push(ys[count - 1] as number);
   return { x, y };
+}
+
+/** keptInOrder's answer (no closure: one would move the callers' arrays out of registers in their hot loops). */
+const kept = new Int32Array(3);
+
+/** A bucket's kept points (lowest, highest, first NaN; -1 where absent) into `kept`, in x order, each once; answers how many. */
+function keptInOrder(lo: number, hi: number, nan: number): number {
+  let p0 = lo;
+  let p1 = hi;
+  let p2 = nan;
+  let t: number;
+  if (p0 > p1) { t = p0; p0 = p1; p1 = t; }
+  if (p1 > p2) { t = p1; p1 = p2; p2 = t; }
+  if (p0 > p1) { t = p0; p0 = p1; p1 = t; }
+  let m = 0;
+  if (p0 >= 0) kept[m++] = p0;
+  if (p1 >= 0 && p1 !== p0) kept[m++] = p1;
+  if (p2 >= 0 && p2 !== p1) kept[m++] = p2;
+  return m;
 }
 
 /** A line's points as typed arrays (x ascending). */
@@ -108,16 +121,7 @@ export function envelope(xs: Float64Array, ys: Float64Array, count: number, colu
         if (hi < 0 || v > hiV) { hi = i; hiV = v; }
       }
     }
-    let p0 = lo;
-    let p1 = hi;
-    let p2 = nan;
-    let t: number;
-    if (p0 > p1) { t = p0; p0 = p1; p1 = t; }
-    if (p1 > p2) { t = p1; p1 = p2; p2 = t; }
-    if (p0 > p1) { t = p0; p0 = p1; p1 = t; }
-    if (p0 >= 0) keep(p0);
-    if (p1 >= 0 && p1 !== p0) keep(p1);
-    if (p2 >= 0 && p2 !== p1) keep(p2);
+    for (let k = 0, m = keptInOrder(lo, hi, nan); k < m; k++) keep(kept[k] as number);
   }
   keep(last);
   return { x: x.slice(0, out), y: y.slice(0, out) };

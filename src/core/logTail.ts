@@ -136,7 +136,12 @@ function hashHead(fd: number, length: number): string {
   const buf = Buffer.alloc(length);
   const bytesRead = readSync(fd, buf, 0, length, 0);
   if (bytesRead < length) return '';
-  return createHash('sha1').update(buf).digest('hex');
+  return hashOf(buf);
+}
+
+/** The hash a log's head is known by (the bytes already read). */
+export function hashOf(head: Uint8Array): string {
+  return createHash('sha1').update(head).digest('hex');
 }
 
 /** Hash of the first `length` bytes of a file ('' when it is shorter). */

@@ -278,6 +278,7 @@ class WorkspaceIndex implements RunIndex {
         await this.file.save();
       } finally {
         this.closed = true;
+        this.imported.close();
         this.file.close();
       }
     });

@@ -31,7 +31,7 @@ export interface RunsTreeExperimentItem {
 export interface ComparePanelInfo {
   runIds: string[];
   metrics: string[];
-  /** True once the webview sent its ready message and received data. */
+  /** True once the webview sent its ready message and was posted the comparison with every charted line. */
   ready: boolean;
   /** Points per line in the last series message sent to the webview, by `${runId}/${metric}`. */
   pointsSent: Record<string, number>;
@@ -48,6 +48,11 @@ export interface ComparePanelInfo {
   xMissing: string[];
   /** The run picker's last answer. */
   runMatches?: { filter: string; runIds: string[]; total: number; error?: string };
+  /**
+   * The comparison messages (`data`, `lines`, `update`) posted since the latest `data` (that one first), with their
+   * size on the webview channel (typed arrays' buffers whole, the rest as JSON) and, for `lines`, their metrics.
+   */
+  messages?: Array<{ type: string; bytes: number; metrics?: string[] }>;
   /** The media keys last sent, by section (images, histograms, tables, matrices, curves, texts). */
   mediaKeys?: Record<string, string[]>;
 }

@@ -3,6 +3,9 @@ import * as vscode from 'vscode';
 import type { ComparePanelInfo } from '../../src/vscode/testApi';
 import { activateTrialbook, appendToLog, compareState, moreEvents, PAGE_START_MS, runPython, waitFor, WALKING_SKELETON_SCRIPT, workspaceDir, writeFixtureRun, writeRunLog } from './helpers';
 
+/** Bytes of one float64 per x and per y: a chart's lines on the channel. */
+const POINT_BYTES = 16;
+
 suite('Compare panel', () => {
   teardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -121,6 +124,50 @@ suite('Compare panel sent ahead', () => {
   });
 });
 
+suite('Compare panel of many runs', () => {
+  teardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('no message is bigger than one chart\'s lines: the first carries runs, params and summaries, the lines follow a chart per message, and the page draws them all', async function () {
+    this.timeout(150_000);
+    const { api } = await activateTrialbook();
+    const cap = vscode.workspace.getConfiguration('trialbook').get<number>('maxPointsPerLine', 1000);
+    const experiment = `many-${Date.now()}`;
+    const metrics = ['train/acc', 'train/loss', 'val/acc', 'val/loss'];
+    const runs = Array.from({ length: 40 }, (_, r) => writeRunLog({
+      experiment, name: `many-${r}`,
+      steps: Array.from({ length: 1200 }, (_, step) => Object.fromEntries(metrics.map((m, k) => [m, (k + 1) / (step + 1) + r / 100 + (step % 7) / 1000]))),
+    }));
+    await api.refresh();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const lastSeen = api.logLines().at(-1);
+    const since = (): string[] => { const lines = api.logLines(); return lastSeen === undefined ? lines : lines.slice(lines.lastIndexOf(lastSeen) + 1); };
+    await vscode.commands.executeCommand('trialbook.compareRuns', runs.map((r) => r.id));
+    const panel = await waitFor<ComparePanelInfo>('the comparison of 40 runs posted with every line', () => {
+      const last = api.comparePanels().at(-1);
+      return last?.ready && Object.keys(last.pointsSent).length === runs.length * metrics.length ? last : undefined;
+    }, PAGE_START_MS, () => compareState(api));
+    const messages = panel.messages ?? [];
+    const [first, ...rest] = messages;
+    // The runs, params and summaries of 40 runs: a few kilobytes. A chart's lines: 40 lines of at most `cap` points.
+    assert.equal(first?.type, 'data', JSON.stringify(messages));
+    assert.ok((first?.bytes ?? Infinity) <= 64 * 1024, `the first message: ${first?.bytes} bytes`);
+    const chartBytes = runs.length * cap * POINT_BYTES + 16 * 1024;
+    const lines = rest.filter((m) => m.type === 'lines');
+    assert.ok(lines.length >= metrics.length, `a lines message per chart: ${JSON.stringify(messages)}`);
+    for (const m of lines) {
+      assert.equal(m.metrics?.length, 1, `one chart per message: ${JSON.stringify(m)}`);
+      assert.ok(m.bytes <= chartBytes, `${m.metrics?.join()}: ${m.bytes} bytes (one chart's lines: at most ${chartBytes})`);
+    }
+    // The page drew every chart with every run's line as its message came.
+    for (const metric of metrics) {
+      await waitFor(`the page to draw ${metric} with 40 lines`, () => since().some((l) => l.includes(`Compare: drew ${metric} (40 lines)`)) || undefined,
+        PAGE_START_MS, () => compareState(api));
+    }
+  });
+});
+
 suite('Compare panel: runs picked in the panel, x axis by a metric', () => {
   teardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -173,7 +220,7 @@ suite('Compare panel: an x-axis switch the page makes from the lines it holds', 
   test('the charts the page lacks on the new axis are sent, a chart per message; what it was sent already is not sent again', async function () {
     this.timeout(150_000);
     const { api } = await activateTrialbook();
-    const run = writeRunLog({ experiment: `switch-${Date.now()}`, name: 'switch', steps: Array.from({ length: 40 }, (_, step) => ({ loss: 1 / (step + 1), acc: step / 40 })) });
+    const run = writeRunLog({ experiment: `switch-${Date.now()}`, name: 'switch', finished: false, steps: Array.from({ length: 40 }, (_, step) => ({ loss: 1 / (step + 1), acc: step / 40 })) });
     await api.refresh();
     await vscode.commands.executeCommand('trialbook.compareRuns', [run.id]);
     const panelId = await waitFor('a ready compare panel', () => api.webviewPanels().filter((p) => p.kind === 'compare' && p.ready).at(-1)?.id, PAGE_START_MS, () => compareState(api));
@@ -186,11 +233,15 @@ suite('Compare panel: an x-axis switch the page makes from the lines it holds', 
     await api.postFromWebview(panelId, { type: 'setView', selectedMetrics: ['acc', 'loss'], xAxis: 'wall', held: true, pending: ['loss'] });
     await waitFor('the comparison kept on wall time', () => (info()?.xAxis === 'wall' ? true : undefined), 10_000, () => JSON.stringify(info()));
     assert.deepEqual(info()?.linesSent.slice(before), [], 'relative time\'s loss went already: not again');
-    // ...then back to steps lacking loss (its steps came in the data, which the page is taken to have dropped).
+    // New points: the update makes the page drop the lines it held; back to steps, it lacks loss's and gets them.
+    const updates = info()?.updatesSent ?? 0;
+    appendToLog(run, moreEvents(run).series(20, (step) => ({ loss: 1 / (step + 41), acc: (step + 40) / 60 }), 40).text());
+    await waitFor('a live update', () => ((info()?.updatesSent ?? 0) > updates ? true : undefined), 20_000, () => JSON.stringify(info()));
+    assert.deepEqual(info()?.linesSent, [], 'forgotten with the update');
     await api.postFromWebview(panelId, { type: 'setView', selectedMetrics: ['acc', 'loss'], xAxis: 'step', held: true, pending: ['loss'] });
     await waitFor('loss sent on steps', () => (info()?.linesSent.includes('step/loss') ? true : undefined), 10_000, () => JSON.stringify(info()));
     await waitFor('the comparison kept on steps', () => (info()?.xAxis === 'step' ? true : undefined), 10_000, () => JSON.stringify(info()));
-    assert.deepEqual(info()?.linesSent.slice(before), ['step/loss'], 'only the chart asked for');
+    assert.deepEqual(info()?.linesSent, ['step/loss'], 'only the chart asked for');
     assert.equal(info()?.dataSent, dataSent, 'no whole comparison sent again');
   });
 });

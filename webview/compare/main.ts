@@ -224,7 +224,8 @@ function addChart(current: CompareData, metric: string, grid: HTMLElement): void
     const chart = new MetricChart(canvas, metric, current, chartView(), { onZoom: zoomed });
     charts.push(chart);
     hover.attach(chart, canvas.parentElement ?? card);
-    host.post({ type: 'drawn', metric, lines: chart.lineCount, ms: performance.now() - started });
+    // A chart whose lines are on their way reports when they came (applyLines).
+    if (!current.pendingMetrics?.includes(metric)) host.post({ type: 'drawn', metric, lines: chart.lineCount, ms: performance.now() - started });
     png.addEventListener('click', () => host.post({ type: 'savePng', metric, dataUrl: chart.png() }));
   }
 }
@@ -262,6 +263,28 @@ function render(next: CompareData): void {
   // The charts are painted first; the tables (thousands of cells at 100 runs) after that frame.
   tables.schedule();
   mark('chartsBuilt');
+  awaitingLines = true;
+  shownWhenInViewDrawn();
+}
+
+/**
+ * Set by a full render until its charts in view have their lines (the host sends them a chart per message after the
+ * runs, params and summaries): the frame painted then is the comparison shown (`drawn`, the timings' `painted`).
+ */
+let awaitingLines = false;
+
+/** Stamps the comparison drawn once no chart in view waits for its lines; else counts a redraw. */
+function shownWhenInViewDrawn(): void {
+  const waiting = awaitingLines && [...chartsBox.querySelectorAll<HTMLElement>('.chart-card.loading')].some((card) => {
+    const r = card.getBoundingClientRect();
+    return r.bottom >= 0 && r.top <= window.innerHeight;
+  });
+  if (!awaitingLines || waiting) {
+    redrawn(false);
+    return;
+  }
+  awaitingLines = false;
+  mark('linesArrived');
   document.body.dataset.drawn = String(Date.now());
   redrawn(true);
 }
@@ -293,9 +316,14 @@ function applyLines(metrics: readonly string[], lines: CompareData['lines'], axi
   const pending = (shown.pendingMetrics ?? []).filter((m) => !arrived.has(m));
   if (pending.length) shown.pendingMetrics = pending;
   else delete shown.pendingMetrics;
-  for (const chart of charts) if (arrived.has(chart.metric)) chart.replaceData(shown, chartView());
+  for (const chart of charts) {
+    if (!arrived.has(chart.metric)) continue;
+    const started = performance.now();
+    chart.replaceData(shown, chartView());
+    host.post({ type: 'drawn', metric: chart.metric, lines: chart.lineCount, ms: performance.now() - started });
+  }
   markPending(new Set(pending));
-  redrawn(false);
+  shownWhenInViewDrawn();
 }
 
 /** Live runs: new points go into the existing charts; tables and legend follow the new summaries. */
@@ -308,6 +336,12 @@ function applyUpdate(message: Extract<HostToCompareMessage, { type: 'update' }>)
   axisLines.clear();
   const metricsChanged = message.metrics.length !== data.metrics.length;
   data = { ...data, runs: message.runs, metrics: message.metrics, summaries: message.summaries, summaryValues: message.summaryValues };
+  // An update is built from every line (compareUpdate.ts): the lines of charts still pending came with it.
+  if (data.pendingMetrics) {
+    delete data.pendingMetrics;
+    markPending(new Set());
+    if (awaitingLines) shownWhenInViewDrawn();
+  }
   if (metricsChanged) renderMetricPicker();
   renderLegend();
   tables.schedule();

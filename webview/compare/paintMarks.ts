@@ -24,7 +24,8 @@ function loadMarks(): void {
   marks.scriptStarted = scriptStarted;
 }
 
-export function mark(stage: 'ready' | 'dataArrived' | 'chartsBuilt'): void {
+/** `linesArrived`: the lines of the charts in view are there (they follow the first message, a chart per message). */
+export function mark(stage: 'ready' | 'dataArrived' | 'chartsBuilt' | 'linesArrived'): void {
   if (stage === 'ready' && typeof performance.getEntriesByType === 'function') loadMarks();
   marks[stage] = Date.now();
 }

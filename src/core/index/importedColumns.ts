@@ -6,9 +6,10 @@
 // cursor elsewhere, another writer, a log replaced) is left to the next sync, which reads the file as always. The
 // log stays the durable record: a rebuild reads it and gives the same index (test/unit/sources/importedColumns.test.ts).
 import { statSync } from 'node:fs';
+import type { Database } from 'sql.js';
 import { join } from 'node:path';
 import type { LogBatch } from '../logBatches';
-import { headHash, HEAD_BYTES } from '../logTail';
+import { hashOf, headHash, HEAD_BYTES } from '../logTail';
 import { applyBatch, newRunState, type RunState } from '../runState';
 import { refreshExperiments, RunWriter } from '../store';
 import { isDamage } from './damage';
@@ -26,13 +27,39 @@ export interface ImportedAppend {
   lines: number;
   /** What reading those lines gives: the same items, in log order, with no problems (every line was valid). */
   batch: LogBatch;
+  /**
+   * For an append at offset 0: the log's first bytes as written (up to HEAD_BYTES), hashed for the cursor instead
+   * of reading them back from the file.
+   */
+  head?: Uint8Array;
 }
 
 /** Where the index takes imported columns (an index that cannot answers false and reads the log at its next sync). */
 export type ImportedSink = (append: ImportedAppend) => Promise<boolean>;
 
 export class ImportedColumns {
+  /**
+   * Statements kept across appends while the database stays the same one: a first import hands one append per run,
+   * and preparing a writer's dozen statements for each was about a tenth of the index's part (a database replaced
+   * since, by a reload or a rebuild, closed them with it: a new writer is made).
+   */
+  private writer: { db: Database; writer: RunWriter } | undefined;
+
   constructor(private readonly file: DatabaseFile, private readonly catalog: RunCatalog, private readonly runsDir: string) {}
+
+  private writerFor(db: Database): RunWriter {
+    if (this.writer?.db === db) return this.writer.writer;
+    const writer = new RunWriter(db);
+    this.writer = { db, writer };
+    return writer;
+  }
+
+  /** Frees the kept statements (the index closing; a later append prepares them again). */
+  close(): void {
+    const w = this.writer;
+    this.writer = undefined;
+    if (w && w.db === this.file.db) w.writer.close();
+  }
 
   /**
    * Applies an append when the index's cursor ends where it starts and the log ends where it ends; false (nothing
@@ -56,9 +83,9 @@ export class ImportedColumns {
     const experimentBefore = old?.experiment;
     const c = state.cursor;
     const head = c.headLength < HEAD_BYTES && toOffset > c.headLength ? { length: Math.min(HEAD_BYTES, toOffset), hash: '' } : undefined;
-    if (head) head.hash = headHash(file, head.length);
+    if (head) head.hash = fromOffset === 0 && append.head && append.head.length >= head.length ? hashOf(append.head.subarray(0, head.length)) : headHash(file, head.length);
     const db = this.file.db;
-    const writer = new RunWriter(db);
+    const writer = this.writerFor(db);
     db.exec('BEGIN');
     try {
       applyBatch(state, append.batch);
@@ -77,8 +104,6 @@ export class ImportedColumns {
       // Memory and database no longer agree: back to the saved state (a damaged database is the caller's to set aside).
       if (!isDamage(err)) this.file.loadFromDisk(false);
       throw err;
-    } finally {
-      writer.close();
     }
     this.catalog.runs.set(runId, state);
     this.file.markDirty();

@@ -8,11 +8,12 @@
 // imported twice. The log is appended first and the cursor written after (atomically): a crash in between can at
 // worst repeat the last delta's points, never lose any.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync, writevSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { errorMessage } from '../../shared/errorMessage';
 import type { Logger } from '../model';
-import type { ImportedSink } from '../index/importedColumns';
+import type { ImportedAppend, ImportedSink } from '../index/importedColumns';
+import { HEAD_BYTES } from '../logTail';
 import { ImportLedger } from './importLedger';
 import { importedBatch } from './mirrorColumns';
 import { changedMetaLines, endLine, metricLines, resumeLine, richSummary, startLines, warningLine, type StartInfo } from './mirrorEvents';
@@ -217,21 +218,36 @@ async function mirrorRun(reader: SourceReader, ref: SourceRunRef, runId: string,
     // The index takes the lines as columns instead of reading them back (index/importedColumns.ts); when it cannot, it reads the log.
     const batch = importedBatch(before, points, after);
     if (batch) {
-      try { await sink({ runId, fromOffset: written.fromOffset, toOffset: written.toOffset, lines: batch.lines, batch }); } catch { /* the next sync reads the log */ }
+      const append: ImportedAppend = { runId, fromOffset: written.fromOffset, toOffset: written.toOffset, lines: batch.lines, batch };
+      if (written.fromOffset === 0) append.head = written.head;
+      try { await sink(append); } catch { /* the next sync reads the log */ }
     }
   }
   return written.bytes;
 }
 
-/** Appends the lines to the log in one write; where the log ended before and after (another writer shows as a gap). */
-function appendLog(file: string, before: string, points: Buffer, after: string): { fromOffset: number; toOffset: number; bytes: number } {
-  const bytes = before === '' && after === '' ? points : Buffer.concat([Buffer.from(before, 'utf8'), points, Buffer.from(after, 'utf8')]);
+/**
+ * Appends the lines to the log in one write (gathered: the points, a few hundred KB for a run's first import, are
+ * not copied into one buffer with the lines around them); where the log ended before and after (another writer
+ * shows as a gap).
+ */
+function appendLog(file: string, before: string, points: Buffer, after: string): { fromOffset: number; toOffset: number; bytes: number; head: Uint8Array } {
+  const parts = [Buffer.from(before, 'utf8'), points, Buffer.from(after, 'utf8')].filter((b) => b.length > 0);
+  const bytes = parts.reduce((n, b) => n + b.length, 0);
   const fd = openSync(file, 'a');
   try {
     const fromOffset = fstatSync(fd).size;
-    let done = 0;
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-    return { fromOffset, toOffset: fstatSync(fd).size, bytes: bytes.length };
+    let done = parts.length > 0 ? writevSync(fd, parts) : 0;
+    // A write cut short (rare for a file) goes on from where it stopped.
+    for (const b of parts) {
+      if (done >= b.length) { done -= b.length; continue; }
+      let at = done;
+      while (at < b.length) at += writeSync(fd, b, at, b.length - at);
+      done = 0;
+    }
+    // What was written first (the head of a new log: the index hashes it rather than reading it back).
+    const head = Buffer.concat(parts, Math.min(bytes, HEAD_BYTES)); // copies those bytes only
+    return { fromOffset, toOffset: fstatSync(fd).size, bytes, head };
   } finally {
     closeSync(fd);
   }

@@ -249,6 +249,36 @@ describe('sources: imported columns handed to the index', () => {
     }
   });
 
+  it('appends keep going into the database in use across a save and a rebuild (statements kept between appends)', async () => {
+    const logdir = join(tmp, 'tb');
+    const file = writeTbEventFile(join(logdir, 'kept'), t0, scalars(0, 40));
+    const trialbookDir = join(tmp, '.trialbook');
+    const log = captureLog();
+    const { index, read } = await openIndex(trialbookDir, log);
+    const follower = new SourceFollower(join(trialbookDir, 'runs'), log);
+    const more = (from: number, to: number): void => {
+      appendFileSync(file, Buffer.concat([...scalars(from, to)].map((s) => tbEvent({ wallTime: s.wallTime + 30, step: s.step, scalars: [{ tag: s.tag, value: s.value }] }))));
+    };
+    try {
+      follower.setSources([{ path: logdir }], tmp);
+      const seen = handing(follower, index);
+      await follower.pass();
+      await index.save(); // the database exported: its statements stay usable
+      more(40, 60);
+      await follower.pass();
+      await index.rebuild(); // a new database: the statements of the old one went with it
+      read.length = 0; // the rebuild read the log; what is handed from here on must not be read again
+      more(60, 80);
+      await follower.pass();
+      assert.deepEqual([seen.taken.length, seen.refused.length], [3, 0], 'each pass handed its lines over');
+      assert.equal(index.getRun(seen.taken[0]!)?.metrics.loss?.count, 80);
+      await assertSameAsRebuild(index, trialbookDir, read, seen.taken);
+    } finally {
+      await index.close();
+      follower.close();
+    }
+  });
+
   it('an append whose start the index has not read is refused; the sync reads the log instead', async () => {
     const logdir = join(tmp, 'tb');
     const file = writeTbEventFile(join(logdir, 'late'), t0, scalars(0, 30));

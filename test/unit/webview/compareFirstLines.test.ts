@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRunIndex } from '../../../src/core/openRunIndex';
 import { compareContract, type CompareData } from '../../../src/shared/webviews/compare/contract';
-import { buildCompareDataInSlices, chartOrder, compareLinesInSlices } from '../../../src/vscode/webviews/compare/compareData';
+import { buildCompareDataInSlices, chartOrder, compareLinesInSlices, withLines } from '../../../src/vscode/webviews/compare/compareData';
+import { lineChanges } from '../../../src/vscode/webviews/compare/compareUpdate';
 import { RunLog } from '../../fixtures/runLog';
-import { loadWebview, PageClock, repoRoot } from './webviewHarness';
+import { loadWebview, PageClock, messagesOfType, repoRoot } from './webviewHarness';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const runIds = ['20261127T000000000-aaaaaaaaaa', '20261127T000001000-bbbbbbbbbb'];
@@ -74,6 +75,83 @@ test('compare page: a chart whose lines are pending says Loading…, and draws t
     await h.frame();
     assert.equal(h.document.querySelectorAll('.chart-card.loading').length, 0, 'no chart waits any more');
     assert.ok(h.canvasCalls.some((c) => c.method === 'lineTo'), 'the new lines were drawn');
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+    await close();
+  }
+});
+
+test('compare data: with no charts in view asked for (a new comparison\'s first message), no lines, every chart pending in the page\'s order', async () => {
+  const { data, rest, close } = await comparison(0);
+  try {
+    assert.deepEqual(data.lines, []);
+    assert.deepEqual(data.pendingMetrics, ['train/acc', 'train/loss', 'val/loss']);
+    assert.equal(data.runs.length, 2, 'the runs, params and summaries are all there');
+    assert.equal(rest.length, 6);
+    // The lines of one chart posted: the page holds them, that chart is no longer pending.
+    const one = withLines(data, ['train/acc'], rest.filter((l) => l.metric === 'train/acc'));
+    assert.deepEqual(one.pendingMetrics, ['train/loss', 'val/loss']);
+    assert.equal(one.lines.length, 2);
+    assert.deepEqual(data.lines, [], 'the first message is left as it was');
+    const all = withLines(withLines(one, ['train/loss'], rest.filter((l) => l.metric === 'train/loss')), ['val/loss'], rest.filter((l) => l.metric === 'val/loss'));
+    assert.equal(all.pendingMetrics, undefined);
+    assert.equal(all.lines.length, 6);
+  } finally {
+    await close();
+  }
+});
+
+test('compare page: lines coming a chart per message are drawn as each comes; the comparison counts as shown once the charts in view have them', async () => {
+  const { data, rest, close } = await comparison(0);
+  const h = loadWebview('compare', undefined, { clock: new PageClock(1) });
+  try {
+    h.send({ type: 'data', data });
+    await h.frame();
+    assert.equal(h.document.querySelectorAll('.chart-card.loading').length, 3, 'every chart waits for its lines');
+    h.clock?.tick(1);
+    await h.frame();
+    h.clock?.tick(1);
+    assert.equal(h.document.body.dataset.drawn, undefined, 'not shown before the charts in view have their lines');
+    assert.equal(h.document.body.dataset.timings, undefined, 'no paint counted as the comparison shown');
+    assert.deepEqual(messagesOfType<{ type: 'drawn' }>(h, 'drawn'), [], 'no chart reported drawn without its lines');
+    for (const metric of data.pendingMetrics ?? []) {
+      h.canvasCalls.length = 0;
+      h.send({ type: 'lines', metrics: [metric], lines: rest.filter((l) => l.metric === metric), xAxis: 'step' });
+      await h.frame();
+      assert.equal(h.document.querySelector(`.chart-card[data-metric="${metric}"]`)?.classList.contains('loading'), false, metric);
+      assert.ok(h.canvasCalls.some((c) => c.method === 'lineTo'), `${metric}: its lines were drawn when they came`);
+    }
+    assert.ok(h.document.body.dataset.drawn, 'shown once every chart in view has its lines');
+    // Stamped after the next paint (a task queued from its animation frame, on the page's clock).
+    h.clock?.tick(1);
+    await h.frame();
+    h.clock?.tick(1);
+    assert.ok(JSON.parse(h.document.body.dataset.timings ?? '{}').linesArrived, `the timings say when the lines were there: ${h.document.body.dataset.timings}`);
+    assert.deepEqual(messagesOfType<{ type: 'drawn'; metric: string; lines: number }>(h, 'drawn').map((m) => [m.metric, m.lines]),
+      [['train/acc', 2], ['train/loss', 2], ['val/loss', 2]]);
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+    await close();
+  }
+});
+
+test('compare page: a live update that comes before a chart\'s lines (it carries every line the page lacks) fills the charts still waiting', async () => {
+  const { data, rest, close } = await comparison(0);
+  const h = loadWebview('compare', undefined, { clock: new PageClock(1) });
+  try {
+    h.send({ type: 'data', data });
+    await h.frame();
+    h.send({ type: 'lines', metrics: ['train/acc'], lines: rest.filter((l) => l.metric === 'train/acc'), xAxis: 'step' });
+    await h.frame();
+    const sent = withLines(data, ['train/acc'], rest.filter((l) => l.metric === 'train/acc'));
+    h.canvasCalls.length = 0;
+    h.send({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, changes: lineChanges(sent.lines, rest) });
+    await h.frame();
+    assert.equal(h.document.querySelectorAll('.chart-card.loading').length, 0, 'no chart waits any more');
+    assert.ok(h.canvasCalls.some((c) => c.method === 'lineTo'), 'the lines were drawn');
+    assert.ok(h.document.body.dataset.drawn, 'the comparison counts as shown');
     assert.deepEqual(h.errors, []);
   } finally {
     h.close();

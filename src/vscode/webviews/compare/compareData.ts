@@ -71,14 +71,17 @@ export async function buildCompareDataInSlices(
   xAxis: XAxisKind,
   maxPoints: number,
   xMetric?: string,
-  /** Charts the page shows without scrolling: only their lines are read now, the rest are `pendingMetrics`. */
+  /**
+   * Charts whose lines are read now, in the page's order; the rest are `pendingMetrics` (0: none, the message carries
+   * the runs, params and summaries only). Undefined: every line.
+   */
   chartsInView?: number,
 ): Promise<CompareData> {
   // X by a metric pairs whole series in one pass (xByMetric.ts): not sliced.
   if (xAxis === 'metric') return buildCompareData(index, runIds, requestedMetrics, xAxis, maxPoints, xMetric);
   const { runs, metrics, selectedMetrics } = compareSelection(index, runIds, requestedMetrics);
   const order = chartOrder(metrics, selectedMetrics);
-  const first = chartsInView === undefined ? order : order.slice(0, Math.max(1, chartsInView));
+  const first = chartsInView === undefined ? order : order.slice(0, Math.max(0, chartsInView));
   const series = await readSeriesInSlices(index, runs.map((r) => r.id), first, xAxis, maxPoints);
   // Building the message (100 runs' details, summaries, the lines packed: about 30 ms) and posting it (VS Code copies
   // and serializes megabytes) each take a task of their own: run back to back with the last read they made one long
@@ -89,6 +92,19 @@ export async function buildCompareDataInSlices(
   await yieldToHost();
   const pending = order.slice(first.length);
   return pending.length ? { ...data, pendingMetrics: pending } : data;
+}
+
+/**
+ * `data` with the lines of `metrics` (posted in a `lines` message of its axis) added, and those metrics no longer
+ * pending: what the page holds once that message came.
+ */
+export function withLines(data: CompareData, metrics: readonly string[], lines: readonly CompareLine[]): CompareData {
+  const arrived = new Set(metrics);
+  const next: CompareData = { ...data, lines: [...data.lines.filter((l) => !arrived.has(l.metric)), ...lines] };
+  const pending = (data.pendingMetrics ?? []).filter((m) => !arrived.has(m));
+  if (pending.length) next.pendingMetrics = pending;
+  else delete next.pendingMetrics;
+  return next;
 }
 
 /** The charted metrics in the order the page lays them out (by section, as metricSections groups them). */

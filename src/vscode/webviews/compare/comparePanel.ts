@@ -9,7 +9,8 @@ import {
 import { ContextKey, compareViewType } from '../../commandIds';
 import type { ComparePanelInfo } from '../../testApi';
 import { HostedWebview, type PageSpec } from '../hostedWebview';
-import { buildCompareDataInSlices, chartOrder, otherAxis, pointsForWidth, postPendingLines, prefetchSeries } from './compareData';
+import { buildCompareDataInSlices, chartOrder, otherAxis, pointsForWidth, postPendingLines, prefetchSeries, withLines } from './compareData';
+import { messageBytes } from '../messageBytes';
 import { exportComparisonCsv, saveChartPng } from './compareExports';
 import { canUpdate, lineChanges } from './compareUpdate';
 import { CompareMediaHost, runsResourceRoot } from './compareMediaHost';
@@ -31,13 +32,15 @@ interface Ahead {
   readonly changes: number;
 }
 
-/** linesPosted's key: relative and wall time are one kind (the page converts between them). */
+/** chartsPosted's key: relative and wall time are one kind (the page converts between them). */
 const postedKey = (xAxis: XAxisKind, metric: string): string => `${xAxis === 'step' ? 'step' : 'time'}\u0000${metric}`;
 
 export const comparePage: PageSpec = { viewType: compareViewType, title: 'Compare Runs', script: 'compare.js', styles: ['compare.css'] };
 
 /** Live runs change often: at most four updates a second. */
 const UPDATE_INTERVAL_MS = 250;
+/** Comparison messages kept for the tests (a comparison of many charts posts two per chart: both x axes). */
+const MESSAGES_KEPT = 200;
 /** Matches the run picker lists; the rest are counted (narrow the filter to see them). */
 const RUN_MATCH_LIMIT = 200;
 
@@ -48,8 +51,6 @@ export class ComparePanel {
   private xAxis: XAxisKind;
   private xMetric: string | undefined;
   private chartPixelWidth: number | undefined;
-  /** Charts the page shows without scrolling: their lines go first. */
-  private chartsInView: number | undefined;
   /** What the page holds, for live updates; undefined until it has received a full comparison. */
   private lastData: CompareData | undefined;
   private pointsSent = new Map<string, number>();
@@ -57,7 +58,7 @@ export class ComparePanel {
    * Charts whose lines went in a `lines` message since the page's last `data` or `update` (which make it forget
    * what it held), by kind of axis (steps, or time: the page converts relative ↔ wall): a switch does not ask again.
    */
-  private readonly linesPosted = new Set<string>();
+  private readonly chartsPosted = new Set<string>();
   /** The same `lines` messages in order, as `${xAxis}/${metric}`, for the tests. */
   private linesLog: string[] = [];
   /** Requests to send, counted: only the latest one's data is posted. */
@@ -76,6 +77,8 @@ export class ComparePanel {
    * is idle meanwhile) into the index's cache, where the page's first request finds them; stopped by any request.
    */
   private prefetched: Prefetch | undefined;
+  /** The comparison messages (`data`, `lines`, `update`) posted since the latest `data`, with their sizes, for the tests. */
+  private readonly messages: Array<{ type: string; bytes: number; metrics?: string[] }> = [];
   /** The run picker's last answer, for the tests. */
   private lastRunMatches: { filter: string; runIds: string[]; total: number; error?: string } | undefined;
   private readonly media: CompareMediaHost;
@@ -147,8 +150,11 @@ export class ComparePanel {
   /**
    * A new page: its comparison is built and posted while VS Code creates the webview (a second or more, the host idle
    * meanwhile), so that it crosses to the page during the load and is there when the page has run its script; the
-   * page's ready message then only starts what follows the first message. Needs the chart width comparison pages last
-   * reported (the points per line depend on it); the first panel of a window reads ahead instead (prefetch).
+   * page's ready message then only starts what follows the first message. That message carries no lines (at 100 runs
+   * the lines of the charts in view made it 2.7 MB, which VS Code serialized and copied in one task of 80 ms or more);
+   * the charts in view follow a chart per message, each read and posted in tasks of its own, while the page loads.
+   * Needs the chart width comparison pages last reported (the points per line depend on it); the first panel of a
+   * window reads ahead instead (prefetch).
    */
   private sendAhead(): void {
     const { chartPixelWidth, chartsInView } = this.ctx.layout;
@@ -164,16 +170,24 @@ export class ComparePanel {
     const current = (): boolean => sending === this.sends && !this.webview.host.isReady && generation === this.webview.host.pageGeneration;
     void this.ctx.host.get()
       .then(async (index) => {
-        const data = await buildCompareDataInSlices(index, runIds, metrics, xAxis, maxPoints, undefined, chartsInView);
+        const data = await buildCompareDataInSlices(index, runIds, metrics, xAxis, maxPoints, undefined, 0);
         // The page said ready meanwhile (its request builds anew) or the panel moved on.
         if (!current()) return;
         this.ahead = { data, maxPoints, sending, generation, changes };
         this.lastData = data;
-        this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.xs.length]));
+        this.pointsSent = new Map();
         this.dataSent++;
         this.dataSentAhead++;
         this.forgetLinesPosted();
-        await this.webview.host.postAhead({ type: 'data', data });
+        await this.postCounted({ type: 'data', data }, true);
+        // The charts in view, a chart per message. What the page said ready before getting follows then (onReady).
+        const inView = (data.pendingMetrics ?? []).slice(0, Math.max(1, chartsInView ?? 1));
+        await postPendingLines(index, data.runs.map((r) => r.id), inView, xAxis, maxPoints, (metric, lines) => {
+          this.linesPosted(lines);
+          this.notePosted(metric, xAxis);
+          if (this.ahead?.sending === sending) this.ahead = { ...this.ahead, data: withLines(this.ahead.data, [metric], lines) };
+          return this.postCounted({ type: 'lines', metrics: [metric], lines, xAxis }, true);
+        }, () => !current());
         // The charts below the fold: read into the cache while the page still loads.
         if (current()) this.prefetch();
       })
@@ -215,6 +229,19 @@ export class ComparePanel {
       .catch((err: unknown) => this.ctx.log.warn(`Compare: reading the lines ahead failed: ${errorMessage(err)}`));
   }
 
+  /** A chart's lines on their way to the page: what the tests see as sent. */
+  private linesPosted(lines: readonly CompareLine[]): void {
+    for (const line of lines) this.pointsSent.set(`${line.runId}/${line.metric}`, line.xs.length);
+  }
+
+  /** Posts (ahead of the page's ready, or not), keeping the type and size of the latest comparison messages for the tests. */
+  private postCounted(message: HostToCompareMessage, ahead = false): Promise<void> {
+    if (message.type === 'data') this.messages.length = 0;
+    if (this.messages.length >= MESSAGES_KEPT) this.messages.shift();
+    this.messages.push({ type: message.type, bytes: messageBytes(message), ...(message.type === 'lines' ? { metrics: [...message.metrics] } : {}) });
+    return ahead ? this.webview.host.postAhead(message) : this.webview.host.post(message);
+  }
+
   get panel(): vscode.WebviewPanel {
     return this.webview.panel;
   }
@@ -223,7 +250,7 @@ export class ComparePanel {
     return {
       runIds: [...this.runIds],
       metrics: this.lastData?.selectedMetrics ?? [],
-      ready: this.webview.host.isReady && this.lastData !== undefined,
+      ready: this.webview.host.isReady && this.lastData !== undefined && !this.lastData.pendingMetrics?.length,
       pointsSent: Object.fromEntries(this.pointsSent),
       updatesSent: this.updatesSent,
       linesSent: [...this.linesLog],
@@ -233,6 +260,7 @@ export class ComparePanel {
       ...(this.lastData?.xMetric !== undefined ? { xMetric: this.lastData.xMetric } : {}),
       xMissing: [...(this.lastData?.xMissing ?? [])],
       mediaKeys: this.media.sentKeys,
+      messages: this.messages.map((m) => ({ ...m })),
       ...(this.lastRunMatches ? { runMatches: { ...this.lastRunMatches, runIds: [...this.lastRunMatches.runIds] } } : {}),
     };
   }
@@ -242,7 +270,6 @@ export class ComparePanel {
   }
 
   private onReady(chartPixelWidth: number | undefined, saved: CompareViewState | undefined, chartsInView: number | undefined): Promise<void> {
-    this.chartsInView = chartsInView;
     if (chartsInView !== undefined) this.ctx.layout.chartsInView = chartsInView;
     if (saved) {
       // A panel revived without runs takes them from the page; otherwise the panel's own runs win.
@@ -263,6 +290,8 @@ export class ComparePanel {
     if (ahead && !saved && ahead.sending === this.sends && ahead.generation === this.webview.host.pageGeneration
       && ahead.changes === this.changes && ahead.maxPoints === pointsForWidth(chartPixelWidth, this.ctx.maxPoints())) {
       this.prefetched = undefined;
+      // With the lines of the charts posted ahead so far (the rest follow).
+      this.lastData = ahead.data;
       return this.follow(ahead.sending, ahead.data, ahead.maxPoints);
     }
     // The page starts over: the next message carries the whole comparison.
@@ -292,7 +321,8 @@ export class ComparePanel {
       this.prefetched = undefined;
       const index = await this.ctx.host.get();
       // A live update compares every line with what was sent (and a held axis is all of the page's lines): read at once.
-      const data = await buildCompareDataInSlices(index, this.runIds, this.selectedMetrics, this.xAxis, maxPoints, this.xMetric, incremental || held ? undefined : this.chartsInView);
+      // A new comparison's first message carries no lines: they follow a chart per message (see follow).
+      const data = await buildCompareDataInSlices(index, this.runIds, this.selectedMetrics, this.xAxis, maxPoints, this.xMetric, incremental || held ? undefined : 0);
       // Built in slices: a later request (another axis, new points) started meanwhile and sends the newer view.
       if (sending !== this.sends) return;
       const previous = this.lastData;
@@ -301,14 +331,14 @@ export class ComparePanel {
       if (incremental && previous && canUpdate(previous, data)) {
         this.updatesSent++;
         this.forgetLinesPosted();
-        await this.webview.host.post({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, summaryValues: data.summaryValues, changes: lineChanges(previous.lines, data.lines) });
+        await this.postCounted({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, summaryValues: data.summaryValues, changes: lineChanges(previous.lines, data.lines) });
         await this.media.send(index, this.runIds, false, () => sending !== this.sends || !this.webview.host.isReady);
         return;
       }
       if (held) return;
       this.dataSent++;
       this.forgetLinesPosted();
-      await this.webview.host.post({ type: 'data', data });
+      await this.postCounted({ type: 'data', data });
       await this.follow(sending, data, maxPoints);
     } catch (err) {
       const message = errorMessage(err);
@@ -331,7 +361,7 @@ export class ComparePanel {
         const index = await this.ctx.host.get();
         const maxPoints = pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints());
         // What the page was sent meanwhile (the other axis' lines, going out when it switched) is not sent again.
-        const lacking = pending.filter((metric) => !this.linesPosted.has(postedKey(xAxis, metric)));
+        const lacking = pending.filter((metric) => !this.chartsPosted.has(postedKey(xAxis, metric)));
         await postPendingLines(index, this.runIds, lacking, xAxis, maxPoints, (metric, lines) => this.postLines(metric, lines, xAxis), stale);
         // The media, if what this stopped had not sent them yet (unchanged media are not sent again).
         if (!stale()) await this.media.send(index, this.runIds, false, stale);
@@ -344,8 +374,9 @@ export class ComparePanel {
   }
 
   /**
-   * What follows a comparison's first message (request `sending`): the lines of the charts below the fold, the media,
-   * then the other x axis' lines.
+   * What follows a comparison's first message (request `sending`): the lines of its charts not sent yet (`pendingMetrics`,
+   * in the page's order), a chart per message: those in view, then the other x axis' lines of the charts in view (a
+   * switch of the axis just after the open is drawn from them), the rest; the media, then the other axis' other lines.
    */
   private async follow(sending: number, data: CompareData, maxPoints: number): Promise<void> {
     try {
@@ -353,30 +384,38 @@ export class ComparePanel {
       const pending = data.pendingMetrics ?? [];
       const xAxis = data.xAxis;
       const stale = (): boolean => sending !== this.sends || !this.webview.host.isReady;
-      // The charts in view on the other axis come first: a switch of the x axis just after the open is drawn from
-      // them at once (reading them after the charts below the fold made such a switch wait 0.3 s or more).
-      const other = otherAxis(xAxis);
-      const shown = chartOrder(data.metrics, data.selectedMetrics).filter((m) => !pending.includes(m));
-      if (other && data.runs.length) {
-        await postPendingLines(index, data.runs.map((r) => r.id), shown, other, maxPoints, (metric, lines) => this.postLines(metric, lines, other), stale);
-        if (stale()) return;
-      }
-      if (pending.length && xAxis !== 'metric') {
-        // The charts below the fold: their lines follow a chart at a time, read after the first message is on its way.
-        const ids = data.runs.map((r) => r.id);
-        const lines = await postPendingLines(index, ids, pending, xAxis, maxPoints, async (metric, chartLines) => {
-          for (const line of chartLines) this.pointsSent.set(`${line.runId}/${line.metric}`, line.xs.length);
-          await this.postLines(metric, chartLines, xAxis);
+      const ids = data.runs.map((r) => r.id);
+      // The charts in view: the first of the page's order (those posted ahead while the page loaded are not pending).
+      const order = chartOrder(data.metrics, data.selectedMetrics);
+      const inView = order.slice(0, Math.max(1, this.ctx.layout.chartsInView ?? 1));
+      let shown = data;
+      // A chart at a time, each read, packed and posted in tasks of its own (a message of one chart at 100 runs is
+      // about 1 MB: VS Code serializes and copies it on this thread), after the first message is on its way.
+      const post = async (metrics: readonly string[]): Promise<void> => {
+        if (!metrics.length || xAxis === 'metric') return;
+        await postPendingLines(index, ids, metrics, xAxis, maxPoints, (metric, chartLines) => {
+          this.linesPosted(chartLines);
+          this.notePosted(metric, xAxis);
+          shown = withLines(shown, [metric], chartLines);
+          this.lastData = shown;
+          return this.postCounted({ type: 'lines', metrics: [metric], lines: chartLines, xAxis });
         }, stale);
-        if (stale()) return;
-        const whole: CompareData = { ...data, lines: [...data.lines, ...lines] };
-        delete whole.pendingMetrics;
-        this.lastData = whole;
-      }
-      // Media (read from the runs' logs) after the charts: the page draws those first.
-      await this.media.send(index, data.runs.map((r) => r.id), true, stale);
+      };
+      await post(pending.filter((m) => inView.includes(m)));
       if (stale()) return;
-      this.sendOtherAxis(sending, data, maxPoints, shown);
+      // The charts in view on the other axis next: a switch of the x axis just after the open is drawn from them at
+      // once (read after the charts below the fold, such a switch waited 0.2-0.5 s more).
+      const other = otherAxis(xAxis);
+      if (other && ids.length) {
+        await postPendingLines(index, ids, inView, other, maxPoints, (metric, lines) => this.postLines(metric, lines, other), stale);
+        if (stale()) return;
+      }
+      await post(pending.filter((m) => !inView.includes(m)));
+      if (stale()) return;
+      // Media (read from the runs' logs) after the charts: the page draws those first.
+      await this.media.send(index, ids, true, stale);
+      if (stale()) return;
+      this.sendOtherAxis(sending, data, maxPoints, inView);
     } catch (err) {
       const message = errorMessage(err);
       this.ctx.log.error(`Compare: could not load data: ${message}`);
@@ -401,16 +440,21 @@ export class ComparePanel {
       .catch((err: unknown) => this.ctx.log.warn(`Compare: sending the ${other} axis ahead failed: ${errorMessage(err)}`));
   }
 
-  /** One chart's lines on `xAxis`, posted and remembered (linesPosted). */
+  /** One chart's lines on `xAxis` (not the shown axis: pointsSent counts those), posted and remembered (chartsPosted). */
   private postLines(metric: string, lines: CompareLine[], xAxis: Exclude<XAxisKind, 'metric'>): Promise<void> {
-    this.linesPosted.add(postedKey(xAxis, metric));
+    this.notePosted(metric, xAxis);
+    return this.postCounted({ type: 'lines', metrics: [metric], lines, xAxis });
+  }
+
+  /** A chart's lines on `xAxis` posted (chartsPosted, linesSent). */
+  private notePosted(metric: string, xAxis: Exclude<XAxisKind, 'metric'>): void {
+    this.chartsPosted.add(postedKey(xAxis, metric));
     this.linesLog.push(`${xAxis}/${metric}`);
-    return this.webview.host.post({ type: 'lines', metrics: [metric], lines, xAxis });
   }
 
   /** A `data` or `update` message: the page holds none of the lines posted before it. */
   private forgetLinesPosted(): void {
-    this.linesPosted.clear();
+    this.chartsPosted.clear();
     this.linesLog = [];
   }
 

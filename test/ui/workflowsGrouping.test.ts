@@ -98,7 +98,16 @@ export const tests: UiTest[] = [
         await frame.locator('.run-picker button.primary', { hasText: `Add ${RUNS - 3} runs` }).click();
         await frame.locator('.legend-item').nth(RUNS - 1).waitFor({ state: 'visible', timeout: 30_000 });
         await frame.locator('.chart-card[data-metric="loss"] canvas').waitFor({ state: 'visible', timeout: 20_000 });
-        await waitFor(page, 'the loss chart drawn', async () => (await kinds(frame)).opaque > 500);
+        // The nine runs' lines come a chart per message after the runs: the chart is whole once it waits for none
+        // and two looks 200 ms apart see the same pixels.
+        let last = -1;
+        await waitFor(page, 'the loss chart drawn with every run', async () => {
+          if ((await frame.locator('.chart-card.loading[data-metric="loss"]').count()) > 0 || (await kinds(frame)).opaque <= 500) return false;
+          const now = await hash(frame);
+          const same = now === last;
+          last = now;
+          return same;
+        });
         const runsHash = await hash(frame);
         const runsPixels = await kinds(frame);
         const groupLegend = frame.locator('.group-legend');

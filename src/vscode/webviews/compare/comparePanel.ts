@@ -184,9 +184,8 @@ export class ComparePanel {
         const inView = (data.pendingMetrics ?? []).slice(0, Math.max(1, chartsInView ?? 1));
         await postPendingLines(index, data.runs.map((r) => r.id), inView, xAxis, maxPoints, (metric, lines) => {
           this.linesPosted(lines);
-          this.notePosted(metric, xAxis);
           if (this.ahead?.sending === sending) this.ahead = { ...this.ahead, data: withLines(this.ahead.data, [metric], lines) };
-          return this.postCounted({ type: 'lines', metrics: [metric], lines, xAxis }, true);
+          return this.postLines(metric, lines, xAxis, true);
         }, () => !current());
         // The charts below the fold: read into the cache while the page still loads.
         if (current()) this.prefetch();
@@ -395,10 +394,9 @@ export class ComparePanel {
         if (!metrics.length || xAxis === 'metric') return;
         await postPendingLines(index, ids, metrics, xAxis, maxPoints, (metric, chartLines) => {
           this.linesPosted(chartLines);
-          this.notePosted(metric, xAxis);
           shown = withLines(shown, [metric], chartLines);
           this.lastData = shown;
-          return this.postCounted({ type: 'lines', metrics: [metric], lines: chartLines, xAxis });
+          return this.postLines(metric, chartLines, xAxis);
         }, stale);
       };
       await post(pending.filter((m) => inView.includes(m)));
@@ -440,16 +438,11 @@ export class ComparePanel {
       .catch((err: unknown) => this.ctx.log.warn(`Compare: sending the ${other} axis ahead failed: ${errorMessage(err)}`));
   }
 
-  /** One chart's lines on `xAxis` (not the shown axis: pointsSent counts those), posted and remembered (chartsPosted). */
-  private postLines(metric: string, lines: CompareLine[], xAxis: Exclude<XAxisKind, 'metric'>): Promise<void> {
-    this.notePosted(metric, xAxis);
-    return this.postCounted({ type: 'lines', metrics: [metric], lines, xAxis });
-  }
-
-  /** A chart's lines on `xAxis` posted (chartsPosted, linesSent). */
-  private notePosted(metric: string, xAxis: Exclude<XAxisKind, 'metric'>): void {
+  /** One chart's lines on `xAxis`, posted (ahead of the page's ready, or not) and remembered (chartsPosted, linesSent). */
+  private postLines(metric: string, lines: CompareLine[], xAxis: Exclude<XAxisKind, 'metric'>, ahead = false): Promise<void> {
     this.chartsPosted.add(postedKey(xAxis, metric));
     this.linesLog.push(`${xAxis}/${metric}`);
+    return this.postCounted({ type: 'lines', metrics: [metric], lines, xAxis }, ahead);
   }
 
   /** A `data` or `update` message: the page holds none of the lines posted before it. */

@@ -13,6 +13,7 @@ import type { DatasetsSnapshot } from './datasetsTree';
 import type { RecentLines } from './logger';
 import type { RegistryCommands } from './registryCommands';
 import type { WorkspaceParts } from './workspaceParts';
+import { holdReadyMessages } from './webviews/readyHold';
 
 export interface RunsTreeRunItem {
   id: string;
@@ -108,6 +109,8 @@ export interface TrialbookApi {
   /** Selects a run in the Runs view as a click would; answers the run ids the view's selection holds then. */
   selectRun(runId: string): Promise<string[]>;
   comparePanels(): ComparePanelInfo[];
+  /** Holds every page's ready message until the function returned is called (see webviews/readyHold.ts). */
+  holdReadyMessages(): () => void;
   webviewPanels(): WebviewPanelInfo[];
   detailsPanels(): DetailsPanelInfo[];
   /** Delivers `message` to a panel's host as its page's postMessage would (for malformed-message tests); false: no such panel. */
@@ -202,6 +205,7 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
       return parts.treeView.selection.flatMap((n) => (n.kind === 'run' ? [n.run.id] : []));
     },
     comparePanels: () => parts?.panels.compareInfos() ?? [],
+    holdReadyMessages,
     webviewPanels: () => parts?.panels.infos() ?? [],
     detailsPanels: () => parts?.panels.detailsInfos() ?? [],
     postFromWebview: async (panelId, message) => (await parts?.panels.receiveFromWebview(panelId, message)) ?? false,

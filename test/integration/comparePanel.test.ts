@@ -105,17 +105,24 @@ suite('Compare panel sent ahead', () => {
     await vscode.commands.executeCommand('trialbook.compareRuns', [done.id]);
     await waitFor('the first panel (it reports the chart width)', () => api.comparePanels().at(-1)?.ready || undefined, PAGE_START_MS, () => compareState(api));
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.commands.executeCommand('trialbook.compareRuns', [done.id, live.id]);
+    // The page's ready message waits until the run has changed: VS Code starts a page in a few hundred milliseconds.
+    const release = api.holdReadyMessages();
+    try {
+      await vscode.commands.executeCommand('trialbook.compareRuns', [done.id, live.id]);
+      const key = `${live.id}/loss`;
+      // Posted ahead with 20 points, the page still loading.
+      await waitFor('the comparison posted ahead', () => {
+        const panel = api.comparePanels().at(-1);
+        return panel?.dataSentAhead === 1 && panel.pointsSent[key] === 20 ? true : undefined;
+      }, PAGE_START_MS, () => compareState(api));
+      // As a remote run's history fetched meanwhile, or a running run's new points: the index reports the change now.
+      appendToLog(live, moreEvents(live).series(40, (step) => ({ loss: 1 / (step + 1) }), 20).text());
+      await api.refresh();
+      assert.equal(api.comparePanels().at(-1)?.ready, false, 'the change must come before the page said ready (else this tests the live path)');
+    } finally {
+      release();
+    }
     const key = `${live.id}/loss`;
-    // Posted ahead with 20 points, the page still loading (VS Code takes a second or more to start it).
-    await waitFor('the comparison posted ahead', () => {
-      const panel = api.comparePanels().at(-1);
-      return panel?.dataSentAhead === 1 && panel.pointsSent[key] === 20 ? true : undefined;
-    }, PAGE_START_MS, () => compareState(api));
-    // As a remote run's history fetched meanwhile, or a running run's new points: the index reports the change now.
-    appendToLog(live, moreEvents(live).series(40, (step) => ({ loss: 1 / (step + 1) }), 20).text());
-    await api.refresh();
-    assert.equal(api.comparePanels().at(-1)?.ready, false, 'the change must come before the page said ready (else this tests the live path)');
     const panel = await waitFor<ComparePanelInfo>('the panel ready with the 60 points the run has now', () => {
       const last = api.comparePanels().at(-1);
       return last?.ready && last.pointsSent[key] === 60 ? last : undefined;

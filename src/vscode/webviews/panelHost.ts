@@ -5,6 +5,7 @@
 import type { Logger } from '../../core/model';
 import { errorMessage } from '../../shared/errorMessage';
 import type { PanelContract, Schema } from '../../shared/webviews/schema';
+import { readyHeld } from './readyHold';
 
 /** The page end of the channel (a `vscode.Webview` in the editor). */
 export interface WebviewPort {
@@ -97,6 +98,7 @@ export class PanelHost<In extends { type: string }, Out extends { type: string }
     const message = result.message;
     try {
       if (message.type === 'ready') {
+        if (readyHeld(() => { void this.receive(raw); })) return;
         const ready = message as ReadyOf<In>;
         this.ready = true;
         const state = restoreState(this.panel, this.contract.state, (ready as { state?: unknown }).state, this.log);

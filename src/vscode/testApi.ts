@@ -109,6 +109,8 @@ export interface TrialbookApi {
   /** Selects a run in the Runs view as a click would; answers the run ids the view's selection holds then. */
   selectRun(runId: string): Promise<string[]>;
   comparePanels(): ComparePanelInfo[];
+  /** The chart layout a new window's first Compare would be built for (kept in the workspace state). */
+  keptCompareLayout(): { chartPixelWidth?: number; chartsInView?: number };
   /** Holds every page's ready message until the function returned is called (see webviews/readyHold.ts). */
   holdReadyMessages(): () => void;
   webviewPanels(): WebviewPanelInfo[];
@@ -206,6 +208,7 @@ export function createTestApi(source: TestApiSource): TrialbookApi {
     },
     comparePanels: () => parts?.panels.compareInfos() ?? [],
     holdReadyMessages,
+    keptCompareLayout: () => parts?.panels.keptCompareLayout() ?? {},
     webviewPanels: () => parts?.panels.infos() ?? [],
     detailsPanels: () => parts?.panels.detailsInfos() ?? [],
     postFromWebview: async (panelId, message) => (await parts?.panels.receiveFromWebview(panelId, message)) ?? false,

@@ -103,7 +103,7 @@ export class WorkspaceParts implements vscode.Disposable {
 
   /** What the panels need: also the current `trialbook.maxPointsPerLine`, read whenever a comparison is built. */
   private panelsContext(): PanelsContext {
-    return { extensionUri: this.ctx.extensionUri, host: this.host, log: this.ctx.log, maxPoints: () => this.ctx.configuration.current.maxPointsPerLine };
+    return { extensionUri: this.ctx.extensionUri, host: this.host, log: this.ctx.log, workspaceState: this.ctx.workspaceState, maxPoints: () => this.ctx.configuration.current.maxPointsPerLine };
   }
 
   /** A changed setting shows at once: no reload. */

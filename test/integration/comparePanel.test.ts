@@ -79,9 +79,12 @@ suite('Compare panel sent ahead', () => {
       const last = api.comparePanels().at(-1);
       return api.comparePanels().length === 1 && last?.ready && Object.keys(last.pointsSent).length === runIds.length ? last : undefined;
     }, PAGE_START_MS, () => compareState(api));
-    // The first page of the window reports the chart width that later pages are built for.
+    // The first page of the window reports the chart width that later pages are built for, in this window and the next.
     await vscode.commands.executeCommand('trialbook.compareRuns', [a.id]);
-    await shown([a.id]);
+    const first = await shown([a.id]);
+    const kept = api.keptCompareLayout();
+    assert.ok(kept.chartPixelWidth !== undefined && kept.chartPixelWidth > 100, `the width kept in the workspace state: ${JSON.stringify(kept)} (${JSON.stringify(first)})`);
+    assert.ok(kept.chartsInView !== undefined && kept.chartsInView >= 1, `the charts in view kept: ${JSON.stringify(kept)}`);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // The log keeps its latest lines: what follows the last line seen now is what this open logged.
     const lastSeen = api.logLines().at(-1);

@@ -10,6 +10,7 @@ import type { IndexHost } from '../indexHost';
 import type { ComparePanelInfo, DetailsPanelInfo, WebviewPanelInfo } from '../testApi';
 import { ComparePanel, comparePage } from './compare/comparePanel';
 import type { CompareContext } from './compare/compareContext';
+import { RememberedLayout } from './compare/compareLayout';
 import { MediaCatalog } from '../../core/media/mediaCatalog';
 import { DetailsPanel, detailsPage } from './details/detailsPanel';
 import { createPanel, registerSerializer } from './hostedWebview';
@@ -21,6 +22,8 @@ export interface PanelsContext {
   log: Logger;
   /** The `trialbook.maxPointsPerLine` setting, read whenever a comparison is built. */
   maxPoints(): number;
+  /** Keeps the layout comparison pages last reported from one window to the next. */
+  workspaceState: vscode.Memento;
 }
 
 type AnyPanel = ComparePanel | RunsTablePanel | DetailsPanel;
@@ -40,7 +43,7 @@ export class WebviewPanels implements vscode.Disposable {
 
   constructor(private readonly ctx: PanelsContext) {
     const { log } = ctx;
-    const compareContext: CompareContext = { ...ctx, layout: {}, mediaCatalog: new MediaCatalog(), onAddRuns: (runIds) => this.onShowRuns?.(runIds) };
+    const compareContext: CompareContext = { ...ctx, layout: new RememberedLayout(ctx.workspaceState), mediaCatalog: new MediaCatalog(), onAddRuns: (runIds) => this.onShowRuns?.(runIds) };
     this.compareContext = compareContext;
     this.serializers = [
       registerSerializer(comparePage, compareContract, log, (panel, state) => {
@@ -137,6 +140,12 @@ export class WebviewPanels implements vscode.Disposable {
       void vscode.commands.executeCommand('setContext', ContextKey.compareFocused, false);
     }
   };
+
+  /** The layout a new window's first Compare would be built for, read afresh from the workspace state (test API). */
+  keptCompareLayout(): { chartPixelWidth?: number; chartsInView?: number } {
+    const { chartPixelWidth, chartsInView } = new RememberedLayout(this.ctx.workspaceState);
+    return { ...(chartPixelWidth === undefined ? {} : { chartPixelWidth }), ...(chartsInView === undefined ? {} : { chartsInView }) };
+  }
 
   private panels<P extends AnyPanel>(type: abstract new (...args: never[]) => P): P[] {
     return [...this.open.values()].filter((p): p is P => p instanceof type);

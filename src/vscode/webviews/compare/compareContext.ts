@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { Logger } from '../../../core/model';
 import type { MediaCatalog } from '../../../core/media/mediaCatalog';
 import type { IndexHost } from '../../indexHost';
+import type { CompareLayout } from './compareLayout';
 
 export interface CompareContext {
   extensionUri: vscode.Uri;
@@ -10,7 +11,7 @@ export interface CompareContext {
   log: Logger;
   /** The `trialbook.maxPointsPerLine` setting, read when data is built. */
   maxPoints(): number;
-  /** Shared by the window's comparison panels: the chart width their pages last reported (see prefetch). */
+  /** Shared by the window's comparison panels: the chart width their pages last reported (see compareLayout.ts). */
   layout: CompareLayout;
   /** The runs' media as read from their logs, shared by the window's panels (see CompareMediaHost). */
   mediaCatalog?: MediaCatalog;
@@ -18,7 +19,3 @@ export interface CompareContext {
   onAddRuns?: (runIds: readonly string[]) => void;
 }
 
-export interface CompareLayout {
-  chartPixelWidth?: number;
-  chartsInView?: number;
-}

@@ -6,8 +6,7 @@ import {
   DatasetController, Interaction, PointElement,
   type Chart, type ChartDataset, type InteractionItem, type Scale,
 } from 'chart.js';
-import { pixelMapOf, pixelOf } from './pixelMap';
-import { Straightened, type PathSink } from './straightened';
+import { placeLine } from './placement';
 
 /** One line: what a `typedLine` dataset carries instead of `data`, or one of its `lines`. */
 export interface TypedLine {
@@ -157,7 +156,7 @@ export class TypedLineController extends DatasetController {
       ctx.stroke(placed.path);
     } else {
       ctx.beginPath();
-      dots = placeLine(ctx, line, xScale, yScale, devicePixel(this.chart));
+      dots = placeLine(ctx, line.xs, line.ys, xScale, yScale, devicePixel(this.chart));
       ctx.stroke();
     }
     for (let i = 0; i + 1 < dots.length; i += 2) {
@@ -190,91 +189,9 @@ function placedPath(fields: TypedLine, xScale: Scale, yScale: Scale, area: { lef
   const cached = placedPaths.get(fields);
   if (cached && cached.key === key && cached.xs === fields.xs && cached.ys === fields.ys) return cached;
   const path = new Path2D();
-  const placed = { key, xs: fields.xs, ys: fields.ys, path, dots: placeLine(path, fields, xScale, yScale, pixel) };
+  const placed = { key, xs: fields.xs, ys: fields.ys, path, dots: placeLine(path, fields.xs, fields.ys, xScale, yScale, pixel) };
   placedPaths.set(fields, placed);
   return placed;
-}
-
-/**
- * Places a line's points on `to` (a context or a Path2D): consecutive points in the same pixel column collapse to
- * their lowest and highest (what a canvas could show anyway), or to the column's first point where they all lie
- * within one device pixel (`pixel`) of each other, as a smoothed line mostly does: the segments that follow cover
- * the same pixels, and each vertex costs a Path2D call and rasterisation. A point with no finite neighbour on either
- * side is returned as a dot (x, y pairs) so a single logged value is visible.
- */
-function placeLine(sink: PathSink, fields: TypedLine, xScale: Scale, yScale: Scale, pixel: number): number[] {
-  const to = new Straightened(sink, pixel / 2);
-  const { xs, ys } = fields;
-  const dots: number[] = [];
-  const log = yScale.type === 'logarithmic';
-  // Plain arithmetic per point where the scales are affine (pixelMap.ts); Chart.js' own lookup otherwise.
-  const xMap = pixelMapOf(xScale);
-  const yMap = pixelMapOf(yScale);
-  let penDown = false;
-  // A column's points after the first, as at most three vertices: both extremes in x order, then where it ended.
-  const closeColumn = (): void => {
-    if (colMax - colMin < pixel) return;
-    const second = minLast ? colMin : colMax;
-    to.lineTo(column, minLast ? colMax : colMin);
-    to.lineTo(column, second);
-    if (lastY !== second) to.lineTo(column, lastY);
-  };
-  let runLength = 0;
-  let column = Number.NaN;
-  let colMin = 0;
-  let colMax = 0;
-  let lastY = 0;
-  /** Whether the column's lowest pixel (highest value) came after its highest: extremes are drawn in x order. */
-  let minLast = false;
-  let firstX = 0;
-  let firstY = 0;
-  for (let i = 0; i < xs.length; i++) {
-    const y = ys[i] as number;
-    if (!Number.isFinite(y) || (log && y <= 0)) {
-      if (penDown && runLength === 1) dots.push(firstX, firstY);
-      if (penDown) closeColumn();
-      penDown = false;
-      runLength = 0;
-      continue;
-    }
-    const px = xMap ? pixelOf(xMap, xs[i] as number) : xScale.getPixelForValue(xs[i] as number);
-    const py = yMap ? pixelOf(yMap, y) : yScale.getPixelForValue(y);
-    if (!penDown) {
-      to.moveTo(px, py);
-      penDown = true;
-      runLength = 1;
-      firstX = px;
-      firstY = py;
-      column = Math.round(px);
-      colMin = colMax = lastY = py;
-      minLast = false;
-      continue;
-    }
-    runLength++;
-    const col = Math.round(px);
-    if (col === column) {
-      // Same pixel column: keep its extremes, draw them when the column ends.
-      if (py < colMin) {
-        colMin = py;
-        minLast = true;
-      }
-      if (py > colMax) {
-        colMax = py;
-        minLast = false;
-      }
-      lastY = py;
-      continue;
-    }
-    closeColumn();
-    to.lineTo(px, py);
-    column = col;
-    colMin = colMax = lastY = py;
-    minLast = false;
-  }
-  if (penDown && runLength === 1) dots.push(firstX, firstY);
-  if (penDown) closeColumn();
-  to.flush();
-  return dots;
 }
 
 /**

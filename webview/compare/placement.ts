@@ -18,14 +18,6 @@ export function placeLine(sink: PathSink, xs: Float64Array, ys: Float64Array, xS
   const xMap = pixelMapOf(xScale);
   const yMap = pixelMapOf(yScale);
   let penDown = false;
-  // A column's points after the first, as at most three vertices: both extremes in x order, then where it ended.
-  const closeColumn = (): void => {
-    if (colMax - colMin < pixel) return;
-    const second = minLast ? colMin : colMax;
-    to.lineTo(column, minLast ? colMax : colMin);
-    to.lineTo(column, second);
-    if (lastY !== second) to.lineTo(column, lastY);
-  };
   let runLength = 0;
   let column = Number.NaN;
   let colMin = 0;
@@ -39,7 +31,7 @@ export function placeLine(sink: PathSink, xs: Float64Array, ys: Float64Array, xS
     const y = ys[i] as number;
     if (!Number.isFinite(y) || (log && y <= 0)) {
       if (penDown && runLength === 1) dots.push(firstX, firstY);
-      if (penDown) closeColumn();
+      if (penDown) closeColumn(to, column, colMin, colMax, lastY, minLast, pixel);
       penDown = false;
       runLength = 0;
       continue;
@@ -72,14 +64,27 @@ export function placeLine(sink: PathSink, xs: Float64Array, ys: Float64Array, xS
       lastY = py;
       continue;
     }
-    closeColumn();
+    closeColumn(to, column, colMin, colMax, lastY, minLast, pixel);
     to.lineTo(px, py);
     column = col;
     colMin = colMax = lastY = py;
     minLast = false;
   }
   if (penDown && runLength === 1) dots.push(firstX, firstY);
-  if (penDown) closeColumn();
+  if (penDown) closeColumn(to, column, colMin, colMax, lastY, minLast, pixel);
   to.flush();
   return dots;
+}
+
+/**
+ * A column's points after the first, as at most three vertices: both extremes in x order, then where it ended.
+ * A function of its arguments, not a closure over placeLine's column state: captured variables that the loop
+ * writes live in a heap context, each write a store there instead of a register.
+ */
+function closeColumn(to: Straightened, column: number, colMin: number, colMax: number, lastY: number, minLast: boolean, pixel: number): void {
+  if (colMax - colMin < pixel) return;
+  const second = minLast ? colMin : colMax;
+  to.lineTo(column, minLast ? colMax : colMin);
+  to.lineTo(column, second);
+  if (lastY !== second) to.lineTo(column, lastY);
 }

@@ -21,6 +21,40 @@ export interface TypedLine {
   onTop?: boolean;
 }
 
+/**
+ * A run's line as a chart draws it: every field there from the start, in one order, so all lines share one hidden
+ * class. Its fields change in place (a smoothing's new `ys`, a hide, a highlight); see `primeDrawnLine` for why
+ * they are made variable before any line is drawn.
+ */
+export class DrawnLine implements TypedLine {
+  constructor(
+    public xs: Float64Array,
+    public ys: Float64Array,
+    public borderColor: string,
+    public borderWidth: number,
+    public hidden: boolean,
+    public onTop: boolean,
+  ) {}
+}
+
+/**
+ * V8 takes a field that no object of its hidden class has yet had a second value in as a constant, and throws away
+ * the optimized code that relied on that the first time one does. Drawn lines keep their first `ys` through the
+ * open, so the first smoothing discarded the line-placing code optimized during the open, and V8 re-optimized it
+ * while that smoothing ran, its lines placed in slower tiers meanwhile (about 90 deoptimizations, two to three
+ * times the time). One line given a second value in every field, before any is drawn, makes them variable at once.
+ */
+function primeDrawnLine(): void {
+  const line = new DrawnLine(new Float64Array(0), new Float64Array(0), '#000', 1.5, false, false);
+  line.xs = new Float64Array(1);
+  line.ys = new Float64Array(1);
+  line.borderColor = '#fff';
+  line.borderWidth = 2.5;
+  line.hidden = true;
+  line.onTop = true;
+}
+primeDrawnLine();
+
 export interface TypedLineFields extends TypedLine {
   /**
    * Every run's line of a chart in this one dataset (its own xs and ys then empty). Chart.js works per dataset:

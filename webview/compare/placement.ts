@@ -1,6 +1,6 @@
 // Where a line's points land on the canvas: the per-point loop of the Compare charts (typedLines.ts strokes its
 // result). Kept apart from Chart.js so it can be tested and so V8 optimizes it on typed arrays and numbers alone.
-import { pixelMapOf, pixelOf, type MappedScale } from './pixelMap';
+import { pixelMapOf, pixelOf, type MappedScale, type PixelMap } from './pixelMap';
 import { Straightened, type PathSink } from './straightened';
 
 /**
@@ -13,10 +13,20 @@ import { Straightened, type PathSink } from './straightened';
 export function placeLine(sink: PathSink, xs: Float64Array, ys: Float64Array, xScale: MappedScale, yScale: MappedScale, pixel: number): number[] {
   const to = new Straightened(sink, pixel / 2);
   const dots: number[] = [];
-  const log = yScale.type === 'logarithmic';
   // Plain arithmetic per point where the scales are affine (pixelMap.ts); Chart.js' own lookup otherwise.
   const xMap = pixelMapOf(xScale);
   const yMap = pixelMapOf(yScale);
+  const log = yMap ? yMap.log : yScale.type === 'logarithmic';
+  placePoints(to, dots, xs, ys, xMap, yMap, xScale, yScale, log, pixel);
+  to.flush();
+  return dots;
+}
+
+/**
+ * placeLine's loop. Apart from it so that what V8 optimizes per point reads only arrays, numbers and the maps: the
+ * scales (Chart.js objects of another class once the y axis turns logarithmic) only where a scale has no map.
+ */
+function placePoints(to: Straightened, dots: number[], xs: Float64Array, ys: Float64Array, xMap: PixelMap | undefined, yMap: PixelMap | undefined, xScale: MappedScale, yScale: MappedScale, log: boolean, pixel: number): void {
   let penDown = false;
   let runLength = 0;
   let column = Number.NaN;
@@ -72,8 +82,6 @@ export function placeLine(sink: PathSink, xs: Float64Array, ys: Float64Array, xS
   }
   if (penDown && runLength === 1) dots.push(firstX, firstY);
   if (penDown) closeColumn(to, column, colMin, colMax, lastY, minLast, pixel);
-  to.flush();
-  return dots;
 }
 
 /**

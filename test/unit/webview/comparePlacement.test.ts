@@ -65,3 +65,12 @@ test('placement: a line drawn twice places the same vertices (no state kept betw
   const ys = xs.map((v) => 50 + 40 * Math.sin(v * 3));
   assert.deepEqual(placed(xs, ys), placed(xs, ys));
 });
+
+test('placement: a scale without an affine map (pixel alignment) places each point by its own lookup', () => {
+  const aligned: MappedScale = { type: 'linear', min: 0, max: 100, options: { alignToPixels: true }, getPixelForValue: (v: number) => 100 - Math.round(v) };
+  const { path } = placed([0, 10, 20], [0, 50.4, 0], aligned);
+  assert.deepEqual(path, ['M0,100', 'L10,50', 'L20,100']);
+  // A log axis without a map still leaves out values at or below zero.
+  const logAligned: MappedScale = { type: 'logarithmic', min: 1, max: 1000, options: { alignToPixels: true }, getPixelForValue: (v: number) => 100 - 25 * Math.log10(v) };
+  assert.deepEqual(placed([0, 10, 20], [10, 0, 100], logAligned), { path: ['M0,75', 'M20,50'], dots: [0, 75, 20, 50] });
+});

@@ -85,6 +85,28 @@ export function lowerBound(xs: Float64Array, x: number): number {
   return lo;
 }
 
+/** getMinMax's running y extent: lowest, highest. */
+const yExtent = new Float64Array(2);
+
+/**
+ * Folds the finite values of ys[from, to) (the positive ones only, if asked) into `extent`. The loop over every
+ * point is a function of arrays and numbers alone: getMinMax around it reads Chart.js objects, whose fields first
+ * change on a chart's first update after the open (and V8 then drops the code that relied on them), and that
+ * code is cheap to run again where the loop is not in it.
+ */
+function foldExtent(ys: Float64Array, from: number, to: number, positiveOnly: boolean, extent: Float64Array): void {
+  let min = extent[0] as number;
+  let max = extent[1] as number;
+  for (let i = from; i < to; i++) {
+    const y = ys[i] as number;
+    if (!Number.isFinite(y) || (positiveOnly && y <= 0)) continue;
+    if (y < min) min = y;
+    if (y > max) max = y;
+  }
+  extent[0] = min;
+  extent[1] = max;
+}
+
 export class TypedLineController extends DatasetController {
   static id = 'typedLine';
   // No element per point is ever made (data stays empty); Chart.js requires a registered type all the same.
@@ -114,17 +136,14 @@ export class TypedLineController extends DatasetController {
     const x = meta.xScale as Scale | undefined;
     const bounds = x?.getUserBounds();
     const positiveOnly = scale.type === 'logarithmic';
+    yExtent[0] = min;
+    yExtent[1] = max;
     for (const { xs, ys } of lines) {
       const from = bounds?.minDefined ? Math.max(0, lowerBound(xs, bounds.min) - 1) : 0;
       const to = bounds?.maxDefined ? Math.min(xs.length, lowerBound(xs, bounds.max) + 1) : xs.length;
-      for (let i = from; i < to; i++) {
-        const y = ys[i] as number;
-        if (!Number.isFinite(y) || (positiveOnly && y <= 0)) continue;
-        if (y < min) min = y;
-        if (y > max) max = y;
-      }
+      foldExtent(ys, from, to, positiveOnly, yExtent);
     }
-    return { min, max };
+    return { min: yExtent[0] as number, max: yExtent[1] as number };
   }
 
   override getParsed(index: number): { x: number; y: number } {

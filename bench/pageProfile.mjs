@@ -8,7 +8,7 @@
 //   rasterisation shows as CanvasRenderingContext2D::FinalizeFrame, layout as Layout)
 //   TRACE=tasks: the main thread's tasks one by one (start, length, what took most of each): how long the page
 //   was blocked at a time, and by what
-//   STEPS=smooth: four smoothing changes after the open (the first one is slower: see DEOPTS); STEPS=drag: a slider
+//   STEPS=smooth: four smoothing changes after the open (the first one used to be slower: see DEOPTS); STEPS=drag: a slider
 //   drag right after the open
 //   DEOPTS=1 (with TRACE): V8's deoptimizations and optimizations per step; with JSFLAGS=--trace-deopt and
 //   DEBUG=pw:browser the browser prints which functions were deoptimized, and why

@@ -10,7 +10,7 @@ import { GroupedLines, type GroupingView } from './grouping';
 import { concatPoints } from './pageData';
 import { xAxisTitle, xTicks } from './axis';
 import { smoothInto } from './smoothing';
-import { TypedLineController, type TypedLine, type TypedLineDataset } from './typedLines';
+import { DrawnLine, TypedLineController, type TypedLine, type TypedLineDataset } from './typedLines';
 
 // Register only what the comparison draws: keeps the webview bundle small.
 Chart.register(TypedLineController, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
@@ -145,7 +145,7 @@ export class MetricChart {
 
   /** One run's line as drawn: its points (smoothed), colour and visibility. */
   private typedLine(line: ChartLine, ys: Float64Array): TypedLine {
-    const typed: TypedLine = { xs: line.xs, ys, borderColor: line.run.color, borderWidth: this.lineWidth(), hidden: this.view.hidden.has(line.run.id) };
+    const typed = new DrawnLine(line.xs, ys, line.run.color, this.lineWidth(), this.view.hidden.has(line.run.id), false);
     this.style(typed, line);
     return typed;
   }

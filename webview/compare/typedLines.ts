@@ -6,8 +6,7 @@ import {
   DatasetController, Interaction, PointElement,
   type Chart, type ChartDataset, type InteractionItem, type Scale,
 } from 'chart.js';
-import { pixelMapOf, pixelOf } from './pixelMap';
-import { Straightened, type PathSink } from './straightened';
+import { placeLine } from './placement';
 
 /** One line: what a `typedLine` dataset carries instead of `data`, or one of its `lines`. */
 export interface TypedLine {
@@ -21,6 +20,40 @@ export interface TypedLine {
   /** Within `lines`: drawn after the others (a highlighted run). */
   onTop?: boolean;
 }
+
+/**
+ * A run's line as a chart draws it: every field there from the start, in one order, so all lines share one hidden
+ * class. Its fields change in place (a smoothing's new `ys`, a hide, a highlight); see `primeDrawnLine` for why
+ * they are made variable before any line is drawn.
+ */
+export class DrawnLine implements TypedLine {
+  constructor(
+    public xs: Float64Array,
+    public ys: Float64Array,
+    public borderColor: string,
+    public borderWidth: number,
+    public hidden: boolean,
+    public onTop: boolean,
+  ) {}
+}
+
+/**
+ * V8 takes a field that no object of its hidden class has yet had a second value in as a constant, and throws away
+ * the optimized code that relied on that the first time one does. Drawn lines keep their first `ys` through the
+ * open, so the first smoothing discarded the line-placing code optimized during the open, and V8 re-optimized it
+ * while that smoothing ran, its lines placed in slower tiers meanwhile (about 90 deoptimizations, two to three
+ * times the time). One line given a second value in every field, before any is drawn, makes them variable at once.
+ */
+function primeDrawnLine(): void {
+  const line = new DrawnLine(new Float64Array(0), new Float64Array(0), '#000', 1.5, false, false);
+  line.xs = new Float64Array(1);
+  line.ys = new Float64Array(1);
+  line.borderColor = '#fff';
+  line.borderWidth = 2.5;
+  line.hidden = true;
+  line.onTop = true;
+}
+primeDrawnLine();
 
 export interface TypedLineFields extends TypedLine {
   /**
@@ -52,6 +85,28 @@ export function lowerBound(xs: Float64Array, x: number): number {
   return lo;
 }
 
+/** getMinMax's running y extent: lowest, highest. */
+const yExtent = new Float64Array(2);
+
+/**
+ * Folds the finite values of ys[from, to) (the positive ones only, if asked) into `extent`. The loop over every
+ * point is a function of arrays and numbers alone: getMinMax around it reads Chart.js objects, whose fields first
+ * change on a chart's first update after the open (and V8 then drops the code that relied on them), and that
+ * code is cheap to run again where the loop is not in it.
+ */
+function foldExtent(ys: Float64Array, from: number, to: number, positiveOnly: boolean, extent: Float64Array): void {
+  let min = extent[0] as number;
+  let max = extent[1] as number;
+  for (let i = from; i < to; i++) {
+    const y = ys[i] as number;
+    if (!Number.isFinite(y) || (positiveOnly && y <= 0)) continue;
+    if (y < min) min = y;
+    if (y > max) max = y;
+  }
+  extent[0] = min;
+  extent[1] = max;
+}
+
 export class TypedLineController extends DatasetController {
   static id = 'typedLine';
   // No element per point is ever made (data stays empty); Chart.js requires a registered type all the same.
@@ -81,17 +136,14 @@ export class TypedLineController extends DatasetController {
     const x = meta.xScale as Scale | undefined;
     const bounds = x?.getUserBounds();
     const positiveOnly = scale.type === 'logarithmic';
+    yExtent[0] = min;
+    yExtent[1] = max;
     for (const { xs, ys } of lines) {
       const from = bounds?.minDefined ? Math.max(0, lowerBound(xs, bounds.min) - 1) : 0;
       const to = bounds?.maxDefined ? Math.min(xs.length, lowerBound(xs, bounds.max) + 1) : xs.length;
-      for (let i = from; i < to; i++) {
-        const y = ys[i] as number;
-        if (!Number.isFinite(y) || (positiveOnly && y <= 0)) continue;
-        if (y < min) min = y;
-        if (y > max) max = y;
-      }
+      foldExtent(ys, from, to, positiveOnly, yExtent);
     }
-    return { min, max };
+    return { min: yExtent[0] as number, max: yExtent[1] as number };
   }
 
   override getParsed(index: number): { x: number; y: number } {
@@ -157,7 +209,7 @@ export class TypedLineController extends DatasetController {
       ctx.stroke(placed.path);
     } else {
       ctx.beginPath();
-      dots = placeLine(ctx, line, xScale, yScale, devicePixel(this.chart));
+      dots = placeLine(ctx, line.xs, line.ys, xScale, yScale, devicePixel(this.chart));
       ctx.stroke();
     }
     for (let i = 0; i + 1 < dots.length; i += 2) {
@@ -190,91 +242,9 @@ function placedPath(fields: TypedLine, xScale: Scale, yScale: Scale, area: { lef
   const cached = placedPaths.get(fields);
   if (cached && cached.key === key && cached.xs === fields.xs && cached.ys === fields.ys) return cached;
   const path = new Path2D();
-  const placed = { key, xs: fields.xs, ys: fields.ys, path, dots: placeLine(path, fields, xScale, yScale, pixel) };
+  const placed = { key, xs: fields.xs, ys: fields.ys, path, dots: placeLine(path, fields.xs, fields.ys, xScale, yScale, pixel) };
   placedPaths.set(fields, placed);
   return placed;
-}
-
-/**
- * Places a line's points on `to` (a context or a Path2D): consecutive points in the same pixel column collapse to
- * their lowest and highest (what a canvas could show anyway), or to the column's first point where they all lie
- * within one device pixel (`pixel`) of each other, as a smoothed line mostly does: the segments that follow cover
- * the same pixels, and each vertex costs a Path2D call and rasterisation. A point with no finite neighbour on either
- * side is returned as a dot (x, y pairs) so a single logged value is visible.
- */
-function placeLine(sink: PathSink, fields: TypedLine, xScale: Scale, yScale: Scale, pixel: number): number[] {
-  const to = new Straightened(sink, pixel / 2);
-  const { xs, ys } = fields;
-  const dots: number[] = [];
-  const log = yScale.type === 'logarithmic';
-  // Plain arithmetic per point where the scales are affine (pixelMap.ts); Chart.js' own lookup otherwise.
-  const xMap = pixelMapOf(xScale);
-  const yMap = pixelMapOf(yScale);
-  let penDown = false;
-  // A column's points after the first, as at most three vertices: both extremes in x order, then where it ended.
-  const closeColumn = (): void => {
-    if (colMax - colMin < pixel) return;
-    const second = minLast ? colMin : colMax;
-    to.lineTo(column, minLast ? colMax : colMin);
-    to.lineTo(column, second);
-    if (lastY !== second) to.lineTo(column, lastY);
-  };
-  let runLength = 0;
-  let column = Number.NaN;
-  let colMin = 0;
-  let colMax = 0;
-  let lastY = 0;
-  /** Whether the column's lowest pixel (highest value) came after its highest: extremes are drawn in x order. */
-  let minLast = false;
-  let firstX = 0;
-  let firstY = 0;
-  for (let i = 0; i < xs.length; i++) {
-    const y = ys[i] as number;
-    if (!Number.isFinite(y) || (log && y <= 0)) {
-      if (penDown && runLength === 1) dots.push(firstX, firstY);
-      if (penDown) closeColumn();
-      penDown = false;
-      runLength = 0;
-      continue;
-    }
-    const px = xMap ? pixelOf(xMap, xs[i] as number) : xScale.getPixelForValue(xs[i] as number);
-    const py = yMap ? pixelOf(yMap, y) : yScale.getPixelForValue(y);
-    if (!penDown) {
-      to.moveTo(px, py);
-      penDown = true;
-      runLength = 1;
-      firstX = px;
-      firstY = py;
-      column = Math.round(px);
-      colMin = colMax = lastY = py;
-      minLast = false;
-      continue;
-    }
-    runLength++;
-    const col = Math.round(px);
-    if (col === column) {
-      // Same pixel column: keep its extremes, draw them when the column ends.
-      if (py < colMin) {
-        colMin = py;
-        minLast = true;
-      }
-      if (py > colMax) {
-        colMax = py;
-        minLast = false;
-      }
-      lastY = py;
-      continue;
-    }
-    closeColumn();
-    to.lineTo(px, py);
-    column = col;
-    colMin = colMax = lastY = py;
-    minLast = false;
-  }
-  if (penDown && runLength === 1) dots.push(firstX, firstY);
-  if (penDown) closeColumn();
-  to.flush();
-  return dots;
 }
 
 /**

@@ -260,6 +260,8 @@ function render(next: CompareData): void {
   if (reuseCharts) for (const chart of charts) chart.replaceData(next, chartView());
   else renderCharts();
   markPending(new Set(next.pendingMetrics ?? []));
+  // Lines to come: the host sends those of the charts on screen first, then their lines on the other x axis.
+  if (next.pendingMetrics?.length) host.post({ type: 'onScreen', metrics: charts.filter((c) => onScreen(cardOf(c))).map((c) => c.metric) });
   // The charts are painted first; the tables (thousands of cells at 100 runs) after that frame.
   tables.schedule();
   mark('chartsBuilt');

@@ -9,12 +9,13 @@ import {
 import { ContextKey, compareViewType } from '../../commandIds';
 import type { ComparePanelInfo } from '../../testApi';
 import { HostedWebview, type PageSpec } from '../hostedWebview';
-import { buildCompareDataInSlices, chartOrder, otherAxis, pointsForWidth, postPendingLines, prefetchSeries, withLines } from './compareData';
-import { nextLines } from './compareFollowOrder';
+import { buildCompareDataInSlices, pointsForWidth, postPendingLines, prefetchSeries, withLines } from './compareData';
+import { postFollowing, postLacking, postOtherAxis } from './compareFollow';
 import { CompareLinesPosted } from './compareLinesPosted';
 import { exportComparisonCsv, saveChartPng } from './compareExports';
 import { canUpdate, lineChanges } from './compareUpdate';
 import { CompareMediaHost, runsResourceRoot } from './compareMediaHost';
+import { CompareRunMatches } from './compareRunMatches';
 import type { CompareContext } from './compareContext';
 
 /** Lines being read before the page asked for them: reading goes on while it is the panel's current prefetch. */
@@ -37,8 +38,6 @@ export const comparePage: PageSpec = { viewType: compareViewType, title: 'Compar
 
 /** Live runs change often: at most four updates a second. */
 const UPDATE_INTERVAL_MS = 250;
-/** Matches the run picker lists; the rest are counted (narrow the filter to see them). */
-const RUN_MATCH_LIMIT = 200;
 
 export class ComparePanel {
   readonly webview: HostedWebview<CompareToHostMessage, HostToCompareMessage, CompareViewState>;
@@ -69,8 +68,7 @@ export class ComparePanel {
    * is idle meanwhile) into the index's cache, where the page's first request finds them; stopped by any request.
    */
   private prefetched: Prefetch | undefined;
-  /** The run picker's last answer, for the tests. */
-  private lastRunMatches: { filter: string; runIds: string[]; total: number; error?: string } | undefined;
+  private readonly runMatches: CompareRunMatches;
   private readonly media: CompareMediaHost;
 
   constructor(
@@ -104,7 +102,7 @@ export class ComparePanel {
           if (message.held === true && message.xAxis !== 'metric') return this.switchHeld(message.xAxis, message.pending ?? []);
           return this.send();
         },
-        findRuns: (message) => this.findRuns(message.filter),
+        findRuns: (message) => this.runMatches.find(message.filter),
         setRuns: (message) => this.setRuns(message.runIds),
         exportCsv: () => this.exportCsv(),
         savePng: (message) => saveChartPng(message.metric, message.dataUrl, this.ctx.log),
@@ -122,6 +120,7 @@ export class ComparePanel {
       },
     });
     this.media = new CompareMediaHost(panel.webview, (message) => this.webview.host.post(message), ctx.mediaCatalog);
+    this.runMatches = new CompareRunMatches(() => ctx.host.get(), (message) => this.webview.host.post(message));
     const liveUpdate = this.webview.host.throttled(UPDATE_INTERVAL_MS, 'a live update', () => this.send(true));
     listeners.push(
       panel.onDidChangeViewState((e) => { void vscode.commands.executeCommand('setContext', ContextKey.compareFocused, e.webviewPanel.active); }),
@@ -240,7 +239,7 @@ export class ComparePanel {
       ...(this.lastData?.xMetric !== undefined ? { xMetric: this.lastData.xMetric } : {}),
       xMissing: [...(this.lastData?.xMissing ?? [])],
       mediaKeys: this.media.sentKeys,
-      ...(this.lastRunMatches ? { runMatches: { ...this.lastRunMatches, runIds: [...this.lastRunMatches.runIds] } } : {}),
+      ...this.runMatches.info(),
     };
   }
 
@@ -340,9 +339,7 @@ export class ComparePanel {
       try {
         const index = await this.ctx.host.get();
         const maxPoints = pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints());
-        // What the page was sent meanwhile (the other axis' lines, going out when it switched) is not sent again.
-        const lacking = pending.filter((metric) => !this.posted.has(xAxis, metric));
-        await postPendingLines(index, this.runIds, lacking, xAxis, maxPoints, (metric, lines) => this.posted.postLines(metric, lines, xAxis), stale);
+        await postLacking(index, this.runIds, pending, xAxis, maxPoints, this.posted, stale);
         // The media, if what this stopped had not sent them yet (unchanged media are not sent again).
         if (!stale()) await this.media.send(index, this.runIds, false, stale);
       } catch (err) {
@@ -354,46 +351,30 @@ export class ComparePanel {
   }
 
   /**
-   * What follows a comparison's first message (request `sending`): the lines of its charts not sent yet (`pendingMetrics`,
-   * in the page's order), a chart per message, in compareFollowOrder.ts's order (the charts in view, their lines on the
-   * other x axis, the rest); then the media, then the other axis' lines of the other charts.
+   * What follows a comparison's first message (request `sending`): its charts' lines and the other x axis' lines of
+   * the charts in view (compareFollow.ts), the media, then the other axis' lines of the other charts.
    */
   private async follow(sending: number, data: CompareData, maxPoints: number): Promise<void> {
+    // Any newer request, or a closed panel (not ready), stops it between charts.
+    const stale = (): boolean => sending !== this.sends || !this.webview.host.isReady;
     try {
       const index = await this.ctx.host.get();
-      const pending = data.pendingMetrics ?? [];
-      const xAxis = data.xAxis;
-      const stale = (): boolean => sending !== this.sends || !this.webview.host.isReady;
-      const ids = data.runs.map((r) => r.id);
-      // The charts in view: those the page reports on screen once it laid the comparison out (it may while this
-      // goes on); until then the first of its order (those posted ahead while the page loaded are not pending).
-      const order = chartOrder(data.metrics, data.selectedMetrics);
-      const estimate = order.slice(0, Math.max(1, this.ctx.layout.chartsInView ?? 1));
-      const inView = (): string[] => {
-        const reported = this.onScreen?.filter((m) => order.includes(m));
-        return reported?.length ? reported : estimate;
-      };
-      const other = xAxis === 'metric' || ids.length === 0 ? undefined : otherAxis(xAxis);
-      let shown = data;
-      // A chart at a time, each read, packed and posted in tasks of its own (a message of one chart at 100 runs is
-      // about 1 MB: VS Code serializes and copies it on this thread), after the first message is on its way.
-      for (;;) {
-        if (xAxis === 'metric') break;
-        const next = nextLines({ shown: xAxis, other, pending, inView: inView() }, (axis, metric) => this.posted.has(axis, metric));
-        if (!next) break;
-        await postPendingLines(index, ids, [next.metric], next.xAxis, maxPoints, (metric, chartLines) => {
-          if (next.xAxis !== xAxis) return this.posted.postLines(metric, chartLines, next.xAxis);
-          this.posted.shown(chartLines);
-          shown = withLines(shown, [metric], chartLines);
+      await postFollowing(index, data, maxPoints, {
+        posted: this.posted,
+        stale,
+        onScreen: () => this.onScreen,
+        chartsInView: () => this.ctx.layout.chartsInView,
+        holding: (shown) => {
           this.lastData = shown;
-          return this.posted.postLines(metric, chartLines, xAxis);
-        }, stale);
-        if (stale()) return;
-      }
-      // Media (read from the runs' logs) after the charts: the page draws those first.
-      await this.media.send(index, ids, true, stale);
+        },
+      });
       if (stale()) return;
-      this.sendOtherAxis(sending, data, maxPoints);
+      // Media (read from the runs' logs) after the charts: the page draws those first.
+      await this.media.send(index, data.runs.map((r) => r.id), true, stale);
+      if (stale()) return;
+      // At once, after the shown axis' lines and the media: the sooner they are held, the sooner a switch is instant.
+      void postOtherAxis(index, data, maxPoints, this.posted, stale)
+        .catch((err: unknown) => this.ctx.log.warn(`Compare: sending the other axis ahead failed: ${errorMessage(err)}`));
     } catch (err) {
       const message = errorMessage(err);
       this.ctx.log.error(`Compare: could not load data: ${message}`);
@@ -401,47 +382,10 @@ export class ComparePanel {
     }
   }
 
-  /**
-   * Steps and time are the axes users switch between: the other one's lines follow, a chart at a time (in the page's
-   * order), after the shown axis' lines (those of the charts in view went before them); the page keeps them
-   * and switches with no round trip (`setView` with `held`).
-   */
-  private sendOtherAxis(sending: number, data: CompareData, maxPoints: number): void {
-    const other = otherAxis(data.xAxis);
-    if (!other || data.runs.length === 0) return;
-    // Any newer request, or a closed panel (not ready), stops it between charts.
-    const stale = (): boolean => sending !== this.sends || !this.webview.host.isReady;
-    const rest = chartOrder(data.metrics, data.selectedMetrics).filter((m) => !this.posted.has(other, m));
-    // At once, after the shown axis' lines and the media: the sooner they are held, the sooner a switch is instant.
-    void this.ctx.host.get()
-      .then((index) => postPendingLines(index, data.runs.map((r) => r.id), rest, other, maxPoints,
-        (metric, lines) => this.posted.postLines(metric, lines, other), stale))
-      .catch((err: unknown) => this.ctx.log.warn(`Compare: sending the ${other} axis ahead failed: ${errorMessage(err)}`));
-  }
-
-  /** The run picker: the index's own filter language and query code decide which runs match. */
-  private async findRuns(filter: string): Promise<void> {
-    try {
-      const index = await this.ctx.host.get();
-      const rows = index.listRuns(filter.trim() ? { filter, sort: '-started' } : { sort: '-started' });
-      const runs = rows.slice(0, RUN_MATCH_LIMIT).map((r) => ({ id: r.id, name: r.name, experiment: r.experiment, status: r.status, startedAt: r.startedAt }));
-      this.lastRunMatches = { filter, runIds: runs.map((r) => r.id), total: rows.length };
-      await this.webview.host.post({ type: 'runMatches', filter, runs, total: rows.length });
-    } catch (err) {
-      const error = `${errorMessage(err)} — filters look like: lr > 0.01 and status = "finished" (see docs/filter-language.md).`;
-      this.lastRunMatches = { filter, runIds: [], total: 0, error };
-      await this.webview.host.post({ type: 'runMatches', filter, runs: [], total: 0, error });
-    }
-  }
-
   /** Runs added or removed in the panel: unknown ids are dropped, duplicates kept once. */
   private async setRuns(runIds: readonly string[]): Promise<void> {
-    const index = await this.ctx.host.get();
-    const known = [...new Set(runIds)].filter((id) => index.getRun(id) !== undefined);
-    if (known.length === 0) {
-      await this.webview.host.post({ type: 'error', message: 'None of those runs exist; the comparison keeps its runs.' });
-      return;
-    }
+    const known = await this.runMatches.known(runIds);
+    if (!known) return;
     const added = known.filter((id) => !this.runIds.includes(id));
     if (added.length > 0) this.ctx.onAddRuns?.(added);
     this.runIds = known;

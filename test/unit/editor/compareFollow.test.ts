@@ -2,7 +2,7 @@
 // x axis (a switch right after the open is drawn from them), the rest; the page's report of its screen decides.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { nextLines, type FollowPlan } from '../../../src/vscode/webviews/compare/compareFollowOrder';
+import { nextLines, type FollowPlan } from '../../../src/vscode/webviews/compare/compareFollow';
 
 type Sent = Array<`${'step' | 'relative' | 'wall'}/${string}`>;
 

@@ -3,8 +3,8 @@ import {
   compareContract, xAxisKinds, type CompareData, type CompareViewState, type HostToCompareMessage,
 } from '../../src/shared/webviews/compare/contract';
 import { connectToHost } from '../shared/vscodeApi';
-import { clear, el } from '../shared/dom';
-import { formatXFull, xAxisLabels, xAxisTitle } from './axis';
+import { el } from '../shared/dom';
+import { formatXFull, xAxisTitle } from './axis';
 import { AxisLines } from './axisLines';
 import { MetricChart, type ChartView } from './charts';
 import { Grouping } from './grouping';

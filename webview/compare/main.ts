@@ -3,15 +3,17 @@ import {
   compareContract, xAxisKinds, type CompareData, type CompareViewState, type HostToCompareMessage,
 } from '../../src/shared/webviews/compare/contract';
 import { connectToHost } from '../shared/vscodeApi';
-import { clear, el } from '../shared/dom';
-import { formatXFull, xAxisLabels, xAxisTitle } from './axis';
+import { el } from '../shared/dom';
+import { formatXFull, xAxisTitle } from './axis';
 import { AxisLines } from './axisLines';
 import { MetricChart, type ChartView } from './charts';
 import { Grouping } from './grouping';
 import { applyLineChanges } from './pageData';
 import { Legend } from './legend';
 import { chartPixelWidth, chartsInView, onWidthChange } from './layout';
-import { onScreen } from './chartVisibility';
+import { AxisSwitch, metricsOnScreen } from './axisSwitch';
+import { PendingCharts } from './pendingCharts';
+import { Toolbar } from './toolbar';
 import { MediaSection } from './media';
 import { mark, redrawn } from './paintMarks';
 import { RunPicker } from './runPicker';
@@ -37,7 +39,6 @@ let data: CompareData | undefined;
 let charts: MetricChart[] = [];
 /** The lines of steps and of time the page holds, for switching the x axis without the host. */
 const axisLines = new AxisLines();
-type LineAxis = Exclude<CompareData['xAxis'], 'metric'>;
 const runStarts = (d: CompareData): Map<string, number | undefined> => new Map(d.runs.map((r) => [r.id, r.startedAt]));
 
 const hover = new SharedHover(
@@ -93,19 +94,29 @@ function renderXNote(next: CompareData): void {
 
 const app = document.getElementById('app') as HTMLElement;
 const status = el('div', { className: 'status', attrs: { role: 'status' } }, 'Loading runs…');
-const metricsList = el('div', { className: 'metric-options' });
-const metricsSummary = el('summary', {}, 'Metrics');
-const metricsPicker = el('details', { className: 'metrics-picker' }, metricsSummary, metricsList);
-const xAxisSelect = el('select', { attrs: { 'aria-label': 'X axis' } });
-const smoothingInput = el('input', { attrs: { type: 'range', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing', id: 'smoothing' } });
-const smoothingValue = el('output', { attrs: { for: 'smoothing' } });
-const logInput = el('input', { attrs: { type: 'checkbox', id: 'log-scale' } });
-const resetZoom = el('button', { title: 'Drag across a chart to zoom; this resets every chart' }, 'Reset zoom');
-const syncZoomInput = el('input', { attrs: { type: 'checkbox', id: 'sync-zoom' } });
-const exportCsv = el('button', {}, 'Export CSV');
+const toolbar = new Toolbar(grouping.controls, runPicker.root);
+const { xAxisSelect, smoothingInput, smoothingValue, logInput, resetZoom, syncZoomInput, exportCsv } = toolbar;
 const chartsBox = el('div', { className: 'sections' });
+const pendingCharts = new PendingCharts(chartsBox);
 const xNote = el('div', { className: 'status x-note', attrs: { role: 'status' } });
 xNote.hidden = true;
+/** Steps ↔ time from the lines held (axisSwitch.ts). */
+const axisSwitch = new AxisSwitch({
+  data: () => data,
+  redraw: (next) => {
+    data = next;
+    renderXNote(next);
+    for (const chart of charts) chart.replaceData(next, chartView());
+    document.body.dataset.drawn = String(Date.now());
+    redrawn(false);
+  },
+  charts: () => charts,
+  selectedMetrics: () => view.selectedMetrics,
+  post: (message) => host.post(message),
+  saveState: () => saveState(),
+  markPending: (metrics) => pendingCharts.mark(metrics),
+  status,
+}, axisLines);
 const tables = new CompareTables({
   data: () => data,
   visible: (id) => !view.hidden.has(id),
@@ -116,16 +127,7 @@ const tables = new CompareTables({
 }, view.onlyDifferentParams);
 
 app.append(
-  el('header', { className: 'toolbar' },
-    metricsPicker,
-    el('label', {}, 'X axis ', xAxisSelect),
-    el('label', { className: 'smoothing' }, 'Smoothing ', smoothingInput, smoothingValue),
-    el('label', {}, logInput, ' Log scale'),
-    grouping.controls,
-    el('label', { title: 'Zooming one chart zooms every chart to the same x range' }, syncZoomInput, ' Sync zoom'),
-    resetZoom,
-    runPicker.root,
-    exportCsv),
+  toolbar.root,
   status,
   legend.root,
   grouping.legend,
@@ -135,7 +137,7 @@ app.append(
   ...tables.sections,
 );
 
-renderXAxisOptions([]);
+toolbar.renderXAxisOptions([], view.xAxis, view.xMetric);
 syncZoomInput.checked = view.syncZoom;
 smoothingInput.value = String(view.smoothing);
 smoothingValue.textContent = view.smoothing.toFixed(2);
@@ -160,38 +162,17 @@ function renderLegend(): void {
   if (data) legend.render(data.runs, view.hidden);
 }
 
-/** Step, time, or any metric the runs logged (x by metric: the host pairs the values by step). */
-function renderXAxisOptions(metrics: readonly string[]): void {
-  clear(xAxisSelect);
-  for (const k of xAxisKinds) if (k !== 'metric') xAxisSelect.append(el('option', { attrs: { value: k } }, xAxisLabels[k]));
-  if (metrics.length) {
-    xAxisSelect.append(el('optgroup', { attrs: { label: 'Metric' } },
-      ...metrics.map((m) => el('option', { attrs: { value: `metric:${m}` } }, m))));
-  }
-  xAxisSelect.value = view.xAxis === 'metric' && view.xMetric !== undefined ? `metric:${view.xMetric}` : view.xAxis;
-}
-
 function postView(): void {
   host.post({ type: 'setView', selectedMetrics: view.selectedMetrics, xAxis: view.xAxis, ...(view.xAxis === 'metric' && view.xMetric !== undefined ? { xMetric: view.xMetric } : {}) });
 }
 
 function renderMetricPicker(): void {
   if (!data) return;
-  clear(metricsList);
-  const selected = new Set(data.selectedMetrics);
-  for (const metric of data.metrics) {
-    const box = el('input', { attrs: { type: 'checkbox' } });
-    box.checked = selected.has(metric);
-    box.addEventListener('change', () => {
-      const next = [...metricsList.querySelectorAll('input')].filter((i) => i.checked).map((i) => i.dataset.metric as string);
-      view.selectedMetrics = next;
-      saveState();
-      host.post({ type: 'setView', selectedMetrics: next, xAxis: view.xAxis });
-    });
-    box.dataset.metric = metric;
-    metricsList.append(el('label', {}, box, ' ', metric));
-  }
-  metricsSummary.textContent = `Metrics (${data.selectedMetrics.length} of ${data.metrics.length})`;
+  toolbar.renderMetricPicker(data.metrics, data.selectedMetrics, (next) => {
+    view.selectedMetrics = next;
+    saveState();
+    host.post({ type: 'setView', selectedMetrics: next, xAxis: view.xAxis });
+  });
 }
 
 function renderCharts(): void {
@@ -213,21 +194,19 @@ function renderCharts(): void {
 }
 
 function addChart(current: CompareData, metric: string, grid: HTMLElement): void {
-  {
-    const canvas = el('canvas', { attrs: { 'aria-label': `${metric} chart`, role: 'img' } });
-    const png = el('button', { className: 'small', title: `Save the ${metric} chart as PNG` }, 'PNG');
-    const card = el('div', { className: 'chart-card', attrs: { 'data-metric': metric } },
-      el('div', { className: 'chart-title' }, el('h3', {}, metric), png),
-      el('div', { className: 'chart-body' }, canvas));
-    grid.append(card);
-    const started = performance.now();
-    const chart = new MetricChart(canvas, metric, current, chartView(), { onZoom: zoomed });
-    charts.push(chart);
-    hover.attach(chart, canvas.parentElement ?? card);
-    // A chart whose lines are on their way reports when they came (applyLines).
-    if (!current.pendingMetrics?.includes(metric)) host.post({ type: 'drawn', metric, lines: chart.lineCount, ms: performance.now() - started });
-    png.addEventListener('click', () => host.post({ type: 'savePng', metric, dataUrl: chart.png() }));
-  }
+  const canvas = el('canvas', { attrs: { 'aria-label': `${metric} chart`, role: 'img' } });
+  const png = el('button', { className: 'small', title: `Save the ${metric} chart as PNG` }, 'PNG');
+  const card = el('div', { className: 'chart-card', attrs: { 'data-metric': metric } },
+    el('div', { className: 'chart-title' }, el('h3', {}, metric), png),
+    el('div', { className: 'chart-body' }, canvas));
+  grid.append(card);
+  const started = performance.now();
+  const chart = new MetricChart(canvas, metric, current, chartView(), { onZoom: zoomed });
+  charts.push(chart);
+  hover.attach(chart, canvas.parentElement ?? card);
+  // A chart whose lines are on their way reports when they came (applyLines).
+  if (!current.pendingMetrics?.includes(metric)) host.post({ type: 'drawn', metric, lines: chart.lineCount, ms: performance.now() - started });
+  png.addEventListener('click', () => host.post({ type: 'savePng', metric, dataUrl: chart.png() }));
 }
 
 /** Whether `next` charts the same runs and metrics as what is shown (e.g. only the x axis changed). */
@@ -239,14 +218,13 @@ function sameLayout(shown: CompareData | undefined, next: CompareData): boolean 
 
 function render(next: CompareData): void {
   const reuseCharts = sameLayout(data, next);
-  // A whole comparison came: whatever switch was waiting is over (this one says its axis).
-  switching = undefined;
+  axisSwitch.drop();
   data = next;
   view.runIds = next.runs.map((r) => r.id);
   view.selectedMetrics = next.selectedMetrics;
   view.xAxis = next.xAxis;
   view.xMetric = next.xAxis === 'metric' ? next.xMetric : undefined;
-  renderXAxisOptions(next.metrics);
+  toolbar.renderXAxisOptions(next.metrics, view.xAxis, view.xMetric);
   status.textContent = next.runs.length === 0
     ? 'None of these runs exist any more.'
     : next.metrics.length === 0 ? 'These runs have not logged any metrics yet.' : '';
@@ -259,41 +237,13 @@ function render(next: CompareData): void {
   // The same charts with new points redraw in place: no new canvases, Chart.js charts or sections.
   if (reuseCharts) for (const chart of charts) chart.replaceData(next, chartView());
   else renderCharts();
-  markPending(new Set(next.pendingMetrics ?? []));
+  pendingCharts.mark(new Set(next.pendingMetrics ?? []));
+  // Lines to come: the host sends those of the charts on screen first, then their lines on the other x axis.
+  if (next.pendingMetrics?.length) host.post({ type: 'onScreen', metrics: metricsOnScreen(charts) });
   // The charts are painted first; the tables (thousands of cells at 100 runs) after that frame.
   tables.schedule();
   mark('chartsBuilt');
-  awaitingLines = true;
-  shownWhenInViewDrawn();
-}
-
-/**
- * Set by a full render until its charts in view have their lines (the host sends them a chart per message after the
- * runs, params and summaries): the frame painted then is the comparison shown (`drawn`, the timings' `painted`).
- */
-let awaitingLines = false;
-
-/** Stamps the comparison drawn once no chart in view waits for its lines; else counts a redraw. */
-function shownWhenInViewDrawn(): void {
-  const waiting = awaitingLines && [...chartsBox.querySelectorAll<HTMLElement>('.chart-card.loading')].some((card) => {
-    const r = card.getBoundingClientRect();
-    return r.bottom >= 0 && r.top <= window.innerHeight;
-  });
-  if (!awaitingLines || waiting) {
-    redrawn(false);
-    return;
-  }
-  awaitingLines = false;
-  mark('linesArrived');
-  document.body.dataset.drawn = String(Date.now());
-  redrawn(true);
-}
-
-/** Marks the cards whose lines are still on their way (`pendingMetrics`), or clears the mark once they came. */
-function markPending(metrics: ReadonlySet<string>): void {
-  for (const card of chartsBox.querySelectorAll<HTMLElement>('.chart-card')) {
-    card.classList.toggle('loading', metrics.has(card.dataset.metric ?? ''));
-  }
+  pendingCharts.expect();
 }
 
 /**
@@ -304,7 +254,7 @@ function applyLines(metrics: readonly string[], lines: CompareData['lines'], axi
   if (!data || axis === undefined) return;
   axisLines.keep(axis, metrics, lines, runStarts(data));
   // Lines of the axis the page is switching to: the switch is drawn once the charts on screen have theirs.
-  if (switching !== undefined && completeSwitch()) return;
+  if (axisSwitch.waiting && axisSwitch.complete()) return;
   const shown = data;
   // A chart waiting on this axis; lines of the other time axis (relative for wall, or back) are converted.
   const waiting = new Set(shown.pendingMetrics ?? []);
@@ -322,8 +272,8 @@ function applyLines(metrics: readonly string[], lines: CompareData['lines'], axi
     chart.replaceData(shown, chartView());
     host.post({ type: 'drawn', metric: chart.metric, lines: chart.lineCount, ms: performance.now() - started });
   }
-  markPending(new Set(pending));
-  shownWhenInViewDrawn();
+  pendingCharts.mark(new Set(pending));
+  pendingCharts.check();
 }
 
 /** Live runs: new points go into the existing charts; tables and legend follow the new summaries. */
@@ -339,8 +289,8 @@ function applyUpdate(message: Extract<HostToCompareMessage, { type: 'update' }>)
   // An update is built from every line (compareUpdate.ts): the lines of charts still pending came with it.
   if (data.pendingMetrics) {
     delete data.pendingMetrics;
-    markPending(new Set());
-    if (awaitingLines) shownWhenInViewDrawn();
+    pendingCharts.mark(new Set());
+    if (pendingCharts.waiting) pendingCharts.check();
   }
   if (metricsChanged) renderMetricPicker();
   renderLegend();
@@ -358,78 +308,13 @@ xAxisSelect.addEventListener('change', () => {
     if (!chosen) return;
     view.xAxis = chosen;
     view.xMetric = undefined;
-    if (chosen !== 'metric' && switchFromHeld(chosen)) return;
+    if (chosen !== 'metric' && axisSwitch.start(chosen)) return;
   }
-  endSwitch();
+  axisSwitch.end();
   saveState();
   postView();
 });
 
-/** A step ↔ time switch waiting for the lines of the charts on screen (the old axis stays drawn, marked loading). */
-let switching: LineAxis | undefined;
-
-const cardOf = (chart: MetricChart): Element => chart.canvas.closest('.chart-card') ?? chart.canvas;
-
-/**
- * Steps ↔ time from the lines the page holds (axisLines.ts; the host sends the other axis' lines after the first
- * data), telling the host the choice and the charts whose lines the page still lacks (`pending`, those on screen
- * first), which it sends a chart per message ahead of anything else. The switch is drawn as soon as every chart on
- * screen has its lines (the charts below them wait, marked loading); until then the old axis stays drawn, its charts
- * on screen marked loading, and the page responsive.
- */
-function switchFromHeld(axis: LineAxis): boolean {
-  const shown = data;
-  if (!shown) return false;
-  const missing = shown.selectedMetrics.filter((m) => axisLines.metricLines(axis, m, shown) === undefined);
-  const screen = new Set(charts.filter((c) => onScreen(cardOf(c))).map((c) => c.metric));
-  const pending = [...missing.filter((m) => screen.has(m)), ...missing.filter((m) => !screen.has(m))];
-  host.post({ type: 'setView', selectedMetrics: view.selectedMetrics, xAxis: axis, held: true, ...(pending.length ? { pending } : {}) });
-  switching = axis;
-  saveState();
-  if (!completeSwitch()) {
-    status.hidden = false;
-    status.textContent = `Loading the lines by ${xAxisLabels[axis].toLowerCase()}…`;
-    markPending(screen);
-  }
-  return true;
-}
-
-/** The waiting switch drawn, if every chart on screen has its lines now; whether it was. */
-function completeSwitch(): boolean {
-  const shown = data;
-  const axis = switching;
-  if (!shown || axis === undefined) return false;
-  const lines: CompareData['lines'] = [];
-  const missing = new Set<string>();
-  for (const metric of shown.selectedMetrics) {
-    const held = axisLines.metricLines(axis, metric, shown);
-    if (held) lines.push(...held);
-    else missing.add(metric);
-  }
-  if (charts.some((c) => missing.has(c.metric) && onScreen(cardOf(c)))) return false;
-  const next: CompareData = { ...shown, xAxis: axis, lines };
-  delete next.xMetric;
-  delete next.xMissing;
-  if (missing.size) next.pendingMetrics = [...missing];
-  else delete next.pendingMetrics;
-  // Only the charts change: the runs, legend, tables and metric choices are the ones shown.
-  data = next;
-  endSwitch();
-  renderXNote(next);
-  for (const chart of charts) chart.replaceData(next, chartView());
-  document.body.dataset.drawn = String(Date.now());
-  redrawn(false);
-  return true;
-}
-
-/** No switch waits any more: its loading marks go (the charts still waiting for lines keep theirs). */
-function endSwitch(): void {
-  if (switching === undefined) return;
-  switching = undefined;
-  status.textContent = '';
-  status.hidden = true;
-  markPending(new Set(data?.pendingMetrics ?? []));
-}
 // The slider redraws one chart per task with the latest value, starting in the task after the input (several inputs
 // before it: one redraw; slicedRedraw.ts). The time recorded is the redraw's script time (the benchmark and tests
 // read it); the state is saved once, when the slider is let go.

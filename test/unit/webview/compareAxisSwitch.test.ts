@@ -163,6 +163,39 @@ test('compare x axis: the charts on screen held, the switch is drawn at once and
   }
 });
 
+test('compare page: a comparison whose lines follow tells the host which charts are on screen (their lines come first)', async () => {
+  const h = loadWebview('compare', undefined, {
+    beforeScript: (window) => {
+      // acc on screen, loss below the window (a page without IntersectionObserver takes every chart as on screen).
+      window.Element.prototype.getBoundingClientRect = function rect(this: Element): DOMRect {
+        const below = this.closest('[data-metric]')?.getAttribute('data-metric') === 'loss';
+        const top = below ? window.innerHeight + 2000 : 0;
+        return { x: 0, y: top, top, left: 0, right: 800, bottom: top + 300, width: 800, height: 300, toJSON: () => ({}) } as DOMRect;
+      };
+      class Observer {
+        observe(): void {}
+        unobserve(): void {}
+        disconnect(): void {}
+      }
+      Object.defineProperty(window, 'IntersectionObserver', { configurable: true, value: Observer });
+    },
+  });
+  try {
+    const data = fixture();
+    const full = { ...data, metrics: ['acc', 'loss'], selectedMetrics: ['acc', 'loss'] };
+    h.send({ type: 'data', data: { ...full, lines: [], pendingMetrics: ['acc', 'loss'] } });
+    await h.frame();
+    assert.deepEqual(messagesOfType(h, 'onScreen'), [{ type: 'onScreen', metrics: ['acc'] }]);
+    // A comparison with every line already there: nothing follows, nothing to say.
+    h.send({ type: 'data', data: { ...full, lines: [...data.lines, ...data.lines.map((l) => ({ ...l, metric: 'acc' }))] } });
+    await h.frame();
+    assert.equal(messagesOfType(h, 'onScreen').length, 1);
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
 test('axis lines: wall-clock x from relative time and back with the run\'s start, as the index reader computes relative', () => {
   const rel = lineOn('relative', 1).xs;
   const wall = lineOn('wall', 1).xs;

@@ -140,6 +140,12 @@ export const compareContract = defineContract({
     exportCsv: objectOf({}),
     savePng: objectOf({ metric: str(), dataUrl: str() }),
     drawn: objectOf({ metric: str(), lines: num({ min: 0, integer: true }), ms: num({ min: 0 }) }),
+    /**
+     * The charts on screen, once the page has laid out a comparison whose lines follow it: the host sends their
+     * lines, then their lines on the other x axis, before the other charts' (its own guess, `chartsInView`, counts the
+     * rows a window might hold, not the toolbar and legend above them).
+     */
+    onScreen: objectOf({ metrics: arrayOf(str()) }),
     /** Media section (webview/compare/media*.ts): a logged table's cells, and a link in logged Markdown to open. */
     loadTable: objectOf({ runId: str(), file: str({ maxLength: 80 }) }),
     openLink: objectOf({ url: str({ maxLength: 8000 }) }),

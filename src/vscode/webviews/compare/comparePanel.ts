@@ -4,16 +4,18 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../../shared/errorMessage';
 import {
-  compareContract, type CompareData, type CompareLine, type CompareToHostMessage, type CompareViewState, type HostToCompareMessage, type XAxisKind,
+  compareContract, type CompareData, type CompareToHostMessage, type CompareViewState, type HostToCompareMessage, type XAxisKind,
 } from '../../../shared/webviews/compare/contract';
 import { ContextKey, compareViewType } from '../../commandIds';
 import type { ComparePanelInfo } from '../../testApi';
 import { HostedWebview, type PageSpec } from '../hostedWebview';
-import { buildCompareDataInSlices, chartOrder, otherAxis, pointsForWidth, postPendingLines, prefetchSeries, withLines } from './compareData';
-import { messageBytes } from '../messageBytes';
+import { buildCompareDataInSlices, pointsForWidth, postPendingLines, prefetchSeries, withLines } from './compareData';
+import { postFollowing, postLacking, postOtherAxis } from './compareFollow';
+import { CompareLinesPosted } from './compareLinesPosted';
 import { exportComparisonCsv, saveChartPng } from './compareExports';
 import { canUpdate, lineChanges } from './compareUpdate';
 import { CompareMediaHost, runsResourceRoot } from './compareMediaHost';
+import { CompareRunMatches } from './compareRunMatches';
 import type { CompareContext } from './compareContext';
 
 /** Lines being read before the page asked for them: reading goes on while it is the panel's current prefetch. */
@@ -32,17 +34,10 @@ interface Ahead {
   readonly changes: number;
 }
 
-/** chartsPosted's key: relative and wall time are one kind (the page converts between them). */
-const postedKey = (xAxis: XAxisKind, metric: string): string => `${xAxis === 'step' ? 'step' : 'time'}\u0000${metric}`;
-
 export const comparePage: PageSpec = { viewType: compareViewType, title: 'Compare Runs', script: 'compare.js', styles: ['compare.css'] };
 
 /** Live runs change often: at most four updates a second. */
 const UPDATE_INTERVAL_MS = 250;
-/** Comparison messages kept for the tests (a comparison of many charts posts two per chart: both x axes). */
-const MESSAGES_KEPT = 200;
-/** Matches the run picker lists; the rest are counted (narrow the filter to see them). */
-const RUN_MATCH_LIMIT = 200;
 
 export class ComparePanel {
   readonly webview: HostedWebview<CompareToHostMessage, HostToCompareMessage, CompareViewState>;
@@ -53,14 +48,10 @@ export class ComparePanel {
   private chartPixelWidth: number | undefined;
   /** What the page holds, for live updates; undefined until it has received a full comparison. */
   private lastData: CompareData | undefined;
-  private pointsSent = new Map<string, number>();
-  /**
-   * Charts whose lines went in a `lines` message since the page's last `data` or `update` (which make it forget
-   * what it held), by kind of axis (steps, or time: the page converts relative ↔ wall): a switch does not ask again.
-   */
-  private readonly chartsPosted = new Set<string>();
-  /** The same `lines` messages in order, as `${xAxis}/${metric}`, for the tests. */
-  private linesLog: string[] = [];
+  /** What the page was sent since its last full comparison (compareLinesPosted.ts). */
+  private readonly posted: CompareLinesPosted;
+  /** The charts on screen, as the page reported them after laying out its latest comparison (`onScreen`). */
+  private onScreen: string[] | undefined;
   /** Requests to send, counted: only the latest one's data is posted. */
   private sends = 0;
   /** Incremental messages sent (live runs), for the tests. */
@@ -77,10 +68,7 @@ export class ComparePanel {
    * is idle meanwhile) into the index's cache, where the page's first request finds them; stopped by any request.
    */
   private prefetched: Prefetch | undefined;
-  /** The comparison messages (`data`, `lines`, `update`) posted since the latest `data`, with their sizes, for the tests. */
-  private readonly messages: Array<{ type: string; bytes: number; metrics?: string[] }> = [];
-  /** The run picker's last answer, for the tests. */
-  private lastRunMatches: { filter: string; runIds: string[]; total: number; error?: string } | undefined;
+  private readonly runMatches: CompareRunMatches;
   private readonly media: CompareMediaHost;
 
   constructor(
@@ -96,6 +84,7 @@ export class ComparePanel {
     this.xAxis = state.xAxis;
     this.xMetric = state.xMetric;
     const listeners: vscode.Disposable[] = [];
+    this.posted = new CompareLinesPosted((message, ahead) => (ahead ? this.webview.host.postAhead(message) : this.webview.host.post(message)));
     this.webview = new HostedWebview(panel, {
       extensionUri: ctx.extensionUri,
       log: ctx.log,
@@ -113,10 +102,13 @@ export class ComparePanel {
           if (message.held === true && message.xAxis !== 'metric') return this.switchHeld(message.xAxis, message.pending ?? []);
           return this.send();
         },
-        findRuns: (message) => this.findRuns(message.filter),
+        findRuns: (message) => this.runMatches.find(message.filter),
         setRuns: (message) => this.setRuns(message.runIds),
         exportCsv: () => this.exportCsv(),
         savePng: (message) => saveChartPng(message.metric, message.dataUrl, this.ctx.log),
+        onScreen: (message) => {
+          this.onScreen = message.metrics;
+        },
         drawn: (message) => ctx.log.info(`Compare: drew ${message.metric} (${message.lines} lines) in ${message.ms.toFixed(0)} ms`),
         loadTable: async (message) => this.media.sendTable(await ctx.host.get(), message.runId, message.file),
         openLink: (message) => this.media.openLink(message.url),
@@ -128,6 +120,7 @@ export class ComparePanel {
       },
     });
     this.media = new CompareMediaHost(panel.webview, (message) => this.webview.host.post(message), ctx.mediaCatalog);
+    this.runMatches = new CompareRunMatches(() => ctx.host.get(), (message) => this.webview.host.post(message));
     const liveUpdate = this.webview.host.throttled(UPDATE_INTERVAL_MS, 'a live update', () => this.send(true));
     listeners.push(
       panel.onDidChangeViewState((e) => { void vscode.commands.executeCommand('setContext', ContextKey.compareFocused, e.webviewPanel.active); }),
@@ -175,17 +168,18 @@ export class ComparePanel {
         if (!current()) return;
         this.ahead = { data, maxPoints, sending, generation, changes };
         this.lastData = data;
-        this.pointsSent = new Map();
+        this.posted.showing();
         this.dataSent++;
         this.dataSentAhead++;
-        this.forgetLinesPosted();
-        await this.postCounted({ type: 'data', data }, true);
+        this.posted.forget();
+        this.onScreen = undefined;
+        await this.posted.post({ type: 'data', data }, true);
         // The charts in view, a chart per message. What the page said ready before getting follows then (onReady).
         const inView = (data.pendingMetrics ?? []).slice(0, Math.max(1, chartsInView ?? 1));
         await postPendingLines(index, data.runs.map((r) => r.id), inView, xAxis, maxPoints, (metric, lines) => {
-          this.linesPosted(lines);
+          this.posted.shown(lines);
           if (this.ahead?.sending === sending) this.ahead = { ...this.ahead, data: withLines(this.ahead.data, [metric], lines) };
-          return this.postLines(metric, lines, xAxis, true);
+          return this.posted.postLines(metric, lines, xAxis, true);
         }, () => !current());
         // The charts below the fold: read into the cache while the page still loads.
         if (current()) this.prefetch();
@@ -199,7 +193,7 @@ export class ComparePanel {
     this.ahead = undefined;
     // Until the new runs' data is sent, the panel is not showing them (the tests' ready and pointsSent say so).
     this.lastData = undefined;
-    this.pointsSent = new Map();
+    this.posted.showing();
     this.updateTitle();
     if (!this.panel.visible) this.panel.reveal(undefined, false);
     if (this.webview.host.isReady) {
@@ -228,19 +222,6 @@ export class ComparePanel {
       .catch((err: unknown) => this.ctx.log.warn(`Compare: reading the lines ahead failed: ${errorMessage(err)}`));
   }
 
-  /** A chart's lines on their way to the page: what the tests see as sent. */
-  private linesPosted(lines: readonly CompareLine[]): void {
-    for (const line of lines) this.pointsSent.set(`${line.runId}/${line.metric}`, line.xs.length);
-  }
-
-  /** Posts (ahead of the page's ready, or not), keeping the type and size of the latest comparison messages for the tests. */
-  private postCounted(message: HostToCompareMessage, ahead = false): Promise<void> {
-    if (message.type === 'data') this.messages.length = 0;
-    if (this.messages.length >= MESSAGES_KEPT) this.messages.shift();
-    this.messages.push({ type: message.type, bytes: messageBytes(message), ...(message.type === 'lines' ? { metrics: [...message.metrics] } : {}) });
-    return ahead ? this.webview.host.postAhead(message) : this.webview.host.post(message);
-  }
-
   get panel(): vscode.WebviewPanel {
     return this.webview.panel;
   }
@@ -250,17 +231,15 @@ export class ComparePanel {
       runIds: [...this.runIds],
       metrics: this.lastData?.selectedMetrics ?? [],
       ready: this.webview.host.isReady && this.lastData !== undefined && !this.lastData.pendingMetrics?.length,
-      pointsSent: Object.fromEntries(this.pointsSent),
+      ...this.posted.info(),
       updatesSent: this.updatesSent,
-      linesSent: [...this.linesLog],
       dataSent: this.dataSent,
       dataSentAhead: this.dataSentAhead,
       ...(this.lastData ? { xAxis: this.lastData.xAxis } : {}),
       ...(this.lastData?.xMetric !== undefined ? { xMetric: this.lastData.xMetric } : {}),
       xMissing: [...(this.lastData?.xMissing ?? [])],
       mediaKeys: this.media.sentKeys,
-      messages: this.messages.map((m) => ({ ...m })),
-      ...(this.lastRunMatches ? { runMatches: { ...this.lastRunMatches, runIds: [...this.lastRunMatches.runIds] } } : {}),
+      ...this.runMatches.info(),
     };
   }
 
@@ -326,18 +305,19 @@ export class ComparePanel {
       if (sending !== this.sends) return;
       const previous = this.lastData;
       this.lastData = data;
-      this.pointsSent = new Map(data.lines.map((line) => [`${line.runId}/${line.metric}`, line.xs.length]));
+      this.posted.showing(data.lines);
       if (incremental && previous && canUpdate(previous, data)) {
         this.updatesSent++;
-        this.forgetLinesPosted();
-        await this.postCounted({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, summaryValues: data.summaryValues, changes: lineChanges(previous.lines, data.lines) });
+        this.posted.forget();
+        await this.posted.post({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, summaryValues: data.summaryValues, changes: lineChanges(previous.lines, data.lines) });
         await this.media.send(index, this.runIds, false, () => sending !== this.sends || !this.webview.host.isReady);
         return;
       }
       if (held) return;
       this.dataSent++;
-      this.forgetLinesPosted();
-      await this.postCounted({ type: 'data', data });
+      this.posted.forget();
+      this.onScreen = undefined;
+      await this.posted.post({ type: 'data', data });
       await this.follow(sending, data, maxPoints);
     } catch (err) {
       const message = errorMessage(err);
@@ -359,9 +339,7 @@ export class ComparePanel {
       try {
         const index = await this.ctx.host.get();
         const maxPoints = pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints());
-        // What the page was sent meanwhile (the other axis' lines, going out when it switched) is not sent again.
-        const lacking = pending.filter((metric) => !this.chartsPosted.has(postedKey(xAxis, metric)));
-        await postPendingLines(index, this.runIds, lacking, xAxis, maxPoints, (metric, lines) => this.postLines(metric, lines, xAxis), stale);
+        await postLacking(index, this.runIds, pending, xAxis, maxPoints, this.posted, stale);
         // The media, if what this stopped had not sent them yet (unchanged media are not sent again).
         if (!stale()) await this.media.send(index, this.runIds, false, stale);
       } catch (err) {
@@ -373,47 +351,30 @@ export class ComparePanel {
   }
 
   /**
-   * What follows a comparison's first message (request `sending`): the lines of its charts not sent yet (`pendingMetrics`,
-   * in the page's order), a chart per message: those in view, then the other x axis' lines of the charts in view (a
-   * switch of the axis just after the open is drawn from them), the rest; the media, then the other axis' other lines.
+   * What follows a comparison's first message (request `sending`): its charts' lines and the other x axis' lines of
+   * the charts in view (compareFollow.ts), the media, then the other axis' lines of the other charts.
    */
   private async follow(sending: number, data: CompareData, maxPoints: number): Promise<void> {
+    // Any newer request, or a closed panel (not ready), stops it between charts.
+    const stale = (): boolean => sending !== this.sends || !this.webview.host.isReady;
     try {
       const index = await this.ctx.host.get();
-      const pending = data.pendingMetrics ?? [];
-      const xAxis = data.xAxis;
-      const stale = (): boolean => sending !== this.sends || !this.webview.host.isReady;
-      const ids = data.runs.map((r) => r.id);
-      // The charts in view: the first of the page's order (those posted ahead while the page loaded are not pending).
-      const order = chartOrder(data.metrics, data.selectedMetrics);
-      const inView = order.slice(0, Math.max(1, this.ctx.layout.chartsInView ?? 1));
-      let shown = data;
-      // A chart at a time, each read, packed and posted in tasks of its own (a message of one chart at 100 runs is
-      // about 1 MB: VS Code serializes and copies it on this thread), after the first message is on its way.
-      const post = async (metrics: readonly string[]): Promise<void> => {
-        if (!metrics.length || xAxis === 'metric') return;
-        await postPendingLines(index, ids, metrics, xAxis, maxPoints, (metric, chartLines) => {
-          this.linesPosted(chartLines);
-          shown = withLines(shown, [metric], chartLines);
+      await postFollowing(index, data, maxPoints, {
+        posted: this.posted,
+        stale,
+        onScreen: () => this.onScreen,
+        chartsInView: () => this.ctx.layout.chartsInView,
+        holding: (shown) => {
           this.lastData = shown;
-          return this.postLines(metric, chartLines, xAxis);
-        }, stale);
-      };
-      await post(pending.filter((m) => inView.includes(m)));
-      if (stale()) return;
-      // The charts in view on the other axis next: a switch of the x axis just after the open is drawn from them at
-      // once (read after the charts below the fold, such a switch waited 0.2-0.5 s more).
-      const other = otherAxis(xAxis);
-      if (other && ids.length) {
-        await postPendingLines(index, ids, inView, other, maxPoints, (metric, lines) => this.postLines(metric, lines, other), stale);
-        if (stale()) return;
-      }
-      await post(pending.filter((m) => !inView.includes(m)));
+        },
+      });
       if (stale()) return;
       // Media (read from the runs' logs) after the charts: the page draws those first.
-      await this.media.send(index, ids, true, stale);
+      await this.media.send(index, data.runs.map((r) => r.id), true, stale);
       if (stale()) return;
-      this.sendOtherAxis(sending, data, maxPoints, inView);
+      // At once, after the shown axis' lines and the media: the sooner they are held, the sooner a switch is instant.
+      void postOtherAxis(index, data, maxPoints, this.posted, stale)
+        .catch((err: unknown) => this.ctx.log.warn(`Compare: sending the other axis ahead failed: ${errorMessage(err)}`));
     } catch (err) {
       const message = errorMessage(err);
       this.ctx.log.error(`Compare: could not load data: ${message}`);
@@ -421,59 +382,10 @@ export class ComparePanel {
     }
   }
 
-  /**
-   * Steps and time are the axes users switch between: the other one's lines follow, a chart at a time (in the page's
-   * order), after the shown axis' lines (those of the charts in view, `sent`, went before them); the page keeps them
-   * and switches with no round trip (`setView` with `held`).
-   */
-  private sendOtherAxis(sending: number, data: CompareData, maxPoints: number, sent: readonly string[]): void {
-    const other = otherAxis(data.xAxis);
-    if (!other || data.runs.length === 0) return;
-    // Any newer request, or a closed panel (not ready), stops it between charts.
-    const stale = (): boolean => sending !== this.sends || !this.webview.host.isReady;
-    // At once, after the shown axis' lines and the media: the sooner they are held, the sooner a switch is instant.
-    void this.ctx.host.get()
-      .then((index) => postPendingLines(index, data.runs.map((r) => r.id), chartOrder(data.metrics, data.selectedMetrics).filter((m) => !sent.includes(m)), other, maxPoints,
-        (metric, lines) => this.postLines(metric, lines, other), stale))
-      .catch((err: unknown) => this.ctx.log.warn(`Compare: sending the ${other} axis ahead failed: ${errorMessage(err)}`));
-  }
-
-  /** One chart's lines on `xAxis`, posted (ahead of the page's ready, or not) and remembered (chartsPosted, linesSent). */
-  private postLines(metric: string, lines: CompareLine[], xAxis: Exclude<XAxisKind, 'metric'>, ahead = false): Promise<void> {
-    this.chartsPosted.add(postedKey(xAxis, metric));
-    this.linesLog.push(`${xAxis}/${metric}`);
-    return this.postCounted({ type: 'lines', metrics: [metric], lines, xAxis }, ahead);
-  }
-
-  /** A `data` or `update` message: the page holds none of the lines posted before it. */
-  private forgetLinesPosted(): void {
-    this.chartsPosted.clear();
-    this.linesLog = [];
-  }
-
-  /** The run picker: the index's own filter language and query code decide which runs match. */
-  private async findRuns(filter: string): Promise<void> {
-    try {
-      const index = await this.ctx.host.get();
-      const rows = index.listRuns(filter.trim() ? { filter, sort: '-started' } : { sort: '-started' });
-      const runs = rows.slice(0, RUN_MATCH_LIMIT).map((r) => ({ id: r.id, name: r.name, experiment: r.experiment, status: r.status, startedAt: r.startedAt }));
-      this.lastRunMatches = { filter, runIds: runs.map((r) => r.id), total: rows.length };
-      await this.webview.host.post({ type: 'runMatches', filter, runs, total: rows.length });
-    } catch (err) {
-      const error = `${errorMessage(err)} — filters look like: lr > 0.01 and status = "finished" (see docs/filter-language.md).`;
-      this.lastRunMatches = { filter, runIds: [], total: 0, error };
-      await this.webview.host.post({ type: 'runMatches', filter, runs: [], total: 0, error });
-    }
-  }
-
   /** Runs added or removed in the panel: unknown ids are dropped, duplicates kept once. */
   private async setRuns(runIds: readonly string[]): Promise<void> {
-    const index = await this.ctx.host.get();
-    const known = [...new Set(runIds)].filter((id) => index.getRun(id) !== undefined);
-    if (known.length === 0) {
-      await this.webview.host.post({ type: 'error', message: 'None of those runs exist; the comparison keeps its runs.' });
-      return;
-    }
+    const known = await this.runMatches.known(runIds);
+    if (!known) return;
     const added = known.filter((id) => !this.runIds.includes(id));
     if (added.length > 0) this.ctx.onAddRuns?.(added);
     this.runIds = known;

@@ -67,10 +67,14 @@ export const tests: UiTest[] = [
         const row = workbench.quickPickRows().filter({ hasText: 'MLflow Tracking Server' }).first();
         await row.waitFor({ state: 'visible', timeout: 15_000 });
         await row.click();
+        // The address prompt replaces the pick in the same widget and input: typed before its title shows, the address
+        // goes to the pick's filter and no server is added.
+        await workbench.quickInput().locator('.quick-input-title', { hasText: 'Add MLflow Server' }).waitFor({ state: 'visible', timeout: 10_000 });
         const address = workbench.quickInput().locator('input');
-        await address.waitFor({ state: 'visible', timeout: 10_000 });
         await address.fill(server.uri);
+        assert.equal(await address.inputValue(), server.uri, 'the address typed into the prompt');
         await page.keyboard.press('Enter');
+        await workbench.quickInput().waitFor({ state: 'hidden', timeout: 10_000 });
 
         const sidebar = await workbench.openViewContainer('Trialbook');
         // Earlier tests leave many runs in the workspace: filter the view down to this experiment.

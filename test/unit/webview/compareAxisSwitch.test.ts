@@ -120,10 +120,13 @@ test('compare x axis: after live points changed the lines held, the switch asks 
   }
 });
 
-test('compare x axis: the charts on screen held, the switch is drawn at once and a chart below the fold follows', async () => {
-  const h = loadWebview('compare', undefined, {
+/**
+ * The compare page with acc on screen and loss far below the window: an IntersectionObserver that never reports keeps
+ * it off screen (a page without one takes every chart as on screen).
+ */
+function pageWithLossBelowTheFold(): ReturnType<typeof loadWebview> {
+  return loadWebview('compare', undefined, {
     beforeScript: (window) => {
-      // acc on screen, loss far below the window (an IntersectionObserver that never reports: it stays off screen).
       window.Element.prototype.getBoundingClientRect = function rect(this: Element): DOMRect {
         const below = this.closest('[data-metric]')?.getAttribute('data-metric') === 'loss';
         const top = below ? window.innerHeight + 2000 : 0;
@@ -137,6 +140,10 @@ test('compare x axis: the charts on screen held, the switch is drawn at once and
       Object.defineProperty(window, 'IntersectionObserver', { configurable: true, value: Observer });
     },
   });
+}
+
+test('compare x axis: the charts on screen held, the switch is drawn at once and a chart below the fold follows', async () => {
+  const h = pageWithLossBelowTheFold();
   try {
     const data = fixture();
     const acc = (line: CompareLine): CompareLine => ({ ...line, metric: 'acc' });
@@ -164,22 +171,7 @@ test('compare x axis: the charts on screen held, the switch is drawn at once and
 });
 
 test('compare page: a comparison whose lines follow tells the host which charts are on screen (their lines come first)', async () => {
-  const h = loadWebview('compare', undefined, {
-    beforeScript: (window) => {
-      // acc on screen, loss below the window (a page without IntersectionObserver takes every chart as on screen).
-      window.Element.prototype.getBoundingClientRect = function rect(this: Element): DOMRect {
-        const below = this.closest('[data-metric]')?.getAttribute('data-metric') === 'loss';
-        const top = below ? window.innerHeight + 2000 : 0;
-        return { x: 0, y: top, top, left: 0, right: 800, bottom: top + 300, width: 800, height: 300, toJSON: () => ({}) } as DOMRect;
-      };
-      class Observer {
-        observe(): void {}
-        unobserve(): void {}
-        disconnect(): void {}
-      }
-      Object.defineProperty(window, 'IntersectionObserver', { configurable: true, value: Observer });
-    },
-  });
+  const h = pageWithLossBelowTheFold();
   try {
     const data = fixture();
     const full = { ...data, metrics: ['acc', 'loss'], selectedMetrics: ['acc', 'loss'] };

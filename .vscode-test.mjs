@@ -16,7 +16,7 @@ cpSync(join(root, 'test', 'fixtures', 'workspace'), workspace, { recursive: true
 export default defineConfig({
   label: 'integration',
   files: 'out/test/integration/**/*.test.js',
-  version: '1.100.3',
+  version: '1.103.2',
   extensionDevelopmentPath: root,
   workspaceFolder: workspace,
   env: { TRIALBOOK_REPO: root },

@@ -1,5 +1,5 @@
 // Integration tier: runs the compiled mocha suite (out/test/integration) inside the real extension
-// host of VS Code 1.100.3 (code-server), driven by headless Chromium. Fails loudly: any failing
+// host of the bundled VS Code (code-server, see lib/codeServerInstall.mjs), driven by headless Chromium. Fails loudly: any failing
 // test, zero tests, a missing result file, a workbench that never loads, or a timeout.
 //
 // Usage: node scripts/run-integration.mjs [--skip-build]
@@ -11,6 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureSetup } from './setup.mjs';
+import { CODE_SERVER_VERSION, vscodeVersion } from './lib/codeServerInstall.mjs';
 import { startCodeServer, stopAllCodeServers } from './lib/codeServer.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { buildExtension, compileTypeScript } from './lib/build.mjs';
@@ -62,7 +63,7 @@ async function main() {
     workspace,
     env: { TRIALBOOK_TEST_RESULT: resultFile, TRIALBOOK_REPO: root },
   });
-  console.log(`integration: code-server (VS Code 1.100.3) at ${server.baseUrl}, workspace ${workspace}`);
+  console.log(`integration: code-server ${CODE_SERVER_VERSION} (VS Code ${vscodeVersion}) at ${server.baseUrl}, workspace ${workspace}`);
   const browser = await launchBrowser();
   const cleanup = async () => {
     await browser.close();

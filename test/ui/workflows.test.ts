@@ -69,12 +69,7 @@ export const tests: UiTest[] = [
       await second.click({ modifiers: ['Control'] });
       await third.click({ modifiers: ['Control'] });
       await screenshot('three-runs-selected');
-      await third.click({ button: 'right' });
-      const item = page.locator('.context-view .action-label', { hasText: 'Compare Selected Runs' }).first();
-      await item.waitFor({ state: 'visible', timeout: 10_000 });
-      // VS Code's menus act on hover + Enter as on a click; a synthetic click on the label can miss.
-      await item.hover();
-      await page.keyboard.press('Enter');
+      await workbench.contextMenu(third, 'Compare Selected Runs');
       const frame = await waitForComparison(page, workbench, 3);
       const legend = await frame.locator('.legend-item').allTextContents();
       assert.deepEqual([...legend].sort(), runs.map((r) => r.name).sort());
@@ -171,11 +166,7 @@ tests.push({
     const run = runs[0];
     assert.ok(run, 'the workspace has runs');
     const row = workbench.treeRow(sidebar, run.name).first();
-    await row.click({ button: 'right' });
-    const item = page.locator('.context-view .action-label', { hasText: 'Open Run…' }).first();
-    await item.waitFor({ state: 'visible', timeout: 10_000 });
-    await item.hover();
-    await page.keyboard.press('Enter');
+    await workbench.contextMenu(row, 'Open Run…');
     const frame = workbench.activeWebview();
     await frame.locator('h1', { hasText: run.name }).waitFor({ state: 'visible', timeout: 20_000 });
     const text = (await frame.locator('body').textContent()) ?? '';

@@ -123,9 +123,7 @@ async function contextMenuOn(page: Page, sidebar: Locator, workbench: Workbench,
         await menuItem.waitFor({ state: 'visible', timeout: 10_000 });
         const focused = (await sidebar.locator('.monaco-list-row.focused').first().getAttribute('aria-label').catch(() => null)) ?? '';
         if (focused.startsWith(label)) {
-          await menuItem.hover();
-          await page.keyboard.press('Enter');
-          await menuItem.waitFor({ state: 'hidden', timeout: 10_000 });
+          await workbench.chooseMenuItem(item);
           return;
         }
         await page.keyboard.press('Escape');

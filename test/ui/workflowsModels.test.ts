@@ -34,14 +34,6 @@ async function modelsSection(page: Page, workbench: Workbench): Promise<Locator>
   return sidebar.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Models' }) });
 }
 
-async function contextMenu(page: Page, row: Locator, label: string): Promise<void> {
-  await row.click({ button: 'right' });
-  const item = page.locator('.context-view .action-label', { hasText: label }).first();
-  await item.waitFor({ state: 'visible', timeout: 10_000 });
-  await item.hover();
-  await page.keyboard.press('Enter');
-}
-
 /** Types into the open input box and presses Enter (after clearing what it offered). */
 async function answer(page: Page, workbench: Workbench, text: string, expectTitle?: RegExp): Promise<void> {
   const box = workbench.quickInput();
@@ -91,7 +83,7 @@ export const tests: UiTest[] = [
       const models = await modelsSection(page, workbench);
       const artifactRow = workbench.treeRow(models, ARTIFACT).first();
       await artifactRow.waitFor({ state: 'visible', timeout: 30_000 });
-      await contextMenu(page, artifactRow, 'Register Model…');
+      await workbench.contextMenu(artifactRow, 'Register Model…');
       await answer(page, workbench, 'churn', /Model name/);
       // A reason of only blanks: the box says why and stays open.
       const box = workbench.quickInput();
@@ -115,7 +107,7 @@ export const tests: UiTest[] = [
       const workbench = new Workbench(page);
       await page.keyboard.press('Escape');
       const models = await modelsSection(page, workbench);
-      await contextMenu(page, workbench.treeRow(models, VERSION_1).first(), 'Change Stage…');
+      await workbench.contextMenu(workbench.treeRow(models, VERSION_1).first(), 'Change Stage…');
       const stage = workbench.quickPickRows().filter({ hasText: 'staging' }).first();
       await stage.waitFor({ state: 'visible', timeout: 10_000 });
       await stage.click();
@@ -138,7 +130,7 @@ export const tests: UiTest[] = [
       writeFileSync(join(workspace, '.trialbook', 'gates.json'), `${JSON.stringify({ churn: { accuracy: 'val_acc >= 0.9', latency: 'latency_ms < 40' } }, null, 2)}\n`);
       const models = await modelsSection(page, workbench);
       await page.locator('.monaco-list-row', { hasText: 'latency' }).first().waitFor({ state: 'visible', timeout: 20_000 }).catch(() => undefined);
-      await contextMenu(page, workbench.treeRow(models, VERSION_1).first(), 'Push Version to Registry…');
+      await workbench.contextMenu(workbench.treeRow(models, VERSION_1).first(), 'Push Version to Registry…');
       await answer(page, workbench, 'release candidate for the serving cluster', /Why push churn v1/);
       await (await dialogButton(page, 'Show in Test Explorer')).waitFor({ state: 'visible' });
       assert.match((await page.locator('.monaco-dialog-box').textContent()) ?? '', /latency: missing: the run has no latency_ms/);
@@ -158,7 +150,7 @@ export const tests: UiTest[] = [
       await screenshot('test-explorer-failing-gate');
 
       const modelsAgain = await modelsSection(page, workbench);
-      await contextMenu(page, workbench.treeRow(modelsAgain, 'v1').first(), 'Push Version to Registry…');
+      await workbench.contextMenu(workbench.treeRow(modelsAgain, 'v1').first(), 'Push Version to Registry…');
       await answer(page, workbench, 'release candidate for the serving cluster', /Why push churn v1/);
       await (await dialogButton(page, 'Override with a Reason…')).click();
       await answer(page, workbench, 'latency is measured on the serving cluster', /Why let latency through/);

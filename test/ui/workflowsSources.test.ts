@@ -52,11 +52,7 @@ export const tests: UiTest[] = [
       await runRow.waitFor({ state: 'visible', timeout: 30_000 });
       await runRow.click();
       await screenshot('wandb-run-in-runs-view');
-      await runRow.click({ button: 'right' });
-      const item = page.locator('.context-view .action-label', { hasText: 'Compare Selected Runs' }).first();
-      await item.waitFor({ state: 'visible', timeout: 10_000 });
-      await item.hover();
-      await page.keyboard.press('Enter');
+      await workbench.contextMenu(runRow, 'Compare Selected Runs');
       const frame = workbench.activeWebview();
       await frame.locator('.legend-item', { hasText: RUN_NAME }).waitFor({ state: 'visible', timeout: 30_000 });
       for (const metric of ['train/loss', 'train/acc', 'val/loss']) {

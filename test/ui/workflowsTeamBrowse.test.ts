@@ -93,11 +93,7 @@ export const tests: UiTest[] = [
         await localRow.click({ modifiers: ['Control'] });
         await screenshot('remote-run-in-runs-view');
 
-        await localRow.click({ button: 'right' });
-        const item = page.locator('.context-view .action-label', { hasText: 'Compare Selected Runs' }).first();
-        await item.waitFor({ state: 'visible', timeout: 10_000 });
-        await item.hover();
-        await page.keyboard.press('Enter');
+        await workbench.contextMenu(localRow, 'Compare Selected Runs');
         const frame = workbench.activeWebview();
         await frame.locator('.legend-item', { hasText: 'remote-ui-run' }).waitFor({ state: 'visible', timeout: 30_000 });
         await frame.locator('.legend-item', { hasText: 'local-ui-run' }).waitFor({ state: 'visible', timeout: 30_000 });

@@ -233,6 +233,7 @@ function render(next: CompareData): void {
   grouping.setData(next);
   saveState();
   renderLegend();
+  media.setRuns(next.runs);
   renderXNote(next);
   // The same charts with new points redraw in place: no new canvases, Chart.js charts or sections.
   if (reuseCharts) for (const chart of charts) chart.replaceData(next, chartView());
@@ -294,6 +295,7 @@ function applyUpdate(message: Extract<HostToCompareMessage, { type: 'update' }>)
   }
   if (metricsChanged) renderMetricPicker();
   renderLegend();
+  media.setRuns(message.runs);
   tables.schedule();
   document.body.dataset.updated = String(Date.now());
 }

@@ -31,6 +31,19 @@ export class MediaSection {
     this.root.hidden = true;
   }
 
+  /**
+   * The page's runs changed (a new comparison, a rename, new colours): the media shown are labelled anew. Media can
+   * come before the comparison that names their runs (a page started over), so they are never left with bare ids.
+   */
+  setRuns(runs: readonly CompareRun[]): void {
+    const same = runs.length === this.runs.size && runs.every((r) => {
+      const shown = this.runs.get(r.id);
+      return shown?.name === r.name && shown.color === r.color;
+    });
+    if (!same && this.media) this.render(this.media, runs);
+    else if (!same) this.runs = new Map(runs.map((r) => [r.id, r]));
+  }
+
   /** The runs' rich values (again when a live run logs more: image cards keep their slider). */
   render(media: CompareMedia, runs: readonly CompareRun[]): void {
     const started = performance.now();
@@ -49,9 +62,10 @@ export class MediaSection {
     const nextImages = new Map<string, ImageCard>();
     const ctx = { runs: this.runs, bases, enlarge: (src: string, caption: string) => this.lightbox.show(src, caption) };
     for (const series of media.images) {
+      // Kept (with its slider) while its runs are the same; a run added, renamed or recoloured gets new columns.
       const existing = this.images.get(series.key);
-      const card = existing ?? new ImageCard(series, ctx, steps.get(series.key));
-      if (existing) existing.update(series);
+      const card = existing?.fits(series, this.runs) ? existing : new ImageCard(series, ctx, steps.get(series.key));
+      if (card === existing) existing.update(series);
       nextImages.set(series.key, card);
       this.body.append(card.root);
     }

@@ -18,6 +18,11 @@ function unionSteps(series: KeySeries<ImageItem>): number[] {
   return [...all].sort((a, b) => a - b);
 }
 
+/** What a card's column heads show: each run's id, name and colour, in order. */
+function columnsOf(series: KeySeries<ImageItem>, runs: ReadonlyMap<string, CompareRun>): string {
+  return JSON.stringify(series.runs.map((r) => [r.runId, runs.get(r.runId)?.name, runs.get(r.runId)?.color]));
+}
+
 export class ImageCard {
   readonly root: HTMLElement;
   private readonly slider: HTMLInputElement;
@@ -26,7 +31,11 @@ export class ImageCard {
   private steps: number[];
   private frame: number | undefined;
 
+  /** The runs its columns name (ids, names, colours): a card whose runs changed is built anew (see fits). */
+  private readonly shownRuns: string;
+
   constructor(private series: KeySeries<ImageItem>, private readonly ctx: ImageCardContext, step: number | undefined) {
+    this.shownRuns = columnsOf(series, ctx.runs);
     this.steps = unionSteps(series);
     this.slider = el('input', { attrs: { type: 'range', min: '0', max: String(Math.max(0, this.steps.length - 1)), step: '1', 'aria-label': `${series.key} step` } });
     this.stepLabel = el('output', { className: 'media-step' });
@@ -58,12 +67,17 @@ export class ImageCard {
     this.show();
   }
 
+  /** Whether its columns are still those of `series` with these runs (same runs, names and colours). */
+  fits(series: KeySeries<ImageItem>, runs: ReadonlyMap<string, CompareRun>): boolean {
+    return columnsOf(series, runs) === this.shownRuns;
+  }
+
   /** The slider's step (the one a redraw keeps). */
   get step(): number | undefined {
     return this.steps[Number(this.slider.value)];
   }
 
-  /** New values of the same key (a live run): keeps the step unless the slider sat on the last one. */
+  /** New values of the same key and runs (a live run): keeps the step unless the slider sat on the last one. */
   update(series: KeySeries<ImageItem>): void {
     const atEnd = Number(this.slider.value) >= this.steps.length - 1;
     const step = this.step;

@@ -1,4 +1,5 @@
 // The page end of the host channel, typed by the panel's contract (src/shared/webviews/<panel>/contract.ts).
+import { earlyMessagesGlobal } from '../../src/shared/webviews/pageLoader';
 import type { PanelContract } from '../../src/shared/webviews/schema';
 
 interface VsCodeApi {
@@ -8,6 +9,12 @@ interface VsCodeApi {
 }
 
 declare function acquireVsCodeApi(): VsCodeApi;
+
+/** The messages the page shell's loader kept because they came before this script ran (pageLoader.ts); none without it. */
+function takeEarlyMessages(): MessageEvent<unknown>[] {
+  const take = (window as unknown as Record<string, unknown>)[earlyMessagesGlobal];
+  return typeof take === 'function' ? (take as () => MessageEvent<unknown>[])() : [];
+}
 
 export interface HostChannel<ToHost, ToWebview, State> {
   post(message: ToHost): void;
@@ -23,6 +30,7 @@ export function connectToHost<ToHost extends { type: string }, ToWebview extends
 ): HostChannel<ToHost, ToWebview, State> {
   const api = acquireVsCodeApi();
   const types = new Set(contract.toWebview.types);
+  const early = takeEarlyMessages();
   return {
     post: (message) => api.postMessage(message),
     savedState: () => {
@@ -36,10 +44,15 @@ export function connectToHost<ToHost extends { type: string }, ToWebview extends
     },
     setState: (state) => api.setState(state),
     onMessage: (handler) => {
-      window.addEventListener('message', (event: MessageEvent<unknown>) => {
+      const receive = (event: MessageEvent<unknown>): void => {
         const data = event.data;
         if (typeof data === 'object' && data !== null && types.has(String((data as { type?: unknown }).type))) handler(data as ToWebview);
-      });
+      };
+      window.addEventListener('message', receive);
+      // Those that came before the page ran, first, once the page's script has finished setting up (a microtask: no
+      // message can be dispatched before it, so the order holds).
+      const before = early.splice(0);
+      if (before.length) queueMicrotask(() => { for (const event of before) receive(event); });
     },
   };
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { pageLoaderScript } from '../../shared/webviews/pageLoader';
 
 /** The folders a webview may load from: only the extension's built webview assets and media. */
 export function webviewRoots(extensionUri: vscode.Uri): vscode.Uri[] {
@@ -7,12 +8,12 @@ export function webviewRoots(extensionUri: vscode.Uri): vscode.Uri[] {
 }
 
 /**
- * What a page's loader says when its own script or style failed to load. In the browser (code-server) every webview
- * of a window shares one service worker that serves its files, and each webview registers it anew: when a reload
- * restores two panels at once, the second registration replaces the worker while the first page loads, and that
- * page's requests go to the network (net::ERR_NAME_NOT_RESOLVED), leaving it blank. Loaded again, it starts.
+ * A page's loader reports its own script or style failing to load (pageLoader.ts). In the browser (code-server) every
+ * webview of a window shares one service worker that serves its files, and each webview registers it anew: when a
+ * reload restores two panels at once, the second registration replaces the worker while the first page loads, and
+ * that page's requests go to the network (net::ERR_NAME_NOT_RESOLVED), leaving it blank. Loaded again, it starts.
  */
-export const assetsFailedType = 'trialbookAssetsFailed';
+export { assetsFailedType } from '../../shared/webviews/pageLoader';
 
 /**
  * A page shell with a strict CSP: nothing loads unless named here, and only the script carrying this
@@ -31,14 +32,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
     `connect-src ${webview.cspSource}`,
     'worker-src blob:',
   ].join('; ');
-  // Runs before the page's files load (error events of <script> and <link> do not bubble: caught while capturing).
-  // Only on a failure does it take the VS Code API (which a page may take once): the page did not start anyway.
-  const loader = `<script nonce="${nonce}">addEventListener('error', (e) => {
-  const t = e.target;
-  if (window.trialbookAssetsFailed || !(t instanceof HTMLScriptElement || t instanceof HTMLLinkElement)) return;
-  window.trialbookAssetsFailed = true;
-  acquireVsCodeApi().postMessage({ type: '${assetsFailedType}', asset: String(t.src || t.href).slice(-80) });
-}, true);</script>`;
+  const loader = `<script nonce="${nonce}">${pageLoaderScript()}</script>`;
   const links = styles.map((s) => `<link rel="stylesheet" href="${asset('media', s)}">`).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">

@@ -78,3 +78,21 @@ test('compare media: a run renamed by a live update is renamed in its media colu
     h.close();
   }
 });
+
+test('a comparison that reaches the page before its script ran (VS Code hands over held messages once the HTML is written) is drawn, not lost', async () => {
+  // Dispatched while only the page shell's loader has run, as VS Code's frame does with a message posted ahead.
+  const h = loadWebview('compare', undefined, {
+    beforeScript: (window) => { window.dispatchEvent(new window.MessageEvent('message', { data: { type: 'data', data: comparison(['brave-otter', 'calm-heron']) } })); },
+  });
+  try {
+    await Promise.resolve();
+    assert.deepEqual([...h.document.querySelectorAll('.legend-item')].map((item) => item.textContent?.trim()), ['brave-otter', 'calm-heron']);
+    assert.equal(h.document.querySelectorAll('.chart-card').length, 1);
+    // Handled once: a later message is handled after it, and the early one is not replayed again.
+    h.send({ type: 'media', media: media(['r0', 'r1']) });
+    await Promise.resolve();
+    assert.deepEqual(columnHeads(h), ['brave-otter', 'calm-heron']);
+  } finally {
+    h.close();
+  }
+});

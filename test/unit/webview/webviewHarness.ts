@@ -3,6 +3,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { JSDOM, VirtualConsole } from 'jsdom';
+import { pageLoaderScript } from '../../../src/shared/webviews/pageLoader';
 
 export const repoRoot = resolve(__dirname, '../../../..');
 
@@ -161,6 +162,8 @@ export function loadWebview(app: 'compare' | 'runsTable' | 'details' | 'monitori
   let state: unknown = savedState;
   const { clock } = options;
   installLayoutAndCanvas(window, canvasCalls, clock);
+  // The page shell's inline loader, as webviewHtml puts it before the page's script.
+  window.eval(pageLoaderScript());
   // A test's own stand-ins (e.g. an IntersectionObserver and a layout with cards below the fold).
   options.beforeScript?.(window);
   if (clock) {

@@ -19,6 +19,7 @@ const benches = {
   activation: [process.execPath, ['bench/activation.mjs']],
   'editor-compare': [process.execPath, ['bench/editorCompare.mjs']],
   media: [process.execPath, ['bench/media.mjs']],
+  'compare-wire': [process.execPath, ['bench/compareWire.mjs']],
 };
 
 const wanted = process.argv.slice(2);

@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import type { ComparePanelInfo } from '../../src/vscode/testApi';
 import { activateTrialbook, appendToLog, compareState, moreEvents, PAGE_START_MS, runPython, waitFor, WALKING_SKELETON_SCRIPT, workspaceDir, writeFixtureRun, writeRunLog } from './helpers';
 
-/** Bytes of one float64 per x and per y: a chart's lines on the channel. */
-const POINT_BYTES = 16;
+/** Bytes of one float32 per x and per y (steps and these values lose nothing in single precision: wireLines.ts). */
+const POINT_BYTES = 8;
 
 suite('Compare panel', () => {
   teardown(async () => {

@@ -1,7 +1,8 @@
 import './bootMark';
 import {
-  compareContract, xAxisKinds, type CompareData, type CompareViewState, type HostToCompareMessage,
+  compareContract, xAxisKinds, type CompareData, type CompareViewState,
 } from '../../src/shared/webviews/compare/contract';
+import { widenMessage, type CompareMessage } from '../../src/shared/webviews/compare/wireLines';
 import { connectToHost } from '../shared/vscodeApi';
 import { el } from '../shared/dom';
 import { formatXFull, xAxisTitle } from './axis';
@@ -278,7 +279,7 @@ function applyLines(metrics: readonly string[], lines: CompareData['lines'], axi
 }
 
 /** Live runs: new points go into the existing charts; tables and legend follow the new summaries. */
-function applyUpdate(message: Extract<HostToCompareMessage, { type: 'update' }>): void {
+function applyUpdate(message: Extract<CompareMessage, { type: 'update' }>): void {
   if (!data) return;
   const runs = new Map(message.runs.map((r) => [r.id, r]));
   for (const chart of charts) chart.applyChanges(message.changes, runs, chartView());
@@ -350,15 +351,17 @@ syncZoomInput.addEventListener('change', () => {
 });
 exportCsv.addEventListener('click', () => host.post({ type: 'exportCsv' }));
 
-host.onMessage((message) => {
+host.onMessage((received) => {
   // A message whose points do not fit the contract would draw nonsense (or throw mid-draw).
-  const checked = compareContract.toWebview.check(message);
+  const checked = compareContract.toWebview.check(received);
   if (!checked.ok) {
     status.hidden = false;
     status.textContent = `The comparison could not be shown: the extension sent a malformed "${checked.type ?? '?'}" message (${checked.problem}). Close and reopen the panel; if it happens again, report it with the Trialbook output log.`;
     console.error(`Compare: ignored a malformed ${checked.type ?? ''} message: ${checked.problem}`);
     return;
   }
+  // Lines that crossed in single precision become Float64Arrays here, once: the drawing code sees one kind of array.
+  const message = widenMessage(checked.message);
   switch (message.type) {
     case 'data': {
       mark('dataArrived');

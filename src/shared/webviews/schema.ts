@@ -106,6 +106,27 @@ export function float64Array(limits: { finite?: boolean } = {}): Schema<Float64A
   };
 }
 
+/**
+ * Numbers as binary in single or double precision (a Float32Array or a Float64Array), for values the sender narrows
+ * where single precision loses nothing that is shown (see src/shared/webviews/compare/wireLines.ts). NaN and ±Infinity
+ * travel as themselves; `finite` rejects them.
+ */
+export function floatArray(limits: { finite?: boolean } = {}): Schema<Float32Array | Float64Array> {
+  return {
+    problem: (value, at) => {
+      const name = typedArrayName(value);
+      if (name !== 'Float32Array' && name !== 'Float64Array') return expected(at, 'a Float32Array or a Float64Array', value);
+      if (limits.finite) {
+        const values = value as Float32Array | Float64Array;
+        for (let i = 0; i < values.length; i++) {
+          if (!Number.isFinite(values[i])) return `${at || 'the value'}[${i}]: expected a finite number, got ${String(values[i])}`;
+        }
+      }
+      return undefined;
+    },
+  };
+}
+
 /** `schema`, plus a rule across its parts (e.g. two arrays of the same length), checked once the parts fit. */
 export function refine<T>(schema: Schema<T>, rule: (value: T) => string | undefined): Schema<T> {
   return {

@@ -147,7 +147,7 @@ test('compare page: a live update that comes before a chart\'s lines (it carries
     await h.frame();
     const sent = withLines(data, ['train/acc'], rest.filter((l) => l.metric === 'train/acc'));
     h.canvasCalls.length = 0;
-    h.send({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, changes: lineChanges(sent.lines, rest) });
+    h.send({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, changes: lineChanges(sent.lines, rest, 'step') });
     await h.frame();
     assert.equal(h.document.querySelectorAll('.chart-card.loading').length, 0, 'no chart waits any more');
     assert.ok(h.canvasCalls.some((c) => c.method === 'lineTo'), 'the lines were drawn');

@@ -7,7 +7,7 @@ import { detailsContract } from '../../../src/shared/webviews/details/contract';
 import { runsTableContract } from '../../../src/shared/webviews/runsTable/contract';
 import { runInNewContext } from 'node:vm';
 import {
-  arrayOf, bool, fits, float64Array, messagesOf, nullable, num, objectOf, oneOf, optional, recordOf, refine, str, tupleOf,
+  arrayOf, bool, fits, float64Array, floatArray, messagesOf, nullable, num, objectOf, oneOf, optional, recordOf, refine, str, tupleOf,
 } from '../../../src/shared/webviews/schema';
 import { fromWireNumber, toWireNumber, toWireValue, wireNumber, wireText } from '../../../src/shared/webviews/wireValue';
 import { malformedMessages, messageCases, type PanelKind } from './malformedMessages';
@@ -121,21 +121,46 @@ test('schema: binary numbers are Float64Arrays (any realm), finite when asked, a
   assert.equal(pair.problem({ a: new Float64Array(2), b: new Float64Array(3) }, 'line'), 'line: a and b differ in length');
 });
 
-test('compare contract: lines travel as binary; a malformed binary message is refused with the line and the problem', () => {
+test('schema: binary numbers in single or double precision (any realm), finite when asked, and a refused one says what it got', () => {
+  assert.ok(fits(floatArray(), Float32Array.of(1, Number.NaN, -Infinity)));
+  assert.ok(fits(floatArray(), Float64Array.of(1, Number.NaN, -Infinity)));
+  assert.equal(floatArray().problem([1, 2], 'xs'), 'xs: expected a Float32Array or a Float64Array, got an array');
+  assert.equal(floatArray().problem(Int32Array.of(1), 'xs'), 'xs: expected a Float32Array or a Float64Array, got a Int32Array');
+  assert.equal(floatArray().problem(Float32Array.of(1).buffer, 'xs'), 'xs: expected a Float32Array or a Float64Array, got an object');
+  assert.equal(floatArray({ finite: true }).problem(Float32Array.of(0, 1, Number.NaN), 'xs'), 'xs[2]: expected a finite number, got NaN');
+  assert.equal(floatArray({ finite: true }).problem(Float64Array.of(0, -Infinity), 'xs'), 'xs[1]: expected a finite number, got -Infinity');
+  const foreign = runInNewContext('new Float32Array([1, 2])') as unknown;
+  assert.ok(!(foreign instanceof Float32Array) && fits(floatArray(), foreign));
+});
+
+test('compare contract: lines travel as binary, each array in single or double precision; a malformed binary message is refused with the line and the problem', () => {
   const valid = {
     runs: [{ id: 'r1', name: 'a', experiment: 'e', status: 'finished', color: 'red' }], metrics: ['loss'], selectedMetrics: ['loss'], xAxis: 'step',
     lines: [{ runId: 'r1', metric: 'loss', xs: Float64Array.of(0, 1), ys: Float64Array.of(1, Number.NaN), totalPoints: 2 }], params: [], summaries: [],
   };
   assert.equal(compareContract.toWebview.check({ type: 'data', data: valid }).ok, true);
+  // Each of a line's arrays in single or double precision, wall-clock x as offsets from a base (wireLines.ts).
+  const narrowed = { ...valid, lines: [{ runId: 'r1', metric: 'loss', xs: Float32Array.of(-1, 1), xBase: 1_795_000_000_000, ys: Float32Array.of(1, Number.NaN), totalPoints: 2 },
+    { runId: 'r1', metric: 'acc', xs: Float32Array.of(0, 1), ys: Float64Array.of(16_777_217, 2), totalPoints: 2 }] };
+  assert.equal(compareContract.toWebview.check({ type: 'data', data: narrowed }).ok, true);
   const withLine = (line: Record<string, unknown>) => ({ type: 'data', data: { ...valid, lines: [{ runId: 'r1', metric: 'loss', totalPoints: 2, ...line }] } });
   const cases: Array<[string, unknown, string]> = [
-    ['points as JSON (the old format)', withLine({ points: [0, 1, 1, 2] }), 'data.lines[0].xs: expected a Float64Array, got nothing'],
-    ['xs as a plain array', withLine({ xs: [0, 1], ys: Float64Array.of(1, 2) }), 'data.lines[0].xs: expected a Float64Array, got an array'],
-    ['ys in single precision', withLine({ xs: Float64Array.of(0, 1), ys: Float32Array.of(1, 2) }), 'data.lines[0].ys: expected a Float64Array, got a Float32Array'],
+    ['points as JSON (the old format)', withLine({ points: [0, 1, 1, 2] }), 'data.lines[0].xs: expected a Float32Array or a Float64Array, got nothing'],
+    ['xs as a plain array', withLine({ xs: [0, 1], ys: Float64Array.of(1, 2) }), 'data.lines[0].xs: expected a Float32Array or a Float64Array, got an array'],
+    ['ys as integers', withLine({ xs: Float64Array.of(0, 1), ys: Int32Array.of(1, 2) }), 'data.lines[0].ys: expected a Float32Array or a Float64Array, got a Int32Array'],
     ['an x that cannot be placed', withLine({ xs: Float64Array.of(0, Number.NaN), ys: Float64Array.of(1, 2) }), 'data.lines[0].xs[1]: expected a finite number, got NaN'],
+    ['an x in single precision that cannot be placed', withLine({ xs: Float32Array.of(0, Infinity), ys: Float32Array.of(1, 2) }), 'data.lines[0].xs[1]: expected a finite number, got Infinity'],
     ['more xs than ys', withLine({ xs: Float64Array.of(0, 1, 2), ys: Float64Array.of(1, 2) }), 'data.lines[0]: xs has 3 values but ys has 2; each point needs both'],
+    ['more xs than ys, in single precision', withLine({ xs: Float32Array.of(0, 1, 2), ys: Float32Array.of(1, 2) }), 'data.lines[0]: xs has 3 values but ys has 2; each point needs both'],
+    ['an x base as text', withLine({ xs: Float32Array.of(0, 1), ys: Float32Array.of(1, 2), xBase: '1795000000000' }), 'data.lines[0].xBase: expected a number, got a string'],
+    ['an x base that is not finite', withLine({ xs: Float32Array.of(0, 1), ys: Float32Array.of(1, 2), xBase: Number.NaN }), 'data.lines[0].xBase: expected a number, got NaN'],
   ];
   for (const [what, message, problem] of cases) assert.deepEqual(compareContract.toWebview.check(message), { ok: false, type: 'data', problem }, what);
   const update = { type: 'update', runs: valid.runs, metrics: ['loss'], summaries: [], changes: [{ runId: 'r1', metric: 'loss', mode: 'append', xs: Float64Array.of(2), ys: [3], totalPoints: 3 }] };
-  assert.deepEqual(compareContract.toWebview.check(update), { ok: false, type: 'update', problem: 'changes[0].ys: expected a Float64Array, got an array' });
+  assert.deepEqual(compareContract.toWebview.check(update), { ok: false, type: 'update', problem: 'changes[0].ys: expected a Float32Array or a Float64Array, got an array' });
+  const narrowUpdate = { ...update, changes: [{ runId: 'r1', metric: 'loss', mode: 'append', xs: Float32Array.of(2), ys: Float32Array.of(3), totalPoints: 3 }] };
+  assert.equal(compareContract.toWebview.check(narrowUpdate).ok, true);
+  const lines = { type: 'lines', metrics: ['loss'], xAxis: 'wall', lines: [{ runId: 'r1', metric: 'loss', xs: Float32Array.of(0), xBase: 1e12, ys: new Uint8Array(1), totalPoints: 1 }] };
+  assert.deepEqual(compareContract.toWebview.check(lines), { ok: false, type: 'lines', problem: 'lines[0].ys: expected a Float32Array or a Float64Array, got a Uint8Array' });
+  assert.equal(compareContract.toWebview.check({ ...lines, lines: [{ ...lines.lines[0], ys: Float32Array.of(3) }] }).ok, true);
 });

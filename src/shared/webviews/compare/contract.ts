@@ -1,6 +1,6 @@
 // The comparison panel's contract: declared once, it gives both sides their types and the host its runtime check.
 import {
-  arrayOf, bool, defineContract, float64Array, messagesOf, nullable, num, objectOf, oneOf, optional, refine, str, unknownValue, type Infer,
+  arrayOf, bool, defineContract, floatArray, messagesOf, nullable, num, objectOf, oneOf, optional, refine, str, unknownValue, type Infer,
 } from '../schema';
 import { compareMediaSchema, mediaTableSchema } from '../media/contract';
 import { wireNumber, wireValue } from '../wireValue';
@@ -32,12 +32,17 @@ export type RunMatch = Infer<typeof runMatch>;
  * A line's points as binary: `xs[i]`, `ys[i]` is point i, in x order; x is always finite, y may be NaN or ±Infinity
  * (a diverged loss shows as what it was). VS Code carries typed arrays across the webview channel as bytes (for
  * extensions declaring engines ≥ 1.57), not as JSON digits; the lines of a message share one buffer, copied once.
+ * Each of a line's xs and ys is a Float32Array where single precision loses nothing the page shows (every integer
+ * exact, no value out of range, wall-clock x within 1 ms), else a Float64Array (wireLines.ts decides, per array);
+ * `xBase` (wall-clock x: epoch ms, too coarse in single precision) is added to every x on arrival. The page widens
+ * every line to Float64Array as it arrives (`CompareLine`).
  */
 const linePoints = {
-  xs: float64Array({ finite: true }),
-  ys: float64Array(),
+  xs: floatArray({ finite: true }),
+  ys: floatArray(),
+  xBase: optional(num()),
 };
-const sameLength = (line: { xs: Float64Array; ys: Float64Array }): string | undefined =>
+const sameLength = (line: { xs: ArrayLike<number>; ys: ArrayLike<number> }): string | undefined =>
   (line.xs.length === line.ys.length ? undefined : `xs has ${line.xs.length} values but ys has ${line.ys.length}; each point needs both`);
 
 const compareLine = refine(objectOf({
@@ -47,7 +52,12 @@ const compareLine = refine(objectOf({
   /** Points stored before downsampling. */
   totalPoints: num({ min: 0, integer: true }),
 }), sameLength);
-export type CompareLine = Infer<typeof compareLine>;
+/** A line as it crosses (see linePoints). */
+export type WireLine = Infer<typeof compareLine>;
+
+/** A line's points as both sides hold them: Float64Arrays, whatever precision they crossed in. */
+type HeldPoints<L> = Omit<L, 'xs' | 'ys' | 'xBase'> & { xs: Float64Array; ys: Float64Array };
+export type CompareLine = HeldPoints<WireLine>;
 
 const metricStats = objectOf({ last: wireNumber, min: wireNumber, max: wireNumber });
 export type MetricStats = Infer<typeof metricStats>;
@@ -84,7 +94,9 @@ const compareData = objectOf({
   /** The runs' `run.summary` values by name (sorted), `values[i]` for `runs[i]` (null where that run has none). */
   summaryValues: optional(arrayOf(paramRow)),
 });
-export type CompareData = Infer<typeof compareData>;
+export type WireCompareData = Infer<typeof compareData>;
+/** A comparison as the host builds it and the page draws it: its lines in Float64Arrays. */
+export type CompareData = Omit<WireCompareData, 'lines'> & { lines: CompareLine[] };
 
 /** New points of one line while its run is live: appended when the line is still below the cap, else the line anew. */
 const lineChange = refine(objectOf({
@@ -94,7 +106,8 @@ const lineChange = refine(objectOf({
   ...linePoints,
   totalPoints: num({ min: 0, integer: true }),
 }), sameLength);
-export type LineChange = Infer<typeof lineChange>;
+export type WireLineChange = Infer<typeof lineChange>;
+export type LineChange = HeldPoints<WireLineChange>;
 
 /** UI choices the webview keeps with setState; the panel serializer and the ready message bring them back. */
 const compareState = objectOf({

@@ -31,8 +31,8 @@ export function columnsFor(maxPoints: number): number {
 interface ReadLine { runId: string; key: string; x: ArrayLike<number>; y: ArrayLike<number>; totalPoints: number }
 
 /**
- * Lines with their points moved into one Float64Array: VS Code sends each typed array's whole buffer across the
- * webview channel, so lines that are views into one buffer cross as a single copy of exactly their bytes.
+ * Lines with their points copied into one Float64Array (out of the index's cache): what the host holds of what it sent
+ * (live updates compare with it, the CSV export writes it). What crosses is narrowLines' copy (wireLines.ts).
  */
 export function packLines<L extends { xs: ArrayLike<number>; ys: ArrayLike<number> }>(lines: readonly L[]): Array<Omit<L, 'xs' | 'ys'> & { xs: Float64Array; ys: Float64Array }> {
   let total = 0;

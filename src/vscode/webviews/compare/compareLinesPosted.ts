@@ -2,6 +2,7 @@
 // charts whose lines went in `lines` messages, by kind of axis (an x-axis switch does not ask for them again), the
 // points sent per line, and the type and size of the latest comparison messages (the tests read them).
 import type { CompareLine, HostToCompareMessage, XAxisKind } from '../../../shared/webviews/compare/contract';
+import { narrowLines } from '../../../shared/webviews/compare/wireLines';
 import { messageBytes } from '../messageBytes';
 
 /** Comparison messages kept for the tests (a comparison of many charts posts two per chart: both x axes). */
@@ -29,11 +30,11 @@ export class CompareLinesPosted {
     return this.deliver(message, ahead);
   }
 
-  /** One chart's lines on `xAxis`, posted and remembered. */
+  /** One chart's lines on `xAxis`, posted (in single precision where that loses nothing: wireLines.ts) and remembered. */
   postLines(metric: string, lines: CompareLine[], xAxis: Exclude<XAxisKind, 'metric'>, ahead = false): Promise<void> {
     this.charts.add(postedKey(xAxis, metric));
     this.log.push(`${xAxis}/${metric}`);
-    return this.post({ type: 'lines', metrics: [metric], lines, xAxis }, ahead);
+    return this.post({ type: 'lines', metrics: [metric], lines: narrowLines(lines, xAxis), xAxis }, ahead);
   }
 
   /** Whether the page was sent `metric`'s lines on `xAxis` (or on the other time axis) since it last forgot them. */

@@ -6,6 +6,7 @@ import { errorMessage } from '../../../shared/errorMessage';
 import {
   compareContract, type CompareData, type CompareToHostMessage, type CompareViewState, type HostToCompareMessage, type XAxisKind,
 } from '../../../shared/webviews/compare/contract';
+import { narrowData } from '../../../shared/webviews/compare/wireLines';
 import { ContextKey, compareViewType } from '../../commandIds';
 import type { ComparePanelInfo } from '../../testApi';
 import { HostedWebview, type PageSpec } from '../hostedWebview';
@@ -173,7 +174,7 @@ export class ComparePanel {
         this.dataSentAhead++;
         this.posted.forget();
         this.onScreen = undefined;
-        await this.posted.post({ type: 'data', data }, true);
+        await this.posted.post({ type: 'data', data: narrowData(data) }, true);
         // The charts in view, a chart per message. What the page said ready before getting follows then (onReady).
         const inView = (data.pendingMetrics ?? []).slice(0, Math.max(1, chartsInView ?? 1));
         await postPendingLines(index, data.runs.map((r) => r.id), inView, xAxis, maxPoints, (metric, lines) => {
@@ -309,7 +310,7 @@ export class ComparePanel {
       if (incremental && previous && canUpdate(previous, data)) {
         this.updatesSent++;
         this.posted.forget();
-        await this.posted.post({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, summaryValues: data.summaryValues, changes: lineChanges(previous.lines, data.lines) });
+        await this.posted.post({ type: 'update', runs: data.runs, metrics: data.metrics, summaries: data.summaries, summaryValues: data.summaryValues, changes: lineChanges(previous.lines, data.lines, data.xAxis) });
         await this.media.send(index, this.runIds, false, () => sending !== this.sends || !this.webview.host.isReady);
         return;
       }
@@ -317,7 +318,7 @@ export class ComparePanel {
       this.dataSent++;
       this.posted.forget();
       this.onScreen = undefined;
-      await this.posted.post({ type: 'data', data });
+      await this.posted.post({ type: 'data', data: narrowData(data) });
       await this.follow(sending, data, maxPoints);
     } catch (err) {
       const message = errorMessage(err);

@@ -1,6 +1,6 @@
 // Turns a fresh CompareData for live runs into the smallest update for the webview (no vscode import).
-import type { CompareData, CompareLine, LineChange } from '../../../shared/webviews/compare/contract';
-import { packLines } from './compareData';
+import type { CompareData, CompareLine, LineChange, WireLineChange, XAxisKind } from '../../../shared/webviews/compare/contract';
+import { narrowLines } from '../../../shared/webviews/compare/wireLines';
 
 const key = (line: { runId: string; metric: string }): string => `${line.runId}\u0000${line.metric}`;
 
@@ -18,9 +18,9 @@ function samePrefix(old: Float64Array, now: Float64Array): boolean {
 /**
  * Compares the lines already sent with fresh ones: a line that was sent whole (not downsampled) and is
  * still whole gets only its new points; any other changed line is replaced. Unchanged lines are skipped.
- * The changes' points share one buffer (see packLines).
+ * The changes' points share one buffer, as they cross (`xAxis`: the lines' axis; see narrowLines).
  */
-export function lineChanges(sent: readonly CompareLine[], fresh: readonly CompareLine[]): LineChange[] {
+export function lineChanges(sent: readonly CompareLine[], fresh: readonly CompareLine[], xAxis: XAxisKind): WireLineChange[] {
   const before = new Map(sent.map((l) => [key(l), l]));
   const changes: LineChange[] = [];
   for (const line of fresh) {
@@ -36,7 +36,7 @@ export function lineChanges(sent: readonly CompareLine[], fresh: readonly Compar
       changes.push({ runId: line.runId, metric: line.metric, mode: 'replace', xs: line.xs, ys: line.ys, totalPoints: line.totalPoints });
     }
   }
-  return packLines(changes);
+  return narrowLines(changes, xAxis);
 }
 
 /** Whether the fresh data can be sent as an update: same runs, same charted metrics and axis. */

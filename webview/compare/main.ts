@@ -2,7 +2,7 @@ import './bootMark';
 import {
   compareContract, xAxisKinds, type CompareData, type CompareViewState,
 } from '../../src/shared/webviews/compare/contract';
-import { widenMessage, type CompareMessage } from '../../src/shared/webviews/compare/wireLines';
+import type { CompareMessage } from '../../src/shared/webviews/compare/wireLines';
 import { connectToHost } from '../shared/vscodeApi';
 import { el } from '../shared/dom';
 import { formatXFull, xAxisTitle } from './axis';
@@ -22,6 +22,7 @@ import { renderSections } from './sections';
 import { SlicedRedraw } from './slicedRedraw';
 import { CompareTables } from './pageTables';
 import { SharedHover } from './tooltip';
+import { receivedMessage } from './received';
 
 const host = connectToHost(compareContract);
 const saved = host.savedState();
@@ -352,16 +353,8 @@ syncZoomInput.addEventListener('change', () => {
 exportCsv.addEventListener('click', () => host.post({ type: 'exportCsv' }));
 
 host.onMessage((received) => {
-  // A message whose points do not fit the contract would draw nonsense (or throw mid-draw).
-  const checked = compareContract.toWebview.check(received);
-  if (!checked.ok) {
-    status.hidden = false;
-    status.textContent = `The comparison could not be shown: the extension sent a malformed "${checked.type ?? '?'}" message (${checked.problem}). Close and reopen the panel; if it happens again, report it with the Trialbook output log.`;
-    console.error(`Compare: ignored a malformed ${checked.type ?? ''} message: ${checked.problem}`);
-    return;
-  }
-  // Lines that crossed in single precision become Float64Arrays here, once: the drawing code sees one kind of array.
-  const message = widenMessage(checked.message);
+  const message = receivedMessage(received, status);
+  if (!message) return;
   switch (message.type) {
     case 'data': {
       mark('dataArrived');

@@ -197,6 +197,8 @@ export const tests: UiTest[] = [
         assert.match(body, /models\/churn:v1@sha256:/);
         assert.ok(await report.locator('svg polyline').count() > 0, 'a metric chart is drawn inline');
         assert.deepEqual(fetched, [], 'the report loads nothing');
+        // Its style sheet applies under its CSP (allowed by hash, not 'unsafe-inline'): table heads are shaded.
+        assert.equal(await report.locator('th').first().evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(246, 248, 250)');
         const md = readFileSync(html.replace(/\.html$/, '.md'), 'utf8');
         assert.match(md, /\]\(churn-v1\.html\)/);
         const shot = join(dirname(await screenshot('report-source-workbench')), 'model-report-in-chromium.png');

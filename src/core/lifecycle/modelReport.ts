@@ -1,6 +1,7 @@
 // The model report of one registered version: a self-contained HTML file (inline styles, charts as inline SVG, no
 // script, no network) and a Markdown version beside it. Every run-supplied or person-typed text is escaped. Links
 // are relative (the Markdown links to the HTML beside it), so the pair can be committed or attached anywhere.
+import { createHash } from 'node:crypto';
 import type { RunDetail, SeriesLine } from '../model';
 import { redactUrl } from '../registry/lineage';
 import { formatDate, formatNumber, formatValue } from '../../shared/format';
@@ -108,6 +109,8 @@ export function sparkline(line: SeriesLine, width = 320, height = 80): string {
 }
 
 const STYLE = 'body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:60em;color:#1f2328;padding:0 1em}h1{font-size:1.6em}h2{font-size:1.2em;border-bottom:1px solid #d0d7de;padding-bottom:.2em;margin-top:1.6em}table{border-collapse:collapse;width:100%}td,th{border:1px solid #d0d7de;padding:.3em .5em;text-align:left;vertical-align:top;word-break:break-word}th{background:#f6f8fa}.pass{color:#1a7f37}.fail{color:#cf222e}.charts{display:flex;flex-wrap:wrap;gap:1em}.chart{font-size:.9em}';
+/** The one style sheet the report may apply, by its hash (a CSP without 'unsafe-inline': no other style runs). */
+const STYLE_HASH = `sha256-${createHash('sha256').update(STYLE).digest('base64')}`;
 
 export function renderReportHtml(input: ReportInput): string {
   const { version: v } = input;
@@ -115,7 +118,7 @@ export function renderReportHtml(input: ReportInput): string {
   const table = (head: string[], rows: string[][]): string => rows.length === 0 ? '<p>(none)</p>'
     : `<table><thead><tr>${head.map((c) => `<th>${h(c)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${h(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
   const out: string[] = [];
-  out.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"><title>${h(`${v.model} v${v.version} model report`)}</title><style>${STYLE}</style></head><body>`);
+  out.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src '${STYLE_HASH}'; img-src data:"><title>${h(`${v.model} v${v.version} model report`)}</title><style>${STYLE}</style></head><body>`);
   out.push(`<h1>${h(`${v.model} v${v.version}`)} <small>(${h(v.stage)})</small></h1><p>Report generated ${h(input.generatedAt.toISOString())}. Latest reason: ${h(v.latestReason)}</p>`);
   for (const s of sections(input)) out.push(`<h2>${h(s.title)}</h2>${table(['field', 'value'], s.rows)}`);
   out.push(`<h2>Metrics</h2>${table(['metric', 'last', 'min', 'max', 'points'], metricRows(input.run))}`);

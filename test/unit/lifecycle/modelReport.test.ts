@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,11 @@ test('the HTML report is self-contained: run text escaped, no script, no externa
   assert.match(html, /<polyline /);
   assert.match(renderReportHtml({ ...input(), series: [{ runId: 'r1', key: 'one', x: [3], y: [0.5], totalPoints: 1 }] }), /<circle cx="160\.0" cy="40\.0" r="3"/, 'one point shows as a dot');
   assert.match(html, /Content-Security-Policy" content="default-src 'none'/);
+  // Only the report's own style sheet applies, named by its hash: no 'unsafe-inline'.
+  const style = /<style>([^<]*)<\/style>/.exec(html)?.[1] ?? '';
+  assert.ok(style.length > 0);
+  assert.ok(html.includes(`style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`), 'the CSP names the style sheet\'s hash');
+  assert.ok(!html.includes('unsafe-inline'));
   assert.ok(!html.includes('s3cret'), 'credentials in the git remote are dropped');
   assert.match(html, /abc123 \(with uncommitted changes\)/);
   assert.match(html, /numpy/);

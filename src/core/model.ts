@@ -247,6 +247,11 @@ export interface EnvelopeRequest {
   xAxis: XAxis;
   /** Pixel columns across the chart: at most two points per column (three where it holds NaN), plus the ends. */
   columns: number;
+  /**
+   * Another axis whose envelopes are computed from the same read and kept in the cache (not returned): a panel that
+   * sends a chart's lines on both axes pays one query per line, not two.
+   */
+  alsoXAxis?: XAxis;
 }
 
 /**

@@ -308,14 +308,32 @@ export class RunWriter {
   }
 }
 
-/** All points of one series, x being steps or wall-time ms; `blobView` reads a BLOB column (see sqlEngine). */
+/** Where readSeriesAxes decodes one axis: the caller's buffers, used when big enough (else new ones are made). */
+export interface AxisBuffers {
+  xs: Float64Array;
+  ys: Float64Array;
+}
+
 /**
- * Decodes one series. `sizeHint` (points expected) saves a counting query; the arrays grow if it was short.
+ * All points of one series, x being steps or wall-time ms; `blobView` reads a BLOB column (see sqlEngine).
+ * `sizeHint` (points expected) saves a counting query; the arrays grow if it was short.
  * `stmt` lets a caller reading many series prepare the chunk query once.
  */
 export function readSeries(db: Database, seriesId: number, axis: ChunkAxis,
   blobView: (stmt: Statement, col: number) => Uint8Array, sizeHint?: number, stmt?: Statement,
-  into?: { xs: Float64Array; ys: Float64Array }): { xs: Float64Array; ys: Float64Array; n: number } {
+  into?: AxisBuffers): { xs: Float64Array; ys: Float64Array; n: number } {
+  const { decoded, n } = readSeriesAxes(db, seriesId, [axis], blobView, sizeHint, stmt, into ? [into] : []);
+  const { xs, ys } = decoded[0] as AxisBuffers;
+  return { xs, ys, n };
+}
+
+/**
+ * One series decoded on each of `axes` from one read of its chunks (a chart's lines by step and by time cost one
+ * query, not two): `decoded[i]` holds axis i's x and the values, each in `into[i]` when it is big enough.
+ */
+export function readSeriesAxes(db: Database, seriesId: number, axes: readonly ChunkAxis[],
+  blobView: (stmt: Statement, col: number) => Uint8Array, sizeHint?: number, stmt?: Statement,
+  into: readonly AxisBuffers[] = []): { decoded: AxisBuffers[]; n: number } {
   let size = sizeHint ?? -1;
   if (size < 0) {
     const total = db.prepare('SELECT coalesce(sum(points), 0) FROM series_chunks WHERE series_id = ?');
@@ -331,21 +349,31 @@ export function readSeries(db: Database, seriesId: number, axis: ChunkAxis,
   try {
     query.bind([seriesId]);
     // Decoding into the caller's buffers (when big enough) saves allocating and zero-filling two arrays per series.
-    let xs = into && into.xs.length >= size ? into.xs : new Float64Array(size);
-    let ys = into && into.ys.length >= size ? into.ys : new Float64Array(size);
+    const decoded = axes.map((_, i): AxisBuffers => {
+      const given = into[i];
+      return {
+        xs: given && given.xs.length >= size ? given.xs : new Float64Array(size),
+        ys: given && given.ys.length >= size ? given.ys : new Float64Array(size),
+      };
+    });
     let n = 0;
     while (query.step()) {
       // Decoded at once: the view is only valid until the next step.
       const chunk = blobView(query, 0);
       const need = n + chunkLength(chunk);
-      if (need > xs.length) {
-        const grown = Math.max(need, xs.length * 2);
-        const gx = new Float64Array(grown); gx.set(xs.subarray(0, n)); xs = gx;
-        const gy = new Float64Array(grown); gy.set(ys.subarray(0, n)); ys = gy;
-      }
-      n += decodeChunkInto(chunk, axis, xs, ys, n);
+      let read = 0;
+      axes.forEach((axis, i) => {
+        const to = decoded[i] as AxisBuffers;
+        if (need > to.xs.length) {
+          const grown = Math.max(need, to.xs.length * 2);
+          const gx = new Float64Array(grown); gx.set(to.xs.subarray(0, n)); to.xs = gx;
+          const gy = new Float64Array(grown); gy.set(to.ys.subarray(0, n)); to.ys = gy;
+        }
+        read = decodeChunkInto(chunk, axis, to.xs, to.ys, n);
+      });
+      n += read;
     }
-    return { xs, ys, n };
+    return { decoded, n };
   } finally {
     if (own) query.free();
     else query.reset();

@@ -49,7 +49,8 @@ test('compare lines ahead: read chart by chart in the page\'s order, so the char
     requests.length = 0;
     await prefetchSeries(index, runIds, undefined, 'relative', 1000, () => false);
     assert.deepEqual([...new Set(requests.map((r) => r.keys.join('+')))], ['train/acc', 'train/loss', 'val/acc', 'val/loss']);
-    assert.ok(requests.every((r) => r.xAxis === 'relative' && r.runIds.length === 1 && r.keys.length === 1));
+    // Each read also keeps the line's other axis (steps), which the page is sent next.
+    assert.ok(requests.every((r) => r.xAxis === 'relative' && r.alsoXAxis === 'step' && r.runIds.length === 1 && r.keys.length === 1));
     // Stopped: nothing more is read.
     requests.length = 0;
     let calls = 0;

@@ -134,7 +134,7 @@ async function readSeriesInSlices(index: RunIndex, runIds: readonly string[], me
   if (metrics.length === 0) return series;
   const columns = columnsFor(maxPoints);
   for (const runId of runIds) {
-    for (const line of index.seriesEnvelopes({ runIds: [runId], keys: [...metrics], xAxis, columns })) series.push(line);
+    for (const line of index.seriesEnvelopes({ runIds: [runId], keys: [...metrics], xAxis, columns, ...alsoOther(xAxis) })) series.push(line);
     await slicer.pause();
   }
   return series;
@@ -152,7 +152,7 @@ export async function warmSeries(index: RunIndex, runIds: readonly string[], met
   for (const metric of metrics) {
     for (const runId of runIds) {
       if (stale()) return;
-      index.seriesEnvelopes({ runIds: [runId], keys: [metric], xAxis, columns });
+      index.seriesEnvelopes({ runIds: [runId], keys: [metric], xAxis, columns, ...alsoOther(xAxis) });
       await slicer.pause();
     }
   }
@@ -167,6 +167,12 @@ export async function prefetchSeries(index: RunIndex, runIds: readonly string[],
   const { runs, metrics, selectedMetrics } = compareSelection(index, runIds, requestedMetrics);
   await warmSeries(index, runs.map((r) => r.id), chartOrder(metrics, selectedMetrics), xAxis, maxPoints, stale);
 }
+
+/** Every chart's lines on the other axis follow those shown (compareFollow.ts): both come from one read of a line. */
+const alsoOther = (xAxis: Exclude<XAxisKind, 'metric'>): { alsoXAxis?: Exclude<XAxisKind, 'metric'> } => {
+  const other = otherAxis(xAxis);
+  return other === undefined ? {} : { alsoXAxis: other };
+};
 
 /**
  * The axis whose lines the page is sent besides the one it shows, so that it switches without asking: steps for a

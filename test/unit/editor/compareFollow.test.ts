@@ -1,8 +1,18 @@
 // The order of the lines messages after a comparison's first message: the charts in view, their lines on the other
-// x axis (a switch right after the open is drawn from them), the rest; the page's report of its screen decides.
+// x axis (a switch right after the open is drawn from them), the rest; the page's report of its screen decides. The
+// charts in view are posted without waiting for each delivery, the rest one delivery at a time.
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { nextLines, type FollowPlan } from '../../../src/vscode/webviews/compare/compareFollow';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openRunIndex } from '../../../src/core/openRunIndex';
+import type { RunIndex } from '../../../src/core/runIndex';
+import { buildCompareDataInSlices } from '../../../src/vscode/webviews/compare/compareData';
+import { nextLines, postFollowing, type FollowPlan } from '../../../src/vscode/webviews/compare/compareFollow';
+import { CompareLinesPosted } from '../../../src/vscode/webviews/compare/compareLinesPosted';
+import { RunLog } from '../../fixtures/runLog';
+import { WASM_PATH } from '../workspaceFixture';
 
 type Sent = Array<`${'step' | 'relative' | 'wall'}/${string}`>;
 
@@ -41,4 +51,59 @@ test('follow order: a chart posted ahead is not sent again; on time, steps are t
   assert.deepEqual(sequence({ shown: 'wall', other: 'step', pending: ['b', 'c'], inView: ['a', 'b'] }),
     ['wall/b', 'step/a', 'step/b', 'wall/c']);
   assert.deepEqual(sequence({ shown: 'relative', other: undefined, pending: ['a', 'b'], inView: ['a'] }), ['relative/a', 'relative/b']);
+});
+
+/** Three runs × four metrics (a, b, c, d) of 30 steps, indexed. */
+async function indexed(): Promise<{ index: RunIndex; ids: string[]; close: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'trialbook-follow-'));
+  const trialbookDir = join(dir, '.trialbook');
+  const ids = ['20261127T000000000-aaaaaaaaaa', '20261127T000001000-bbbbbbbbbb', '20261127T000002000-cccccccccc'];
+  const t0 = Math.floor(Date.now() / 1000) - 100;
+  ids.forEach((id, r) => {
+    const log = new RunLog(id).start({ experiment: 'e', name: `run ${r}` }, t0 + r);
+    for (let step = 0; step < 30; step++) log.metrics(step, Object.fromEntries(charts.map((m, k) => [m, (k + 1) / (step + 1) + r])), { ts: t0 + r + step });
+    log.end('finished', undefined, t0 + 40).writeTo(trialbookDir);
+  });
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  const index = await openRunIndex({ trialbookDir, wasmPath: WASM_PATH, log: quiet, crashAfterSeconds: 3600, saveDelayMs: 60_000 });
+  await index.sync();
+  return { index, ids, close: async () => { await index.close(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+test('follow delivery: the charts in view go on both axes without waiting for each delivery; the rest wait for the previous one', async () => {
+  const { index, ids, close } = await indexed();
+  try {
+    const data = await buildCompareDataInSlices(index, ids, undefined, 'step', 1000, undefined, 0);
+    assert.deepEqual(data.pendingMetrics, charts);
+    // Each message is delivered only when the test says so: what was posted before any delivery shows the pipelining.
+    const posted: string[] = [];
+    const deliveries: Array<() => void> = [];
+    const linesPosted = new CompareLinesPosted((message) => {
+      if (message.type === 'lines') posted.push(`${message.xAxis}/${message.metrics.join()}`);
+      return new Promise<void>((resolve) => deliveries.push(resolve));
+    });
+    let held = data;
+    const following = postFollowing(index, data, 1000, {
+      posted: linesPosted, stale: () => false, onScreen: () => ['a', 'b'], chartsInView: () => 3, holding: (d) => { held = d; },
+    });
+    const settle = async (): Promise<void> => { for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve)); };
+    await settle();
+    assert.deepEqual(posted, ['step/a', 'step/b', 'relative/a', 'relative/b'], 'the charts in view, both axes, none delivered yet');
+    // Below the fold: only once all of those were delivered, then one message per delivery.
+    deliveries.splice(0, 3).forEach((deliver) => deliver());
+    await settle();
+    assert.equal(posted.length, 4, 'c waits for every chart in view to be delivered');
+    deliveries.splice(0).forEach((deliver) => deliver());
+    await settle();
+    assert.deepEqual(posted.slice(4), ['step/c']);
+    deliveries.splice(0).forEach((deliver) => deliver());
+    await settle();
+    assert.deepEqual(posted.slice(4), ['step/c', 'step/d']);
+    deliveries.splice(0).forEach((deliver) => deliver());
+    await following;
+    assert.deepEqual(held.pendingMetrics ?? [], [], 'the page holds every chart on the shown axis');
+    assert.equal(held.lines.length, ids.length * charts.length);
+  } finally {
+    await close();
+  }
 });

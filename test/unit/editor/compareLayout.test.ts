@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RememberedLayout } from '../../../src/vscode/webviews/compare/compareLayout';
+import { chartsThatFit, RememberedLayout } from '../../../src/vscode/webviews/compare/compareLayout';
 
 /** A workspace state as VS Code's Memento keeps it (values as stored), counting writes. */
 function memento(initial: Record<string, unknown> = {}): { get<T>(key: string): T | undefined; update(key: string, value: unknown): Promise<void>; writes: number; values: Map<string, unknown> } {
@@ -43,4 +43,17 @@ test('a damaged or foreign saved layout is dropped field by field', () => {
   const half = new RememberedLayout(memento({ 'trialbook.compareLayout': { chartPixelWidth: 600, chartsInView: 'two' } }));
   assert.equal(half.chartPixelWidth, 600);
   assert.equal(half.chartsInView, undefined);
+});
+
+test('compare layout: the charts that fit come from the page\'s report after its layout, not its first guess', () => {
+  // Two of ten charts on screen (the toolbar and legend above them): two fit, whatever was guessed before.
+  assert.equal(chartsThatFit(2, 10, 3), 2);
+  assert.equal(chartsThatFit(4, 10, 3), 4);
+  // Every chart on screen: at least that many fit; a bigger count known before stays.
+  assert.equal(chartsThatFit(1, 1, 3), 3);
+  assert.equal(chartsThatFit(5, 5, 3), 5);
+  assert.equal(chartsThatFit(2, undefined, undefined), 2);
+  // Nothing on screen (scrolled down to the media): the count stays.
+  assert.equal(chartsThatFit(0, 10, 3), 3);
+  assert.equal(chartsThatFit(0, 10, undefined), undefined);
 });

@@ -51,7 +51,11 @@ export interface FollowTarget {
 /**
  * Posts the lines of `data`'s charts not sent yet (`pendingMetrics`) and the other axis' lines of the charts in view,
  * in nextLines' order, each chart read, packed and posted in tasks of its own (a message of one chart at 100 runs is
- * about 1 MB: VS Code serializes and copies it on the host's thread), until done or stale.
+ * about 1 MB: VS Code serializes and copies it on the host's thread), until done or stale. The charts in view (on both
+ * axes) go one after another without waiting for each to be delivered: a delivery is a round trip through the editor
+ * (100 ms and more while it draws), and a chart in view, or an x-axis switch right after the open, waited for each one
+ * before it. The charts below the fold go once the previous message was delivered, so that whatever the page asks
+ * next (another axis, other runs) does not queue behind megabytes of them.
  */
 export async function postFollowing(index: RunIndex, data: CompareData, maxPoints: number, target: FollowTarget): Promise<void> {
   const xAxis = data.xAxis;
@@ -66,16 +70,31 @@ export async function postFollowing(index: RunIndex, data: CompareData, maxPoint
     return reported?.length ? reported : estimate;
   };
   const other = ids.length === 0 ? undefined : otherAxis(xAxis);
+  const inFlight: Array<Promise<void>> = [];
   let shown = data;
   for (;;) {
-    const next = nextLines({ shown: xAxis, other, pending, inView: inView() }, (axis, metric) => target.posted.has(axis, metric));
+    const screen = inView();
+    const next = nextLines({ shown: xAxis, other, pending, inView: screen }, (axis, metric) => target.posted.has(axis, metric));
+    const pipelined = next !== undefined && screen.includes(next.metric);
+    if (!pipelined && inFlight.length) {
+      await Promise.all(inFlight.splice(0));
+      if (target.stale()) return;
+      continue;
+    }
     if (!next) return;
     await postPendingLines(index, ids, [next.metric], next.xAxis, maxPoints, (metric, lines) => {
-      if (next.xAxis !== xAxis) return target.posted.postLines(metric, lines, next.xAxis);
-      target.posted.shown(lines);
-      shown = withLines(shown, [metric], lines);
-      target.holding(shown);
-      return target.posted.postLines(metric, lines, xAxis);
+      let posting: Promise<void>;
+      if (next.xAxis !== xAxis) {
+        posting = target.posted.postLines(metric, lines, next.xAxis);
+      } else {
+        target.posted.shown(lines);
+        shown = withLines(shown, [metric], lines);
+        target.holding(shown);
+        posting = target.posted.postLines(metric, lines, xAxis);
+      }
+      if (!pipelined) return posting;
+      inFlight.push(posting);
+      return Promise.resolve();
     }, target.stale);
     if (target.stale()) return;
   }

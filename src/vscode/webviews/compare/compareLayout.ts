@@ -10,6 +10,17 @@ export interface CompareLayout {
 
 const KEY = 'trialbook.compareLayout';
 
+/**
+ * How many charts the next comparison will have on screen, from a page's report of `shown` of its `charted` charts
+ * after its layout (under the toolbar and legend: fewer than its ready message guessed). A screen with charts left
+ * below it is full: that count is what fits; one showing every chart holds at least that many.
+ */
+export function chartsThatFit(shown: number, charted: number | undefined, before: number | undefined): number | undefined {
+  if (shown <= 0) return before;
+  return charted !== undefined && shown < charted ? shown : Math.max(shown, before ?? 0);
+}
+
+
 /** A whole count of pixels or charts that could be on a screen; anything else (an older or damaged state) is dropped. */
 function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 && value < 100_000 ? value : undefined;

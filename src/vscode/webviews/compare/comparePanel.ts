@@ -18,6 +18,7 @@ import { canUpdate, lineChanges } from './compareUpdate';
 import { CompareMediaHost, runsResourceRoot } from './compareMediaHost';
 import { CompareRunMatches } from './compareRunMatches';
 import type { CompareContext } from './compareContext';
+import { chartsThatFit } from './compareLayout';
 
 /** Lines being read before the page asked for them: reading goes on while it is the panel's current prefetch. */
 interface Prefetch {
@@ -109,6 +110,7 @@ export class ComparePanel {
         savePng: (message) => saveChartPng(message.metric, message.dataUrl, this.ctx.log),
         onScreen: (message) => {
           this.onScreen = message.metrics;
+          this.ctx.layout.chartsInView = chartsThatFit(message.metrics.length, this.lastData?.selectedMetrics.length, this.ctx.layout.chartsInView);
         },
         drawn: (message) => ctx.log.info(`Compare: drew ${message.metric} (${message.lines} lines) in ${message.ms.toFixed(0)} ms`),
         loadTable: async (message) => this.media.sendTable(await ctx.host.get(), message.runId, message.file),

@@ -111,3 +111,14 @@ export class Workbench {
 function hasFocus(target: Locator): Promise<boolean> {
   return target.evaluate((el) => el.classList.contains('focused')).catch(() => false);
 }
+
+/**
+ * The compare page builds its params and summary tables as they come near the screen (at many runs they are
+ * thousands of cells nobody sees at the open): scrolls to the section that holds `table` and waits for it.
+ */
+export async function compareTable(frame: FrameLocator, table: 'params' | 'summary'): Promise<Locator> {
+  await frame.locator('section.tables-section').nth(table === 'params' ? 0 : 1).scrollIntoViewIfNeeded();
+  const located = frame.locator(`table[data-table=${table}]`);
+  await located.waitFor({ state: 'attached', timeout: 15_000 });
+  return located;
+}

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { editLine, RunLog } from '../fixtures/runLog';
 import type { UiTest } from './uiTest';
-import { Workbench } from './workbench';
+import { compareTable, Workbench } from './workbench';
 
 const repoRoot = process.env.TRIALBOOK_REPO ?? resolve(__dirname, '..', '..', '..');
 
@@ -95,7 +95,8 @@ export const tests: UiTest[] = [
     async run({ page, screenshot }) {
       const frame = new Workbench(page).activeWebview();
       // Runs are rows; each param is a column (headed by its name, after the Run column).
-      const keys = async () => (await frame.locator('table[data-table=params] thead th[data-key^="param:"]').allTextContents()).map((k) => k.replace(/ [▲▼]$/, ''));
+      const params = await compareTable(frame, 'params');
+      const keys = async () => (await params.locator('thead th[data-key^="param:"]').allTextContents()).map((k) => k.replace(/ [▲▼]$/, ''));
       assert.deepEqual((await keys()).sort(), ['epochs', 'lr']);
       await frame.locator('#only-diff').check();
       await page.waitForTimeout(200);
@@ -124,8 +125,9 @@ export const tests: UiTest[] = [
       const frame = await waitForComparison(page, workbench, 3);
       const legend = await frame.locator('.legend-item').allTextContents();
       assert.ok(legend.includes(evil), `the name is shown verbatim: ${JSON.stringify(legend)}`);
+      const params = await compareTable(frame, 'params');
       assert.equal(await frame.locator('img').count(), 0, 'no <img> element was created from run data');
-      assert.match((await frame.locator('table[data-table=params] tbody').textContent()) ?? '', /<img src=x onerror=alert\(1\)>/);
+      assert.match((await params.locator('tbody').textContent()) ?? '', /<img src=x onerror=alert\(1\)>/);
       await page.waitForTimeout(500);
       assert.deepEqual(dialogs, [], 'no script from run data ran');
       await screenshot('html-name-as-text');

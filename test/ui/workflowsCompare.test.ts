@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { RunLog } from '../fixtures/runLog';
 import type { UiTest } from './uiTest';
-import { Workbench } from './workbench';
+import { compareTable, Workbench } from './workbench';
 
 const SWEEP = 22;
 const name = (i: number): string => `sweep-${String(i).padStart(2, '0')}`;
@@ -229,10 +229,10 @@ export const tests: UiTest[] = [
     timeoutMs: 60_000,
     async run({ page, screenshot }) {
       const frame = new Workbench(page).activeWebview();
-      const params = frame.locator('table[data-table=params]');
-      await params.scrollIntoViewIfNeeded();
+      const summary = await compareTable(frame, 'summary');
+      assert.equal(await summary.locator('tbody tr').count(), SWEEP);
+      const params = await compareTable(frame, 'params');
       assert.equal(await params.locator('tbody tr').count(), SWEEP);
-      assert.equal(await frame.locator('table[data-table=summary] tbody tr').count(), SWEEP);
       const headers = await params.locator('thead th').allTextContents();
       assert.deepEqual(headers.map((h) => h.replace(/ [▲▼]$/, '')), ['Run', 'batch', 'lr']);
       await params.locator('thead th[data-key="param:lr"]').click();

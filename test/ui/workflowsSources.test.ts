@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { writeWandbRun } from '../fixtures/sourceWriters';
 import type { UiTest } from './uiTest';
-import { Workbench } from './workbench';
+import { compareTable, Workbench } from './workbench';
 
 const RUN_NAME = 'wandb-offline-demo';
 
@@ -58,7 +58,7 @@ export const tests: UiTest[] = [
       for (const metric of ['train/loss', 'train/acc', 'val/loss']) {
         assert.ok(await coloured(page, frame, metric) > 0, `the ${metric} chart draws the W&B run's history`);
       }
-      const params = (await frame.locator('table[data-table=params]').textContent()) ?? '';
+      const params = (await (await compareTable(frame, 'params')).textContent()) ?? '';
       assert.match(params, /0\.003/);
       assert.match(params, /adam/);
       await screenshot('wandb-run-charts');

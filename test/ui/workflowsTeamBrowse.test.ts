@@ -10,7 +10,7 @@ import { MlflowStandIn } from '../fixtures/mlflow/mlflowServer';
 import { seedExperiment, seedRuns } from '../fixtures/mlflow/seedRuns';
 import { RunLog } from '../fixtures/runLog';
 import type { UiTest } from './uiTest';
-import { Workbench } from './workbench';
+import { compareTable, Workbench } from './workbench';
 
 const EXPERIMENT = 'team-browse-ui';
 
@@ -100,7 +100,7 @@ export const tests: UiTest[] = [
         // The remote run's history arrives after the panel opened (fetched on demand); its line joins the local one.
         assert.ok(await coloursDrawn(page, frame, 2) >= 2, 'the loss chart draws both runs\' lines');
         assert.ok(server.calls.some((c) => c.path.endsWith('/metrics/get-history')), 'the remote run\'s history was fetched');
-        const params = (await frame.locator('table[data-table=params]').textContent()) ?? '';
+        const params = (await (await compareTable(frame, 'params')).textContent()) ?? '';
         assert.match(params, /0\.05/);
         await screenshot('remote-run-compared');
         await workbench.runCommand('Trialbook: Clear Filter');

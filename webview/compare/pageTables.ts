@@ -1,9 +1,12 @@
-// The params and metric summary sections under the charts. At 100 runs they are thousands of cells whose building
-// and layout cost more than drawing the charts, so a change (data, a hide) rebuilds them after the charts' frame
-// has been painted, once however many changes came in that frame; their own controls (sort, only differences)
-// rebuild them at once.
+// The params and metric summary sections under the charts. At 100 runs they are thousands of cells whose building,
+// styling and layout cost more than drawing the charts (4,000 elements: 150-230 ms in one task in the editor, which
+// held back the lines of the charts in view), so a change (data, a hide) rebuilds a section once the charts' frame
+// has been painted and only when the section is near the screen (below the charts it usually is not: it is built
+// as it scrolls in), once however many changes came meanwhile; their own controls (sort, only differences) rebuild
+// them at once.
 import type { CompareData } from '../../src/shared/webviews/compare/contract';
 import { clear, el } from '../shared/dom';
+import { drawWhenNear } from './chartVisibility';
 import { afterNextPaint } from './paintMarks';
 import { summaryValuesTable } from './summaryValues';
 import { paramsTable, summaryTable, type TableSort } from './tables';
@@ -32,33 +35,45 @@ export class CompareTables {
     ];
     this.onlyDiffInput.addEventListener('change', () => {
       this.source.onlyDifferentChanged(this.onlyDiffInput.checked);
-      this.render();
+      this.renderParams();
     });
   }
 
-  /** Rebuilds once the next frame (with the charts' redraw) has been painted. */
+  /** Rebuilds each section once the next frame (with the charts' redraw) has been painted and it is near the screen. */
   schedule(): void {
     if (this.queued) return;
     this.queued = true;
     afterNextPaint(() => {
       this.queued = false;
-      this.render();
+      const [params, summary] = this.sections as [HTMLElement, HTMLElement];
+      drawWhenNear(params, () => this.renderParams());
+      drawWhenNear(summary, () => this.renderSummary());
     });
   }
 
   render(): void {
+    this.renderParams();
+    this.renderSummary();
+  }
+
+  private renderParams(): void {
+    const data = this.source.data();
+    if (!data) return;
+    clear(this.paramsBox);
+    this.paramsBox.append(paramsTable(data, this.onlyDiffInput.checked, (id) => this.source.visible(id), this.sorts.params, (sort) => {
+      this.sorts.params = sort;
+      this.renderParams();
+    }));
+  }
+
+  private renderSummary(): void {
     const data = this.source.data();
     if (!data) return;
     const visible = (id: string): boolean => this.source.visible(id);
-    clear(this.paramsBox);
-    this.paramsBox.append(paramsTable(data, this.onlyDiffInput.checked, visible, this.sorts.params, (sort) => {
-      this.sorts.params = sort;
-      this.render();
-    }));
     clear(this.summaryBox);
     this.summaryBox.append(summaryTable(data, visible, this.sorts.summary, (sort) => {
       this.sorts.summary = sort;
-      this.render();
+      this.renderSummary();
     }), summaryValuesTable(data, visible));
   }
 }

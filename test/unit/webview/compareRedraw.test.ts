@@ -169,3 +169,47 @@ test('compare slider: the first chart is redrawn in the task after the input (no
     h.close();
   }
 });
+
+test('compare open: tables far below the charts are built only as they come near the screen', async () => {
+  const observed: Array<{ callback: (entries: Array<{ target: Element; isIntersecting: boolean }>) => void; targets: Element[] }> = [];
+  let tablesTop = 5000;
+  const h = loadWebview('compare', undefined, {
+    beforeScript: (window) => {
+      // The charts on screen; the params and summary sections far below the window until the test scrolls.
+      window.Element.prototype.getBoundingClientRect = function rect(this: Element): DOMRect {
+        const top = this.closest('.tables-section') ? tablesTop : 0;
+        return { x: 0, y: top, top, left: 0, right: 800, bottom: top + 300, width: 800, height: 300, toJSON: () => ({}) } as DOMRect;
+      };
+      class Observer {
+        private readonly entry: { callback: (entries: Array<{ target: Element; isIntersecting: boolean }>) => void; targets: Element[] };
+        constructor(callback: (entries: Array<{ target: Element; isIntersecting: boolean }>) => void) {
+          this.entry = { callback, targets: [] };
+          observed.push(this.entry);
+        }
+        observe(target: Element): void { this.entry.targets.push(target); }
+        unobserve(target: Element): void { this.entry.targets = this.entry.targets.filter((t) => t !== target); }
+        disconnect(): void { this.entry.targets = []; }
+      }
+      Object.defineProperty(window, 'IntersectionObserver', { configurable: true, value: Observer });
+    },
+  });
+  try {
+    h.send({ type: 'data', data: fixture() });
+    await h.frame();
+    await h.frame();
+    assert.equal(h.document.querySelectorAll('table[data-table=params], table[data-table=summary]').length, 0, 'no table cells built off screen');
+    // Scrolled: the browser reports the sections within its margin.
+    tablesTop = 0;
+    const sections = [...h.document.querySelectorAll('.tables-section')];
+    for (const o of observed) o.callback(o.targets.filter((t) => sections.includes(t)).map((target) => ({ target, isIntersecting: true })));
+    assert.deepEqual(tableRuns(h, 'params'), ['r1', 'r2', 'r3']);
+    assert.deepEqual(tableRuns(h, 'summary'), ['r1', 'r2', 'r3']);
+    // On screen now: a hidden run leaves them after the next frame, as before.
+    h.document.querySelector<HTMLElement>('.legend-entry[data-run="r2"] .legend-item')?.click();
+    await h.frame();
+    assert.deepEqual(tableRuns(h, 'params'), ['r1', 'r3']);
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});

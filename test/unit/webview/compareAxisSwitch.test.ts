@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import type { CompareData, CompareLine, CompareToHostMessage } from '../../../src/shared/webviews/compare/contract';
 import { otherAxis } from '../../../src/vscode/webviews/compare/compareData';
 import { AxisLines, timeXs } from '../../../webview/compare/axisLines';
+import { standInLayout } from './layoutStandIn';
 import { loadWebview, messagesOfType, type Harness } from './webviewHarness';
 
 const starts = [1_795_000_000_000, 1_795_007_200_000];
@@ -126,19 +127,7 @@ test('compare x axis: after live points changed the lines held, the switch asks 
  */
 function pageWithLossBelowTheFold(): ReturnType<typeof loadWebview> {
   return loadWebview('compare', undefined, {
-    beforeScript: (window) => {
-      window.Element.prototype.getBoundingClientRect = function rect(this: Element): DOMRect {
-        const below = this.closest('[data-metric]')?.getAttribute('data-metric') === 'loss';
-        const top = below ? window.innerHeight + 2000 : 0;
-        return { x: 0, y: top, top, left: 0, right: 800, bottom: top + 300, width: 800, height: 300, toJSON: () => ({}) } as DOMRect;
-      };
-      class Observer {
-        observe(): void {}
-        unobserve(): void {}
-        disconnect(): void {}
-      }
-      Object.defineProperty(window, 'IntersectionObserver', { configurable: true, value: Observer });
-    },
+    beforeScript: (window) => standInLayout(window, (e, w) => (e.closest('[data-metric]')?.getAttribute('data-metric') === 'loss' ? w.innerHeight + 2000 : 0)),
   });
 }
 

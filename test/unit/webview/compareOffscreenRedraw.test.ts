@@ -4,9 +4,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { CompareData } from '../../../src/shared/webviews/compare/contract';
 import { fromPairs } from '../../fixtures/linePoints';
+import { report, standInLayout, type Observed } from './layoutStandIn';
 import { loadWebview } from './webviewHarness';
-
-type Entries = Array<{ target: Element; isIntersecting: boolean }>;
 
 function fixture(): CompareData {
   const runs = ['#1f77b4', '#ff7f0e'].map((color, k) => ({ id: `r${k + 1}`, name: `run ${k + 1}`, experiment: 'e', status: 'finished', color }));
@@ -19,34 +18,17 @@ function fixture(): CompareData {
 }
 
 test('compare redraw: a chart within the margin below the fold is redrawn only once it is on screen', async () => {
-  const observers: Array<{ margin: string; callback: (entries: Entries) => void; targets: Element[] }> = [];
+  const observers: Observed[] = [];
   const h = loadWebview('compare', undefined, {
-    beforeScript: (window) => {
-      // acc on screen, loss 100 px below the window: within the first draw's margin.
-      window.Element.prototype.getBoundingClientRect = function rect(this: Element): DOMRect {
-        const below = this.closest('[data-metric]')?.getAttribute('data-metric') === 'loss';
-        const top = below ? window.innerHeight + 100 : 0;
-        return { x: 0, y: top, top, left: 0, right: 800, bottom: top + 300, width: 800, height: 300, toJSON: () => ({}) } as DOMRect;
-      };
-      class Observer {
-        private readonly entry: { margin: string; callback: (entries: Entries) => void; targets: Element[] };
-        constructor(callback: (entries: Entries) => void, options?: { rootMargin?: string }) {
-          this.entry = { margin: options?.rootMargin ?? '0px', callback, targets: [] };
-          observers.push(this.entry);
-        }
-        observe(target: Element): void { this.entry.targets.push(target); }
-        unobserve(target: Element): void { this.entry.targets = this.entry.targets.filter((t) => t !== target); }
-        disconnect(): void { this.entry.targets = []; }
-      }
-      Object.defineProperty(window, 'IntersectionObserver', { configurable: true, value: Observer });
-    },
+    // acc on screen, loss 100 px below the window: within the first draw's margin.
+    beforeScript: (window) => standInLayout(window, (e, w) => (e.closest('[data-metric]')?.getAttribute('data-metric') === 'loss' ? w.innerHeight + 100 : 0), observers),
   });
   try {
     h.send({ type: 'data', data: fixture() });
     const loss = h.document.querySelector('.chart-card[data-metric="loss"]');
     assert.ok(loss);
     // Its first draw: the browser reports it within the margin after the first frame.
-    for (const o of observers) o.callback(o.targets.map((target) => ({ target, isIntersecting: true })));
+    report(observers);
     const range = h.document.querySelector<HTMLInputElement>('input[type=range]');
     assert.ok(range);
     range.value = '0.5';

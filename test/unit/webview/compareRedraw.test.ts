@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { CompareData } from '../../../src/shared/webviews/compare/contract';
 import { fromPairs } from '../../fixtures/linePoints';
+import { standInLayout, report, type Observed } from './layoutStandIn';
 import { loadWebview, type Harness } from './webviewHarness';
 
 const colors = ['#1f77b4', '#ff7f0e', '#2ca02c'];
@@ -113,33 +114,16 @@ test('compare open: the tables are built after the charts\' first frame, not bef
 });
 
 test('compare open: a chart just below the fold is drawn after the charts in view have been painted, not before', async () => {
-  const observed: Array<{ callback: (entries: Array<{ target: Element; isIntersecting: boolean }>) => void; targets: Element[] }> = [];
+  const observed: Observed[] = [];
   const h = loadWebview('compare', undefined, {
-    beforeScript: (window) => {
-      // The first chart (acc) on screen, the second (loss) 100 px below the window: within the observer's margin.
-      window.Element.prototype.getBoundingClientRect = function rect(this: Element): DOMRect {
-        const below = this.closest('[data-metric]')?.getAttribute('data-metric') === 'loss';
-        const top = below ? window.innerHeight + 100 : 0;
-        return { x: 0, y: top, top, left: 0, right: 800, bottom: top + 300, width: 800, height: 300, toJSON: () => ({}) } as DOMRect;
-      };
-      class Observer {
-        private readonly entry: { callback: (entries: Array<{ target: Element; isIntersecting: boolean }>) => void; targets: Element[] };
-        constructor(callback: (entries: Array<{ target: Element; isIntersecting: boolean }>) => void) {
-          this.entry = { callback, targets: [] };
-          observed.push(this.entry);
-        }
-        observe(target: Element): void { this.entry.targets.push(target); }
-        unobserve(target: Element): void { this.entry.targets = this.entry.targets.filter((t) => t !== target); }
-        disconnect(): void { this.entry.targets = []; }
-      }
-      Object.defineProperty(window, 'IntersectionObserver', { configurable: true, value: Observer });
-    },
+    // The first chart (acc) on screen, the second (loss) 100 px below the window: within the observer's margin.
+    beforeScript: (window) => standInLayout(window, (e, w) => (e.closest('[data-metric]')?.getAttribute('data-metric') === 'loss' ? w.innerHeight + 100 : 0), observed),
   });
   try {
     h.send({ type: 'data', data: fixture() });
     assert.equal(runStrokes(h).length, 3, 'only the chart in view (three runs) is drawn before the first frame');
     // The browser reports what is within the margin after that frame: the chart below the fold draws then.
-    for (const { callback, targets } of observed) callback(targets.map((target) => ({ target, isIntersecting: true })));
+    report(observed);
     assert.equal(runStrokes(h).length, 6, 'then the chart below the fold');
     assert.deepEqual(h.errors, []);
   } finally {
@@ -171,27 +155,11 @@ test('compare slider: the first chart is redrawn in the task after the input (no
 });
 
 test('compare open: tables far below the charts are built only as they come near the screen', async () => {
-  const observed: Array<{ callback: (entries: Array<{ target: Element; isIntersecting: boolean }>) => void; targets: Element[] }> = [];
+  const observed: Observed[] = [];
   let tablesTop = 5000;
   const h = loadWebview('compare', undefined, {
-    beforeScript: (window) => {
-      // The charts on screen; the params and summary sections far below the window until the test scrolls.
-      window.Element.prototype.getBoundingClientRect = function rect(this: Element): DOMRect {
-        const top = this.closest('.tables-section') ? tablesTop : 0;
-        return { x: 0, y: top, top, left: 0, right: 800, bottom: top + 300, width: 800, height: 300, toJSON: () => ({}) } as DOMRect;
-      };
-      class Observer {
-        private readonly entry: { callback: (entries: Array<{ target: Element; isIntersecting: boolean }>) => void; targets: Element[] };
-        constructor(callback: (entries: Array<{ target: Element; isIntersecting: boolean }>) => void) {
-          this.entry = { callback, targets: [] };
-          observed.push(this.entry);
-        }
-        observe(target: Element): void { this.entry.targets.push(target); }
-        unobserve(target: Element): void { this.entry.targets = this.entry.targets.filter((t) => t !== target); }
-        disconnect(): void { this.entry.targets = []; }
-      }
-      Object.defineProperty(window, 'IntersectionObserver', { configurable: true, value: Observer });
-    },
+    // The charts on screen; the params and summary sections far below the window until the test scrolls.
+    beforeScript: (window) => standInLayout(window, (e) => (e.closest('.tables-section') ? tablesTop : 0), observed),
   });
   try {
     h.send({ type: 'data', data: fixture() });
@@ -201,7 +169,7 @@ test('compare open: tables far below the charts are built only as they come near
     // Scrolled: the browser reports the sections within its margin.
     tablesTop = 0;
     const sections = [...h.document.querySelectorAll('.tables-section')];
-    for (const o of observed) o.callback(o.targets.filter((t) => sections.includes(t)).map((target) => ({ target, isIntersecting: true })));
+    report(observed, (e) => sections.includes(e));
     assert.deepEqual(tableRuns(h, 'params'), ['r1', 'r2', 'r3']);
     assert.deepEqual(tableRuns(h, 'summary'), ['r1', 'r2', 'r3']);
     // On screen now: a hidden run leaves them after the next frame, as before.

@@ -1,6 +1,7 @@
 // The comparison panel on the user's path, in the real editor (code-server + headless Chromium): runs table →
 // select N runs → Compare → every chart in view painted; then each control. Each figure is printed next to bare
-// Chart.js doing the same operation on the same downsampled data in the same browser, in the same run.
+// Chart.js doing the same operation on the same downsampled data in the same browser, in the same run; the open also
+// next to bare Chart.js in a new webview panel of the same editor (VS Code's cost of a new webview on both sides).
 // Not a test: it prints figures (medians) and ratios.
 //
 //   npm run bench -- editor-compare
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureSetup } from '../scripts/setup.mjs';
 import { startCodeServer, stopAllCodeServers } from '../scripts/lib/codeServer.mjs';
 import { launchBrowser } from '../scripts/lib/browser.mjs';
-import { bareChartJs } from './editorCompare/bare.mjs';
+import { bareChartJs, bareWebviewOpens } from './editorCompare/bare.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -274,6 +275,9 @@ async function measureWorkspace(codeServerDir, size) {
     progress('controls timed');
     // Bare Chart.js in a page of its own, in the same browser: the same operations on the same data.
     const plain = (data) => ({ metrics: data.selectedMetrics, lines: data.lines.map((l) => ({ metric: l.metric, ...plainLine(l) })) });
+    // And in a new webview panel of the editor: the open with VS Code's own cost of a new webview on both sides.
+    result.bareWebview = await bareWebviewOpens(control, { step: plain(dataStep), inView: first.inView, canvas, repeat: REPEAT });
+    progress(`bare Chart.js webview opens: ${result.bareWebview.map((o) => o.painted - o.started).join(', ')} ms`);
     result.bare = await bareChartJs(browser.context, { step: plain(dataStep), relative: plain(dataRel), inView: first.inView, canvas, repeat: REPEAT });
     writeFileSync(join(control, 'stop'), '');
     const deadline = Date.now() + 20_000;
@@ -309,6 +313,11 @@ function report(r) {
   // The page's own load (resource timing): when its styles and bundle were requested and arrived, and its script ran.
   const load = ['stylesRequested', 'stylesFetched', 'scriptRequested', 'scriptFetched', 'scriptStarted'].filter((k) => r.opens.every((x) => typeof x[k] === 'number'));
   if (load.length) console.log(`    the page's load (medians from the click): ${load.map((k) => `${k} ${o(k).toFixed(0)} ms`).join(' → ')}`);
+  if (r.bareWebview?.length) {
+    const bw = median(r.bareWebview.map((o) => o.painted - o.started));
+    const ready = median(r.bareWebview.map((o) => o.ready - o.started));
+    console.log(`  bare Chart.js in a new webview panel, the charts in view (VS Code creating the webview included): ${ms(bw)} (page ready ${ready.toFixed(0)} ms); click Compare → painted is ${(painted / bw).toFixed(2)}× that   target ≤ 1.5×: ${painted / bw <= 1.5 ? 'met' : 'MISSED'} (${r.bareWebview.map((o) => (o.painted - o.started).toFixed(0)).join(', ')} ms)`);
+  }
   const w = (k) => median(r.warm.map((x) => x[k] - x.clicked));
   const warm = w('painted');
   console.log(`  click Compare, panel already open (new selection) → painted: ${ms(warm)}   ${(warm / r.bare.open).toFixed(2)}× bare Chart.js   target ≤ 1000 ms and ≤ 1.5×: ${warm <= 1000 && warm / r.bare.open <= 1.5 ? 'met' : 'MISSED'}`);

@@ -1,7 +1,7 @@
 // The baseline of bench/editorCompare.mjs: bare Chart.js (line charts, no points, no animation, parsing off) in a
 // page of its own, drawing the same downsampled lines in as many charts as the panel shows in view, at the
 // panel's canvas size, and doing the same operations. Times run to the frame painted after each operation.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -74,6 +74,40 @@ window.__act = async (act, arg) => {
   await afterPaint();
   return performance.now() - started;
 };`;
+
+// The same page in a new VS Code webview (bareWebview.ts opens it in the extension host): it says ready, is posted the
+// data (JSON text, as the page above parses it), draws and reports the frame painted after.
+const WEBVIEW_PAGE = `${PAGE}
+const vscode = acquireVsCodeApi();
+window.addEventListener('message', async (event) => {
+  const m = event.data;
+  if (!m || m.type !== 'open') return;
+  await window.__open(m.text, m.inView, m.w, m.h);
+  vscode.postMessage({ type: 'painted', at: Date.now() });
+});
+vscode.postMessage({ type: 'ready', at: Date.now() });`;
+
+/**
+ * Bare Chart.js in a new webview panel, `repeat` times, through the probe in the extension host (`control`: the
+ * folder the probe watches): the lines of the charts in view only, as the panel's first messages carry. Each open's
+ * { started, ready, painted } (epoch ms; painted NaN if it never painted).
+ */
+export async function bareWebviewOpens(control, { step, inView, canvas, repeat }) {
+  const metrics = step.metrics.slice(0, inView);
+  writeFileSync(join(control, 'bare-page.js'), WEBVIEW_PAGE);
+  writeFileSync(join(control, 'bare-data.json'), JSON.stringify({ metrics, lines: step.lines.filter((l) => metrics.includes(l.metric)) }));
+  const opens = [];
+  for (let i = 0; i < repeat; i++) {
+    writeFileSync(join(control, `bare-request-${i}.json`), JSON.stringify({ inView, w: canvas.w, h: canvas.h }));
+    const file = join(control, `bare-result-${i}.json`);
+    const until = Date.now() + 90_000;
+    while (!existsSync(file) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (!existsSync(file)) throw new Error('the bare Chart.js webview gave no result within 90 s');
+    opens.push(JSON.parse(readFileSync(file, 'utf8')));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return opens.map((o) => ({ ...o, painted: o.painted ?? Number.NaN }));
+}
 
 /** Bare Chart.js's medians for the open and each control, named as the panel's. */
 export async function bareChartJs(context, { step, relative, inView, canvas, repeat }) {

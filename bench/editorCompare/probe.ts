@@ -5,6 +5,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import * as vscode from 'vscode';
 import type { TrialbookApi } from '../../src/vscode/testApi';
+import { serveBareOpens } from './bareWebview';
 
 /** The timer's period: a stall is the time between two ticks beyond it. */
 const TICK_MS = 5;
@@ -32,6 +33,8 @@ export async function run(): Promise<void> {
     await new Promise<void>((resolve) => profiler.post('Profiler.enable', () => profiler.post('Profiler.start', () => resolve())));
   }
   writeFileSync(`${control}/started`, '');
+  // The new-panel baseline: bare Chart.js in a new webview, opened when the bench asks (bareWebview.ts).
+  const serving = serveBareOpens(control, extension.extensionUri, () => existsSync(`${control}/stop`));
   await new Promise<void>((resolve) => {
     const poll = setInterval(() => {
       if (!existsSync(`${control}/stop`)) return;
@@ -40,6 +43,7 @@ export async function run(): Promise<void> {
     }, 100);
   });
   clearInterval(timer);
+  await serving;
   if (profiler) {
     await new Promise<void>((resolve) => profiler.post('Profiler.stop', (err, result) => {
       if (!err) writeFileSync(`${control}/host.cpuprofile`, JSON.stringify(result.profile));

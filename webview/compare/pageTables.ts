@@ -51,11 +51,6 @@ export class CompareTables {
     });
   }
 
-  render(): void {
-    this.renderParams();
-    this.renderSummary();
-  }
-
   private renderParams(): void {
     const data = this.source.data();
     if (!data) return;

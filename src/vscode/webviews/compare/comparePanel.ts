@@ -21,9 +21,7 @@ import type { CompareContext } from './compareContext';
 import { chartsThatFit } from './compareLayout';
 
 /** Lines being read before the page asked for them: reading goes on while it is the panel's current prefetch. */
-interface Prefetch {
-  readonly runs: number;
-}
+type Prefetch = { readonly runs: number };
 
 /** A comparison posted to a new page before it said ready (see sendAhead), with what it was built for. */
 interface Ahead {

@@ -20,7 +20,6 @@ export function chartsThatFit(shown: number, charted: number | undefined, before
   return charted !== undefined && shown < charted ? shown : Math.max(shown, before ?? 0);
 }
 
-
 /** A whole count of pixels or charts that could be on a screen; anything else (an older or damaged state) is dropped. */
 function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 && value < 100_000 ? value : undefined;

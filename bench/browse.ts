@@ -10,7 +10,7 @@
 // (default 2) of listings with runs/search pages parsed whole (A, as before) and as the editor does (B: a page over
 // 1 MiB a run at a time); TRIALBOOK_BENCH_BROWSE_WIDE=1 gives the runs MLflow's system tags and 30 params (3.4 MiB pages).
 import { spawn } from 'node:child_process';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ import { RemoteBrowser } from '../src/core/remote/remoteBrowser';
 import { ImportLedger } from '../src/core/sources/importLedger';
 import { SyncApi } from '../src/core/sync/syncApi';
 import { tempDir } from '../test/registry/fixtures';
+import { mainThreadSched } from './threadSched';
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 const log = { info: (): void => undefined, warn: (m: string): void => { console.warn(m); }, error: (m: string): void => { console.error(m); } };
@@ -133,16 +134,6 @@ interface Listing {
   stallOnCpuMs: number; stallWaitMs: number;
   /** The most main-thread time on a core within one gap: the work that held the thread (what slicing can shorten). */
   longestOnCpuMs: number;
-}
-
-/** The main thread's time on a core and waiting in the run queue (ns), from /proc (Linux); zeros elsewhere. */
-function mainThreadSched(): { cpuNs: number; waitNs: number } {
-  try {
-    const [cpu, wait] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
-    return { cpuNs: cpu ?? 0, waitNs: wait ?? 0 };
-  } catch {
-    return { cpuNs: 0, waitNs: 0 };
-  }
 }
 
 /** One listing of the server into the browser's folder: its time, first page, event-loop stalls, ledger saves. */

@@ -331,13 +331,18 @@ function report(r) {
     console.log(`  ${name.padEnd(26)} ${ms(m)}   ${bare ? `${(m / bare).toFixed(2)}× bare Chart.js (${ms(bare)})` : ''}   ${target}`);
   }
   if (r.host) {
-    const windows = r.opens.map((x) => [x.clicked, x.painted]);
+    // The compare path: new panels, new selections in an open one, and every control.
+    const windows = [...r.opens, ...r.warm].map((x) => [x.clicked, x.painted])
+      .concat(Object.values(r.controls).flatMap((runs) => runs.map((c) => [c.from, c.to])));
     const onPath = r.host.stalls.filter(([t]) => windows.some(([a, b]) => t >= a && t <= b + 200));
-    const longest = Math.max(0, ...onPath.map(([, d]) => d));
-    console.log(`  extension host: longest stall on the compare path ${longest} ms (${onPath.length} stalls ≥ 20 ms; over the whole session ${Math.max(0, ...r.host.stalls.map(([, d]) => d))} ms)   target ≤ 50 ms: ${longest <= 50 ? 'met' : 'MISSED'}`);
-    // Where they fell: each open's stalls of 40 ms or more, as ms after its click: length (to line up with its breakdown).
-    const opens = r.opens.map((o, i) => `open ${i + 1}: ${r.host.stalls.filter(([t, d]) => d >= 40 && t >= o.clicked && t <= o.painted + 200).map(([t, d]) => `${t - o.clicked}:${d}`).join(' ') || 'none'}`);
-    console.log(`    stalls ≥ 40 ms (ms after the click: length): ${opens.join('; ')}`);
+    const longest = onPath.reduce((m, s) => (s[1] > m[1] ? s : m), [0, 0, 0, 0]);
+    // A stall is a task of the host's thread only for its time on a core; the rest it waited for a core (the
+    // machine's other load, schedstat): the target is judged on the most time on a core within one stall.
+    const onCore = Math.max(0, ...onPath.map(([, , c]) => c));
+    console.log(`  extension host: longest stall on the compare path ${longest[1]} ms (${longest[2]} ms on a core, ${longest[3]} ms waiting for one; ${onPath.length} stalls ≥ 20 ms; over the whole session ${Math.max(0, ...r.host.stalls.map(([, d]) => d))} ms); most time on a core in one stall ${onCore} ms   target (no task over 50 ms) ≤ 50 ms: ${onCore <= 50 ? 'met' : 'MISSED'}`);
+    // Where they fell: each open's stalls of 40 ms or more, as ms after its click: length/on a core (to line up with its breakdown).
+    const opens = r.opens.map((o, i) => `open ${i + 1}: ${r.host.stalls.filter(([t, d]) => d >= 40 && t >= o.clicked && t <= o.painted + 200).map(([t, d, c]) => `${t - o.clicked}:${d}/${c}`).join(' ') || 'none'}`);
+    console.log(`    stalls ≥ 40 ms (ms after the click: length/on a core): ${opens.join('; ')}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import * as vscode from 'vscode';
 import type { TrialbookApi } from '../../src/vscode/testApi';
+import { mainThreadSched } from '../threadSched';
 import { serveBareOpens } from './bareWebview';
 
 /** The timer's period: a stall is the time between two ticks beyond it. */
@@ -17,14 +18,20 @@ export async function run(): Promise<void> {
   if (!extension) throw new Error('the Trialbook extension is not loaded');
   const api = await extension.activate();
   await api.runsTree();
-  /** [epoch ms when the stall ended, its length in ms], for stalls of 20 ms or more. */
-  const stalls: Array<[number, number]> = [];
+  /**
+   * [epoch ms when the stall ended, its length, the thread's time on a core in it, its time waiting for a core] (ms),
+   * for stalls of 20 ms or more: a stall mostly spent waiting was the machine's other load, not a task of this thread.
+   */
+  const stalls: Array<[number, number, number, number]> = [];
   let last = performance.now();
+  let sched = mainThreadSched();
   const timer = setInterval(() => {
     const now = performance.now();
+    const next = mainThreadSched();
     const stall = now - last - TICK_MS;
-    if (stall >= 20) stalls.push([Date.now(), Math.round(stall)]);
+    if (stall >= 20) stalls.push([Date.now(), Math.round(stall), Math.round((next.cpuNs - sched.cpuNs) / 1e6), Math.round((next.waitNs - sched.waitNs) / 1e6)]);
     last = now;
+    sched = next;
   }, TICK_MS);
   // TRIALBOOK_BENCH_PROFILE=1: a CPU profile of the extension host over the whole drive (host.cpuprofile).
   const profiler = process.env.TRIALBOOK_BENCH_PROFILE ? new Session() : undefined;

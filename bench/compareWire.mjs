@@ -1,6 +1,7 @@
 // One chart's `lines` message on the wire (100 runs × 848 points, the envelope of 1,000 steps at the bench's chart
-// width), on each x axis: its bytes as Float64Arrays (what crossed before) and as sent now (Float32Array where that
-// loses nothing shown: src/shared/webviews/compare/wireLines.ts); the host's cost to narrow it and the page's cost to
+// width), on each x axis: its bytes as Float64Arrays (what crossed at first) and as sent now (xs as one- or two-byte
+// increments where they are whole numbers or thousandths, else Float32Array where that loses nothing shown:
+// src/shared/webviews/compare/wireLines.ts); the host's cost to narrow it and the page's cost to
 // widen it, against packing it (the host's copy into one buffer, which both had and have); and zlib's deflate of its
 // bytes (the websocket's per-message compression in code-server), each against the Float64 message in the same run.
 // Not a test: it prints figures (medians) and ratios.
@@ -69,10 +70,11 @@ for (const axis of ['step', 'relative', 'wall']) {
   const widen = timed(() => widenLines(narrow.out));
   const before = messageBytes({ type: 'lines', metrics: ['loss'], lines: pack.out, xAxis: axis });
   const after = messageBytes({ type: 'lines', metrics: ['loss'], lines: narrow.out, xAxis: axis });
-  const single = narrow.out.filter((l) => l.xs.BYTES_PER_ELEMENT === 4 && l.ys.BYTES_PER_ELEMENT === 4).length;
+  const kinds = { 1: 'one-byte increments', 2: 'two-byte increments', 4: 'single precision', 8: 'double precision' };
+  const tally = (arrays) => Object.entries(arrays.reduce((n, a) => ({ ...n, [kinds[a.BYTES_PER_ELEMENT]]: (n[kinds[a.BYTES_PER_ELEMENT]] ?? 0) + 1 }), {})).map(([k, n]) => `${n} ${k}`).join(', ');
   const zBefore = timed(() => deflateRawSync(bufferBytes(pack.out)));
   const zAfter = timed(() => deflateRawSync(bufferBytes(narrow.out)));
-  console.log(`\n${axis}: ${single} of ${RUNS} lines wholly in single precision`);
+  console.log(`\n${axis}: xs ${tally(narrow.out.map((l) => l.xs))}; ys ${tally(narrow.out.map((l) => l.ys))}`);
   console.log(`  message bytes       ${before.toLocaleString('en-US')} → ${after.toLocaleString('en-US')}  (${(after / before).toFixed(3)}×)`);
   console.log(`  deflated points     ${zBefore.out.length.toLocaleString('en-US')} → ${zAfter.out.length.toLocaleString('en-US')} bytes, ${zBefore.ms.toFixed(1)} → ${zAfter.ms.toFixed(1)} ms  (${(zAfter.ms / zBefore.ms).toFixed(2)}× the time)`);
   console.log(`  host: pack ${pack.ms.toFixed(2)} ms (baseline), narrow ${narrow.ms.toFixed(2)} ms (${(narrow.ms / pack.ms).toFixed(2)}×)`);

@@ -3,8 +3,8 @@ import * as vscode from 'vscode';
 import type { ComparePanelInfo } from '../../src/vscode/testApi';
 import { activateTrialbook, appendToLog, compareState, moreEvents, PAGE_START_MS, runPython, waitFor, WALKING_SKELETON_SCRIPT, workspaceDir, writeFixtureRun, writeRunLog } from './helpers';
 
-/** Bytes of one float32 per x and per y (steps and these values lose nothing in single precision: wireLines.ts). */
-const POINT_BYTES = 8;
+/** Bytes a point: a step as a one-byte increment, a value as a float32 (these lose nothing so: wireLines.ts). */
+const POINT_BYTES = 5;
 
 suite('Compare panel', () => {
   teardown(async () => {

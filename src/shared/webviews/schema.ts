@@ -92,18 +92,7 @@ export function num(limits: { min?: number; max?: number; integer?: boolean } = 
  * NaN and ±Infinity travel as themselves; `finite` rejects them (e.g. for x values, which must be placeable).
  */
 export function float64Array(limits: { finite?: boolean } = {}): Schema<Float64Array> {
-  return {
-    problem: (value, at) => {
-      if (typedArrayName(value) !== 'Float64Array') return expected(at, 'a Float64Array', value);
-      if (limits.finite) {
-        const values = value as Float64Array;
-        for (let i = 0; i < values.length; i++) {
-          if (!Number.isFinite(values[i])) return `${at || 'the value'}[${i}]: expected a finite number, got ${String(values[i])}`;
-        }
-      }
-      return undefined;
-    },
-  };
+  return typedArrayOf(['Float64Array'], limits);
 }
 
 /**
@@ -112,12 +101,22 @@ export function float64Array(limits: { finite?: boolean } = {}): Schema<Float64A
  * travel as themselves; `finite` rejects them.
  */
 export function floatArray(limits: { finite?: boolean } = {}): Schema<Float32Array | Float64Array> {
+  return typedArrayOf(['Float32Array', 'Float64Array'], limits);
+}
+
+/** The typed arrays a message may carry, by name (each one's values are numbers). */
+interface TypedArrays { Float64Array: Float64Array; Float32Array: Float32Array; Uint16Array: Uint16Array; Uint8Array: Uint8Array }
+
+/** A typed array of one of `kinds` (from any realm); `finite` rejects NaN and ±Infinity in the float ones. */
+export function typedArrayOf<K extends keyof TypedArrays>(kinds: readonly K[], limits: { finite?: boolean } = {}): Schema<TypedArrays[K]> {
+  const names: readonly string[] = kinds;
+  const what = kinds.length === 1 ? `a ${kinds[0]}` : `a ${kinds.slice(0, -1).join(', a ')} or a ${kinds[kinds.length - 1]}`;
   return {
     problem: (value, at) => {
       const name = typedArrayName(value);
-      if (name !== 'Float32Array' && name !== 'Float64Array') return expected(at, 'a Float32Array or a Float64Array', value);
+      if (name === undefined || !names.includes(name)) return expected(at, what, value);
       if (limits.finite) {
-        const values = value as Float32Array | Float64Array;
+        const values = value as TypedArrays[K];
         for (let i = 0; i < values.length; i++) {
           if (!Number.isFinite(values[i])) return `${at || 'the value'}[${i}]: expected a finite number, got ${String(values[i])}`;
         }

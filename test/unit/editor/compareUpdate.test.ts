@@ -2,12 +2,17 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { lineChanges } from '../../../src/vscode/webviews/compare/compareUpdate';
 import type { CompareLine, WireLineChange } from '../../../src/shared/webviews/compare/contract';
+import { widenLines } from '../../../src/shared/webviews/compare/wireLines';
 
 /** A line from flat [x0, y0, x1, y1, …] pairs. */
 const line = (runId: string, pairs: number[], totalPoints = pairs.length / 2): CompareLine => ({
   runId, metric: 'loss', xs: Float64Array.from(pairs.filter((_, i) => i % 2 === 0)), ys: Float64Array.from(pairs.filter((_, i) => i % 2 === 1)), totalPoints,
 });
-const pairsOf = (change: WireLineChange | undefined): number[] => (change ? Array.from(change.xs).flatMap((x, i) => [x, change.ys[i] as number]) : []);
+/** A change's points as the page reads them (widened: xs may cross as increments). */
+const pairsOf = (change: WireLineChange | undefined): number[] => {
+  const [held] = change ? widenLines([change]) : [];
+  return held ? Array.from(held.xs).flatMap((x, i) => [x, held.ys[i] as number]) : [];
+};
 const plain = (changes: WireLineChange[]) => changes.map((c) => ({ runId: c.runId, metric: c.metric, mode: c.mode, points: pairsOf(c), totalPoints: c.totalPoints }));
 
 test('a whole line that grew sends only its new points', () => {
@@ -45,5 +50,5 @@ test('the changes\' points cross as one buffer holding only their own values (VS
   const changes = lineChanges(sent, fresh, 'step');
   const buffers = new Set(changes.flatMap((c) => [c.xs.buffer, c.ys.buffer]));
   assert.equal(buffers.size, 1, 'one buffer for every change');
-  assert.equal([...buffers][0]?.byteLength, 6 * 4, 'the buffer holds the 3 new points (x and y, in single precision: float32 keeps them), nothing of the fresh lines');
+  assert.equal([...buffers][0]?.byteLength, 3 * 4 + 3, 'the buffer holds the 3 new points (y in single precision: float32 keeps them; x as one-byte increments), nothing of the fresh lines');
 });

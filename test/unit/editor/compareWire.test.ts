@@ -1,5 +1,6 @@
-// The compare panel's lines on the wire: each line's xs and ys cross as Float32Arrays where single precision loses
-// nothing the page shows, else as Float64Arrays; the page widens them back. Each test goes the whole way: the host's
+// The compare panel's lines on the wire: xs that are whole numbers or thousandths cross as one- or two-byte increments;
+// other xs and every ys as Float32Arrays where single precision loses nothing the page shows, else as Float64Arrays;
+// the page widens them back. Each test goes the whole way: the host's
 // post (CompareLinesPosted, lineChanges), the contract's check of what crossed, the page's widening (widenMessage).
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -29,12 +30,14 @@ function arrived(message: HostToCompareMessage): CompareMessage {
   return widenMessage(checked.message);
 }
 
-function linesOf(message: HostToCompareMessage | CompareMessage): Array<{ xs: ArrayLike<number> & { BYTES_PER_ELEMENT: number }; ys: ArrayLike<number> & { BYTES_PER_ELEMENT: number }; xBase?: number }> {
+function linesOf(message: HostToCompareMessage | CompareMessage): Array<{ xs: ArrayLike<number> & { BYTES_PER_ELEMENT: number }; ys: ArrayLike<number> & { BYTES_PER_ELEMENT: number }; xBase?: number; xStart?: number; xPer?: number }> {
   assert.equal(message.type, 'lines');
   return message.type === 'lines' ? message.lines : [];
 }
 
-const precision = (values: { BYTES_PER_ELEMENT: number }): string => (values.BYTES_PER_ELEMENT === 4 ? 'single' : 'double');
+/** How an array crossed: 'single', 'double', or increments of 1 or 2 bytes ('inc8', 'inc16'). */
+const precision = (values: { BYTES_PER_ELEMENT: number }): string =>
+  ({ 1: 'inc8', 2: 'inc16', 4: 'single', 8: 'double' } as Record<number, string>)[values.BYTES_PER_ELEMENT] ?? '?';
 
 /** A pseudo-random generator, seeded: the same lines every run. */
 function random(seed: number): () => number {
@@ -45,7 +48,7 @@ function random(seed: number): () => number {
   };
 }
 
-test('a chart of 100 lines (steps, losses with a NaN) crosses in single precision: about half the bytes, the page gets Float64Arrays back', async () => {
+test('a chart of 100 lines (steps, losses with a NaN) crosses as one-byte step increments and single-precision values: under a third of the bytes, the page gets Float64Arrays back', async () => {
   const rnd = random(7);
   const lines = Array.from({ length: 100 }, (_, r) => {
     const xs = Array.from({ length: 848 }, (_, i) => i * 25);
@@ -57,8 +60,8 @@ test('a chart of 100 lines (steps, losses with a NaN) crosses in single precisio
   const message = await crossed(lines);
   const after = messageBytes(message);
   console.log(`# one chart's lines message, 100 lines × 848 points: ${before.toLocaleString('en-US')} bytes as Float64Arrays, ${after.toLocaleString('en-US')} bytes now (${(after / before).toFixed(3)}×)`);
-  assert.ok(linesOf(message).every((l) => precision(l.xs) === 'single' && precision(l.ys) === 'single' && l.xBase === undefined));
-  assert.ok(after <= 0.51 * before, `${after} bytes, against ${before} in double precision`);
+  assert.ok(linesOf(message).every((l) => precision(l.xs) === 'inc8' && l.xStart === 0 && l.xPer === undefined && precision(l.ys) === 'single' && l.xBase === undefined));
+  assert.ok(after <= 0.32 * before, `${after} bytes, against ${before} in double precision`);
   const page = linesOf(arrived(message));
   page.forEach((l, r) => {
     assert.ok(l.xs instanceof Float64Array && l.ys instanceof Float64Array);
@@ -76,7 +79,7 @@ test('an integer float32 cannot hold (16,777,217) keeps its line in double preci
     // A non-integer single precision would round to an integer: the page would show digits it never had.
     line('rounded', [0, 1, 2], [12_345_678.9, 1, 2]),
   ]);
-  assert.deepEqual(linesOf(message).map((l) => [precision(l.xs), precision(l.ys)]), [['single', 'double'], ['single', 'single'], ['single', 'double']]);
+  assert.deepEqual(linesOf(message).map((l) => [precision(l.xs), precision(l.ys)]), [['inc8', 'double'], ['inc8', 'single'], ['inc8', 'double']]);
   const page = linesOf(arrived(message));
   assert.equal(page[0]?.ys[1], 16_777_217);
   assert.equal(page[1]?.ys[1], 16_777_216);
@@ -94,7 +97,7 @@ test('values beyond float32\'s range stay in double precision (single precision 
   assert.deepEqual(Array.from(page[1]?.ys ?? []), [Number.NaN, Infinity, -Infinity, 0.25]);
 });
 
-test('wall-clock x (epoch ms) crosses as single-precision offsets from a base, each within 1 ms (whole ms exactly); a span too long for that stays double', async () => {
+test('wall-clock x (epoch ms) crosses as increments when whole ms a few seconds apart (exactly), else as single-precision offsets from a base within 1 ms; a span too long for that stays double', async () => {
   const start = 1_795_000_000_123;
   const rnd = random(3);
   // 848 points over 35 minutes: whole ms as the store keeps them, and a line with fractions of a ms.
@@ -106,7 +109,7 @@ test('wall-clock x (epoch ms) crosses as single-precision offsets from a base, e
   const sentLines = [line('a', whole, ys), line('b', fractional, ys), line('c', days, ys)];
   const message = await crossed(sentLines, 'wall');
   const wire = linesOf(message);
-  assert.deepEqual(wire.map((l) => [precision(l.xs), l.xBase !== undefined]), [['single', true], ['single', true], ['double', false]]);
+  assert.deepEqual(wire.map((l) => [precision(l.xs), l.xBase !== undefined, l.xStart]), [['inc16', false, whole[0]], ['single', true, undefined], ['double', false, undefined]]);
   const page = linesOf(arrived(message));
   let worst = 0;
   page.forEach((l, k) => {
@@ -119,16 +122,67 @@ test('wall-clock x (epoch ms) crosses as single-precision offsets from a base, e
   assert.deepEqual(Array.from(page[2]?.xs ?? []), days);
 });
 
-test('steps past 2^24 cross as exact offsets from a base while they span less; relative time (seconds) crosses single as it is', async () => {
+test('steps past 2^24 cross exactly: as increments, or as offsets from a base when they go down; relative time in whole ms crosses as thousandths, exactly', async () => {
   const steps = line('steps', [16_777_216, 16_777_217, 16_777_219], [1, 2, 3]);
   const spread = line('spread', [1, 16_777_217, 40_000_002], [1, 2, 3]);
-  const message = await crossed([steps, spread]);
-  assert.deepEqual(linesOf(message).map((l) => [precision(l.xs), l.xBase]), [['single', 16_777_218], ['double', undefined]]);
+  // Not in x order (a chart by another metric can go back): no increments; offsets from a base keep it exact.
+  const back = line('back', [16_777_219, 16_777_216, 16_777_217], [1, 2, 3]);
+  const message = await crossed([steps, spread, back]);
+  assert.deepEqual(linesOf(message).map((l) => [precision(l.xs), l.xBase, l.xStart]), [['inc8', undefined, 16_777_216], ['double', undefined, undefined], ['single', 16_777_218, undefined]]);
   const page = linesOf(arrived(message));
   assert.deepEqual(Array.from(page[0]?.xs ?? []), [16_777_216, 16_777_217, 16_777_219]);
   assert.deepEqual(Array.from(page[1]?.xs ?? []), [1, 16_777_217, 40_000_002]);
-  const relative = await crossed([line('rel', [0.25, 2.5, 86_400.125], [1, 2, 3])], 'relative');
-  assert.deepEqual(linesOf(relative).map((l) => [precision(l.xs), l.xBase]), [['single', undefined]]);
+  assert.deepEqual(Array.from(page[2]?.xs ?? []), [16_777_219, 16_777_216, 16_777_217]);
+  // Seconds from the run's start, whole ms (as the store keeps time): 1.05 is 1050 thousandths, back bit for bit.
+  const ms = line('ms', [1, 1.05, 1.1, 61.25, 125.999], [1, 2, 3, 4, 5]);
+  // 86,400.125 s is 86,397,625 thousandths past 2.5: too far for two bytes; 0.0001 s is no whole ms.
+  const far = line('far', [0.25, 2.5, 86_400.125], [1, 2, 3]);
+  const fine = line('fine', [0.0001, 0.5], [1, 2]);
+  const relative = await crossed([ms, far, fine], 'relative');
+  assert.deepEqual(linesOf(relative).map((l) => [precision(l.xs), l.xStart, l.xPer]), [['inc16', 1000, 1000], ['single', undefined, undefined], ['single', undefined, undefined]]);
+  const back2 = linesOf(arrived(relative));
+  assert.deepEqual(Array.from(back2[0]?.xs ?? []), [1, 1.05, 1.1, 61.25, 125.999]);
+  assert.deepEqual(Array.from(back2[1]?.xs ?? []), [0.25, 2.5, 86_400.125]);
+});
+
+test('xs as increments come back bit for bit: 2,000 random lines of whole numbers and thousandths, both widths and the fallbacks', async () => {
+  const rnd = random(11);
+  const lines = Array.from({ length: 2000 }, (_, r) => {
+    const per = r % 2 === 0 ? 1 : 1000;
+    // Mostly small increments, some wide (two bytes), some too wide (a fallback), a few steps back (another fallback).
+    const widest = [10, 300, 70_000][r % 3] as number;
+    let k = Math.floor((rnd() - 0.5) * 2 ** 40);
+    const xs = Array.from({ length: 1 + Math.floor(rnd() * 60) }, () => {
+      k += Math.floor(rnd() * widest) - (rnd() < 0.01 ? 5 : 0);
+      return k / per;
+    });
+    return line(`r${r}`, xs, xs.map(() => rnd()));
+  });
+  // Whole numbers going back over a span single precision cannot hold even as offsets: double.
+  lines.push(line('wide', [2 ** 40 + 1, 3, 2 ** 41 + 1], [1, 2, 3]));
+  const message = await crossed(lines, 'relative');
+  const kinds = new Set(linesOf(message).map((l) => precision(l.xs)));
+  assert.deepEqual([...kinds].sort(), ['double', 'inc16', 'inc8', 'single'], 'every way across was taken');
+  const page = linesOf(arrived(message));
+  page.forEach((l, r) => {
+    const sent = lines[r] as CompareLine;
+    const wire = linesOf(message)[r];
+    if (wire && precision(wire.xs).startsWith('inc')) assert.deepEqual(Array.from(l.xs), Array.from(sent.xs), `line ${r}`);
+    else for (let i = 0; i < sent.xs.length; i++) assert.ok(Math.abs((l.xs[i] as number) - (sent.xs[i] as number)) <= Math.abs(sent.xs[i] as number) * 1e-7, `line ${r}`);
+  });
+});
+
+test('the contract holds xs as increments to their start, and a start to xs as increments', () => {
+  const check = (l: Record<string, unknown>): string | undefined => {
+    const checked = compareContract.toWebview.check({ type: 'lines', metrics: ['m'], xAxis: 'step', lines: [{ runId: 'a', metric: 'm', ys: Float32Array.of(1, 2), totalPoints: 2, ...l }] });
+    return checked.ok ? undefined : checked.problem;
+  };
+  assert.equal(check({ xs: Uint8Array.of(0, 1), xStart: 5 }), undefined);
+  assert.match(check({ xs: Uint8Array.of(0, 1) }) ?? '', /xStart is missing/);
+  assert.match(check({ xs: Uint16Array.of(0, 1), xStart: 5, xBase: 3 }) ?? '', /xBase does not apply/);
+  assert.match(check({ xs: Float32Array.of(0, 1), xStart: 5 }) ?? '', /only to xs as increments/);
+  assert.match(check({ xs: Uint8Array.of(0, 1), xStart: 0.5 }) ?? '', /xStart: expected an integer/);
+  assert.match(check({ xs: Int32Array.of(0, 1), xStart: 0 }) ?? '', /expected a Float32Array, a Float64Array, a Uint16Array or a Uint8Array, got a Int32Array/);
 });
 
 test('a live run\'s new points cross by the same rule: an update\'s changes share one buffer, and the page widens them', () => {
@@ -136,7 +190,7 @@ test('a live run\'s new points cross by the same rule: an update\'s changes shar
   const sent = [line('a', [start, start + 1000], [0.5, 0.25]), line('b', [start, start + 1000], [1, 2])];
   const fresh = [line('a', [start, start + 1000, start + 2000], [0.5, 0.25, 0.125]), line('b', [start, start + 1000, start + 2000], [1, 2, 16_777_217])];
   const changes = lineChanges(sent, fresh, 'wall');
-  assert.deepEqual(changes.map((c) => [c.mode, precision(c.xs), c.xBase, precision(c.ys)]), [['append', 'single', start + 2000, 'single'], ['append', 'single', start + 2000, 'double']]);
+  assert.deepEqual(changes.map((c) => [c.mode, precision(c.xs), c.xStart, precision(c.ys)]), [['append', 'inc8', start + 2000, 'single'], ['append', 'inc8', start + 2000, 'double']]);
   assert.equal(new Set(changes.flatMap((c) => [c.xs.buffer, c.ys.buffer])).size, 1, 'one buffer');
   const page = arrived({ type: 'update', runs: [], metrics: ['loss'], summaries: [], changes });
   assert.equal(page.type, 'update');
@@ -144,19 +198,21 @@ test('a live run\'s new points cross by the same rule: an update\'s changes shar
   assert.deepEqual(page.changes.map((c) => [Array.from(c.xs), Array.from(c.ys)]), [[[start + 2000], [0.125]], [[start + 2000], [16_777_217]]]);
 });
 
-test('the page widens a message\'s single-precision arrays into one new Float64Array buffer and keeps the double ones as they came', () => {
+test('the page widens a message\'s narrowed arrays (single precision, increments) into one new Float64Array buffer and keeps the double ones as they came', () => {
   const doubleXs = Float64Array.of(0, 1);
   const doubleYs = Float64Array.of(16_777_217, 2);
   const widened = widenLines([
     { runId: 'a', metric: 'm', xs: Float32Array.of(-1, 1), xBase: 1_795_000_000_000, ys: Float32Array.of(0.5, Number.NaN), totalPoints: 2 },
     { runId: 'b', metric: 'm', xs: doubleXs, ys: doubleYs, totalPoints: 2 },
     { runId: 'c', metric: 'm', xs: Float32Array.of(3, 4), ys: Float32Array.of(0.25, Infinity), totalPoints: 2 },
+    { runId: 'd', metric: 'm', xs: Uint8Array.of(0, 250), xStart: 1000, xPer: 1000, ys: Float64Array.of(1, 2), totalPoints: 2 },
   ]);
   assert.ok(widened.every((l) => l.xs instanceof Float64Array && l.ys instanceof Float64Array && !('xBase' in l)));
   assert.equal(widened[1]?.xs, doubleXs);
   assert.equal(widened[1]?.ys, doubleYs);
-  const copied = [widened[0]?.xs, widened[0]?.ys, widened[2]?.xs, widened[2]?.ys];
+  assert.ok(widened.every((l) => !('xStart' in l) && !('xPer' in l)));
+  const copied = [widened[0]?.xs, widened[0]?.ys, widened[2]?.xs, widened[2]?.ys, widened[3]?.xs];
   assert.equal(new Set(copied.map((a) => a?.buffer)).size, 1, 'one buffer for the message');
-  assert.equal(copied[0]?.buffer.byteLength, 8 * 8, 'holding only the 8 widened values');
-  assert.deepEqual(copied.map((a) => Array.from(a ?? [])), [[1_794_999_999_999, 1_795_000_000_001], [0.5, Number.NaN], [3, 4], [0.25, Infinity]]);
+  assert.equal(copied[0]?.buffer.byteLength, 10 * 8, 'holding only the 10 widened values');
+  assert.deepEqual(copied.map((a) => Array.from(a ?? [])), [[1_794_999_999_999, 1_795_000_000_001], [0.5, Number.NaN], [3, 4], [0.25, Infinity], [1, 1.25]]);
 });

@@ -133,26 +133,31 @@ test('schema: binary numbers in single or double precision (any realm), finite w
   assert.ok(!(foreign instanceof Float32Array) && fits(floatArray(), foreign));
 });
 
-test('compare contract: lines travel as binary, each array in single or double precision; a malformed binary message is refused with the line and the problem', () => {
+test('compare contract: lines travel as binary, each array in single or double precision or xs as increments; a malformed binary message is refused with the line and the problem', () => {
   const valid = {
     runs: [{ id: 'r1', name: 'a', experiment: 'e', status: 'finished', color: 'red' }], metrics: ['loss'], selectedMetrics: ['loss'], xAxis: 'step',
     lines: [{ runId: 'r1', metric: 'loss', xs: Float64Array.of(0, 1), ys: Float64Array.of(1, Number.NaN), totalPoints: 2 }], params: [], summaries: [],
   };
   assert.equal(compareContract.toWebview.check({ type: 'data', data: valid }).ok, true);
-  // Each of a line's arrays in single or double precision, wall-clock x as offsets from a base (wireLines.ts).
+  // Each of a line's arrays in single or double precision, wall-clock x as offsets from a base, xs as increments (wireLines.ts).
   const narrowed = { ...valid, lines: [{ runId: 'r1', metric: 'loss', xs: Float32Array.of(-1, 1), xBase: 1_795_000_000_000, ys: Float32Array.of(1, Number.NaN), totalPoints: 2 },
-    { runId: 'r1', metric: 'acc', xs: Float32Array.of(0, 1), ys: Float64Array.of(16_777_217, 2), totalPoints: 2 }] };
+    { runId: 'r1', metric: 'acc', xs: Float32Array.of(0, 1), ys: Float64Array.of(16_777_217, 2), totalPoints: 2 },
+    { runId: 'r1', metric: 'f1', xs: Uint8Array.of(0, 50), xStart: 1_795_000_000_000, ys: Float32Array.of(1, 2), totalPoints: 2 },
+    { runId: 'r1', metric: 'lr', xs: Uint16Array.of(0, 1050), xStart: 250, xPer: 1000, ys: Float32Array.of(1, 2), totalPoints: 2 }] };
   assert.equal(compareContract.toWebview.check({ type: 'data', data: narrowed }).ok, true);
   const withLine = (line: Record<string, unknown>) => ({ type: 'data', data: { ...valid, lines: [{ runId: 'r1', metric: 'loss', totalPoints: 2, ...line }] } });
   const cases: Array<[string, unknown, string]> = [
-    ['points as JSON (the old format)', withLine({ points: [0, 1, 1, 2] }), 'data.lines[0].xs: expected a Float32Array or a Float64Array, got nothing'],
-    ['xs as a plain array', withLine({ xs: [0, 1], ys: Float64Array.of(1, 2) }), 'data.lines[0].xs: expected a Float32Array or a Float64Array, got an array'],
+    ['points as JSON (the old format)', withLine({ points: [0, 1, 1, 2] }), 'data.lines[0].xs: expected a Float32Array, a Float64Array, a Uint16Array or a Uint8Array, got nothing'],
+    ['xs as a plain array', withLine({ xs: [0, 1], ys: Float64Array.of(1, 2) }), 'data.lines[0].xs: expected a Float32Array, a Float64Array, a Uint16Array or a Uint8Array, got an array'],
     ['ys as integers', withLine({ xs: Float64Array.of(0, 1), ys: Int32Array.of(1, 2) }), 'data.lines[0].ys: expected a Float32Array or a Float64Array, got a Int32Array'],
     ['an x that cannot be placed', withLine({ xs: Float64Array.of(0, Number.NaN), ys: Float64Array.of(1, 2) }), 'data.lines[0].xs[1]: expected a finite number, got NaN'],
     ['an x in single precision that cannot be placed', withLine({ xs: Float32Array.of(0, Infinity), ys: Float32Array.of(1, 2) }), 'data.lines[0].xs[1]: expected a finite number, got Infinity'],
     ['more xs than ys', withLine({ xs: Float64Array.of(0, 1, 2), ys: Float64Array.of(1, 2) }), 'data.lines[0]: xs has 3 values but ys has 2; each point needs both'],
     ['more xs than ys, in single precision', withLine({ xs: Float32Array.of(0, 1, 2), ys: Float32Array.of(1, 2) }), 'data.lines[0]: xs has 3 values but ys has 2; each point needs both'],
     ['an x base as text', withLine({ xs: Float32Array.of(0, 1), ys: Float32Array.of(1, 2), xBase: '1795000000000' }), 'data.lines[0].xBase: expected a number, got a string'],
+    ['xs as signed integers', withLine({ xs: Int16Array.of(0, 1), ys: Float32Array.of(1, 2), xStart: 0 }), 'data.lines[0].xs: expected a Float32Array, a Float64Array, a Uint16Array or a Uint8Array, got a Int16Array'],
+    ['increments with no start', withLine({ xs: Uint8Array.of(0, 1), ys: Float32Array.of(1, 2) }), 'data.lines[0]: xs are increments (whole numbers) but xStart is missing'],
+    ['a unit below 1', withLine({ xs: Uint8Array.of(0, 1), ys: Float32Array.of(1, 2), xStart: 0, xPer: 0 }), 'data.lines[0].xPer: expected an integer ≥ 1, got a number'],
     ['an x base that is not finite', withLine({ xs: Float32Array.of(0, 1), ys: Float32Array.of(1, 2), xBase: Number.NaN }), 'data.lines[0].xBase: expected a number, got NaN'],
   ];
   for (const [what, message, problem] of cases) assert.deepEqual(compareContract.toWebview.check(message), { ok: false, type: 'data', problem }, what);

@@ -1,6 +1,7 @@
 // The comparison panel's contract: declared once, it gives both sides their types and the host its runtime check.
 import {
-  arrayOf, bool, defineContract, floatArray, messagesOf, nullable, num, objectOf, oneOf, optional, refine, str, unknownValue, type Infer,
+  arrayOf, bool, defineContract, floatArray, messagesOf, nullable, num, objectOf, oneOf, optional, refine, str, typedArrayOf, unknownValue,
+  type Infer,
 } from '../schema';
 import { compareMediaSchema, mediaTableSchema } from '../media/contract';
 import { wireNumber, wireValue } from '../wireValue';
@@ -32,18 +33,31 @@ export type RunMatch = Infer<typeof runMatch>;
  * A line's points as binary: `xs[i]`, `ys[i]` is point i, in x order; x is always finite, y may be NaN or ±Infinity
  * (a diverged loss shows as what it was). VS Code carries typed arrays across the webview channel as bytes (for
  * extensions declaring engines ≥ 1.57), not as JSON digits; the lines of a message share one buffer, copied once.
- * Each of a line's xs and ys is a Float32Array where single precision loses nothing the page shows (every integer
- * exact, no value out of range, wall-clock x within 1 ms), else a Float64Array (wireLines.ts decides, per array);
- * `xBase` (wall-clock x: epoch ms, too coarse in single precision) is added to every x on arrival. The page widens
- * every line to Float64Array as it arrives (`CompareLine`).
+ * wireLines.ts decides how each array crosses, losing nothing the page shows:
+ * - xs that are whole numbers (steps, epoch ms) or whole thousandths (relative seconds) going up by at most 65,535 at
+ *   a time: a Uint8Array or Uint16Array of the increments, `xStart` the first x times `xPer` (absent: 1), and
+ *   x[i] = (xStart + xs[0] + … + xs[i]) / xPer on arrival (xs[0] is 0): one or two bytes an x, exact;
+ * - else a Float32Array where single precision loses nothing (every integer exact, no value out of range, wall-clock x
+ *   within 1 ms), else a Float64Array; `xBase` (wall-clock x: epoch ms, too coarse in single precision) is added to
+ *   every x on arrival. The same for ys (never as increments).
+ * The page widens every line to Float64Array as it arrives (`CompareLine`).
  */
 const linePoints = {
-  xs: floatArray({ finite: true }),
+  xs: typedArrayOf(['Float32Array', 'Float64Array', 'Uint16Array', 'Uint8Array'], { finite: true }),
   ys: floatArray(),
   xBase: optional(num()),
+  xStart: optional(num({ integer: true })),
+  xPer: optional(num({ min: 1, integer: true })),
 };
-const sameLength = (line: { xs: ArrayLike<number>; ys: ArrayLike<number> }): string | undefined =>
-  (line.xs.length === line.ys.length ? undefined : `xs has ${line.xs.length} values but ys has ${line.ys.length}; each point needs both`);
+/** Each point needs both values, and xs as increments need their start (and only they have one). */
+const pointsRule = (line: { xs: ArrayLike<number> & { BYTES_PER_ELEMENT: number }; ys: ArrayLike<number>; xBase?: number; xStart?: number; xPer?: number }): string | undefined => {
+  if (line.xs.length !== line.ys.length) return `xs has ${line.xs.length} values but ys has ${line.ys.length}; each point needs both`;
+  const increments = line.xs.BYTES_PER_ELEMENT <= 2;
+  if (increments && line.xStart === undefined) return 'xs are increments (whole numbers) but xStart is missing';
+  if (increments && line.xBase !== undefined) return 'xs are increments: xBase does not apply';
+  if (!increments && (line.xStart !== undefined || line.xPer !== undefined)) return 'xStart and xPer apply only to xs as increments (a Uint8Array or a Uint16Array)';
+  return undefined;
+};
 
 const compareLine = refine(objectOf({
   runId: str(),
@@ -51,12 +65,12 @@ const compareLine = refine(objectOf({
   ...linePoints,
   /** Points stored before downsampling. */
   totalPoints: num({ min: 0, integer: true }),
-}), sameLength);
+}), pointsRule);
 /** A line as it crosses (see linePoints). */
 export type WireLine = Infer<typeof compareLine>;
 
 /** A line's points as both sides hold them: Float64Arrays, whatever precision they crossed in. */
-type HeldPoints<L> = Omit<L, 'xs' | 'ys' | 'xBase'> & { xs: Float64Array; ys: Float64Array };
+type HeldPoints<L> = Omit<L, 'xs' | 'ys' | 'xBase' | 'xStart' | 'xPer'> & { xs: Float64Array; ys: Float64Array };
 export type CompareLine = HeldPoints<WireLine>;
 
 const metricStats = objectOf({ last: wireNumber, min: wireNumber, max: wireNumber });
@@ -105,7 +119,7 @@ const lineChange = refine(objectOf({
   mode: oneOf('append', 'replace'),
   ...linePoints,
   totalPoints: num({ min: 0, integer: true }),
-}), sameLength);
+}), pointsRule);
 export type WireLineChange = Infer<typeof lineChange>;
 export type LineChange = HeldPoints<WireLineChange>;
 

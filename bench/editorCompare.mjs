@@ -128,8 +128,16 @@ const TIMED_ACTION = async ([act, arg]) => {
   const before = Number(body.dataset.renders ?? 0);
   const drawnBefore = body.dataset.drawn;
   const started = performance.now();
-  const longest = { ms: 0 };
-  const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) longest.ms = Math.max(longest.ms, e.duration); });
+  // The longest task seen by the page, and whose it was (the page's own script, or its ancestors': in code-server the
+  // workbench shares the page's thread): the long-task entry's attribution.
+  const longest = { ms: 0, whose: '' };
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.duration <= longest.ms) continue;
+      longest.ms = e.duration;
+      longest.whose = e.name;
+    }
+  });
   try { observer.observe({ type: 'longtask' }); } catch { /* not supported */ }
   const smoothing = document.querySelector('input[type=range]');
   switch (act) {
@@ -154,7 +162,7 @@ const TIMED_ACTION = async ([act, arg]) => {
   const ms = performance.now() - started;
   await new Promise((res) => setTimeout(res, 0));
   observer.disconnect();
-  return { ms, longTask: longest.ms };
+  return { ms, longTask: longest.ms, longTaskWhose: longest.whose };
 };
 
 async function measureWorkspace(codeServerDir, size) {
@@ -327,7 +335,7 @@ function report(r) {
     const long = Math.max(...runs.map((x) => x.longTask));
     const bare = r.bare.controls[name];
     // Each run's longest task too: one slow moment on a loaded machine is not the usual block.
-    const target = name.startsWith('slider') ? `longest task ${long.toFixed(0)} ms (per drag: ${runs.map((x) => x.longTask.toFixed(0)).join(', ')} ms)` : `target ≤ 150 ms: ${m <= 150 ? 'met' : 'MISSED'} (${runs.map((x) => x.ms.toFixed(0)).join(', ')} ms)`;
+    const target = name.startsWith('slider') ? `longest task ${long.toFixed(0)} ms (per drag: ${runs.map((x) => `${x.longTask.toFixed(0)}${x.longTask ? ` ${x.longTaskWhose}` : ''}`).join(', ')} ms)` : `target ≤ 150 ms: ${m <= 150 ? 'met' : 'MISSED'} (${runs.map((x) => x.ms.toFixed(0)).join(', ')} ms)`;
     console.log(`  ${name.padEnd(26)} ${ms(m)}   ${bare ? `${(m / bare).toFixed(2)}× bare Chart.js (${ms(bare)})` : ''}   ${target}`);
   }
   if (r.host) {

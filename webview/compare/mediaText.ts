@@ -3,7 +3,8 @@
 import MarkdownIt from 'markdown-it';
 import { el } from '../shared/dom';
 
-const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
+/** Built on the first Markdown shown (a few ms a page would otherwise spend at every open, for media few runs log). */
+let markdown: MarkdownIt | undefined;
 
 const ALLOWED = new Set(['P', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'EM', 'STRONG', 'CODE', 'PRE', 'BLOCKQUOTE', 'UL', 'OL', 'LI', 'A',
   'TABLE', 'THEAD', 'TBODY', 'TR', 'TH', 'TD', 'HR', 'BR', 'S', 'DEL']);
@@ -38,6 +39,7 @@ function sanitized(from: Node, to: Node, onLink: (url: string) => void): void {
 /** The Markdown as a DOM fragment: parsed by the browser's inert template (no script runs, no image loads), then copied. */
 export function renderMarkdown(source: string, onLink: (url: string) => void): HTMLElement {
   const template = document.createElement('template');
+  markdown ??= new MarkdownIt({ html: false, linkify: true, typographer: false });
   template.innerHTML = markdown.render(source);
   const box = el('div', { className: 'media-markdown' });
   sanitized(template.content, box, onLink);

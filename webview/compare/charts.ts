@@ -80,6 +80,8 @@ export class MetricChart {
   private xMetric: string | undefined;
   /** The run drawn boldly over the others (a legend entry hovered). */
   private highlighted: string | undefined;
+  /** Made before its lines came (a new comparison's charts): no Chart.js chart until they do (constructor). */
+  private awaitingLines: boolean;
   /** Set while the chart draws groups instead of runs. */
   private grouped: GroupedLines | undefined;
   /** Per line, the buffers its smoothed points are written into (smoothed()). */
@@ -92,8 +94,21 @@ export class MetricChart {
     this.view = view;
     this.xAxis = data.xAxis;
     this.xMetric = data.xMetric;
-    const card = canvas.closest('.chart-card') ?? canvas;
-    drawWhenNear(card, () => this.draw());
+    // A chart whose lines are on their way shows "Loading…" (pendingCharts.ts): an empty Chart.js chart drawn under it
+    // would cost a layout and a draw in the task that builds the page, before the lines of the charts in view.
+    this.awaitingLines = data.pendingMetrics?.includes(metric) === true;
+    if (!this.awaitingLines) drawWhenNear(this.card, () => this.draw());
+  }
+
+  private get card(): Element {
+    return this.canvas.closest('.chart-card') ?? this.canvas;
+  }
+
+  /** Lines came (a `lines` message or live changes): a chart not yet made is drawn once near the screen. */
+  private linesCame(): void {
+    if (!this.awaitingLines) return;
+    this.awaitingLines = false;
+    if (!this.instance) drawWhenNear(this.card, () => this.draw());
   }
 
   /** The Chart.js chart, once the card has been on screen. */
@@ -262,6 +277,7 @@ export class MetricChart {
       this.instance.options = this.options();
     }
     this.update(view);
+    if (!data.pendingMetrics?.includes(this.metric)) this.linesCame();
   }
 
   /** A smoothing, scale or visibility change: redrawn now if on screen, else when it scrolls into view. */
@@ -299,6 +315,7 @@ export class MetricChart {
       // Lines that came as live changes before their `lines` message: the chart is no longer waiting.
       (this.canvas.closest('.chart-card') ?? this.canvas).classList.remove('loading');
       this.update(view);
+      this.linesCame();
     }
   }
 

@@ -158,3 +158,26 @@ test('compare page: a live update that comes before a chart\'s lines (it carries
     await close();
   }
 });
+
+test('compare page: a chart whose lines are on their way is not drawn empty under "Loading…"; it is drawn once they come', async () => {
+  const { data, rest, close } = await comparison(0);
+  const h = loadWebview('compare', undefined, { clock: new PageClock(1) });
+  try {
+    h.send({ type: 'data', data });
+    await h.frame();
+    h.clock?.tick(1);
+    await h.frame();
+    // An empty Chart.js chart would draw its axes (tick labels, grid lines): work in the task that builds the page,
+    // ahead of the lines of the charts in view, for nothing anyone sees.
+    assert.deepEqual([...new Set(h.canvasCalls.map((c) => c.method))], [], 'nothing drawn while every chart waits');
+    const metric = (data.pendingMetrics ?? [])[0] as string;
+    h.send({ type: 'lines', metrics: [metric], lines: rest.filter((l) => l.metric === metric), xAxis: 'step' });
+    await h.frame();
+    const methods = h.canvasCalls.map((c) => c.method);
+    assert.ok(methods.includes('lineTo') && methods.includes('fillText'), `${metric}: drawn with its axes and lines once they came`);
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+    await close();
+  }
+});

@@ -174,14 +174,19 @@ export class ComparePanel {
         this.dataSentAhead++;
         this.posted.forget();
         this.onScreen = undefined;
-        await this.posted.post({ type: 'data', data: narrowData(data) }, true);
+        // No post is awaited before the next message is read: VS Code answers a post to a page it is still creating
+        // only once the page's frame is there (~0.2 s after the click here), and the charts in view can be on their way
+        // meanwhile (messages keep their order); awaited, the second chart's lines were posted a quarter of a second late.
+        const deliveries = [this.posted.post({ type: 'data', data: narrowData(data) }, true)];
         // The charts in view, a chart per message. What the page said ready before getting follows then (onReady).
         const inView = (data.pendingMetrics ?? []).slice(0, Math.max(1, chartsInView ?? 1));
         await postPendingLines(index, data.runs.map((r) => r.id), inView, xAxis, maxPoints, (metric, lines) => {
           this.posted.shown(lines);
           if (this.ahead?.sending === sending) this.ahead = { ...this.ahead, data: withLines(this.ahead.data, [metric], lines) };
-          return this.posted.postLines(metric, lines, xAxis, true);
+          deliveries.push(this.posted.postLines(metric, lines, xAxis, true));
+          return Promise.resolve();
         }, () => !current());
+        await Promise.all(deliveries);
         // The charts below the fold: read into the cache while the page still loads.
         if (current()) this.prefetch();
       })

@@ -189,7 +189,7 @@ export function otherAxis(xAxis: XAxisKind): Exclude<XAxisKind, 'metric' | 'wall
  * panel moved on; returns the lines posted.
  */
 export async function postPendingLines(index: RunIndex, runIds: readonly string[], pending: readonly string[],
-  xAxis: Exclude<XAxisKind, 'metric'>, maxPoints: number, post: (metric: string, lines: CompareLine[]) => Promise<void>,
+  xAxis: Exclude<XAxisKind, 'metric'>, maxPoints: number, post: (metric: string, lines: CompareLine[]) => Promise<void> | void,
   stale: () => boolean): Promise<CompareLine[]> {
   const sent: CompareLine[] = [];
   for (const metric of pending) {

@@ -142,13 +142,12 @@ export class ComparePanel {
   }
 
   /**
-   * A new page: its comparison is built and posted while VS Code creates the webview (a second or more, the host idle
-   * meanwhile), so that it crosses to the page during the load and is there when the page has run its script; the
-   * page's ready message then only starts what follows the first message. That message carries no lines (at 100 runs
-   * the lines of the charts in view made it 2.7 MB, which VS Code serialized and copied in one task of 80 ms or more);
-   * the charts in view follow a chart per message, each read and posted in tasks of its own, while the page loads.
-   * Needs the chart width comparison pages last reported (the points per line depend on it); the first panel of a
-   * window reads ahead instead (prefetch).
+   * A new page: its comparison is built and posted while VS Code creates the webview (the host idle meanwhile), so it
+   * is there when the page has run its script; its ready message then only starts what follows. That message carries
+   * no lines (at 100 runs those of the charts in view made it 2.7 MB, serialized and copied in one task of 80+ ms): the
+   * charts in view follow a chart per message. No post is awaited before the next is read: VS Code answers a post to a
+   * page it is still creating only once its frame is there (~0.2 s after the click); messages keep their order. Needs
+   * the chart width pages last reported (points per line depend on it); a window's first panel reads ahead (prefetch).
    */
   private sendAhead(): void {
     const { chartPixelWidth, chartsInView } = this.ctx.layout;
@@ -174,9 +173,6 @@ export class ComparePanel {
         this.dataSentAhead++;
         this.posted.forget();
         this.onScreen = undefined;
-        // No post is awaited before the next message is read: VS Code answers a post to a page it is still creating
-        // only once the page's frame is there (~0.2 s after the click here), and the charts in view can be on their way
-        // meanwhile (messages keep their order); awaited, the second chart's lines were posted a quarter of a second late.
         const deliveries = [this.posted.post({ type: 'data', data: narrowData(data) }, true)];
         // The charts in view, a chart per message. What the page said ready before getting follows then (onReady).
         const inView = (data.pendingMetrics ?? []).slice(0, Math.max(1, chartsInView ?? 1));
@@ -184,7 +180,6 @@ export class ComparePanel {
           this.posted.shown(lines);
           if (this.ahead?.sending === sending) this.ahead = { ...this.ahead, data: withLines(this.ahead.data, [metric], lines) };
           deliveries.push(this.posted.postLines(metric, lines, xAxis, true));
-          return Promise.resolve();
         }, () => !current());
         await Promise.all(deliveries);
         // The charts below the fold: read into the cache while the page still loads.

@@ -285,8 +285,7 @@ export class MetricChart {
     this.view = view;
     this.dirty = true;
     if (!this.instance) return;
-    const card = this.canvas.closest('.chart-card') ?? this.canvas;
-    redrawWhenShown(card, () => { if (this.dirty) this.draw(); });
+    redrawWhenShown(this.card, () => { if (this.dirty) this.draw(); });
   }
 
   /** Live runs: append new points or replace lines in place; only a chart whose lines changed redraws. */
@@ -313,7 +312,7 @@ export class MetricChart {
     }
     if (touched) {
       // Lines that came as live changes before their `lines` message: the chart is no longer waiting.
-      (this.canvas.closest('.chart-card') ?? this.canvas).classList.remove('loading');
+      this.card.classList.remove('loading');
       this.update(view);
       this.linesCame();
     }
@@ -386,8 +385,7 @@ export class MetricChart {
   }
 
   destroy(): void {
-    const card = this.canvas.closest('.chart-card') ?? this.canvas;
-    forgetCard(card);
+    forgetCard(this.card);
     this.instance?.destroy();
   }
 }

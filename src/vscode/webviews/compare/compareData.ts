@@ -183,10 +183,11 @@ export function otherAxis(xAxis: XAxisKind): Exclude<XAxisKind, 'metric' | 'wall
 }
 
 /**
- * The lines of the charts below the fold, one chart per message, each posted once the previous one was delivered:
- * a message holding every pending chart (10 MB at 100 runs) takes the host's thread for one long task to serialize,
- * and sits in front of whatever the page asks next (another x axis waited behind it). Stops when `stale()` says the
- * panel moved on; returns the lines posted.
+ * The lines of pending charts, one chart per message, each read once `post` resolved for the previous one (below the
+ * fold, once it was delivered): a message holding every pending chart (10 MB at 100 runs) takes the host's thread for
+ * one long task to serialize, and sits in front of whatever the page asks next (another x axis waited behind it). A
+ * `post` that returns nothing lets the next chart be read at once (a new panel's charts in view). Stops when `stale()`
+ * says the panel moved on; returns the lines posted.
  */
 export async function postPendingLines(index: RunIndex, runIds: readonly string[], pending: readonly string[],
   xAxis: Exclude<XAxisKind, 'metric'>, maxPoints: number, post: (metric: string, lines: CompareLine[]) => Promise<void> | void,

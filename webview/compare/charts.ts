@@ -5,12 +5,14 @@ import zoomPlugin from 'chartjs-plugin-zoom';
 import { formatNumber } from '../../src/shared/format';
 import type { CompareData, CompareRun, LineChange, XAxisKind } from '../../src/shared/webviews/compare/contract';
 import { bandsClient } from './bandsClient';
-import { drawWhenNear, forgetCard, redrawWhenShown } from './chartVisibility';
+import { drawWhenNear, forgetCard, onScreen, redrawWhenShown } from './chartVisibility';
 import { GroupedLines, type GroupingView } from './grouping';
 import { concatPoints } from './pageData';
 import { xAxisTitle, xTicks } from './axis';
 import { smoothInto } from './smoothing';
-import { DrawnLine, TypedLineController, type TypedLine, type TypedLineDataset } from './typedLines';
+import { translucent } from './translucent';
+import type { RedrawRest } from './slicedRedraw';
+import { DrawnLine, TypedLineController, lowerBound, stagedRender, type TypedLine, type TypedLineDataset } from './typedLines';
 
 // Register only what the comparison draws: keeps the webview bundle small.
 Chart.register(TypedLineController, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
@@ -25,13 +27,6 @@ export interface ValueAt {
   run: CompareRun;
   x: number;
   y: number | null;
-}
-
-/** A run's colour faded, for the runs not highlighted. */
-function dimmed(color: string): string {
-  if (color.startsWith('hsl(')) return `hsla(${color.slice(4, -1)}, 0.15)`;
-  if (/^#[0-9a-f]{6}$/i.test(color)) return `${color}26`;
-  return color;
 }
 
 export interface ChartView {
@@ -67,7 +62,7 @@ function linesOf(data: CompareData, metric: string): ChartLine[] {
 /**
  * One chart per metric. Keeps the received points (typed arrays) so smoothing and visibility redraw without
  * asking the host; Chart.js draws axes, tooltip and zoom, the `typedLine` controller draws the lines.
- * Features hook in through `lines` (what is drawn), `chart` (once drawn) and `onDrawn`.
+ * Features hook in through `lines` (what is drawn) and `chart` (once drawn).
  */
 export class MetricChart {
   private instance: Chart<'typedLine', never[]> | undefined;
@@ -86,8 +81,9 @@ export class MetricChart {
   private grouped: GroupedLines | undefined;
   /** Per line, the buffers its smoothed points are written into (smoothed()). */
   private readonly buffers = new WeakMap<ChartLine, { source: Float64Array; buffers: Float64Array[]; next: number }>();
-  /** Called after each (re)draw of this chart, e.g. to sync overlays. */
-  onDrawn: ((chart: MetricChart) => void) | undefined;
+  /** Set while an update must not render (redrawInSteps renders once the lines are placed). */
+  private renderHeld = false;
+  private readonly renderGate = { id: 'renderGate', beforeRender: (): boolean => !this.renderHeld };
 
   constructor(readonly canvas: HTMLCanvasElement, readonly metric: string, data: CompareData, view: ChartView, private readonly hooks: ChartHooks = {}) {
     this.lines = linesOf(data, metric);
@@ -198,7 +194,7 @@ export class MetricChart {
   private style(typed: TypedLine, line: ChartLine): void {
     const runId = this.highlighted;
     const on = runId === undefined || line.run.id === runId;
-    typed.borderColor = on ? line.run.color : dimmed(line.run.color);
+    typed.borderColor = on ? line.run.color : translucent(line.run.color, 0.15);
     // One pixel: the rasteriser's hairline path (typedLines.ts); only the highlighted run is drawn thicker.
     typed.borderWidth = runId !== undefined && on ? 2.5 : this.lineWidth();
     typed.onTop = runId !== undefined && on;
@@ -215,7 +211,7 @@ export class MetricChart {
     const datasets = this.instance?.data.datasets as unknown as TypedLineDataset[] | undefined;
     const runs = datasets?.length === 1 ? datasets[0]?.lines : undefined;
     if (!this.instance) {
-      this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets: [this.runsDataset()] as unknown as Array<ChartDataset<'typedLine', never[]>> }, options: this.options() });
+      this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets: [this.runsDataset()] as unknown as Array<ChartDataset<'typedLine', never[]>> }, options: this.options(), plugins: [this.renderGate] });
     } else {
       if (this.grouped || !runs || !datasets) {
         // Ungrouped (or never drawn by run): the runs' dataset made anew.
@@ -243,14 +239,13 @@ export class MetricChart {
     }
     this.drawnView = { ...view, hidden: new Set(view.hidden) };
     this.dirty = false;
-    this.onDrawn?.(this);
   }
 
   private drawGroups(view: ChartView, grouping: GroupingView): void {
     this.grouped ??= new GroupedLines(bandsClient(), () => { if (this.grouped) this.update(this.view); });
     const datasets = this.grouped.datasets(this.lines, grouping, view.smoothing) ?? (this.instance ? undefined : []);
     if (!datasets) return; // the worker is aggregating: the chart keeps what it shows until onBands redraws it
-    if (!this.instance) this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets }, options: this.options() });
+    if (!this.instance) this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets }, options: this.options(), plugins: [this.renderGate] });
     else {
       this.instance.data.datasets = datasets;
       const y = this.instance.options.scales?.y;
@@ -259,7 +254,6 @@ export class MetricChart {
     }
     this.drawnView = { ...view, hidden: new Set(view.hidden) };
     this.dirty = false;
-    this.onDrawn?.(this);
   }
 
   /**
@@ -286,6 +280,26 @@ export class MetricChart {
     this.dirty = true;
     if (!this.instance) return;
     redrawWhenShown(this.card, () => { if (this.dirty) this.draw(); });
+  }
+
+  /**
+   * The slider's redraw in steps of a few ms (a task each: slicedRedraw.ts): new values and scales now (Chart.js'
+   * update, its render held back), the rest by stagedRender. Off screen, not yet made or grouped: update().
+   */
+  redrawInSteps(view: ChartView): RedrawRest | undefined {
+    const chart = this.instance;
+    if (!chart || view.grouping || this.grouped || !onScreen(this.card)) {
+      this.update(view);
+      return undefined;
+    }
+    this.view = view;
+    this.renderHeld = true;
+    try {
+      this.draw();
+    } finally {
+      this.renderHeld = false;
+    }
+    return stagedRender(chart, () => this.instance === chart);
   }
 
   /** Live runs: append new points or replace lines in place; only a chart whose lines changed redraws. */
@@ -329,13 +343,7 @@ export class MetricChart {
       const first = xs[0];
       const last = xs[n - 1];
       if (first === undefined || last === undefined || x < first - slack || x > last + slack) return;
-      let lo = 0;
-      let hi = n - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if ((xs[mid] ?? 0) < x) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = Math.min(lowerBound(xs, x), n - 1);
       const before = lo > 0 ? lo - 1 : lo;
       const i = Math.abs((xs[before] ?? 0) - x) <= Math.abs((xs[lo] ?? 0) - x) ? before : lo;
       // The value as drawn (smoothed), else as received.
@@ -387,5 +395,6 @@ export class MetricChart {
   destroy(): void {
     forgetCard(this.card);
     this.instance?.destroy();
+    this.instance = undefined;
   }
 }

@@ -14,6 +14,7 @@ import { TypedBandController, type TypedBandDataset } from './bandFill';
 import type { BandsComputer } from './bandsClient';
 import type { ChartLine, ValueAt } from './charts';
 import { smooth } from './smoothing';
+import { translucent } from './translucent';
 import { lowerBound, type TypedLineDataset } from './typedLines';
 
 Chart.register(TypedBandController);
@@ -38,13 +39,6 @@ const groupRunId = (key: string): string => `group:${key}`;
 /** Group colours told apart at a glance (Tableau 10); past ten, hues by the golden angle. */
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 const groupColor = (i: number): string => PALETTE[i] ?? `hsl(${Math.round((i * 137.508) % 360)}, 60%, 50%)`;
-
-/** A colour with transparency, for the band under its line. */
-function translucent(color: string, alpha: number): string {
-  if (color.startsWith('hsl(')) return `hsla(${color.slice(4, -1)}, ${alpha})`;
-  if (/^#[0-9a-f]{6}$/i.test(color)) return `${color}${Math.round(alpha * 255).toString(16).padStart(2, '0')}`;
-  return color;
-}
 
 interface DrawnGroup {
   group: ChartGroup;

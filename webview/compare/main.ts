@@ -322,7 +322,7 @@ xAxisSelect.addEventListener('change', () => {
 // The slider redraws one chart per task with the latest value, starting in the task after the input (several inputs
 // before it: one redraw; slicedRedraw.ts). The time recorded is the redraw's script time (the benchmark and tests
 // read it); the state is saved once, when the slider is let go.
-const slider = new SlicedRedraw<MetricChart>((chart) => chart.update(chartView()), (ms) => {
+const slider = new SlicedRedraw<MetricChart>((chart) => chart.redrawInSteps(chartView()), (ms) => {
   document.body.dataset.smoothMs = String(ms);
   redrawn(false);
 });

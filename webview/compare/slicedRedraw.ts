@@ -2,7 +2,11 @@
 // runs blocks the page for one chart's redraw at a time, and the browser paints between them. No frame is waited
 // for: the first chart is redrawn in the task after the input. Each task brings the chart drawn longest ago up to
 // the latest value, so a drag that moves on before every chart caught up still draws each of them in turn (a
-// newer value restarting from the first chart left the last ones undrawn for the whole drag).
+// newer value restarting from the first chart left the last ones undrawn for the whole drag). An item's redraw may
+// itself come in steps (a chart's lines placed a few at a time): its rest runs a step per task before the next item.
+
+/** What is left of one item's redraw: run in a task of its own, it returns what is left after it, if anything. */
+export type RedrawRest = () => RedrawRest | undefined;
 
 function nextTask(run: () => void): void {
   if (typeof MessageChannel !== 'function') {
@@ -24,12 +28,15 @@ export class SlicedRedraw<T> {
   private items: readonly T[] = [];
   private running = false;
   private spent = 0;
+  /** The rest of the item being redrawn (`restOf`), run before another item is started. */
+  private rest: RedrawRest | undefined;
+  private restOf: T | undefined;
 
   /**
-   * @param draw draws one item with the latest value
+   * @param draw draws one item with the latest value, or starts to and returns the rest
    * @param done hears the script time the draws took since the items were last all up to date, once they are again
    */
-  constructor(private readonly draw: (item: T) => void, private readonly done: (ms: number) => void) {}
+  constructor(private readonly draw: (item: T) => RedrawRest | undefined, private readonly done: (ms: number) => void) {}
 
   /** A new value for `items`: they are redrawn one per task (several requests before the next task: one redraw). */
   request(items: readonly T[]): void {
@@ -42,6 +49,16 @@ export class SlicedRedraw<T> {
   }
 
   private step(): void {
+    const rest = this.rest;
+    this.rest = undefined;
+    // The rest of an item no longer asked for (a chart removed) is dropped.
+    if (rest && this.restOf !== undefined && this.items.includes(this.restOf)) {
+      const started = performance.now();
+      this.rest = rest();
+      this.spent += performance.now() - started;
+      nextTask(() => this.step());
+      return;
+    }
     let next: T | undefined;
     let oldest = this.version;
     for (const item of this.items) {
@@ -60,7 +77,8 @@ export class SlicedRedraw<T> {
     }
     const started = performance.now();
     this.drawnAt.set(next, this.version);
-    this.draw(next);
+    this.rest = this.draw(next);
+    this.restOf = next;
     this.spent += performance.now() - started;
     nextTask(() => this.step());
   }

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import type { CompareData } from '../../../src/shared/webviews/compare/contract';
 import { fromPairs } from '../../fixtures/linePoints';
 import { standInLayout, report, type Observed } from './layoutStandIn';
-import { loadWebview, type Harness } from './webviewHarness';
+import { loadWebview, PageClock, type Harness } from './webviewHarness';
 
 const colors = ['#1f77b4', '#ff7f0e', '#2ca02c'];
 
@@ -131,23 +131,69 @@ test('compare open: a chart just below the fold is drawn after the charts in vie
   }
 });
 
-test('compare slider: the first chart is redrawn in the task after the input (no frame waited for), the next in a task of its own', async () => {
-  const h = await opened();
+/**
+ * The page's tasks after a slider move, run one at a time on the page's clock (the open's own timers first): the
+ * runs' lines each stroked (a run's colour is #rrggbb; the axes' are not), the path vertices placed, the page time.
+ */
+function sliderTasks(h: Harness, clock: PageClock, value: string): Array<{ strokes: number; placed: number; ms: number; done: boolean }> {
+  for (let i = 0; i < 100 && clock.runNext(); i++);
+  const range = h.document.querySelector<HTMLInputElement>('input[type=range]');
+  assert.ok(range);
+  h.canvasCalls.length = 0;
+  range.value = value;
+  range.dispatchEvent(new h.window.Event('input', { bubbles: true }));
+  assert.equal(h.canvasCalls.length, 0, 'nothing drawn within the input event (more inputs may follow it)');
+  const tasks = [];
+  for (let i = 0; i < 500 && h.document.body.dataset.smoothMs === undefined; i++) {
+    const calls = h.canvasCalls.length;
+    const at = clock.now;
+    if (!clock.runNext()) break;
+    const drawn = h.canvasCalls.slice(calls);
+    const strokes = drawn.filter((c) => c.method === 'stroke' && /^#[0-9a-f]{6}$/i.test(String(c.state?.strokeStyle))).length;
+    tasks.push({ strokes, placed: drawn.filter((c) => c.path && c.method === 'lineTo').length, ms: clock.now - at, done: h.document.body.dataset.smoothMs !== undefined });
+  }
+  return tasks;
+}
+
+test('compare slider: each chart is redrawn in tasks of its own, right after the input (no frame waited for): update, lines placed, stroked', async () => {
+  const clock = new PageClock();
+  const h = loadWebview('compare', undefined, { clock });
   try {
-    h.canvasCalls.length = 0;
-    const range = h.document.querySelector<HTMLInputElement>('input[type=range]');
-    assert.ok(range);
-    range.value = '0.5';
-    range.dispatchEvent(new h.window.Event('input', { bubbles: true }));
-    assert.equal(runStrokes(h).length, 0, 'nothing within the input event (more inputs may follow it)');
-    // One task later (jsdom's animation frames come every 16 ms: none has come yet).
-    await new Promise((done) => h.window.setTimeout(done, 0));
-    assert.equal(runStrokes(h).length, 3, 'one chart (three runs) in the first task');
-    assert.equal(h.document.body.dataset.smoothMs, undefined, 'not done yet');
-    await new Promise((done) => h.window.setTimeout(done, 0));
-    assert.equal(runStrokes(h).length, 6, 'the other chart in the next task');
-    await new Promise((done) => h.window.setTimeout(done, 0));
-    assert.ok(h.document.body.dataset.smoothMs !== undefined, 'the redraw\'s time is recorded once both are drawn');
+    h.send({ type: 'data', data: fixture() });
+    await h.frame();
+    // Run synchronously, task by task: no animation frame can come between them.
+    const tasks = sliderTasks(h, clock, '0.5');
+    // Per chart: the update (its render held: nothing drawn), its three lines placed, then stroked from those paths;
+    // then the task that finds every chart drawn and records the time.
+    assert.deepEqual(tasks.map((t) => [t.strokes > 0 ? 'stroked' : t.placed > 0 ? 'placed' : 'nothing drawn', t.strokes, t.done]), [
+      ['nothing drawn', 0, false], ['placed', 0, false], ['stroked', 3, false],
+      ['nothing drawn', 0, false], ['placed', 0, false], ['stroked', 3, false],
+      ['nothing drawn', 0, true],
+    ]);
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
+test('compare slider: at many runs a chart\'s lines are placed a few per task, each task within its budget, and stroked without placing again', async () => {
+  // Each canvas or path call costs the page 0.02 ms: placing a chart's 43 lines (~700 vertices) costs ~15 ms.
+  const clock = new PageClock(0.02);
+  const h = loadWebview('compare', undefined, { clock });
+  try {
+    h.send({ type: 'data', data: fixture(40) });
+    await h.frame();
+    const tasks = sliderTasks(h, clock, '0.3');
+    const placing = tasks.filter((t) => t.placed > 0);
+    const stroking = tasks.filter((t) => t.strokes > 0);
+    assert.equal(stroking.length, 2, 'one task strokes each chart');
+    assert.ok(stroking.every((t) => t.strokes === 43 && t.placed === 0), 'all 43 lines stroked from paths placed before');
+    assert.ok(placing.length >= 4, `placed over several tasks per chart (${placing.length} in all)`);
+    const longest = Math.max(...placing.map((t) => t.ms));
+    assert.ok(longest <= 7, `no placing task over the 6 ms budget and one line (longest ${longest.toFixed(2)} ms)`);
+    const whole = tasks.reduce((sum, t) => sum + t.ms, 0) / 2;
+    assert.ok(Math.max(...tasks.map((t) => t.ms)) < whole / 2, `a chart's redraw (${whole.toFixed(1)} ms) is cut into tasks of under half of it`);
+    assert.equal(tasks.at(-1)?.done, true);
     assert.deepEqual(h.errors, []);
   } finally {
     h.close();

@@ -34,6 +34,17 @@ export class PageClock {
     return this.timers.size;
   }
 
+  /** Runs the timer due first, one task (the clock moves to it if it lies ahead); false if none waits. */
+  runNext(): boolean {
+    let next: [number, { at: number; run: () => void }] | undefined;
+    for (const entry of this.timers) if (!next || entry[1].at < next[1].at) next = entry;
+    if (!next) return false;
+    this.timers.delete(next[0]);
+    this.now = Math.max(this.now, next[1].at);
+    next[1].run();
+    return true;
+  }
+
   /** Moves the clock `ms` forward, running each timer that falls due, in order. */
   tick(ms: number): void {
     const end = this.now + ms;

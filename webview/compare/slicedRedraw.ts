@@ -28,15 +28,17 @@ export class SlicedRedraw<T> {
   private items: readonly T[] = [];
   private running = false;
   private spent = 0;
+  private longest = 0;
   /** The rest of the item being redrawn (`restOf`), run before another item is started. */
   private rest: RedrawRest | undefined;
   private restOf: T | undefined;
 
   /**
    * @param draw draws one item with the latest value, or starts to and returns the rest
-   * @param done hears the script time the draws took since the items were last all up to date, once they are again
+   * @param done hears the script time the draws took since the items were last all up to date, once they are again,
+   * and the longest of their tasks
    */
-  constructor(private readonly draw: (item: T) => RedrawRest | undefined, private readonly done: (ms: number) => void) {}
+  constructor(private readonly draw: (item: T) => RedrawRest | undefined, private readonly done: (ms: number, longestTask: number) => void) {}
 
   /** A new value for `items`: they are redrawn one per task (several requests before the next task: one redraw). */
   request(items: readonly T[]): void {
@@ -55,7 +57,7 @@ export class SlicedRedraw<T> {
     if (rest && this.restOf !== undefined && this.items.includes(this.restOf)) {
       const started = performance.now();
       this.rest = rest();
-      this.spent += performance.now() - started;
+      this.spentOn(performance.now() - started);
       nextTask(() => this.step());
       return;
     }
@@ -70,16 +72,22 @@ export class SlicedRedraw<T> {
     }
     if (next === undefined) {
       this.running = false;
-      const spent = this.spent;
+      const { spent, longest } = this;
       this.spent = 0;
-      this.done(spent);
+      this.longest = 0;
+      this.done(spent, longest);
       return;
     }
     const started = performance.now();
     this.drawnAt.set(next, this.version);
     this.rest = this.draw(next);
     this.restOf = next;
-    this.spent += performance.now() - started;
+    this.spentOn(performance.now() - started);
     nextTask(() => this.step());
+  }
+
+  private spentOn(ms: number): void {
+    this.spent += ms;
+    if (ms > this.longest) this.longest = ms;
   }
 }

@@ -8,18 +8,18 @@ import { SlicedRedraw } from '../../../webview/compare/slicedRedraw';
 test('sliced redraw: inputs before the first task cost one redraw of each item, in order, then done once', async () => {
   const drawn: string[] = [];
   let value = 0;
-  const finished = new Promise<number>((resolve) => {
+  const finished = new Promise<[number, number]>((resolve) => {
     const redraw = new SlicedRedraw<string>((item) => {
       drawn.push(`${item}@${value}`);
       return undefined;
-    }, resolve);
+    }, (ms, longest) => resolve([ms, longest]));
     for (value = 1; value <= 3; value++) redraw.request(['a', 'b', 'c']);
     value = 3;
     assert.deepEqual(drawn, [], 'nothing drawn within the requests');
   });
-  const ms = await finished;
+  const [ms, longest] = await finished;
   assert.deepEqual(drawn, ['a@3', 'b@3', 'c@3']);
-  assert.ok(ms >= 0);
+  assert.ok(ms >= 0 && longest >= 0 && longest <= ms, 'the redraw\'s time and its longest task');
 });
 
 test('sliced redraw: a new value mid-redraw draws the items not yet drawn first, then brings the drawn ones up to date', async () => {

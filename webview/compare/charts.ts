@@ -81,9 +81,6 @@ export class MetricChart {
   private grouped: GroupedLines | undefined;
   /** Per line, the buffers its smoothed points are written into (smoothed()). */
   private readonly buffers = new WeakMap<ChartLine, { source: Float64Array; buffers: Float64Array[]; next: number }>();
-  /** Set while an update must not render (redrawInSteps renders once the lines are placed). */
-  private renderHeld = false;
-  private readonly renderGate = { id: 'renderGate', beforeRender: (): boolean => !this.renderHeld };
 
   constructor(readonly canvas: HTMLCanvasElement, readonly metric: string, data: CompareData, view: ChartView, private readonly hooks: ChartHooks = {}) {
     this.lines = linesOf(data, metric);
@@ -211,7 +208,7 @@ export class MetricChart {
     const datasets = this.instance?.data.datasets as unknown as TypedLineDataset[] | undefined;
     const runs = datasets?.length === 1 ? datasets[0]?.lines : undefined;
     if (!this.instance) {
-      this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets: [this.runsDataset()] as unknown as Array<ChartDataset<'typedLine', never[]>> }, options: this.options(), plugins: [this.renderGate] });
+      this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets: [this.runsDataset()] as unknown as Array<ChartDataset<'typedLine', never[]>> }, options: this.options() });
     } else {
       if (this.grouped || !runs || !datasets) {
         // Ungrouped (or never drawn by run): the runs' dataset made anew.
@@ -245,7 +242,7 @@ export class MetricChart {
     this.grouped ??= new GroupedLines(bandsClient(), () => { if (this.grouped) this.update(this.view); });
     const datasets = this.grouped.datasets(this.lines, grouping, view.smoothing) ?? (this.instance ? undefined : []);
     if (!datasets) return; // the worker is aggregating: the chart keeps what it shows until onBands redraws it
-    if (!this.instance) this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets }, options: this.options(), plugins: [this.renderGate] });
+    if (!this.instance) this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets }, options: this.options() });
     else {
       this.instance.data.datasets = datasets;
       const y = this.instance.options.scales?.y;
@@ -293,11 +290,13 @@ export class MetricChart {
       return undefined;
     }
     this.view = view;
-    this.renderHeld = true;
+    // Chart.js' update ends in render() (as may its replay of the last pointer event): held back by an own no-op
+    // for this call, not by a plugin (an inline plugin on every chart went with slower x-axis switches in the editor).
+    chart.render = (): void => undefined;
     try {
       this.draw();
     } finally {
-      this.renderHeld = false;
+      Reflect.deleteProperty(chart, 'render');
     }
     return stagedRender(chart, () => this.instance === chart);
   }

@@ -7,12 +7,12 @@ import type { CompareData, CompareRun, LineChange, XAxisKind } from '../../src/s
 import { bandsClient } from './bandsClient';
 import { drawWhenNear, forgetCard, onScreen, redrawWhenShown } from './chartVisibility';
 import { GroupedLines, type GroupingView } from './grouping';
-import { concatPoints } from './pageData';
+import { concatPoints, linesOf } from './pageData';
 import { xAxisTitle, xTicks } from './axis';
 import { smoothInto } from './smoothing';
 import { translucent } from './translucent';
 import type { RedrawRest } from './slicedRedraw';
-import { DrawnLine, TypedLineController, lowerBound, stagedRender, type TypedLine, type TypedLineDataset } from './typedLines';
+import { DrawnLine, TypedLineController, nearestIndex, stagedRender, type TypedLine, type TypedLineDataset } from './typedLines';
 
 // Register only what the comparison draws: keeps the webview bundle small.
 Chart.register(TypedLineController, PointElement, LinearScale, LogarithmicScale, Tooltip, zoomPlugin);
@@ -48,17 +48,6 @@ function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 }
 
-/** The lines of `metric` in `data`, each with its run. */
-function linesOf(data: CompareData, metric: string): ChartLine[] {
-  const runs = new Map(data.runs.map((r) => [r.id, r]));
-  const lines: ChartLine[] = [];
-  for (const line of data.lines) {
-    const run = runs.get(line.runId);
-    if (line.metric === metric && run) lines.push({ run, xs: line.xs, ys: line.ys });
-  }
-  return lines;
-}
-
 /**
  * One chart per metric. Keeps the received points (typed arrays) so smoothing and visibility redraw without
  * asking the host; Chart.js draws axes, tooltip and zoom, the `typedLine` controller draws the lines.
@@ -81,6 +70,8 @@ export class MetricChart {
   private grouped: GroupedLines | undefined;
   /** Per line, the buffers its smoothed points are written into (smoothed()). */
   private readonly buffers = new WeakMap<ChartLine, { source: Float64Array; buffers: Float64Array[]; next: number }>();
+  /** While set, render() does nothing (made(); redrawInSteps renders once the lines are placed). */
+  private renderHeld = false;
 
   constructor(readonly canvas: HTMLCanvasElement, readonly metric: string, data: CompareData, view: ChartView, private readonly hooks: ChartHooks = {}) {
     this.lines = linesOf(data, metric);
@@ -197,6 +188,18 @@ export class MetricChart {
     typed.onTop = runId !== undefined && on;
   }
 
+  /**
+   * A new chart whose render() (where Chart.js' update ends) can be held back: set once, so the chart keeps one shape
+   * (an inline plugin per chart, or a property added and removed per redraw, went with slower controls in the editor).
+   */
+  private made(chart: Chart<'typedLine', never[]>): Chart<'typedLine', never[]> {
+    const render = chart.render.bind(chart);
+    chart.render = (): void => {
+      if (!this.renderHeld) render();
+    };
+    return chart;
+  }
+
   /** Draws now (first time) or brings the drawn chart up to the current view and points. */
   private draw(): void {
     const view = this.view;
@@ -208,7 +211,7 @@ export class MetricChart {
     const datasets = this.instance?.data.datasets as unknown as TypedLineDataset[] | undefined;
     const runs = datasets?.length === 1 ? datasets[0]?.lines : undefined;
     if (!this.instance) {
-      this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets: [this.runsDataset()] as unknown as Array<ChartDataset<'typedLine', never[]>> }, options: this.options() });
+      this.instance = this.made(new Chart(this.canvas, { type: 'typedLine', data: { datasets: [this.runsDataset()] as unknown as Array<ChartDataset<'typedLine', never[]>> }, options: this.options() }));
     } else {
       if (this.grouped || !runs || !datasets) {
         // Ungrouped (or never drawn by run): the runs' dataset made anew.
@@ -242,7 +245,7 @@ export class MetricChart {
     this.grouped ??= new GroupedLines(bandsClient(), () => { if (this.grouped) this.update(this.view); });
     const datasets = this.grouped.datasets(this.lines, grouping, view.smoothing) ?? (this.instance ? undefined : []);
     if (!datasets) return; // the worker is aggregating: the chart keeps what it shows until onBands redraws it
-    if (!this.instance) this.instance = new Chart(this.canvas, { type: 'typedLine', data: { datasets }, options: this.options() });
+    if (!this.instance) this.instance = this.made(new Chart(this.canvas, { type: 'typedLine', data: { datasets }, options: this.options() }));
     else {
       this.instance.data.datasets = datasets;
       const y = this.instance.options.scales?.y;
@@ -290,13 +293,11 @@ export class MetricChart {
       return undefined;
     }
     this.view = view;
-    // Chart.js' update ends in render() (as may its replay of the last pointer event): held back by an own no-op
-    // for this call, not by a plugin (an inline plugin on every chart went with slower x-axis switches in the editor).
-    chart.render = (): void => undefined;
+    this.renderHeld = true;
     try {
       this.draw();
     } finally {
-      Reflect.deleteProperty(chart, 'render');
+      this.renderHeld = false;
     }
     return stagedRender(chart, () => this.instance === chart);
   }
@@ -342,9 +343,7 @@ export class MetricChart {
       const first = xs[0];
       const last = xs[n - 1];
       if (first === undefined || last === undefined || x < first - slack || x > last + slack) return;
-      const lo = Math.min(lowerBound(xs, x), n - 1);
-      const before = lo > 0 ? lo - 1 : lo;
-      const i = Math.abs((xs[before] ?? 0) - x) <= Math.abs((xs[lo] ?? 0) - x) ? before : lo;
+      const i = nearestIndex(xs, x);
       // The value as drawn (smoothed), else as received.
       const y = drawn?.[d]?.ys[i] ?? line.ys[i];
       out.push({ run: line.run, x: xs[i] ?? x, y: y !== undefined && Number.isFinite(y) ? y : null });

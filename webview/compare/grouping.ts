@@ -15,7 +15,7 @@ import type { BandsComputer } from './bandsClient';
 import type { ChartLine, ValueAt } from './charts';
 import { smooth } from './smoothing';
 import { translucent } from './translucent';
-import { lowerBound, type TypedLineDataset } from './typedLines';
+import { nearestIndex, type TypedLineDataset } from './typedLines';
 
 Chart.register(TypedBandController);
 
@@ -131,8 +131,7 @@ export class GroupedLines {
       const first = xs[0];
       const last = xs[xs.length - 1];
       if (group.hidden || first === undefined || last === undefined || x < first - slack || x > last + slack) continue;
-      const at = Math.min(xs.length - 1, lowerBound(xs, x));
-      const i = at > 0 && Math.abs((xs[at - 1] ?? 0) - x) <= Math.abs((xs[at] ?? 0) - x) ? at - 1 : at;
+      const i = nearestIndex(xs, x);
       const y = center[i];
       const run: CompareRun = { id: groupRunId(group.key), name: `${group.label} (${band.counts[i] ?? 0} of ${runs} runs here)`, experiment: '', status: '', color: group.color };
       out.push({ run, x: xs[i] ?? x, y: y !== undefined && Number.isFinite(y) ? y : null });

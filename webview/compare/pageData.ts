@@ -1,6 +1,7 @@
 // Live updates to the comparison the page holds: new points appended to (or replacing) its lines, which the charts
-// not built yet read when they scroll into view.
-import type { CompareLine, LineChange } from '../../src/shared/webviews/compare/contract';
+// not built yet read when they scroll into view; and one metric's lines with their runs, as a chart holds them.
+import type { CompareData, CompareLine, LineChange } from '../../src/shared/webviews/compare/contract';
+import type { ChartLine } from './charts';
 
 /** `a` then `b`, in one new array (live runs append points). */
 export function concatPoints(a: Float64Array, b: Float64Array): Float64Array {
@@ -25,4 +26,15 @@ export function applyLineChanges(lines: CompareLine[], changes: readonly LineCha
       existing.totalPoints = change.totalPoints;
     }
   }
+}
+
+/** The lines of `metric` in `data`, each with its run. */
+export function linesOf(data: CompareData, metric: string): ChartLine[] {
+  const runs = new Map(data.runs.map((r) => [r.id, r]));
+  const lines: ChartLine[] = [];
+  for (const line of data.lines) {
+    const run = runs.get(line.runId);
+    if (line.metric === metric && run) lines.push({ run, xs: line.xs, ys: line.ys });
+  }
+  return lines;
 }

@@ -86,6 +86,12 @@ export function lowerBound(xs: Float64Array, x: number): number {
   return lo;
 }
 
+/** The index of the x in xs (ascending, not empty) nearest `x`; the earlier one on a tie. */
+export function nearestIndex(xs: Float64Array, x: number): number {
+  const at = Math.min(xs.length - 1, lowerBound(xs, x));
+  return at > 0 && Math.abs((xs[at - 1] as number) - x) <= Math.abs((xs[at] as number) - x) ? at - 1 : at;
+}
+
 /** getMinMax's running y extent: lowest, highest. */
 const yExtent = new Float64Array(2);
 

@@ -22,11 +22,14 @@ been encoded and written by then (nothing is left for the next round to pay for)
   * log() alone, per call, with this loop's values as tensors and as floats, each against a bare
     json.dumps + buffered write of the same three floats measured in this run.
 
---breakdown adds four stand-ins for run.log, each in its own paired rounds against the same no-op baseline, to
-show where the loop's cost comes from: an empty function like the baseline's (A/A: the pairing's own bias, which
-should be 0); reading the two tensors (tolist) and nothing else; reading them and
-keeping each step's values queued as log() does (a tuple and a dict a step, dropped every 1,300 steps like a
-writer wake would); and the real log() with its queue emptied instead of written (no writer thread work).
+--breakdown adds stand-ins for run.log (sdk_torch_floor.py), each timed against the same no-op in short
+interleaved blocks (a far tighter pairing than whole rounds, and none of them writes, so nothing leaks into the
+no-op's blocks), to show where the loop's cost comes from and how low any log() could go: an empty function
+(A/A: the pairing's own bias, which should be 0); reading the two tensors (tolist) and nothing else; the least
+pure-Python log() (a timestamp, the values read and appended to an array('d'), no object kept per step); the
+same keeping a tuple and a dict a step as log()'s queue does; keeping each step's tensors unread instead
+(what reading them later, on the writer's side, would do); the real log() with its queue emptied instead of
+written (no writer work); and, where a C compiler and Python's headers exist, the least log() in C.
 """
 import argparse
 import json
@@ -43,6 +46,7 @@ try:
 except ImportError:
     raise SystemExit("bench: PyTorch is missing; install Debian's python3-torch (node scripts/setup.mjs does)")
 import trialbook  # noqa: E402
+import sdk_torch_floor as floor  # noqa: E402
 
 BATCH_CALLS = 1000
 
@@ -107,7 +111,7 @@ def train(step, steps, run=None):
 
 
 def paired_rounds(step, run, rounds, steps):
-    wall, cpu, own, helpers, base_times = [], [], [], [], []
+    wall, cpu, own, helpers, base_times, extra = [], [], [], [], [], []
     for r in range(rounds):
         if r % 2 == 0:
             without = train(step, steps)
@@ -120,51 +124,8 @@ def paired_rounds(step, run, rounds, steps):
         own.append(with_log[2] / without[2])
         helpers.append(with_log[3] / steps)
         base_times.append(without[0] / steps)
-    return wall, cpu, own, helpers, base_times
-
-
-class _StandIn:
-    """Something with .log and .flush that train() can drive in place of a run."""
-
-    def __init__(self, log):
-        self.log = log
-        self._writer = None
-
-    def flush(self):
-        pass
-
-
-def stand_ins(run):
-    """(label, stand-in) pairs for --breakdown (module docstring)."""
-    queue = []
-
-    def read_only(metrics):
-        for value in metrics.values():
-            if type(value) is not float:
-                value.tolist()
-
-    def read_and_queue(metrics, append=queue.append, now=time.time):
-        append((now(), 0, {k: (v if type(v) is float else v.tolist()) for k, v in metrics.items()}))
-        if len(queue) > 1300:
-            queue.clear()
-
-    writer, pending, log = run._writer, run._pending, run.log
-
-    def log_unwritten(metrics):
-        log(metrics)
-        if len(pending) > 1300:
-            log_unwritten.emptied += len(pending)
-            pending.clear()
-            writer.taken = writer.added
-
-    def empty(metrics):
-        pass
-
-    log_unwritten.emptied = 0
-    return (("an empty function (A/A: what the pairing itself shows)", _StandIn(empty)),
-            ("read the tensors (tolist) only", _StandIn(read_only)),
-            ("read them and queue a tuple + dict a step", _StandIn(read_and_queue)),
-            ("log() with its queue emptied, never written", _StandIn(log_unwritten)))
+        extra.append((with_log[0] - without[0]) / steps)
+    return wall, cpu, own, helpers, base_times, extra
 
 
 def per_call(run, folder, step, calls):
@@ -205,6 +166,7 @@ def main():
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--calls", type=int, default=100000, help="log() calls for the per-call figures")
     parser.add_argument("--breakdown", action="store_true", help="also time the stand-ins (module docstring)")
+    parser.add_argument("--pairs", type=int, default=400, help="pairs of blocks per stand-in for --breakdown")
     args = parser.parse_args()
     torch.set_num_threads(1)
     step = make_model(args.hidden, args.batch)
@@ -213,14 +175,14 @@ def main():
         run = trialbook.init(dir=folder, experiment="bench-torch", system_metrics=False, capture="none")
         train(step, 300)
         train(step, 300, run)  # warm up both sides
-        wall, cpu, own, helpers, base_times = paired_rounds(step, run, args.rounds, args.steps)
-        breakdown, unwritten = [], 0
+        wall, cpu, own, helpers, base_times, extra = paired_rounds(step, run, args.rounds, args.steps)
+        breakdown, unwritten, native_missing = [], 0, None
         if args.breakdown:
-            pairs = stand_ins(run)
-            for label, stand_in in pairs:
-                train(step, 300, stand_in)
-                breakdown.append((label, paired_rounds(step, stand_in, args.rounds, args.steps)[:3]))
-            unwritten = pairs[-1][1].log.emptied - (300 + args.rounds * args.steps)  # its calls, less what it emptied
+            native, native_missing = floor.build_native(folder)
+            pairs, emptied = floor.stand_ins(run, torch.Tensor, native)
+            for label, log in pairs:
+                breakdown.append((label, floor.interleaved(step, log, args.pairs)))
+            unwritten = emptied()
         tensor_call, float_call, base_call = per_call(run, folder, step, args.calls)
         inline = run._writer.inline_chunks  # chunks written by log() itself because the writer fell behind
         run.finish()
@@ -229,6 +191,8 @@ def main():
     finally:
         shutil.rmtree(folder, True)
     expected = 300 + args.rounds * args.steps + 2 * args.calls - unwritten
+    if args.breakdown:
+        expected += (args.pairs + 1) * floor.BLOCK_STEPS  # the real log()'s stand-in, less what it dropped
     if lines != expected:
         raise SystemExit("bench: expected %d metrics events, found %d" % (expected, lines))
     print("trialbook in a PyTorch loop (torch %s, 1 thread; MLP 32-%d-%d-1, batch %d): %d paired rounds of %d steps"
@@ -242,9 +206,15 @@ def main():
               % (label, median, (median - 1) * 100))
         print("    spread: min %.4fx, quartiles %.4fx..%.4fx, max %.4fx; per round: %s"
               % (min(ratios), low, high, max(ratios), " ".join("%.3f" % r for r in ratios)))
-    for label, (b_wall, b_cpu, b_own) in breakdown:
-        print("  stand-in, %s: wall-clock %+.2f %%, training thread CPU %+.2f %% (medians of the paired ratios)"
-              % (label, (statistics.median(b_wall) - 1) * 100, (statistics.median(b_own) - 1) * 100))
+    print("  what logging adds to a step (wall clock): median %.1f us; the target's 1 %% of this loop's step is %.1f us"
+          % (statistics.median(extra) * 1e6, statistics.median(base_times) * 1e4))
+    if breakdown:
+        print("  stand-ins for run.log, each against the same no-op in %d interleaved pairs of %d-step blocks"
+              " (wall-clock, median of the paired ratios):" % (args.pairs, floor.BLOCK_STEPS))
+    for label, (ratios, added) in breakdown:
+        print("    %s: %s" % (label, floor.summary(ratios, added)))
+    if native_missing:
+        print("    (the C floor was not built: %s)" % native_missing)
     print("  CPU of the writer thread + writer process: median %.2f us a step (on other cores when they are free)"
           % (statistics.median(helpers) * 1e6))
     print("  log() per call, median of batches of %d (baseline: json.dumps + buffered write of the same floats,"

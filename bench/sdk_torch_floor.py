@@ -5,13 +5,13 @@ on both sides; a paired ratio per pair of blocks, and the median of those. None 
 writer's work can leak into the no-op's blocks; the real log()'s writer is in sdk_torch.py's main figures.
 """
 import array
+import importlib.util
 import os
 import statistics
 import subprocess
 import sys
 import sysconfig
 import time
-import importlib.util
 
 BLOCK_STEPS = 100
 HERE = os.path.dirname(os.path.abspath(__file__))

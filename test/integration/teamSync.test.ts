@@ -8,9 +8,11 @@ import { activateTrialbook, appendToLog, moreEvents, setSetting, waitFor, writeF
 
 suite('Team sync to an MLflow server', () => {
   let server: MlflowStandIn | undefined;
+  const others: MlflowStandIn[] = [];
   suiteTeardown(async () => {
     await setSetting('sync', undefined);
     await server?.stop();
+    for (const s of others) await s.stop();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -50,5 +52,26 @@ suite('Team sync to an MLflow server', () => {
     await waitFor('the run finished on the server', () => (mirrored()?.info.status === 'FINISHED' ? true : undefined), 15_000);
     const steps = mirrored()?.metrics.map((m) => m.step) ?? [];
     assert.deepEqual(steps, Array.from({ length: 50 }, (_, i) => i), 'every point once, in order');
+  });
+
+  test('pointed at another server, even mid-pass and twice in a row, every run goes to the new one and the status names it', async function () {
+    this.timeout(120_000);
+    const { api } = await activateTrialbook();
+    const run = writeFixtureRun({ experiment: 'team-switch', name: 'switched-run', points: 30 });
+    const [first, second] = [await MlflowStandIn.start(), await MlflowStandIn.start()];
+    others.push(first, second);
+    await setSetting('sync', { server: `mlflow+http://${new URL(first.uri).host}/` });
+    const passing = api.sync.syncNow(); // a pass to the first server is on its way when the setting changes again
+    await setSetting('sync', { server: `mlflow+http://${new URL(second.uri).host}/` });
+    await passing;
+    const onSecond = (): boolean => [...second.runs.values()].some((r) => r.tags.get('trialbook.run_id') === run.id && r.metrics.length === 30);
+    await waitFor('the run on the second server', () => (onSecond() ? true : undefined), 60_000);
+    const synced = await waitFor('synced to the second server', () => {
+      const status = api.sync.status();
+      return status?.state.kind === 'synced' && status.tooltip.includes(new URL(second.uri).host) ? status : undefined;
+    }, 30_000);
+    assert.equal(synced?.text, '$(cloud) Synced');
+    const localRuns = new Set([...second.runs.values()].map((r) => r.tags.get('trialbook.run_id')));
+    assert.ok(localRuns.size > 1, `every workspace run is on the second server, not only the new one (${localRuns.size})`);
   });
 });

@@ -114,4 +114,18 @@ describe('sync passes that follow the index\'s change reports', () => {
     feed.after({ problems: [], stopped: new RegistryError('unreachable', 'MLflow server away') });
     assert.equal(feed.take(memo, 0), undefined, 'runs the stopped pass never reached are found by a listing');
   });
+
+  it('a pass to another target lists every run, even when the setting changed after the feed had listed for the old one', () => {
+    const feed = new SyncFeed();
+    const dir = tempDir('sync-feed-targets');
+    const old = memoOfTarget(dir, parseSyncTarget('mlflow+http://127.0.0.1:9/'));
+    const other = memoOfTarget(dir, parseSyncTarget('mlflow+http://127.0.0.1:10/'));
+    feed.relist(); // the setting changed: a pass that was already on its way to the old target takes the listing
+    assert.equal(feed.take(old, 0), undefined);
+    feed.note(['a']);
+    assert.equal(feed.take(other, 0), undefined, 'the new target has none of the runs: its first pass lists them all');
+    feed.note(['b']);
+    assert.deepEqual(feed.take(other, 0), ['b'], 'then it follows the reports again');
+    assert.equal(feed.take(old, 0), undefined, 'and back to the old target lists again');
+  });
 });

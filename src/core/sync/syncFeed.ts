@@ -10,6 +10,8 @@ import type { SyncReport } from './workspaceSync';
 export class SyncFeed {
   private readonly dirty = new Set<string>();
   private all = true;
+  /** The target (its memo) the reports are being collected for: a pass to another target lists every run. */
+  private memo: SyncMemo | undefined;
 
   /** Runs whose log, edits or folder changed since the last pass (the index's change report). */
   note(runIds: Iterable<string>): void {
@@ -24,13 +26,15 @@ export class SyncFeed {
   }
 
   /**
-   * The runs for the next pass, or undefined when it lists every run; the feed starts collecting afresh. Reports
-   * that arrive while the pass runs are for the pass after it.
+   * The runs for the next pass, or undefined when it lists every run (also when `memo` is another target's than the
+   * last pass's: what was reported changed says nothing of what the new target lacks); the feed starts collecting
+   * afresh. Reports that arrive while the pass runs are for the pass after it.
    */
   take(memo: SyncMemo, now: number): string[] | undefined {
-    if (this.all) {
+    if (this.all || memo !== this.memo) {
       this.all = false;
       this.dirty.clear();
+      this.memo = memo;
       return undefined;
     }
     for (const [id, known] of memo.runs) if (now >= known.until) this.dirty.add(id);

@@ -67,6 +67,7 @@ export class SyncController implements vscode.Disposable {
   private timer: ReturnType<typeof setInterval> | undefined;
   private setting: SyncSetting | undefined;
   private running: Promise<void> | undefined;
+  private runningFor: SyncSetting | undefined;
   private abort: AbortController | undefined;
   /** After an auth error, passes wait for new credentials or a retry: a rejected login is not sent every 2 s. */
   private paused = false;
@@ -112,26 +113,30 @@ export class SyncController implements vscode.Disposable {
 
   /** One sync now (or the one under way); the status follows. */
   syncNow(): Promise<void> {
-    if (this.running) return this.running;
     const setting = this.setting;
+    // A pass for a setting since replaced was aborted by reload(): the new setting's pass follows it at once.
+    if (this.running) return this.runningFor === setting ? this.running : this.running.then(() => this.syncNow());
     if (!setting) return Promise.resolve();
+    this.runningFor = setting;
     this.running = this.pass(setting).finally(() => { this.running = undefined; });
     return this.running;
   }
 
   private async pass(setting: SyncSetting): Promise<void> {
+    // Set before the first await, so that a setting changed while the credentials are read aborts this pass.
+    const abort = this.abort = new AbortController();
     const credentials: Credentials = (await this.secrets.get(secretsConfig(setting.target))) ?? { kind: 'anonymous' };
-    this.abort = new AbortController();
+    if (abort.signal.aborted) return;
     const runIds = this.runsToLook(setting);
     try {
       // A pass over every run may take long (a first sync): say what is pending first. A pass over the runs that
       // changed takes milliseconds, and the count after it says the same.
       if (!runIds) {
         const before = await pendingPoints(this.trialbookDir, setting.target);
-        if (before.points > 0) this.show({ kind: 'pending', points: before.points, runs: before.runs });
+        if (before.points > 0 && !abort.signal.aborted) this.show({ kind: 'pending', points: before.points, runs: before.runs });
       }
       const report = await syncWorkspace({
-        trialbookDir: this.trialbookDir, target: setting.target, credentials, signal: this.abort.signal, ...(runIds ? { runIds } : {}),
+        trialbookDir: this.trialbookDir, target: setting.target, credentials, signal: abort.signal, ...(runIds ? { runIds } : {}),
         artifactMaxBytes: setting.artifactMaxBytes,
         // In the editor a pass gives up sooner: the next pass (2 s later) resumes anyway.
         retry: { budgetMs: 30_000 },
@@ -139,6 +144,7 @@ export class SyncController implements vscode.Disposable {
       });
       this.current.syncs++;
       this.feed.after(report);
+      if (abort.signal.aborted) return; // the setting changed: what this pass found is about the old one
       if (report.stopped) {
         if (report.stopped.code === 'cancelled') return;
         const auth = report.stopped.code === 'auth' || report.stopped.code === 'denied';
@@ -152,10 +158,12 @@ export class SyncController implements vscode.Disposable {
         return;
       }
       const left = await pendingPoints(this.trialbookDir, setting.target, runIds);
+      if (abort.signal.aborted) return;
       if (left.points > 0) this.show({ kind: 'pending', points: left.points, runs: left.runs });
       else this.show({ kind: 'synced', points: report.points, at: Date.now() });
     } catch (err) {
       this.feed.relist();
+      if (abort.signal.aborted) return;
       const reason = err instanceof RegistryError ? err.message : `sync failed: ${errorMessage(err)}`;
       this.show({ kind: 'error', reason, auth: false });
     }

@@ -8,7 +8,8 @@ export const assetsFailedType = 'trialbookAssetsFailed';
 export const earlyMessagesGlobal = 'trialbookEarlyMessages';
 
 /**
- * The loader: (1) reports a script or style that failed to load (error events of <script> and <link> do not bubble:
+ * The loader: (1) reports a script or style of the page's own that failed to load (not one marked data-optional,
+ * which the page loads later and handles itself; error events of <script> and <link> do not bubble:
  * caught while capturing; only then does it take the VS Code API, which a page may take once: the page did not start
  * anyway); (2) keeps the messages that arrive before the page's script has run. VS Code's webview frame hands the
  * messages it held for a loading page to the page as soon as it has written the page's HTML, not once the page's
@@ -19,7 +20,7 @@ export const earlyMessagesGlobal = 'trialbookEarlyMessages';
 export function pageLoaderScript(): string {
   return `addEventListener('error', (e) => {
   const t = e.target;
-  if (window.trialbookAssetsFailed || !(t instanceof HTMLScriptElement || t instanceof HTMLLinkElement)) return;
+  if (window.trialbookAssetsFailed || !(t instanceof HTMLScriptElement || t instanceof HTMLLinkElement) || 'optional' in t.dataset) return;
   window.trialbookAssetsFailed = true;
   acquireVsCodeApi().postMessage({ type: '${assetsFailedType}', asset: String(t.src || t.href).slice(-80) });
 }, true);

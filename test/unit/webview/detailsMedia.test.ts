@@ -75,6 +75,25 @@ test('details media: each key\'s latest value; images load from the run folder; 
   }
 });
 
+test('details media: without its Markdown renderer (its bundle not loaded) the text shows as its source, saying so', async () => {
+  const h = loadWebview('details', undefined, { withoutMarkdown: true });
+  try {
+    h.send({ type: 'details', data: details() });
+    h.send({ type: 'media', media: media() });
+    const markdown = h.document.querySelector<HTMLElement>('.media-card[data-kind=text] .media-markdown');
+    assert.ok(markdown?.classList.contains('source'), 'shown as its source until the renderer comes');
+    assert.equal(markdown?.querySelector('h1'), null);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.match(markdown?.querySelector('.media-note')?.textContent ?? '', /^Shown as text: this page cannot tell where its Markdown renderer is\. Close the panel/);
+    assert.match(markdown?.textContent ?? '', /# Title\n\n<script>window\.__pwned = true<\/script>/);
+    assert.equal(h.document.querySelectorAll('.media-section script').length, 0);
+    assert.equal((h.window as unknown as { __pwned?: boolean }).__pwned, undefined);
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
 test('details media: the page\'s re-renders keep the section and its loaded images; a new step replaces only its card', () => {
   const h = loadWebview('details');
   try {

@@ -155,7 +155,7 @@ function installLayoutAndCanvas(window: JSDOM['window'], calls: Harness['canvasC
   Object.defineProperty(window, 'Path2D', { configurable: true, value: RecordingPath2D });
 }
 
-export function loadWebview(app: 'compare' | 'runsTable' | 'details' | 'monitoring' | 'analysis', savedState?: unknown, options: { clock?: PageClock; beforeScript?: (window: JSDOM['window']) => void } = {}): Harness {
+export function loadWebview(app: 'compare' | 'runsTable' | 'details' | 'monitoring' | 'analysis', savedState?: unknown, options: { clock?: PageClock; beforeScript?: (window: JSDOM['window']) => void; withoutMarkdown?: boolean } = {}): Harness {
   const errors: string[] = [];
   let open = true;
   const virtualConsole = new VirtualConsole();
@@ -175,6 +175,9 @@ export function loadWebview(app: 'compare' | 'runsTable' | 'details' | 'monitori
   installLayoutAndCanvas(window, canvasCalls, clock);
   // The page shell's inline loader, as webviewHtml puts it before the page's script.
   window.eval(pageLoaderScript());
+  // The Markdown renderer's bundle, as a page has it once loaded (jsdom loads no script by its address; a test of the
+  // page without it says withoutMarkdown).
+  if (!options.withoutMarkdown) window.eval(bundle('markdown'));
   // A test's own stand-ins (e.g. an IntersectionObserver and a layout with cards below the fold).
   options.beforeScript?.(window);
   if (clock) {

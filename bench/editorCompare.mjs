@@ -361,10 +361,15 @@ function report(r) {
     // A stall is a task of the host's thread only for its time on a core; the rest it waited for a core (the
     // machine's other load, schedstat): the target is judged on the most time on a core within one stall.
     const onCore = Math.max(0, ...onPath.map(([, , c]) => c));
+    // Which step each stall over 50 ms on a core fell in (a stall is stamped when it ends, up to 200 ms after a step).
+    const named = [...r.opens.map((o, i) => [`open ${i + 1}`, o.clicked, o.painted]), ...r.warm.map((o, i) => [`new selection ${i + 1}`, o.clicked, o.painted]),
+      ...Object.entries(r.controls).flatMap(([name, runs]) => runs.map((c, i) => [`${name} ${i + 1}`, c.from, c.to]))];
+    const over = onPath.filter(([, , c]) => c > 50).map(([t, d, c]) => `${c}/${d} ms in ${named.filter(([, a, b]) => t >= a && t <= b + 200).map(([n]) => n).join(' or ')}`);
     console.log(`  extension host: longest stall on the compare path ${longest[1]} ms (${longest[2]} ms on a core, ${longest[3]} ms waiting for one; ${onPath.length} stalls ≥ 20 ms; over the whole session ${Math.max(0, ...r.host.stalls.map(([, d]) => d))} ms); most time on a core in one stall ${onCore} ms   target (no task over 50 ms) ≤ 50 ms: ${onCore <= 50 ? 'met' : 'MISSED'}`);
     // Where they fell: each open's stalls of 40 ms or more, as ms after its click: length/on a core (to line up with its breakdown).
     const opens = r.opens.map((o, i) => `open ${i + 1}: ${r.host.stalls.filter(([t, d]) => d >= 40 && t >= o.clicked && t <= o.painted + 200).map(([t, d, c]) => `${t - o.clicked}:${d}/${c}`).join(' ') || 'none'}`);
     console.log(`    stalls ≥ 40 ms (ms after the click: length/on a core): ${opens.join('; ')}`);
+    if (over.length) console.log(`    stalls over 50 ms on a core (on a core/length): ${over.join('; ')}`);
   }
 }
 

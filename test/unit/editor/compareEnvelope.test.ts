@@ -97,13 +97,14 @@ test('compare data: each line is a per-pixel envelope at the chart\'s width, als
   }
 });
 
-test('compare data: typed arrays from the index to the message, never number[] and never copied out of the cache', async () => {
+test('compare data: typed arrays from the index to the message, never number[] and never copied out of the cache; what the host holds stays as it was when a run grows', async () => {
   const ws = new Workspace();
   const ids = [runId(1), runId(2)];
   const logs = ids.map((id, r) => {
     const log = new RunLog(id).start({ experiment: 'e', name: `r${r}` }, T0);
     for (let step = 0; step < 3000; step++) log.metrics(step, { loss: 1 / (step + 1 + r), acc: step / 3000 }, { ts: T0 + 1 + step / 100 });
-    return log.end('finished', undefined, T0 + 100);
+    // The first run is still running: it grows below.
+    return r === 0 ? log : log.end('finished', undefined, T0 + 100);
   });
   const index = await indexWith(ws, logs);
   try {
@@ -122,12 +123,24 @@ test('compare data: typed arrays from the index to the message, never number[] a
     const data = await buildCompareDataInSlices(index, ids, ['loss', 'acc'], 'relative', 1000);
     assert.equal(plainReads, 0, 'no number[] series read on the compare path');
     assert.equal(data.lines.length, 4);
-    const buffer = data.lines[0]?.xs.buffer;
+    const cached = index.seriesEnvelopes({ runIds: ids, keys: ['loss', 'acc'], xAxis: 'relative', columns: columnsFor(1000) });
     for (const line of data.lines) {
-      assert.ok(line.xs instanceof Float64Array);
-      assert.equal(line.xs.buffer, buffer, 'every line shares the message\'s one buffer');
-      assert.equal(line.ys.buffer, buffer);
+      const own = cached.find((c) => c.runId === line.runId && c.key === line.metric);
+      assert.ok(line.xs instanceof Float64Array && line.ys instanceof Float64Array);
+      assert.equal(line.xs, own?.x, 'the host holds the index\'s envelope itself: nothing copied into new memory');
+      assert.equal(line.ys, own?.y);
     }
+    // The run grows: the next comparison has its new points, and what the host held of the last one is unchanged.
+    const held = data.lines.map((line) => [Array.from(line.xs), Array.from(line.ys)]);
+    for (let step = 3000; step < 3500; step++) logs[0]?.metrics(step, { loss: 0.5, acc: 1 }, { ts: T0 + 1 + step / 100 });
+    ws.append(logs[0] as RunLog);
+    await index.sync();
+    const next = await buildCompareDataInSlices(index, ids, ['loss', 'acc'], 'relative', 1000);
+    assert.deepEqual(data.lines.map((line) => [Array.from(line.xs), Array.from(line.ys)]), held);
+    const grown = next.lines.find((line) => line.runId === ids[0] && line.metric === 'loss');
+    // Relative time: the last metric at 1 + 3499 / 100 s after the run's start.
+    assert.ok(Math.abs((grown?.xs[grown.xs.length - 1] ?? 0) - 35.99) < 1e-6, 'the new comparison ends at the run\'s last point');
+    assert.equal(grown?.ys[grown.ys.length - 1], 0.5);
   } finally {
     await index.close();
     ws.dispose();

@@ -31,8 +31,20 @@ export function columnsFor(maxPoints: number): number {
 interface ReadLine { runId: string; key: string; x: ArrayLike<number>; y: ArrayLike<number>; totalPoints: number }
 
 /**
- * Lines with their points copied into one Float64Array (out of the index's cache): what the host holds of what it sent
- * (live updates compare with it, the CSV export writes it). What crosses is narrowLines' copy (wireLines.ts).
+ * Lines as the host holds them of what it sent (live updates compare with it, the CSV export writes it): the reader's
+ * arrays as they are, which are the index's own and never changed once made (seriesReader.ts: a new version is a new
+ * envelope), or typed once (x by a metric). Not copied: a copy of 1,000 lines (13 MB) into new memory took 45 ms in
+ * one task of the extension host on these machines, most of it the new pages faulted in. What crosses is
+ * narrowLines' copy (wireLines.ts).
+ */
+export function heldLines(lines: readonly ReadLine[]): CompareLine[] {
+  const typed = (values: ArrayLike<number>): Float64Array => (values instanceof Float64Array ? values : Float64Array.from(values));
+  return lines.map((line) => ({ runId: line.runId, metric: line.key, xs: typed(line.x), ys: typed(line.y), totalPoints: line.totalPoints }));
+}
+
+/**
+ * Lines with their points copied into one Float64Array: how the points crossed before narrowLines (wireLines.ts), kept
+ * as the wire benchmark's and its test's reference.
  */
 export function packLines<L extends { xs: ArrayLike<number>; ys: ArrayLike<number> }>(lines: readonly L[]): Array<Omit<L, 'xs' | 'ys'> & { xs: Float64Array; ys: Float64Array }> {
   let total = 0;
@@ -83,7 +95,7 @@ export async function buildCompareDataInSlices(
   const order = chartOrder(metrics, selectedMetrics);
   const first = chartsInView === undefined ? order : order.slice(0, Math.max(0, chartsInView));
   const series = await readSeriesInSlices(index, runs.map((r) => r.id), first, xAxis, maxPoints);
-  // Building the message (100 runs' details, summaries, the lines packed: about 30 ms) and posting it (VS Code copies
+  // Building the message (100 runs' details and summaries) and posting it (VS Code copies
   // and serializes megabytes) each take a task of their own: run back to back with the last read they made one long
   // stall of the extension host (60-100 ms on a loaded machine).
   await yieldToHost();
@@ -117,12 +129,11 @@ export function chartOrder(metrics: readonly string[], charted: readonly string[
 export async function compareLinesInSlices(index: RunIndex, runIds: readonly string[], metrics: readonly string[],
   xAxis: Exclude<XAxisKind, 'metric'>, maxPoints: number): Promise<CompareLine[]> {
   const series = await readSeriesInSlices(index, runIds, metrics, xAxis, maxPoints);
-  // Packed and posted in tasks of their own (see buildCompareDataInSlices).
+  // Held and posted in tasks of their own (see buildCompareDataInSlices).
   await yieldToHost();
   // Runs deleted while this yielded are left out.
   const still = new Set(runIds.filter((id) => index.getRun(id) !== undefined));
-  const lines = packLines(series.filter((line) => still.has(line.runId))
-    .map((line) => ({ runId: line.runId, metric: line.key, xs: line.x, ys: line.y, totalPoints: line.totalPoints })));
+  const lines = heldLines(series.filter((line) => still.has(line.runId)));
   await yieldToHost();
   return lines;
 }
@@ -223,7 +234,7 @@ export function buildCompareData(
   // Lines read in slices may include runs deleted meanwhile: only the runs still there are sent.
   const read: readonly ReadLine[] = byMetric?.lines ?? series?.filter((line) => idSet.has(line.runId))
     ?? index.seriesEnvelopes({ runIds: ids, keys: selectedMetrics, xAxis: xAxis === 'metric' ? 'step' : xAxis, columns: columnsFor(maxPoints) });
-  const lines: CompareLine[] = packLines(read.map((line) => ({ runId: line.runId, metric: line.key, xs: line.x, ys: line.y, totalPoints: line.totalPoints })));
+  const lines = heldLines(read);
 
   const paramNames = new Set<string>();
   for (const run of runs) for (const key of Object.keys(run.params)) paramNames.add(key);

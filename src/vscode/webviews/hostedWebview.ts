@@ -28,6 +28,11 @@ export interface PageSpec {
   title: string;
   script: string;
   styles: string[];
+  /**
+   * The page lives on while its tab is hidden (VS Code's retainContextWhenHidden), for a page that takes long to show
+   * again: else VS Code tears it down, and shown again it starts over from its saved state.
+   */
+  keptWhenHidden?: boolean;
 }
 
 export interface HostedWebviewOptions<In extends { type: string }, Out extends { type: string }, State> {
@@ -47,6 +52,7 @@ export function createPanel(extensionUri: vscode.Uri, page: PageSpec, column: vs
   return vscode.window.createWebviewPanel(page.viewType, page.title, column, {
     enableScripts: true,
     localResourceRoots: webviewRoots(extensionUri),
+    retainContextWhenHidden: page.keptWhenHidden === true,
   });
 }
 
@@ -88,11 +94,12 @@ export class HostedWebview<In extends { type: string }, Out extends { type: stri
     this.load();
     this.disposables.push(
       panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
-      // Hidden pages are torn down (no retainContextWhenHidden); shown again, the page starts over and says ready.
+      // A hidden page is torn down unless kept (PageSpec.keptWhenHidden); shown again, it starts over and says ready.
+      // A panel revived after a reload has the options it was made with.
       panel.onDidChangeViewState((e) => {
         if (e.webviewPanel.visible) {
           this.watchStart();
-        } else {
+        } else if (e.webviewPanel.options.retainContextWhenHidden !== true) {
           this.host.pageGone();
           this.stopWatch();
         }

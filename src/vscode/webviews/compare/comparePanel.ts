@@ -1,6 +1,5 @@
-// One comparison: charts of the chosen metrics for the chosen runs, with params and metric summaries. The page
-// asks for data with its ready message; the host re-sends when the view changes and, for live runs, sends only
-// what changed.
+// One comparison: charts of the chosen metrics for the chosen runs, with params and metric summaries. The page asks for
+// data with its ready message; the host re-sends when the view changes and, for live runs, sends only what changed.
 import * as vscode from 'vscode';
 import { errorMessage } from '../../../shared/errorMessage';
 import {
@@ -34,7 +33,8 @@ interface Ahead {
   readonly changes: number;
 }
 
-export const comparePage: PageSpec = { viewType: compareViewType, title: 'Compare Runs', script: 'compare.js', styles: ['compare.css'] };
+/** Kept while hidden: at 100 runs, shown again from its saved state, it took a second (a new webview, the data again). */
+export const comparePage: PageSpec = { viewType: compareViewType, title: 'Compare Runs', script: 'compare.js', styles: ['compare.css'], keptWhenHidden: true };
 
 /** Live runs change often: at most four updates a second. */
 const UPDATE_INTERVAL_MS = 250;

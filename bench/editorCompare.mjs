@@ -9,6 +9,8 @@
 //   TRIALBOOK_BENCH_WORKSPACES=1000x10x1000,100x3x100000   TRIALBOOK_BENCH_SELECT=100 (runs compared)
 //   TRIALBOOK_BENCH_REPEAT=3 (timed repetitions; medians)   TRIALBOOK_BENCH_MAX_POINTS=1000 (the setting)
 //   TRIALBOOK_BENCH_PROFILE=1 (a CPU profile of the extension host, written to the temp folder)
+//   TRIALBOOK_BENCH_TRACE=open|warm (a DevTools trace of the browser around the new panels' or the new selections'
+//   clicks, written to the temp folder: bench/editorTrace.mjs reads it)
 // Workspaces are generated once in the temp folder (named by size) and reused.
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,6 +21,7 @@ import { ensureSetup } from '../scripts/setup.mjs';
 import { startCodeServer, stopAllCodeServers } from '../scripts/lib/codeServer.mjs';
 import { launchBrowser } from '../scripts/lib/browser.mjs';
 import { bareChartJs, bareWebviewOpens } from './editorCompare/bare.mjs';
+import { clickCompare, traceStage } from './editorCompare/trace.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -208,9 +211,10 @@ async function measureWorkspace(codeServerDir, size) {
     if (!label.includes(String(select))) throw new Error(`the Compare button says "${label}" after selecting ${select} runs`);
 
     progress('runs selected');
+    const openTrace = await traceStage(page, 'open');
     let compare;
     for (let i = 0; i < REPEAT; i++) {
-      const clicked = await table.evaluate(() => { const t = Date.now(); document.querySelector('#compare').click(); return t; });
+      const clicked = await table.evaluate(clickCompare);
       compare = await webviewFrame(page, 'body[data-timings] .charts canvas', 120_000);
       const timings = JSON.parse(await compare.evaluate(() => document.body.dataset.timings));
       const inView = await compare.evaluate(() => [...document.querySelectorAll('.chart-card')].filter((c) => { const r = c.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; }).length);
@@ -226,13 +230,15 @@ async function measureWorkspace(codeServerDir, size) {
         await table.locator('#compare', { hasText: String(select) }).waitFor({ timeout: 30_000 });
       }
     }
+    await openTrace.stop(join(tmpdir(), 'trialbook-bench-trace-open.json'), result.opens);
     // A warm Compare: the panel stays open beside the table and shows the next selection (no new webview).
+    const warmTrace = await traceStage(page, 'warm');
     for (let i = 0; i < REPEAT; i++) {
       // The table is virtualised (only rows in view exist): the second row in view starts a selection that
       // differs from the last one, since Shift+↓ scrolled the table down by the previous selection.
       await table.locator('.row').nth(1).click();
       for (let k = 1; k < select; k++) await page.keyboard.press('Shift+ArrowDown');
-      const clicked = await table.evaluate(() => { const t = Date.now(); document.querySelector('#compare').click(); return t; });
+      const clicked = await table.evaluate(clickCompare);
       const until = Date.now() + 120_000;
       let timings;
       while (Date.now() < until) {
@@ -243,12 +249,13 @@ async function measureWorkspace(codeServerDir, size) {
       result.warm.push({ clicked, ...timings });
       progress(`warm compare: painted ${timings.painted - clicked} ms after the click`);
     }
+    await warmTrace.stop(join(tmpdir(), 'trialbook-bench-trace-warm.json'), result.warm);
     // The x axis switched as soon as a Compare has painted (a new selection in the open panel): before the other
     // axis' lines the host sends after the first data have all arrived. Back to steps (not timed) after each.
     for (let i = 0; i < REPEAT; i++) {
       await table.locator('.row').nth(1).click();
       for (let k = 1; k < select; k++) await page.keyboard.press('Shift+ArrowDown');
-      const clicked = await table.evaluate(() => { const t = Date.now(); document.querySelector('#compare').click(); return t; });
+      const clicked = await table.evaluate(clickCompare);
       const until = Date.now() + 120_000;
       while (Date.now() < until && JSON.parse(await compare.evaluate(() => document.body.dataset.timings ?? '{}')).painted <= clicked) await page.waitForTimeout(5);
       const from = Date.now();
@@ -398,7 +405,7 @@ function report(r) {
   const w = (k) => median(r.warm.map((x) => x[k] - x.clicked));
   const warm = w('painted');
   console.log(`  click Compare, panel already open (new selection) → painted: ${ms(warm)}   ${(warm / r.bare.open).toFixed(2)}× bare Chart.js   target ≤ 1000 ms and ≤ 1.5×: ${warm <= 1000 && warm / r.bare.open <= 1.5 ? 'met' : 'MISSED'}`);
-  console.log(`    breakdown (medians from the click): data arrived ${w('dataArrived').toFixed(0)} ms → charts built ${w('chartsBuilt').toFixed(0)} ms → painted ${warm.toFixed(0)} ms`);
+  console.log(`    breakdown (medians from the click): data arrived ${w('dataArrived').toFixed(0)} ms → charts built ${w('chartsBuilt').toFixed(0)} ms → lines of the charts in view arrived ${w('linesArrived').toFixed(0)} ms → painted ${warm.toFixed(0)} ms (${r.warm.map((x) => (x.painted - x.clicked).toFixed(0)).join(', ')} ms)`);
   for (const [name, runs] of Object.entries(r.controls)) {
     const m = median(runs.map((x) => x.ms));
     const long = Math.max(...runs.map((x) => x.longTask));

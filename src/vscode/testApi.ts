@@ -32,7 +32,10 @@ export interface RunsTreeExperimentItem {
 export interface ComparePanelInfo {
   runIds: string[];
   metrics: string[];
-  /** True once the webview sent its ready message and was posted the comparison with every charted line. */
+  /**
+   * True once the webview sent its ready message and was posted the comparison with the lines of every chart in view
+   * and every chart it asked for (the charts below the fold are asked for as they near the screen).
+   */
   ready: boolean;
   /** Points per line in the last series message sent to the webview, by `${runId}/${metric}`. */
   pointsSent: Record<string, number>;

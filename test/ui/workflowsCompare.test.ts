@@ -3,10 +3,12 @@
 // a single-point metric drawn, and params/summary tables with runs as rows. Runs after workflows.test.ts (file
 // order), since the runs it writes would change what those tests count.
 import * as assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { RunLog } from '../fixtures/runLog';
 import type { UiTest } from './uiTest';
+import { dated, parseCsv, saveWithEnter } from './saveBox';
 import { compareTable, Workbench } from './workbench';
 
 const SWEEP = 22;
@@ -279,6 +281,67 @@ export const tests: UiTest[] = [
       assert.equal(await hash(frame, 'val/loss'), before, 'val/loss kept its range with sync off');
       await frame.locator('button', { hasText: 'Reset zoom' }).click();
       await frame.locator('#sync-zoom').check();
+    },
+  },
+  {
+    name: 'compare: charts far below the fold get their lines only as they near the screen',
+    timeoutMs: 120_000,
+    async run({ page, workspace, screenshot }) {
+      // Two newer runs of 24 metrics: with the sweep's newest run preselected too, far more charts than two screens hold.
+      const stamp = new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14);
+      const ids = [0, 1].map((i) => `${stamp}-1a2e000${i}`);
+      const metrics = Array.from({ length: 24 }, (_, k) => `lazy/m${String(k).padStart(2, '0')}`);
+      const t0 = Date.now() / 1000 + 60;
+      ids.forEach((id, i) => {
+        const log = new RunLog(id).start({ experiment: 'lazy', name: `lazy-${i}`, config: {}, tags: [] }, t0 + i);
+        for (let step = 0; step < 30; step++) log.metrics(step, Object.fromEntries(metrics.map((m, k) => [m, (k + 1 + i) / (step + 1)])), { ts: t0 + i + step });
+        log.end('finished', undefined, t0 + i + 40).writeTo(join(workspace, '.trialbook'));
+      });
+      try {
+        const workbench = new Workbench(page);
+        await workbench.runCommand('View: Close All Editors');
+        await workbench.runCommand('Trialbook: Compare Runs…');
+        await workbench.quickPickRows().filter({ hasText: 'lazy-1' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+        await page.keyboard.press('Enter');
+        const frame = workbench.activeWebview();
+        await frame.locator('.legend-item', { hasText: 'lazy-1' }).waitFor({ state: 'visible', timeout: 30_000 });
+        // The panel keeps the metrics charted before (the sweep's): opening the lazy section charts its 24.
+        const section = frame.locator('details.metric-section[data-section=lazy]');
+        await waitFor(page, 'the lazy section open with its 24 charts', async () => {
+          if ((await section.locator('canvas').count()) === metrics.length) return true;
+          // Clicked only while closed (a click on an open one closes it), and again if a comparison redrawn meanwhile closed it.
+          if (!(await section.evaluate((d) => (d as HTMLDetailsElement).open))) await frame.locator('details.metric-section[data-section=lazy] > summary').click();
+          await page.waitForTimeout(500);
+          return false;
+        }, 30_000);
+        await chart(frame, 'lazy/m00').scrollIntoViewIfNeeded();
+        await waitFor(page, 'the first lazy chart drawn', async () => (await coloured(frame, 'lazy/m00')) > 100, 30_000);
+        const last = metrics.at(-1) as string;
+        const card = frame.locator(`.chart-card[data-metric="${last}"]`);
+        const far = (await card.evaluate((c) => c.getBoundingClientRect().top / window.innerHeight)) as number;
+        assert.ok(far > 2.2, `the last chart starts ${far.toFixed(1)} screens down: the test needs it beyond the page's margin of one screen`);
+        // Long after the charts in view were drawn, it was neither sent nor drawn.
+        await page.waitForTimeout(2_000);
+        assert.ok(await card.evaluate((c) => c.classList.contains('loading')), `${last} waits for its lines`);
+        assert.equal(await coloured(frame, last), 0, `${last} has no lines drawn`);
+        await screenshot('compare-below-fold-waiting');
+        // Export CSV holds every chart, those never sent to the page too (an earlier test saved today's name already).
+        const csvName = dated('compare');
+        rmSync(join(workspace, csvName), { force: true });
+        await frame.locator('button', { hasText: 'Export CSV' }).click();
+        const records = parseCsv(await saveWithEnter(page, workbench, join(workspace, csvName), csvName));
+        const metricColumn = records[0]?.indexOf('metric') ?? -1;
+        assert.ok(metricColumn >= 0, `a metric column: ${JSON.stringify(records[0])}`);
+        const exported = new Set(records.slice(1).map((r) => r[metricColumn]));
+        assert.deepEqual(metrics.filter((m) => !exported.has(m)), [], 'every lazy chart exported');
+        assert.ok(await card.evaluate((c) => c.classList.contains('loading')), `${last} still not sent (the export read it on the host)`);
+        await card.scrollIntoViewIfNeeded();
+        await waitFor(page, `${last} asked for and drawn as it scrolled in`, async () => !(await card.evaluate((c) => c.classList.contains('loading'))) && (await coloured(frame, last)) > 100, 20_000);
+        await screenshot('compare-below-fold-drawn');
+      } finally {
+        rmSync(join(workspace, dated('compare')), { force: true });
+        for (const id of ids) rmSync(join(workspace, '.trialbook', 'runs', id), { recursive: true, force: true });
+      }
     },
   },
 ];

@@ -46,8 +46,8 @@ export class AxisSwitch {
   }
 
   /**
-   * Steps ↔ time from the lines the page holds, telling the host the choice and the charts whose lines the page still
-   * lacks (`pending`, those on screen first), which it sends a chart per message ahead of anything else. The switch is
+   * Steps ↔ time from the lines the page holds, telling the host the choice and the charts on screen whose lines the
+   * page still lacks (`pending`), which it sends a chart per message ahead of anything else. The switch is
    * drawn as soon as every chart on screen has its lines (the charts below them wait, marked loading); until then the
    * old axis stays drawn, its charts on screen marked loading, and the page responsive.
    */
@@ -56,7 +56,8 @@ export class AxisSwitch {
     if (!shown) return false;
     const missing = shown.selectedMetrics.filter((m) => this.held.metricLines(axis, m, shown) === undefined);
     const screen = new Set(metricsOnScreen(this.page.charts()));
-    const pending = [...missing.filter((m) => screen.has(m)), ...missing.filter((m) => !screen.has(m))];
+    // The charts below the fold ask for theirs as they near the screen (linePulls.ts).
+    const pending = missing.filter((m) => screen.has(m));
     this.page.post({ type: 'setView', selectedMetrics: this.page.selectedMetrics(), xAxis: axis, held: true, ...(pending.length ? { pending } : {}) });
     this.switching = axis;
     this.page.saveState();

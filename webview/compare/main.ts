@@ -14,6 +14,7 @@ import { Legend } from './legend';
 import { chartPixelWidth, chartsInView, onWidthChange } from './layout';
 import { AxisSwitch, metricsOnScreen } from './axisSwitch';
 import { PendingCharts } from './pendingCharts';
+import { LinePulls } from './linePulls';
 import { Toolbar } from './toolbar';
 import { MediaSection } from './media';
 import { mark, redrawn } from './paintMarks';
@@ -99,7 +100,13 @@ const status = el('div', { className: 'status', attrs: { role: 'status' } }, 'Lo
 const toolbar = new Toolbar(grouping.controls, runPicker.root);
 const { xAxisSelect, smoothingInput, smoothingValue, logInput, resetZoom, syncZoomInput, exportCsv } = toolbar;
 const chartsBox = el('div', { className: 'sections' });
-const pendingCharts = new PendingCharts(chartsBox);
+/** The charts below the fold ask for their lines as they near the screen, once the charts in view are painted. */
+const pulls = new LinePulls({
+  data: () => data,
+  holds: (axis, metric) => (data ? axisLines.metricLines(axis, metric, data) !== undefined : false),
+  post: (message) => host.post(message),
+});
+const pendingCharts = new PendingCharts(chartsBox, () => pulls.watch(charts));
 const xNote = el('div', { className: 'status x-note', attrs: { role: 'status' } });
 xNote.hidden = true;
 /** Steps ↔ time from the lines held (axisSwitch.ts). */
@@ -111,6 +118,8 @@ const axisSwitch = new AxisSwitch({
     for (const chart of charts) chart.replaceData(next, chartView());
     document.body.dataset.drawn = String(Date.now());
     redrawn(false);
+    // The charts below the fold lack this axis' lines: asked for as they near the screen.
+    pulls.watch(charts);
   },
   charts: () => charts,
   selectedMetrics: () => view.selectedMetrics,
@@ -360,6 +369,7 @@ host.onMessage((received) => {
     case 'data': {
       mark('dataArrived');
       axisLines.clear();
+      pulls.reset();
       const pending = new Set(message.data.pendingMetrics ?? []);
       axisLines.keep(message.data.xAxis, message.data.selectedMetrics.filter((m) => !pending.has(m)), message.data.lines, runStarts(message.data));
       render(message.data);
@@ -369,6 +379,8 @@ host.onMessage((received) => {
       applyLines(message.metrics, message.lines, message.xAxis);
       break;
     case 'update':
+      // Every line of the shown axis came with it; the other axis' are asked for again only by a switch.
+      pulls.reset();
       applyUpdate(message);
       break;
     case 'error':

@@ -7,7 +7,8 @@ export class PendingCharts {
   /** Set by a full render until its charts in view have their lines. */
   private awaiting = false;
 
-  constructor(private readonly box: HTMLElement) {}
+  /** `shown`: called once a full render's charts in view have their lines. */
+  constructor(private readonly box: HTMLElement, private readonly shown: () => void = () => undefined) {}
 
   /** Marks the cards of `metrics` as loading, and clears the mark of the others. */
   mark(metrics: ReadonlySet<string>): void {
@@ -41,5 +42,6 @@ export class PendingCharts {
     mark('linesArrived');
     document.body.dataset.drawn = String(Date.now());
     redrawn(true);
+    this.shown();
   }
 }

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import type { CompareData, CompareLine, CompareToHostMessage } from '../../../src/shared/webviews/compare/contract';
 import { otherAxis } from '../../../src/vscode/webviews/compare/compareData';
 import { AxisLines, timeXs } from '../../../webview/compare/axisLines';
-import { standInLayout } from './layoutStandIn';
+import { report, standInLayout, type Observed } from './layoutStandIn';
 import { loadWebview, messagesOfType, type Harness } from './webviewHarness';
 
 const starts = [1_795_000_000_000, 1_795_007_200_000];
@@ -125,14 +125,20 @@ test('compare x axis: after live points changed the lines held, the switch asks 
  * The compare page with acc on screen and loss far below the window: an IntersectionObserver that never reports keeps
  * it off screen (a page without one takes every chart as on screen).
  */
-function pageWithLossBelowTheFold(): ReturnType<typeof loadWebview> {
+function pageWithLossBelowTheFold(observed: Observed[] = []): ReturnType<typeof loadWebview> {
   return loadWebview('compare', undefined, {
-    beforeScript: (window) => standInLayout(window, (e, w) => (e.closest('[data-metric]')?.getAttribute('data-metric') === 'loss' ? w.innerHeight + 2000 : 0)),
+    beforeScript: (window) => standInLayout(window, (e, w) => (e.closest('[data-metric]')?.getAttribute('data-metric') === 'loss' ? w.innerHeight + 2000 : 0), observed),
   });
 }
 
-test('compare x axis: the charts on screen held, the switch is drawn at once and a chart below the fold follows', async () => {
-  const h = pageWithLossBelowTheFold();
+/** The browser's report that the loss chart came within the margin of the observer that asks for lines. */
+function lossNears(observed: readonly Observed[]): void {
+  report(observed.filter((o) => o.margin === '100% 0px'), (e) => e.getAttribute('data-metric') === 'loss');
+}
+
+test('compare x axis: the charts on screen held, the switch is drawn at once and a chart below the fold is asked for as it nears', async () => {
+  const observed: Observed[] = [];
+  const h = pageWithLossBelowTheFold(observed);
   try {
     const data = fixture();
     const acc = (line: CompareLine): CompareLine => ({ ...line, metric: 'acc' });
@@ -142,17 +148,60 @@ test('compare x axis: the charts on screen held, the switch is drawn at once and
     const drawn = h.document.body.dataset.drawn;
     h.canvasCalls.length = 0;
     choose(h, 'relative');
-    assert.deepEqual(views(h), [{ type: 'setView', selectedMetrics: ['acc', 'loss'], xAxis: 'relative', held: true, pending: ['loss'] }]);
+    // Nothing on screen lacks its lines: the host is asked for none.
+    assert.deepEqual(views(h), [{ type: 'setView', selectedMetrics: ['acc', 'loss'], xAxis: 'relative', held: true }]);
     assert.notEqual(h.document.body.dataset.drawn, drawn, 'drawn at once');
     assert.ok(texts(h).includes('Relative time'), `the chart on screen on the new axis: ${JSON.stringify(texts(h))}`);
     const loss = h.document.querySelector('.chart-card[data-metric="loss"]');
     assert.ok(loss?.classList.contains('loading'), 'the chart below waits, marked');
     assert.ok(!h.document.querySelector('.chart-card[data-metric="acc"]')?.classList.contains('loading'));
+    assert.deepEqual(messagesOfType(h, 'wantLines'), [], 'not asked for while far below');
+    // Scrolled near: its relative time lines asked for (its steps are held), once.
+    lossNears(observed);
+    lossNears(observed);
+    assert.deepEqual(messagesOfType(h, 'wantLines'), [{ type: 'wantLines', metrics: ['loss'], xAxis: 'relative' }]);
     h.send({ type: 'lines', metrics: ['loss'], lines: [lineOn('relative', 0), lineOn('relative', 1)], xAxis: 'relative' });
     assert.ok(!loss?.classList.contains('loading'), 'its lines came');
     // Steps again: every chart's lines held (the first data), nothing asked.
     choose(h, 'step');
     assert.deepEqual(views(h).at(-1), { type: 'setView', selectedMetrics: ['acc', 'loss'], xAxis: 'step', held: true });
+    assert.deepEqual(h.errors, []);
+  } finally {
+    h.close();
+  }
+});
+
+test('compare page: a chart below the fold asks for its lines on both axes as it nears the screen, once, and only after the charts in view are drawn', async () => {
+  const observed: Observed[] = [];
+  const h = pageWithLossBelowTheFold(observed);
+  try {
+    const data = fixture();
+    const acc = (line: CompareLine): CompareLine => ({ ...line, metric: 'acc' });
+    h.send({ type: 'data', data: { ...data, metrics: ['acc', 'loss'], selectedMetrics: ['acc', 'loss'], lines: [], pendingMetrics: ['acc', 'loss'] } });
+    await h.frame();
+    lossNears(observed);
+    assert.deepEqual(messagesOfType(h, 'wantLines'), [], 'nothing asked before the charts in view are drawn');
+    h.send({ type: 'lines', metrics: ['acc'], lines: data.lines.map(acc), xAxis: 'step' });
+    await h.frame();
+    lossNears(observed);
+    assert.deepEqual(messagesOfType(h, 'wantLines'), [
+      { type: 'wantLines', metrics: ['loss'], xAxis: 'step' },
+      { type: 'wantLines', metrics: ['loss'], xAxis: 'relative' },
+    ]);
+    const loss = h.document.querySelector('.chart-card[data-metric="loss"]');
+    assert.ok(loss?.classList.contains('loading'));
+    h.send({ type: 'lines', metrics: ['loss'], lines: data.lines, xAxis: 'step' });
+    assert.ok(!loss?.classList.contains('loading'), 'drawn as its lines came');
+    lossNears(observed);
+    assert.equal(messagesOfType(h, 'wantLines').length, 2, 'asked once');
+    // A new comparison: asked again once it is drawn.
+    h.send({ type: 'data', data: { ...data, metrics: ['acc', 'loss'], selectedMetrics: ['acc', 'loss'], lines: data.lines.map(acc), pendingMetrics: ['loss'] } });
+    await h.frame();
+    lossNears(observed);
+    assert.deepEqual(messagesOfType(h, 'wantLines').slice(2), [
+      { type: 'wantLines', metrics: ['loss'], xAxis: 'step' },
+      { type: 'wantLines', metrics: ['loss'], xAxis: 'relative' },
+    ]);
     assert.deepEqual(h.errors, []);
   } finally {
     h.close();

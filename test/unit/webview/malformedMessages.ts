@@ -33,6 +33,11 @@ export const messageCases: Record<PanelKind, MessageCase[]> = {
       bad: { metric: [null, 1], lines: [-1, 1.5, '3'], ms: ['fast', -1, null, {}] },
     },
     { valid: { type: 'onScreen', metrics: ['loss', 'acc'] }, required: ['metrics'], bad: { metrics: ['loss', [1], [null], {}, null] } },
+    {
+      valid: { type: 'wantLines', metrics: ['val/loss'], xAxis: 'relative' },
+      required: ['metrics', 'xAxis'],
+      bad: { metrics: ['loss', [1], [null], {}, null], xAxis: ['metric', 'epoch', 1, null] },
+    },
     { valid: { type: 'loadTable', runId: 'a', file: `${'0'.repeat(64)}.json` }, required: ['runId', 'file'], bad: { runId: [1, null], file: [2, null, 'x'.repeat(81)] } },
     { valid: { type: 'openLink', url: 'https://example.com' }, required: ['url'], bad: { url: [1, null, {}, 'x'.repeat(8001)] } },
   ],

@@ -173,6 +173,11 @@ export const compareContract = defineContract({
      * rows a window might hold, not the toolbar and legend above them).
      */
     onScreen: objectOf({ metrics: arrayOf(str()) }),
+    /**
+     * Charts nearing the screen whose lines on `xAxis` the page lacks: the host sends only the charts on screen (both
+     * axes) unasked; the page asks for each of the others as it comes within a screen's height of the viewport.
+     */
+    wantLines: objectOf({ metrics: arrayOf(str()), xAxis: oneOf('step', 'relative', 'wall') }),
     /** Media section (webview/compare/media*.ts): a logged table's cells, and a link in logged Markdown to open. */
     loadTable: objectOf({ runId: str(), file: str({ maxLength: 80 }) }),
     openLink: objectOf({ url: str({ maxLength: 8000 }) }),

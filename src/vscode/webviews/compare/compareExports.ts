@@ -4,14 +4,21 @@ import type { Logger } from '../../../core/model';
 import type { CompareData } from '../../../shared/webviews/compare/contract';
 import { inertText } from '../../../shared/untrustedText';
 import { defaultExportUri, exportFileName, saveExport } from '../exportTarget';
-import { compareCsv } from './compareData';
+import type { RunIndex } from '../../../core/runIndex';
+import { compareCsv, compareLinesInSlices, withLines } from './compareData';
 
-/** The comparison shown (`data`) as CSV, to a file the user picks (a default name offered). */
-export async function exportComparisonCsv(data: CompareData | undefined): Promise<void> {
-  if (!data) {
+/**
+ * The comparison shown (`shown`) as CSV, to a file the user picks (a default name offered): every chart, those the
+ * page never asked for (below the fold) read now at the page's points per line.
+ */
+export async function exportComparisonCsv(shown: CompareData | undefined, index: () => Promise<RunIndex>, maxPoints: number): Promise<void> {
+  if (!shown) {
     void vscode.window.showInformationMessage('Trialbook: the comparison has not loaded yet.');
     return;
   }
+  const pending = shown.pendingMetrics ?? [];
+  const data = pending.length === 0 || shown.xAxis === 'metric' ? shown
+    : withLines(shown, pending, await compareLinesInSlices(await index(), shown.runs.map((r) => r.id), pending, shown.xAxis, maxPoints));
   const target = await saveExport({
     name: exportFileName('compare', 'csv'), title: 'Export Comparison as CSV', filters: { CSV: ['csv'] }, content: Buffer.from(compareCsv(data), 'utf8'),
   });

@@ -1,9 +1,10 @@
-// What follows a comparison's first message (which carries no lines): its charts' lines, a chart per message, each
-// chosen before it is read (the page says which charts are on screen once it has laid the comparison out; until
-// then the host goes by its estimate of how many fit), then the other x axis' lines of the rest.
+// What follows a comparison's first message (which carries no lines): the lines of the charts in view, a chart per
+// message, each chosen before it is read (the page says which charts are on screen once it has laid the comparison
+// out; until then the host goes by its estimate of how many fit), then their lines on the other x axis. The charts
+// below the fold are sent only when the page asks, as each nears the screen (`wantLines`, compareLinePulls.ts).
 import type { RunIndex } from '../../../core/runIndex';
-import type { CompareData, XAxisKind } from '../../../shared/webviews/compare/contract';
-import { chartOrder, otherAxis, postPendingLines, withLines } from './compareData';
+import type { CompareData, CompareLine, XAxisKind } from '../../../shared/webviews/compare/contract';
+import { chartOrder, compareLinesInSlices, otherAxis, warmSeries } from './compareData';
 import type { CompareLinesPosted } from './compareLinesPosted';
 
 type LineAxis = Exclude<XAxisKind, 'metric'>;
@@ -20,19 +21,33 @@ export interface FollowPlan {
 
 /**
  * The next `lines` message: the shown axis' lines of the charts in view (the comparison is painted once they came),
- * then their lines on the other axis (an x-axis switch right after the open is drawn from them: each message that
- * went before them made such a switch wait one message longer), then the shown axis' lines of the other charts.
- * Undefined once those are all posted (`posted` says what went since the first message); the other axis' lines of
- * the charts below the fold follow later, after the media.
+ * then their lines on the other axis (an x-axis switch right after the open is drawn from them). Undefined once
+ * those are all posted or being read (`taken`): the charts below the fold wait for the page to ask. At 100 runs × 10
+ * charts they were ~7 MB more after each open, crossing the editor's one browser thread while the user worked.
  */
-export function nextLines(plan: FollowPlan, posted: (xAxis: LineAxis, metric: string) => boolean): { xAxis: LineAxis; metric: string } | undefined {
-  const waiting = plan.pending.filter((metric) => !posted(plan.shown, metric));
-  const inView = waiting.find((metric) => plan.inView.includes(metric));
+export function nextLines(plan: FollowPlan, taken: (xAxis: LineAxis, metric: string) => boolean): { xAxis: LineAxis; metric: string } | undefined {
+  const inView = plan.pending.find((metric) => plan.inView.includes(metric) && !taken(plan.shown, metric));
   if (inView !== undefined) return { xAxis: plan.shown, metric: inView };
   const other = plan.other;
-  const switchTo = other === undefined ? undefined : plan.inView.find((metric) => !posted(other, metric));
-  if (other !== undefined && switchTo !== undefined) return { xAxis: other, metric: switchTo };
-  return waiting.length ? { xAxis: plan.shown, metric: waiting[0] as string } : undefined;
+  const switchTo = other === undefined ? undefined : plan.inView.find((metric) => !taken(other, metric));
+  return other !== undefined && switchTo !== undefined ? { xAxis: other, metric: switchTo } : undefined;
+}
+
+/**
+ * Reads `metric`'s lines on `xAxis` and hands them to `post` (which posts them with `posted.postLines`), unless they
+ * were posted or another reader has them (the follow, a page's ask, a switch): each chart goes once. Whether posted.
+ */
+export async function postClaimed(index: RunIndex, runIds: readonly string[], metric: string, xAxis: LineAxis, maxPoints: number,
+  posted: CompareLinesPosted, stale: () => boolean, post: (lines: CompareLine[]) => void): Promise<boolean> {
+  if (stale() || !posted.claim(xAxis, metric)) return false;
+  try {
+    const lines = await compareLinesInSlices(index, runIds, [metric], xAxis, maxPoints);
+    if (stale()) return false;
+    post(lines);
+    return true;
+  } finally {
+    posted.release(xAxis, metric);
+  }
 }
 
 /** What postFollowing needs of the panel. */
@@ -44,18 +59,16 @@ export interface FollowTarget {
   onScreen(): readonly string[] | undefined;
   /** How many charts the host guesses are in view (from the page's ready). */
   chartsInView(): number | undefined;
-  /** `data` with the lines of the shown axis posted so far: what the page holds. */
-  holding(data: CompareData): void;
+  /** Lines of the shown axis on their way to the page: it holds them now. */
+  holding(metric: string, lines: CompareLine[]): void;
 }
 
 /**
- * Posts the lines of `data`'s charts not sent yet (`pendingMetrics`) and the other axis' lines of the charts in view,
- * in nextLines' order, each chart read, packed and posted in tasks of its own (a message of one chart at 100 runs is
- * about 1 MB: VS Code serializes and copies it on the host's thread), until done or stale. The charts in view (on both
- * axes) go one after another without waiting for each to be delivered: a delivery is a round trip through the editor
- * (100 ms and more while it draws), and a chart in view, or an x-axis switch right after the open, waited for each one
- * before it. The charts below the fold go once the previous message was delivered, so that whatever the page asks
- * next (another axis, other runs) does not queue behind megabytes of them.
+ * Posts the lines of `data`'s charts in view not sent yet and then their lines on the other axis, in nextLines'
+ * order, each chart read, packed and posted in tasks of its own (a message of one chart at 100 runs is about 1 MB:
+ * VS Code serializes and copies it on the host's thread), until done or stale. They go one after another without
+ * waiting for each to be delivered: a delivery is a round trip through the editor (100 ms and more while it draws),
+ * and a chart in view, or an x-axis switch right after the open, waited for each one before it.
  */
 export async function postFollowing(index: RunIndex, data: CompareData, maxPoints: number, target: FollowTarget): Promise<void> {
   const xAxis = data.xAxis;
@@ -70,53 +83,47 @@ export async function postFollowing(index: RunIndex, data: CompareData, maxPoint
     return reported?.length ? reported : estimate;
   };
   const other = ids.length === 0 ? undefined : otherAxis(xAxis);
-  const inFlight: Array<Promise<void>> = [];
-  let shown = data;
+  const deliveries: Array<Promise<void>> = [];
   for (;;) {
-    const screen = inView();
-    const next = nextLines({ shown: xAxis, other, pending, inView: screen }, (axis, metric) => target.posted.has(axis, metric));
-    const pipelined = next !== undefined && screen.includes(next.metric);
-    if (!pipelined && inFlight.length) {
-      await Promise.all(inFlight.splice(0));
-      if (target.stale()) return;
-      continue;
-    }
-    if (!next) return;
-    await postPendingLines(index, ids, [next.metric], next.xAxis, maxPoints, (metric, lines) => {
-      let posting: Promise<void>;
-      if (next.xAxis !== xAxis) {
-        posting = target.posted.postLines(metric, lines, next.xAxis);
-      } else {
+    const next = nextLines({ shown: xAxis, other, pending, inView: inView() }, (axis, metric) => target.posted.taken(axis, metric));
+    if (!next || target.stale()) break;
+    await postClaimed(index, ids, next.metric, next.xAxis, maxPoints, target.posted, target.stale, (lines) => {
+      if (next.xAxis === xAxis) {
         target.posted.shown(lines);
-        shown = withLines(shown, [metric], lines);
-        target.holding(shown);
-        posting = target.posted.postLines(metric, lines, xAxis);
+        target.holding(next.metric, lines);
       }
-      if (!pipelined) return posting;
-      inFlight.push(posting);
-      return Promise.resolve();
-    }, target.stale);
-    if (target.stale()) return;
+      deliveries.push(target.posted.postLines(next.metric, lines, next.xAxis));
+    });
   }
+  await Promise.all(deliveries);
+}
+
+/** Whether a chart in view (as the page reported, else by the host's estimate) still waits for its lines. */
+export function inViewPending(data: CompareData, onScreen: readonly string[] | undefined, chartsInView: number | undefined): boolean {
+  const pending = data.pendingMetrics ?? [];
+  if (pending.length === 0) return false;
+  const inView = onScreen ?? chartOrder(data.metrics, data.selectedMetrics).slice(0, Math.max(1, chartsInView ?? 1));
+  return pending.some((m) => inView.includes(m));
+}
+
+/** The charts not posted (below the fold) read into the index's cache, both axes in one read, until stale. */
+export async function warmBelowFold(index: RunIndex, data: CompareData, maxPoints: number, posted: CompareLinesPosted, stale: () => boolean): Promise<void> {
+  if (data.xAxis === 'metric') return;
+  const rest = chartOrder(data.metrics, data.selectedMetrics).filter((m) => !posted.taken(data.xAxis, m));
+  await warmSeries(index, data.runs.map((r) => r.id), rest, data.xAxis, maxPoints, stale);
 }
 
 /**
- * Steps and time are the axes users switch between: the other one's lines of the charts not sent on it yet follow, a
- * chart at a time in the page's order; the page keeps them and switches with no round trip (`setView` with `held`).
+ * The page switched to `xAxis` from the lines it holds and lacks those of `pending`, the charts on screen (in the
+ * order it wants them): those not sent meanwhile nor being read are posted, a chart per message, each once the one
+ * before was delivered. The page asks for the others as they near the screen.
  */
-export async function postOtherAxis(index: RunIndex, data: CompareData, maxPoints: number, posted: CompareLinesPosted, stale: () => boolean): Promise<void> {
-  const other = otherAxis(data.xAxis);
-  if (!other || data.runs.length === 0) return;
-  const rest = chartOrder(data.metrics, data.selectedMetrics).filter((m) => !posted.has(other, m));
-  await postPendingLines(index, data.runs.map((r) => r.id), rest, other, maxPoints, (metric, lines) => posted.postLines(metric, lines, other), stale);
-}
-
-/**
- * The page switched to `xAxis` from the lines it holds and lacks those of `pending` (in the order it wants them): the
- * charts it was not sent meanwhile (the other axis' lines, going out when it switched) are posted, a chart per message.
- */
-export async function postLacking(index: RunIndex, runIds: readonly string[], pending: readonly string[], xAxis: Exclude<XAxisKind, 'metric'>,
+export async function postLacking(index: RunIndex, runIds: readonly string[], pending: readonly string[], xAxis: LineAxis,
   maxPoints: number, posted: CompareLinesPosted, stale: () => boolean): Promise<void> {
-  const lacking = pending.filter((metric) => !posted.has(xAxis, metric));
-  await postPendingLines(index, runIds, lacking, xAxis, maxPoints, (metric, lines) => posted.postLines(metric, lines, xAxis), stale);
+  for (const metric of pending) {
+    let delivery: Promise<void> | undefined;
+    await postClaimed(index, runIds, metric, xAxis, maxPoints, posted, stale, (lines) => { delivery = posted.postLines(metric, lines, xAxis); });
+    await delivery;
+    if (stale()) return;
+  }
 }

@@ -13,6 +13,10 @@ const postedKey = (xAxis: XAxisKind, metric: string): string => `${xAxis === 'st
 
 export class CompareLinesPosted {
   private readonly charts = new Set<string>();
+  /** Charts being read for a `lines` message (by the follow or a page's ask), so that no other path reads them too. */
+  private readonly reading = new Set<string>();
+  /** Counts the page's fresh starts (`forget`): a line read for an earlier one is not posted. */
+  private epoch = 0;
   /** The `lines` messages in order, as `${xAxis}/${metric}`. */
   private log: string[] = [];
   /** Points sent per `${runId}/${metric}` for the axis the page shows. */
@@ -33,6 +37,7 @@ export class CompareLinesPosted {
   /** One chart's lines on `xAxis`, posted (in single precision where that loses nothing: wireLines.ts) and remembered. */
   postLines(metric: string, lines: CompareLine[], xAxis: Exclude<XAxisKind, 'metric'>, ahead = false): Promise<void> {
     this.charts.add(postedKey(xAxis, metric));
+    this.reading.delete(postedKey(xAxis, metric));
     this.log.push(`${xAxis}/${metric}`);
     return this.post({ type: 'lines', metrics: [metric], lines: narrowLines(lines, xAxis), xAxis }, ahead);
   }
@@ -42,10 +47,41 @@ export class CompareLinesPosted {
     return this.charts.has(postedKey(xAxis, metric));
   }
 
+  /** Whether `metric`'s lines on `xAxis` were posted or are being read for posting. */
+  taken(xAxis: XAxisKind, metric: string): boolean {
+    return this.has(xAxis, metric) || this.reading.has(postedKey(xAxis, metric));
+  }
+
+  /**
+   * Claims `metric`'s lines on `xAxis` for one reader: false if they were posted or another reader has them. The
+   * claim ends with `postLines` or `release` (a reader that stopped).
+   */
+  claim(xAxis: XAxisKind, metric: string): boolean {
+    if (this.taken(xAxis, metric)) return false;
+    this.reading.add(postedKey(xAxis, metric));
+    return true;
+  }
+
+  release(xAxis: XAxisKind, metric: string): void {
+    this.reading.delete(postedKey(xAxis, metric));
+  }
+
+  /** The page's current start: a reader compares it before posting. */
+  get generation(): number {
+    return this.epoch;
+  }
+
   /** A `data` or `update` message: the page holds none of the lines posted before it. */
   forget(): void {
     this.charts.clear();
+    this.reading.clear();
+    this.epoch++;
     this.log = [];
+  }
+
+  /** Whether any chart is being read for the page. */
+  get busy(): boolean {
+    return this.reading.size > 0;
   }
 
   /** The lines the page shows are these (a full comparison), or none yet. */

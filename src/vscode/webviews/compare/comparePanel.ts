@@ -3,14 +3,15 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../../shared/errorMessage';
 import {
-  compareContract, type CompareData, type CompareToHostMessage, type CompareViewState, type HostToCompareMessage, type XAxisKind,
+  compareContract, type CompareData, type CompareLine, type CompareToHostMessage, type CompareViewState, type HostToCompareMessage, type XAxisKind,
 } from '../../../shared/webviews/compare/contract';
 import { narrowData } from '../../../shared/webviews/compare/wireLines';
 import { ContextKey, compareViewType } from '../../commandIds';
 import type { ComparePanelInfo } from '../../testApi';
 import { HostedWebview, type PageSpec } from '../hostedWebview';
 import { buildCompareDataInSlices, pointsForWidth, postPendingLines, prefetchSeries, withLines } from './compareData';
-import { postFollowing, postLacking, postOtherAxis } from './compareFollow';
+import { inViewPending, postFollowing, postLacking, warmBelowFold } from './compareFollow';
+import { CompareLinePulls } from './compareLinePulls';
 import { CompareLinesPosted } from './compareLinesPosted';
 import { exportComparisonCsv, saveChartPng } from './compareExports';
 import { canUpdate, lineChanges } from './compareUpdate';
@@ -18,20 +19,7 @@ import { CompareMediaHost, runsResourceRoot } from './compareMediaHost';
 import { CompareRunMatches } from './compareRunMatches';
 import type { CompareContext } from './compareContext';
 import { chartsThatFit } from './compareLayout';
-
-/** Lines being read before the page asked for them: reading goes on while it is the panel's current prefetch. */
-type Prefetch = { readonly runs: number };
-
-/** A comparison posted to a new page before it said ready (see sendAhead), with what it was built for. */
-interface Ahead {
-  readonly data: CompareData;
-  readonly maxPoints: number;
-  /** The request it answered (`sends`) and the page it went to (`pageGeneration`): either moving on voids it. */
-  readonly sending: number;
-  readonly generation: number;
-  /** `changes` when it was built: a run of the panel changing since makes the page's ready send anew. */
-  readonly changes: number;
-}
+import type { Ahead, Prefetch } from './compareAhead';
 
 /** Kept while hidden: at 100 runs, shown again from its saved state, it took a second (a new webview, the data again). */
 export const comparePage: PageSpec = { viewType: compareViewType, title: 'Compare Runs', script: 'compare.js', styles: ['compare.css'], keptWhenHidden: true };
@@ -70,6 +58,8 @@ export class ComparePanel {
   private prefetched: Prefetch | undefined;
   private readonly runMatches: CompareRunMatches;
   private readonly media: CompareMediaHost;
+  /** The charts below the fold, sent as the page asks for them. */
+  private readonly pulls: CompareLinePulls;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -106,6 +96,7 @@ export class ComparePanel {
         setRuns: (message) => this.setRuns(message.runIds),
         exportCsv: () => this.exportCsv(),
         savePng: (message) => saveChartPng(message.metric, message.dataUrl, this.ctx.log),
+        wantLines: (message) => this.pulls.want(message.xAxis, message.metrics),
         onScreen: (message) => {
           this.onScreen = message.metrics;
           this.ctx.layout.chartsInView = chartsThatFit(message.metrics.length, this.lastData?.selectedMetrics.length, this.ctx.layout.chartsInView);
@@ -121,6 +112,11 @@ export class ComparePanel {
       },
     });
     this.media = new CompareMediaHost(panel.webview, (message) => this.webview.host.post(message), ctx.mediaCatalog);
+    this.pulls = new CompareLinePulls({
+      posted: this.posted, shown: () => this.lastData, ready: () => this.webview.host.isReady, index: () => ctx.host.get(),
+      maxPoints: () => pointsForWidth(this.chartPixelWidth, ctx.maxPoints()), holding: (metric, lines) => this.holding(metric, lines),
+      warn: (message) => ctx.log.warn(message),
+    });
     this.runMatches = new CompareRunMatches(() => ctx.host.get(), (message) => this.webview.host.post(message));
     const liveUpdate = this.webview.host.throttled(UPDATE_INTERVAL_MS, 'a live update', () => this.send(true));
     listeners.push(
@@ -231,7 +227,7 @@ export class ComparePanel {
     return {
       runIds: [...this.runIds],
       metrics: this.lastData?.selectedMetrics ?? [],
-      ready: this.webview.host.isReady && this.lastData !== undefined && !this.lastData.pendingMetrics?.length,
+      ready: this.webview.host.isReady && this.lastData !== undefined && !inViewPending(this.lastData, this.onScreen, this.ctx.layout.chartsInView) && this.pulls.idle && !this.posted.busy,
       ...this.posted.info(),
       updatesSent: this.updatesSent,
       dataSent: this.dataSent,
@@ -242,6 +238,11 @@ export class ComparePanel {
       mediaKeys: this.media.sentKeys,
       ...this.runMatches.info(),
     };
+  }
+
+  /** Lines of the shown axis posted after the comparison's first message: the page holds them now. */
+  private holding(metric: string, lines: CompareLine[]): void {
+    if (this.lastData) this.lastData = withLines(this.lastData, [metric], lines);
   }
 
   private updateTitle(): void {
@@ -365,17 +366,15 @@ export class ComparePanel {
         stale,
         onScreen: () => this.onScreen,
         chartsInView: () => this.ctx.layout.chartsInView,
-        holding: (shown) => {
-          this.lastData = shown;
-        },
+        holding: (metric, lines) => this.holding(metric, lines),
       });
       if (stale()) return;
       // Media (read from the runs' logs) after the charts: the page draws those first.
       await this.media.send(index, data.runs.map((r) => r.id), true, stale);
       if (stale()) return;
-      // At once, after the shown axis' lines and the media: the sooner they are held, the sooner a switch is instant.
-      void postOtherAxis(index, data, maxPoints, this.posted, stale)
-        .catch((err: unknown) => this.ctx.log.warn(`Compare: sending the other axis ahead failed: ${errorMessage(err)}`));
+      // The charts below the fold into the index's cache: the page's asks for them are answered from it.
+      void warmBelowFold(index, data, maxPoints, this.posted, stale)
+        .catch((err: unknown) => this.ctx.log.warn(`Compare: reading the charts below the fold ahead failed: ${errorMessage(err)}`));
     } catch (err) {
       const message = errorMessage(err);
       this.ctx.log.error(`Compare: could not load data: ${message}`);
@@ -395,6 +394,6 @@ export class ComparePanel {
   }
 
   exportCsv(): Promise<void> {
-    return exportComparisonCsv(this.lastData);
+    return exportComparisonCsv(this.lastData, () => this.ctx.host.get(), pointsForWidth(this.chartPixelWidth, this.ctx.maxPoints()));
   }
 }

@@ -434,6 +434,10 @@ function report(r) {
     const opens = r.opens.map((o, i) => `open ${i + 1}: ${r.host.stalls.filter(([t, d]) => d >= 40 && t >= o.clicked && t <= o.painted + 200).map(([t, d, c]) => `${t - o.clicked}:${d}/${c}`).join(' ') || 'none'}`);
     console.log(`    stalls ≥ 40 ms (ms after the click: length/on a core): ${opens.join('; ')}`);
     if (over.length) console.log(`    stalls over 50 ms on a core (on a core/length): ${over.join('; ')}`);
+    // What the last Compare (a new selection) sent its page, with whatever the page asked for during the controls.
+    const sent = r.host.panels?.at(-1)?.messages ?? [];
+    const mb = (type) => (sent.filter((m) => m.type === type).reduce((n, m) => n + m.bytes, 0) / 1e6).toFixed(2);
+    console.log(`  the last Compare's messages to its page: data ${mb('data')} MB; ${sent.filter((m) => m.type === 'lines').length} lines messages (${r.charts} charts × 2 axes) ${mb('lines')} MB`);
   }
 }
 

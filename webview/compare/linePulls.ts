@@ -3,6 +3,7 @@
 import type { CompareData, CompareToHostMessage } from '../../src/shared/webviews/compare/contract';
 import type { LineAxis } from './axisSwitch';
 import type { MetricChart } from './charts';
+import { onScreen } from './chartVisibility';
 
 /** What the pulls need of the page. */
 export interface PullPage {
@@ -15,6 +16,12 @@ export interface PullPage {
 /** Steps for a time axis, relative time for steps: the axis the page keeps besides the shown one (compareData.ts). */
 const otherAxis = (axis: LineAxis): LineAxis => (axis === 'step' ? 'relative' : 'step');
 const kind = (axis: LineAxis): string => (axis === 'step' ? 'step' : 'time');
+
+/** Once the page's thread is idle, within a second (where the page cannot tell: 200 ms). */
+function whenIdle(run: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 1000 });
+  else setTimeout(run, 200);
+}
 
 export class LinePulls {
   /** `${kind}/${metric}` asked for since the page's last fresh start (the host sends each once). */
@@ -59,7 +66,19 @@ export class LinePulls {
     if (!this.observer) this.near([...this.cards.keys()]);
   }
 
+  /**
+   * Cards within the margin: those on screen are asked for now, the others once the page is idle (within a second),
+   * so that a control used right after a Compare (an x-axis switch, smoothing) is not queued behind their lines.
+   */
   private near(cards: readonly Element[]): void {
+    if (!this.started) return;
+    this.ask(cards.filter(onScreen));
+    const soon = cards.filter((card) => !onScreen(card));
+    if (soon.length) whenIdle(() => this.ask(soon));
+    for (const card of cards) this.observer?.unobserve(card);
+  }
+
+  private ask(cards: readonly Element[]): void {
     const shown = this.page.data();
     if (!this.started || !shown || shown.xAxis === 'metric') return;
     const axes: LineAxis[] = [shown.xAxis, otherAxis(shown.xAxis)];
@@ -69,7 +88,6 @@ export class LinePulls {
       for (const metric of metrics) this.asked.add(`${kind(axis)}/${metric}`);
       if (metrics.length) this.page.post({ type: 'wantLines', metrics, xAxis: axis });
     }
-    for (const card of cards) this.observer?.unobserve(card);
   }
 
   private lacksNothing(axis: LineAxis, metric: string, shown: CompareData): boolean {

@@ -10,6 +10,8 @@
 const pending = new Map<Element, () => void>();
 function watcher(rootMargin: string): IntersectionObserver | undefined {
   if (typeof IntersectionObserver !== 'function') return undefined;
+  // Rooted at the page's own document: a webview is a cross-origin frame in desktop VS Code, where the implicit root
+  // (the editor's window) ignores the margin.
   const watch: IntersectionObserver = new IntersectionObserver((entries) => {
     for (const entry of entries) {
       if (!entry.isIntersecting) continue;
@@ -18,7 +20,7 @@ function watcher(rootMargin: string): IntersectionObserver | undefined {
       watch.unobserve(entry.target);
       show?.();
     }
-  }, { rootMargin });
+  }, { root: document, rootMargin });
   return watch;
 }
 const observer = watcher('200px 0px');

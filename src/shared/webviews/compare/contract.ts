@@ -156,8 +156,8 @@ export const compareContract = defineContract({
     /**
      * `held`: the page draws this axis (step or time) from lines it holds (`lines` messages of that axis): the host
      * records the choice (for live updates, export and the tests) and sends back only the lines of `pending`, the
-     * charts the page does not hold yet in the order it wants them (those on screen first), a chart per `lines`
-     * message, ahead of whatever else it was sending.
+     * charts on screen the page does not hold yet, a chart per `lines` message (the others it asks for as they near
+     * the screen: `wantLines`).
      */
     setView: objectOf({ selectedMetrics: arrayOf(str()), xAxis, xMetric: optional(str()), held: optional(bool()), pending: optional(arrayOf(str())) }),
     /** The run picker: runs matching a filter expression (the host evaluates it; the page never parses it). */

@@ -15,6 +15,7 @@ import { chartPixelWidth, chartsInView, onWidthChange } from './layout';
 import { AxisSwitch, metricsOnScreen } from './axisSwitch';
 import { PendingCharts } from './pendingCharts';
 import { LinePulls } from './linePulls';
+import { XNote } from './xNote';
 import { Toolbar } from './toolbar';
 import { MediaSection } from './media';
 import { mark, redrawn } from './paintMarks';
@@ -86,35 +87,22 @@ function zoomed(source: MetricChart, min: number, max: number): void {
   for (const chart of charts) if (chart !== source) chart.setXRange(min, max);
 }
 
-/** With the x axis by a metric, runs that never logged it are not drawn: say which. */
-function renderXNote(next: CompareData): void {
-  const missing = next.xMissing ?? [];
-  const names = new Map(next.runs.map((r) => [r.id, r.name]));
-  xNote.hidden = missing.length === 0;
-  xNote.textContent = missing.length === 0 ? ''
-    : `${missing.length} run${missing.length === 1 ? '' : 's'} never logged ${next.xMetric ?? 'the x metric'} and ${missing.length === 1 ? 'is' : 'are'} not drawn: ${missing.map((id) => names.get(id) ?? id).join(', ')}.`;
-}
-
 const app = document.getElementById('app') as HTMLElement;
 const status = el('div', { className: 'status', attrs: { role: 'status' } }, 'Loading runs…');
 const toolbar = new Toolbar(grouping.controls, runPicker.root);
 const { xAxisSelect, smoothingInput, smoothingValue, logInput, resetZoom, syncZoomInput, exportCsv } = toolbar;
 const chartsBox = el('div', { className: 'sections' });
 /** The charts below the fold ask for their lines as they near the screen, once the charts in view are painted. */
-const pulls = new LinePulls({
-  data: () => data,
-  holds: (axis, metric) => (data ? axisLines.metricLines(axis, metric, data) !== undefined : false),
-  post: (message) => host.post(message),
-});
+const pulls = new LinePulls({ data: () => data, post: (message) => host.post(message),
+  holds: (axis, metric) => (data ? axisLines.metricLines(axis, metric, data) !== undefined : false) });
 const pendingCharts = new PendingCharts(chartsBox, () => pulls.watch(charts));
-const xNote = el('div', { className: 'status x-note', attrs: { role: 'status' } });
-xNote.hidden = true;
+const xNote = new XNote();
 /** Steps ↔ time from the lines held (axisSwitch.ts). */
 const axisSwitch = new AxisSwitch({
   data: () => data,
   redraw: (next) => {
     data = next;
-    renderXNote(next);
+    xNote.render(next);
     for (const chart of charts) chart.replaceData(next, chartView());
     document.body.dataset.drawn = String(Date.now());
     redrawn(false);
@@ -142,7 +130,7 @@ app.append(
   status,
   legend.root,
   grouping.legend,
-  xNote,
+  xNote.root,
   chartsBox,
   media.root,
   ...tables.sections,
@@ -245,7 +233,7 @@ function render(next: CompareData): void {
   saveState();
   renderLegend();
   media.setRuns(next.runs);
-  renderXNote(next);
+  xNote.render(next);
   // The same charts with new points redraw in place: no new canvases, Chart.js charts or sections.
   if (reuseCharts) for (const chart of charts) chart.replaceData(next, chartView());
   else renderCharts();

@@ -35,6 +35,26 @@ export class Workbench {
     return container.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) });
   }
 
+  /**
+   * Filters the Runs view with `expression` and waits until the view says so (`message` in its text). VS Code's input
+   * box can take Enter before the extension has the typed value (the old filter is then applied): tried once more.
+   */
+  async filterRuns(sidebar: Locator, expression: string, message: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.runCommand('Trialbook: Filter Runs…');
+      const input = this.quickInput().locator('input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(expression);
+      await this.page.keyboard.press('Enter');
+      try {
+        await sidebar.locator('.message', { hasText: message }).first().waitFor({ state: 'visible', timeout: 10_000 });
+        return;
+      } catch (err) {
+        if (attempt >= 2) throw err;
+      }
+    }
+  }
+
   /** Opens the command palette and runs the command whose label is `label`, waiting for the exact entry. */
   async runCommand(label: string): Promise<void> {
     // A second try: right after the window loads, the palette may list commands only once extensions are read.

@@ -48,11 +48,7 @@ export const tests: UiTest[] = [
         const sidebar = await workbench.openViewContainer('Trialbook');
         await workbench.runCommand('Trialbook: Refresh Runs');
         await workbench.treeRow(sidebar, EXPERIMENT).waitFor({ state: 'visible', timeout: 60_000 });
-        await workbench.runCommand('Trialbook: Filter Runs…');
-        const input = workbench.quickInput().locator('input');
-        await input.waitFor({ state: 'visible', timeout: 10_000 });
-        await input.fill(`experiment = ${EXPERIMENT}`);
-        await page.keyboard.press('Enter');
+        await workbench.filterRuns(sidebar, `experiment = ${EXPERIMENT}`, `${RUNS} of `);
         await workbench.runCommand('Trialbook: Analyze Runs (Sweep)');
         const frame = workbench.activeWebview();
         await frame.locator('h1').waitFor({ state: 'visible', timeout: 30_000 });

@@ -9,6 +9,7 @@
 //   TRIALBOOK_BENCH_WORKSPACES=1000x10x1000,100x3x100000   TRIALBOOK_BENCH_SELECT=100 (runs compared)
 //   TRIALBOOK_BENCH_REPEAT=3 (timed repetitions; medians)   TRIALBOOK_BENCH_MAX_POINTS=1000 (the setting)
 //   TRIALBOOK_BENCH_PROFILE=1 (a CPU profile of the extension host, written to the temp folder)
+//   TRIALBOOK_BENCH_VERBOSE=1 (progress on stderr, each control's time with its longest task, frames and script time)
 //   TRIALBOOK_BENCH_TRACE=open|warm (a DevTools trace of the browser around the new panels' or the new selections'
 //   clicks, written to the temp folder: bench/editorTrace.mjs reads it)
 // Workspaces are generated once in the temp folder (named by size) and reused.
@@ -179,7 +180,7 @@ const TIMED_ACTION = async ([act, arg]) => {
   // A frame missed is an interval of two frames (33 ms at 60 Hz); over that, the page was blocked for more than one.
   // Frames missed: an interval of n frames (16.7 ms each at 60 Hz) missed n - 1.
   const missed = gaps.reduce((sum, g) => sum + Math.max(0, Math.round(g / 16.7) - 1), 0);
-  return { ms, longTask: longest.ms, longTaskWhose: longest.whose, frameGap: Math.max(0, ...gaps), gapsOverTwoFrames: gaps.filter((g) => g > 34).length, missed, frames: frames.length, pageTask };
+  return { ms, longTask: longest.ms, longTaskWhose: longest.whose, frameGap: Math.max(0, ...gaps), gapsOverTwoFrames: gaps.filter((g) => g > 34).length, missed, frames: frames.length, pageTask, script: Number(body.dataset.smoothMs ?? Number.NaN) };
 };
 
 async function measureWorkspace(codeServerDir, size) {
@@ -290,6 +291,7 @@ async function measureWorkspace(codeServerDir, size) {
       const from = Date.now();
       const r = await compare.evaluate(TIMED_ACTION, [act, arg]);
       (result.controls[name] ??= []).push({ ...r, from, to: Date.now() });
+      progress(`${name}: ${r.ms.toFixed(0)} ms (longest task ${r.longTask.toFixed(0)} ms ${r.longTaskWhose}; the redraw's ${r.pageTask.toFixed(0)} ms; longest gap between frames ${r.frameGap.toFixed(0)} ms; ${r.frames} frames; the slider's script ${r.script.toFixed(0)} ms)`);
     };
     for (let i = 0; i < REPEAT; i++) {
       await timed('smoothing', 'smoothing', [0.3, 0.6, 0.9][i % 3]);

@@ -2,8 +2,8 @@
 // relative = (wall − the run's start) / 1000 s, the index reader's own formula). The host sends the other kind's
 // lines once the page has painted, so switching between steps and time redraws from them with no round trip.
 import type { CompareData, CompareLine, XAxisKind } from '../../src/shared/webviews/compare/contract';
+import type { LineAxis } from '../../src/shared/webviews/compare/lineAxes';
 
-type LineAxis = Exclude<XAxisKind, 'metric'>;
 type TimeAxis = Exclude<LineAxis, 'step'>;
 type Kind = 'step' | 'time';
 

@@ -1,12 +1,12 @@
 // Switching the x axis between steps and time from the lines the page holds (axisLines.ts; the host sends the other
 // axis' lines after the shown ones), with no round trip when the page holds the charts on screen.
-import type { CompareData, CompareToHostMessage, XAxisKind } from '../../src/shared/webviews/compare/contract';
+import type { CompareData, CompareToHostMessage } from '../../src/shared/webviews/compare/contract';
+import type { LineAxis } from '../../src/shared/webviews/compare/lineAxes';
 import { xAxisLabels } from './axis';
 import type { AxisLines } from './axisLines';
 import type { MetricChart } from './charts';
 import { onScreen } from './chartVisibility';
 
-export type LineAxis = Exclude<XAxisKind, 'metric'>;
 
 /** What the switch needs of the page (main.ts). */
 export interface SwitchPage {

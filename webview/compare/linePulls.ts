@@ -1,7 +1,7 @@
 // The lines of the charts below the fold, asked for as each nears the screen: the host sends the charts in view
 // unasked (both x axes) and the others only when asked, as W&B and TensorBoard load their panels.
 import type { CompareData, CompareToHostMessage } from '../../src/shared/webviews/compare/contract';
-import type { LineAxis } from './axisSwitch';
+import { otherAxis, type LineAxis } from '../../src/shared/webviews/compare/lineAxes';
 import type { MetricChart } from './charts';
 import { onScreen } from './chartVisibility';
 
@@ -13,8 +13,6 @@ export interface PullPage {
   post(message: CompareToHostMessage): void;
 }
 
-/** Steps for a time axis, relative time for steps: the axis the page keeps besides the shown one (compareData.ts). */
-const otherAxis = (axis: LineAxis): LineAxis => (axis === 'step' ? 'relative' : 'step');
 const kind = (axis: LineAxis): string => (axis === 'step' ? 'step' : 'time');
 
 /** Once the page's thread is idle, within a second (where the page cannot tell: 200 ms). */

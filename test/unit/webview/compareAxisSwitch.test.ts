@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { CompareData, CompareLine, CompareToHostMessage } from '../../../src/shared/webviews/compare/contract';
-import { otherAxis } from '../../../src/vscode/webviews/compare/compareData';
+import { otherAxis } from '../../../src/shared/webviews/compare/lineAxes';
 import { AxisLines, timeXs } from '../../../webview/compare/axisLines';
 import { report, standInLayout, type Observed } from './layoutStandIn';
 import { loadWebview, messagesOfType, type Harness } from './webviewHarness';
@@ -249,5 +249,5 @@ test('axis lines: wall-clock x from relative time and back with the run\'s start
   assert.equal(held.linesFor('wall', unknownStart), undefined, 'no start: cannot convert');
   assert.equal(otherAxis('step'), 'relative');
   assert.equal(otherAxis('wall'), 'step');
-  assert.equal(otherAxis('metric'), undefined);
+  assert.equal(otherAxis('relative'), 'step');
 });

@@ -9,6 +9,7 @@ import { defaultMetrics, metricSections } from '../../../shared/webviews/compare
 import { runColor } from '../../runColor';
 import { seriesByMetric } from './xByMetric';
 import { Slicer, yieldToHost } from '../../../core/slices';
+import { otherAxis, type LineAxis } from '../../../shared/webviews/compare/lineAxes';
 
 /**
  * Points per line for a chart `pixelWidth` device pixels wide: min/max buckets need two points per pixel
@@ -180,18 +181,7 @@ export async function prefetchSeries(index: RunIndex, runIds: readonly string[],
 }
 
 /** Every chart's lines on the other axis follow those shown (compareFollow.ts): both come from one read of a line. */
-const alsoOther = (xAxis: Exclude<XAxisKind, 'metric'>): { alsoXAxis?: Exclude<XAxisKind, 'metric'> } => {
-  const other = otherAxis(xAxis);
-  return other === undefined ? {} : { alsoXAxis: other };
-};
-
-/**
- * The axis whose lines the page is sent besides the one it shows, so that it switches without asking: steps for a
- * time axis, relative time for steps (the page derives wall-clock time from it with the run's start).
- */
-export function otherAxis(xAxis: XAxisKind): Exclude<XAxisKind, 'metric' | 'wall'> | undefined {
-  return xAxis === 'step' ? 'relative' : xAxis === 'relative' || xAxis === 'wall' ? 'step' : undefined;
-}
+const alsoOther = (xAxis: LineAxis): { alsoXAxis: LineAxis } => ({ alsoXAxis: otherAxis(xAxis) });
 
 /**
  * The lines of pending charts, one chart per message, each read once `post` resolved for the previous one (below the

@@ -3,11 +3,11 @@
 // out; until then the host goes by its estimate of how many fit), then their lines on the other x axis. The charts
 // below the fold are sent only when the page asks, as each nears the screen (`wantLines`, compareLinePulls.ts).
 import type { RunIndex } from '../../../core/runIndex';
-import type { CompareData, CompareLine, XAxisKind } from '../../../shared/webviews/compare/contract';
-import { chartOrder, compareLinesInSlices, otherAxis, warmSeries } from './compareData';
+import type { CompareData, CompareLine } from '../../../shared/webviews/compare/contract';
+import { otherAxis, type LineAxis } from '../../../shared/webviews/compare/lineAxes';
+import { chartOrder, compareLinesInSlices, warmSeries } from './compareData';
 import type { CompareLinesPosted } from './compareLinesPosted';
 
-type LineAxis = Exclude<XAxisKind, 'metric'>;
 
 export interface FollowPlan {
   /** The axis the comparison shows, and the one whose lines the page keeps for a switch (none: x by a metric). */

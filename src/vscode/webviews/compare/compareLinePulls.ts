@@ -3,11 +3,11 @@
 // 1.7 MB of lines after an open rather than 8.6 MB, all crossing the editor's one browser thread).
 import type { RunIndex } from '../../../core/runIndex';
 import { errorMessage } from '../../../shared/errorMessage';
-import type { CompareData, CompareLine, XAxisKind } from '../../../shared/webviews/compare/contract';
+import type { CompareData, CompareLine } from '../../../shared/webviews/compare/contract';
 import { postClaimed } from './compareFollow';
 import type { CompareLinesPosted } from './compareLinesPosted';
+import type { LineAxis } from '../../../shared/webviews/compare/lineAxes';
 
-type LineAxis = Exclude<XAxisKind, 'metric'>;
 
 /** What the pulls need of the panel. */
 export interface PullTarget {

@@ -38,37 +38,46 @@ export class SeriesReader {
     const lines: TypedSeriesLine[] = [];
     const columns = Math.max(1, Math.floor(request.columns));
     const also = request.alsoXAxis !== request.xAxis ? request.alsoXAxis : undefined;
-    const runs = this.runs();
     let stmt: Statement | undefined;
     try {
-      for (const runId of request.runIds) {
-        const run = runs.get(runId);
-        if (!run) continue;
-        for (const key of request.keys) {
-          const m = run.metrics.get(key);
-          if (!m || m.seriesId === 0) continue;
-          const cacheKey = `${m.seriesId}/${request.xAxis}/${columns}`;
-          const version = `${m.chunks}/${m.tailPoints}`;
-          let hit = this.envelopeCache.get(cacheKey);
-          if (hit && hit.version === version) {
-            this.envelopeCache.delete(cacheKey);
-          } else {
-            stmt ??= this.db().prepare(SERIES_CHUNKS_SQL);
-            // The other axis' envelope from the same read, unless it is cached already.
-            const alsoKey = also === undefined ? undefined : `${m.seriesId}/${also}/${columns}`;
-            const withAlso = also !== undefined && alsoKey !== undefined && this.envelopeCache.get(alsoKey)?.version !== version;
-            const [main, other] = this.decodedLines(run, m, withAlso ? [request.xAxis, also] : [request.xAxis], stmt) as [OrderedLine, OrderedLine?];
-            if (other && alsoKey !== undefined) this.cacheEnvelope(alsoKey, { version, points: envelope(other.xs, other.ys, other.n, columns), totalPoints: other.n });
-            hit = { version, points: envelope(main.xs, main.ys, main.n, columns), totalPoints: main.n };
-          }
-          this.cacheEnvelope(cacheKey, hit);
-          lines.push({ runId, key, x: hit.points.x, y: hit.points.y, totalPoints: hit.totalPoints });
+      for (const { runId, key, run, m, version } of this.requested(request)) {
+        const cacheKey = `${m.seriesId}/${request.xAxis}/${columns}`;
+        let hit = this.envelopeCache.get(cacheKey);
+        if (hit && hit.version === version) {
+          this.envelopeCache.delete(cacheKey);
+        } else {
+          stmt ??= this.db().prepare(SERIES_CHUNKS_SQL);
+          // The other axis' envelope from the same read, unless it is cached already.
+          const alsoKey = also === undefined ? undefined : `${m.seriesId}/${also}/${columns}`;
+          const withAlso = also !== undefined && alsoKey !== undefined && this.envelopeCache.get(alsoKey)?.version !== version;
+          const [main, other] = this.decodedLines(run, m, withAlso ? [request.xAxis, also] : [request.xAxis], stmt) as [OrderedLine, OrderedLine?];
+          if (other && alsoKey !== undefined) this.cacheEnvelope(alsoKey, { version, points: envelope(other.xs, other.ys, other.n, columns), totalPoints: other.n });
+          hit = { version, points: envelope(main.xs, main.ys, main.n, columns), totalPoints: main.n };
         }
+        this.cacheEnvelope(cacheKey, hit);
+        lines.push({ runId, key, x: hit.points.x, y: hit.points.y, totalPoints: hit.totalPoints });
       }
     } finally {
       stmt?.free();
     }
     return lines;
+  }
+
+  /**
+   * Each requested run's series of each requested key that has points (runs and keys the index lacks are skipped), with
+   * the version its cached lines are checked against (a new chunk or tail point makes a new one).
+   */
+  private *requested(request: { runIds: readonly string[]; keys: readonly string[] }): Generator<{ runId: string; key: string; run: RunState; m: SeriesChunks; version: string }> {
+    const runs = this.runs();
+    for (const runId of request.runIds) {
+      const run = runs.get(runId);
+      if (!run) continue;
+      for (const key of request.keys) {
+        const m = run.metrics.get(key);
+        if (!m || m.seriesId === 0) continue;
+        yield { runId, key, run, m, version: `${m.chunks}/${m.tailPoints}` };
+      }
+    }
   }
 
   /** Keeps an envelope as the most recently used, dropping the least recently used beyond the cache's size. */
@@ -92,31 +101,23 @@ export class SeriesReader {
 
   private collect(request: SeriesRequest, stmt: Statement, lines: SeriesLine[]): void {
     const maxPoints = Math.max(1, Math.floor(request.maxPoints));
-    const runs = this.runs();
-    for (const runId of request.runIds) {
-      const run = runs.get(runId);
-      if (!run) continue;
-      for (const key of request.keys) {
-        const m = run.metrics.get(key);
-        if (!m || m.seriesId === 0) continue;
-        const cacheKey = `${m.seriesId}/${request.xAxis}/${maxPoints}`;
-        const version = `${m.chunks}/${m.tailPoints}`;
-        const hit = this.lineCache.get(cacheKey);
-        if (hit && hit.version === version) {
-          this.lineCache.delete(cacheKey);
-          this.lineCache.set(cacheKey, hit);
-          lines.push({ runId, key, x: hit.line.x.slice(), y: hit.line.y.slice(), totalPoints: hit.line.totalPoints });
-          continue;
-        }
-        const line = this.downsampledLine(run, m, request.xAxis, maxPoints, stmt);
-        if (line.x.length > LINE_CACHE_MAX_POINTS) {
-          lines.push({ ...line, key });
-          continue;
-        }
-        this.lineCache.set(cacheKey, { version, line });
-        if (this.lineCache.size > LINE_CACHE_ENTRIES) this.lineCache.delete(this.lineCache.keys().next().value as string);
-        lines.push({ runId, key, x: line.x.slice(), y: line.y.slice(), totalPoints: line.totalPoints });
+    for (const { runId, key, run, m, version } of this.requested(request)) {
+      const cacheKey = `${m.seriesId}/${request.xAxis}/${maxPoints}`;
+      const hit = this.lineCache.get(cacheKey);
+      if (hit && hit.version === version) {
+        this.lineCache.delete(cacheKey);
+        this.lineCache.set(cacheKey, hit);
+        lines.push({ runId, key, x: hit.line.x.slice(), y: hit.line.y.slice(), totalPoints: hit.line.totalPoints });
+        continue;
       }
+      const line = this.downsampledLine(run, m, request.xAxis, maxPoints, stmt);
+      if (line.x.length > LINE_CACHE_MAX_POINTS) {
+        lines.push({ ...line, key });
+        continue;
+      }
+      this.lineCache.set(cacheKey, { version, line });
+      if (this.lineCache.size > LINE_CACHE_ENTRIES) this.lineCache.delete(this.lineCache.keys().next().value as string);
+      lines.push({ runId, key, x: line.x.slice(), y: line.y.slice(), totalPoints: line.totalPoints });
     }
   }
 
